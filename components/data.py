@@ -1,0 +1,80 @@
+"""Cached loaders: the pages' only way to the data. Each takes the database path, the filters
+and a data version (the last ingest run id), so a new ingest shows without a restart."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from newsdesk import pipeline, queries
+from newsdesk.config import resolve_db_path
+from newsdesk.queries import Filters
+
+TTL = 600
+
+
+def database_path() -> Path:
+    """The database the dashboard shows; created from the demo corpus on first start."""
+    path = resolve_db_path()
+    if not path.exists():
+        with st.spinner("First start: building the demo database from data/demo ..."):
+            pipeline.create_demo_database(path)
+    return path
+
+
+def data_version(path: Path) -> int:
+    """The last ingest run id (uncached: one indexed lookup)."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.data_version(conn)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_categories(path: str, version: int) -> pd.DataFrame:
+    """Categories with their article counts."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.categories(conn)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_bounds(path: str, version: int):
+    """First and last publish day."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.date_bounds(conn)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_kpis(path: str, filters: Filters, version: int) -> dict:
+    """KPIs of the filtered view."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.kpis(conn, filters)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_daily(path: str, filters: Filters, grain: str, version: int) -> pd.DataFrame:
+    """Mean sentiment per period and category (from the daily aggregate table)."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.daily_sentiment(conn, filters, grain)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_articles(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
+    """The filtered articles, newest first, at most ``limit``."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.articles(conn, filters, limit=limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_decisions(path: str, filters: Filters, version: int) -> pd.DataFrame:
+    """Decisions of the filtered articles."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.decisions(conn, filters)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def has_demo(path: str, version: int) -> bool:
+    """True when the database holds articles of the illustrative demo corpus."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.has_source(conn, queries.DEMO_SOURCE)

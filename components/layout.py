@@ -1,0 +1,57 @@
+"""Page furniture: headers, empty states, small shared controls."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from newsdesk.queries import GRAINS
+
+
+def page_header(title: str, subtitle: str, demo: bool = False) -> None:
+    """Title, one-line subtitle, and (when the database holds demo articles) the demo notice."""
+    st.title(title)
+    st.caption(subtitle)
+    if demo:
+        demo_notice()
+
+
+def empty_state() -> None:
+    """What to show when the view has no article."""
+    st.info(
+        "No articles match this view. Clear the topic or date filters in the sidebar, or ingest "
+        "articles: `python -m newsdesk ingest FILE.txt`."
+    )
+
+
+def demo_notice() -> None:
+    """Say plainly that the demo corpus is illustrative."""
+    st.warning(
+        "Demo data: the articles from the *newsdesk demo desk* are illustrative, written for newsdesk — not real news.",
+        icon="ℹ️",
+    )
+
+
+def _on_grain() -> None:
+    st.session_state["nd_grain"] = st.session_state["w_grain"] or "week"
+
+
+def grain_picker() -> str:
+    """Day / week / month control (week by default), kept in the URL as ``grain``."""
+    if "nd_grain" not in st.session_state:
+        url = st.query_params.get("grain")
+        st.session_state["nd_grain"] = url if url in GRAINS else "week"
+    st.session_state["w_grain"] = st.session_state["nd_grain"]
+    st.segmented_control(
+        "Time grain",
+        GRAINS,
+        key="w_grain",
+        on_change=_on_grain,
+        format_func=str.title,
+        required=True,
+    )
+    grain = st.session_state["nd_grain"]
+    if grain == "week":
+        st.query_params.pop("grain", None)
+    else:
+        st.query_params["grain"] = grain
+    return grain

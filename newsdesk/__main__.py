@@ -1,0 +1,5 @@
+"""``python -m newsdesk``."""
+
+from newsdesk.cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""The command line: ``python -m newsdesk``. Each command wraps one core function.
+
+Exit codes: 0 ok, 1 error (an ``Error:`` line on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from newsdesk import export as export_mod
+from newsdesk import pipeline, queries, store
+from newsdesk.config import ENV_DB, resolve_db_path
+from newsdesk.errors import NewsdeskError
+from newsdesk.ingest import FORMATS
+
+DB_HELP = f"SQLite database file (default: ${ENV_DB}, else data/newsdesk.db)."
+
+
+def db_option(f):
+    """The ``--db PATH`` option every command takes."""
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None, help=DB_HELP)(f)
+
+
+def fail(message: str) -> None:
+    """Print ``Error: message`` to stderr and exit 1."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def open_db(db_path: str | None):
+    """Open (creating if needed) the database the user chose."""
+    path = resolve_db_path(db_path)
+    try:
+        return store.connect(path), path
+    except NewsdeskError as exc:
+        fail(str(exc))
+    except Exception as exc:  # sqlite3.DatabaseError: not a database, unwritable folder...
+        fail(f"cannot open database {path}: {exc}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name=None, version=__import__("newsdesk").__version__, prog_name="newsdesk")
+def cli() -> None:
+    """newsdesk: ingest, score, store and export investor news."""
+
+
+@cli.command()
+@db_option
+@click.option("--demo", is_flag=True, help="Fill the database with the illustrative demo corpus.")
+def init(db_path: str | None, demo: bool) -> None:
+    """Create the database (all tables, current schema)."""
+    db, path = open_db(db_path)
+    click.echo(f"Database {path} is ready (schema version {store.schema_version(db)}).")
+    if demo:
+        report = pipeline.load_demo(db)
+        click.echo(f"Demo corpus (illustrative, not real news): {report.summary()}")
+
+
+@cli.command()
+@db_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format; auto detects it from each file.",
+)
+def ingest(db_path: str | None, paths: tuple[Path, ...], fmt: str) -> None:
+    """Ingest article files (scored-article pages or newsdesk JSON Lines)."""
+    db, _ = open_db(db_path)
+    bar = tqdm(total=len(paths), unit="file", disable=not sys.stderr.isatty() or len(paths) < 2, file=sys.stderr)
+    report = pipeline.ingest_paths(db, paths, fmt, on_file=lambda p: bar.update(1))
+    bar.close()
+    click.echo(report.summary())
+    for p in report.problems:
+        click.echo(f"  rejected {p.locator}: {p.reason}")
+    for _source, reason in report.unreadable:
+        click.echo(f"Error: {reason}", err=True)
+    if report.unreadable:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.argument("table", type=click.Choice(["articles", "decisions"]))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="CSV file to write ('-' for standard output).",
+)
+@click.option("--topic", "topics", multiple=True, help="Only articles with this category (repeatable: any of).")
+@click.option("--since", help="Only articles published on or after this day (YYYY-MM-DD).")
+@click.option("--until", help="Only articles published on or before this day (YYYY-MM-DD).")
+def export(db_path, table, output, topics, since, until) -> None:
+    """Export articles or decisions to CSV, with the same filters as the dashboard."""
+    db, _ = open_db(db_path)
+    try:
+        filters = queries.Filters(
+            tuple(topics), queries.parse_day(since, "--since"), queries.parse_day(until, "--until")
+        )
+    except NewsdeskError as exc:
+        fail(str(exc))
+    known = set(queries.categories(db.conn)["category"])
+    unknown = [t for t in topics if t not in known]
+    if unknown:
+        fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
+    df = queries.articles(db.conn, filters) if table == "articles" else queries.decisions(db.conn, filters)
+    data = export_mod.csv_bytes(df)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    click.echo(f"Wrote {len(df)} {table} to {output}")
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(db_path: str | None, as_json: bool) -> None:
+    """Show what the database holds."""
+    db, path = open_db(db_path)
+    s = queries.stats(db.conn)
+    if as_json:
+        click.echo(json.dumps({"database": str(path), **s}, indent=2))
+        return
+    click.echo(f"Database: {path}")
+    click.echo(f"Articles: {s['articles']} ({s['first_published'] or '-'} to {s['last_published'] or '-'})")
+    click.echo(f"Decisions: {s['decisions']}")
+    click.echo(f"Ingest runs: {s['ingest_runs']}, problems recorded: {s['problems']}")
+    if s["sentiment_labels"]:
+        click.echo("Sentiment: " + ", ".join(f"{k} {v}" for k, v in s["sentiment_labels"].items()))
+    if s["categories"]:
+        click.echo("Categories:")
+        for name, n in s["categories"].items():
+            click.echo(f"  {n:5d}  {name}")
+
+
+def main() -> None:
+    """Entry point of ``python -m newsdesk``."""
+    cli(prog_name="python -m newsdesk")

@@ -1,0 +1,23 @@
+"""Where things live: the repository's data folder and the database path resolution."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEMO_DIR = DATA_DIR / "demo"
+TAXONOMY_FILE = DATA_DIR / "taxonomy.toml"
+DEFAULT_DB = DATA_DIR / "newsdesk.db"
+ENV_DB = "NEWSDESK_DB"
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """Return the database path: ``explicit`` if given, else ``$NEWSDESK_DB``, else ``data/newsdesk.db``."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env)
+    return DEFAULT_DB

@@ -1,0 +1,29 @@
+"""One exception hierarchy for newsdesk.
+
+Every error a user can cause derives from :class:`NewsdeskError`; its message says what went
+wrong and what to do next, so the CLI can print it after ``Error:`` without a traceback.
+"""
+
+
+class NewsdeskError(Exception):
+    """Base class of every error newsdesk raises on purpose."""
+
+
+class SourceReadError(NewsdeskError):
+    """An input (file or URL) could not be read at all: missing, unreadable, or not text."""
+
+
+class UnknownFormatError(NewsdeskError):
+    """The format of an input could not be recognised, or an unknown format was named."""
+
+
+class RecordError(NewsdeskError):
+    """One record of an input is malformed; it becomes a problem row, the batch goes on."""
+
+
+class SchemaError(NewsdeskError):
+    """The database schema is newer than this code, or could not be migrated."""
+
+
+class FilterError(NewsdeskError):
+    """A filter value (date, topic) is not valid."""

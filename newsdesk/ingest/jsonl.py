@@ -1,0 +1,149 @@
+"""newsdesk JSON Lines: one article per line, in newsdesk's own schema.
+
+Each line is a JSON object. ``title`` is required; every other key is optional::
+
+    {"title": "...", "url": "https://...", "source": "...", "published_at": "2026-05-04T13:30:00Z",
+     "summary": "...", "body": "...",
+     "categories": ["Trade & Tariffs", {"category": "Macro & Growth", "relevance": 0.4}],
+     "source_sentiment": 0.12, "source_sentiment_label": "neutral", "source_impact": 0.4,
+     "decisions": ["Buy ...", {"text": "Hedge ..."}]}
+
+Blank lines and lines starting with ``#`` are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from newsdesk.errors import RecordError
+from newsdesk.ingest.normalize import collapse_ws, parse_date
+from newsdesk.models import Article, CategoryTag, Decision, ParseResult, Problem
+from newsdesk.score.labels import normalise_label
+
+KNOWN_KEYS = {
+    "id",
+    "title",
+    "url",
+    "source",
+    "published_at",
+    "summary",
+    "body",
+    "categories",
+    "source_sentiment",
+    "source_sentiment_label",
+    "source_impact",
+    "decisions",
+}
+MAX_LINE = 5_000_000
+
+
+def looks_like_jsonl(text: str) -> bool:
+    """True when the first non-blank, non-comment line is a JSON object."""
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        if not s.startswith("{"):
+            return False
+        try:
+            return isinstance(json.loads(s), dict)
+        except (ValueError, RecursionError):
+            return False
+    return False
+
+
+def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
+    """Parse JSON Lines text; each bad line becomes a :class:`Problem` with its line number."""
+    result = ParseResult()
+    for n, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        locator = f"{source_name}:{n}"
+        try:
+            article = parse_record(s)
+        except RecordError as exc:
+            result.problems.append(Problem(source_name, locator, f"line {n}: {exc}", s[:2000]))
+            continue
+        article.locator = locator
+        result.articles.append(article)
+    return result
+
+
+def parse_record(line: str) -> Article:
+    """Parse one JSON line into an :class:`Article`; raise :class:`RecordError` when malformed."""
+    if len(line) > MAX_LINE:
+        raise RecordError(f"record is {len(line):,} characters long; the limit is {MAX_LINE:,}")
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise RecordError("JSON nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
+    title = _text(obj, "title")
+    if not title:
+        raise RecordError("'title' is missing or empty")
+    cats = []
+    raw_cats = obj.get("categories") or []
+    if not isinstance(raw_cats, list):
+        raise RecordError("'categories' must be a list of names or {category, relevance} objects")
+    for c in raw_cats:
+        if isinstance(c, str) and c.strip():
+            cats.append(CategoryTag(collapse_ws(c), None, "source"))
+        elif isinstance(c, dict) and isinstance(c.get("category"), str) and c["category"].strip():
+            cats.append(CategoryTag(collapse_ws(c["category"]), _num(c, "relevance", 0, 1), "source"))
+        else:
+            raise RecordError(f"category {c!r} is neither a name nor a {{category, relevance}} object")
+    decisions = []
+    raw_dec = obj.get("decisions") or []
+    if not isinstance(raw_dec, list):
+        raise RecordError("'decisions' must be a list of strings or {text} objects")
+    for d in raw_dec:
+        text = d if isinstance(d, str) else d.get("text") if isinstance(d, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            raise RecordError(f"decision {d!r} has no text")
+        decisions.append(Decision(position=len(decisions) + 1, text=collapse_ws(text)))
+    published = obj.get("published_at")
+    if published is not None and not isinstance(published, (str, int, float)):
+        raise RecordError("'published_at' must be a string or epoch seconds")
+    return Article(
+        title=title,
+        source=_text(obj, "source") or "jsonl",
+        url=_text(obj, "url") or None,
+        published_at=parse_date(published),
+        summary=_text(obj, "summary", keep_paragraphs=True),
+        body=_text(obj, "body", keep_paragraphs=True),
+        source_sentiment=_num(obj, "source_sentiment", -1, 1),
+        source_sentiment_label=normalise_label(_text(obj, "source_sentiment_label") or None),
+        source_impact=_num(obj, "source_impact", 0, 1),
+        categories=cats,
+        decisions=decisions,
+    )
+
+
+def _text(obj: dict, key: str, keep_paragraphs: bool = False) -> str:
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RecordError(f"'{key}' must be a string, got {type(value).__name__}")
+    if keep_paragraphs:
+        paras = [collapse_ws(p) for p in value.replace("\r\n", "\n").split("\n\n")]
+        return "\n\n".join(p for p in paras if p)
+    return collapse_ws(value)
+
+
+def _num(obj: dict, key: str, lo: float, hi: float) -> float | None:
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"'{key}' {value!r} is not a number") from None
+    if isinstance(value, bool) or math.isnan(x) or not (lo <= x <= hi):
+        raise RecordError(f"'{key}' {value!r} is outside {lo}..{hi}")
+    return x

@@ -1,0 +1,203 @@
+"""Read-only, parameterised queries. Every WHERE built from user input binds its values."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from newsdesk.errors import FilterError
+
+HIGH_IMPACT = 0.7
+DEMO_SOURCE = "newsdesk demo desk"
+GRAINS = ("day", "week", "month")
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open the database read-only (it must exist)."""
+    path = Path(path).resolve()
+    if not path.exists():
+        raise FileNotFoundError(path)
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+def parse_day(value: str | date | None, what: str = "date") -> date | None:
+    """Parse ``YYYY-MM-DD`` (or a date) into a date; None stays None; raise :class:`FilterError`."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise FilterError(f"{what} {value!r} is not a date: use YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The view's filters: topics (any of), and an inclusive date range on ``published_at``."""
+
+    topics: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+    def where(self, alias: str = "a") -> tuple[str, list]:
+        """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params."""
+        clauses, params = ["1 = 1"], []
+        if self.topics:
+            marks = ", ".join("?" for _ in self.topics)
+            clauses.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE category IN ({marks}))")
+            params.extend(self.topics)
+        if self.since:
+            clauses.append(f"{alias}.published_at >= ?")
+            params.append(self.since.isoformat())
+        if self.until:
+            clauses.append(f"{alias}.published_at < ?")
+            params.append((self.until + timedelta(days=1)).isoformat())
+        return " AND ".join(clauses), params
+
+
+def _frame(conn: sqlite3.Connection, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    cur = conn.execute(sql, list(params))
+    cols = [d[0] for d in cur.description]
+    return pd.DataFrame(cur.fetchall(), columns=cols)
+
+
+def categories(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every category with its article count, most used first."""
+    return _frame(
+        conn,
+        "SELECT category, count(DISTINCT article_id) AS articles FROM article_categories "
+        "GROUP BY category ORDER BY articles DESC, category",
+    )
+
+
+def date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
+    """The first and last publish day in the database."""
+    lo, hi = conn.execute("SELECT min(published_at), max(published_at) FROM articles").fetchone()
+    return parse_day(lo), parse_day(hi)
+
+
+CATEGORY_LIST = (
+    "(SELECT group_concat(category, '; ') FROM (SELECT DISTINCT category FROM article_categories c "
+    "WHERE c.article_id = {a}.id ORDER BY category))"
+)
+
+
+def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
+    """The filtered articles, newest first: every ``articles`` column plus ``categories``
+    (distinct names joined with ``; ``)."""
+    where, params = filters.where("a")
+    sql = f"SELECT a.*, {CATEGORY_LIST.format(a='a')} AS categories FROM articles a WHERE {where} "
+    sql += "ORDER BY a.published_at DESC, a.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, int(limit)]
+    return _frame(conn, sql, params)
+
+
+def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict:
+    """Article count, mean newsdesk sentiment and count of high-impact articles of the view."""
+    where, params = filters.where("a")
+    n, mean, high = conn.execute(
+        f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}",
+        [HIGH_IMPACT, *params],
+    ).fetchone()
+    return {"articles": n, "mean_sentiment": mean, "high_impact": high or 0}
+
+
+def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:
+    """Mean sentiment per period and category from ``daily_category_sentiment`` (never a scan of
+    ``articles``). Columns: period (date), category, articles, mean_sentiment, mean_impact."""
+    if grain not in GRAINS:
+        raise FilterError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
+    clauses, params = ["1 = 1"], []
+    if filters.topics:
+        clauses.append(f"category IN ({', '.join('?' for _ in filters.topics)})")
+        params.extend(filters.topics)
+    if filters.since:
+        clauses.append("day >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        clauses.append("day <= ?")
+        params.append(filters.until.isoformat())
+    df = _frame(
+        conn,
+        "SELECT day, category, n, sentiment_sum, impact_sum, impact_n FROM daily_category_sentiment "
+        f"WHERE {' AND '.join(clauses)} AND n > 0",
+        params,
+    )
+    cols = ["period", "category", "articles", "mean_sentiment", "mean_impact"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    day = pd.to_datetime(df["day"])
+    if grain == "week":
+        df["period"] = (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date
+    elif grain == "month":
+        df["period"] = day.dt.to_period("M").dt.start_time.dt.date
+    else:
+        df["period"] = day.dt.date
+    g = df.groupby(["period", "category"], as_index=False)[["n", "sentiment_sum", "impact_sum", "impact_n"]].sum()
+    g["mean_sentiment"] = (g["sentiment_sum"] / g["n"]).round(4)
+    g["mean_impact"] = (g["impact_sum"] / g["impact_n"].where(g["impact_n"] > 0)).round(4)
+    g = g.rename(columns={"n": "articles"})
+    return g[cols].sort_values(["period", "category"]).reset_index(drop=True)
+
+
+def decisions(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.DataFrame:
+    """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
+    ``published_at`` and the ``decisions`` columns, newest article first, in bullet order."""
+    where, params = filters.where("a")
+    return _frame(
+        conn,
+        "SELECT d.article_id, a.title, a.published_at, d.id, d.position, d.text, d.action, d.direction, "
+        "d.instruments, d.structure, d.horizon_text, d.horizon_min_days, d.horizon_max_days, d.conditions "
+        f"FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where} "
+        "ORDER BY a.published_at DESC, d.article_id, d.position",
+        params,
+    )
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """A number that changes after every ingest (the last run id), for cache keys."""
+    row = conn.execute("SELECT max(id) FROM ingest_runs").fetchone()
+    return row[0] or 0
+
+
+def stats(conn: sqlite3.Connection) -> dict:
+    """Counts a user wants at a glance: articles, date range, labels, categories, decisions,
+    sources, ingest runs and problems."""
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    lo, hi = date_bounds(conn)
+    return {
+        "articles": one("SELECT count(*) FROM articles"),
+        "first_published": lo.isoformat() if lo else None,
+        "last_published": hi.isoformat() if hi else None,
+        "decisions": one("SELECT count(*) FROM decisions"),
+        "categories": dict(
+            conn.execute(
+                "SELECT category, count(DISTINCT article_id) FROM article_categories GROUP BY category "
+                "ORDER BY 2 DESC, 1"
+            ).fetchall()
+        ),
+        "sentiment_labels": dict(
+            conn.execute(
+                "SELECT sentiment_label, count(*) FROM articles GROUP BY sentiment_label ORDER BY 2 DESC"
+            ).fetchall()
+        ),
+        "sources": dict(
+            conn.execute("SELECT source, count(*) FROM articles GROUP BY source ORDER BY 2 DESC, 1").fetchall()
+        ),
+        "ingest_runs": one("SELECT count(*) FROM ingest_runs"),
+        "problems": one("SELECT count(*) FROM problems"),
+    }
+
+
+def has_source(conn: sqlite3.Connection, source: str) -> bool:
+    """True when some article comes from ``source``."""
+    return conn.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", [source]).fetchone() is not None

@@ -1,0 +1,379 @@
+"""The SQLite store: schema, migrations and writes, through sqlite-utils.
+
+Every write of a batch happens in one ``BEGIN IMMEDIATE`` transaction, together with the
+``daily_category_sentiment`` aggregate and the ``ingest_runs``/``problems`` bookkeeping, so a
+crash leaves the database exactly as it was before the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from newsdesk.errors import SchemaError
+from newsdesk.ingest.normalize import article_id, content_hash, iso_utc
+from newsdesk.models import Article, Problem
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+ARTICLE_COLUMNS = {
+    "id": str,
+    "url": str,
+    "title": str,
+    "source": str,
+    "published_at": str,
+    "published_estimated": int,
+    "ingested_at": str,
+    "summary": str,
+    "body": str,
+    "sentiment": float,
+    "sentiment_label": str,
+    "subjectivity": float,
+    "impact": float,
+    "source_sentiment": float,
+    "source_sentiment_label": str,
+    "source_impact": float,
+    "scorer_version": str,
+    "content_hash": str,
+}
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    """Create every table of the data model (DESIGN.md §2) and its indexes."""
+    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"title", "source"})
+    db["article_categories"].create(
+        {"article_id": str, "category": str, "relevance": float, "origin": str},
+        pk=("article_id", "category", "origin"),
+    )
+    db["article_entities"].create(
+        {"article_id": str, "ticker": str, "name": str, "mentions": int, "relevance": float, "sentiment": float},
+        pk=("article_id", "ticker"),
+    )
+    db["decisions"].create(
+        {
+            "id": str,
+            "article_id": str,
+            "position": int,
+            "text": str,
+            "action": str,
+            "direction": str,
+            "instruments": str,
+            "structure": str,
+            "horizon_text": str,
+            "horizon_min_days": int,
+            "horizon_max_days": int,
+            "conditions": str,
+        },
+        pk="id",
+    )
+    db["baskets"].create({"id": str, "name": str, "description": str, "kind": str}, pk="id")
+    db["basket_members"].create(
+        {"basket_id": str, "ticker": str, "name": str, "weight": float}, pk=("basket_id", "ticker")
+    )
+    db["decision_baskets"].create(
+        {"decision_id": str, "basket_id": str, "side": str}, pk=("decision_id", "basket_id", "side")
+    )
+    db["companies"].create(
+        {"ticker": str, "name": str, "aliases": str, "sector": str, "country": str, "exchange": str},
+        pk="ticker",
+    )
+    db["daily_category_sentiment"].create(
+        {"day": str, "category": str, "n": int, "sentiment_sum": float, "impact_sum": float, "impact_n": int},
+        pk=("day", "category"),
+    )
+    db["ingest_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "source": str,
+            "added": int,
+            "duplicates": int,
+            "rejected": int,
+        },
+        pk="id",
+    )
+    db["problems"].create({"id": int, "run_id": int, "source": str, "locator": str, "reason": str, "raw": str}, pk="id")
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["content_hash"])
+    db["article_categories"].create_index(["category", "article_id"])
+    db["article_entities"].create_index(["ticker"])
+    db["decisions"].create_index(["article_id", "position"])
+    db["problems"].create_index(["run_id"])
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1}
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` in WAL mode with a busy timeout, and
+    bring its schema up to :data:`SCHEMA_VERSION`."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db = sqlite_utils.Database(conn)
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.enable_wal()
+    db.execute("PRAGMA synchronous=NORMAL")
+    migrate(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The schema version stored in ``PRAGMA user_version``."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration newer than the database's version, each in its own transaction.
+
+    Raises :class:`SchemaError` when the database is newer than this code.
+    """
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database has schema version {current}, newer than this newsdesk ({SCHEMA_VERSION}): "
+            "upgrade newsdesk or use another --db"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with transaction(db):
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {int(version)}")
+    return schema_version(db)
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any exception."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.execute("COMMIT")
+
+
+@dataclass
+class RunResult:
+    """What one batch write did."""
+
+    run_id: int
+    added: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    added_ids: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def now_iso() -> str:
+    """The current time as ISO-8601 UTC."""
+    return iso_utc(datetime.now(UTC))
+
+
+def assign_identity(article: Article, ingested_at: str) -> Article:
+    """Give ``article`` its stable id and, when it has no date, the ingest time (flagged)."""
+    article.id = article.id or article_id(article.url, article.source, article.title, article.published_at)
+    if not article.published_at:
+        article.published_at = ingested_at
+        article.published_estimated = True
+    return article
+
+
+def write_batch(
+    db: sqlite_utils.Database,
+    articles: Iterable[Article],
+    problems: Iterable[Problem],
+    source: str,
+) -> RunResult:
+    """Store one batch of scored articles and its problems in a single transaction.
+
+    An article whose id or content hash is already stored (or repeated in the batch) counts as
+    a duplicate and is not written. Returns the run's counts.
+    """
+    started = now_iso()
+    problems = list(problems)
+    with transaction(db):
+        run_id = (
+            db["ingest_runs"]
+            .insert({"started_at": started, "source": source, "added": 0, "duplicates": 0, "rejected": 0})
+            .last_pk
+        )
+        result = RunResult(run_id=run_id, problems=problems)
+        seen_ids: set[str] = set()
+        seen_hashes: set[str] = set()
+        for article in articles:
+            assign_identity(article, started)
+            chash = content_hash(article.title, article.summary, article.body)
+            if article.id in seen_ids or chash in seen_hashes or _exists(db, article.id, chash):
+                result.duplicates += 1
+                continue
+            seen_ids.add(article.id)
+            seen_hashes.add(chash)
+            _insert_article(db, article, chash, started)
+            result.added += 1
+            result.added_ids.append(article.id)
+        if problems:
+            db["problems"].insert_all(
+                {"run_id": run_id, "source": p.source, "locator": p.locator, "reason": p.reason, "raw": p.raw}
+                for p in problems
+            )
+        result.rejected = len(problems)
+        db["ingest_runs"].update(
+            run_id,
+            {
+                "finished_at": now_iso(),
+                "added": result.added,
+                "duplicates": result.duplicates,
+                "rejected": result.rejected,
+            },
+        )
+    return result
+
+
+def _exists(db: sqlite_utils.Database, aid: str, chash: str) -> bool:
+    row = db.execute("SELECT 1 FROM articles WHERE id = ? OR content_hash = ? LIMIT 1", [aid, chash]).fetchone()
+    return row is not None
+
+
+def _insert_article(db: sqlite_utils.Database, a: Article, chash: str, ingested_at: str) -> None:
+    db["articles"].insert(
+        {
+            "id": a.id,
+            "url": a.url,
+            "title": a.title,
+            "source": a.source,
+            "published_at": a.published_at,
+            "published_estimated": int(a.published_estimated),
+            "ingested_at": ingested_at,
+            "summary": a.summary,
+            "body": a.body,
+            "sentiment": a.sentiment,
+            "sentiment_label": a.sentiment_label,
+            "subjectivity": a.subjectivity,
+            "impact": a.impact,
+            "source_sentiment": a.source_sentiment,
+            "source_sentiment_label": a.source_sentiment_label,
+            "source_impact": a.source_impact,
+            "scorer_version": a.scorer_version,
+            "content_hash": chash,
+        }
+    )
+    cats: dict[tuple[str, str], dict] = {}
+    for c in a.categories:
+        cats.setdefault(
+            (c.category, c.origin),
+            {"article_id": a.id, "category": c.category, "relevance": c.relevance, "origin": c.origin},
+        )
+    if cats:
+        db["article_categories"].insert_all(cats.values())
+    if a.entities:
+        db["article_entities"].insert_all(
+            (
+                {
+                    "article_id": a.id,
+                    "ticker": e.ticker,
+                    "name": e.name,
+                    "mentions": e.mentions,
+                    "relevance": e.relevance,
+                    "sentiment": e.sentiment,
+                }
+                for e in a.entities
+            ),
+            ignore=True,
+        )
+    if a.decisions:
+        db["decisions"].insert_all(
+            {
+                "id": f"{a.id}-{d.position}",
+                "article_id": a.id,
+                "position": d.position,
+                "text": d.text,
+                "action": d.action,
+                "direction": d.direction,
+                "instruments": json.dumps(d.instruments) if d.instruments else None,
+                "structure": d.structure,
+                "horizon_text": d.horizon_text,
+                "horizon_min_days": d.horizon_min_days,
+                "horizon_max_days": d.horizon_max_days,
+                "conditions": d.conditions,
+            }
+            for d in a.decisions
+        )
+    _add_to_daily(db, a, sign=1)
+
+
+def _add_to_daily(db: sqlite_utils.Database, a: Article, sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) one article's contribution to the daily aggregate."""
+    if not a.published_at or a.sentiment is None:
+        return
+    day = a.published_at[:10]
+    impact = a.impact if a.impact is not None else 0.0
+    impact_n = 1 if a.impact is not None else 0
+    for category in sorted({c.category for c in a.categories}):
+        db.execute(
+            """
+            INSERT INTO daily_category_sentiment (day, category, n, sentiment_sum, impact_sum, impact_n)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (day, category) DO UPDATE SET
+              n = n + excluded.n,
+              sentiment_sum = sentiment_sum + excluded.sentiment_sum,
+              impact_sum = impact_sum + excluded.impact_sum,
+              impact_n = impact_n + excluded.impact_n
+            """,
+            [day, category, sign, sign * a.sentiment, sign * impact, sign * impact_n],
+        )
+
+
+DAILY_RECOMPUTE_SQL = """
+SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n,
+       sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0.0) AS impact_sum,
+       count(a.impact) AS impact_n
+FROM articles a
+JOIN (SELECT DISTINCT article_id, category FROM article_categories) c ON c.article_id = a.id
+WHERE a.published_at IS NOT NULL AND a.sentiment IS NOT NULL
+GROUP BY day, c.category
+"""
+
+
+def rebuild_daily(db: sqlite_utils.Database) -> int:
+    """Recompute ``daily_category_sentiment`` from ``articles`` in one transaction; return rows."""
+    with transaction(db):
+        db.execute("DELETE FROM daily_category_sentiment")
+        db.execute(
+            "INSERT INTO daily_category_sentiment (day, category, n, sentiment_sum, impact_sum, impact_n) "
+            + DAILY_RECOMPUTE_SQL
+        )
+    return db["daily_category_sentiment"].count
+
+
+def record_failure(db: sqlite_utils.Database, source: str, reason: str) -> int:
+    """Record an input that could not be read at all as a run with one problem; return the run id."""
+    with transaction(db):
+        started = now_iso()
+        run_id = (
+            db["ingest_runs"]
+            .insert(
+                {
+                    "started_at": started,
+                    "finished_at": started,
+                    "source": source,
+                    "added": 0,
+                    "duplicates": 0,
+                    "rejected": 1,
+                }
+            )
+            .last_pk
+        )
+        db["problems"].insert({"run_id": run_id, "source": source, "locator": source, "reason": reason, "raw": None})
+    return run_id

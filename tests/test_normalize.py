@@ -1,0 +1,127 @@
+"""Table tests of the normalisers: dates, URLs, ids, labels, category splitting."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.errors import RecordError
+from newsdesk.ingest.normalize import article_id, canonical_url, collapse_ws, parse_date
+from newsdesk.ingest.page import split_categories
+from newsdesk.score.labels import normalise_label, sentiment_label
+from newsdesk.taxonomy import category_names
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-05-04T13:30:00Z", "2026-05-04T13:30:00Z"),
+        ("2026-05-04T15:30:00+02:00", "2026-05-04T13:30:00Z"),
+        ("2026-05-04 13:30:00", "2026-05-04T13:30:00Z"),
+        ("2026-05-04", "2026-05-04T00:00:00Z"),
+        ("20240307T071400", "2024-03-07T07:14:00Z"),
+        ("20240307T0714", "2024-03-07T07:14:00Z"),
+        ("Sat, 04 Feb 2023 00:00:00 -0500", "2023-02-04T05:00:00Z"),
+        ("Mon, 04 May 2026 13:30:00 GMT", "2026-05-04T13:30:00Z"),
+        ("1780000000", "2026-05-28T20:26:40Z"),
+        (1780000000, "2026-05-28T20:26:40Z"),
+        ("", None),
+        ("   ", None),
+        (None, None),
+    ],
+)
+def test_parse_date(raw, expected) -> None:
+    assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "2026-13-45", "20261345T000000", "32/13/2026", "1e400", "\x00"])
+def test_parse_date_rejects_with_a_reason(raw) -> None:
+    with pytest.raises(RecordError, match="date|epoch"):
+        parse_date(raw)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://Example.COM/a?utm_source=x&id=3#frag", "https://example.com/a?id=3"),
+        ("https://example.com", "https://example.com/"),
+        ("https://www.wsj.com/articles/x-1?mod=rss_markets_main", "https://www.wsj.com/articles/x-1"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,hi", None),
+        ("ftp://example.com/x", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_canonical_url(url, expected) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_article_id_is_stable_and_url_first() -> None:
+    a = article_id("https://example.com/x?utm_medium=rss", "S", "T", "2026-01-01T00:00:00Z")
+    assert a == article_id("https://EXAMPLE.com/x", "Other", "Other title", None)
+    assert article_id(None, "S", "Title!", "2026-01-01T10:00:00Z") == article_id(
+        None, "s", "title", "2026-01-01T23:00:00Z"
+    )
+    assert article_id(None, "S", "Title", "2026-01-01") != article_id(None, "S", "Title", "2026-01-02")
+    assert len(a) == 16
+
+
+@pytest.mark.parametrize(
+    ("score", "label"),
+    [
+        (-1.0, "bearish"),
+        (-0.35, "bearish"),
+        (-0.3499, "somewhat-bearish"),
+        (-0.15, "somewhat-bearish"),
+        (-0.1499, "neutral"),
+        (0.0, "neutral"),
+        (0.1499, "neutral"),
+        (0.15, "somewhat-bullish"),
+        (0.3499, "somewhat-bullish"),
+        (0.35, "bullish"),
+        (1.0, "bullish"),
+        (None, None),
+    ],
+)
+def test_sentiment_label_bands(score, label) -> None:
+    assert sentiment_label(score) == label
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        ("Somewhat-Bullish", "somewhat-bullish"),
+        ("Somewhat_Bullish", "somewhat-bullish"),
+        ("NEUTRAL", "neutral"),
+        (" bearish ", "bearish"),
+        ("somewhat bearish", "somewhat-bearish"),
+        ("positive", "bullish"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalise_label(raw, label) -> None:
+    assert normalise_label(raw) == label
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Geopolitics & WarElections & Domestic PoliticsInfrastructure & Defense",
+            ["Geopolitics & War", "Elections & Domestic Politics", "Infrastructure & Defense"],
+        ),
+        ("Technology & AIEarnings & Corporate", ["Technology & AI", "Earnings & Corporate"]),
+        ("Space EconomyGeopolitics & War", ["Space Economy", "Geopolitics & War"]),
+        ("Crypto MarketsBiotech", ["Crypto Markets", "Biotech"]),
+        ("Macro & Growth", ["Macro & Growth"]),
+        ("Macro & GrowthMacro & Growth", ["Macro & Growth"]),
+    ],
+)
+def test_split_categories(line, expected) -> None:
+    assert split_categories(line, sorted(category_names(), key=len, reverse=True)) == expected
+
+
+def test_collapse_ws() -> None:
+    assert collapse_ws("  a\n\t b  ") == "a b"
+    assert collapse_ws(None) == ""

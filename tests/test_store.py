@@ -1,0 +1,208 @@
+"""The store on real temporary SQLite files: schema, pragmas, migrations, batches, aggregates."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from newsdesk import store
+from newsdesk.errors import SchemaError
+from newsdesk.models import Article, CategoryTag, Decision, Problem
+from newsdesk.score import score_article
+
+TABLES = {
+    "articles",
+    "article_categories",
+    "article_entities",
+    "decisions",
+    "baskets",
+    "basket_members",
+    "decision_baskets",
+    "companies",
+    "daily_category_sentiment",
+    "problems",
+    "ingest_runs",
+}
+
+
+def make(
+    title: str,
+    day: str = "2026-06-01",
+    cats=("Macro & Growth",),
+    summary: str = "Growth beat forecasts.",
+    url: str | None = None,
+    decisions=(),
+) -> Article:
+    a = Article(
+        title=title,
+        source="Test",
+        url=url,
+        published_at=f"{day}T10:00:00Z",
+        summary=summary,
+        categories=[CategoryTag(c) for c in cats],
+        decisions=[Decision(i + 1, t) for i, t in enumerate(decisions)],
+        source_impact=0.5,
+    )
+    return score_article(a)
+
+
+def test_schema_pragmas_and_version(db, db_path) -> None:
+    assert TABLES <= set(db.table_names())
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+    cols = set(db["articles"].columns_dict)
+    assert {
+        "id",
+        "url",
+        "title",
+        "source",
+        "published_at",
+        "ingested_at",
+        "summary",
+        "body",
+        "sentiment",
+        "sentiment_label",
+        "subjectivity",
+        "impact",
+        "source_sentiment",
+        "source_sentiment_label",
+        "source_impact",
+        "scorer_version",
+        "content_hash",
+    } <= cols
+    assert set(db["decisions"].columns_dict) >= {
+        "id",
+        "article_id",
+        "position",
+        "text",
+        "action",
+        "direction",
+        "instruments",
+        "structure",
+        "horizon_text",
+        "horizon_min_days",
+        "horizon_max_days",
+        "conditions",
+    }
+
+
+def test_reopen_is_idempotent(db_path) -> None:
+    store.connect(db_path).close()
+    db = store.connect(db_path)
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(db_path) -> None:
+    store.connect(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaError, match="newer than this newsdesk"):
+        store.connect(db_path)
+
+
+def test_migration_path_runs_each_step_once(db_path, monkeypatch) -> None:
+    store.connect(db_path).close()
+    calls = []
+    monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(
+        store.MIGRATIONS,
+        store.SCHEMA_VERSION,
+        lambda db: calls.append(db.execute("ALTER TABLE articles ADD COLUMN extra TEXT")),
+    )
+    db = store.connect(db_path)
+    assert len(calls) == 1 and "extra" in db["articles"].columns_dict
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+    db.close()
+    store.connect(db_path).close()
+    assert len(calls) == 1
+
+
+def test_write_batch_dedupes_by_id_and_content(db) -> None:
+    r = store.write_batch(db, [make("One"), make("Two"), make("One")], [], "t")
+    assert (r.added, r.duplicates, r.rejected) == (2, 1, 0)
+    again = store.write_batch(db, [make("One"), make("Two")], [], "t")
+    assert (again.added, again.duplicates) == (0, 2)
+    same_text_other_day = make("One", day="2026-06-02")
+    assert store.write_batch(db, [same_text_other_day], [], "t").duplicates == 1
+    assert db["articles"].count == 2
+
+
+def test_problems_and_runs_are_recorded(db) -> None:
+    r = store.write_batch(db, [make("Fine")], [Problem("f.txt", "f.txt:3", "bad impact", "raw")], "f.txt")
+    assert (r.added, r.rejected) == (1, 1)
+    run = db["ingest_runs"].get(r.run_id)
+    assert (run["added"], run["duplicates"], run["rejected"], run["source"]) == (1, 0, 1, "f.txt")
+    assert run["finished_at"] >= run["started_at"]
+    (p,) = list(db["problems"].rows)
+    assert (p["run_id"], p["locator"], p["reason"]) == (r.run_id, "f.txt:3", "bad impact")
+
+
+def test_daily_aggregate_matches_recomputation(db) -> None:
+    batch = [
+        make("A", "2026-06-01", ("Macro & Growth", "Trade & Tariffs"), "Strong gains and a great beat."),
+        make("B", "2026-06-01", ("Macro & Growth",), "Terrible losses, awful miss."),
+        make("C", "2026-06-03", ("Trade & Tariffs",), "Neutral update."),
+        make("D", "2026-06-03", ()),
+    ]
+    store.write_batch(db, batch, [], "t")
+    stored = sorted(
+        tuple(r.values())
+        for r in db.query(
+            "SELECT day, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n "
+            "FROM daily_category_sentiment"
+        )
+    )
+    recomputed = sorted(
+        tuple(r.values())
+        for r in db.query(
+            "SELECT day, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n FROM ("
+            + store.DAILY_RECOMPUTE_SQL
+            + ")"
+        )
+    )
+    assert stored == recomputed
+    assert [(d, c, n) for d, c, n, *_ in stored] == [
+        ("2026-06-01", "Macro & Growth", 2),
+        ("2026-06-01", "Trade & Tariffs", 1),
+        ("2026-06-03", "Trade & Tariffs", 1),
+    ]
+    assert store.rebuild_daily(db) == 3
+
+
+def test_failed_batch_leaves_nothing(db, monkeypatch) -> None:
+    store.write_batch(db, [make("Before")], [], "t")
+    real_insert = store._insert_article
+    calls = {"n": 0}
+
+    def exploding(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk on fire")
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_insert_article", exploding)
+    with pytest.raises(RuntimeError):
+        store.write_batch(db, [make("X"), make("Y")], [], "t")
+    assert [r["title"] for r in db["articles"].rows] == ["Before"]
+    assert db["ingest_runs"].count == 1
+    assert db.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
+
+
+def test_decisions_stored_in_order(db) -> None:
+    store.write_batch(db, [make("With decisions", decisions=["Buy A", "Sell B", "Hedge C"])], [], "t")
+    rows = list(db.query("SELECT position, text FROM decisions ORDER BY position"))
+    assert rows == [
+        {"position": 1, "text": "Buy A"},
+        {"position": 2, "text": "Sell B"},
+        {"position": 3, "text": "Hedge C"},
+    ]
+
+
+def test_two_connections_write_without_locking(db_path) -> None:
+    a, b = store.connect(db_path), store.connect(db_path)
+    store.write_batch(a, [make("From A")], [], "a")
+    store.write_batch(b, [make("From B")], [], "b")
+    assert a["articles"].count == 2
