@@ -14,10 +14,18 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.Chart:
     data = df.assign(period=pd.to_datetime(df["period"]))
     pick = alt.selection_point(fields=["category"], bind="legend")
     time_unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}[grain]
+    reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
     base = alt.Chart(data).encode(
         x=alt.X(f"{time_unit}(period):T", title=GRAIN_TITLES[grain]),
-        y=alt.Y("mean_sentiment:Q", title="Mean sentiment (-1 bearish … +1 bullish)", scale=alt.Scale(domain=[-1, 1])),
-        color=alt.Color("category:N", title="Category", legend=alt.Legend(orient="bottom", columns=3)),
+        y=alt.Y(
+            "mean_sentiment:Q", title="Mean sentiment (− bearish, + bullish)", scale=alt.Scale(domain=[-reach, reach])
+        ),
+        color=alt.Color(
+            "category:N",
+            title="Category",
+            scale=alt.Scale(scheme="tableau20"),
+            legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+        ),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.12)),
         tooltip=[
             alt.Tooltip("category:N", title="Category"),

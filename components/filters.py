@@ -11,6 +11,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.layout import nav
 from newsdesk.errors import FilterError
 from newsdesk.queries import Filters, parse_day
 
@@ -65,6 +66,7 @@ def filter_bar(categories: list[str], bounds: tuple[date | None, date | None]) -
     if lo and hi:
         since = min(max(since, lo), hi)
         until = max(min(until, hi), since)
+    nav()
     with st.sidebar:
         st.header("Filters")
         st.multiselect(

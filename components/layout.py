@@ -6,6 +6,19 @@ import streamlit as st
 
 from newsdesk.queries import GRAINS
 
+PAGES = (
+    ("dashboard.py", "Overview", ":material/monitoring:"),
+    ("pages/1_Decisions.py", "Decisions", ":material/checklist:"),
+)
+
+
+def nav() -> None:
+    """Links to every page at the top of the sidebar."""
+    with st.sidebar:
+        for target, label, icon in PAGES:
+            st.page_link(target, label=label, icon=icon)
+        st.divider()
+
 
 def page_header(title: str, subtitle: str, demo: bool = False) -> None:
     """Title, one-line subtitle, and (when the database holds demo articles) the demo notice."""

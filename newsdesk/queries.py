@@ -137,7 +137,7 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
         return pd.DataFrame(columns=cols)
     day = pd.to_datetime(df["day"])
     if grain == "week":
-        df["period"] = (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date
+        df["period"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
     elif grain == "month":
         df["period"] = day.dt.to_period("M").dt.start_time.dt.date
     else:

@@ -64,7 +64,7 @@ def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
         try:
             article = parse_record(s)
         except RecordError as exc:
-            result.problems.append(Problem(source_name, locator, f"line {n}: {exc}", s[:2000]))
+            result.problems.append(Problem(source_name, locator, str(exc), s[:2000]))
             continue
         article.locator = locator
         result.articles.append(article)

@@ -1,0 +1,104 @@
+"""AppTest of the entry page against a seeded temporary database."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest_util import app, metrics, sentiment_data
+from tests.seed import ROWS, seed
+
+TOPIC = "Trade & Tariffs"
+
+
+def query_values(at, key: str) -> list[str]:
+    """AppTest gives one value as a string and several as a list."""
+    value = at.query_params.get(key, [])
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.fixture
+def seeded(tmp_path, monkeypatch):
+    path = seed(tmp_path / "seed.db")
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    return path
+
+
+def test_overview_renders_real_content(seeded) -> None:
+    at = app().run()
+    assert not at.exception
+    m = metrics(at)
+    assert m["Articles"] == str(len(ROWS))
+    assert m["High-impact articles"] == str(sum(r[4] >= 0.7 for r in ROWS))
+    assert at.dataframe[0].value.shape[0] == len(ROWS)
+    data = sentiment_data(at)
+    assert set(data["category"]) == {c for r in ROWS for c in r[2]}
+    assert data["articles"].sum() == sum(len(r[2]) for r in ROWS)
+    assert at.get("download_button")
+
+
+def test_topic_filter_changes_rows_chart_and_url(seeded) -> None:
+    at = app().run()
+    at.multiselect(key="w_topics").set_value([TOPIC]).run()
+    assert not at.exception
+    expected = [r for r in ROWS if TOPIC in r[2]]
+    assert metrics(at)["Articles"] == str(len(expected))
+    table = at.dataframe[0].value
+    assert len(table) == len(expected)
+    assert all(TOPIC in cats for cats in table["categories"])
+    assert set(sentiment_data(at)["category"]) == {TOPIC}
+    assert query_values(at, "topic") == [TOPIC]
+
+
+def test_url_reproduces_the_view(seeded) -> None:
+    at = app()
+    at.query_params["topic"] = [TOPIC, "Macro & Growth"]
+    at.query_params["since"] = "2026-05-10"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="w_topics").value == [TOPIC, "Macro & Growth"]
+    assert query_values(at, "topic") == [TOPIC, "Macro & Growth"]
+    expected = [r for r in ROWS if {TOPIC, "Macro & Growth"} & set(r[2]) and r[0] >= "2026-05-10"]
+    assert metrics(at)["Articles"] == str(len(expected))
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month"])
+def test_grain_changes_periods(seeded, grain) -> None:
+    at = app().run()
+    at.button_group(key="w_grain").set_value(grain).run()
+    assert not at.exception
+    periods = sentiment_data(at)["period"].nunique()
+    distinct_days = len({r[0] for r in ROWS})
+    assert periods == {"day": distinct_days, "week": distinct_days, "month": 3}[grain]
+    if grain != "week":
+        assert query_values(at, "grain") == [grain]
+
+
+def test_bad_url_values_are_ignored(seeded) -> None:
+    at = app()
+    at.query_params["topic"] = ["No Such Topic"]
+    at.query_params["since"] = "not-a-date"
+    at.query_params["grain"] = "decade"
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Articles"] == str(len(ROWS))
+
+
+def test_empty_database_shows_a_message(tmp_path, monkeypatch) -> None:
+    from newsdesk import store
+
+    path = tmp_path / "empty.db"
+    store.connect(path).close()
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert not at.exception
+    assert "No articles match this view" in at.info[0].value
+
+
+def test_first_start_builds_the_demo_database(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "fresh" / "newsdesk.db"
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run(timeout=120)
+    assert not at.exception
+    assert path.exists()
+    assert int(metrics(at)["Articles"].replace(",", "")) >= 120
+    assert any("illustrative" in w.value for w in at.warning)
