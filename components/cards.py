@@ -15,15 +15,23 @@ def escape_md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
 
 
-def decision_card(row: pd.Series) -> None:
-    """One decision: its text, the article it comes from, and what has been parsed of it."""
+def _facts(row: pd.Series) -> str:
+    parts = [
+        f"{label}: {escape_md(row[col])}"
+        for label, col in (("Action", "action"), ("Direction", "direction"), ("Horizon", "horizon_text"))
+        if isinstance(row.get(col), str) and row.get(col)
+    ]
+    return " · ".join(parts)
+
+
+def article_decisions_card(rows: pd.DataFrame) -> None:
+    """One card per article: its title and date, then its decisions in their original order."""
+    first = rows.iloc[0]
     with st.container(border=True):
-        st.markdown(f"**{row['position']}.** {escape_md(row['text'])}")
-        facts = [
-            f"{label}: {escape_md(row[col])}"
-            for label, col in (("Action", "action"), ("Direction", "direction"), ("Horizon", "horizon_text"))
-            if isinstance(row.get(col), str) and row.get(col)
-        ]
-        if facts:
-            st.caption(" · ".join(facts))
-        st.caption(f"From *{escape_md(row['title'])}* — {str(row['published_at'])[:10]}")
+        st.markdown(f"**{escape_md(first['title'])}**")
+        st.caption(f"Published {str(first['published_at'])[:10]} · {len(rows)} decisions")
+        for _, row in rows.sort_values("position").iterrows():
+            st.markdown(f"{row['position']}\\. {escape_md(row['text'])}")
+            facts = _facts(row)
+            if facts:
+                st.caption(facts)

@@ -17,9 +17,7 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.Chart:
     reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
     base = alt.Chart(data).encode(
         x=alt.X(f"{time_unit}(period):T", title=GRAIN_TITLES[grain]),
-        y=alt.Y(
-            "mean_sentiment:Q", title="Mean sentiment (− bearish, + bullish)", scale=alt.Scale(domain=[-reach, reach])
-        ),
+        y=alt.Y("mean_sentiment:Q", title="Mean sentiment", scale=alt.Scale(domain=[-reach, reach])),
         color=alt.Color(
             "category:N",
             title="Category",
