@@ -12,8 +12,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from newsdesk import export as export_mod
-from newsdesk import pipeline, queries, store
+from newsdesk import pipeline, store
 from newsdesk.config import ENV_DB, resolve_db_path
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
@@ -102,6 +101,9 @@ def ingest(db_path: str | None, paths: tuple[Path, ...], fmt: str) -> None:
 @click.option("--until", help="Only articles published on or before this day (YYYY-MM-DD).")
 def export(db_path, table, output, topics, since, until) -> None:
     """Export articles or decisions to CSV, with the same filters as the dashboard."""
+    from newsdesk import export as export_mod  # pandas: imported only by the commands that need it
+    from newsdesk import queries
+
     db, _ = open_db(db_path)
     try:
         filters = queries.Filters(
@@ -130,6 +132,8 @@ def export(db_path, table, output, topics, since, until) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(db_path: str | None, as_json: bool) -> None:
     """Show what the database holds."""
+    from newsdesk import queries
+
     db, path = open_db(db_path)
     s = queries.stats(db.conn)
     if as_json:

@@ -66,6 +66,8 @@ class Article:
     subjectivity: float | None = None
     impact: float | None = None
     scorer_version: str | None = None
+    sentiment_terms: list[str] = field(default_factory=list)
+    impact_components: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:

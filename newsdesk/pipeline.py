@@ -15,8 +15,12 @@ from newsdesk.config import DEMO_DIR
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import read_path
 from newsdesk.models import Problem
-from newsdesk.score import score_article
-from newsdesk.score.sentiment import DEFAULT_SCORER, Scorer
+from newsdesk.reference import load_baskets, load_companies
+from newsdesk.score.impact import title_words
+from newsdesk.score.pipeline import ScoringContext, default_context, score_article
+from newsdesk.score.sentiment import Scorer
+
+NOVELTY_HOURS = 72
 
 
 @dataclass
@@ -39,11 +43,13 @@ def ingest_paths(
     db: sqlite_utils.Database,
     paths: Iterable[str | Path],
     fmt: str = "auto",
-    scorer: Scorer = DEFAULT_SCORER,
+    scorer: ScoringContext | Scorer | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestReport:
     """Ingest every path; one transaction per file. A file that cannot be read at all is
     recorded (run + problem) and listed in ``unreadable``; the other files go on."""
+    ctx = scorer or default_context()
+    ensure_reference(db)
     report = IngestReport()
     for raw in paths:
         path = Path(raw)
@@ -57,9 +63,11 @@ def ingest_paths(
             continue
         problems = list(parsed.problems)
         scored = []
-        for article in parsed.articles:
+        recent = RecentTitles(db)
+        for article in sorted(parsed.articles, key=lambda a: a.published_at or ""):
             try:
-                scored.append(score_article(article, scorer))
+                scored.append(score_article(article, ctx, recent.before(article.published_at)))
+                recent.add(article.published_at, article.title)
             except Exception as exc:  # a scorer bug must not lose the rest of the batch
                 problems.append(Problem(str(path), article.locator, f"scoring failed: {exc!r}", article.title))
         result = store.write_batch(db, scored, problems, str(path))
@@ -69,6 +77,51 @@ def ingest_paths(
         report.problems.extend(result.problems)
         report.run_ids.append(result.run_id)
     return report
+
+
+def ensure_reference(db: sqlite_utils.Database) -> None:
+    """Load the shipped companies and baskets into the database unless they are there already."""
+    companies, baskets = load_companies(), load_baskets()
+    if not store.reference_loaded(db, companies, baskets):
+        store.sync_reference(db, companies, baskets)
+
+
+class RecentTitles:
+    """Titles published in the :data:`NOVELTY_HOURS` before a moment, from the database and the
+    batch being scored, for the impact model's novelty."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.batch: list[tuple[str, frozenset[str]]] = []
+
+    def add(self, published_at: str | None, title: str) -> None:
+        """Remember a title scored in this batch."""
+        self.batch.append((published_at or store.now_iso(), title_words(title)))
+
+    def before(self, published_at: str | None) -> list[frozenset[str]]:
+        """Word sets of the titles published in the window before ``published_at``."""
+        end = published_at or store.now_iso()
+        start = _shift_hours(end, -NOVELTY_HOURS)
+        rows = self.db.execute(
+            "SELECT title FROM articles WHERE published_at >= ? AND published_at < ? "
+            "ORDER BY published_at DESC LIMIT 500",
+            [start, end],
+        ).fetchall()
+        out = [title_words(r[0]) for r in rows]
+        out.extend(words for ts, words in self.batch if start <= ts < end)
+        return out
+
+
+def _shift_hours(iso: str, hours: int) -> str:
+    from datetime import datetime, timedelta
+
+    from newsdesk.ingest.normalize import iso_utc
+
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return iso_utc(moment + timedelta(hours=hours))
 
 
 def demo_files() -> list[Path]:

@@ -51,7 +51,10 @@ class Filters:
         clauses, params = ["1 = 1"], []
         if self.topics:
             marks = ", ".join("?" for _ in self.topics)
-            clauses.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE category IN ({marks}))")
+            clauses.append(
+                f"{alias}.id IN (SELECT article_id FROM article_categories "
+                f"WHERE category IN ({marks}) AND effective = 1)"
+            )
             params.extend(self.topics)
         if self.since:
             clauses.append(f"{alias}.published_at >= ?")
@@ -72,7 +75,7 @@ def categories(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every category with its article count, most used first."""
     return _frame(
         conn,
-        "SELECT category, count(DISTINCT article_id) AS articles FROM article_categories "
+        "SELECT category, count(DISTINCT article_id) AS articles FROM article_categories WHERE effective = 1 "
         "GROUP BY category ORDER BY articles DESC, category",
     )
 
@@ -85,7 +88,12 @@ def date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
 
 CATEGORY_LIST = (
     "(SELECT group_concat(category, '; ') FROM (SELECT DISTINCT category FROM article_categories c "
-    "WHERE c.article_id = {a}.id ORDER BY category))"
+    "WHERE c.article_id = {a}.id AND c.effective = 1 ORDER BY category))"
+)
+SCORED_LIST = (
+    "(SELECT group_concat(category || ' (' || printf('%.2f', relevance) || ')', '; ') FROM "
+    "(SELECT category, relevance FROM article_categories c WHERE c.article_id = {a}.id AND c.origin = 'scored' "
+    "ORDER BY relevance DESC))"
 )
 
 
@@ -93,7 +101,10 @@ def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int 
     """The filtered articles, newest first: every ``articles`` column plus ``categories``
     (distinct names joined with ``; ``)."""
     where, params = filters.where("a")
-    sql = f"SELECT a.*, {CATEGORY_LIST.format(a='a')} AS categories FROM articles a WHERE {where} "
+    sql = (
+        f"SELECT a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories "
+        f"FROM articles a WHERE {where} "
+    )
     sql += "ORDER BY a.published_at DESC, a.id"
     if limit is not None:
         sql += " LIMIT ?"
@@ -181,8 +192,8 @@ def stats(conn: sqlite3.Connection) -> dict:
         "decisions": one("SELECT count(*) FROM decisions"),
         "categories": dict(
             conn.execute(
-                "SELECT category, count(DISTINCT article_id) FROM article_categories GROUP BY category "
-                "ORDER BY 2 DESC, 1"
+                "SELECT category, count(DISTINCT article_id) FROM article_categories WHERE effective = 1 "
+                "GROUP BY category ORDER BY 2 DESC, 1"
             ).fetchall()
         ),
         "sentiment_labels": dict(

@@ -21,7 +21,7 @@ from newsdesk.errors import SchemaError
 from newsdesk.ingest.normalize import article_id, content_hash, iso_utc
 from newsdesk.models import Article, Problem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -110,7 +110,19 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["problems"].create_index(["run_id"])
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1}
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Explainable scores: the terms that drove the sentiment and the impact's components (JSON);
+    indexes for entity and basket look-ups."""
+    db["articles"].add_column("sentiment_terms", str)
+    db["articles"].add_column("impact_components", str)
+    db["articles"].create_index(["scorer_version"])
+    db["article_categories"].add_column("effective", int, not_null_default=1)
+    db["article_categories"].create_index(["category", "effective", "article_id"])
+    db["decision_baskets"].create_index(["basket_id"])
+    db["basket_members"].create_index(["ticker"])
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -270,10 +282,17 @@ def _insert_article(db: sqlite_utils.Database, a: Article, chash: str, ingested_
         }
     )
     cats: dict[tuple[str, str], dict] = {}
+    effective_origin = effective_category_origin(a)
     for c in a.categories:
         cats.setdefault(
             (c.category, c.origin),
-            {"article_id": a.id, "category": c.category, "relevance": c.relevance, "origin": c.origin},
+            {
+                "article_id": a.id,
+                "category": c.category,
+                "relevance": c.relevance,
+                "origin": c.origin,
+                "effective": int(c.origin == effective_origin),
+            },
         )
     if cats:
         db["article_categories"].insert_all(cats.values())
@@ -310,7 +329,31 @@ def _insert_article(db: sqlite_utils.Database, a: Article, chash: str, ingested_
             }
             for d in a.decisions
         )
+        links = decision_basket_links(a)
+        if links:
+            db["decision_baskets"].insert_all(links, ignore=True)
     _add_to_daily(db, a, sign=1)
+
+
+def decision_basket_links(a: Article) -> list[dict]:
+    """``decision_baskets`` rows: every basket leg of every decision, with its side."""
+    return [
+        {"decision_id": f"{a.id}-{d.position}", "basket_id": leg["basket"], "side": leg["side"]}
+        for d in a.decisions
+        for leg in d.instruments
+        if leg.get("basket")
+    ]
+
+
+def effective_category_origin(a: Article) -> str:
+    """Which categories define the article: the source's when it gave any, else newsdesk's."""
+    return "source" if any(c.origin == "source" for c in a.categories) else "scored"
+
+
+def effective_categories(a: Article) -> list[str]:
+    """The article's defining categories (see :func:`effective_category_origin`), deduplicated."""
+    origin = effective_category_origin(a)
+    return sorted({c.category for c in a.categories if c.origin == origin})
 
 
 def _add_to_daily(db: sqlite_utils.Database, a: Article, sign: int) -> None:
@@ -320,7 +363,7 @@ def _add_to_daily(db: sqlite_utils.Database, a: Article, sign: int) -> None:
     day = a.published_at[:10]
     impact = a.impact if a.impact is not None else 0.0
     impact_n = 1 if a.impact is not None else 0
-    for category in sorted({c.category for c in a.categories}):
+    for category in effective_categories(a):
         db.execute(
             """
             INSERT INTO daily_category_sentiment (day, category, n, sentiment_sum, impact_sum, impact_n)
@@ -340,7 +383,7 @@ SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS
        sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0.0) AS impact_sum,
        count(a.impact) AS impact_n
 FROM articles a
-JOIN (SELECT DISTINCT article_id, category FROM article_categories) c ON c.article_id = a.id
+JOIN (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1) c ON c.article_id = a.id
 WHERE a.published_at IS NOT NULL AND a.sentiment IS NOT NULL
 GROUP BY day, c.category
 """
@@ -377,3 +420,39 @@ def record_failure(db: sqlite_utils.Database, source: str, reason: str) -> int:
         )
         db["problems"].insert({"run_id": run_id, "source": source, "locator": source, "reason": reason, "raw": None})
     return run_id
+
+
+def sync_reference(db: sqlite_utils.Database, companies, baskets) -> None:
+    """Load the shipped companies and baskets into their tables (upsert, one transaction).
+
+    Baskets of another ``kind`` than the file's (custom baskets made in the dashboard) are left alone.
+    """
+    with transaction(db):
+        db["companies"].upsert_all(
+            (
+                {
+                    "ticker": c.ticker,
+                    "name": c.name,
+                    "aliases": "|".join(c.aliases),
+                    "sector": c.sector,
+                    "country": c.country,
+                    "exchange": c.exchange,
+                }
+                for c in companies
+            ),
+            pk="ticker",
+        )
+        names = {c.ticker: c.name for c in companies}
+        for b in baskets:
+            db["baskets"].upsert({"id": b.id, "name": b.name, "description": b.description, "kind": b.kind}, pk="id")
+            db.execute("DELETE FROM basket_members WHERE basket_id = ?", [b.id])
+            db["basket_members"].insert_all(
+                {"basket_id": b.id, "ticker": t, "name": names.get(t, t), "weight": w} for t, w in b.members.items()
+            )
+
+
+def reference_loaded(db: sqlite_utils.Database, companies, baskets) -> bool:
+    """True when the companies and baskets tables already hold the shipped reference data."""
+    n_companies = db.execute("SELECT count(*) FROM companies").fetchone()[0]
+    n_baskets = db.execute("SELECT count(*) FROM baskets WHERE kind = 'sector'").fetchone()[0]
+    return n_companies == len(companies) and n_baskets == sum(b.kind == "sector" for b in baskets)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.apptest_util import app, metrics, sentiment_data
@@ -28,7 +30,9 @@ def test_overview_renders_real_content(seeded) -> None:
     assert not at.exception
     m = metrics(at)
     assert m["Articles"] == str(len(ROWS))
-    assert m["High-impact articles"] == str(sum(r[4] >= 0.7 for r in ROWS))
+    with sqlite3.connect(seeded) as conn:
+        high = conn.execute("SELECT count(*) FROM articles WHERE impact >= 0.7").fetchone()[0]
+    assert m["High-impact articles"] == str(high)
     assert at.dataframe[0].value.shape[0] == len(ROWS)
     data = sentiment_data(at)
     assert set(data["category"]) == {c for r in ROWS for c in r[2]}

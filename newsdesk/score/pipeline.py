@@ -1,23 +1,107 @@
-"""The scoring pipeline: fills an article's own score fields from its text."""
+"""The scoring pipeline: sentiment, topics, companies, impact and decisions for one article."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
 from newsdesk.models import Article
+from newsdesk.reference import load_baskets
+from newsdesk.score.decisions import DecisionParser
+from newsdesk.score.entities import CompanyMatcher
+from newsdesk.score.impact import market_impact
 from newsdesk.score.labels import sentiment_label
-from newsdesk.score.sentiment import DEFAULT_SCORER, Scorer
+from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
+from newsdesk.score.topics import tag_topics, topic_matcher
+from newsdesk.taxonomy import load_taxonomy
+
+PIPELINE_VERSION = "pipeline/1"
 
 
-def score_article(article: Article, scorer: Scorer = DEFAULT_SCORER) -> Article:
-    """Set ``sentiment``, ``sentiment_label``, ``subjectivity``, ``impact`` and ``scorer_version``.
+@dataclass
+class ScoringContext:
+    """Everything the scorers need, compiled once: matchers, baskets, taxonomy weights."""
 
-    Until newsdesk has its own impact model, ``impact`` is the source's market impact when the
-    input supplies one (null otherwise); ``source_impact`` always keeps the input's value.
-    Returns the same article, changed in place.
+    scorer: Scorer
+    companies: CompanyMatcher
+    decisions: DecisionParser
+    category_weights: dict[str, float]
+    full: bool = True
+
+    @property
+    def version(self) -> str:
+        """The version stored in ``articles.scorer_version``."""
+        return f"{self.scorer.version}+{PIPELINE_VERSION}" if self.full else self.scorer.version
+
+
+@lru_cache(maxsize=1)
+def default_context() -> ScoringContext:
+    """The shipped scorers over the shipped reference data."""
+    companies = CompanyMatcher()
+    topic_matcher()
+    return ScoringContext(
+        scorer=DEFAULT_SCORER,
+        companies=companies,
+        decisions=DecisionParser(companies, load_baskets()),
+        category_weights={c.name: c.weight for c in load_taxonomy()},
+    )
+
+
+def score_article(
+    article: Article,
+    ctx: ScoringContext | Scorer | None = None,
+    recent_titles: Iterable[frozenset[str]] = (),
+) -> Article:
+    """Score ``article`` in place and return it.
+
+    Sets ``sentiment`` (title weighted double), ``sentiment_label``, ``subjectivity``,
+    ``sentiment_terms``, scored categories (added beside the source's), ``entities``, ``impact``
+    with ``impact_components``, the structured fields of every decision, and ``scorer_version``.
+    Passing a bare :class:`Scorer` scores sentiment only (``impact`` is then the source's).
     """
-    result = scorer.score(article.text)
+    if ctx is None:
+        ctx = default_context()
+    if not isinstance(ctx, ScoringContext):
+        return _sentiment_only(article, ctx)
+    body = "\n\n".join(p for p in (article.summary, article.body) if p)
+    result = ctx.scorer.score(body, title=article.title)
     article.sentiment = round(result.polarity, 4)
     article.sentiment_label = sentiment_label(article.sentiment)
     article.subjectivity = round(result.subjectivity, 4)
+    article.sentiment_terms = list(result.terms[:12])
+    article.categories = [c for c in article.categories if c.origin == "source"] + tag_topics(
+        article.title, article.summary, article.body
+    )
+    bullets = "\n".join(d.text for d in article.decisions)
+    article.entities = ctx.companies.entities(article.title, article.summary, article.body, bullets)
+    names = {c.category for c in article.categories}
+    weights = [ctx.category_weights.get(n, 0.5) for n in names]
+    prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)
+    article.impact, article.impact_components = market_impact(
+        article.title, body, article.sentiment, weights, prominence, recent_titles
+    )
+    for decision in article.decisions:
+        ctx.decisions.parse(decision)
+    article.scorer_version = ctx.version
+    return article
+
+
+def _sentiment_only(article: Article, scorer: Scorer) -> Article:
+    body = "\n\n".join(p for p in (article.summary, article.body) if p)
+    result = scorer.score(body, title=article.title)
+    article.sentiment = round(result.polarity, 4)
+    article.sentiment_label = sentiment_label(article.sentiment)
+    article.subjectivity = round(result.subjectivity, 4)
+    article.sentiment_terms = list(result.terms[:12])
     article.impact = article.source_impact
     article.scorer_version = scorer.version
     return article
+
+
+def current_version() -> str:
+    """The scorer version a fresh score gets."""
+    return default_context().version
+
+
+__all__ = ["FinanceScorer", "ScoringContext", "current_version", "default_context", "score_article"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from textblob import TextBlob
+from newsdesk.score import finance
+from newsdesk.score.lexicon import load_lexicon
 
 
 @dataclass(frozen=True)
@@ -27,31 +28,53 @@ class Scorer(Protocol):
 
     version: str
 
-    def score(self, text: str) -> SentimentResult:
-        """Score ``text``; never raises on odd input (empty, numbers only, non-English)."""
+    def score(self, text: str, title: str = "") -> SentimentResult:
+        """Score ``text`` (and its ``title``); never raises on odd input (empty, numbers only,
+        non-English)."""
         ...
-
-
-class TextBlobScorer:
-    """TextBlob's default PatternAnalyzer: the required baseline."""
-
-    version = "textblob-pattern/1"
-
-    def score(self, text: str) -> SentimentResult:
-        """Score ``text`` with bare TextBlob ``.sentiment``."""
-        if not text or not text.strip():
-            return SentimentResult(0.0, 0.0)
-        polarity, subjectivity = TextBlob(text).sentiment
-        return SentimentResult(_clip(polarity, -1.0, 1.0), _clip(subjectivity, 0.0, 1.0))
 
 
 def _clip(x: float, lo: float, hi: float) -> float:
     return max(lo, min(hi, float(x)))
 
 
-DEFAULT_SCORER: Scorer = TextBlobScorer()
+class FinanceScorer:
+    """newsdesk's finance-aware scorer (:mod:`newsdesk.score.finance`)."""
+
+    def __init__(self) -> None:
+        self.version = f"{load_lexicon().version}+rules/1"
+
+    def score(self, text: str, title: str = "") -> SentimentResult:
+        """Score ``text`` with ``title`` weighted double. Subjectivity is the share of sentences
+        that carry a sentiment cue."""
+        result = finance.analyse(text or "", title or "")
+        subjectivity = result.cue_sentences / result.sentences if result.sentences else 0.0
+        terms = tuple(
+            f"{c.term} ({c.value:+.2f})" for c in sorted(result.cues, key=lambda c: abs(c.value), reverse=True)
+        )
+        return SentimentResult(_clip(result.score, -1.0, 1.0), round(subjectivity, 4), terms)
+
+
+DEFAULT_SCORER: Scorer = FinanceScorer()
 
 
 def polarity(text: str) -> float:
-    """Polarity of ``text`` in [-1, 1] with the default scorer (``module:function`` for benches)."""
-    return DEFAULT_SCORER.score(text).polarity
+    """Polarity of ``text`` in [-1, 1] with newsdesk's finance scorer (``module:function`` for
+    ``sentiment_bench.py``)."""
+    return finance.analyse(text or "").score
+
+
+def textblob_polarity(text: str) -> float:
+    """Bare TextBlob polarity: the baseline."""
+    from textblob import TextBlob
+
+    return TextBlob(text or "").sentiment.polarity
+
+
+def __getattr__(name: str):
+    # TextBlob imports NLTK and SciPy (over a second): load the adapters only when asked for.
+    if name in ("FinanceAnalyzer", "TextBlobScorer"):
+        from newsdesk.score import textblob_adapters
+
+        return getattr(textblob_adapters, name)
+    raise AttributeError(name)

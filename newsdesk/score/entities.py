@@ -1,0 +1,167 @@
+"""Companies mentioned by an article, with a relevance and their own sentiment.
+
+Names and aliases from ``data/companies.csv`` are matched as whole words (Aho-Corasick). A name
+that is also an ordinary English word ("Target", "Shell", "Block") is tagged only with a second
+cue: written with a capital and either followed by a corporate word ("Shell plc", "Target's
+shares"), accompanied by its ticker, or backed by an unambiguous name of the same company in the
+same article. A capitalised name only matches where the text capitalises it too ("frontline
+workers" is not Frontline), and short all-capital aliases ("MHI", "UPS") must match their case exactly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from newsdesk.models import Entity
+from newsdesk.reference import Company, load_companies
+from newsdesk.score import finance
+from newsdesk.score.matcher import PhraseMatcher
+
+CORPORATE_WORDS = re.compile(
+    r"^(?:'s|’s)?\s*(?:inc|corp|corporation|co|company|plc|ltd|limited|ag|sa|se|nv|group|holdings|"
+    r"shares|stock|share|ceo|chief|executive|board|investors|results|earnings|revenue|sales|profit)\b",
+    re.I,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-case ordinary English words, from the part-of-speech lexicon TextBlob ships."""
+    spec = importlib.util.find_spec("textblob")  # located, not imported: importing it is slow
+    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    words = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word = line.split(" ", 1)[0]
+            if word and word[0].islower():
+                words.add(word)
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One way of writing a company's name."""
+
+    company: Company
+    text: str
+    ambiguous: bool
+    exact_case: bool
+
+
+class CompanyMatcher:
+    """Finds listed companies in text."""
+
+    def __init__(self, companies: tuple[Company, ...] | None = None) -> None:
+        companies = companies if companies is not None else load_companies()
+        common = common_words()
+        phrases = []
+        self.by_ticker = {c.ticker: c for c in companies}
+        for c in companies:
+            for text in (c.name, *c.aliases):
+                plain = text.strip()
+                if not plain:
+                    continue
+                ambiguous = plain.lower() in common
+                exact = len(plain) <= 5 and plain.isupper()
+                phrases.append((plain, Alias(c, plain, ambiguous, exact)))
+        self._matcher = PhraseMatcher(phrases)
+
+    def mentions(self, text: str, lenient: bool = False) -> dict[str, list[int]]:
+        """Ticker -> character offsets of the accepted mentions in ``text``. With ``lenient``
+        (text that is known to name instruments, such as a trade idea) a capitalised ambiguous
+        name needs no second cue."""
+        found: dict[str, list[int]] = {}
+        pending: list[tuple[Alias, int]] = []
+        for start, end, _key, aliases in self._matcher.find(text):
+            original = text[start:end]
+            for alias in aliases:
+                if alias.exact_case and original != alias.text:
+                    continue
+                if alias.text[0].isupper() and not original[0].isupper():
+                    continue  # a proper name written in lower case is an ordinary word here
+                if alias.ambiguous:
+                    pending.append((alias, start))
+                    continue
+                found.setdefault(alias.company.ticker, []).append(start)
+                break
+        for _ in range(2):  # a mention accepted on its own cue backs the others of its company
+            rest = []
+            for alias, start in pending:
+                if self._second_cue(text, alias, start, found, lenient):
+                    found.setdefault(alias.company.ticker, []).append(start)
+                else:
+                    rest.append((alias, start))
+            pending = rest
+        for offsets in found.values():
+            offsets.sort()
+        return found
+
+    def _second_cue(
+        self, text: str, alias: Alias, start: int, found: dict[str, list[int]], lenient: bool = False
+    ) -> bool:
+        if not text[start].isupper():
+            return False
+        if lenient or alias.company.ticker in found:
+            return True
+        after = text[start + len(alias.text) : start + len(alias.text) + 40]
+        if CORPORATE_WORDS.match(after.lstrip(" ,")):
+            return True
+        symbol = alias.company.ticker.split(".")[0]
+        return len(symbol) >= 2 and re.search(rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])", text) is not None
+
+    def entities(self, title: str, summary: str, body: str, decisions: str = "") -> list[Entity]:
+        """Companies of an article: mentions counted over title, summary, body and the decision
+        bullets (where a capitalised ambiguous name needs no second cue); relevance from a title
+        mention (0.5), a lead mention (0.25) and the count; sentiment from the sentences that
+        mention the company."""
+        parts = [p for p in (title, summary, body) if p]
+        text = "\n\n".join(parts)
+        found = self.mentions(text)
+        if decisions:
+            offset = len(text) + 2
+            for ticker, offs in self.mentions(decisions, lenient=True).items():
+                found.setdefault(ticker, []).extend(offset + o for o in offs)
+            text = f"{text}\n\n{decisions}"
+        if not found:
+            return []
+        lead_end = len(title) + 2 + len(_lead(summary or body))
+        sentences = _sentence_spans(text)
+        out = []
+        for ticker, offsets in found.items():
+            company = self.by_ticker[ticker]
+            in_title = any(o < len(title) for o in offsets) if title else False
+            in_lead = any(o < lead_end for o in offsets)
+            relevance = min(1.0, 0.5 * in_title + 0.25 * in_lead + 0.1 * min(len(offsets), 5) + 0.05)
+            own = [text[a:b] for a, b in sentences if any(a <= o < b for o in offsets)]
+            sentiment = finance.analyse(" ".join(own)).score if own else None
+            out.append(
+                Entity(
+                    ticker,
+                    company.name,
+                    len(offsets),
+                    round(relevance, 3),
+                    None if sentiment is None else round(sentiment, 4),
+                )
+            )
+        out.sort(key=lambda e: (-(e.relevance or 0), -e.mentions, e.ticker))
+        return out
+
+
+def _lead(text: str) -> str:
+    spans = _sentence_spans(text)
+    return text[: spans[min(1, len(spans) - 1)][1]] if spans else ""
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans

@@ -1,0 +1,288 @@
+"""newsdesk's finance-aware sentiment scorer.
+
+Rules over the lexicon of :mod:`newsdesk.score.lexicon`, clause by clause:
+
+1. A direction word moves the nearest metric in its clause (within five words): "sales rose",
+   "cut costs", "loss narrowed". Up on a good metric or down on a bad one is positive.
+2. A direction word with no metric nearby falls back to its own polarity ("shares down" is a
+   metric; a bare "down" is mildly negative).
+3. Polar words count on their own ("beat", "downgrade", "bankruptcy"); phrases win over words.
+4. A negator flips the next cue within three words; an intensifier scales the next cue within two.
+5. Two amounts compared ("EUR 9.1 mn compared with EUR 7.2 mn", "from 5 % to 7 %") act as a
+   direction word when the clause has none.
+6. A metric nothing moved keeps its own polarity ("posted a loss").
+
+A text's raw score is the sum over clauses, divided by the square root of the number of sentences
+that carry a cue; the title of an article counts twice. The score is ``tanh(raw / 2)`` in (-1, 1).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, tokenize
+
+WINDOW = 5
+NEGATION_REACH = 3
+INTENSIFIER_REACH = 2
+TITLE_WEIGHT = 2.0
+SCALE = 0.5
+HARD_STOPS = {";", ".", "!", "?", "but", "while", "whereas", "although", "though", "however", "despite", "yet"}
+COMPARATORS = {("compared", "to"), ("compared", "with"), ("versus",), ("vs",), ("against",), ("from",)}
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+UNITS = {
+    "mn": 1e6,
+    "m": 1e6,
+    "million": 1e6,
+    "mln": 1e6,
+    "bn": 1e9,
+    "b": 1e9,
+    "billion": 1e9,
+    "k": 1e3,
+    "thousand": 1e3,
+    "tn": 1e12,
+    "trillion": 1e12,
+}
+
+
+@dataclass
+class Cue:
+    """One matched term and what it contributed."""
+
+    term: str
+    value: float
+
+
+@dataclass
+class Result:
+    """A scored text: raw sum, final score in (-1, 1), the cues, and how many sentences had one."""
+
+    raw: float = 0.0
+    score: float = 0.0
+    cues: list[Cue] = field(default_factory=list)
+    sentences: int = 0
+    cue_sentences: int = 0
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    entry: Entry
+    used: bool = False
+
+
+def _matches(tokens: list[str], lex: Lexicon) -> list[_Match]:
+    out = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.endswith(("n't", "n’t")):
+            out.append(_Match(i, i + 1, Entry(tok, negator=-0.8)))
+            i += 1
+            continue
+        entry, length = lex.match(tokens, i)
+        if entry is None:
+            i += 1
+            continue
+        if not entry.neutral:
+            out.append(_Match(i, i + length, entry))
+        i += length
+    return out
+
+
+def _amount_after(tokens: list[str], i: int, hi: int) -> tuple[float | None, int]:
+    """The amount at ``tokens[i]`` (a short currency word may come first), scaled by a following
+    unit word; returns (value, index after it) or (None, i)."""
+    j = i
+    if j + 1 < hi and not _NUMBER.match(tokens[j]) and len(tokens[j]) <= 4:
+        j += 1  # currency: eur, usd, $, rs, yen
+    if j >= hi or not _NUMBER.match(tokens[j]):
+        return None, i
+    value = float(tokens[j].replace(",", ""))
+    j += 1
+    if j < hi and tokens[j] in UNITS:
+        value *= UNITS[tokens[j]]
+        j += 1
+    return value, j
+
+
+def _amount_before(tokens: list[str], i: int, lo: int) -> float | None:
+    """The nearest amount ending within six tokens before ``tokens[i]``."""
+    for j in range(i - 1, max(lo, i - 7) - 1, -1):
+        if _NUMBER.match(tokens[j]):
+            value, _ = _amount_after(tokens, j, i)
+            return value
+    return None
+
+
+def _number_direction(tokens: list[str], lo: int, hi: int) -> tuple[float, int] | None:
+    """The direction two compared amounts imply in tokens[lo:hi] — "from A to B", or "B compared
+    with A" / "B versus A" / "B from A" — as (sign, position), or None."""
+    for i in range(lo, hi):
+        for comp in COMPARATORS:
+            if tuple(tokens[i : i + len(comp)]) != comp:
+                continue
+            first, end = _amount_after(tokens, i + len(comp), hi)
+            if first is None:
+                continue
+            if comp == ("from",) and end < hi and tokens[end] == "to":
+                second, _ = _amount_after(tokens, end + 1, hi)
+                if second is not None and second != first:
+                    return (1.0 if second > first else -1.0), i
+                continue
+            before = _amount_before(tokens, i, lo)
+            if before is not None and before != first:
+                return (1.0 if before > first else -1.0), i
+    return None
+
+
+def _clauses(tokens: list[str]) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for i, tok in enumerate(tokens):
+        if tok in HARD_STOPS:
+            if i > start:
+                spans.append((start, i))
+            start = i + 1
+    if start < len(tokens):
+        spans.append((start, len(tokens)))
+    return spans
+
+
+def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
+    """Raw score and cues of one sentence's tokens."""
+    matches = _matches(tokens, lex)
+    cues: list[Cue] = []
+    raw = 0.0
+    starts = [m.start for m in matches]
+    for lo, hi in _clauses(tokens):
+        clause = matches[bisect_left(starts, lo) : bisect_left(starts, hi)]
+        has_direction = any(m.entry.direction is not None for m in clause)
+        if not has_direction:
+            implied = _number_direction(tokens, lo, hi)
+            if implied is not None:
+                sign, pos = implied
+                clause.append(_Match(pos, pos + 1, Entry("amounts compared", direction=sign)))
+                clause.sort(key=lambda m: m.start)
+        for k, m in enumerate(clause):
+            e = m.entry
+            if m.used or e.negator is not None or e.intensifier is not None:
+                continue
+            value = 0.0
+            if e.direction is not None:
+                target = _nearest_metric(clause, k)
+                if target is not None:
+                    target.used = True
+                    value = e.direction * target.entry.metric
+                    term = f"{_span(tokens, m)} … {_span(tokens, target)}"
+                elif e.polar is not None:
+                    value, term = e.polar, _span(tokens, m)
+                else:
+                    value, term = 0.5 * e.direction, _span(tokens, m)
+            elif e.polar is not None:
+                value, term = e.polar, _span(tokens, m)
+            else:
+                continue
+            value *= _modifier(clause, k)
+            m.used = True
+            if value:
+                cues.append(Cue(term, round(value, 3)))
+                raw += value
+        for k, m in enumerate(clause):
+            if not m.used and m.entry.metric is not None and m.entry.metric_weight:
+                value = m.entry.metric_weight * _modifier(clause, k)
+                cues.append(Cue(_span(tokens, m), round(value, 3)))
+                raw += value
+                m.used = True
+    return raw, cues
+
+
+def _span(tokens: list[str], m: _Match) -> str:
+    return " ".join(tokens[m.start : m.end])
+
+
+def _nearest_metric(clause: list[_Match], k: int) -> _Match | None:
+    """The closest unused metric within :data:`WINDOW` tokens of clause[k] (metrics before the
+    direction word win ties: "sales rose")."""
+    here = clause[k]
+    best, best_d = None, WINDOW + 1
+    j = k - 1
+    while j >= 0 and here.start - clause[j].end < WINDOW:
+        m = clause[j]
+        if not m.used and m.entry.metric is not None:
+            d = here.start - m.end + 1
+            if d < best_d:
+                best, best_d = m, d
+            break
+        j -= 1
+    j = k + 1
+    while j < len(clause) and clause[j].start - here.end < WINDOW:
+        m = clause[j]
+        if not m.used and m.entry.metric is not None:
+            d = m.start - here.end + 1.5
+            if d < best_d:
+                best, best_d = m, d
+            break
+        j += 1
+    return best
+
+
+def _modifier(clause: list[_Match], k: int) -> float:
+    """Product of the negators and intensifiers just before clause[k], and of an adverb right
+    after it ("fell sharply"), which it then takes for itself."""
+    here = clause[k]
+    factor = 1.0
+    j = k - 1
+    while j >= 0 and here.start - clause[j].end < NEGATION_REACH:
+        m = clause[j]
+        gap = here.start - m.end
+        if not m.used and m.entry.negator is not None:
+            factor *= m.entry.negator
+        elif not m.used and m.entry.intensifier is not None and gap < INTENSIFIER_REACH:
+            factor *= m.entry.intensifier
+        j -= 1
+    if k + 1 < len(clause):
+        nxt = clause[k + 1]
+        if nxt.entry.intensifier is not None and nxt.entry.term.endswith("ly") and nxt.start - here.end <= 1:
+            factor *= nxt.entry.intensifier
+            nxt.used = True
+    return factor
+
+
+def _sentences(tokens: list[str]) -> list[list[str]]:
+    out, cur = [], []
+    for tok in tokens:
+        cur.append(tok)
+        if tok in (".", "!", "?"):
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+def analyse(text: str, title: str = "", lex: Lexicon | None = None) -> Result:
+    """Score ``text`` (and an optional ``title``, weighted double)."""
+    lex = lex or load_lexicon()
+    result = Result()
+    weighted = 0.0
+    weight_sum = 0.0
+    parts = [(title, TITLE_WEIGHT)] if title else []
+    parts.append((text, 1.0))
+    for part, weight in parts:
+        for sentence in _sentences(tokenize(part)):
+            result.sentences += 1
+            raw, cues = score_tokens(sentence, lex)
+            if cues:
+                result.cue_sentences += 1
+                weighted += weight * raw
+                weight_sum += weight
+                result.cues.extend(cues)
+    if weight_sum:
+        result.raw = weighted / math.sqrt(weight_sum)
+    result.score = math.tanh(SCALE * result.raw)
+    return result

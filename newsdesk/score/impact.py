@@ -1,0 +1,215 @@
+"""Market impact in [0, 1], explained by its components.
+
+    base   = 0.35·magnitude + 0.25·strength + 0.15·prominence + 0.25·category
+    impact = base × (0.6 + 0.4·novelty) × calm
+
+- magnitude: magnitude words ("surprise", "record", "plunge", "invasion", ...; a title hit counts
+  double) combined as 1 − Π(1 − wᵢ), together with the largest percentage move (20 % or more → 1)
+  and basis points (50 bp or more → 0.7);
+- strength: |sentiment|;
+- prominence: the highest relevance of a company the article names (0 when none);
+- category: the highest taxonomy weight of the article's categories (0.5 when none);
+- novelty: 1 − the highest word overlap (Jaccard) of the title with recent titles (1 when none);
+- calm: 0.6 when the text says it carries no market-moving detail ("courtesy call", "no direct
+  policy", "as expected", "reaffirmed"), else 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from newsdesk.score.matcher import PhraseMatcher
+
+MAGNITUDE_WORDS = {
+    # shocks and surprises
+    "surprise": 0.8,
+    "surprised": 0.7,
+    "surprising": 0.7,
+    "unexpected": 0.7,
+    "unexpectedly": 0.7,
+    "shock": 0.85,
+    "shocked": 0.8,
+    "emergency": 0.85,
+    "abrupt": 0.6,
+    "abruptly": 0.6,
+    "unprecedented": 0.75,
+    "u-turn": 0.6,
+    # conflict
+    "invasion": 1.0,
+    "invaded": 1.0,
+    "escalation": 0.8,
+    "escalates": 0.8,
+    "escalated": 0.8,
+    "missile strike": 0.8,
+    "airstrike": 0.75,
+    "airstrikes": 0.75,
+    "blockade": 0.85,
+    "attack": 0.6,
+    "attacks": 0.6,
+    "war": 0.5,
+    "mobilisation": 0.7,
+    "mobilization": 0.7,
+    "coup": 0.85,
+    "nuclear": 0.6,
+    # moves
+    "record": 0.45,
+    "all-time high": 0.6,
+    "all-time low": 0.6,
+    "plunge": 0.75,
+    "plunged": 0.75,
+    "plunges": 0.75,
+    "plummeted": 0.8,
+    "crash": 0.85,
+    "crashed": 0.85,
+    "collapse": 0.8,
+    "collapsed": 0.8,
+    "soar": 0.6,
+    "soared": 0.6,
+    "soars": 0.6,
+    "surge": 0.55,
+    "surged": 0.55,
+    "surges": 0.55,
+    "tumble": 0.6,
+    "tumbled": 0.6,
+    "slump": 0.55,
+    "slumped": 0.55,
+    "jumped": 0.45,
+    "sank": 0.55,
+    "biggest since": 0.7,
+    "highest since": 0.55,
+    "lowest since": 0.55,
+    "sell-off": 0.6,
+    "selloff": 0.6,
+    "rout": 0.75,
+    "turmoil": 0.7,
+    # corporate and credit events
+    "profit warning": 0.75,
+    "default": 0.75,
+    "defaulted": 0.8,
+    "bankruptcy": 0.85,
+    "insolvency": 0.8,
+    "takeover": 0.55,
+    "hostile bid": 0.65,
+    "guidance cut": 0.6,
+    "cuts guidance": 0.6,
+    "halted": 0.5,
+    "suspended": 0.5,
+    "recall": 0.45,
+    "fraud": 0.7,
+    "sanctions": 0.5,
+    "export ban": 0.7,
+    "tariff shock": 0.8,
+    "downgrade": 0.4,
+    "rate hike": 0.5,
+    "rate cut": 0.5,
+    "hikes rates": 0.55,
+    "cuts rates": 0.55,
+}
+CALM_PHRASES = (
+    "no direct policy",
+    "no market-moving",
+    "not market-moving",
+    "market-moving detail",
+    "courtesy call",
+    "courtesy visit",
+    "as expected",
+    "in line with expectations",
+    "widely expected",
+    "largely priced in",
+    "little changed",
+    "reaffirmed",
+    "reaffirm",
+    "reaffirms",
+    "routine",
+    "contains no",
+    "no new policy",
+    "no change",
+    "unchanged",
+)
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)", re.I)
+BASIS_POINTS = re.compile(r"(\d+)\s?(?:basis points?|bps?\b)", re.I)
+TOKEN = re.compile(r"[a-z0-9]+")
+STOP = frozenset("the a an of to in on for and or with at by from as is are was were be its it after over".split())
+
+
+@lru_cache(maxsize=1)
+def _magnitude_matcher() -> PhraseMatcher:
+    return PhraseMatcher((w, v) for w, v in MAGNITUDE_WORDS.items())
+
+
+@lru_cache(maxsize=1)
+def _calm_matcher() -> PhraseMatcher:
+    return PhraseMatcher((p, True) for p in CALM_PHRASES)
+
+
+def title_words(title: str) -> frozenset[str]:
+    """The content words of a title, for novelty comparisons."""
+    return frozenset(w for w in TOKEN.findall(title.lower()) if w not in STOP and len(w) > 2)
+
+
+def magnitude(title: str, text: str) -> tuple[float, list[str]]:
+    """Magnitude in [0, 1] and the words and figures that made it."""
+    weights: dict[str, float] = {}
+    for part, boost in ((title, 1.0), (text, 0.0)):
+        for _s, _e, key, payloads in _magnitude_matcher().find(part):
+            w = min(1.0, payloads[0] * (1.0 + boost * 0.25))
+            weights[key] = max(weights.get(key, 0.0), w)
+    full = f"{title}\n{text}"
+    pcts = [float(m.group(1)) for m in PERCENT.finditer(full) if float(m.group(1)) <= 1000]
+    if pcts:
+        top = max(pcts)
+        weights[f"{top:g}%"] = min(1.0, top / 20.0)
+    bps = [int(m.group(1)) for m in BASIS_POINTS.finditer(full) if int(m.group(1)) <= 1000]
+    if bps:
+        weights[f"{max(bps)}bp"] = min(0.7, max(bps) / 50.0 * 0.7)
+    remaining = 1.0
+    for w in weights.values():
+        remaining *= 1.0 - w
+    drivers = [k for k, _ in sorted(weights.items(), key=lambda kv: -kv[1])[:5]]
+    return 1.0 - remaining, drivers
+
+
+def novelty(title: str, recent: Iterable[frozenset[str]]) -> float:
+    """1 − the highest Jaccard overlap of the title's words with recent titles."""
+    words = title_words(title)
+    if not words:
+        return 1.0
+    best = 0.0
+    for other in recent:
+        if other:
+            best = max(best, len(words & other) / len(words | other))
+    return 1.0 - best
+
+
+def market_impact(
+    title: str,
+    text: str,
+    sentiment: float,
+    category_weights: Iterable[float],
+    prominence: float,
+    recent_titles: Iterable[frozenset[str]] = (),
+) -> tuple[float, dict]:
+    """The impact score and its components (all rounded to 3 decimals)."""
+    mag, drivers = magnitude(title, text)
+    weights = list(category_weights)
+    category = max(weights) if weights else 0.5
+    strength = min(1.0, abs(sentiment))
+    nov = novelty(title, recent_titles)
+    calm_hits = [key for _s, _e, key, _p in _calm_matcher().find(f"{title}\n{text}")]
+    calm = 0.6 if calm_hits else 1.0
+    base = 0.35 * mag + 0.25 * strength + 0.15 * prominence + 0.25 * category
+    score = max(0.0, min(1.0, base * (0.6 + 0.4 * nov) * calm))
+    components = {
+        "magnitude": round(mag, 3),
+        "magnitude_terms": drivers,
+        "strength": round(strength, 3),
+        "prominence": round(prominence, 3),
+        "category": round(category, 3),
+        "novelty": round(nov, 3),
+        "calm": calm,
+        "calm_terms": sorted(set(calm_hits))[:3],
+        "score": round(score, 3),
+    }
+    return round(score, 3), components

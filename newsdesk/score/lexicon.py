@@ -1,0 +1,98 @@
+"""The finance sentiment lexicon (``data/sentiment_lexicon.toml``) compiled for fast matching.
+
+Every term becomes an :class:`Entry` keyed by its token tuple; a term listed in several groups
+(``up`` and ``polar`` say) gets one entry that carries both roles. Matching is longest-first
+from each token, starting only at tokens that begin some term.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from newsdesk.config import DATA_DIR
+
+LEXICON_FILE = DATA_DIR / "sentiment_lexicon.toml"
+TOKEN = re.compile(r"[a-z0-9$]+(?:['’.,\-][a-z0-9]+)*|[;:,.!?]")
+
+
+@dataclass
+class Entry:
+    """What one term does. Unset roles are None."""
+
+    term: str
+    direction: float | None = None  # +strength for up words, -strength for down words
+    metric: float | None = None  # +1 good-when-up, -1 bad-when-up
+    metric_weight: float = 0.0  # the metric's own polarity when nothing moves it
+    polar: float | None = None
+    intensifier: float | None = None
+    negator: float | None = None
+    neutral: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A compiled lexicon: entries by token tuple and, per first token, the longest term length."""
+
+    version: str
+    entries: dict[tuple[str, ...], Entry]
+    starts: dict[str, int]
+
+    def match(self, tokens: list[str], i: int) -> tuple[Entry | None, int]:
+        """The longest entry starting at ``tokens[i]`` and its length in tokens (0 when none)."""
+        longest = self.starts.get(tokens[i])
+        if not longest:
+            return None, 0
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            entry = self.entries.get(tuple(tokens[i : i + n]))
+            if entry is not None:
+                return entry, n
+        return None, 0
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word, number and clause-punctuation tokens."""
+    return TOKEN.findall(text.lower())
+
+
+def _apply(entry: Entry, kind: str, weight: float) -> None:
+    if kind == "up":
+        entry.direction = weight
+    elif kind == "down":
+        entry.direction = -weight
+    elif kind in ("good", "bad"):
+        entry.metric = 1.0 if kind == "good" else -1.0
+        entry.metric_weight = weight
+    elif kind == "polar":
+        entry.polar = weight if entry.polar is None else entry.polar
+    elif kind == "intensifier":
+        entry.intensifier = weight
+    elif kind == "negator":
+        entry.negator = weight
+    elif kind == "neutral":
+        entry.neutral = True
+    else:
+        raise ValueError(f"unknown lexicon kind {kind!r}")
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    """Read and compile the lexicon file."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    entries: dict[tuple[str, ...], Entry] = {}
+    for group in data["group"]:
+        for line in group["terms"]:
+            for term in line.split("|"):
+                key = tuple(tokenize(term))
+                if not key:
+                    continue
+                entry = entries.setdefault(key, Entry(" ".join(key)))
+                _apply(entry, group["kind"], float(group["weight"]))
+    starts: dict[str, int] = {}
+    for key in entries:
+        starts[key[0]] = max(starts.get(key[0], 0), len(key))
+    return Lexicon(data["meta"]["version"], entries, starts)

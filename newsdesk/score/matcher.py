@@ -1,0 +1,56 @@
+"""Whole-word multi-phrase matching with Aho-Corasick (pyahocorasick)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import ahocorasick
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+class PhraseMatcher:
+    """Find many phrases in a text at once, only where they stand as whole words.
+
+    Phrases are matched case-insensitively; each maps to a payload. Overlapping hits are resolved
+    longest-first, left to right.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, Any]]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        store: dict[str, list[Any]] = {}
+        for phrase, payload in phrases:
+            key = phrase.strip().lower()
+            if key:
+                store.setdefault(key, []).append(payload)
+        for key, payloads in store.items():
+            self._automaton.add_word(key, (key, payloads))
+        self.empty = not store
+        if not self.empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str, list[Any]]]:
+        """Yield ``(start, end, phrase, payloads)`` for each whole-word, non-overlapping hit."""
+        if self.empty or not text:
+            return
+        low = text.lower()
+        if len(low) != len(text):  # a few characters lower-case to two; keep offsets aligned
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        hits = []
+        for end_idx, (key, payloads) in self._automaton.iter(low):
+            start = end_idx - len(key) + 1
+            end = end_idx + 1
+            if start > 0 and _is_word_char(low[start - 1]) and _is_word_char(key[0]):
+                continue
+            if end < len(low) and _is_word_char(low[end]) and _is_word_char(key[-1]):
+                continue
+            hits.append((start, end, key, payloads))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        last_end = -1
+        for hit in hits:
+            if hit[0] >= last_end:
+                last_end = hit[1]
+                yield hit

@@ -1,0 +1,84 @@
+"""Table tests of the finance sentiment scorer: directions, metrics, negation, modifiers, odd input."""
+
+from __future__ import annotations
+
+import pytest
+from textblob import TextBlob
+
+from newsdesk.score.sentiment import FinanceAnalyzer, FinanceScorer, polarity
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("Operating profit rose to EUR 13.1 mn from EUR 8.7 mn", 1),
+        ("Net sales increased by 5.2 % and operating profit by 34.9 %", 1),
+        ("The net loss narrowed to EUR 1.2 mn", 1),
+        ("The operating loss widened in the quarter", -1),
+        ("The company will cut 500 jobs", -1),
+        ("The group cut costs by a fifth", 1),
+        ("Operating profit was EUR 1.1 mn compared to EUR 2.4 mn a year earlier", -1),
+        ("Revenue went from EUR 5 mn to EUR 7 mn", 1),
+        ("Shares of the retailer fell 3 % after a profit warning", -1),
+        ("Analysts upgraded the stock to buy", 1),
+        ("The lender filed for bankruptcy protection", -1),
+        ("Quarterly earnings beat estimates", 1),
+        ("Results missed expectations", -1),
+        ("The results were not good", -1),
+        ("Sales did not decline", 1),
+        ("The company swung to a loss", -1),
+        ("Unemployment fell to a two-year low", 1),
+        ("Inflation rose more than expected", -1),
+        ("The company is headquartered in Helsinki", 0),
+        ("The deal is expected to close in the second quarter", 0),
+        ("Up to 20 people attended the set up meeting", 0),
+    ],
+)
+def test_direction_and_polarity(text, sign) -> None:
+    score = polarity(text)
+    assert -1.0 <= score <= 1.0
+    if sign == 0:
+        assert abs(score) < 0.05, score
+    else:
+        assert score * sign > 0.15, score
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "12345 678.9 -3",
+        "Die Aktie stieg stark nach den Zahlen",
+        "株価が上昇した",
+        "🚀🚀🚀",
+        "<p>Profit <b>rose</b></p>",
+        "loss " * 200_000,
+        "\x00\x01\x02",
+        "from 5 to 7 " * 1000,
+        ". . . ; ; ,",
+    ],
+)
+def test_odd_input_scores_without_error(text) -> None:
+    result = FinanceScorer().score(text, title=text[:50])
+    assert -1.0 <= result.polarity <= 1.0
+    assert 0.0 <= result.subjectivity <= 1.0
+
+
+def test_intensifiers_and_softeners_order_scores() -> None:
+    assert polarity("Shares fell sharply") < polarity("Shares fell") < polarity("Shares fell slightly") < 0
+
+
+def test_title_counts_double() -> None:
+    body = "The company reported results. Costs rose. Sales rose."
+    up = FinanceScorer().score(body, title="Profit jumps to a record").polarity
+    down = FinanceScorer().score(body, title="Profit plunges").polarity
+    plain = FinanceScorer().score(body).polarity
+    assert down < plain < up
+
+
+def test_textblob_analyzer_interface_returns_terms() -> None:
+    s = TextBlob("Profit jumped 20% and the company raised guidance", analyzer=FinanceAnalyzer()).sentiment
+    assert s.polarity > 0.5
+    assert s.terms[0].startswith("jumped … profit")
+    assert any("raised guidance" in t for t in s.terms)
