@@ -151,6 +151,79 @@ def stats(db_path: str | None, as_json: bool) -> None:
             click.echo(f"  {n:5d}  {name}")
 
 
+@cli.command()
+@db_option
+@click.option("--all", "everything", is_flag=True, help="Rescore every article, not only the outdated ones.")
+@click.option("--batch", "batch_size", default=500, show_default=True, help="Articles per transaction.")
+def rescore(db_path: str | None, everything: bool, batch_size: int) -> None:
+    """Rescore the articles whose scorer version is older than the current one."""
+    from newsdesk.score.pipeline import current_version
+
+    db, _ = open_db(db_path)
+    version = current_version()
+    ids = pipeline.stale_ids(db, version, everything)
+    if not ids:
+        click.echo(f"Nothing to rescore: every article is scored by {version}.")
+        return
+    with tqdm(total=len(ids), unit="article", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        n = pipeline.rescore(db, ids, batch_size, on_batch=bar.update)
+    click.echo(f"Rescored {n} articles with {version}.")
+
+
+@cli.group()
+def bench() -> None:
+    """Benchmarks, each printed beside its baseline."""
+
+
+@bench.command("sentiment")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the *_dev.tsv benchmark files (default: ../shared/benchdata).",
+)
+@click.option("--split", default="dev", show_default=True, help="Which split of each data set to score.")
+def bench_sentiment(data_dir: Path | None, split: str) -> None:
+    """Bare TextBlob and newsdesk side by side on financial sentiment benchmarks."""
+    from newsdesk import bench as bench_mod
+    from newsdesk.score.sentiment import polarity, textblob_polarity
+
+    data_dir = data_dir or bench_mod.DEFAULT_BENCHDATA
+    if not data_dir.exists():
+        fail(f"{data_dir} does not exist: pass --data-dir with the benchmark .tsv files")
+    results = bench_mod.sentiment_bench({"textblob": textblob_polarity, "newsdesk": polarity}, data_dir, split)
+    if not results["newsdesk"]:
+        fail(f"no *_{split}.tsv benchmark file in {data_dir}")
+    header = f"{'dataset':24} {'metric':9} {'TextBlob':>9} {'newsdesk':>9} {'TB texts/s':>11} {'nd texts/s':>11}"
+    click.echo(f"{header} {'speed':>6}")
+    for tb, nd in zip(results["textblob"], results["newsdesk"], strict=True):
+        click.echo(
+            f"{nd.dataset:24} {nd.metric:9} {tb.value:9.3f} {nd.value:9.3f} {tb.texts_per_s:11,.0f} "
+            f"{nd.texts_per_s:11,.0f} {nd.texts_per_s / tb.texts_per_s:5.1f}x"
+        )
+    click.echo(f"split: {split}; label threshold ±{bench_mod.THRESHOLD}; data: {data_dir}")
+
+
+@bench.command("pipeline")
+@click.option("--words", default=500, show_default=True, help="Words per article.")
+def bench_pipeline(words: int) -> None:
+    """The full scoring pipeline against bare TextBlob .sentiment on the same articles."""
+    from newsdesk import bench as bench_mod
+
+    r = bench_mod.pipeline_bench(words)
+    click.echo(f"{r['articles']} articles of {words} words (built from the demo corpus), median of 3 passes")
+    click.echo(
+        f"bare TextBlob .sentiment     {r['textblob'] * 1000:8.3f} ms/article  {1 / r['textblob']:8,.0f} articles/s"
+    )
+    click.echo(
+        f"newsdesk sentiment only      {r['sentiment'] * 1000:8.3f} ms/article  {1 / r['sentiment']:8,.0f} articles/s"
+    )
+    click.echo(
+        f"newsdesk full pipeline       {r['pipeline'] * 1000:8.3f} ms/article  {1 / r['pipeline']:8,.0f} articles/s"
+    )
+    click.echo(f"pipeline / TextBlob          {r['ratio']:8.2f}x  (target <= 1.30x)")
+
+
 def main() -> None:
     """Entry point of ``python -m newsdesk``."""
     cli(prog_name="python -m newsdesk")

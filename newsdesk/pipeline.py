@@ -124,6 +124,44 @@ def _shift_hours(iso: str, hours: int) -> str:
     return iso_utc(moment + timedelta(hours=hours))
 
 
+def stale_ids(db: sqlite_utils.Database, version: str, everything: bool = False) -> list[str]:
+    """Ids of the articles scored by another scorer version (all ids with ``everything``)."""
+    if everything:
+        return [r[0] for r in db.execute("SELECT id FROM articles ORDER BY published_at")]
+    return [
+        r[0]
+        for r in db.execute("SELECT id FROM articles WHERE scorer_version IS NOT ? ORDER BY published_at", [version])
+    ]
+
+
+def rescore(
+    db: sqlite_utils.Database,
+    ids: list[str],
+    batch_size: int = 500,
+    ctx: ScoringContext | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Rescore the given articles with the current scorers, one transaction per batch; returns
+    how many were rescored."""
+    ctx = ctx or default_context()
+    ensure_reference(db)
+    recent = RecentTitles(db)
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        with store.transaction(db):
+            for article_id in batch:
+                old = store.load_article(db, article_id)
+                new = store.load_article(db, article_id)
+                window = [w for w in recent.before(new.published_at) if w != title_words(new.title)]
+                score_article(new, ctx, window)
+                store.replace_scores(db, old, new)
+        done += len(batch)
+        if on_batch:
+            on_batch(len(batch))
+    return done
+
+
 def demo_files() -> list[Path]:
     """The demo corpus pages shipped in ``data/demo``."""
     return sorted(DEMO_DIR.glob("*.txt"))

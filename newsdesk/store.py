@@ -279,6 +279,8 @@ def _insert_article(db: sqlite_utils.Database, a: Article, chash: str, ingested_
             "source_impact": a.source_impact,
             "scorer_version": a.scorer_version,
             "content_hash": chash,
+            "sentiment_terms": json.dumps(a.sentiment_terms) if a.sentiment_terms else None,
+            "impact_components": json.dumps(a.impact_components) if a.impact_components else None,
         }
     )
     cats: dict[tuple[str, str], dict] = {}
@@ -456,3 +458,111 @@ def reference_loaded(db: sqlite_utils.Database, companies, baskets) -> bool:
     n_companies = db.execute("SELECT count(*) FROM companies").fetchone()[0]
     n_baskets = db.execute("SELECT count(*) FROM baskets WHERE kind = 'sector'").fetchone()[0]
     return n_companies == len(companies) and n_baskets == sum(b.kind == "sector" for b in baskets)
+
+
+def load_article(db: sqlite_utils.Database, article_id: str) -> Article:
+    """Rebuild a stored article (with its source categories and decision texts) for rescoring."""
+    from newsdesk.models import CategoryTag, Decision
+
+    row = db["articles"].get(article_id)
+    a = Article(
+        id=row["id"],
+        title=row["title"],
+        source=row["source"],
+        url=row["url"],
+        published_at=row["published_at"],
+        published_estimated=bool(row["published_estimated"]),
+        summary=row["summary"] or "",
+        body=row["body"] or "",
+        source_sentiment=row["source_sentiment"],
+        source_sentiment_label=row["source_sentiment_label"],
+        source_impact=row["source_impact"],
+        sentiment=row["sentiment"],
+        impact=row["impact"],
+        scorer_version=row["scorer_version"],
+    )
+    a.categories = [
+        CategoryTag(r["category"], r["relevance"], r["origin"])
+        for r in db.query(
+            "SELECT category, relevance, origin FROM article_categories WHERE article_id = ? ORDER BY rowid",
+            [article_id],
+        )
+    ]
+    a.decisions = [
+        Decision(r["position"], r["text"])
+        for r in db.query("SELECT position, text FROM decisions WHERE article_id = ? ORDER BY position", [article_id])
+    ]
+    return a
+
+
+def replace_scores(db: sqlite_utils.Database, old: Article, new: Article) -> None:
+    """Swap an article's scores for ``new``'s: article columns, scored categories, entities, decision
+    fields and basket links, and the daily aggregate (old contribution out, new in). Call inside
+    :func:`transaction`."""
+    _add_to_daily(db, old, sign=-1)
+    db["articles"].update(
+        new.id,
+        {
+            "sentiment": new.sentiment,
+            "sentiment_label": new.sentiment_label,
+            "subjectivity": new.subjectivity,
+            "impact": new.impact,
+            "scorer_version": new.scorer_version,
+            "sentiment_terms": json.dumps(new.sentiment_terms) if new.sentiment_terms else None,
+            "impact_components": json.dumps(new.impact_components) if new.impact_components else None,
+        },
+    )
+    db.execute("DELETE FROM article_categories WHERE article_id = ?", [new.id])
+    effective_origin = effective_category_origin(new)
+    rows: dict[tuple[str, str], dict] = {}
+    for c in new.categories:
+        rows.setdefault(
+            (c.category, c.origin),
+            {
+                "article_id": new.id,
+                "category": c.category,
+                "relevance": c.relevance,
+                "origin": c.origin,
+                "effective": int(c.origin == effective_origin),
+            },
+        )
+    if rows:
+        db["article_categories"].insert_all(rows.values())
+    db.execute("DELETE FROM article_entities WHERE article_id = ?", [new.id])
+    if new.entities:
+        db["article_entities"].insert_all(
+            (
+                {
+                    "article_id": new.id,
+                    "ticker": e.ticker,
+                    "name": e.name,
+                    "mentions": e.mentions,
+                    "relevance": e.relevance,
+                    "sentiment": e.sentiment,
+                }
+                for e in new.entities
+            ),
+            ignore=True,
+        )
+    for d in new.decisions:
+        db["decisions"].update(
+            f"{new.id}-{d.position}",
+            {
+                "action": d.action,
+                "direction": d.direction,
+                "instruments": json.dumps(d.instruments) if d.instruments else None,
+                "structure": d.structure,
+                "horizon_text": d.horizon_text,
+                "horizon_min_days": d.horizon_min_days,
+                "horizon_max_days": d.horizon_max_days,
+                "conditions": d.conditions,
+            },
+        )
+    db.execute(
+        "DELETE FROM decision_baskets WHERE decision_id IN (SELECT id FROM decisions WHERE article_id = ?)", [new.id]
+    )
+    links = decision_basket_links(new)
+    if links:
+        db["decision_baskets"].insert_all(links, ignore=True)
+    _add_to_daily(db, new, sign=1)
+    db.execute("DELETE FROM daily_category_sentiment WHERE n = 0")

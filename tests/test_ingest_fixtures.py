@@ -10,7 +10,10 @@ import pytest
 from newsdesk.ingest import read_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CASES = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and not p.name.endswith(".expected.json"))
+FORMAT_DIRS = ("pages", "jsonl")  # one folder of input fixtures per format
+CASES = sorted(
+    p for d in FORMAT_DIRS for p in (FIXTURES / d).rglob("*") if p.is_file() and not p.name.endswith(".expected.json")
+)
 
 
 def expected_for(path: Path) -> dict:

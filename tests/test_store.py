@@ -206,3 +206,33 @@ def test_two_connections_write_without_locking(db_path) -> None:
     store.write_batch(a, [make("From A")], [], "a")
     store.write_batch(b, [make("From B")], [], "b")
     assert a["articles"].count == 2
+
+
+def test_rescore_replaces_outdated_scores(db, sample_path) -> None:
+    from newsdesk import pipeline
+    from newsdesk.score.pipeline import current_version
+    from newsdesk.score.textblob_adapters import TextBlobScorer
+
+    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
+    assert pipeline.stale_ids(db, current_version()) == [db.execute("SELECT id FROM articles").fetchone()[0]]
+    assert pipeline.rescore(db, pipeline.stale_ids(db, current_version()), batch_size=1) == 1
+    assert pipeline.stale_ids(db, current_version()) == []
+    row = next(db.query("SELECT scorer_version, impact, impact_components, sentiment_terms FROM articles"))
+    assert row["scorer_version"] == current_version() and row["impact"] <= 0.3
+    assert row["impact_components"] and row["sentiment_terms"]
+    assert db.execute("SELECT count(*) FROM decision_baskets").fetchone()[0] >= 5
+    assert db.execute("SELECT count(*) FROM article_entities WHERE ticker IN ('7011.T', '5631.T')").fetchone()[0] == 2
+    stored = sorted(tuple(r.values()) for r in db.query(
+        "SELECT day, category, n, round(sentiment_sum, 6) FROM daily_category_sentiment"))
+    recomputed = sorted(tuple(r.values()) for r in db.query(
+        "SELECT day, category, n, round(sentiment_sum, 6) FROM (" + store.DAILY_RECOMPUTE_SQL + ")"))
+    assert stored == recomputed
+
+
+def test_reference_data_is_loaded(db, sample_path) -> None:
+    from newsdesk import pipeline
+
+    pipeline.ingest_paths(db, [sample_path])
+    assert db["companies"].count >= 300
+    assert db["baskets"].count >= 15
+    assert db.execute("SELECT count(*) FROM basket_members WHERE basket_id = 'japan-defense'").fetchone()[0] >= 4

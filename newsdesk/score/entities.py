@@ -4,7 +4,8 @@ Names and aliases from ``data/companies.csv`` are matched as whole words (Aho-Co
 that is also an ordinary English word ("Target", "Shell", "Block") is tagged only with a second
 cue: written with a capital and either followed by a corporate word ("Shell plc", "Target's
 shares"), accompanied by its ticker, or backed by an unambiguous name of the same company in the
-same article. A capitalised name only matches where the text capitalises it too ("frontline
+same article; so does a one-word name at the start of a sentence, where every word is capitalised.
+A capitalised name only matches where the text capitalises it too ("frontline
 workers" is not Frontline), and short all-capital aliases ("MHI", "UPS") must match their case exactly.
 """
 
@@ -26,6 +27,7 @@ CORPORATE_WORDS = re.compile(
     r"shares|stock|share|ceo|chief|executive|board|investors|results|earnings|revenue|sales|profit)\b",
     re.I,
 )
+SYMBOL = re.compile(r"\$?\b[A-Z][A-Z0-9\-]{1,9}\b")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 
@@ -84,7 +86,8 @@ class CompanyMatcher:
                     continue
                 if alias.text[0].isupper() and not original[0].isupper():
                     continue  # a proper name written in lower case is an ordinary word here
-                if alias.ambiguous:
+                opener = " " not in alias.text and not alias.exact_case and _sentence_start(text, start)
+                if alias.ambiguous or opener:
                     pending.append((alias, start))
                     continue
                 found.setdefault(alias.company.ticker, []).append(start)
@@ -112,44 +115,69 @@ class CompanyMatcher:
         if CORPORATE_WORDS.match(after.lstrip(" ,")):
             return True
         symbol = alias.company.ticker.split(".")[0]
-        return len(symbol) >= 2 and re.search(rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])", text) is not None
+        return len(symbol) >= 2 and symbol in _symbols(text)
 
-    def entities(self, title: str, summary: str, body: str, decisions: str = "") -> list[Entity]:
+    def entities(
+        self,
+        title: str,
+        summary: str,
+        body: str,
+        decisions: str = "",
+        sentences: list[finance.SentenceScore] | None = None,
+    ) -> list[Entity]:
         """Companies of an article: mentions counted over title, summary, body and the decision
         bullets (where a capitalised ambiguous name needs no second cue); relevance from a title
-        mention (0.5), a lead mention (0.25) and the count; sentiment from the sentences that
-        mention the company."""
-        parts = [p for p in (title, summary, body) if p]
-        text = "\n\n".join(parts)
+        mention (0.5), a lead mention (0.25) and the count; sentiment from the scored sentences that
+        mention the company. ``sentences`` are the scored sentences of
+        ``article_text(title, summary, body)`` when the caller has them already."""
+        text = article_text(title, summary, body)
         found = self.mentions(text)
-        if decisions:
-            offset = len(text) + 2
-            for ticker, offs in self.mentions(decisions, lenient=True).items():
-                found.setdefault(ticker, []).extend(offset + o for o in offs)
-            text = f"{text}\n\n{decisions}"
-        if not found:
+        in_decisions = self.mentions(decisions, lenient=True) if decisions else {}
+        if not found and not in_decisions:
             return []
+        if sentences is None:
+            sentences = finance.sentence_scores(text)
+        bullets = finance.sentence_scores(decisions) if in_decisions else []
         lead_end = len(title) + 2 + len(_lead(summary or body))
-        sentences = _sentence_spans(text)
         out = []
-        for ticker, offsets in found.items():
-            company = self.by_ticker[ticker]
-            in_title = any(o < len(title) for o in offsets) if title else False
+        for ticker in {**found, **in_decisions}:
+            offsets = found.get(ticker, [])
+            extra = in_decisions.get(ticker, [])
+            own = [s for s in sentences if any(s.start <= o < s.end for o in offsets)]
+            own += [s for s in bullets if any(s.start <= o < s.end for o in extra)]
+            in_title = bool(title) and any(o < len(title) for o in offsets)
             in_lead = any(o < lead_end for o in offsets)
-            relevance = min(1.0, 0.5 * in_title + 0.25 * in_lead + 0.1 * min(len(offsets), 5) + 0.05)
-            own = [text[a:b] for a, b in sentences if any(a <= o < b for o in offsets)]
-            sentiment = finance.analyse(" ".join(own)).score if own else None
+            count = len(offsets) + len(extra)
+            relevance = min(1.0, 0.5 * in_title + 0.25 * in_lead + 0.1 * min(count, 5) + 0.05)
+            sentiment = finance.aggregate([(s, 1.0) for s in own]).score if own else None
             out.append(
                 Entity(
                     ticker,
-                    company.name,
-                    len(offsets),
+                    self.by_ticker[ticker].name,
+                    count,
                     round(relevance, 3),
                     None if sentiment is None else round(sentiment, 4),
                 )
             )
         out.sort(key=lambda e: (-(e.relevance or 0), -e.mentions, e.ticker))
         return out
+
+
+def article_text(title: str, summary: str, body: str) -> str:
+    """Title, summary and body joined by blank lines: the text offsets refer to."""
+    return "\n\n".join(p for p in (title, summary, body) if p)
+
+
+@lru_cache(maxsize=8)
+def _symbols(text: str) -> frozenset[str]:
+    """Upper-case words of ``text`` (candidate tickers such as TGT or $AAPL)."""
+    return frozenset(m.group(0).lstrip("$") for m in SYMBOL.finditer(text))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """True when ``start`` opens the text, a line or a sentence (where any word is capitalised)."""
+    before = text[max(0, start - 3) : start].rstrip(" \t\"“'(")
+    return not before or before[-1] in ".!?\n:;"
 
 
 def _lead(text: str) -> str:

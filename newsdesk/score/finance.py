@@ -32,6 +32,7 @@ TITLE_WEIGHT = 2.0
 SCALE = 0.5
 HARD_STOPS = {";", ".", "!", "?", "but", "while", "whereas", "although", "though", "however", "despite", "yet"}
 COMPARATORS = {("compared", "to"), ("compared", "with"), ("versus",), ("vs",), ("against",), ("from",)}
+COMPARATOR_FIRST = {c[0] for c in COMPARATORS}
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 UNITS = {
     "mn": 1e6,
@@ -79,10 +80,12 @@ def _matches(tokens: list[str], lex: Lexicon) -> list[_Match]:
     out = []
     i = 0
     n = len(tokens)
+    starts = lex.starts
     while i < n:
         tok = tokens[i]
-        if tok.endswith(("n't", "n’t")):
-            out.append(_Match(i, i + 1, Entry(tok, negator=-0.8)))
+        if tok not in starts:
+            if tok.endswith(("n't", "n’t")):
+                out.append(_Match(i, i + 1, Entry(tok, negator=-0.8)))
             i += 1
             continue
         entry, length = lex.match(tokens, i)
@@ -124,6 +127,8 @@ def _number_direction(tokens: list[str], lo: int, hi: int) -> tuple[float, int] 
     """The direction two compared amounts imply in tokens[lo:hi] — "from A to B", or "B compared
     with A" / "B versus A" / "B from A" — as (sign, position), or None."""
     for i in range(lo, hi):
+        if tokens[i] not in COMPARATOR_FIRST:
+            continue
         for comp in COMPARATORS:
             if tuple(tokens[i : i + len(comp)]) != comp:
                 continue
@@ -162,7 +167,7 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
     for lo, hi in _clauses(tokens):
         clause = matches[bisect_left(starts, lo) : bisect_left(starts, hi)]
         has_direction = any(m.entry.direction is not None for m in clause)
-        if not has_direction:
+        if not has_direction and any(tokens[i] in COMPARATOR_FIRST for i in range(lo, hi)):
             implied = _number_direction(tokens, lo, hi)
             if implied is not None:
                 sign, pos = implied
@@ -253,36 +258,56 @@ def _modifier(clause: list[_Match], k: int) -> float:
     return factor
 
 
-def _sentences(tokens: list[str]) -> list[list[str]]:
-    out, cur = [], []
-    for tok in tokens:
-        cur.append(tok)
-        if tok in (".", "!", "?"):
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+
+
+@dataclass
+class SentenceScore:
+    """One sentence of a text: its character span, raw score and cues."""
+
+    start: int
+    end: int
+    raw: float
+    cues: list[Cue]
+
+
+def sentence_scores(text: str, lex: Lexicon | None = None) -> list[SentenceScore]:
+    """Split ``text`` into sentences (at . ! ? followed by space, and at blank lines) and score each."""
+    lex = lex or load_lexicon()
+    out = []
+    pos = 0
+    for m in [*SENTENCE_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        segment = text[pos:end]
+        if segment.strip():
+            raw, cues = score_tokens(tokenize(segment), lex)
+            out.append(SentenceScore(pos, end, raw, cues))
+        if m:
+            pos = m.end()
     return out
+
+
+def aggregate(scores: list[tuple[SentenceScore, float]]) -> Result:
+    """Combine (sentence, weight) pairs into a text's :class:`Result`."""
+    result = Result()
+    weighted = 0.0
+    weight_sum = 0.0
+    for s, weight in scores:
+        result.sentences += 1
+        if s.cues:
+            result.cue_sentences += 1
+            weighted += weight * s.raw
+            weight_sum += weight
+            result.cues.extend(s.cues)
+    if weight_sum:
+        result.raw = weighted / math.sqrt(weight_sum)
+    result.score = math.tanh(SCALE * result.raw)
+    return result
 
 
 def analyse(text: str, title: str = "", lex: Lexicon | None = None) -> Result:
     """Score ``text`` (and an optional ``title``, weighted double)."""
     lex = lex or load_lexicon()
-    result = Result()
-    weighted = 0.0
-    weight_sum = 0.0
-    parts = [(title, TITLE_WEIGHT)] if title else []
-    parts.append((text, 1.0))
-    for part, weight in parts:
-        for sentence in _sentences(tokenize(part)):
-            result.sentences += 1
-            raw, cues = score_tokens(sentence, lex)
-            if cues:
-                result.cue_sentences += 1
-                weighted += weight * raw
-                weight_sum += weight
-                result.cues.extend(cues)
-    if weight_sum:
-        result.raw = weighted / math.sqrt(weight_sum)
-    result.score = math.tanh(SCALE * result.raw)
-    return result
+    pairs = [(s, TITLE_WEIGHT) for s in sentence_scores(title, lex)] if title else []
+    pairs += [(s, 1.0) for s in sentence_scores(text, lex)]
+    return aggregate(pairs)

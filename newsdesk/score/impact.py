@@ -1,10 +1,11 @@
 """Market impact in [0, 1], explained by its components.
 
-    base   = 0.35·magnitude + 0.25·strength + 0.15·prominence + 0.25·category
+    base   = 0.45·magnitude + 0.15·strength + 0.15·prominence + 0.25·category
     impact = base × (0.6 + 0.4·novelty) × calm
 
-- magnitude: magnitude words ("surprise", "record", "plunge", "invasion", ...; a title hit counts
-  double) combined as 1 − Π(1 − wᵢ), together with the largest percentage move (20 % or more → 1)
+- magnitude: magnitude words ("surprise", "record", "plunge", "invasion", ...; a hit in the title
+  counts 1.25×, one in the summary or body 0.7×) combined as 1 − Π(1 − wᵢ), together with the
+  largest percentage *move* ("fell 9 %", "a 12 % drop"; 20 % or more → 1, 0.7× outside the title)
   and basis points (50 bp or more → 0.7);
 - strength: |sentiment|;
 - prominence: the highest relevance of a company the article names (0 when none);
@@ -74,6 +75,18 @@ MAGNITUDE_WORDS = {
     "tumble": 0.6,
     "tumbled": 0.6,
     "slump": 0.55,
+    "jolt": 0.55,
+    "jolts": 0.55,
+    "jolting": 0.55,
+    "slumps": 0.55,
+    "tumbles": 0.6,
+    "sinks": 0.55,
+    "jumps": 0.45,
+    "plummets": 0.8,
+    "crashes": 0.85,
+    "collapses": 0.8,
+    "skyrockets": 0.7,
+    "skyrocketed": 0.7,
     "slumped": 0.55,
     "jumped": 0.45,
     "sank": 0.55,
@@ -128,7 +141,20 @@ CALM_PHRASES = (
     "no change",
     "unchanged",
 )
+_MOVES = (
+    r"rose|rise|rises|fell|fall|falls|jumped|jumps|dropped|drops|plunged|plunges|surged|surges|soared|soars|tumbled|"
+    r"tumbles|slid|slides|gained|gains|lost|climbed|climbs|sank|sinks|declined|declines|increased|decreased|"
+    r"rallied|slumped|slumps|down|up|higher|lower|cut|cuts|raised|lifted|slashed"
+)
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b|per cent\b)", re.I)
+MOVE_BEFORE = re.compile(
+    rf"\b(?:{_MOVES})\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+|roughly\s+|more than\s+|over\s+)?$", re.I
+)
+MOVE_AFTER = re.compile(
+    r"^\s+(?:drop|fall|rise|gain|jump|decline|increase|plunge|surge|slump|rally|loss|cut|slide|"
+    r"selloff|sell-off)\b",
+    re.I,
+)
 BASIS_POINTS = re.compile(r"(\d+)\s?(?:basis points?|bps?\b)", re.I)
 TOKEN = re.compile(r"[a-z0-9]+")
 STOP = frozenset("the a an of to in on for and or with at by from as is are was were be its it after over".split())
@@ -152,15 +178,23 @@ def title_words(title: str) -> frozenset[str]:
 def magnitude(title: str, text: str) -> tuple[float, list[str]]:
     """Magnitude in [0, 1] and the words and figures that made it."""
     weights: dict[str, float] = {}
-    for part, boost in ((title, 1.0), (text, 0.0)):
+    for part, factor in ((title, 1.25), (text, 0.7)):
         for _s, _e, key, payloads in _magnitude_matcher().find(part):
-            w = min(1.0, payloads[0] * (1.0 + boost * 0.25))
+            w = min(1.0, payloads[0] * factor)
             weights[key] = max(weights.get(key, 0.0), w)
     full = f"{title}\n{text}"
-    pcts = [float(m.group(1)) for m in PERCENT.finditer(full) if float(m.group(1)) <= 1000]
-    if pcts:
-        top = max(pcts)
-        weights[f"{top:g}%"] = min(1.0, top / 20.0)
+    moves = []
+    for part, factor in ((title, 1.0), (text, 0.7)):
+        for m in PERCENT.finditer(part):
+            value = float(m.group(1))
+            is_move = MOVE_BEFORE.search(part, max(0, m.start() - 30), m.start()) or MOVE_AFTER.match(
+                part[m.end() : m.end() + 20]
+            )
+            if is_move and value <= 1000:
+                moves.append((min(1.0, value / 20.0) * factor, value))
+    if moves:
+        weight, value = max(moves)
+        weights[f"{value:g}% move"] = weight
     bps = [int(m.group(1)) for m in BASIS_POINTS.finditer(full) if int(m.group(1)) <= 1000]
     if bps:
         weights[f"{max(bps)}bp"] = min(0.7, max(bps) / 50.0 * 0.7)
@@ -199,7 +233,7 @@ def market_impact(
     nov = novelty(title, recent_titles)
     calm_hits = [key for _s, _e, key, _p in _calm_matcher().find(f"{title}\n{text}")]
     calm = 0.6 if calm_hits else 1.0
-    base = 0.35 * mag + 0.25 * strength + 0.15 * prominence + 0.25 * category
+    base = 0.45 * mag + 0.15 * strength + 0.15 * prominence + 0.25 * category
     score = max(0.0, min(1.0, base * (0.6 + 0.4 * nov) * calm))
     components = {
         "magnitude": round(mag, 3),

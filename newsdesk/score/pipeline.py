@@ -8,8 +8,10 @@ from functools import lru_cache
 
 from newsdesk.models import Article
 from newsdesk.reference import load_baskets
+from newsdesk.score import finance
 from newsdesk.score.decisions import DecisionParser
-from newsdesk.score.entities import CompanyMatcher
+from newsdesk.score.entities import CompanyMatcher, article_text
+from newsdesk.score.finance import TITLE_WEIGHT
 from newsdesk.score.impact import market_impact
 from newsdesk.score.labels import sentiment_label
 from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
@@ -65,7 +67,13 @@ def score_article(
     if not isinstance(ctx, ScoringContext):
         return _sentiment_only(article, ctx)
     body = "\n\n".join(p for p in (article.summary, article.body) if p)
-    result = ctx.scorer.score(body, title=article.title)
+    text = article_text(article.title, article.summary, article.body)
+    sentences = finance.sentence_scores(text)
+    if isinstance(ctx.scorer, FinanceScorer):  # reuse the sentence scores for the article's sentiment
+        title_end = len(article.title)
+        result = ctx.scorer.from_sentences([(s, TITLE_WEIGHT if s.end <= title_end else 1.0) for s in sentences])
+    else:
+        result = ctx.scorer.score(body, title=article.title)
     article.sentiment = round(result.polarity, 4)
     article.sentiment_label = sentiment_label(article.sentiment)
     article.subjectivity = round(result.subjectivity, 4)
@@ -74,7 +82,7 @@ def score_article(
         article.title, article.summary, article.body
     )
     bullets = "\n".join(d.text for d in article.decisions)
-    article.entities = ctx.companies.entities(article.title, article.summary, article.body, bullets)
+    article.entities = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
     names = {c.category for c in article.categories}
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)

@@ -47,7 +47,13 @@ class FinanceScorer:
     def score(self, text: str, title: str = "") -> SentimentResult:
         """Score ``text`` with ``title`` weighted double. Subjectivity is the share of sentences
         that carry a sentiment cue."""
-        result = finance.analyse(text or "", title or "")
+        return self._result(finance.analyse(text or "", title or ""))
+
+    def from_sentences(self, weighted: list[tuple[finance.SentenceScore, float]]) -> SentimentResult:
+        """The result for sentences scored already (with their weights)."""
+        return self._result(finance.aggregate(weighted))
+
+    def _result(self, result: finance.Result) -> SentimentResult:
         subjectivity = result.cue_sentences / result.sentences if result.sentences else 0.0
         terms = tuple(
             f"{c.term} ({c.value:+.2f})" for c in sorted(result.cues, key=lambda c: abs(c.value), reverse=True)

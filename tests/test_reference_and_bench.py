@@ -1,0 +1,74 @@
+"""Shipped reference data is complete and consistent; the bench commands print their tables."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from newsdesk.reference import load_baskets, load_companies
+from newsdesk.taxonomy import load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_companies_cover_the_markets() -> None:
+    companies = load_companies()
+    assert len(companies) >= 300
+    tickers = [c.ticker for c in companies]
+    assert len(set(tickers)) == len(tickers)
+    by_country = Counter(c.country for c in companies)
+    for country in ("US", "JP", "CN", "TW", "KR", "IN"):
+        assert by_country[country] >= 10, country
+    assert sum(by_country[c] for c in ("GB", "DE", "FR", "NL", "CH", "IT", "ES", "SE", "DK")) >= 50
+    names = {c.ticker: c.name for c in companies}
+    assert names["7011.T"] == "Mitsubishi Heavy Industries" and names["5631.T"] == "Japan Steel Works"
+
+
+def test_baskets_reference_known_companies() -> None:
+    baskets = load_baskets()
+    tickers = {c.ticker for c in load_companies()}
+    categories = {c.name for c in load_taxonomy()}
+    assert len(baskets) >= 15
+    for b in baskets:
+        assert b.members and set(b.members) <= tickers, b.id
+        assert abs(sum(b.members.values()) - 1.0) < 0.011, b.id
+        assert set(b.categories) <= categories, b.id
+    ids = {b.id for b in baskets}
+    assert {"japan-defense", "china-exposed-japanese-exporters", "non-china-asia-supply-chain",
+            "japan-infrastructure-hardening", "industrial-automation", "power-grid-hardening",
+            "diversified-electronics-assembly"} <= ids
+
+
+def test_taxonomy_has_keywords_and_required_categories() -> None:
+    data = tomllib.loads((ROOT / "data" / "taxonomy.toml").read_text("utf-8"))
+    cats = {c["name"]: c for c in data["category"]}
+    assert len(cats) >= 15
+    for name in ("Geopolitics & War", "Elections & Domestic Politics", "Infrastructure & Defense",
+                 "Monetary Policy & Rates", "Trade & Tariffs", "Energy & Commodities", "Technology & AI",
+                 "Earnings & Corporate"):
+        assert len(cats[name]["keywords"]) >= 20, name
+    assert cats["Monetary Policy & Rates"]["av_topic"] == "economy_monetary"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsdesk", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_bench_sentiment_prints_both_scorers() -> None:
+    r = run("bench", "sentiment", "--data-dir", str(ROOT / "tests" / "fixtures_bench"))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:4] == ["dataset", "metric", "TextBlob", "newsdesk"]
+    assert lines[1].split()[:2] == ["phrasebank_allagree", "macro-F1"]
+    assert lines[2].split()[:2] == ["semeval2017_headlines", "cosine"]
+    nd_f1 = float(lines[1].split()[3])
+    assert nd_f1 >= 0.8
+
+
+def test_bench_sentiment_without_data_says_so(tmp_path) -> None:
+    r = run("bench", "sentiment", "--data-dir", str(tmp_path / "none"))
+    assert r.returncode == 1 and r.stderr.startswith("Error: ")
