@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -15,13 +16,38 @@ def escape_md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
 
 
+DIRECTION_ICONS = {"bullish": "▲", "bearish": "▼", "hedge": "◆", "relative": "⇄", "neutral": "•"}
+
+
 def _facts(row: pd.Series) -> str:
-    parts = [
-        f"{label}: {escape_md(row[col])}"
-        for label, col in (("Action", "action"), ("Direction", "direction"), ("Horizon", "horizon_text"))
-        if isinstance(row.get(col), str) and row.get(col)
-    ]
+    """One line: direction, action, structure, horizon in days, and the legs with their sides."""
+    parts = []
+    direction = row.get("direction")
+    if isinstance(direction, str):
+        parts.append(f"{DIRECTION_ICONS.get(direction, '')} {escape_md(direction)}".strip())
+    for col in ("action", "structure"):
+        if isinstance(row.get(col), str):
+            parts.append(escape_md(row[col]))
+    lo, hi = row.get("horizon_min_days"), row.get("horizon_max_days")
+    if pd.notna(lo) and pd.notna(hi):
+        parts.append(f"{int(lo)}–{int(hi)} days" if lo != hi else f"{int(lo)} days")
+    legs = legs_text(row.get("instruments"))
+    if legs:
+        parts.append(legs)
     return " · ".join(parts)
+
+
+def legs_text(instruments) -> str:
+    """``long 7011.T, funding China-exposed Japanese exporters`` from the instruments JSON."""
+    if not isinstance(instruments, str) or not instruments:
+        return ""
+    try:
+        legs = json.loads(instruments)
+    except ValueError:
+        return ""
+    return ", ".join(
+        f"{escape_md(leg.get('side', ''))} {escape_md(leg.get('ticker') or leg.get('name', ''))}" for leg in legs
+    )
 
 
 def article_decisions_card(rows: pd.DataFrame) -> None:
@@ -35,3 +61,5 @@ def article_decisions_card(rows: pd.DataFrame) -> None:
             facts = _facts(row)
             if facts:
                 st.caption(facts)
+            if isinstance(row.get("conditions"), str) and row["conditions"]:
+                st.caption(f"Conditions: {escape_md(row['conditions'])}")

@@ -37,25 +37,39 @@ def test_baskets_reference_known_companies() -> None:
         assert abs(sum(b.members.values()) - 1.0) < 0.011, b.id
         assert set(b.categories) <= categories, b.id
     ids = {b.id for b in baskets}
-    assert {"japan-defense", "china-exposed-japanese-exporters", "non-china-asia-supply-chain",
-            "japan-infrastructure-hardening", "industrial-automation", "power-grid-hardening",
-            "diversified-electronics-assembly"} <= ids
+    assert {
+        "japan-defense",
+        "china-exposed-japanese-exporters",
+        "non-china-asia-supply-chain",
+        "japan-infrastructure-hardening",
+        "industrial-automation",
+        "power-grid-hardening",
+        "diversified-electronics-assembly",
+    } <= ids
 
 
 def test_taxonomy_has_keywords_and_required_categories() -> None:
     data = tomllib.loads((ROOT / "data" / "taxonomy.toml").read_text("utf-8"))
     cats = {c["name"]: c for c in data["category"]}
     assert len(cats) >= 15
-    for name in ("Geopolitics & War", "Elections & Domestic Politics", "Infrastructure & Defense",
-                 "Monetary Policy & Rates", "Trade & Tariffs", "Energy & Commodities", "Technology & AI",
-                 "Earnings & Corporate"):
+    for name in (
+        "Geopolitics & War",
+        "Elections & Domestic Politics",
+        "Infrastructure & Defense",
+        "Monetary Policy & Rates",
+        "Trade & Tariffs",
+        "Energy & Commodities",
+        "Technology & AI",
+        "Earnings & Corporate",
+    ):
         assert len(cats[name]["keywords"]) >= 20, name
     assert cats["Monetary Policy & Rates"]["av_topic"] == "economy_monetary"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newsdesk", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "newsdesk", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_bench_sentiment_prints_both_scorers() -> None:

@@ -222,10 +222,14 @@ def test_rescore_replaces_outdated_scores(db, sample_path) -> None:
     assert row["impact_components"] and row["sentiment_terms"]
     assert db.execute("SELECT count(*) FROM decision_baskets").fetchone()[0] >= 5
     assert db.execute("SELECT count(*) FROM article_entities WHERE ticker IN ('7011.T', '5631.T')").fetchone()[0] == 2
-    stored = sorted(tuple(r.values()) for r in db.query(
-        "SELECT day, category, n, round(sentiment_sum, 6) FROM daily_category_sentiment"))
-    recomputed = sorted(tuple(r.values()) for r in db.query(
-        "SELECT day, category, n, round(sentiment_sum, 6) FROM (" + store.DAILY_RECOMPUTE_SQL + ")"))
+    stored = sorted(
+        tuple(r.values())
+        for r in db.query("SELECT day, category, n, round(sentiment_sum, 6) FROM daily_category_sentiment")
+    )
+    recomputed = sorted(
+        tuple(r.values())
+        for r in db.query("SELECT day, category, n, round(sentiment_sum, 6) FROM (" + store.DAILY_RECOMPUTE_SQL + ")")
+    )
     assert stored == recomputed
 
 
