@@ -164,7 +164,7 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.Data
     """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
     ``published_at`` and the ``decisions`` columns, newest article first, in bullet order."""
     where, params = filters.where("a")
-    return _frame(
+    df = _frame(
         conn,
         "SELECT d.article_id, a.title, a.published_at, d.id, d.position, d.text, d.action, d.direction, "
         "d.instruments, d.structure, d.horizon_text, d.horizon_min_days, d.horizon_max_days, d.conditions "
@@ -172,6 +172,9 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.Data
         "ORDER BY a.published_at DESC, d.article_id, d.position",
         params,
     )
+    for col in ("position", "horizon_min_days", "horizon_max_days"):
+        df[col] = df[col].astype("Int64")  # whole days stay whole in CSV even beside nulls
+    return df
 
 
 def data_version(conn: sqlite3.Connection) -> int:
