@@ -62,20 +62,28 @@ def init(db_path: str | None, demo: bool) -> None:
 
 @cli.command()
 @db_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
     default="auto",
     show_default=True,
-    help="Input format; auto detects it from each file.",
+    help="Input format; auto detects it from each input.",
 )
-def ingest(db_path: str | None, paths: tuple[Path, ...], fmt: str) -> None:
-    """Ingest article files (scored-article pages or newsdesk JSON Lines)."""
+@click.option("--columns", help="CSV column mapping, e.g. 'title=Headline,published_at=Time'.")
+def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str | None) -> None:
+    """Ingest files or http(s) URLs: scored-article pages, JSON Lines, Alpha Vantage or NewsAPI
+    JSON, CSV, RSS/Atom feeds."""
+    from newsdesk.ingest.csvfile import parse_mapping
+
+    try:
+        mapping = parse_mapping(columns)
+    except NewsdeskError as exc:
+        fail(str(exc))
     db, _ = open_db(db_path)
     bar = tqdm(total=len(paths), unit="file", disable=not sys.stderr.isatty() or len(paths) < 2, file=sys.stderr)
-    report = pipeline.ingest_paths(db, paths, fmt, on_file=lambda p: bar.update(1))
+    report = pipeline.ingest_paths(db, paths, fmt, on_file=lambda p: bar.update(1), columns=mapping)
     bar.close()
     click.echo(report.summary())
     for p in report.problems:

@@ -13,7 +13,7 @@ import sqlite_utils
 from newsdesk import store
 from newsdesk.config import DEMO_DIR
 from newsdesk.errors import NewsdeskError
-from newsdesk.ingest import read_path
+from newsdesk.ingest import is_url, read_path
 from newsdesk.models import Problem
 from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.impact import title_words
@@ -45,6 +45,7 @@ def ingest_paths(
     fmt: str = "auto",
     scorer: ScoringContext | Scorer | None = None,
     on_file: Callable[[Path], None] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> IngestReport:
     """Ingest every path; one transaction per file. A file that cannot be read at all is
     recorded (run + problem) and listed in ``unreadable``; the other files go on."""
@@ -52,11 +53,11 @@ def ingest_paths(
     ensure_reference(db)
     report = IngestReport()
     for raw in paths:
-        path = Path(raw)
+        path = raw if is_url(raw) else Path(raw)
         if on_file:
             on_file(path)
         try:
-            parsed = read_path(path, fmt)
+            parsed = read_path(path, fmt, columns)
         except NewsdeskError as exc:
             report.unreadable.append((str(path), str(exc)))
             report.run_ids.append(store.record_failure(db, str(path), str(exc)))

@@ -13,6 +13,21 @@ from newsdesk.errors import RecordError
 
 _WS = re.compile(r"\s+")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?$")
+# Day-first and month-name forms seen in scraped CSV files ("18-Jul-20", "18 July 2020", "2020/07/18").
+EXTRA_FORMATS = (
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+)
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|mod|cmpid|ref|ref_src)$", re.I)
 
 
@@ -60,6 +75,11 @@ def parse_date(value: str | int | float | None) -> str | None:
         return iso_utc(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):
         pass
+    for fmt in EXTRA_FORMATS:
+        try:
+            return iso_utc(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
     raise RecordError(
         f"date {text!r} is not a recognised date: use ISO-8601 (2026-05-04T13:30:00Z), "
         "RFC 822 (Mon, 04 May 2026 13:30:00 GMT), YYYYMMDDTHHMMSS or epoch seconds"

@@ -82,7 +82,13 @@ def score_article(
         article.title, article.summary, article.body
     )
     bullets = "\n".join(d.text for d in article.decisions)
-    article.entities = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
+    given = {e.ticker: e for e in article.entities}  # from the source (e.g. Alpha Vantage ticker_sentiment)
+    found = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
+    for e in given.values():
+        company = ctx.companies.by_ticker.get(e.ticker)
+        if company and e.name == e.ticker:
+            e.name = company.name
+    article.entities = [*given.values(), *(e for e in found if e.ticker not in given)]
     names = {c.category for c in article.categories}
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)

@@ -1,0 +1,95 @@
+"""Alpha Vantage NEWS_SENTIMENT responses: ``{"feed": [ {title, url, time_published, summary,
+source, topics[], overall_sentiment_score, overall_sentiment_label, ticker_sentiment[]} ]}``."""
+
+from __future__ import annotations
+
+from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.ingest.html import html_to_text
+from newsdesk.ingest.jsondoc import load_json, number_field, text_field
+from newsdesk.ingest.normalize import collapse_ws, parse_date
+from newsdesk.models import Article, CategoryTag, Entity, ParseResult, Problem
+from newsdesk.score.labels import normalise_label
+
+# Alpha Vantage topic names -> newsdesk categories
+TOPICS = {
+    "blockchain": "Crypto & Fintech",
+    "earnings": "Earnings & Corporate",
+    "ipo": "M&A & Capital Markets",
+    "mergers & acquisitions": "M&A & Capital Markets",
+    "financial markets": "Financial Markets & Banking",
+    "finance": "Financial Markets & Banking",
+    "economy - fiscal": "Macro & Growth",
+    "economy - monetary": "Monetary Policy & Rates",
+    "economy - macro": "Macro & Growth",
+    "energy & transportation": "Energy & Commodities",
+    "life sciences": "Healthcare & Pharma",
+    "manufacturing": "Autos & Industrials",
+    "real estate & construction": "Real Estate & Housing",
+    "retail & wholesale": "Consumer & Retail",
+    "technology": "Technology & AI",
+}
+
+
+def looks_like(doc) -> bool:
+    """True for a parsed Alpha Vantage NEWS_SENTIMENT document."""
+    return isinstance(doc, dict) and isinstance(doc.get("feed"), list)
+
+
+def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
+    """Parse a NEWS_SENTIMENT JSON response; each bad item becomes a problem."""
+    doc = load_json(text, source_name)
+    if not looks_like(doc):
+        raise SourceReadError(f"{source_name} has no 'feed' list: not an Alpha Vantage NEWS_SENTIMENT response")
+    result = ParseResult()
+    for n, item in enumerate(doc["feed"], start=1):
+        locator = f"{source_name}#feed[{n}]"
+        try:
+            article = parse_item(item)
+        except RecordError as exc:
+            result.problems.append(Problem(source_name, locator, f"item {n}: {exc}", str(item)[:2000]))
+            continue
+        article.locator = locator
+        result.articles.append(article)
+    return result
+
+
+def parse_item(item) -> Article:
+    """One ``feed`` item."""
+    if not isinstance(item, dict):
+        raise RecordError(f"expected an object, got {type(item).__name__}")
+    title = collapse_ws(html_to_text(text_field(item, "title")))
+    if not title:
+        raise RecordError("'title' is missing or empty")
+    cats = []
+    for t in item.get("topics") or []:
+        if isinstance(t, dict) and isinstance(t.get("topic"), str):
+            name = TOPICS.get(t["topic"].strip().casefold(), t["topic"].strip())
+            if name not in (c.category for c in cats):
+                cats.append(CategoryTag(name, number_field(t, "relevance_score", 0, 1), "source"))
+    entities = []
+    for t in item.get("ticker_sentiment") or []:
+        if isinstance(t, dict) and isinstance(t.get("ticker"), str) and t["ticker"].strip():
+            entities.append(
+                Entity(
+                    ticker=t["ticker"].strip(),
+                    name=t["ticker"].strip(),
+                    mentions=1,
+                    relevance=number_field(t, "relevance_score", 0, 1),
+                    sentiment=number_field(t, "ticker_sentiment_score", -1, 1),
+                )
+            )
+    authors = item.get("authors")
+    source = collapse_ws(text_field(item, "source")) or collapse_ws(text_field(item, "source_domain"))
+    if not source and isinstance(authors, list) and authors and isinstance(authors[0], str):
+        source = authors[0]
+    return Article(
+        title=title,
+        source=source or "Alpha Vantage",
+        url=text_field(item, "url") or None,
+        published_at=parse_date(text_field(item, "time_published") or None),
+        summary=html_to_text(text_field(item, "summary")),
+        source_sentiment=number_field(item, "overall_sentiment_score", -1, 1),
+        source_sentiment_label=normalise_label(text_field(item, "overall_sentiment_label") or None),
+        categories=cats,
+        entities=entities,
+    )

@@ -1,0 +1,61 @@
+"""Helpers shared by the JSON API parsers: safe loading and typed field access."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from newsdesk.errors import RecordError, SourceReadError
+
+MAX_DEPTH = 64
+
+
+def load_json(text: str, name: str):
+    """Parse a whole JSON document; raise :class:`SourceReadError` with the position when invalid
+    or nested absurdly deep."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise SourceReadError(f"{name} is not valid JSON ({exc.msg} at {where})") from None
+    except RecursionError:
+        raise SourceReadError(f"{name} is nested too deeply to be a news API response") from None
+    if _depth(doc) > MAX_DEPTH:
+        raise SourceReadError(f"{name} is nested more than {MAX_DEPTH} levels deep: refused")
+    return doc
+
+
+def _depth(obj, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(obj, dict):
+        return max((_depth(v, level + 1) for v in obj.values()), default=level + 1)
+    if isinstance(obj, list):
+        return max((_depth(v, level + 1) for v in obj[:50]), default=level + 1)
+    return level
+
+
+def text_field(obj: dict, key: str) -> str:
+    """A string field ('' when missing or null); raise :class:`RecordError` for other types."""
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise RecordError(f"'{key}' must be text, got {type(value).__name__}")
+    return value
+
+
+def number_field(obj: dict, key: str, lo: float, hi: float) -> float | None:
+    """A number field (numbers written as strings accepted), checked against [lo, hi]."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"'{key}' {value!r} is not a number") from None
+    if isinstance(value, bool) or math.isnan(x) or not lo <= x <= hi:
+        raise RecordError(f"'{key}' {value!r} is outside {lo:g}..{hi:g}")
+    return x
