@@ -102,7 +102,7 @@ class RecentTitles:
     def before(self, published_at: str | None) -> list[frozenset[str]]:
         """Word sets of the titles published in the window before ``published_at``."""
         end = published_at or store.now_iso()
-        start = _shift_hours(end, -NOVELTY_HOURS)
+        start = store.shift_hours(end, -NOVELTY_HOURS)
         rows = self.db.execute(
             "SELECT title FROM articles WHERE published_at >= ? AND published_at < ? "
             "ORDER BY published_at DESC LIMIT 500",
@@ -111,18 +111,6 @@ class RecentTitles:
         out = [title_words(r[0]) for r in rows]
         out.extend(words for ts, words in self.batch if start <= ts < end)
         return out
-
-
-def _shift_hours(iso: str, hours: int) -> str:
-    from datetime import datetime, timedelta
-
-    from newsdesk.ingest.normalize import iso_utc
-
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return iso
-    return iso_utc(moment + timedelta(hours=hours))
 
 
 def stale_ids(db: sqlite_utils.Database, version: str, everything: bool = False) -> list[str]:

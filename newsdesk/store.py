@@ -12,16 +12,16 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
 
 from newsdesk.errors import SchemaError
-from newsdesk.ingest.normalize import article_id, content_hash, iso_utc
+from newsdesk.ingest.normalize import article_id, canonical_url, content_hash, iso_utc
 from newsdesk.models import Article, Problem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -122,7 +122,40 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db["basket_members"].create_index(["ticker"])
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Ingestion from real sources: a title key for 48-hour dedupe, every source that carried a
+    story, and the HTTP validators of each fetched feed."""
+    db["articles"].add_column("title_key", str)
+    for row in list(db.query("SELECT id, title FROM articles")):
+        db.execute("UPDATE articles SET title_key = ? WHERE id = ?", [title_key(row["title"]), row["id"]])
+    db["articles"].create_index(["source", "title_key", "published_at"])
+    db["article_sources"].create(
+        {"article_id": str, "source": str, "url": str, "seen_at": str}, pk=("article_id", "source", "url")
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO article_sources (article_id, source, url, seen_at) "
+        "SELECT id, source, coalesce(url, ''), ingested_at FROM articles"
+    )
+    db["feed_state"].create(
+        {
+            "url": str,
+            "source": str,
+            "etag": str,
+            "last_modified": str,
+            "last_fetched_at": str,
+            "last_status": int,
+            "last_error": str,
+            "added_total": int,
+        },
+        pk="url",
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+}
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -194,7 +227,9 @@ def now_iso() -> str:
 
 
 def assign_identity(article: Article, ingested_at: str) -> Article:
-    """Give ``article`` its stable id and, when it has no date, the ingest time (flagged)."""
+    """Give ``article`` its canonical URL (only http(s); tracking parameters dropped), its stable id
+    and, when it has no date, the ingest time (flagged)."""
+    article.url = canonical_url(article.url)
     article.id = article.id or article_id(article.url, article.source, article.title, article.published_at)
     if not article.published_at:
         article.published_at = ingested_at
@@ -210,8 +245,10 @@ def write_batch(
 ) -> RunResult:
     """Store one batch of scored articles and its problems in a single transaction.
 
-    An article whose id or content hash is already stored (or repeated in the batch) counts as
-    a duplicate and is not written. Returns the run's counts.
+    A duplicate — same id (canonical URL), same source and normalised title within 48 hours, or the
+    same text — is not added: the stored story keeps one row, the duplicate's source and URL are
+    recorded in ``article_sources``, and when the duplicate is the richer record its text and scores
+    replace the stored ones. Returns the run's counts.
     """
     started = now_iso()
     problems = list(problems)
@@ -222,19 +259,22 @@ def write_batch(
             .last_pk
         )
         result = RunResult(run_id=run_id, problems=problems)
-        seen_ids: set[str] = set()
-        seen_hashes: set[str] = set()
         for article in articles:
             assign_identity(article, started)
             chash = content_hash(article.title, article.summary, article.body)
-            if article.id in seen_ids or chash in seen_hashes or _exists(db, article.id, chash):
-                result.duplicates += 1
+            existing = find_duplicate(db, article, chash)
+            if existing is None:
+                _insert_article(db, article, chash, started)
+                _record_source(db, article.id, article, started)
+                result.added += 1
+                result.added_ids.append(article.id)
                 continue
-            seen_ids.add(article.id)
-            seen_hashes.add(chash)
-            _insert_article(db, article, chash, started)
-            result.added += 1
-            result.added_ids.append(article.id)
+            result.duplicates += 1
+            _record_source(db, existing, article, started)
+            old = load_article(db, existing)
+            if richness(article) > richness(old):
+                article.id = existing
+                _replace_article(db, old, article, chash)
         if problems:
             db["problems"].insert_all(
                 {"run_id": run_id, "source": p.source, "locator": p.locator, "reason": p.reason, "raw": p.raw}
@@ -253,36 +293,127 @@ def write_batch(
     return result
 
 
-def _exists(db: sqlite_utils.Database, aid: str, chash: str) -> bool:
-    row = db.execute("SELECT 1 FROM articles WHERE id = ? OR content_hash = ? LIMIT 1", [aid, chash]).fetchone()
-    return row is not None
+DEDUPE_HOURS = 48
+
+
+def find_duplicate(db: sqlite_utils.Database, a: Article, chash: str) -> str | None:
+    """The id of the stored article ``a`` duplicates, or None."""
+    row = db.execute("SELECT id FROM articles WHERE id = ?", [a.id]).fetchone()
+    if row:
+        return row[0]
+    if a.published_at:
+        lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
+        row = db.execute(
+            "SELECT id FROM articles WHERE source = ? AND title_key = ? AND published_at BETWEEN ? AND ? LIMIT 1",
+            [a.source, title_key(a.title), lo, hi],
+        ).fetchone()
+        if row:
+            return row[0]
+    row = db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", [chash]).fetchone()
+    return row[0] if row else None
+
+
+def richness(a: Article) -> int:
+    """How much a record tells: text length plus bonuses for a URL, a real date, source scores and
+    decisions. The richer of two duplicates is kept."""
+    return (
+        len(a.summary or "")
+        + len(a.body or "")
+        + (200 if a.url else 0)
+        + (100 if not a.published_estimated else 0)
+        + (100 if a.source_sentiment is not None else 0)
+        + (100 if a.source_impact is not None else 0)
+        + 50 * len(a.decisions)
+    )
+
+
+def title_key(title: str) -> str:
+    """A short hash of the normalised title (dedupe key)."""
+    return content_hash(title, "", "")
+
+
+def shift_hours(iso: str, hours: int) -> str:
+    """``iso`` moved by ``hours`` (returned unchanged when it is not a date)."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return iso_utc(moment + timedelta(hours=hours))
+
+
+def _record_source(db: sqlite_utils.Database, article_id: str, a: Article, seen_at: str) -> None:
+    db["article_sources"].insert(
+        {"article_id": article_id, "source": a.source, "url": a.url or "", "seen_at": seen_at}, ignore=True
+    )
+
+
+def _article_row(a: Article, chash: str) -> dict:
+    return {
+        "id": a.id,
+        "url": a.url,
+        "title": a.title,
+        "source": a.source,
+        "published_at": a.published_at,
+        "published_estimated": int(a.published_estimated),
+        "summary": a.summary,
+        "body": a.body,
+        "sentiment": a.sentiment,
+        "sentiment_label": a.sentiment_label,
+        "subjectivity": a.subjectivity,
+        "impact": a.impact,
+        "source_sentiment": a.source_sentiment,
+        "source_sentiment_label": a.source_sentiment_label,
+        "source_impact": a.source_impact,
+        "scorer_version": a.scorer_version,
+        "content_hash": chash,
+        "title_key": title_key(a.title),
+        "sentiment_terms": json.dumps(a.sentiment_terms) if a.sentiment_terms else None,
+        "impact_components": json.dumps(a.impact_components) if a.impact_components else None,
+    }
 
 
 def _insert_article(db: sqlite_utils.Database, a: Article, chash: str, ingested_at: str) -> None:
-    db["articles"].insert(
-        {
-            "id": a.id,
-            "url": a.url,
-            "title": a.title,
-            "source": a.source,
-            "published_at": a.published_at,
-            "published_estimated": int(a.published_estimated),
-            "ingested_at": ingested_at,
-            "summary": a.summary,
-            "body": a.body,
-            "sentiment": a.sentiment,
-            "sentiment_label": a.sentiment_label,
-            "subjectivity": a.subjectivity,
-            "impact": a.impact,
-            "source_sentiment": a.source_sentiment,
-            "source_sentiment_label": a.source_sentiment_label,
-            "source_impact": a.source_impact,
-            "scorer_version": a.scorer_version,
-            "content_hash": chash,
-            "sentiment_terms": json.dumps(a.sentiment_terms) if a.sentiment_terms else None,
-            "impact_components": json.dumps(a.impact_components) if a.impact_components else None,
-        }
+    db["articles"].insert({**_article_row(a, chash), "ingested_at": ingested_at})
+    _insert_children(db, a)
+    _add_to_daily(db, a, sign=1)
+
+
+def _replace_article(db: sqlite_utils.Database, old: Article, new: Article, chash: str | None = None) -> None:
+    """Replace a stored article's row (all of it when ``chash`` is given, else only the scores) and
+    its categories, companies, decisions and basket links; keep the daily aggregate exact."""
+    _add_to_daily(db, old, sign=-1)
+    if chash is None:
+        row = {k: v for k, v in _article_row(new, "").items() if k in SCORE_COLUMNS}
+    else:
+        row = _article_row(new, chash)
+    db["articles"].update(new.id, row)
+    _delete_children(db, new.id)
+    _insert_children(db, new)
+    _add_to_daily(db, new, sign=1)
+    db.execute("DELETE FROM daily_category_sentiment WHERE n = 0")
+
+
+SCORE_COLUMNS = {
+    "sentiment",
+    "sentiment_label",
+    "subjectivity",
+    "impact",
+    "scorer_version",
+    "sentiment_terms",
+    "impact_components",
+}
+
+
+def _delete_children(db: sqlite_utils.Database, article_id: str) -> None:
+    db.execute(
+        "DELETE FROM decision_baskets WHERE decision_id IN (SELECT id FROM decisions WHERE article_id = ?)",
+        [article_id],
     )
+    for table in ("decisions", "article_categories", "article_entities"):
+        db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])  # table names are constants
+
+
+def _insert_children(db: sqlite_utils.Database, a: Article) -> None:
     cats: dict[tuple[str, str], dict] = {}
     effective_origin = effective_category_origin(a)
     for c in a.categories:
@@ -334,7 +465,6 @@ def _insert_article(db: sqlite_utils.Database, a: Article, chash: str, ingested_
         links = decision_basket_links(a)
         if links:
             db["decision_baskets"].insert_all(links, ignore=True)
-    _add_to_daily(db, a, sign=1)
 
 
 def decision_basket_links(a: Article) -> list[dict]:
@@ -496,73 +626,6 @@ def load_article(db: sqlite_utils.Database, article_id: str) -> Article:
 
 
 def replace_scores(db: sqlite_utils.Database, old: Article, new: Article) -> None:
-    """Swap an article's scores for ``new``'s: article columns, scored categories, entities, decision
-    fields and basket links, and the daily aggregate (old contribution out, new in). Call inside
-    :func:`transaction`."""
-    _add_to_daily(db, old, sign=-1)
-    db["articles"].update(
-        new.id,
-        {
-            "sentiment": new.sentiment,
-            "sentiment_label": new.sentiment_label,
-            "subjectivity": new.subjectivity,
-            "impact": new.impact,
-            "scorer_version": new.scorer_version,
-            "sentiment_terms": json.dumps(new.sentiment_terms) if new.sentiment_terms else None,
-            "impact_components": json.dumps(new.impact_components) if new.impact_components else None,
-        },
-    )
-    db.execute("DELETE FROM article_categories WHERE article_id = ?", [new.id])
-    effective_origin = effective_category_origin(new)
-    rows: dict[tuple[str, str], dict] = {}
-    for c in new.categories:
-        rows.setdefault(
-            (c.category, c.origin),
-            {
-                "article_id": new.id,
-                "category": c.category,
-                "relevance": c.relevance,
-                "origin": c.origin,
-                "effective": int(c.origin == effective_origin),
-            },
-        )
-    if rows:
-        db["article_categories"].insert_all(rows.values())
-    db.execute("DELETE FROM article_entities WHERE article_id = ?", [new.id])
-    if new.entities:
-        db["article_entities"].insert_all(
-            (
-                {
-                    "article_id": new.id,
-                    "ticker": e.ticker,
-                    "name": e.name,
-                    "mentions": e.mentions,
-                    "relevance": e.relevance,
-                    "sentiment": e.sentiment,
-                }
-                for e in new.entities
-            ),
-            ignore=True,
-        )
-    for d in new.decisions:
-        db["decisions"].update(
-            f"{new.id}-{d.position}",
-            {
-                "action": d.action,
-                "direction": d.direction,
-                "instruments": json.dumps(d.instruments) if d.instruments else None,
-                "structure": d.structure,
-                "horizon_text": d.horizon_text,
-                "horizon_min_days": d.horizon_min_days,
-                "horizon_max_days": d.horizon_max_days,
-                "conditions": d.conditions,
-            },
-        )
-    db.execute(
-        "DELETE FROM decision_baskets WHERE decision_id IN (SELECT id FROM decisions WHERE article_id = ?)", [new.id]
-    )
-    links = decision_basket_links(new)
-    if links:
-        db["decision_baskets"].insert_all(links, ignore=True)
-    _add_to_daily(db, new, sign=1)
-    db.execute("DELETE FROM daily_category_sentiment WHERE n = 0")
+    """Swap an article's scores for ``new``'s (rescoring): score columns, categories, companies,
+    decision fields and basket links, and the daily aggregate. Call inside :func:`transaction`."""
+    _replace_article(db, old, new)

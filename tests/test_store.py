@@ -240,3 +240,46 @@ def test_reference_data_is_loaded(db, sample_path) -> None:
     assert db["companies"].count >= 300
     assert db["baskets"].count >= 15
     assert db.execute("SELECT count(*) FROM basket_members WHERE basket_id = 'japan-defense'").fetchone()[0] >= 4
+
+
+def test_dedupe_rules(db) -> None:
+    base = make("Chipmaker raises guidance", day="2026-06-01", url="https://example.com/a?utm_source=rss")
+    assert store.write_batch(db, [base], [], "t").added == 1
+    assert db["articles"].get(base.id)["url"] == "https://example.com/a"
+    # same canonical URL from another source: duplicate, the source is recorded
+    other = make("Chipmaker raises its guidance", url="https://EXAMPLE.com/a#top")
+    other.source = "Other Wire"
+    assert store.write_batch(db, [other], [], "t").duplicates == 1
+    # same source, same normalised title, other URL, within 48 hours: duplicate
+    near = make("Chipmaker Raises Guidance!", day="2026-06-02", url="https://example.com/b", summary="Different.")
+    assert store.write_batch(db, [near], [], "t").duplicates == 1
+    # ... but three days later it is a new story
+    later = make("Chipmaker raises guidance", day="2026-06-05", url="https://example.com/c", summary="Later.")
+    assert store.write_batch(db, [later], [], "t").added == 1
+    sources = {(r["source"], r["url"]) for r in db.query("SELECT source, url FROM article_sources WHERE article_id = ?",
+                                                         [base.id])}
+    assert ("Other Wire", "https://example.com/a") in sources and ("Test", "https://example.com/b") in sources
+    assert db["articles"].count == 2
+
+
+def test_richer_duplicate_wins(db) -> None:
+    thin = make("Bank beats estimates", day="2026-06-01", summary="Short.")
+    store.write_batch(db, [thin], [], "t")
+    rich = make("Bank beats estimates", day="2026-06-01",
+                summary="The bank beat estimates as net interest income rose sharply and costs fell.",
+                decisions=["Overweight US money-center banks for the next 3-6 months."])
+    assert store.write_batch(db, [rich], [], "t").duplicates == 1
+    row = db["articles"].get(thin.id)
+    assert row["summary"].startswith("The bank beat estimates")
+    assert db.execute("SELECT count(*) FROM decisions WHERE article_id = ?", [thin.id]).fetchone()[0] == 1
+    assert db.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
+    again = make("Bank beats estimates", day="2026-06-01", summary="Short.")
+    store.write_batch(db, [again], [], "t")
+    assert db["articles"].get(thin.id)["summary"].startswith("The bank beat estimates")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.com/x", "  "])
+def test_non_http_urls_are_not_stored(db, url) -> None:
+    a = make("Odd link", url=url)
+    store.write_batch(db, [a], [], "t")
+    assert db["articles"].get(a.id)["url"] is None
