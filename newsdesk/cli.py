@@ -159,6 +159,66 @@ def stats(db_path: str | None, as_json: bool) -> None:
             click.echo(f"  {n:5d}  {name}")
 
 
+def _feeds_round(db, feeds_file: str | None) -> int:
+    """Fetch every feed once and print a line per feed; return how many failed."""
+    from newsdesk import feeds as feeds_mod
+
+    try:
+        feeds = feeds_mod.load_feeds(feeds_file or feeds_mod.DEFAULT_FEEDS)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    report = feeds_mod.fetch_feeds(db, feeds)
+    for o in report.outcomes:
+        if o.status == "fetched":
+            click.echo(f"{o.feed.name}: {o.added} added, {o.duplicates} duplicates, {o.rejected} rejected")
+        elif o.status == "not modified":
+            click.echo(f"{o.feed.name}: not modified")
+        else:
+            click.echo(f"{o.feed.name}: failed: {o.error}", err=True)
+    return len(report.failed)
+
+
+@cli.command()
+@db_option
+@click.option("--feeds", "feeds_file", type=click.Path(dir_okay=False), help="Feeds TOML (default data/feeds.toml).")
+def fetch(db_path: str | None, feeds_file: str | None) -> None:
+    """Fetch every feed of the feeds file once (unchanged feeds cost one 304)."""
+    db, _ = open_db(db_path)
+    failed = _feeds_round(db, feeds_file)
+    if failed:
+        click.echo(f"Error: {failed} feed(s) failed; the others were fetched", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--feeds", "feeds_file", type=click.Path(dir_okay=False), help="Feeds TOML (default data/feeds.toml).")
+@click.option("--every", default="15m", show_default=True, help="Pause between rounds: 90s, 15m, 2h.")
+@click.option("--rounds", type=int, default=0, help="Stop after this many rounds (0: until interrupted).")
+def watch(db_path: str | None, feeds_file: str | None, every: str, rounds: int) -> None:
+    """Fetch the feeds again and again until stopped (Ctrl-C)."""
+    import time
+
+    from newsdesk.feeds import parse_interval
+
+    try:
+        seconds = parse_interval(every)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    db, _ = open_db(db_path)
+    done = 0
+    try:
+        while True:
+            click.echo(f"-- {store.now_iso()} round {done + 1}")
+            _feeds_round(db, feeds_file)
+            done += 1
+            if rounds and done >= rounds:
+                break
+            time.sleep(seconds)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
 @cli.command()
 @db_option
 @click.option("--all", "everything", is_flag=True, help="Rescore every article, not only the outdated ones.")

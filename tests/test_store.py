@@ -256,8 +256,10 @@ def test_dedupe_rules(db) -> None:
     # ... but three days later it is a new story
     later = make("Chipmaker raises guidance", day="2026-06-05", url="https://example.com/c", summary="Later.")
     assert store.write_batch(db, [later], [], "t").added == 1
-    sources = {(r["source"], r["url"]) for r in db.query("SELECT source, url FROM article_sources WHERE article_id = ?",
-                                                         [base.id])}
+    sources = {
+        (r["source"], r["url"])
+        for r in db.query("SELECT source, url FROM article_sources WHERE article_id = ?", [base.id])
+    }
     assert ("Other Wire", "https://example.com/a") in sources and ("Test", "https://example.com/b") in sources
     assert db["articles"].count == 2
 
@@ -265,9 +267,12 @@ def test_dedupe_rules(db) -> None:
 def test_richer_duplicate_wins(db) -> None:
     thin = make("Bank beats estimates", day="2026-06-01", summary="Short.")
     store.write_batch(db, [thin], [], "t")
-    rich = make("Bank beats estimates", day="2026-06-01",
-                summary="The bank beat estimates as net interest income rose sharply and costs fell.",
-                decisions=["Overweight US money-center banks for the next 3-6 months."])
+    rich = make(
+        "Bank beats estimates",
+        day="2026-06-01",
+        summary="The bank beat estimates as net interest income rose sharply and costs fell.",
+        decisions=["Overweight US money-center banks for the next 3-6 months."],
+    )
     assert store.write_batch(db, [rich], [], "t").duplicates == 1
     row = db["articles"].get(thin.id)
     assert row["summary"].startswith("The bank beat estimates")

@@ -7,6 +7,7 @@ A missing entry date falls back to the feed's own date, then to the ingest time;
 from __future__ import annotations
 
 import time
+import warnings
 from datetime import UTC, datetime
 
 import feedparser
@@ -83,7 +84,9 @@ def parse_entry(entry, source: str, feed_date: str | None, default_categories: t
         if not summary:
             raise RecordError("the entry has neither a title nor a summary")
         title = collapse_ws(summary)[:120]
-    published = _when(entry.get("published_parsed") or entry.get("updated_parsed"))
+    with warnings.catch_warnings():  # feedparser warns about its updated/published fallback
+        warnings.simplefilter("ignore", DeprecationWarning)
+        published = _when(entry.get("published_parsed") or entry.get("updated_parsed"))
     estimated = False
     if not published:
         published, estimated = feed_date, True
