@@ -55,7 +55,9 @@ def parse_text(
             raise SourceReadError(f"{source_name} is not an RSS/Atom feed")
     feed = parsed.get("feed", {})
     source = feed_source or collapse_ws(feed.get("title", "")) or source_name
-    feed_date = _when(feed.get("updated_parsed") or feed.get("published_parsed"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        feed_date = _when(feed.get("updated_parsed") or feed.get("published_parsed"))
     result = ParseResult()
     for n, entry in enumerate(parsed.entries, start=1):
         locator = f"{source_name}#item[{n}]"
