@@ -9,6 +9,7 @@ from newsdesk.queries import GRAINS
 PAGES = (
     ("dashboard.py", "Overview", ":material/monitoring:"),
     ("pages/1_Decisions.py", "Decisions", ":material/checklist:"),
+    ("pages/2_Ingest.py", "Ingest", ":material/upload_file:"),
 )
 
 

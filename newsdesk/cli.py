@@ -82,8 +82,19 @@ def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str |
     except NewsdeskError as exc:
         fail(str(exc))
     db, _ = open_db(db_path)
-    bar = tqdm(total=len(paths), unit="file", disable=not sys.stderr.isatty() or len(paths) < 2, file=sys.stderr)
-    report = pipeline.ingest_paths(db, paths, fmt, on_file=lambda p: bar.update(1), columns=mapping)
+    quiet = not sys.stderr.isatty()
+    bar = tqdm(total=0, unit="article", disable=quiet, file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.reset(total=total)
+        bar.n = done
+        bar.refresh()
+
+    def next_file(path) -> None:
+        bar.set_description(str(path)[-40:])
+
+    report = pipeline.ingest_paths(db, paths, fmt, on_file=next_file, columns=mapping, on_progress=progress)
     bar.close()
     click.echo(report.summary())
     for p in report.problems:

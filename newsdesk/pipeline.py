@@ -13,7 +13,7 @@ import sqlite_utils
 from newsdesk import store
 from newsdesk.config import DEMO_DIR
 from newsdesk.errors import NewsdeskError
-from newsdesk.ingest import is_url, read_path
+from newsdesk.ingest import is_url, parse_bytes, read_path
 from newsdesk.models import Problem
 from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.impact import title_words
@@ -33,10 +33,14 @@ class IngestReport:
     problems: list[Problem] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     run_ids: list[int] = field(default_factory=list)
+    added_ids: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """The one-line summary the CLI prints."""
         return f"{self.added} added, {self.duplicates} duplicates, {self.rejected} rejected"
+
+
+Progress = Callable[[int, int], None]
 
 
 def ingest_paths(
@@ -46,37 +50,69 @@ def ingest_paths(
     scorer: ScoringContext | Scorer | None = None,
     on_file: Callable[[Path], None] | None = None,
     columns: dict[str, str] | None = None,
+    on_progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest every path; one transaction per file. A file that cannot be read at all is
-    recorded (run + problem) and listed in ``unreadable``; the other files go on."""
+    """Ingest files or URLs; one transaction per input. An input that cannot be read at all is
+    recorded (run + problem) and listed in ``unreadable``; the others go on. ``on_progress(done,
+    total)`` is called as the articles of each input are scored."""
+    inputs = [(raw if is_url(raw) else Path(raw)) for raw in paths]
+    return _ingest(
+        db, ((str(p), lambda p=p: read_path(p, fmt, columns), p) for p in inputs), scorer, on_file, on_progress
+    )
+
+
+def ingest_uploads(
+    db: sqlite_utils.Database,
+    uploads: Iterable[tuple[str, bytes]],
+    fmt: str = "auto",
+    columns: dict[str, str] | None = None,
+    on_progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest in-memory files (name, bytes), e.g. uploaded in the dashboard; same rules as files."""
+    return _ingest(
+        db,
+        (
+            (name, lambda data=data, name=name: parse_bytes(data, name, fmt, columns), Path(name))
+            for name, data in uploads
+        ),
+        None,
+        None,
+        on_progress,
+    )
+
+
+def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
     ctx = scorer or default_context()
     ensure_reference(db)
     report = IngestReport()
-    for raw in paths:
-        path = raw if is_url(raw) else Path(raw)
+    for name, parse, path in inputs:
         if on_file:
             on_file(path)
         try:
-            parsed = read_path(path, fmt, columns)
+            parsed = parse()
         except NewsdeskError as exc:
-            report.unreadable.append((str(path), str(exc)))
-            report.run_ids.append(store.record_failure(db, str(path), str(exc)))
+            report.unreadable.append((name, str(exc)))
+            report.run_ids.append(store.record_failure(db, name, str(exc)))
             continue
         problems = list(parsed.problems)
         scored = []
         recent = RecentTitles(db)
-        for article in sorted(parsed.articles, key=lambda a: a.published_at or ""):
+        articles = sorted(parsed.articles, key=lambda a: a.published_at or "")
+        for n, article in enumerate(articles, start=1):
             try:
                 scored.append(score_article(article, ctx, recent.before(article.published_at)))
                 recent.add(article.published_at, article.title)
             except Exception as exc:  # a scorer bug must not lose the rest of the batch
-                problems.append(Problem(str(path), article.locator, f"scoring failed: {exc!r}", article.title))
-        result = store.write_batch(db, scored, problems, str(path))
+                problems.append(Problem(name, article.locator, f"scoring failed: {exc!r}", article.title))
+            if on_progress and (n % 50 == 0 or n == len(articles)):
+                on_progress(n, len(articles))
+        result = store.write_batch(db, scored, problems, name)
         report.added += result.added
         report.duplicates += result.duplicates
         report.rejected += result.rejected
         report.problems.extend(result.problems)
         report.run_ids.append(result.run_id)
+        report.added_ids.extend(result.added_ids)
     return report
 
 

@@ -112,6 +112,18 @@ def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int 
     return _frame(conn, sql, params)
 
 
+def articles_by_id(conn: sqlite3.Connection, ids: list[str]) -> pd.DataFrame:
+    """The given articles (with ``categories``), newest first."""
+    if not ids:
+        return articles(conn, Filters(), limit=0)
+    marks = ", ".join("?" for _ in ids)
+    sql = (
+        f"SELECT a.*, {CATEGORY_LIST.format(a='a')} AS categories FROM articles a WHERE a.id IN ({marks}) "
+        "ORDER BY a.published_at DESC"
+    )
+    return _frame(conn, sql, ids)
+
+
 def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict:
     """Article count, mean newsdesk sentiment and count of high-impact articles of the view."""
     where, params = filters.where("a")
