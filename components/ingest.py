@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -91,15 +92,22 @@ def _show(path: Path, last: dict) -> None:
         st.error(f"{escape_md(name)}: {escape_md(reason)}")
     if last["problems"]:
         st.markdown("**Rejected records**")
-        st.dataframe(pd.DataFrame(last["problems"], columns=["where", "reason"]), hide_index=True, width="stretch")
+        problems = pd.DataFrame(last["problems"], columns=["Where", "Reason"])
+        st.dataframe(problems, hide_index=True, width="stretch")
     if last["added_ids"]:
         st.markdown("**New articles**")
-        from contextlib import closing
-
         with closing(queries.connect_readonly(path)) as conn:
             df = queries.articles_by_id(conn, last["added_ids"][:500])
         st.dataframe(
             df[["published_at", "title", "source", "sentiment_label", "impact", "categories"]],
             hide_index=True,
             width="stretch",
+            column_config={
+                "published_at": st.column_config.TextColumn("Published (UTC)"),
+                "title": st.column_config.TextColumn("Title", width="large"),
+                "source": "Source",
+                "sentiment_label": "Sentiment",
+                "impact": st.column_config.ProgressColumn("Impact", min_value=0.0, max_value=1.0, format="%.2f"),
+                "categories": "Categories",
+            },
         )
