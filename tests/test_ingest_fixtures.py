@@ -51,3 +51,19 @@ def test_every_fixture_has_expectations() -> None:
     assert CASES, "no fixture files found"
     for path in CASES:
         assert path.with_name(path.stem + ".expected.json").exists(), path
+
+
+def test_every_fixture_ingests_with_expected_counts_and_twice_adds_nothing(tmp_path) -> None:
+    from newsdesk import pipeline, store
+
+    db = store.connect(tmp_path / "all.db")
+    expected_articles = sum(len(expected_for(p)["articles"]) for p in CASES)
+    expected_problems = sum(len(expected_for(p)["problems"]) for p in CASES)
+    first = pipeline.ingest_paths(db, CASES)
+    assert first.unreadable == []
+    assert first.added + first.duplicates == expected_articles
+    assert first.rejected == expected_problems
+    second = pipeline.ingest_paths(db, CASES)
+    assert second.added == 0
+    assert second.duplicates == expected_articles
+    assert db["articles"].count == first.added

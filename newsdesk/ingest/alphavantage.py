@@ -18,7 +18,7 @@ TOPICS = {
     "mergers & acquisitions": "M&A & Capital Markets",
     "financial markets": "Financial Markets & Banking",
     "finance": "Financial Markets & Banking",
-    "economy - fiscal": "Macro & Growth",
+    "economy - fiscal": "Elections & Domestic Politics",
     "economy - monetary": "Monetary Policy & Rates",
     "economy - macro": "Macro & Growth",
     "energy & transportation": "Energy & Commodities",

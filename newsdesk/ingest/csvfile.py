@@ -112,11 +112,11 @@ def parse_text(text: str, source_name: str, categories=(), mapping: dict[str, st
             continue
         if not any(cell.strip() for cell in row):
             continue
-        locator = f"{source_name}:{reader.line_num}"
+        locator = f"{source_name}:{line}"  # the row's first line, even when a quoted cell spans several
         try:
             article = parse_row(row, index, default_source)
         except RecordError as exc:
-            reason = f"line {reader.line_num}: {exc}"
+            reason = f"line {line}: {exc}"
             result.problems.append(Problem(source_name, locator, reason, ",".join(row)[:2000]))
             continue
         article.locator = locator

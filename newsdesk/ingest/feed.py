@@ -57,7 +57,7 @@ def parse_text(
     source = feed_source or collapse_ws(feed.get("title", "")) or source_name
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        feed_date = _when(feed.get("updated_parsed") or feed.get("published_parsed"))
+        feed_date = _when(feed.get("published_parsed") or feed.get("updated_parsed"))
     result = ParseResult()
     for n, entry in enumerate(parsed.entries, start=1):
         locator = f"{source_name}#item[{n}]"
@@ -71,13 +71,22 @@ def parse_text(
     return result
 
 
+def _text(value: str, detail) -> str:
+    """Plain text of a feed text construct: HTML is reduced to text, but a ``type="text"`` value
+    is already text ("&lt;JPM.N&gt;" means the characters "<JPM.N>") and only has its spaces folded."""
+    kind = (detail or {}).get("type", "text/html") if isinstance(detail, dict) else "text/html"
+    if "html" in kind:
+        return html_to_text(value)
+    return "\n\n".join(collapse_ws(p) for p in (value or "").split("\n\n") if p.strip())
+
+
 def parse_entry(entry, source: str, feed_date: str | None, default_categories: tuple[str, ...] = ()) -> Article:
     """One feed entry."""
-    title = collapse_ws(html_to_text(entry.get("title", "")))
-    summary = html_to_text(entry.get("summary", "") or entry.get("description", ""))
+    title = collapse_ws(_text(entry.get("title", ""), entry.get("title_detail")))
+    summary = _text(entry.get("summary", "") or entry.get("description", ""), entry.get("summary_detail"))
     content = ""
     for block in entry.get("content") or []:
-        value = html_to_text(block.get("value", ""))
+        value = _text(block.get("value", ""), block)
         if len(value) > len(content):
             content = value
     if content == summary:
