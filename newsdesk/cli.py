@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 error (an ``Error:`` line on stderr), 2 usage.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -83,19 +84,30 @@ def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str |
         fail(str(exc))
     db, _ = open_db(db_path)
     quiet = not sys.stderr.isatty()
-    bar = tqdm(total=0, unit="article", disable=quiet, file=sys.stderr, leave=False)
+    width = shutil.get_terminal_size().columns  # a fresh terminal may report 0 columns
+    state: dict = {"bar": None, "name": ""}
 
     def progress(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.reset(total=total)
-        bar.n = done
-        bar.refresh()
+        if quiet:
+            return
+        bar = state["bar"]
+        if bar is None or bar.total != total:
+            if bar is not None:
+                bar.close()
+            bar = state["bar"] = tqdm(
+                total=total, unit="article", file=sys.stderr, leave=False, ncols=width, desc=state["name"]
+            )
+        bar.update(done - bar.n)
 
     def next_file(path) -> None:
-        bar.set_description(str(path)[-40:])
+        state["name"] = str(path)[-30:]
+        if state["bar"] is not None:
+            state["bar"].close()
+            state["bar"] = None
 
     report = pipeline.ingest_paths(db, paths, fmt, on_file=next_file, columns=mapping, on_progress=progress)
-    bar.close()
+    if state["bar"] is not None:
+        state["bar"].close()
     click.echo(report.summary())
     for p in report.problems:
         click.echo(f"  rejected {p.locator}: {p.reason}")

@@ -141,3 +141,38 @@ def test_init_demo_stats_and_filtered_export(tmp_path) -> None:
     assert all("2026-07-01" <= r["published_at"][:10] <= "2026-09-30" for r in exported)
     human = run("stats", db=db).stdout
     assert human.startswith(f"Database: {db}\nArticles: {stats['articles']} (")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    demo = sorted((ROOT / "data" / "demo").glob("*.txt"))[:30]
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsdesk", "ingest", *map(str, demo), "--db", str(tmp_path / "p.db")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env={**os.environ, "NEWSDESK_DB": ""},
+    )
+    os.close(slave)
+    out, _ = proc.communicate(timeout=120)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert out.decode() == "30 added, 0 duplicates, 0 rejected\n"
+    assert "article" in terminal and "%" in terminal
+    quiet = run("ingest", *map(str, demo), db=tmp_path / "q.db")
+    assert quiet.stderr == ""
