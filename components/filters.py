@@ -91,3 +91,11 @@ def filter_bar(categories: list[str], bounds: tuple[date | None, date | None]) -
     )
     _write_url(filters, lo, hi)
     return filters
+
+
+def sidebar(path, version: int) -> Filters:
+    """The shared filter bar for a page: reads the options from the database at ``path``."""
+    from components import data
+
+    categories = data.load_categories(str(path), version)["category"].tolist()
+    return filter_bar(categories, data.load_bounds(str(path), version))

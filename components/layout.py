@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from newsdesk.config import ROOT
 from newsdesk.queries import GRAINS
 
 PAGES = (
     ("dashboard.py", "Overview", ":material/monitoring:"),
     ("pages/1_Decisions.py", "Decisions", ":material/checklist:"),
-    ("pages/2_Ingest.py", "Ingest", ":material/upload_file:"),
+    ("pages/2_Articles.py", "Articles", ":material/article:"),
+    ("pages/3_Article.py", "Article", ":material/description:"),
+    ("pages/4_Baskets.py", "Baskets", ":material/shopping_basket:"),
+    ("pages/5_Ingest.py", "Ingest", ":material/upload_file:"),
 )
 
 
@@ -17,7 +21,8 @@ def nav() -> None:
     """Links to every page at the top of the sidebar."""
     with st.sidebar:
         for target, label, icon in PAGES:
-            st.page_link(target, label=label, icon=icon)
+            if (ROOT / target).exists():
+                st.page_link(target, label=label, icon=icon)
         st.divider()
 
 

@@ -56,7 +56,7 @@ def test_filter_survives_a_page_change(seeded) -> None:
 
 def test_ingest_page_read_only(seeded, monkeypatch) -> None:
     monkeypatch.setenv("NEWSDESK_READONLY", "1")
-    at = open_page("pages/2_Ingest.py")
+    at = open_page("pages/5_Ingest.py")
     assert not at.exception
     assert "read-only" in at.info[0].value
 
