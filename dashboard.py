@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import data
 from components.charts import sentiment_over_time
-from components.filters import filter_bar
+from components.filters import sidebar
 from components.layout import empty_state, grain_picker, page_header
 from components.tables import article_table
 
@@ -18,8 +18,7 @@ TABLE_LIMIT = 5000
 st.set_page_config(page_title="newsdesk · Overview", page_icon="📰", layout="wide")
 path = data.database_path()
 version = data.data_version(path)
-categories = data.load_categories(str(path), version)["category"].tolist()
-filters = filter_bar(categories, data.load_bounds(str(path), version))
+filters = sidebar(path, version)
 
 page_header(
     "Overview", "Sentiment over time by category, and the articles behind it.", data.has_demo(str(path), version)

@@ -78,3 +78,18 @@ def has_demo(path: str, version: int) -> bool:
     """True when the database holds articles of the illustrative demo corpus."""
     with closing(queries.connect_readonly(path)) as conn:
         return queries.has_source(conn, queries.DEMO_SOURCE)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_sources(path: str, version: int) -> list[str]:
+    """Sources, most used first."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.sources(conn)["source"].tolist()
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_company_options(path: str, version: int) -> dict[str, str]:
+    """Company and basket filter options: value -> label with the article count."""
+    with closing(queries.connect_readonly(path)) as conn:
+        df = queries.company_options(conn)
+    return {v: f"{label} ({n})" for v, label, n in df.itertuples(index=False) if n}

@@ -1,8 +1,9 @@
 """The sidebar filter bar shared by every page.
 
 State lives in plain session keys (``nd_*``) that survive page changes; each run copies them into
-the page's widget keys ("shadow keys") and ``on_change`` writes them back. The state is mirrored
-into the URL (``?topic=A&topic=B&since=...&until=...``) so a pasted URL reproduces the view.
+the page's widget keys (``w_*``, "shadow keys") and ``on_change`` writes them back. The state is
+mirrored into the URL (``?topic=A&topic=B&since=…&label=bearish&min_impact=0.5&source=…&company=7011.T
+&q=yen``) so a pasted URL reproduces the view on any page.
 """
 
 from __future__ import annotations
@@ -14,26 +15,35 @@ import streamlit as st
 from components.layout import nav
 from newsdesk.errors import FilterError
 from newsdesk.queries import Filters, parse_day
+from newsdesk.score.labels import LABELS
 
-TOPICS, SINCE, UNTIL = "nd_topics", "nd_since", "nd_until"
-W_TOPICS, W_DATES = "w_topics", "w_dates"
+# shared key, widget key, URL parameter; multi-value filters
+MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
+SINCE, UNTIL, MIN_IMPACT, TEXT = "nd_since", "nd_until", "nd_min_impact", "nd_text"
+W_DATES = "w_dates"
 
 
 def _init_from_url() -> None:
     if st.session_state.get("nd_init"):
         return
     qp = st.query_params
-    st.session_state[TOPICS] = qp.get_all("topic")
+    for name, param in MULTI.items():
+        st.session_state[f"nd_{name}"] = qp.get_all(param)
     for key, name in ((SINCE, "since"), (UNTIL, "until")):
         try:
             st.session_state[key] = parse_day(qp.get(name))
         except FilterError:
             st.session_state[key] = None
+    try:
+        st.session_state[MIN_IMPACT] = min(1.0, max(0.0, float(qp.get("min_impact") or 0)))
+    except ValueError:
+        st.session_state[MIN_IMPACT] = 0.0
+    st.session_state[TEXT] = (qp.get("q") or "")[:200]
     st.session_state["nd_init"] = True
 
 
-def _on_topics() -> None:
-    st.session_state[TOPICS] = list(st.session_state[W_TOPICS])
+def _copy(name: str) -> None:
+    st.session_state[f"nd_{name}"] = st.session_state[f"w_{name}"]
 
 
 def _on_dates() -> None:
@@ -42,38 +52,59 @@ def _on_dates() -> None:
         st.session_state[SINCE], st.session_state[UNTIL] = value
 
 
-def _write_url(filters: Filters, lo: date | None, hi: date | None) -> None:
+def _set_url(name: str, value) -> None:
     qp = st.query_params
-    if filters.topics:
-        qp["topic"] = list(filters.topics)
-    elif "topic" in qp:
-        del qp["topic"]
-    for name, value, default in (("since", filters.since, lo), ("until", filters.until, hi)):
-        if value and value != default:
-            qp[name] = value.isoformat()
-        elif name in qp:
-            del qp[name]
+    if value:
+        qp[name] = value
+    elif name in qp:
+        del qp[name]
 
 
-def filter_bar(categories: list[str], bounds: tuple[date | None, date | None]) -> Filters:
-    """Draw the sidebar filters and return the view's :class:`Filters`."""
+def filter_bar(
+    categories: list[str],
+    bounds: tuple[date | None, date | None],
+    sources: list[str] | None = None,
+    companies: dict[str, str] | None = None,
+) -> Filters:
+    """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
+    values (tickers, ``basket:<id>``) to their labels."""
     _init_from_url()
     lo, hi = bounds
-    chosen = [t for t in st.session_state.get(TOPICS, []) if t in categories]
-    st.session_state[W_TOPICS] = chosen
+    options = {
+        "topics": categories,
+        "labels": list(LABELS),
+        "sources": sources or [],
+        "companies": list((companies or {}).keys()),
+    }
+    chosen = {}
+    for name, values in options.items():
+        allowed = set(values)
+        chosen[name] = [v for v in st.session_state.get(f"nd_{name}", []) if v in allowed]
+        st.session_state[f"w_{name}"] = chosen[name]
     since = st.session_state.get(SINCE) or lo
     until = st.session_state.get(UNTIL) or hi
     if lo and hi:
         since = min(max(since, lo), hi)
         until = max(min(until, hi), since)
+    st.session_state["w_min_impact"] = float(st.session_state.get(MIN_IMPACT) or 0.0)
+    st.session_state["w_text"] = st.session_state.get(TEXT, "")
     nav()
     with st.sidebar:
         st.header("Filters")
+        st.text_input(
+            "Search",
+            key="w_text",
+            on_change=_copy,
+            args=("text",),
+            placeholder="words in title, summary or text",
+            help="Full-text search; every word must appear.",
+        )
         st.multiselect(
             "Topics",
             categories,
-            key=W_TOPICS,
-            on_change=_on_topics,
+            key="w_topics",
+            on_change=_copy,
+            args=("topics",),
             placeholder="All topics",
             help="Show articles with any of these categories.",
         )
@@ -83,13 +114,55 @@ def filter_bar(categories: list[str], bounds: tuple[date | None, date | None]) -
             st.date_input(
                 "Published between", min_value=lo, max_value=hi, key=W_DATES, on_change=_on_dates, format="YYYY-MM-DD"
             )
+        st.multiselect(
+            "Sentiment",
+            options["labels"],
+            key="w_labels",
+            on_change=_copy,
+            args=("labels",),
+            placeholder="Any sentiment",
+            help="newsdesk's sentiment label (Alpha Vantage bands).",
+        )
+        st.slider(
+            "Minimum impact",
+            0.0,
+            1.0,
+            step=0.05,
+            key="w_min_impact",
+            on_change=_copy,
+            args=("min_impact",),
+            help="newsdesk's market impact, 0 (none) to 1 (market-moving).",
+        )
+        st.multiselect(
+            "Source", options["sources"], key="w_sources", on_change=_copy, args=("sources",), placeholder="All sources"
+        )
+        st.multiselect(
+            "Company or basket",
+            options["companies"],
+            key="w_companies",
+            on_change=_copy,
+            args=("companies",),
+            format_func=lambda v: (companies or {}).get(v, v),
+            placeholder="Any company",
+            help="Articles naming the company, or any member of the basket.",
+        )
         st.caption("Filters apply to every page and are kept in the URL: copy it to share this view.")
     filters = Filters(
-        tuple(chosen),
-        since if lo and since != lo else None,
-        until if hi and until != hi else None,
+        topics=tuple(chosen["topics"]),
+        since=since if lo and since != lo else None,
+        until=until if hi and until != hi else None,
+        labels=tuple(chosen["labels"]),
+        min_impact=float(st.session_state.get(MIN_IMPACT) or 0.0) or None,
+        sources=tuple(chosen["sources"]),
+        companies=tuple(chosen["companies"]),
+        text=str(st.session_state.get(TEXT, "")).strip()[:200],
     )
-    _write_url(filters, lo, hi)
+    for name, param in MULTI.items():
+        _set_url(param, list(getattr(filters, name)))
+    _set_url("since", filters.since.isoformat() if filters.since else None)
+    _set_url("until", filters.until.isoformat() if filters.until else None)
+    _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
+    _set_url("q", filters.text or None)
     return filters
 
 
@@ -98,4 +171,9 @@ def sidebar(path, version: int) -> Filters:
     from components import data
 
     categories = data.load_categories(str(path), version)["category"].tolist()
-    return filter_bar(categories, data.load_bounds(str(path), version))
+    return filter_bar(
+        categories,
+        data.load_bounds(str(path), version),
+        data.load_sources(str(path), version),
+        data.load_company_options(str(path), version),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,22 +39,47 @@ def parse_day(value: str | date | None, what: str = "date") -> date | None:
         raise FilterError(f"{what} {value!r} is not a date: use YYYY-MM-DD") from None
 
 
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query for free text: every word quoted (so ``AND``, ``"``, ``*``, ``:`` or ``(``
+    typed by a user are searched for, never parsed), all words required; None when nothing is left."""
+    words = [w for w in re.findall(r"\w[\w'’.-]*", text or "") if w.strip("'’.-")]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:20])
+
+
 @dataclass(frozen=True)
 class Filters:
-    """The view's filters: topics (any of), and an inclusive date range on ``published_at``."""
+    """The view's filters. Every field narrows the articles: topics (any of, on the article's
+    defining categories), an inclusive date range on ``published_at``, sentiment labels (any of),
+    a minimum impact, sources (any of), companies or baskets (``7011.T`` or ``basket:japan-defense``;
+    any of) and free text searched in title, summary and body."""
 
     topics: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
+    labels: tuple[str, ...] = ()
+    min_impact: float | None = None
+    sources: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    text: str = ""
+
+    @property
+    def beyond_topics_and_dates(self) -> bool:
+        """True when a filter other than topics and dates is set (the daily aggregate cannot answer)."""
+        return bool(self.labels or self.min_impact or self.sources or self.companies or fts_query(self.text))
 
     def where(self, alias: str = "a") -> tuple[str, list]:
         """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params."""
         clauses, params = ["1 = 1"], []
+
+        def marks(values) -> str:
+            return ", ".join("?" for _ in values)
+
         if self.topics:
-            marks = ", ".join("?" for _ in self.topics)
             clauses.append(
                 f"{alias}.id IN (SELECT article_id FROM article_categories "
-                f"WHERE category IN ({marks}) AND effective = 1)"
+                f"WHERE category IN ({marks(self.topics)}) AND effective = 1)"
             )
             params.extend(self.topics)
         if self.since:
@@ -62,6 +88,30 @@ class Filters:
         if self.until:
             clauses.append(f"{alias}.published_at < ?")
             params.append((self.until + timedelta(days=1)).isoformat())
+        if self.labels:
+            clauses.append(f"{alias}.sentiment_label IN ({marks(self.labels)})")
+            params.extend(self.labels)
+        if self.min_impact:
+            clauses.append(f"{alias}.impact >= ?")
+            params.append(float(self.min_impact))
+        if self.sources:
+            clauses.append(f"{alias}.source IN ({marks(self.sources)})")
+            params.extend(self.sources)
+        tickers = [c for c in self.companies if not c.startswith("basket:")]
+        baskets = [c.removeprefix("basket:") for c in self.companies if c.startswith("basket:")]
+        if tickers or baskets:
+            parts = []
+            if tickers:
+                parts.append(f"ticker IN ({marks(tickers)})")
+                params.extend(tickers)
+            if baskets:
+                parts.append(f"ticker IN (SELECT ticker FROM basket_members WHERE basket_id IN ({marks(baskets)}))")
+                params.extend(baskets)
+            clauses.append(f"{alias}.id IN (SELECT article_id FROM article_entities WHERE {' OR '.join(parts)})")
+        query = fts_query(self.text)
+        if query:
+            clauses.append(f"{alias}.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(query)
         return " AND ".join(clauses), params
 
 
@@ -77,6 +127,27 @@ def categories(conn: sqlite3.Connection) -> pd.DataFrame:
         conn,
         "SELECT category, count(DISTINCT article_id) AS articles FROM article_categories WHERE effective = 1 "
         "GROUP BY category ORDER BY articles DESC, category",
+    )
+
+
+def sources(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every source with its article count, most used first."""
+    return _frame(conn, "SELECT source, count(*) AS articles FROM articles GROUP BY source ORDER BY 2 DESC, 1")
+
+
+def company_options(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Filter options for companies and baskets: ``value`` (ticker or ``basket:<id>``), ``label``
+    and how many articles each covers; baskets first, then companies by article count."""
+    return _frame(
+        conn,
+        "SELECT value, label, articles FROM ("
+        "SELECT 'basket:' || b.id AS value, 'Basket: ' || b.name AS label, "
+        "(SELECT count(DISTINCT ae.article_id) FROM article_entities ae JOIN basket_members m "
+        " ON m.ticker = ae.ticker WHERE m.basket_id = b.id) AS articles FROM baskets b "
+        "UNION ALL "
+        "SELECT e.ticker, e.ticker || ' · ' || coalesce(c.name, max(e.name)), count(DISTINCT e.article_id) "
+        "FROM article_entities e LEFT JOIN companies c ON c.ticker = e.ticker GROUP BY e.ticker"
+        ") ORDER BY value LIKE 'basket:%' DESC, articles DESC, label",
     )
 
 
@@ -139,6 +210,21 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     ``articles``). Columns: period (date), category, articles, mean_sentiment, mean_impact."""
     if grain not in GRAINS:
         raise FilterError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
+    if filters.beyond_topics_and_dates:
+        where, params = filters.where("a")
+        topic_clause = ""
+        if filters.topics:
+            topic_clause = f" AND c.category IN ({', '.join('?' for _ in filters.topics)})"
+            params = [*params, *filters.topics]
+        df = _frame(
+            conn,
+            "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
+            "sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0) AS impact_sum, count(a.impact) AS impact_n "
+            "FROM articles a JOIN article_categories c ON c.article_id = a.id AND c.effective = 1 "
+            f"WHERE {where}{topic_clause} AND a.sentiment IS NOT NULL GROUP BY day, c.category",
+            params,
+        )
+        return _group_periods(df, grain)
     clauses, params = ["1 = 1"], []
     if filters.topics:
         clauses.append(f"category IN ({', '.join('?' for _ in filters.topics)})")
@@ -155,6 +241,11 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
         f"WHERE {' AND '.join(clauses)} AND n > 0",
         params,
     )
+    return _group_periods(df, grain)
+
+
+def _group_periods(df: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """Daily rows (day, category, n, sums) grouped into periods with their means."""
     cols = ["period", "category", "articles", "mean_sentiment", "mean_impact"]
     if df.empty:
         return pd.DataFrame(columns=cols)

@@ -21,7 +21,7 @@ from newsdesk.errors import SchemaError
 from newsdesk.ingest.normalize import article_id, canonical_url, content_hash, iso_utc
 from newsdesk.models import Article, Problem
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -151,10 +151,20 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Full-text search over title, summary and body (FTS5; rowid = articles.rowid), kept by the
+    write paths rather than triggers."""
+    db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, summary, body, tokenize = 'unicode61')")
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, summary, body) SELECT rowid, title, summary, body FROM articles"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
+    4: _migration_4,
 }
 
 
@@ -373,7 +383,11 @@ def _article_row(a: Article, chash: str) -> dict:
 
 
 def _insert_article(db: sqlite_utils.Database, a: Article, chash: str, ingested_at: str) -> None:
-    db["articles"].insert({**_article_row(a, chash), "ingested_at": ingested_at})
+    rowid = db["articles"].insert({**_article_row(a, chash), "ingested_at": ingested_at}).last_rowid
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+        [rowid, a.title, a.summary, a.body],
+    )
     _insert_children(db, a)
     _add_to_daily(db, a, sign=1)
 
@@ -386,6 +400,12 @@ def _replace_article(db: sqlite_utils.Database, old: Article, new: Article, chas
         row = {k: v for k, v in _article_row(new, "").items() if k in SCORE_COLUMNS}
     else:
         row = _article_row(new, chash)
+        rowid = db.execute("SELECT rowid FROM articles WHERE id = ?", [new.id]).fetchone()[0]
+        db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+            [rowid, new.title, new.summary, new.body],
+        )
     db["articles"].update(new.id, row)
     _delete_children(db, new.id)
     _insert_children(db, new)

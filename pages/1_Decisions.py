@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import data
 from components.cards import article_decisions_card
-from components.filters import filter_bar
+from components.filters import sidebar
 from components.layout import page_header
 from newsdesk.export import csv_bytes
 
@@ -15,8 +15,7 @@ MAX_ARTICLES = 60
 st.set_page_config(page_title="newsdesk · Decisions", page_icon="📰", layout="wide")
 path = data.database_path()
 version = data.data_version(path)
-categories = data.load_categories(str(path), version)["category"].tolist()
-filters = filter_bar(categories, data.load_bounds(str(path), version))
+filters = sidebar(path, version)
 page_header(
     "Decisions",
     "Key decisions for investors from the articles in view, newest article first, in their original order.",

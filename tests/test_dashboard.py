@@ -106,3 +106,58 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch) -> None:
     assert path.exists()
     assert int(metrics(at)["Articles"].replace(",", "")) >= 120
     assert any("illustrative" in w.value for w in at.warning)
+
+
+def _count(path, where: str, params=()) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "param", "where", "params"),
+    [
+        ("w_labels", ["bearish", "somewhat-bearish"], "label", "sentiment_label LIKE '%bearish'", ()),
+        ("w_min_impact", 0.5, "min_impact", "impact >= 0.5", ()),
+        ("w_sources", ["Seed Wire"], "source", "source = 'Seed Wire'", ()),
+        ("w_text", "tariff", "q", "rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'tariff')", ()),
+    ],
+)
+def test_each_filter_narrows_and_lands_in_the_url(seeded, widget, value, param, where, params) -> None:
+    at = app().run()
+    el = (
+        at.slider(key=widget)
+        if widget == "w_min_impact"
+        else (at.text_input(key=widget) if widget == "w_text" else at.multiselect(key=widget))
+    )
+    (el.input(value) if widget == "w_text" else el.set_value(value)).run()
+    assert not at.exception
+    assert metrics(at)["Articles"] == str(_count(seeded, where, params))
+    assert param in at.query_params
+
+
+@pytest.mark.parametrize(
+    "text", ['"unbalanced', "NEAR(", "a AND", "*", "'; DROP TABLE articles; --", "title:x", "()", "🚀", "x" * 500]
+)
+def test_search_box_never_breaks(seeded, text) -> None:
+    at = app().run()
+    at.text_input(key="w_text").input(text).run()
+    assert not at.exception
+    assert _count(seeded, "1 = 1") == len(ROWS)
+
+
+def test_company_and_basket_filters(tmp_path, monkeypatch, sample_path) -> None:
+    from newsdesk import pipeline, store
+
+    path = tmp_path / "c.db"
+    db = store.connect(path)
+    pipeline.ingest_paths(db, [sample_path])
+    db.close()
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app()
+    at.query_params["company"] = ["basket:japan-defense"]
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Articles"] == "1"
+    assert "basket:gold-miners" not in at.multiselect(key="w_companies").options  # no article: no option
+    at.multiselect(key="w_companies").set_value(["7011.T"]).run()
+    assert metrics(at)["Articles"] == "1" and query_values(at, "company") == ["7011.T"]
