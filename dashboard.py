@@ -1,17 +1,20 @@
-"""newsdesk overview: sentiment over time by category, KPIs and the filtered articles.
+"""newsdesk overview: KPIs, sentiment over time by category, what moved, high-impact articles.
 
 Run with ``streamlit run dashboard.py``; the demo database is created on first start.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components import data
-from components.charts import sentiment_over_time
+from components.charts import heatmap, sentiment_over_time, what_moved_chart
 from components.filters import sidebar
 from components.layout import empty_state, grain_picker, page_header
-from components.tables import article_table
+from components.tables import article_links, article_table, kpi_row
+from newsdesk.queries import HIGH_IMPACT, previous_period
 
 TABLE_LIMIT = 5000
 
@@ -19,24 +22,19 @@ st.set_page_config(page_title="newsdesk · Overview", page_icon="📰", layout="
 path = data.database_path()
 version = data.data_version(path)
 filters = sidebar(path, version)
-
+bounds = data.load_bounds(str(path), version)
 page_header(
-    "Overview", "Sentiment over time by category, and the articles behind it.", data.has_demo(str(path), version)
+    "Overview",
+    "Sentiment over time by category, and the articles behind it.",
+    data.has_demo(str(path), version),
 )
 kpi = data.load_kpis(str(path), filters, version)
 if not kpi["articles"]:
     empty_state()
     st.stop()
 
-c1, c2, c3 = st.columns(3)
-c1.metric("Articles", f"{kpi['articles']:,}", border=True)
-c2.metric(
-    "Mean sentiment",
-    f"{kpi['mean_sentiment']:+.3f}",
-    border=True,
-    help="Mean of newsdesk's own sentiment score (-1 bearish … +1 bullish) over the articles shown.",
-)
-c3.metric("High-impact articles", f"{kpi['high_impact']:,}", border=True, help="Market impact of 0.7 or more.")
+before = previous_period(filters, bounds)
+kpi_row(kpi, data.load_kpis(str(path), before, version) if before else None)
 
 st.subheader("Sentiment over time by category")
 grain = grain_picker()
@@ -44,8 +42,39 @@ daily = data.load_daily(str(path), filters, grain, version)
 if daily.empty:
     st.info("No scored articles with a category in this view.")
 else:
-    st.altair_chart(sentiment_over_time(daily, grain), width="stretch")
-    st.caption("Click a category in the legend to isolate it; hover a point for its article count.")
+    lines, grid = st.tabs(["Lines", "Heatmap"])
+    with lines:
+        st.altair_chart(sentiment_over_time(daily, grain), width="stretch", height=540)
+        st.caption(
+            "Points: each period's mean; lines: rolling mean over 3 periods; grey bars: articles per period. "
+            "Click a category in the legend to isolate it."
+        )
+    with grid:
+        weekly = daily if grain == "week" else data.load_daily(str(path), filters, "week", version)
+        st.altair_chart(heatmap(weekly), width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("What moved")
+    end = filters.until or bounds[1]
+    moved = data.load_what_moved(str(path), filters, end, version)
+    if moved.dropna(subset=["z"]).empty:
+        st.info(
+            "Not enough history in this view: each category needs articles in the last 14 days and in the "
+            "30 days before."
+        )
+    else:
+        st.altair_chart(what_moved_chart(moved), width="stretch")
+        st.caption(f"Last 14 days up to {end} against each category's own 30 days before (z-score of the mean).")
+with right:
+    st.subheader("Latest high-impact articles")
+    high = data.load_articles(
+        str(path), replace(filters, min_impact=max(filters.min_impact or 0, HIGH_IMPACT)), 8, version
+    )
+    if high.empty:
+        st.info(f"No article with an impact of {HIGH_IMPACT} or more in this view.")
+    else:
+        article_links(high)
 
 st.subheader("Articles")
 articles = data.load_articles(str(path), filters, TABLE_LIMIT, version)

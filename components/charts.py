@@ -6,32 +6,113 @@ import altair as alt
 import pandas as pd
 
 GRAIN_TITLES = {"day": "Day", "week": "Week of", "month": "Month"}
+TIME_UNITS = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}
+ROLLING = 3
 
 
-def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.Chart:
-    """Mean newsdesk sentiment per period, one line per category; tooltips carry the article
-    count; clicking a legend entry isolates that category."""
-    data = df.assign(period=pd.to_datetime(df["period"]))
+def with_rolling(df: pd.DataFrame, periods: int = ROLLING) -> pd.DataFrame:
+    """Add ``rolling_sentiment``: each category's article-weighted mean over its last ``periods``
+    periods (fewer at the start)."""
+    out = []
+    for _, g in df.sort_values("period").groupby("category", sort=False):
+        g = g.copy()
+        weighted = (g["mean_sentiment"] * g["articles"]).rolling(periods, min_periods=1).sum()
+        g["rolling_sentiment"] = (weighted / g["articles"].rolling(periods, min_periods=1).sum()).round(4)
+        out.append(g)
+    return pd.concat(out) if out else df.assign(rolling_sentiment=[])
+
+
+def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
+    """Mean newsdesk sentiment per period, one line per category (points: the period's mean; line:
+    a rolling mean over three periods), with the article volume as grey bars on the right axis.
+    Tooltips carry the article count; clicking a legend entry isolates that category."""
+    data = with_rolling(df).assign(period=lambda d: pd.to_datetime(d["period"]))
     pick = alt.selection_point(fields=["category"], bind="legend")
-    time_unit = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}[grain]
+    unit = TIME_UNITS[grain]
+    x = alt.X(f"{unit}(period):T", title=GRAIN_TITLES[grain])
     reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
-    base = alt.Chart(data).encode(
-        x=alt.X(f"{time_unit}(period):T", title=GRAIN_TITLES[grain]),
-        y=alt.Y("mean_sentiment:Q", title="Mean sentiment", scale=alt.Scale(domain=[-reach, reach])),
-        color=alt.Color(
-            "category:N",
-            title="Category",
-            scale=alt.Scale(scheme="tableau20"),
-            legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+    color = alt.Color(
+        "category:N",
+        title="Category",
+        scale=alt.Scale(scheme="tableau20"),
+        legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+    )
+    tooltip = [
+        alt.Tooltip("category:N", title="Category"),
+        alt.Tooltip(f"{unit}(period):T", title=GRAIN_TITLES[grain]),
+        alt.Tooltip("mean_sentiment:Q", title="Mean sentiment", format="+.2f"),
+        alt.Tooltip("rolling_sentiment:Q", title=f"Rolling mean ({ROLLING})", format="+.2f"),
+        alt.Tooltip("articles:Q", title="Articles"),
+    ]
+    base = alt.Chart(data).encode(x=x, color=color, tooltip=tooltip)
+    y = alt.Y("mean_sentiment:Q", title="Mean sentiment", scale=alt.Scale(domain=[-reach, reach]))
+    points = base.mark_circle(size=45).encode(y=y, opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)))
+    lines = base.mark_line(strokeWidth=2.2).encode(
+        y=alt.Y("rolling_sentiment:Q", scale=alt.Scale(domain=[-reach, reach])),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
+    volume_max = float(data.groupby("period")["articles"].sum().max() or 1)
+    volume = base.mark_bar(opacity=0.28, color="#888888").encode(
+        y=alt.Y(
+            "sum(articles):Q",
+            title="Articles (bars)",
+            scale=alt.Scale(domain=[0, volume_max * 4]),
+            axis=alt.Axis(orient="right", grid=False),
         ),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.12)),
+        color=alt.value("#888888"),
         tooltip=[
-            alt.Tooltip("category:N", title="Category"),
-            alt.Tooltip(f"{time_unit}(period):T", title=GRAIN_TITLES[grain]),
-            alt.Tooltip("mean_sentiment:Q", title="Mean sentiment", format="+.2f"),
-            alt.Tooltip("articles:Q", title="Articles"),
+            alt.Tooltip(f"{unit}(period):T", title=GRAIN_TITLES[grain]),
+            alt.Tooltip("sum(articles):Q", title="Articles in view"),
         ],
     )
-    lines = base.mark_line(point=True, strokeWidth=2).add_params(pick)
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
-    return (zero + lines).properties(height=380)
+    lines_layer = (zero + lines + points).add_params(pick)
+    return alt.layer(volume.properties(height=360), lines_layer.properties(height=360)).resolve_scale(y="independent")
+
+
+def heatmap(df: pd.DataFrame) -> alt.Chart:
+    """Category × week heatmap of mean sentiment (red bearish … blue bullish), article counts in the tooltip."""
+    data = df.assign(period=lambda d: pd.to_datetime(d["period"]))
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("yearmonthdate(period):O", title="Week of", axis=alt.Axis(format="%b %d", labelAngle=-45)),
+            y=alt.Y("category:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=240)),
+            color=alt.Color("mean_sentiment:Q", title="Sentiment", scale=alt.Scale(scheme="redblue", domain=[-1, 1])),
+            tooltip=[
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("yearmonthdate(period):T", title="Week of"),
+                alt.Tooltip("mean_sentiment:Q", title="Mean sentiment", format="+.2f"),
+                alt.Tooltip("articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=alt.Step(18))
+    )
+
+
+def what_moved_chart(df: pd.DataFrame) -> alt.Chart:
+    """Bars of each category's z-score against its own trailing baseline."""
+    data = df.dropna(subset=["z"])
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("z:Q", title="z-score vs trailing baseline"),
+            y=alt.Y(
+                "category:N",
+                sort=alt.EncodingSortField("z", order="descending"),
+                title=None,
+                axis=alt.Axis(labelLimit=240),
+            ),
+            color=alt.condition("datum.z > 0", alt.value("#2b83ba"), alt.value("#d7191c")),
+            tooltip=[
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("z:Q", format="+.2f"),
+                alt.Tooltip("recent:Q", title="Recent mean", format="+.2f"),
+                alt.Tooltip("baseline:Q", title="Baseline mean", format="+.2f"),
+                alt.Tooltip("recent_articles:Q", title="Recent articles"),
+            ],
+        )
+        .properties(height=alt.Step(20))
+    )

@@ -93,3 +93,17 @@ def load_company_options(path: str, version: int) -> dict[str, str]:
     with closing(queries.connect_readonly(path)) as conn:
         df = queries.company_options(conn)
     return {v: f"{label} ({n})" for v, label, n in df.itertuples(index=False) if n}
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_facets(path: str, filters: Filters, version: int) -> dict:
+    """Facet counts of the filtered view."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.facets(conn, filters)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_what_moved(path: str, filters: Filters, end, version: int) -> pd.DataFrame:
+    """Category z-scores against their trailing 30-day baseline (last 14 days up to ``end``)."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.what_moved(conn, filters, end, window=14, baseline=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.cards import escape_md
 from newsdesk.export import csv_bytes
 
 SHOWN_COLUMNS = ["published_at", "title", "categories", "sentiment", "sentiment_label", "impact", "source", "url"]
@@ -46,3 +47,48 @@ def article_table(df: pd.DataFrame, key: str = "articles") -> None:
         key=f"{key}_csv",
         help="Every column of the rows shown above (formula-safe for spreadsheets).",
     )
+
+
+def _delta(now, before, fmt: str):
+    if before is None or now is None:
+        return None
+    return format(now - before, fmt)
+
+
+def kpi_row(kpi: dict, previous: dict | None) -> None:
+    """Articles, mean sentiment and high-impact count, each with its change against the previous
+    period of equal length when that period has articles."""
+    prev = previous if previous and previous.get("articles") else None
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        "Articles", f"{kpi['articles']:,}", _delta(kpi["articles"], prev and prev["articles"], "+,d"), border=True
+    )
+    c2.metric(
+        "Mean sentiment",
+        f"{kpi['mean_sentiment']:+.3f}",
+        _delta(kpi["mean_sentiment"], prev and prev["mean_sentiment"], "+.3f"),
+        border=True,
+        help="Mean of newsdesk's own sentiment score (-1 bearish … +1 bullish) over the articles shown.",
+    )
+    c3.metric(
+        "High-impact articles",
+        f"{kpi['high_impact']:,}",
+        _delta(kpi["high_impact"], prev and prev["high_impact"], "+,d"),
+        border=True,
+        help="Market impact of 0.7 or more.",
+    )
+    if prev is None:
+        st.caption("Changes appear when the period before the selected dates has articles: pick a date range.")
+    else:
+        st.caption("Changes: against the period of equal length just before the selected dates.")
+
+
+def article_links(df: pd.DataFrame) -> None:
+    """A compact list of articles, each a link to its Article page."""
+    for row in df.itertuples(index=False):
+        st.page_link(
+            "pages/3_Article.py",
+            label=f"{row.impact:.2f} · {escape_md(row.title[:110])}",
+            query_params={"id": row.id},
+            help=f"{str(row.published_at)[:10]} · {row.source} · {row.sentiment_label}",
+        )

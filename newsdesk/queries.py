@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -318,3 +318,83 @@ def stats(conn: sqlite3.Connection) -> dict:
 def has_source(conn: sqlite3.Connection, source: str) -> bool:
     """True when some article comes from ``source``."""
     return conn.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", [source]).fetchone() is not None
+
+
+def previous_period(filters: Filters, bounds: tuple[date | None, date | None]) -> Filters | None:
+    """The same filters over the period of equal length just before the view's period (None when
+    the view has no dates)."""
+    lo, hi = bounds
+    start, end = filters.since or lo, filters.until or hi
+    if not start or not end:
+        return None
+    length = (end - start).days + 1
+    return replace(filters, since=start - timedelta(days=length), until=start - timedelta(days=1))
+
+
+def facets(conn: sqlite3.Connection, filters: Filters, limit: int = 12) -> dict[str, pd.DataFrame]:
+    """Counts of the filtered articles per category, source and sentiment label (as Datasette's facets)."""
+    where, params = filters.where("a")
+    return {
+        "category": _frame(
+            conn,
+            "SELECT c.category AS value, count(*) AS articles FROM articles a JOIN article_categories c "
+            f"ON c.article_id = a.id AND c.effective = 1 WHERE {where} GROUP BY c.category ORDER BY 2 DESC, 1 LIMIT ?",
+            [*params, limit],
+        ),
+        "source": _frame(
+            conn,
+            f"SELECT a.source AS value, count(*) AS articles FROM articles a WHERE {where} "
+            "GROUP BY a.source ORDER BY 2 DESC, 1 LIMIT ?",
+            [*params, limit],
+        ),
+        "sentiment": _frame(
+            conn,
+            f"SELECT a.sentiment_label AS value, count(*) AS articles FROM articles a WHERE {where} "
+            "GROUP BY a.sentiment_label ORDER BY 2 DESC, 1",
+            params,
+        ),
+    }
+
+
+def what_moved(
+    conn: sqlite3.Connection, filters: Filters, end: date, window: int = 7, baseline: int = 30
+) -> pd.DataFrame:
+    """Each category's mean sentiment over the ``window`` days up to ``end`` against its trailing
+    ``baseline`` days before that: z = (window mean − baseline mean) / baseline day-to-day std.
+    Reads ``daily_category_sentiment``. Columns: category, recent, baseline, z, recent_articles."""
+    start = end - timedelta(days=window + baseline - 1)
+    clauses, params = ["day >= ?", "day <= ?", "n > 0"], [start.isoformat(), end.isoformat()]
+    if filters.topics:
+        clauses.append(f"category IN ({', '.join('?' for _ in filters.topics)})")
+        params.extend(filters.topics)
+    df = _frame(
+        conn,
+        f"SELECT day, category, n, sentiment_sum FROM daily_category_sentiment WHERE {' AND '.join(clauses)}",
+        params,
+    )
+    cols = ["category", "recent", "baseline", "z", "recent_articles"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    cut = (end - timedelta(days=window - 1)).isoformat()
+    rows = []
+    for category, g in df.groupby("category"):
+        recent, base = g[g["day"] >= cut], g[g["day"] < cut]
+        if recent["n"].sum() == 0 or base["n"].sum() == 0:
+            continue
+        recent_mean = recent["sentiment_sum"].sum() / recent["n"].sum()
+        base_mean = base["sentiment_sum"].sum() / base["n"].sum()
+        daily = base["sentiment_sum"] / base["n"]
+        spread = float(daily.std(ddof=1)) if len(daily) > 1 else 0.0
+        z = (recent_mean - base_mean) / spread if spread > 1e-9 else None
+        rows.append(
+            (
+                category,
+                round(recent_mean, 3),
+                round(base_mean, 3),
+                None if z is None else round(z, 2),
+                int(recent["n"].sum()),
+            )
+        )
+    out = pd.DataFrame(rows, columns=cols)
+    out["z"] = pd.to_numeric(out["z"], errors="coerce")
+    return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)

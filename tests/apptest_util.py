@@ -33,8 +33,8 @@ def chart_specs(at: AppTest) -> list[dict]:
 
 
 def sentiment_data(at: AppTest) -> pd.DataFrame:
-    """The sentiment-over-time dataset (the one with a ``category`` column)."""
-    (frame,) = [f for f in chart_frames(at) if "category" in f.columns]
+    """The sentiment-over-time dataset (the one with a ``rolling_sentiment`` column)."""
+    (frame,) = [f for f in chart_frames(at) if "rolling_sentiment" in f.columns]
     return frame
 
 
