@@ -18,15 +18,18 @@ def safe_link(url) -> str | None:
     return None
 
 
-def article_table(df: pd.DataFrame, key: str = "articles") -> None:
-    """Show articles with column configuration, then a "Download CSV" of exactly these rows."""
+def article_table(df: pd.DataFrame, key: str = "articles", selectable: bool = False) -> str | None:
+    """Show articles with column configuration, then a "Download CSV" of exactly these rows.
+    With ``selectable`` a row can be picked; the picked article's id is returned."""
     view = df[SHOWN_COLUMNS].copy()
     view["url"] = view["url"].map(safe_link)
     view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
-    st.dataframe(
+    event = st.dataframe(
         view,
         hide_index=True,
         width="stretch",
+        on_select="rerun" if selectable else "ignore",
+        selection_mode="single-row",
         column_config={
             "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
             "title": st.column_config.TextColumn("Title", width="large"),
@@ -47,6 +50,31 @@ def article_table(df: pd.DataFrame, key: str = "articles") -> None:
         key=f"{key}_csv",
         help="Every column of the rows shown above (formula-safe for spreadsheets).",
     )
+    if selectable and event and event.selection.rows:
+        return str(df.iloc[event.selection.rows[0]]["id"])
+    return None
+
+
+def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
+    """Counts of the view per category, source and sentiment label, side by side."""
+    cols = st.columns(len(facets))
+    for col, (name, frame) in zip(cols, facets.items(), strict=True):
+        with col:
+            st.markdown(f"**{name.title()}**")
+            if frame.empty:
+                st.caption("—")
+                continue
+            st.dataframe(
+                frame.rename(columns={"value": name.title(), "articles": "Articles"}),
+                hide_index=True,
+                width="stretch",
+                height=min(38 + 35 * len(frame), 300),
+                column_config={
+                    "Articles": st.column_config.ProgressColumn(
+                        "Articles", min_value=0, max_value=int(frame["articles"].max()), format="%d"
+                    )
+                },
+            )
 
 
 def _delta(now, before, fmt: str):

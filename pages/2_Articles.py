@@ -1,0 +1,34 @@
+"""Articles: the filtered articles with facet counts; pick a row to open the article."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import data
+from components.filters import sidebar
+from components.layout import empty_state, page_header
+from components.tables import article_table, facet_panel
+
+TABLE_LIMIT = 5000
+
+st.set_page_config(page_title="newsdesk · Articles", page_icon="📰", layout="wide")
+path = data.database_path()
+version = data.data_version(path)
+filters = sidebar(path, version)
+page_header(
+    "Articles",
+    "Every article in view: sort by clicking a column, pick a row to open it.",
+    data.has_demo(str(path), version),
+)
+kpi = data.load_kpis(str(path), filters, version)
+if not kpi["articles"]:
+    empty_state()
+    st.stop()
+
+facet_panel(data.load_facets(str(path), filters, version))
+articles = data.load_articles(str(path), filters, TABLE_LIMIT, version)
+more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
+st.caption(f"{len(articles):,} articles{more}. The CSV holds exactly the rows of the table.")
+picked = article_table(articles, key="articles_page", selectable=True)
+if picked:
+    st.switch_page("pages/3_Article.py", query_params={"id": picked})
