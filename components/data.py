@@ -107,3 +107,17 @@ def load_what_moved(path: str, filters: Filters, end, version: int) -> pd.DataFr
     """Category z-scores against their trailing 30-day baseline (last 14 days up to ``end``)."""
     with closing(queries.connect_readonly(path)) as conn:
         return queries.what_moved(conn, filters, end, window=14, baseline=30)
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_decision_baskets(path: str, version: int) -> pd.DataFrame:
+    """Decision–basket links with basket names and members."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.decision_basket_links(conn)
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_basket_membership(path: str, version: int) -> pd.DataFrame:
+    """Ticker -> baskets holding it."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return queries.basket_membership(conn)

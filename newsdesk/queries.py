@@ -398,3 +398,25 @@ def what_moved(
     out = pd.DataFrame(rows, columns=cols)
     out["z"] = pd.to_numeric(out["z"], errors="coerce")
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
+
+
+def decision_basket_links(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every decision–basket link with the basket's name and its members (tickers, heaviest first)."""
+    return _frame(
+        conn,
+        "SELECT db.decision_id, db.basket_id, db.side, b.name, "
+        "(SELECT group_concat(ticker, ', ') FROM (SELECT ticker FROM basket_members m WHERE m.basket_id = b.id "
+        " ORDER BY weight DESC)) AS members "
+        "FROM decision_baskets db JOIN baskets b ON b.id = db.basket_id ORDER BY db.decision_id, b.name",
+    )
+
+
+def basket_membership(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Which baskets hold which ticker, with each basket's name and members (heaviest first)."""
+    return _frame(
+        conn,
+        "SELECT m.ticker, b.id AS basket_id, b.name, "
+        "(SELECT group_concat(ticker, ', ') FROM (SELECT ticker FROM basket_members x WHERE x.basket_id = b.id "
+        " ORDER BY weight DESC)) AS members "
+        "FROM basket_members m JOIN baskets b ON b.id = m.basket_id ORDER BY m.ticker, b.name",
+    )

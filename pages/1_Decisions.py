@@ -1,16 +1,18 @@
-"""Decisions: every "key decision for investors" of the filtered articles, grouped by article."""
+"""Decisions: the key decisions of the articles in view, each beside the baskets it trades."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from components import data
-from components.cards import article_decisions_card
+from components.article_view import decision_card
+from components.cards import escape_md
+from components.decision_view import basket_beside, decision_filters, with_status
 from components.filters import sidebar
 from components.layout import page_header
 from newsdesk.export import csv_bytes
 
-MAX_ARTICLES = 60
+PER_PAGE = 12
 
 st.set_page_config(page_title="newsdesk · Decisions", page_icon="📰", layout="wide")
 path = data.database_path()
@@ -18,24 +20,71 @@ version = data.data_version(path)
 filters = sidebar(path, version)
 page_header(
     "Decisions",
-    "Key decisions for investors from the articles in view, newest article first, in their original order.",
+    "Key decisions for investors from the articles in view, each beside the sector baskets it trades.",
     data.has_demo(str(path), version),
 )
 
 decisions = data.load_decisions(str(path), filters, version)
 if decisions.empty:
-    st.info("No decisions in this view. Clear the topic or date filters in the sidebar.")
+    st.info("No decisions in this view. Clear some filters in the sidebar.")
     st.stop()
 
-article_ids = list(dict.fromkeys(decisions["article_id"]))
-st.caption(f"{len(decisions):,} decisions from {len(article_ids):,} articles")
-st.download_button("Download CSV", csv_bytes(decisions), file_name="newsdesk-decisions.csv", mime="text/csv")
-groups = dict(tuple(decisions.groupby("article_id", sort=False)))
-left, right = st.columns(2)
-for n, article_id in enumerate(article_ids[:MAX_ARTICLES]):
-    with left if n % 2 == 0 else right:
-        article_decisions_card(groups[article_id])
-if len(article_ids) > MAX_ARTICLES:
-    st.caption(
-        f"Showing the newest {MAX_ARTICLES} articles' decisions; narrow the filters or download the CSV for all."
+links = data.load_decision_baskets(str(path), version)
+basket, directions, statuses = decision_filters(links[links["decision_id"].isin(decisions["id"])])
+view = with_status(decisions)
+if basket:
+    view = view[view["id"].isin(links.loc[links["basket_id"] == basket, "decision_id"])]
+if directions:
+    view = view[view["direction"].isin(directions)]
+if statuses:
+    view = view[view["status"].isin(statuses)]
+if view.empty:
+    st.info("No decision matches these choices.")
+    st.stop()
+
+st.caption(f"{len(view):,} decisions from {view['article_id'].nunique():,} articles")
+st.download_button(
+    "Download CSV",
+    csv_bytes(view.drop(columns=["legs"])),
+    file_name="newsdesk-decisions.csv",
+    mime="text/csv",
+)
+pages = max(1, -(-len(view) // PER_PAGE))
+page = 1
+if pages > 1:
+    page = st.columns([1, 5])[0].number_input(
+        f"Page (of {pages})", 1, pages, 1, key="w_dec_page", help=f"{PER_PAGE} decisions per page"
     )
+by_decision = dict(tuple(links.groupby("decision_id")))
+membership = data.load_basket_membership(str(path), version)
+holders: dict[str, list[dict]] = {}
+for m in membership.to_dict("records"):
+    holders.setdefault(m["ticker"], []).append(m)
+basket_info = {
+    r.basket_id: {"name": r.name, "members": r.members} for r in links.drop_duplicates("basket_id").itertuples()
+}
+for _, row in view.iloc[(page - 1) * PER_PAGE : page * PER_PAGE].iterrows():
+    left, right = st.columns([3, 2])
+    with left:
+        st.page_link(
+            "pages/3_Article.py",
+            label=f"{str(row['published_at'])[:10]} · {escape_md(row['title'][:120])}",
+            query_params={"id": row["article_id"]},
+        )
+        card = row.copy()
+        card["instruments"] = row["legs"]
+        decision_card(card, {"published_at": row["published_at"]}, basket_info)
+    with right:
+        traded = by_decision.get(row["id"])
+        if traded is not None and not traded.empty:
+            for r in traded.itertuples(index=False):
+                basket_beside(path, r.basket_id, r.name, r.side, r.members, version)
+        else:
+            held = [(leg, m) for leg in row["legs"] if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
+            if not held:
+                st.caption("Trades no sector basket, and its names belong to none.")
+            for leg, m in held[:2]:
+                basket_beside(
+                    path, m["basket_id"], m["name"], f"holds {leg['ticker']} ({leg['side']})", m["members"], version
+                )
+    st.divider()

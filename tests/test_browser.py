@@ -13,12 +13,20 @@ pytestmark = pytest.mark.browser
 TOPIC = "Trade & Tariffs"
 
 
+HOSTILE = (
+    '{"title": "<script>alert(1)</script>", "url": "javascript:alert(2)", "source": "Hostile Wire", '
+    '"published_at": "2026-11-18T09:00:00Z", "summary": "<img src=x onerror=alert(3)> =HYPERLINK(\\"x\\")", '
+    '"categories": ["Trade & Tariffs"], "decisions": ["<b>Buy</b> [click](javascript:alert(4)) now"]}\n'
+)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
-    # No database yet: the dashboard must build the demo database on first start.
+    # No database yet: the dashboard must build the demo database on first start; the hostile
+    # article is added by a second server start (below) so that first start stays covered.
     with streamlit_server(tmp / "newsdesk.db", tmp / "streamlit.log") as url:
-        yield url
+        yield url, tmp / "newsdesk.db"
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +55,7 @@ def metric(page, label: str) -> str:
 
 
 def test_pick_topic_then_download_csv(server, page) -> None:
+    server, _ = server
     page.goto(server, timeout=120_000)
     wait_idle(page, timeout=120_000)
     assert page.locator("[data-testid=stVegaLiteChart]").count() >= 1
@@ -81,6 +90,7 @@ def test_pick_topic_then_download_csv(server, page) -> None:
 def test_upload_on_ingest_page(server, page) -> None:
     from tests.conftest import FIXTURES
 
+    server, _ = server
     page.goto(f"{server}/Ingest", timeout=120_000)
     wait_idle(page, timeout=120_000)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(FIXTURES / "jsonl" / "mixed.jsonl"))
@@ -92,3 +102,89 @@ def test_upload_on_ingest_page(server, page) -> None:
     assert main.get_by_text("Rejected records").is_visible()
     assert main.get_by_text("New articles").is_visible()
     screenshot(page, "ingest")
+
+
+def test_shared_url_reproduces_the_view_on_another_page(server, page) -> None:
+    server, _ = server
+    page.goto(f"{server}/Articles?topic=Trade+%26+Tariffs&label=bullish&min_impact=0.2", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_text("Trade & Tariffs").count() >= 1
+    caption = page.get_by_test_id("stMain").get_by_text(" articles. The CSV holds").inner_text()
+    n = int(caption.split()[0].replace(",", ""))
+    with page.expect_download() as info:
+        page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV").click()
+    rows = list(csv.DictReader(open(info.value.path(), encoding="utf-8")))
+    assert len(rows) == n > 0
+    assert all("Trade & Tariffs" in r["categories"].split("; ") for r in rows)
+    assert all(r["sentiment_label"] == "bullish" and float(r["impact"]) >= 0.2 for r in rows)
+    screenshot(page, "articles-shared-url")
+    # the same filters survive a page change
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
+    wait_idle(page)
+    assert "label=bullish" in page.url and "topic=" in page.url
+
+
+def test_articles_row_opens_the_article_with_its_decisions(server, page) -> None:
+    server, _ = server
+    page.goto(f"{server}/Articles?topic=Geopolitics+%26+War", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    grid = page.get_by_test_id("stDataFrame").last
+    box = grid.bounding_box()
+    # the first data row sits below the header row; click its row-selection area at the left edge
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 18)
+    page.wait_for_url("**/Article?id=*", timeout=30_000)
+    wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    assert main.get_by_text("Key decisions", exact=False).count() >= 1
+    screenshot(page, "article")
+
+
+def test_hostile_title_is_shown_as_text(tmp_path, page) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "hostile.db"
+    src = tmp_path / "hostile.jsonl"
+    src.write_text(HOSTILE, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "newsdesk", "init", "--demo", "--db", str(db)], cwd=ROOT, check=True, capture_output=True
+    )
+    subprocess.run(
+        [sys.executable, "-m", "newsdesk", "ingest", str(src), "--db", str(db)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with streamlit_server(db, tmp_path / "s.log") as url:
+        for target in ("/?source=Hostile+Wire", "/Articles?source=Hostile+Wire", "/Decisions?source=Hostile+Wire"):
+            page.goto(url + target, timeout=120_000)
+            wait_idle(page, timeout=120_000)
+            page.wait_for_timeout(500)
+            scripts = page.evaluate(
+                "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert')).length"
+            )
+            assert scripts == 0
+            assert page.locator("a[href^='javascript:']").count() == 0
+            assert page.locator("img[src='x']").count() == 0
+        page.goto(url + "/Decisions?source=Hostile+Wire", timeout=120_000)
+        wait_idle(page)
+        assert page.get_by_test_id("stMain").get_by_text("<script>alert(1)</script>").count() >= 1
+        screenshot(page, "hostile")
+    assert dialogs == []
+
+
+def test_decision_card_shows_its_basket_beside_it(server, page) -> None:
+    server, _ = server
+    page.goto(f"{server}/Decisions?trades=japan-defense", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    main = page.get_by_test_id("stMain")
+    caption = main.get_by_text(" decisions from ").inner_text()
+    assert int(caption.split()[0]) >= 1
+    assert main.get_by_text("Japan defense · long").count() >= 1
+    assert main.get_by_test_id("stVegaLiteChart").count() >= 1  # the basket's sentiment line
+    screenshot(page, "decisions-basket")

@@ -1,0 +1,112 @@
+"""The Decisions page's pieces: decision filters, and the baskets a decision trades shown beside it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components import baskets_view
+from components.cards import escape_md
+from newsdesk import article_queries as aq
+
+DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
+STATUSES = ("open", "expired", "no horizon")
+
+
+def with_status(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Add ``status`` (open / expired / no horizon, counted from the publish date) and ``legs``
+    (decoded instruments)."""
+    out = decisions.copy()
+    out["legs"] = out["instruments"].map(lambda v: aq.decode_json(v, []))
+    status = []
+    for published, hi in zip(out["published_at"], out["horizon_max_days"], strict=True):
+        found = aq.horizon_status(published, hi)
+        status.append(found[0] if found else "no horizon")
+    out["status"] = status
+    return out
+
+
+def _sync(key: str, param: str) -> None:
+    value = st.session_state[key]
+    if value:
+        st.query_params[param] = value
+    elif param in st.query_params:
+        del st.query_params[param]
+
+
+def decision_filters(links: pd.DataFrame) -> tuple[str | None, list[str], list[str]]:
+    """Basket, direction and horizon-status pickers (kept in the URL as ``trades``, ``direction``,
+    ``status``)."""
+    basket_names = dict(sorted(set(zip(links["basket_id"], links["name"], strict=True)), key=lambda kv: kv[1]))
+    if "w_dec_basket" not in st.session_state:
+        wanted = st.query_params.get("trades")
+        st.session_state["w_dec_basket"] = wanted if wanted in basket_names else None
+        st.session_state["w_dec_direction"] = [d for d in st.query_params.get_all("direction") if d in DIRECTIONS]
+        st.session_state["w_dec_status"] = [s for s in st.query_params.get_all("status") if s in STATUSES]
+    a, b, c = st.columns([2, 2, 2])
+    basket = a.selectbox(
+        "Trades basket",
+        list(basket_names),
+        key="w_dec_basket",
+        index=None,
+        format_func=lambda v: basket_names.get(v, v),
+        placeholder="Any basket",
+        on_change=_sync,
+        args=("w_dec_basket", "trades"),
+    )
+    directions = b.multiselect(
+        "Direction",
+        DIRECTIONS,
+        key="w_dec_direction",
+        placeholder="Any direction",
+        on_change=_sync,
+        args=("w_dec_direction", "direction"),
+    )
+    statuses = c.multiselect(
+        "Horizon",
+        STATUSES,
+        key="w_dec_status",
+        placeholder="Open or expired",
+        on_change=_sync,
+        args=("w_dec_status", "status"),
+        help="Open: the stated horizon has not run out since the article's publish date.",
+    )
+    return basket, directions, statuses
+
+
+def basket_beside(path, basket_id: str, name: str, side: str, members: str, version: int) -> None:
+    """A basket next to a decision: its side, members, sentiment over the last 12 weeks, recent articles."""
+    with st.container(border=True):
+        st.markdown(f"**{escape_md(name)}** · {escape_md(side)}")
+        tickers = [t for t in (members or "").split(", ") if t]
+        if tickers:
+            st.caption(escape_md(", ".join(tickers[:8]) + (" …" if len(tickers) > 8 else "")))
+        since = date.today() - timedelta(weeks=12)
+        index = baskets_view.load_index(str(path), basket_id, "week", None, None, version)
+        recent_index = index[index["period"] >= since] if not index.empty else index
+        shown = recent_index if len(recent_index) >= 2 else index.tail(12)
+        if len(shown) >= 2:
+            spark = (
+                alt.Chart(shown.assign(period=pd.to_datetime(shown["period"])))
+                .mark_line(point=True)
+                .encode(
+                    x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=4)),
+                    y=alt.Y("sentiment:Q", title=None, scale=alt.Scale(domain=[-1, 1])),
+                    tooltip=[
+                        alt.Tooltip("period:T", title="Week of"),
+                        alt.Tooltip("sentiment:Q", title="Basket sentiment", format="+.2f"),
+                        alt.Tooltip("articles:Q", title="Articles"),
+                    ],
+                )
+                .properties(height=90)
+            )
+            st.altair_chart(spark, width="stretch")
+            st.caption("Basket sentiment, weekly (latest weeks with articles)")
+        else:
+            st.caption("Too few articles on its members for a sentiment line yet.")
+        recent = baskets_view.load_recent(str(path), basket_id, 3, None, None, version)
+        for row in recent.itertuples(index=False):
+            st.page_link("pages/3_Article.py", label=escape_md(str(row.title)[:80]), query_params={"id": row.id})
