@@ -121,7 +121,7 @@ def sources(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame:
     none), ``seen_at``, first seen first."""
     return _frame(
         conn,
-        "SELECT source, url, seen_at FROM article_sources WHERE article_id = ? ORDER BY seen_at, source, url",
+        "SELECT source, url, seen_at FROM article_sources WHERE article_id = ? ORDER BY seen_at, rowid",
         [str(article_id)],
     )
 
@@ -220,7 +220,7 @@ def impact_breakdown(components: dict) -> list[dict]:
             "value": get("strength"),
             "role": "0.15 × value",
             "effect": 0.15 * get("strength"),
-            "evidence": "|newsdesk sentiment|",
+            "evidence": "size of newsdesk's sentiment score, |sentiment|",
         },
         {
             "component": "Prominence",

@@ -1,0 +1,520 @@
+"""The Article page's pieces: cached loaders and one render function per section.
+
+Ingested text (titles, sources, summaries, bullets, names, categories, terms) is always escaped with
+:func:`components.cards.escape_md` or shown in a dataframe cell; links are drawn only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import closing
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from components.cards import DIRECTION_ICONS, escape_md
+from components.tables import safe_link
+from newsdesk import article_queries as aq
+from newsdesk import queries
+from newsdesk.config import ROOT
+from newsdesk.export import csv_bytes
+from newsdesk.queries import Filters
+
+TTL = 600
+PAGE = "pages/3_Article.py"
+ARTICLES_PAGE = "pages/2_Articles.py"
+MAX_ID_CHARS = 200
+URL_SAFE = ":/?#@!$&'*+,;=%~"  # parentheses, spaces, brackets and angle brackets get percent-encoded
+LATEST = 10
+DIRECTION_COLORS = {"bullish": "green", "bearish": "red", "hedge": "orange", "relative": "violet", "neutral": "gray"}
+SIDE_COLORS = {"long": "green", "short": "red", "funding": "orange"}
+LABEL_COLORS = {
+    "bullish": "green",
+    "somewhat-bullish": "green",
+    "neutral": "gray",
+    "somewhat-bearish": "red",
+    "bearish": "red",
+}
+
+
+# ---------------------------------------------------------------- loaders
+
+
+def _query(path: str, fn, *args):
+    with closing(queries.connect_readonly(path)) as conn:
+        return fn(conn, *args)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_article(path: str, article_id: str, version: int) -> dict | None:
+    """The article row (JSON columns decoded), or None for an unknown id."""
+    return _query(path, aq.article, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_categories(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The article's categories, source and scored."""
+    return _query(path, aq.categories, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_companies(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The companies the article names, with sector and country."""
+    return _query(path, aq.companies, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_decisions(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The article's decisions in bullet order (instruments decoded)."""
+    return _query(path, aq.decisions, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_baskets(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The baskets the article's decisions trade."""
+    return _query(path, aq.baskets_for_decisions, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_sources(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """Every source that carried the story."""
+    return _query(path, aq.sources, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_related(path: str, article_id: str, version: int, limit: int = aq.RELATED_LIMIT) -> pd.DataFrame:
+    """Articles sharing companies or categories with this one, best first."""
+    return _query(path, aq.related, article_id, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_latest(path: str, filters: Filters, version: int, limit: int = LATEST) -> pd.DataFrame:
+    """The newest articles of the filtered view (to pick one when the URL names none)."""
+    return _query(path, queries.articles, filters, limit)
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def requested_id() -> str | None:
+    """The ``id`` query parameter (trimmed), or None."""
+    value = st.query_params.get("id")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()[:MAX_ID_CHARS]
+
+
+def md_link(text: str, url) -> str:
+    """A Markdown link with escaped text when ``url`` is http(s), else the escaped text alone."""
+    url = safe_link(url)
+    if not url:
+        return escape_md(text)
+    return f"[{escape_md(text)}]({quote(url, safe=URL_SAFE)})"
+
+
+def when(published_at, estimated: bool = False) -> str:
+    """``2026-07-31 06:10 UTC``; an estimated date shows only the day, flagged."""
+    text = str(published_at or "")
+    if estimated:
+        return f"{text[:10]} (date estimated)"
+    return f"{text[:10]} {text[11:16]} UTC".strip() if len(text) >= 16 else text[:10]
+
+
+def signed(value) -> str:
+    """``+0.31`` or an em dash for a missing number."""
+    return "—" if value is None or pd.isna(value) else f"{float(value):+.2f}"
+
+
+def _colored(text: str, color: str | None) -> str:
+    return f":{color}[{text}]" if color else text
+
+
+def article_link(row, icon: str = ":material/article:") -> None:
+    """A link to this page showing the article ``row`` (needs ``id``, ``title``, ``published_at``)."""
+    label = f"{escape_md(row['title'])} · {str(row['published_at'])[:10]}"
+    st.page_link(PAGE, label=label, query_params={"id": str(row["id"])}, icon=icon)
+
+
+# ---------------------------------------------------------------- no article
+
+
+def pick_an_article(path: str, filters: Filters, version: int, unknown_id: str | None = None) -> None:
+    """The page without a (known) id: say what to do and offer the newest articles of the view."""
+    st.title("Article")
+    if unknown_id:
+        st.info(
+            f"No article has the id “{escape_md(unknown_id)}”. Pick an article on the Articles page, "
+            "or one of the newest below.",
+            icon=":material/search:",
+        )
+    else:
+        st.info(
+            "Pick an article on the Articles page, or one of the newest below: this page shows one article "
+            "whole (its impact, categories, sentiment, companies and key decisions).",
+            icon=":material/search:",
+        )
+    if (ROOT / ARTICLES_PAGE).exists():
+        st.page_link(ARTICLES_PAGE, label="Go to the Articles page", icon=":material/list:")
+    latest = load_latest(path, filters, version)
+    if latest.empty:
+        st.caption("No articles in this view: clear the sidebar filters or ingest some.")
+        return
+    st.subheader("Newest articles in view")
+    for _, row in latest.iterrows():
+        article_link(row)
+    st.download_button(
+        "Download CSV",
+        csv_bytes(latest),
+        file_name="newsdesk-newest-articles.csv",
+        mime="text/csv",
+        help="The articles listed above, every column (formula-safe for spreadsheets).",
+    )
+
+
+# ---------------------------------------------------------------- sections
+
+
+def header(article: dict, sources: pd.DataFrame, categories: pd.DataFrame) -> None:
+    """Title, source, publish date, link to the original, other sources, defining categories."""
+    st.title(escape_md(article["title"]))
+    parts = [f"**{escape_md(article['source'])}**", when(article["published_at"], article["published_estimated"])]
+    link = safe_link(article.get("url"))
+    if link:
+        parts.append(md_link("Open the original ↗", link))
+    st.markdown(" · ".join(parts))
+    others = sources[(sources["source"] != article["source"]) | (sources["url"].fillna("") != (link or ""))]
+    others = others[~((others["source"] == article["source"]) & (others["url"].fillna("") == ""))]
+    if not others.empty:
+        shown = [md_link(r["source"], r["url"]) for _, r in others.iterrows()]
+        st.caption("Also carried by: " + " · ".join(shown))
+    defining = categories[categories["effective"] == 1]["category"].drop_duplicates().tolist()
+    if defining:
+        st.markdown(" ".join(f":blue-badge[{escape_md(c)}]" for c in defining))
+    if article["published_estimated"]:
+        st.caption("The input gave no publish date: the ingest time stands in for it.")
+
+
+def _category_table(categories: pd.DataFrame) -> pd.DataFrame:
+    rows = {}
+    for _, r in categories.iterrows():
+        row = rows.setdefault(
+            r["category"],
+            {"category": r["category"], "source": False, "source_relevance": None, "scored": None, "defines": False},
+        )
+        if r["origin"] == "source":
+            row["source"] = True
+            row["source_relevance"] = None if pd.isna(r["relevance"]) else r["relevance"]
+        else:
+            row["scored"] = None if pd.isna(r["relevance"]) else r["relevance"]
+        row["defines"] = row["defines"] or bool(r["effective"])
+    return pd.DataFrame(list(rows.values()))
+
+
+def key_figures(article: dict, decisions: pd.DataFrame) -> None:
+    """Impact, both sentiments and the decision count as metrics, side by side."""
+    c1, c2, c3, c4 = st.columns(4)
+    impact = article.get("impact")
+    source_impact = article.get("source_impact")
+    c1.metric(
+        "Market impact",
+        "—" if impact is None else f"{impact:.2f}",
+        delta=None if source_impact is None else f"source: {source_impact:.2f}",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help="newsdesk's market impact, 0 (none) … 1 (market-moving); 0.7 or more is high. "
+        "The breakdown below shows how it was computed.",
+    )
+    c2.metric(
+        "newsdesk sentiment",
+        signed(article.get("sentiment")),
+        delta=article.get("sentiment_label") or None,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help="newsdesk's own score, -1 bearish … +1 bullish, from its finance lexicon and rules.",
+    )
+    has_source = article.get("source_sentiment") is not None or article.get("source_sentiment_label")
+    c3.metric(
+        "Source's sentiment",
+        signed(article.get("source_sentiment")) if has_source else "—",
+        delta=(article.get("source_sentiment_label") or None) if has_source else "not given",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help="The score the source supplied with the article, kept as it came.",
+    )
+    statuses = [
+        aq.horizon_status(article["published_at"], d)
+        for d in (decisions["horizon_max_days"] if not decisions.empty else [])
+    ]
+    counts = {
+        "open": sum(1 for s in statuses if s and s[0] == "open"),
+        "expired": sum(1 for s in statuses if s and s[0] == "expired"),
+    }
+    c4.metric(
+        "Key decisions",
+        f"{len(decisions)}",
+        delta=" · ".join(f"{n} {what}" for what, n in counts.items() if n) or None,
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help="A decision is open while its horizon, counted from the publish date, is still running; "
+        "decisions that state no horizon are neither open nor expired.",
+    )
+
+
+def impact_section(article: dict) -> None:
+    """The impact formula with this article's numbers, one row per component."""
+    st.subheader("Market impact")
+    rows = aq.impact_breakdown(article.get("impact_components") or {})
+    if not rows:
+        st.caption("No breakdown is stored for this article: `python -m newsdesk rescore --all` adds one.")
+        return
+    by = {r["component"]: r for r in rows}
+    st.caption(
+        f"impact = (0.45·magnitude + 0.15·strength + 0.15·prominence + 0.25·category) × (0.6 + 0.4·novelty) × calm"
+        f" = {by['Base']['effect']:.3f} × {by['Novelty']['effect']:.2f} × {by['Calm factor']['effect']:.2f}"
+        f" = **{by['Impact']['effect']:.3f}**"
+    )
+    frame = pd.DataFrame(rows)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "component": st.column_config.TextColumn("Component"),
+            "value": st.column_config.ProgressColumn("Value", min_value=0.0, max_value=1.0, format="%.3f"),
+            "role": st.column_config.TextColumn("How it counts"),
+            "effect": st.column_config.NumberColumn("Effect", format="%.3f"),
+            "evidence": st.column_config.TextColumn("What made it", width="large"),
+        },
+        key="article_impact",
+    )
+    if article.get("source_impact") is not None:
+        st.caption(f"The source rated the impact {article['source_impact']:.2f}.")
+
+
+def category_lines(categories: pd.DataFrame) -> list[str]:
+    """One Markdown line per category: a badge (blue when it defines the article), whether the
+    source gave it (with its relevance when given) and newsdesk's relevance."""
+    lines = []
+    for _, r in _category_table(categories).iterrows():
+        parts = []
+        if r["source"]:
+            rel = r["source_relevance"]
+            parts.append("from the source" + ("" if rel is None or pd.isna(rel) else f" ({rel:.2f})"))
+        if r["scored"] is not None and not pd.isna(r["scored"]):
+            parts.append(f"newsdesk relevance {r['scored']:.2f}")
+        badge = f":{'blue' if r['defines'] else 'gray'}-badge[{escape_md(r['category'])}]"
+        lines.append(f"{badge} {' · '.join(parts)}".strip())
+    return lines
+
+
+def categories_section(categories: pd.DataFrame) -> None:
+    """Every category with its relevance, from the source and as scored by newsdesk."""
+    st.subheader("Categories")
+    if categories.empty:
+        st.caption("No category: neither the source nor newsdesk's taxonomy found one.")
+        return
+    st.markdown("  \n".join(category_lines(categories)))
+    st.caption(
+        "Blue categories define the article (filters, charts, exports): the source's when it gave any, "
+        "else newsdesk's. newsdesk's scored ones (relevance ≥ 0.45, from its taxonomy) are kept beside them."
+    )
+
+
+def text_section(article: dict) -> None:
+    """Summary and analysis (body)."""
+    st.subheader("Summary")
+    if article.get("summary"):
+        st.markdown(escape_md(article["summary"]))
+    else:
+        st.caption("No summary.")
+    if article.get("body"):
+        st.subheader("Analysis")
+        for paragraph in str(article["body"]).split("\n\n"):
+            if paragraph.strip():
+                st.markdown(escape_md(paragraph.strip()))
+
+
+def sentiment_section(article: dict) -> None:
+    """newsdesk's and the source's sentiment side by side, and the cues behind newsdesk's score."""
+    st.subheader("Sentiment")
+    label = article.get("sentiment_label")
+    ours = f"**newsdesk:** {signed(article.get('sentiment'))} " + (
+        _colored(escape_md(label), LABEL_COLORS.get(label)) if label else ""
+    )
+    slabel = article.get("source_sentiment_label")
+    if article.get("source_sentiment") is not None or slabel:
+        theirs = f"**Source:** {signed(article.get('source_sentiment'))} " + (
+            _colored(escape_md(slabel), LABEL_COLORS.get(slabel)) if slabel else ""
+        )
+    else:
+        theirs = "**Source:** not given"
+    st.markdown(f"{ours.strip()}  \n{theirs.strip()}")
+    up, down = aq.split_terms(article.get("sentiment_terms") or [])
+    if up or down:
+        st.markdown("**What drove newsdesk's score**")
+        c1, c2 = st.columns(2)
+        c1.markdown("Positive cues  \n" + ("  \n".join(f":green[{escape_md(t)}]" for t in up) or "none"))
+        c2.markdown("Negative cues  \n" + ("  \n".join(f":red[{escape_md(t)}]" for t in down) or "none"))
+    else:
+        st.caption("No sentiment cue was found: the score is neutral by default.")
+    extra = []
+    if article.get("subjectivity") is not None:
+        extra.append(f"subjectivity {article['subjectivity']:.2f} (share of sentences carrying a cue)")
+    if article.get("scorer_version"):
+        extra.append(f"scorer {escape_md(article['scorer_version'])}")
+    if extra:
+        st.caption(" · ".join(extra))
+
+
+def companies_section(companies: pd.DataFrame) -> None:
+    """The companies named, with their own sentiment and relevance."""
+    st.subheader("Companies mentioned")
+    if companies.empty:
+        st.caption("No listed company from the reference list is named.")
+        return
+    st.dataframe(
+        companies[["name", "ticker", "sector", "country", "mentions", "relevance", "sentiment"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": st.column_config.TextColumn("Company", width="medium"),
+            "ticker": st.column_config.TextColumn("Ticker"),
+            "sector": st.column_config.TextColumn("Sector"),
+            "country": st.column_config.TextColumn("Country"),
+            "mentions": st.column_config.NumberColumn("Mentions", format="%d"),
+            "relevance": st.column_config.ProgressColumn("Relevance", min_value=0.0, max_value=1.0, format="%.2f"),
+            "sentiment": st.column_config.NumberColumn(
+                "Sentiment", format="%+.2f", help="From the sentences that name the company."
+            ),
+        },
+        key="article_companies",
+    )
+
+
+def _leg_line(leg: dict, baskets: dict[str, dict]) -> str:
+    side = str(leg.get("side") or "")
+    side_md = _colored(escape_md(side), SIDE_COLORS.get(side)) if side else ""
+    if leg.get("basket"):
+        info = baskets.get(str(leg["basket"]), {})
+        name = info.get("name") or leg.get("name") or leg["basket"]
+        members = [m for m in str(info.get("members") or "").split(", ") if m]
+        tail = f" ({escape_md(', '.join(members[:6]))}{', …' if len(members) > 6 else ''})" if members else ""
+        return f"- {side_md} basket **{escape_md(name)}**{tail}"
+    ticker = leg.get("ticker")
+    name = leg.get("name") or ticker or "?"
+    return f"- {side_md} **{escape_md(name)}**" + (f" ({escape_md(ticker)})" if ticker and ticker != name else "")
+
+
+def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> None:
+    """One decision: action, direction badge, the bullet, legs with sides, structure, horizon
+    (open or expired, counted from the publish date) and conditions."""
+    with st.container(border=True):
+        head = [f"**{int(row['position'])}. {escape_md(str(row['action'] or 'decision').capitalize())}**"]
+        direction = row.get("direction")
+        if isinstance(direction, str) and direction:
+            icon = DIRECTION_ICONS.get(direction, "")
+            head.append(f":{DIRECTION_COLORS.get(direction, 'gray')}-badge[{icon} {escape_md(direction)}]")
+        if isinstance(row.get("structure"), str) and row["structure"]:
+            head.append(f":gray-badge[{escape_md(row['structure'])}]")
+        st.markdown(" ".join(head))
+        st.markdown(escape_md(row["text"]))
+        legs = row["instruments"] or []
+        if legs:
+            st.markdown("**Legs**\n\n" + "\n".join(_leg_line(leg, baskets) for leg in legs))
+        facts = []
+        lo, hi = row.get("horizon_min_days"), row.get("horizon_max_days")
+        if isinstance(row.get("horizon_text"), str) and row["horizon_text"]:
+            span = ""
+            if pd.notna(lo) and pd.notna(hi):
+                span = f" ({int(lo)}–{int(hi)} days)" if lo != hi else f" ({int(lo)} days)"
+            facts.append(f"**Horizon:** {escape_md(row['horizon_text'])}{span}")
+            status = aq.horizon_status(article["published_at"], hi)
+            if status:
+                state, end = status
+                day = end.isoformat()
+                facts.append(f":green[open until {day}]" if state == "open" else f":gray[expired on {day}]")
+        else:
+            facts.append("**Horizon:** none stated")
+        st.markdown(" · ".join(facts))
+        if isinstance(row.get("conditions"), str) and row["conditions"]:
+            st.markdown(f"**Conditions:** {escape_md(row['conditions'])}")
+
+
+def decisions_csv(decisions: pd.DataFrame) -> bytes:
+    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON), formula-safe."""
+    return csv_bytes(decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]]))
+
+
+def decisions_section(article: dict, decisions: pd.DataFrame, baskets: pd.DataFrame) -> None:
+    """Key decisions for investors as cards, two per row, in their original order."""
+    st.subheader("Key decisions for investors")
+    if decisions.empty:
+        st.caption("The article lists no key decisions.")
+        return
+    by_basket = {str(r["basket_id"]): r.to_dict() for _, r in baskets.iterrows()}
+    if article.get("published_estimated"):
+        st.caption("Horizons are counted from the estimated publish date.")
+    rows = [row for _, row in decisions.iterrows()]
+    for start in range(0, len(rows), 2):  # one st.columns per pair keeps the cards in reading order
+        for col, row in zip(st.columns(2), rows[start : start + 2], strict=False):
+            with col:
+                decision_card(row, article, by_basket)
+    st.download_button(
+        "Download these decisions (CSV)",
+        decisions_csv(decisions),
+        file_name=f"newsdesk-decisions-{article['id']}.csv",
+        mime="text/csv",
+        help="This article's decisions, every column (formula-safe for spreadsheets).",
+    )
+
+
+def related_section(related: pd.DataFrame) -> None:
+    """Links to the articles sharing the most companies and categories with this one."""
+    st.subheader("Related articles")
+    if related.empty:
+        st.caption("No other article shares a company or a category with this one.")
+        return
+    for _, row in related.iterrows():
+        article_link(row)
+        why = []
+        if row["shared_companies"]:
+            why.append(f"{row['shared_companies']} shared compan{'y' if row['shared_companies'] == 1 else 'ies'}")
+            why[-1] += f" ({escape_md(str(row['company_names']).replace(',', ', '))})"
+        if row["shared_categories"]:
+            why.append(f"{row['shared_categories']} shared categor{'y' if row['shared_categories'] == 1 else 'ies'}")
+        extra = f"impact {row['impact']:.2f}" if pd.notna(row["impact"]) else ""
+        st.caption(" · ".join([*why, escape_md(row["source"]), extra]).strip(" ·"))
+
+
+def article_page(path: str, filters: Filters, version: int) -> None:
+    """The whole page for the ``id`` in the URL, or the picker when there is none or it is unknown."""
+    article_id = requested_id()
+    article = load_article(path, article_id, version) if article_id else None
+    if article is None:
+        pick_an_article(path, filters, version, unknown_id=article_id)
+        return
+    aid = article["id"]
+    # A page_link to this same page reruns it with the new id but leaves the old one in the browser's
+    # address bar (Streamlit 1.67); writing it back sends the URL (the browser ignores an identical one).
+    st.query_params["id"] = aid
+    categories = load_categories(path, aid, version)
+    decisions = load_decisions(path, aid, version)
+    header(article, load_sources(path, aid, version), categories)
+    key_figures(article, decisions)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        text_section(article)
+    with right:
+        sentiment_section(article)
+        categories_section(categories)
+    impact_section(article)
+    st.divider()
+    decisions_section(article, decisions, load_baskets(path, aid, version))
+    st.divider()
+    companies_section(load_companies(path, aid, version))
+    related_section(load_related(path, aid, version))
