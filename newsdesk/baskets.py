@@ -137,7 +137,7 @@ def basket_sentiment(
     if df.empty:
         return pd.DataFrame(columns=["period", "sentiment", "articles", "mentions", "weight_sum"])
     df["period"] = pd.to_datetime(df["period"]).dt.date
-    df["sentiment"] = df["sentiment"].astype(float).round(4)
+    df["sentiment"] = df["sentiment"].astype(float)
     return df
 
 

@@ -1,0 +1,557 @@
+"""The Baskets page's pieces: cached loaders over :mod:`newsdesk.baskets`, the basket picker, the
+members table, the basket sentiment index chart, decision cards, recent articles and the form that
+creates, edits and deletes custom baskets.
+
+The selected basket lives in a plain session key (``nd_basket``, survives page changes) and in the
+URL (``?basket=japan-defense``), so a copied URL opens the same basket.
+"""
+
+from __future__ import annotations
+
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.cards import escape_md
+from components.ingest import read_only
+from components.tables import safe_link
+from newsdesk import baskets, pipeline, queries, store
+from newsdesk.baskets import BasketError
+from newsdesk.export import csv_bytes
+
+TTL = 600
+GRAIN_TITLES = {"day": "Day", "week": "Week of", "month": "Month"}
+URL_KEY = "basket"
+SELECTED, W_BASKET = "nd_basket", "w_basket"
+MESSAGE = "nd_basket_message"
+NEW = "bk_new"
+TABS = "bk_tabs"
+NEW_TAB, EDIT_TAB = "New basket", "Edit or delete the selected basket"
+MAX_CARDS = 12
+RECENT_LIMIT = 10
+
+
+# ------------------------------------------------------------------------------------------ loaders
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_baskets(path: str, version: int) -> pd.DataFrame:
+    """Every basket with its member and decision counts."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return baskets.list_baskets(conn)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_companies(path: str, version: int) -> pd.DataFrame:
+    """Every known company: the choices for a basket's members."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return baskets.companies(conn)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_members(path: str, basket_id: str, since: date | None, until: date | None, version: int) -> pd.DataFrame:
+    """The basket's members with their article counts in the date range."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return baskets.members(conn, basket_id, since, until)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_index(
+    path: str, basket_id: str, grain: str, since: date | None, until: date | None, version: int
+) -> pd.DataFrame:
+    """The basket sentiment index per period."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return baskets.basket_sentiment(conn, basket_id, grain, since, until)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_decisions(path: str, basket_id: str, since: date | None, until: date | None, version: int) -> pd.DataFrame:
+    """Decisions that trade the basket."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return baskets.basket_decisions(conn, basket_id, since, until)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_recent(
+    path: str, basket_id: str, limit: int, since: date | None, until: date | None, version: int
+) -> pd.DataFrame:
+    """The newest articles naming a member of the basket."""
+    with closing(queries.connect_readonly(path)) as conn:
+        return baskets.recent_articles(conn, basket_id, limit, since, until)
+
+
+def baskets_or_reference(path: Path, version: int) -> pd.DataFrame:
+    """The baskets; a database that has none yet (made by ``init`` without ``--demo``) first gets the
+    shipped companies and sector baskets of ``data/`` — unless the app is read-only."""
+    found = load_baskets(str(path), version)
+    if found.empty and not read_only():
+        db = store.connect(path)
+        try:
+            pipeline.ensure_reference(db)
+        finally:
+            db.close()
+        st.cache_data.clear()
+        found = load_baskets(str(path), version)
+    return found
+
+
+# ------------------------------------------------------------------------------------------- picker
+
+
+def _select(basket_id: str | None) -> None:
+    """Make ``basket_id`` the selected basket (session and URL); None clears the choice."""
+    if basket_id is None:
+        st.session_state.pop(SELECTED, None)
+        st.query_params.pop(URL_KEY, None)
+    else:
+        st.session_state[SELECTED] = basket_id
+        st.query_params[URL_KEY] = basket_id
+
+
+def _on_pick() -> None:
+    _select(st.session_state[W_BASKET])
+
+
+def basket_picker(found: pd.DataFrame) -> str:
+    """A select box over the baskets; the URL's ``?basket=`` wins, then the last choice of this session,
+    then the first basket. Returns the selected id and writes it back into the URL."""
+    ids = found["id"].tolist()
+    labels = {row.id: f"{row.name} · custom" if row.kind == baskets.CUSTOM else row.name for row in found.itertuples()}
+    wanted = st.query_params.get(URL_KEY)
+    if wanted in ids:
+        chosen = wanted
+    else:
+        chosen = st.session_state.get(SELECTED) if st.session_state.get(SELECTED) in ids else ids[0]
+        if wanted:
+            st.warning(f"There is no basket with id “{escape_md(wanted)}”: showing {escape_md(labels[chosen])}.")
+    _select(chosen)
+    st.session_state[W_BASKET] = chosen
+    st.selectbox(
+        "Basket",
+        ids,
+        key=W_BASKET,
+        format_func=labels.get,
+        on_change=_on_pick,
+        help="Sector baskets come from data/baskets.toml; custom ones are made below. The URL keeps the choice.",
+        width=420,
+    )
+    return chosen
+
+
+# ------------------------------------------------------------------------------------------ summary
+
+
+def summary(row: pd.Series, members: pd.DataFrame, index: pd.DataFrame, decisions: pd.DataFrame) -> None:
+    """The basket's description and four metrics: members, articles, index, decisions."""
+    kind = "Custom basket" if row["kind"] == baskets.CUSTOM else "Sector basket from data/baskets.toml"
+    description = f" — {escape_md(row['description'])}" if row.get("description") else ""
+    st.caption(f"{kind} · id `{row['id']}`{description}")
+    overall = baskets.overall_sentiment(index)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Members", f"{len(members):,}", border=True)
+    c2.metric(
+        "Articles naming members",
+        f"{int(index['articles'].sum()) if not index.empty else 0:,}",
+        border=True,
+        help="Articles in the date range that mention at least one member company (with a sentiment).",
+    )
+    c3.metric(
+        "Basket sentiment",
+        f"{overall:+.2f}" if overall is not None else "–",
+        border=True,
+        help="Mean sentiment of the member mentions in the date range, weighted by member weight × relevance "
+        "(-1 bearish … +1 bullish).",
+    )
+    c4.metric("Decisions trading it", f"{len(decisions):,}", border=True, help="Decision legs linked to this basket.")
+
+
+# ------------------------------------------------------------------------------------------- charts
+
+
+def _period_end(period: pd.Series, grain: str) -> pd.Series:
+    if grain == "month":
+        return period + pd.offsets.MonthBegin(1)
+    return period + pd.to_timedelta(7 if grain == "week" else 1, unit="D")
+
+
+def _ms(moment: pd.Timestamp) -> int:
+    """Milliseconds since the epoch of a naive UTC timestamp (a Vega-Lite date)."""
+    return int(pd.Timestamp(moment).value // 1_000_000)
+
+
+def _segments(period: pd.Series, period_end: pd.Series) -> pd.Series:
+    """Number runs of back-to-back periods, so the line breaks where a period has no data instead
+    of drawing a trend across it."""
+    return (period != period_end.shift()).cumsum()
+
+
+def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
+    """The basket sentiment index as a line (left axis) over bars of the article count per period
+    (right axis); each bar spans its period, the line breaks over periods without data, and the
+    tooltips carry both numbers."""
+    data = index.assign(period=pd.to_datetime(index["period"])).sort_values("period")
+    data["period_end"] = _period_end(data["period"], grain)
+    data["middle"] = data["period"] + (data["period_end"] - data["period"]) / 2
+    data["segment"] = _segments(data["period"], data["period_end"])
+    span = data["period_end"] - data["period"]
+    data["bar_start"], data["bar_end"] = data["period"] + span * 0.06, data["period_end"] - span * 0.06
+    data = data.drop(columns=["weight_sum"], errors="ignore")
+    time_format = "%b %Y" if grain == "month" else "%Y-%m-%d"
+    tooltip = [
+        alt.Tooltip("period:T", title=GRAIN_TITLES[grain], format=time_format, formatType="utc"),
+        alt.Tooltip("sentiment:Q", title="Basket sentiment", format="+.2f"),
+        alt.Tooltip("articles:Q", title="Articles"),
+        alt.Tooltip("mentions:Q", title="Member mentions"),
+    ]
+    reach = max(0.25, min(1.0, float(data["sentiment"].abs().max() or 0) * 1.15))
+    # dates are UTC days: a UTC scale keeps bars and ticks on them whatever the viewer's time zone;
+    # the domain runs from the first period's start to the last one's end so every bar has a labelled edge
+    x_scale = alt.Scale(type="utc", domain=[_ms(data["period"].min()), _ms(data["period_end"].max())])
+    x_axis = alt.Axis(format=time_format, **({"tickCount": "month"} if grain == "month" else {}))
+
+    def x(field: str) -> alt.X:
+        return alt.X(f"{field}:T", title=GRAIN_TITLES[grain], scale=x_scale, axis=x_axis)
+
+    bars = (
+        alt.Chart(data)
+        .mark_bar(opacity=0.35, color="#9aa5b1")
+        .encode(
+            x=x("bar_start"),
+            x2="bar_end:T",
+            y=alt.Y(
+                "articles:Q",
+                title="Articles (bars)",
+                scale=alt.Scale(domain=[0, max(2, int(data["articles"].max()) * 2)]),
+                axis=alt.Axis(orient="right", tickMinStep=1, grid=False),
+            ),
+            y2=alt.datum(0),
+            tooltip=tooltip,
+        )
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=2.5, color="#1f77b4")
+        .encode(
+            x=x("middle"),
+            y=alt.Y("sentiment:Q", title="Basket sentiment (line)", scale=alt.Scale(domain=[-reach, reach])),
+            detail="segment:N",
+            tooltip=tooltip,
+        )
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"sentiment": [0.0]}))
+        .mark_rule(strokeDash=[4, 4], opacity=0.5)
+        .encode(y=alt.Y("sentiment:Q", scale=alt.Scale(domain=[-reach, reach])))
+    )
+    return alt.layer(bars, zero + line).resolve_scale(y="independent").properties(height=320)
+
+
+# ------------------------------------------------------------------------------------------- tables
+
+
+def members_table(members: pd.DataFrame, basket_id: str) -> None:
+    """The members, heaviest first, with their weight as a bar, and a CSV download."""
+    if members.empty:
+        st.info("This basket has no members.")
+        return
+    top = float(members["weight"].max() or 1.0)
+    st.dataframe(
+        members,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "ticker": st.column_config.TextColumn("Ticker"),
+            "name": st.column_config.TextColumn("Company", width="medium"),
+            "weight": st.column_config.ProgressColumn(
+                "Weight", min_value=0.0, max_value=top, format="percent", help="Share of the basket (sums to 100%)."
+            ),
+            "sector": st.column_config.TextColumn("Sector"),
+            "country": st.column_config.TextColumn("Country", width="small"),
+            "articles": st.column_config.NumberColumn(
+                "Articles", help="Articles in the date range that mention the company."
+            ),
+            "mean_sentiment": st.column_config.NumberColumn(
+                "Sentiment", format="%+.2f", help="Mean sentiment of its mentions in the date range."
+            ),
+        },
+        placeholder="–",
+        key="bk_members_table",
+    )
+    st.download_button(
+        "Download members CSV",
+        csv_bytes(members),
+        file_name=f"newsdesk-basket-{basket_id}-members.csv",
+        mime="text/csv",
+        key="bk_members_csv",
+    )
+
+
+SIDE_BADGES = {"long": ":green-badge[long]", "short": ":red-badge[short]", "funding": ":orange-badge[funding]"}
+
+
+def _horizon(row: pd.Series) -> str:
+    lo, hi = row.get("horizon_min_days"), row.get("horizon_max_days")
+    if pd.notna(lo) and pd.notna(hi):
+        return f"{int(lo)}–{int(hi)} days" if lo != hi else f"{int(lo)} days"
+    return ""
+
+
+def decision_cards(decisions: pd.DataFrame, basket_id: str, limit: int = MAX_CARDS, columns: int = 3) -> None:
+    """One compact card per decision leg, newest first across ``columns`` columns: the basket's side,
+    the decision text, and the article it comes from; every ingested text is escaped."""
+    cols = st.columns(columns)
+    for n, (_, row) in enumerate(decisions.head(limit).iterrows()):
+        side = row.get("side")
+        badge = SIDE_BADGES.get(side, escape_md(side or ""))
+        with cols[n % columns], st.container(border=True):
+            st.markdown(f"{badge} {escape_md(row['text'])}")
+            facts = [str(row["published_at"])[:10], escape_md(row["title"])]
+            facts += [escape_md(row[c]) for c in ("direction", "action") if isinstance(row.get(c), str)]
+            if _horizon(row):
+                facts.append(_horizon(row))
+            st.caption(" · ".join(facts))
+    if len(decisions) > limit:
+        st.caption(f"Showing the newest {limit} of {len(decisions):,}; the CSV has them all.")
+    st.download_button(
+        "Download decisions CSV",
+        csv_bytes(decisions),
+        file_name=f"newsdesk-basket-{basket_id}-decisions.csv",
+        mime="text/csv",
+        key="bk_decisions_csv",
+    )
+
+
+def recent_table(articles: pd.DataFrame) -> None:
+    """The newest articles naming a member: title, members named, the basket-weighted sentiment."""
+    view = articles[["published_at", "title", "members", "basket_sentiment", "impact", "source", "url"]].copy()
+    view["url"] = view["url"].map(safe_link)
+    view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
+    st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm", width=125),
+            "title": st.column_config.TextColumn("Title", width=310),
+            "members": st.column_config.TextColumn("Members named", width=150),
+            "basket_sentiment": st.column_config.NumberColumn(
+                "Basket sentiment",
+                format="%+.2f",
+                width=125,
+                help="The article's weighted sentiment over the members it names.",
+            ),
+            "impact": st.column_config.ProgressColumn("Impact", min_value=0.0, max_value=1.0, format="%.2f", width=100),
+            "source": st.column_config.TextColumn("Source", width=130),
+            "url": st.column_config.LinkColumn("Link", display_text="open", width=55),
+        },
+        placeholder="–",
+        key="bk_recent_table",
+    )
+
+
+def baskets_overview(found: pd.DataFrame) -> None:
+    """Every basket with its counts, and a CSV of that list."""
+    view = found.assign(kind=found["kind"].str.title())
+    st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        column_order=["name", "kind", "members", "decisions", "id", "description"],
+        column_config={
+            "name": st.column_config.TextColumn("Basket"),
+            "kind": st.column_config.TextColumn("Kind", width="small"),
+            "members": st.column_config.NumberColumn("Members", width="small"),
+            "decisions": st.column_config.NumberColumn("Decisions", width="small"),
+            "id": st.column_config.TextColumn("Id (?basket=)"),
+            "description": st.column_config.TextColumn("Description", width="large"),
+        },
+        key="bk_all_table",
+    )
+    st.download_button(
+        "Download basket list CSV",
+        csv_bytes(found),
+        file_name="newsdesk-baskets.csv",
+        mime="text/csv",
+        key="bk_all_csv",
+    )
+
+
+# ---------------------------------------------------------------------------------- custom baskets
+
+
+def _flash(where: str, kind: str, text: str) -> None:
+    st.session_state[MESSAGE] = (where, kind, text)
+
+
+def _show_flash(where: str) -> None:
+    message = st.session_state.get(MESSAGE)
+    if message and message[0] == where:
+        _, kind, text = st.session_state.pop(MESSAGE)
+        (st.success if kind == "success" else st.error)(escape_md(text))
+
+
+def _member_weights(prefix: str) -> dict[str, float | None]:
+    chosen = st.session_state.get(f"{prefix}_members") or []
+    return {t: st.session_state.get(f"{prefix}_w_{t}") for t in chosen}
+
+
+def _forget(prefix: str) -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{prefix}_")]:
+        del st.session_state[key]
+
+
+def _write(path: str, where: str, action, done: str) -> bool:
+    """Run a basket write; on success clear the caches and flash ``done``, else flash the error."""
+    if read_only():
+        _flash(where, "error", "This dashboard runs read-only: baskets can't be changed.")
+        return False
+    db = store.connect(path)
+    try:
+        action(db)
+    except BasketError as exc:
+        _flash(where, "error", str(exc))
+        return False
+    finally:
+        db.close()
+    st.cache_data.clear()
+    _flash(where, "success", done)
+    return True
+
+
+def _create(path: str) -> None:
+    name = st.session_state.get(f"{NEW}_name", "")
+    created: list[str] = []
+
+    def action(db) -> None:
+        created.append(baskets.create_basket(db, name, st.session_state.get(f"{NEW}_desc", ""), _member_weights(NEW)))
+
+    if _write(path, "new", action, f"Created the custom basket “{' '.join(name.split())}”; it is selected above."):
+        _forget(NEW)
+        # set, not only forget: a browser keeps showing a widget's old value unless the state is set
+        st.session_state.update({f"{NEW}_name": "", f"{NEW}_desc": "", f"{NEW}_members": []})
+        _select(created[0])
+
+
+def _update(path: str, basket_id: str, prefix: str) -> None:
+    def action(db) -> None:
+        baskets.update_basket(
+            db,
+            basket_id,
+            name=st.session_state.get(f"{prefix}_name", ""),
+            description=st.session_state.get(f"{prefix}_desc", ""),
+            members=_member_weights(prefix),
+        )
+
+    if _write(path, "edit", action, "Saved the basket."):
+        _forget(prefix)  # reloaded from the database on the next run
+
+
+def _delete(path: str, basket_id: str, name: str) -> None:
+    if _write(path, "edit", lambda db: baskets.delete_basket(db, basket_id), f"Deleted the custom basket “{name}”."):
+        _select(None)
+
+
+def _copy_into_new(row: dict, members: list[tuple[str, float]]) -> None:
+    _forget(NEW)
+    st.session_state[f"{NEW}_name"] = f"{row['name']} (custom)"
+    st.session_state[f"{NEW}_desc"] = row.get("description") or ""
+    st.session_state[f"{NEW}_members"] = [t for t, _ in members]
+    for ticker, weight in members:
+        st.session_state[f"{NEW}_w_{ticker}"] = round(float(weight), 4)
+    st.session_state[TABS] = NEW_TAB
+    _flash("new", "success", "Copied its members here: rename it, adjust the members, then create it.")
+
+
+def _fields(prefix: str, companies: pd.DataFrame) -> None:
+    """Name, description, member tickers and one optional weight per member."""
+    labels = {
+        r.ticker: f"{r.ticker} · {r.name}" + (f" ({r.country})" if r.country else "") for r in companies.itertuples()
+    }
+    st.text_input("Name", key=f"{prefix}_name", max_chars=baskets.MAX_NAME, placeholder="e.g. Japan shipbuilders")
+    st.text_area("Description (optional)", key=f"{prefix}_desc", max_chars=baskets.MAX_DESCRIPTION, height=80)
+    chosen_key = f"{prefix}_members"
+    if chosen_key in st.session_state:
+        st.session_state[chosen_key] = [t for t in st.session_state[chosen_key] if t in labels]
+    st.multiselect(
+        "Member companies",
+        list(labels),
+        key=chosen_key,
+        format_func=labels.get,
+        placeholder="Type a ticker or a company name",
+        max_selections=baskets.MAX_MEMBERS,
+    )
+    chosen = st.session_state.get(chosen_key) or []
+    if not chosen:
+        return
+    st.caption(
+        "Weights (optional) are relative and normalised to sum to 100%. Leave a weight empty to give it the "
+        "average of the others; leave them all empty for an equal-weight basket."
+    )
+    cols = st.columns(4)
+    for n, ticker in enumerate(chosen):
+        key = f"{prefix}_w_{ticker}"
+        st.session_state.setdefault(key, None)
+        cols[n % 4].number_input(ticker, min_value=0.0, step=0.05, format="%.4g", key=key, placeholder="average")
+
+
+def manage_panel(path: Path, found: pd.DataFrame, selected: str, companies: pd.DataFrame, version: int) -> None:
+    """Create a custom basket; edit or delete the selected custom basket (or copy a sector basket's
+    members into a new one). Switched off when the app runs read-only."""
+    st.subheader("Custom baskets")
+    if read_only():
+        st.info(
+            "This dashboard runs read-only (NEWSDESK_READONLY=1): creating, editing and deleting custom baskets "
+            "is switched off."
+        )
+        return
+    if companies.empty:
+        st.info("This database has no companies yet: ingest articles first (`python -m newsdesk ingest FILE`).")
+        return
+    row = found[found["id"] == selected].iloc[0].to_dict()
+    new, edit = st.tabs([NEW_TAB, EDIT_TAB], key=TABS, on_change="rerun")
+    with new:
+        _fields(NEW, companies)
+        st.button("Create basket", key="bk_create", type="primary", on_click=_create, args=(str(path),))
+        _show_flash("new")
+    with edit:
+        members = load_members(str(path), selected, None, None, version)
+        pairs = list(zip(members["ticker"], members["weight"], strict=True))
+        if row["kind"] != baskets.CUSTOM:
+            st.info(
+                f"“{escape_md(row['name'])}” is a {escape_md(row['kind'])} basket from data/baskets.toml: it can't "
+                "be edited or deleted here. Start a custom basket from its members instead."
+            )
+            st.button("Copy into a new custom basket", key="bk_copy", on_click=_copy_into_new, args=(row, pairs))
+            _show_flash("edit")
+            return
+        prefix = f"bk_edit_{selected}"
+        if f"{prefix}_name" not in st.session_state:
+            st.session_state[f"{prefix}_name"] = row["name"]
+            st.session_state[f"{prefix}_desc"] = row.get("description") or ""
+            st.session_state[f"{prefix}_members"] = [t for t, _ in pairs]
+            for ticker, weight in pairs:
+                st.session_state[f"{prefix}_w_{ticker}"] = round(float(weight), 4)
+        _fields(prefix, companies)
+        st.button("Save changes", key="bk_save", type="primary", on_click=_update, args=(str(path), selected, prefix))
+        st.divider()
+        sure = st.checkbox(f"Yes, delete “{escape_md(row['name'])}” and its members", key=f"{prefix}_delete_ok")
+        st.button(
+            "Delete basket",
+            key="bk_delete",
+            disabled=not sure,
+            on_click=_delete,
+            args=(str(path), selected, row["name"]),
+        )
+        _show_flash("edit")
+
+
+def date_range_note(since: date | None, until: date | None) -> str:
+    """How the sidebar's filters apply on this page."""
+    if since or until:
+        span = f"{since} to {until}" if since and until else f"from {since}" if since else f"up to {until}"
+        return f"Articles published {span}. Only the sidebar's date range applies on this page."
+    return "Articles of all dates. Only the sidebar's date range applies on this page: narrow it to zoom in."
