@@ -8,7 +8,29 @@ import streamlit as st
 from components.cards import escape_md
 from newsdesk.export import csv_bytes
 
-SHOWN_COLUMNS = ["published_at", "title", "categories", "sentiment", "sentiment_label", "impact", "source", "url"]
+SHOWN_COLUMNS = [
+    "published_at",
+    "title",
+    "categories",
+    "companies",
+    "sentiment",
+    "sentiment_label",
+    "impact",
+    "source",
+    "url",
+]
+LABEL_COLORS = {
+    "bearish": "rgba(215, 25, 28, 0.30)",
+    "somewhat-bearish": "rgba(215, 25, 28, 0.14)",
+    "neutral": "rgba(128, 128, 128, 0.10)",
+    "somewhat-bullish": "rgba(43, 131, 186, 0.14)",
+    "bullish": "rgba(43, 131, 186, 0.30)",
+}
+
+
+def _label_style(label) -> str:
+    color = LABEL_COLORS.get(label)
+    return f"background-color: {color}" if color else ""
 
 
 def safe_link(url) -> str | None:
@@ -24,8 +46,9 @@ def article_table(df: pd.DataFrame, key: str = "articles", selectable: bool = Fa
     view = df[SHOWN_COLUMNS].copy()
     view["url"] = view["url"].map(safe_link)
     view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
+    styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if len(view) <= 5000 else view
     event = st.dataframe(
-        view,
+        styled,
         hide_index=True,
         width="stretch",
         on_select="rerun" if selectable else "ignore",
@@ -34,6 +57,7 @@ def article_table(df: pd.DataFrame, key: str = "articles", selectable: bool = Fa
             "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
             "title": st.column_config.TextColumn("Title", width="large"),
             "categories": st.column_config.TextColumn("Categories", width="medium"),
+            "companies": st.column_config.TextColumn("Companies", help="Tickers named, most relevant first"),
             "sentiment": st.column_config.NumberColumn("Sentiment", format="%+.2f"),
             "sentiment_label": st.column_config.TextColumn("Label"),
             "impact": st.column_config.ProgressColumn("Impact", min_value=0.0, max_value=1.0, format="%.2f"),

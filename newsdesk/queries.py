@@ -161,6 +161,10 @@ CATEGORY_LIST = (
     "(SELECT group_concat(category, '; ') FROM (SELECT DISTINCT category FROM article_categories c "
     "WHERE c.article_id = {a}.id AND c.effective = 1 ORDER BY category))"
 )
+COMPANY_LIST = (
+    "(SELECT group_concat(ticker, ', ') FROM (SELECT ticker FROM article_entities e WHERE e.article_id = {a}.id "
+    "ORDER BY relevance DESC, ticker LIMIT 6))"
+)
 SCORED_LIST = (
     "(SELECT group_concat(category || ' (' || printf('%.2f', relevance) || ')', '; ') FROM "
     "(SELECT category, relevance FROM article_categories c WHERE c.article_id = {a}.id AND c.origin = 'scored' "
@@ -173,7 +177,8 @@ def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int 
     (distinct names joined with ``; ``)."""
     where, params = filters.where("a")
     sql = (
-        f"SELECT a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories "
+        f"SELECT a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
+        f"{COMPANY_LIST.format(a='a')} AS companies "
         f"FROM articles a WHERE {where} "
     )
     sql += "ORDER BY a.published_at DESC, a.id"

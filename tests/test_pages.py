@@ -71,3 +71,18 @@ def test_ingest_uploads_core(seeded) -> None:
     assert (report.added, report.rejected) == (3, 5)
     assert report.unreadable[0][0] == "junk.bin" and "binary" in report.unreadable[0][1]
     assert len(report.added_ids) == 3
+
+
+def test_articles_page_facets_and_table_follow_the_filters(seeded) -> None:
+    at = open_page("pages/2_Articles.py")
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    category_facet = next(f for f in frames if "Category" in f.columns)
+    assert category_facet["Articles"].sum() >= len(frames[-1])
+    at.multiselect(key="w_topics").set_value(["Trade & Tariffs"]).run()
+    frames = [d.value for d in at.dataframe]
+    table = frames[-1]
+    assert len(table) == 3 and all("Trade & Tariffs" in c for c in table["categories"])
+    category_facet = next(f for f in frames if "Category" in f.columns)
+    assert dict(zip(category_facet["Category"], category_facet["Articles"], strict=True))["Trade & Tariffs"] == 3
+    assert "companies" in table.columns
