@@ -86,3 +86,23 @@ def test_articles_page_facets_and_table_follow_the_filters(seeded) -> None:
     category_facet = next(f for f in frames if "Category" in f.columns)
     assert dict(zip(category_facet["Category"], category_facet["Articles"], strict=True))["Trade & Tariffs"] == 3
     assert "companies" in table.columns
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from newsdesk.pipeline import create_demo_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    create_demo_database(path)
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_the_demo_data(demo_db, monkeypatch, page) -> None:
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    at = open_page(page)
+    assert not at.exception, at.exception
+    assert at.title
+    assert len(at.main.children) >= 3  # title, notice and real content, not just a header
+    if not page.endswith(("Ingest.py", "Article.py")):
+        assert at.get("vega_lite_chart") or at.dataframe
