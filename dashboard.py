@@ -9,19 +9,16 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import data
+from components import data, page
 from components.charts import heatmap, sentiment_over_time, what_moved_chart
-from components.filters import sidebar
 from components.layout import empty_state, grain_picker, page_header
 from components.tables import article_links, article_table, kpi_row
 from newsdesk.queries import HIGH_IMPACT, previous_period
 
 TABLE_LIMIT = 5000
 
-st.set_page_config(page_title="newsdesk · Overview", page_icon="📰", layout="wide")
-path = data.database_path()
-version = data.data_version(path)
-filters = sidebar(path, version)
+ctx = page.start("Overview")
+path, version, filters = ctx.path, ctx.version, ctx.filters
 bounds = data.load_bounds(str(path), version)
 page_header(
     "Overview",

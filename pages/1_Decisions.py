@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data
+from components import data, page
 from components.article_view import decision_card
 from components.cards import escape_md
 from components.decision_view import basket_beside, decision_filters, with_status
-from components.filters import sidebar
 from components.layout import page_header
 from newsdesk.export import csv_bytes
 
 PER_PAGE = 12
 
-st.set_page_config(page_title="newsdesk · Decisions", page_icon="📰", layout="wide")
-path = data.database_path()
-version = data.data_version(path)
-filters = sidebar(path, version)
+ctx = page.start("Decisions")
+path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Decisions",
     "Key decisions for investors from the articles in view, each beside the sector baskets it trades.",

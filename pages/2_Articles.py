@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data
-from components.filters import sidebar
+from components import data, page
 from components.layout import empty_state, page_header
 from components.tables import article_table, facet_panel
 
 TABLE_LIMIT = 5000
 
-st.set_page_config(page_title="newsdesk · Articles", page_icon="📰", layout="wide")
-path = data.database_path()
-version = data.data_version(path)
-filters = sidebar(path, version)
+ctx = page.start("Articles")
+path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Articles",
     "Every article in view: sort by clicking a column, pick a row to open it.",

@@ -6,14 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components import baskets_view as bv
-from components import data
-from components.filters import sidebar
+from components import data, page
 from components.layout import grain_picker, page_header
 
-st.set_page_config(page_title="newsdesk · Baskets", page_icon="📰", layout="wide")
-path = data.database_path()
-version = data.data_version(path)
-filters = sidebar(path, version)
+ctx = page.start("Baskets")
+path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Baskets",
     "Sector and custom baskets: who is in them, how the news on their companies reads over time, "

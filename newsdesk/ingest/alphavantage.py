@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from newsdesk.errors import RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
-from newsdesk.ingest.jsondoc import load_json, number_field, text_field
+from newsdesk.ingest.jsondoc import load_json, number_field, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws, parse_date
-from newsdesk.models import Article, CategoryTag, Entity, ParseResult, Problem
+from newsdesk.models import Article, CategoryTag, Entity, ParseResult
 from newsdesk.score.labels import normalise_label
 
 # Alpha Vantage topic names -> newsdesk categories
@@ -40,17 +40,7 @@ def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
     doc = load_json(text, source_name)
     if not looks_like(doc):
         raise SourceReadError(f"{source_name} has no 'feed' list: not an Alpha Vantage NEWS_SENTIMENT response")
-    result = ParseResult()
-    for n, item in enumerate(doc["feed"], start=1):
-        locator = f"{source_name}#feed[{n}]"
-        try:
-            article = parse_item(item)
-        except RecordError as exc:
-            result.problems.append(Problem(source_name, locator, f"item {n}: {exc}", str(item)[:2000]))
-            continue
-        article.locator = locator
-        result.articles.append(article)
-    return result
+    return parse_items(doc["feed"], source_name, parse_item, "feed", "item")
 
 
 def parse_item(item) -> Article:

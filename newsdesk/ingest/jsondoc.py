@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 
 from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.models import Article, ParseResult, Problem
 
 MAX_DEPTH = 64
 
@@ -59,3 +61,21 @@ def number_field(obj: dict, key: str, lo: float, hi: float) -> float | None:
     if isinstance(value, bool) or math.isnan(x) or not lo <= x <= hi:
         raise RecordError(f"'{key}' {value!r} is outside {lo:g}..{hi:g}")
     return x
+
+
+def parse_items(
+    items: list, source_name: str, parse_item: Callable[[object], Article], key: str, noun: str
+) -> ParseResult:
+    """Parse each element of a response's list ``key``; a bad element becomes a problem located as
+    ``source_name#key[n]`` and the others go on."""
+    result = ParseResult()
+    for n, item in enumerate(items, start=1):
+        locator = f"{source_name}#{key}[{n}]"
+        try:
+            article = parse_item(item)
+        except RecordError as exc:
+            result.problems.append(Problem(source_name, locator, f"{noun} {n}: {exc}", str(item)[:2000]))
+            continue
+        article.locator = locator
+        result.articles.append(article)
+    return result

@@ -14,9 +14,9 @@ Blank lines and lines starting with ``#`` are skipped.
 from __future__ import annotations
 
 import json
-import math
 
 from newsdesk.errors import RecordError
+from newsdesk.ingest.jsondoc import number_field
 from newsdesk.ingest.normalize import collapse_ws, parse_date
 from newsdesk.models import Article, CategoryTag, Decision, ParseResult, Problem
 from newsdesk.score.labels import normalise_label
@@ -94,7 +94,7 @@ def parse_record(line: str) -> Article:
         if isinstance(c, str) and c.strip():
             cats.append(CategoryTag(collapse_ws(c), None, "source"))
         elif isinstance(c, dict) and isinstance(c.get("category"), str) and c["category"].strip():
-            cats.append(CategoryTag(collapse_ws(c["category"]), _num(c, "relevance", 0, 1), "source"))
+            cats.append(CategoryTag(collapse_ws(c["category"]), number_field(c, "relevance", 0, 1), "source"))
         else:
             raise RecordError(f"category {c!r} is neither a name nor a {{category, relevance}} object")
     decisions = []
@@ -116,9 +116,9 @@ def parse_record(line: str) -> Article:
         published_at=parse_date(published),
         summary=_text(obj, "summary", keep_paragraphs=True),
         body=_text(obj, "body", keep_paragraphs=True),
-        source_sentiment=_num(obj, "source_sentiment", -1, 1),
+        source_sentiment=number_field(obj, "source_sentiment", -1, 1),
         source_sentiment_label=normalise_label(_text(obj, "source_sentiment_label") or None),
-        source_impact=_num(obj, "source_impact", 0, 1),
+        source_impact=number_field(obj, "source_impact", 0, 1),
         categories=cats,
         decisions=decisions,
     )
@@ -134,16 +134,3 @@ def _text(obj: dict, key: str, keep_paragraphs: bool = False) -> str:
         paras = [collapse_ws(p) for p in value.replace("\r\n", "\n").split("\n\n")]
         return "\n\n".join(p for p in paras if p)
     return collapse_ws(value)
-
-
-def _num(obj: dict, key: str, lo: float, hi: float) -> float | None:
-    value = obj.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise RecordError(f"'{key}' {value!r} is not a number") from None
-    if isinstance(value, bool) or math.isnan(x) or not (lo <= x <= hi):
-        raise RecordError(f"'{key}' {value!r} is outside {lo}..{hi}")
-    return x

@@ -7,9 +7,9 @@ import re
 
 from newsdesk.errors import RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
-from newsdesk.ingest.jsondoc import load_json, text_field
+from newsdesk.ingest.jsondoc import load_json, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws, parse_date
-from newsdesk.models import Article, ParseResult, Problem
+from newsdesk.models import Article, ParseResult
 
 TRUNCATION = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]{2,40}$")
@@ -27,17 +27,7 @@ def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
         raise SourceReadError(f"{source_name} has no 'articles' list: not a NewsAPI response")
     if doc.get("status") == "error":
         raise SourceReadError(f"{source_name} is a NewsAPI error response: {doc.get('message') or doc.get('code')}")
-    result = ParseResult()
-    for n, item in enumerate(doc["articles"], start=1):
-        locator = f"{source_name}#articles[{n}]"
-        try:
-            article = parse_item(item)
-        except RecordError as exc:
-            result.problems.append(Problem(source_name, locator, f"article {n}: {exc}", str(item)[:2000]))
-            continue
-        article.locator = locator
-        result.articles.append(article)
-    return result
+    return parse_items(doc["articles"], source_name, parse_item, "articles", "article")
 
 
 def parse_item(item) -> Article:

@@ -1,0 +1,30 @@
+"""What every page does first: configure, find the database, draw the shared sidebar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from components import data
+from components.filters import sidebar
+from newsdesk.queries import Filters
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The database a page shows, its data version (for cache keys) and the view's filters."""
+
+    path: Path
+    version: int
+    filters: Filters
+
+
+def start(name: str) -> PageContext:
+    """Set the page config (title ``newsdesk · <name>``), open the database (built from the demo
+    corpus on first start) and draw the shared filter bar."""
+    st.set_page_config(page_title=f"newsdesk · {name}", page_icon="📰", layout="wide")
+    path = data.database_path()
+    version = data.data_version(path)
+    return PageContext(path, version, sidebar(path, version))
