@@ -21,7 +21,7 @@ from newsdesk.errors import SchemaError
 from newsdesk.ingest.normalize import article_id, canonical_url, content_hash, iso_utc
 from newsdesk.models import Article, Problem
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -160,11 +160,21 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Covering index for the date-filtered KPIs and label/impact filters (no table lookups)."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_published_cover "
+        "ON articles (published_at, sentiment, impact, sentiment_label)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_source ON articles (source, published_at)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
     4: _migration_4,
+    5: _migration_5,
 }
 
 
