@@ -154,3 +154,130 @@ def pipeline_bench(n_words: int = 500, repeat: int = 3) -> dict[str, float]:
     result["articles"] = len(pairs)
     result["ratio"] = result["pipeline"] / result["textblob"]
     return result
+
+
+# ----------------------------------------------------------------------------------- scale bench
+def _best(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Best wall time of ``repeat`` calls (seconds)."""
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def ingest_bench(n_articles: int = 300) -> dict[str, float]:
+    """Articles per second of parse-free ingest (score + store in one transaction) against bare
+    TextBlob ``.sentiment`` on the same texts, and of the storage step alone against a raw
+    ``executemany`` of the same rows."""
+    import sqlite3
+    import tempfile
+
+    from textblob import TextBlob
+
+    from newsdesk import store
+    from newsdesk.models import Article
+    from newsdesk.score.pipeline import default_context, score_article
+
+    pairs = (article_texts(500) * (n_articles // 120 + 1))[:n_articles]
+    ctx = default_context()
+    t_tb = _best(lambda: [TextBlob(f"{t}\n\n{x}").sentiment for t, x in pairs], 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.connect(f"{tmp}/i.db")
+
+        def build(tag: str) -> list:
+            return [Article(title=f"{t} [{tag}{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
+
+        def full() -> None:
+            store.write_batch(db, [score_article(a, ctx) for a in build("f")], [], "bench")
+
+        t_full = _best(full, 1)
+        scored = [score_article(a, ctx) for a in build("s")]
+        t_store = _best(lambda: store.write_batch(db, scored, [], "bench"), 1)
+        raw = sqlite3.connect(f"{tmp}/raw.db")
+        raw.execute("CREATE TABLE t (id TEXT PRIMARY KEY, title TEXT, source TEXT, body TEXT, sentiment REAL)")
+        rows = [(f"r{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(scored)]
+
+        def raw_insert() -> None:
+            raw.execute("DELETE FROM t")
+            with raw:
+                raw.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", rows)
+
+        t_raw = _best(raw_insert, 3)
+        db.close()
+        raw.close()
+    n = len(pairs)
+    return {"n": n, "textblob": n / t_tb, "ingest": n / t_full, "store": n / t_store, "raw": n / t_raw}
+
+
+def query_bench(path: str) -> dict[str, float]:
+    """Milliseconds of the dashboard's queries on the database at ``path`` beside a raw full scan."""
+    from datetime import timedelta
+
+    from newsdesk import queries
+
+    conn = queries.connect_readonly(path)
+    lo, hi = queries.date_bounds(conn)
+    quarter = queries.Filters(
+        topics=("Trade & Tariffs", "Macro & Growth", "Energy & Commodities"), since=hi - timedelta(days=91), until=hi
+    )
+    out = {
+        "articles": conn.execute("SELECT count(*) FROM articles").fetchone()[0],
+        "full_scan": _best(lambda: conn.execute("SELECT count(*), sum(sentiment) FROM articles").fetchone()),
+        "chart_all": _best(lambda: queries.daily_sentiment(conn, queries.Filters(), "week")),
+        "chart_quarter": _best(lambda: queries.daily_sentiment(conn, quarter, "week")),
+        "kpis_quarter": _best(lambda: queries.kpis(conn, quarter)),
+        "list_quarter": _best(lambda: queries.articles(conn, quarter, limit=1000)),
+        "list_all": _best(lambda: queries.articles(conn, queries.Filters(), limit=1000)),
+        "fts_top50": _best(lambda: queries.articles(conn, queries.Filters(text="orders improve"), limit=50)),
+    }
+    conn.close()
+    return out
+
+
+APPTEST_CHILD = r"""
+import json, os, resource, sys, time
+sys.path.insert(0, os.getcwd())
+from streamlit.testing.v1 import AppTest
+page, empty = sys.argv[1], sys.argv[2]
+def timed(at):
+    t = time.perf_counter(); at.run(timeout=600); return time.perf_counter() - t
+base = AppTest.from_file(empty, default_timeout=600); t_empty = timed(base)
+at = AppTest.from_file("dashboard.py", default_timeout=600)
+if page != "dashboard.py":
+    at.run(timeout=600); at.switch_page(page)
+first = timed(at)
+again = timed(at)
+err = [str(e.value)[:200] for e in at.exception]
+print(json.dumps({"page": page, "empty": t_empty, "first": first, "rerun": again, "errors": err,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def apptest_bench(path: str, pages: list[str]) -> list[dict]:
+    """First run and cached rerun of each page in a fresh process (AppTest), beside an empty
+    script's run, with the process's peak RSS."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = os.path.join(tmp, "empty.py")
+        with open(empty, "w") as fh:
+            fh.write("import streamlit as st\n")
+        for page in pages:
+            proc = subprocess.run(
+                [sys.executable, "-c", APPTEST_CHILD, page, empty],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "NEWSDESK_DB": str(path)},
+                timeout=1200,
+            )
+            lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+            out.append(json.loads(lines[-1]) if lines else {"page": page, "errors": [proc.stderr[-300:]]})
+    return out

@@ -279,13 +279,19 @@ def write_batch(
             .last_pk
         )
         result = RunResult(run_id=run_id, problems=problems)
+        pending = _Pending()
         for article in articles:
             assign_identity(article, started)
             chash = content_hash(article.title, article.summary, article.body)
+            in_batch = pending.find(article, chash)
+            if in_batch is not None:  # a duplicate of an article earlier in this batch
+                result.duplicates += 1
+                pending.sources.append((in_batch, article.source, article.url or "", started))
+                pending.replace_if_richer(in_batch, article, chash)
+                continue
             existing = find_duplicate(db, article, chash)
             if existing is None:
-                _insert_article(db, article, chash, started)
-                _record_source(db, article.id, article, started)
+                pending.add(article, chash)
                 result.added += 1
                 result.added_ids.append(article.id)
                 continue
@@ -295,6 +301,7 @@ def write_batch(
             if richness(article) > richness(old):
                 article.id = existing
                 _replace_article(db, old, article, chash)
+        _bulk_insert(db, pending, started)
         if problems:
             db["problems"].insert_all(
                 {"run_id": run_id, "source": p.source, "locator": p.locator, "reason": p.reason, "raw": p.raw}
@@ -314,6 +321,150 @@ def write_batch(
 
 
 DEDUPE_HOURS = 48
+ARTICLE_INSERT_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "source",
+    "published_at",
+    "published_estimated",
+    "summary",
+    "body",
+    "sentiment",
+    "sentiment_label",
+    "subjectivity",
+    "impact",
+    "source_sentiment",
+    "source_sentiment_label",
+    "source_impact",
+    "scorer_version",
+    "content_hash",
+    "title_key",
+    "sentiment_terms",
+    "impact_components",
+)
+
+
+class _Pending:
+    """Articles of a batch waiting for one bulk insert, with the keys that find in-batch duplicates."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, tuple[Article, str]] = {}
+        self.by_hash: dict[str, str] = {}
+        self.by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.sources: list[tuple[str, str, str, str]] = []
+
+    def add(self, a: Article, chash: str) -> None:
+        self.items[a.id] = (a, chash)
+        self.by_hash.setdefault(chash, a.id)
+        self.by_title.setdefault((a.source, title_key(a.title)), []).append((a.published_at or "", a.id))
+
+    def find(self, a: Article, chash: str) -> str | None:
+        if a.id in self.items:
+            return a.id
+        if chash in self.by_hash:
+            return self.by_hash[chash]
+        if a.published_at:
+            lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
+            for when, other in self.by_title.get((a.source, title_key(a.title)), []):
+                if lo <= when <= hi:
+                    return other
+        return None
+
+    def replace_if_richer(self, pending_id: str, a: Article, chash: str) -> None:
+        old, _ = self.items[pending_id]
+        if richness(a) > richness(old):
+            a.id = pending_id
+            self.items[pending_id] = (a, chash)
+
+
+def _bulk_insert(db: sqlite_utils.Database, pending: _Pending, ingested_at: str) -> None:
+    """Insert a batch's new articles and all their rows with one ``executemany`` per table, and add
+    them to the daily aggregate (call inside :func:`transaction`)."""
+    if not pending.items and not pending.sources:
+        return
+    conn = db.conn
+    articles = [a for a, _ in pending.items.values()]
+    cols = ", ".join((*ARTICLE_INSERT_COLUMNS, "ingested_at"))
+    marks = ", ".join("?" for _ in range(len(ARTICLE_INSERT_COLUMNS) + 1))
+    conn.executemany(
+        f"INSERT INTO articles ({cols}) VALUES ({marks})",
+        [
+            (*map(row.__getitem__, ARTICLE_INSERT_COLUMNS), ingested_at)
+            for row in (_article_row(a, chash) for a, chash in pending.items.values())
+        ],
+    )
+    ids = [a.id for a in articles]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, summary, body) SELECT rowid, title, summary, body "
+            f"FROM articles WHERE id IN ({', '.join('?' for _ in chunk)})",
+            chunk,
+        )
+    cats, ents, decs, links = [], [], [], []
+    for a in articles:
+        origin = effective_category_origin(a)
+        seen = set()
+        for c in a.categories:
+            if (c.category, c.origin) not in seen:
+                seen.add((c.category, c.origin))
+                cats.append((a.id, c.category, c.relevance, c.origin, int(c.origin == origin)))
+        ents.extend((a.id, e.ticker, e.name, e.mentions, e.relevance, e.sentiment) for e in a.entities)
+        decs.extend(
+            (
+                f"{a.id}-{d.position}",
+                a.id,
+                d.position,
+                d.text,
+                d.action,
+                d.direction,
+                json.dumps(d.instruments) if d.instruments else None,
+                d.structure,
+                d.horizon_text,
+                d.horizon_min_days,
+                d.horizon_max_days,
+                d.conditions,
+            )
+            for d in a.decisions
+        )
+        links.extend((x["decision_id"], x["basket_id"], x["side"]) for x in decision_basket_links(a))
+    conn.executemany(
+        "INSERT INTO article_categories (article_id, category, relevance, origin, effective) VALUES (?, ?, ?, ?, ?)",
+        cats,
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO article_entities (article_id, ticker, name, mentions, relevance, sentiment) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        ents,
+    )
+    conn.executemany(
+        "INSERT INTO decisions (id, article_id, position, text, action, direction, instruments, structure, "
+        "horizon_text, horizon_min_days, horizon_max_days, conditions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        decs,
+    )
+    conn.executemany("INSERT OR IGNORE INTO decision_baskets (decision_id, basket_id, side) VALUES (?, ?, ?)", links)
+    conn.executemany(
+        "INSERT OR IGNORE INTO article_sources (article_id, source, url, seen_at) VALUES (?, ?, ?, ?)",
+        [(a.id, a.source, a.url or "", ingested_at) for a in articles] + pending.sources,
+    )
+    daily: dict[tuple[str, str], list[float]] = {}
+    for a in articles:
+        if not a.published_at or a.sentiment is None:
+            continue
+        for category in effective_categories(a):
+            acc = daily.setdefault((a.published_at[:10], category), [0, 0.0, 0.0, 0])
+            acc[0] += 1
+            acc[1] += a.sentiment
+            acc[2] += a.impact if a.impact is not None else 0.0
+            acc[3] += a.impact is not None
+    conn.executemany(
+        "INSERT INTO daily_category_sentiment (day, category, n, sentiment_sum, impact_sum, impact_n) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, category) DO UPDATE SET n = n + excluded.n, "
+        "sentiment_sum = sentiment_sum + excluded.sentiment_sum, impact_sum = impact_sum + excluded.impact_sum, "
+        "impact_n = impact_n + excluded.impact_n",
+        [(d, c, *v) for (d, c), v in daily.items()],
+    )
 
 
 def find_duplicate(db: sqlite_utils.Database, a: Article, chash: str) -> str | None:

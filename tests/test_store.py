@@ -174,16 +174,16 @@ def test_daily_aggregate_matches_recomputation(db) -> None:
 
 def test_failed_batch_leaves_nothing(db, monkeypatch) -> None:
     store.write_batch(db, [make("Before")], [], "t")
-    real_insert = store._insert_article
+    real = store.effective_category_origin
     calls = {"n": 0}
 
-    def exploding(*args, **kwargs):
+    def exploding(*args, **kwargs):  # fails after the batch's article rows are already written
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk on fire")
-        return real_insert(*args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_insert_article", exploding)
+    monkeypatch.setattr(store, "effective_category_origin", exploding)
     with pytest.raises(RuntimeError):
         store.write_batch(db, [make("X"), make("Y")], [], "t")
     assert [r["title"] for r in db["articles"].rows] == ["Before"]
