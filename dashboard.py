@@ -15,7 +15,7 @@ from components.layout import empty_state, grain_picker, page_header
 from components.tables import article_links, article_table, kpi_row
 from newsdesk.queries import HIGH_IMPACT, previous_period
 
-TABLE_LIMIT = 5000
+TABLE_LIMIT = 1000
 
 ctx = page.start("Overview")
 path, version, filters = ctx.path, ctx.version, ctx.filters

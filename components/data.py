@@ -109,6 +109,14 @@ def load_what_moved(path: str, filters: Filters, end, version: int) -> pd.DataFr
         return queries.what_moved(conn, filters, end, window=14, baseline=30)
 
 
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_decisions_with_status(path: str, filters: Filters, version: int) -> pd.DataFrame:
+    """Decisions of the view with their horizon status and decoded legs."""
+    from components.decision_view import with_status
+
+    return with_status(load_decisions(path, filters, version))
+
+
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
 def load_decision_baskets(path: str, version: int) -> pd.DataFrame:
     """Decision–basket links with basket names and members."""

@@ -46,7 +46,7 @@ def article_table(df: pd.DataFrame, key: str = "articles", selectable: bool = Fa
     view = df[SHOWN_COLUMNS].copy()
     view["url"] = view["url"].map(safe_link)
     view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
-    styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if len(view) <= 5000 else view
+    styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"])
     event = st.dataframe(
         styled,
         hide_index=True,

@@ -7,7 +7,7 @@ import streamlit as st
 from components import data, page
 from components.article_view import decision_card
 from components.cards import escape_md
-from components.decision_view import basket_beside, decision_filters, with_status
+from components.decision_view import basket_beside, decision_filters
 from components.layout import page_header
 from newsdesk.export import csv_bytes
 
@@ -21,14 +21,14 @@ page_header(
     data.has_demo(str(path), version),
 )
 
-decisions = data.load_decisions(str(path), filters, version)
+decisions = data.load_decisions_with_status(str(path), filters, version)
 if decisions.empty:
     st.info("No decisions in this view. Clear some filters in the sidebar.")
     st.stop()
 
 links = data.load_decision_baskets(str(path), version)
 basket, directions, statuses = decision_filters(links[links["decision_id"].isin(decisions["id"])])
-view = with_status(decisions)
+view = decisions
 if basket:
     view = view[view["id"].isin(links.loc[links["basket_id"] == basket, "decision_id"])]
 if directions:

@@ -8,7 +8,7 @@ from components import data, page
 from components.layout import empty_state, page_header
 from components.tables import article_table, facet_panel
 
-TABLE_LIMIT = 5000
+TABLE_LIMIT = 1000
 
 ctx = page.start("Articles")
 path, version, filters = ctx.path, ctx.version, ctx.filters
@@ -25,7 +25,10 @@ if not kpi["articles"]:
 facet_panel(data.load_facets(str(path), filters, version))
 articles = data.load_articles(str(path), filters, TABLE_LIMIT, version)
 more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
-st.caption(f"{len(articles):,} articles{more}. The CSV holds exactly the rows of the table.")
+st.caption(
+    f"{len(articles):,} articles{more}. The CSV holds exactly the rows of the table; "
+    "`python -m newsdesk export articles` writes every filtered article."
+)
 picked = article_table(articles, key="articles_page", selectable=True)
 if picked:
     st.switch_page("pages/3_Article.py", query_params={"id": picked})
