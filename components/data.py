@@ -89,10 +89,15 @@ def load_sources(path: str, version: int) -> list[str]:
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_company_options(path: str, version: int) -> dict[str, str]:
-    """Company and basket filter options: value -> label with the article count."""
+    """Company and basket filter options: value -> label (companies with their article count,
+    baskets with their member count)."""
     with closing(queries.connect_readonly(path)) as conn:
         df = queries.company_options(conn)
-    return {v: f"{label} ({n})" for v, label, n in df.itertuples(index=False) if n}
+    return {
+        v: f"{label} ({n} members)" if v.startswith("basket:") else f"{label} ({n})"
+        for v, label, n in df.itertuples(index=False)
+        if n
+    }
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)

@@ -137,18 +137,20 @@ def sources(conn: sqlite3.Connection) -> pd.DataFrame:
 
 def company_options(conn: sqlite3.Connection) -> pd.DataFrame:
     """Filter options for companies and baskets: ``value`` (ticker or ``basket:<id>``), ``label``
-    and how many articles each covers; baskets first, then companies by article count."""
-    return _frame(
+    and ``articles`` (for a company, how many articles name it; for a basket, its member count) —
+    baskets first, then companies by article count."""
+    baskets = _frame(
         conn,
-        "SELECT value, label, articles FROM ("
-        "SELECT 'basket:' || b.id AS value, 'Basket: ' || b.name AS label, "
-        "(SELECT count(DISTINCT ae.article_id) FROM article_entities ae JOIN basket_members m "
-        " ON m.ticker = ae.ticker WHERE m.basket_id = b.id) AS articles FROM baskets b "
-        "UNION ALL "
-        "SELECT e.ticker, e.ticker || ' · ' || coalesce(c.name, max(e.name)), count(DISTINCT e.article_id) "
-        "FROM article_entities e LEFT JOIN companies c ON c.ticker = e.ticker GROUP BY e.ticker"
-        ") ORDER BY value LIKE 'basket:%' DESC, articles DESC, label",
+        "SELECT 'basket:' || b.id AS value, 'Basket: ' || b.name AS label, count(m.ticker) AS articles "
+        "FROM baskets b JOIN basket_members m ON m.basket_id = b.id GROUP BY b.id ORDER BY b.name",
     )
+    firms = _frame(
+        conn,
+        "SELECT e.ticker AS value, e.ticker || ' · ' || coalesce(c.name, e.ticker) AS label, e.n AS articles "
+        "FROM (SELECT ticker, count(*) AS n FROM article_entities GROUP BY ticker) e "
+        "LEFT JOIN companies c ON c.ticker = e.ticker ORDER BY e.n DESC, e.ticker",
+    )
+    return pd.concat([baskets, firms], ignore_index=True)
 
 
 def date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
@@ -409,10 +411,11 @@ def decision_basket_links(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every decision–basket link with the basket's name and its members (tickers, heaviest first)."""
     return _frame(
         conn,
-        "SELECT db.decision_id, db.basket_id, db.side, b.name, "
-        "(SELECT group_concat(ticker, ', ') FROM (SELECT ticker FROM basket_members m WHERE m.basket_id = b.id "
-        " ORDER BY weight DESC)) AS members "
-        "FROM decision_baskets db JOIN baskets b ON b.id = db.basket_id ORDER BY db.decision_id, b.name",
+        "SELECT db.decision_id, db.basket_id, db.side, b.name, bm.members "
+        "FROM decision_baskets db JOIN baskets b ON b.id = db.basket_id "
+        "LEFT JOIN (SELECT basket_id, group_concat(ticker, ', ') AS members FROM "
+        " (SELECT basket_id, ticker FROM basket_members ORDER BY basket_id, weight DESC) GROUP BY basket_id) bm "
+        "ON bm.basket_id = b.id ORDER BY db.decision_id, b.name",
     )
 
 

@@ -167,6 +167,7 @@ def _migration_5(db: sqlite_utils.Database) -> None:
         "ON articles (published_at, sentiment, impact, sentiment_label)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_source ON articles (source, published_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_entities_ticker_article ON article_entities (ticker, article_id)")
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
