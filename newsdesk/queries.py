@@ -242,13 +242,23 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     if filters.until:
         clauses.append("day <= ?")
         params.append(filters.until.isoformat())
+    period = PERIOD_SQL[grain]
     df = _frame(
         conn,
-        "SELECT day, category, n, sentiment_sum, impact_sum, impact_n FROM daily_category_sentiment "
-        f"WHERE {' AND '.join(clauses)} AND n > 0",
+        f"SELECT {period} AS day, category, sum(n) AS n, sum(sentiment_sum) AS sentiment_sum, "
+        "sum(impact_sum) AS impact_sum, sum(impact_n) AS impact_n FROM daily_category_sentiment "
+        f"WHERE {' AND '.join(clauses)} AND n > 0 GROUP BY 1, category",
         params,
     )
     return _group_periods(df, grain)
+
+
+# Each period's first day, computed in SQLite so that only one row per period and category leaves it.
+PERIOD_SQL = {
+    "day": "day",
+    "week": "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')",
+    "month": "substr(day, 1, 7) || '-01'",
+}
 
 
 def _group_periods(df: pd.DataFrame, grain: str) -> pd.DataFrame:
