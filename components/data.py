@@ -115,11 +115,17 @@ def load_what_moved(path: str, filters: Filters, end, version: int) -> pd.DataFr
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_decisions_with_status(path: str, filters: Filters, version: int) -> pd.DataFrame:
-    """Decisions of the view with their horizon status and decoded legs."""
+def load_decisions_with_status(
+    path: str, filters: Filters, limit: int, version: int
+) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """The newest ``limit`` decisions of the view with their horizon status and decoded legs, how
+    many decisions the view has in all, and the basket links of the loaded decisions."""
     from components.decision_view import with_status
 
-    return with_status(load_decisions(path, filters, version))
+    with closing(queries.connect_readonly(path)) as conn:
+        found = queries.decisions(conn, filters, limit=limit)
+        links = queries.decision_basket_links(conn, found["id"].tolist())
+        return with_status(found), queries.decision_count(conn, filters), links
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

@@ -280,7 +280,7 @@ def _group_periods(df: pd.DataFrame, grain: str) -> pd.DataFrame:
     return g[cols].sort_values(["period", "category"]).reset_index(drop=True)
 
 
-def decisions(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.DataFrame:
+def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
     ``published_at`` and the ``decisions`` columns, newest article first, in bullet order."""
     where, params = filters.where("a")
@@ -289,12 +289,19 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.Data
         "SELECT d.article_id, a.title, a.published_at, d.id, d.position, d.text, d.action, d.direction, "
         "d.instruments, d.structure, d.horizon_text, d.horizon_min_days, d.horizon_max_days, d.conditions "
         f"FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where} "
-        "ORDER BY a.published_at DESC, d.article_id, d.position",
-        params,
+        "ORDER BY a.published_at DESC, d.article_id, d.position" + (" LIMIT ?" if limit else ""),
+        [*params, limit] if limit else params,
     )
     for col in ("position", "horizon_min_days", "horizon_max_days"):
         df[col] = df[col].astype("Int64")  # whole days stay whole in CSV even beside nulls
     return df
+
+
+def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
+    """How many decisions the filtered articles carry."""
+    where, params = filters.where("a")
+    sql = f"SELECT count(*) FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where}"
+    return conn.execute(sql, params).fetchone()[0]
 
 
 def data_version(conn: sqlite3.Connection) -> int:
@@ -417,8 +424,13 @@ def what_moved(
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
 
 
-def decision_basket_links(conn: sqlite3.Connection) -> pd.DataFrame:
-    """Every decision–basket link with the basket's name and its members (tickers, heaviest first)."""
+def decision_basket_links(conn: sqlite3.Connection, decision_ids: list[str] | None = None) -> pd.DataFrame:
+    """Decision–basket links (all, or those of ``decision_ids``) with the basket's name and its
+    members (tickers, heaviest first)."""
+    if decision_ids is not None:
+        parts = [decision_basket_links_where(conn, decision_ids[i : i + 500]) for i in range(0, len(decision_ids), 500)]
+        cols = ["decision_id", "basket_id", "side", "name", "members"]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     return _frame(
         conn,
         "SELECT db.decision_id, db.basket_id, db.side, b.name, bm.members "
@@ -426,6 +438,20 @@ def decision_basket_links(conn: sqlite3.Connection) -> pd.DataFrame:
         "LEFT JOIN (SELECT basket_id, group_concat(ticker, ', ') AS members FROM "
         " (SELECT basket_id, ticker FROM basket_members ORDER BY basket_id, weight DESC) GROUP BY basket_id) bm "
         "ON bm.basket_id = b.id ORDER BY db.decision_id, b.name",
+    )
+
+
+def decision_basket_links_where(conn: sqlite3.Connection, ids: list[str]) -> pd.DataFrame:
+    """:func:`decision_basket_links` for one chunk of decision ids."""
+    marks = ", ".join("?" for _ in ids)
+    return _frame(
+        conn,
+        "SELECT db.decision_id, db.basket_id, db.side, b.name, bm.members "
+        "FROM decision_baskets db JOIN baskets b ON b.id = db.basket_id "
+        "LEFT JOIN (SELECT basket_id, group_concat(ticker, ', ') AS members FROM "
+        " (SELECT basket_id, ticker FROM basket_members ORDER BY basket_id, weight DESC) GROUP BY basket_id) bm "
+        f"ON bm.basket_id = b.id WHERE db.decision_id IN ({marks}) ORDER BY db.decision_id, b.name",
+        ids,
     )
 
 

@@ -12,6 +12,7 @@ from components.layout import page_header
 from newsdesk.export import csv_bytes
 
 PER_PAGE = 12
+MAX_DECISIONS = 2000
 
 ctx = page.start("Decisions")
 path, version, filters = ctx.path, ctx.version, ctx.filters
@@ -21,13 +22,12 @@ page_header(
     data.has_demo(str(path), version),
 )
 
-decisions = data.load_decisions_with_status(str(path), filters, version)
+decisions, total, links = data.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)
 if decisions.empty:
     st.info("No decisions in this view. Clear some filters in the sidebar.")
     st.stop()
 
-links = data.load_decision_baskets(str(path), version)
-basket, directions, statuses = decision_filters(links[links["decision_id"].isin(decisions["id"])])
+basket, directions, statuses = decision_filters(links)
 view = decisions
 if basket:
     view = view[view["id"].isin(links.loc[links["basket_id"] == basket, "decision_id"])]
@@ -40,6 +40,11 @@ if view.empty:
     st.stop()
 
 st.caption(f"{len(view):,} decisions from {view['article_id'].nunique():,} articles")
+if total > len(decisions):
+    st.caption(
+        f"The view holds {total:,} decisions; these are chosen among the newest {len(decisions):,}. Narrow the "
+        "filters, or `python -m newsdesk export decisions` for all of them."
+    )
 st.download_button(
     "Download CSV",
     csv_bytes(view.drop(columns=["legs"])),
