@@ -73,7 +73,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_bench_sentiment_prints_both_scorers() -> None:
-    r = run("bench", "sentiment", "--data-dir", str(ROOT / "tests" / "fixtures_bench"))
+    r = run("bench", "sentiment", "--data-dir", str(ROOT / "tests" / "fixtures_bench"), "--split", "fixture")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].split()[:4] == ["dataset", "metric", "TextBlob", "newsdesk"]
