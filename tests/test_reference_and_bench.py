@@ -72,8 +72,24 @@ def run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_bench_sentiment_prints_both_scorers() -> None:
-    r = run("bench", "sentiment", "--data-dir", str(ROOT / "tests" / "fixtures_bench"), "--split", "fixture")
+# Tiny files in the benchmarks' shape, written for this test (not taken from any benchmark).
+CLASS_ROWS = (
+    "text\tlabel\nQuarterly profit rose sharply on strong demand .\tpositive\n"
+    "The company swung to a net loss and cut jobs .\tnegative\nThe firm is based in Oslo .\tneutral\n"
+    "Sales fell short of estimates .\tnegative\nThe board approved a share buyback .\tpositive\n"
+    "The meeting is scheduled for May .\tneutral\n"
+)
+SCORE_ROWS = (
+    "text\tscore\tcompany\tid\tpart\nRetailer shares plunge after profit warning\t-0.7\tX\t1\tdev\n"
+    "Miner upgraded to buy, stock jumps\t0.6\tY\t2\tdev\nBank names new finance chief\t0.0\tZ\t3\tdev\n"
+    "Chipmaker beats estimates and raises outlook\t0.7\tW\t4\tdev\n"
+)
+
+
+def test_bench_sentiment_prints_both_scorers(tmp_path) -> None:
+    (tmp_path / "phrasebank_allagree_fixture.tsv").write_text(CLASS_ROWS, encoding="utf-8")
+    (tmp_path / "semeval2017_headlines_fixture.tsv").write_text(SCORE_ROWS, encoding="utf-8")
+    r = run("bench", "sentiment", "--data-dir", str(tmp_path), "--split", "fixture")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].split()[:4] == ["dataset", "metric", "TextBlob", "newsdesk"]
