@@ -15,7 +15,7 @@ from components.layout import empty_state, grain_picker, page_header
 from components.tables import article_links, article_table, kpi_row
 from newsdesk.queries import HIGH_IMPACT, previous_period
 
-TABLE_LIMIT = 1000
+TABLE_LIMIT = 200
 
 ctx = page.start("Overview")
 path, version, filters = ctx.path, ctx.version, ctx.filters
@@ -76,5 +76,5 @@ with right:
 st.subheader("Articles")
 articles = data.load_articles(str(path), filters, TABLE_LIMIT, version)
 shown = f"{len(articles):,}" + (f" of {kpi['articles']:,} (newest first)" if kpi["articles"] > len(articles) else "")
-st.caption(f"{shown} articles")
+st.caption(f"{shown} articles; the Articles page lists the newest 1,000 with facets, and the CLI exports all.")
 article_table(articles)
