@@ -129,13 +129,6 @@ def load_decisions_with_status(
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
-def load_decision_baskets(path: str, version: int) -> pd.DataFrame:
-    """Decision–basket links with basket names and members."""
-    with closing(queries.connect_readonly(path)) as conn:
-        return queries.decision_basket_links(conn)
-
-
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
 def load_basket_membership(path: str, version: int) -> pd.DataFrame:
     """Ticker -> baskets holding it."""
     with closing(queries.connect_readonly(path)) as conn:

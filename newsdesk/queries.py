@@ -424,43 +424,40 @@ def what_moved(
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
 
 
+# Each basket's members as "T1, T2, …", heaviest first (joined once, not per row).
+BASKET_MEMBERS_SQL = (
+    "(SELECT basket_id, group_concat(ticker, ', ') AS members FROM "
+    "(SELECT basket_id, ticker FROM basket_members ORDER BY basket_id, weight DESC) GROUP BY basket_id)"
+)
+LINKS_SQL = (
+    "SELECT db.decision_id, db.basket_id, db.side, b.name, bm.members "
+    "FROM decision_baskets db JOIN baskets b ON b.id = db.basket_id "
+    f"LEFT JOIN {BASKET_MEMBERS_SQL} bm ON bm.basket_id = b.id"
+)
+
+
 def decision_basket_links(conn: sqlite3.Connection, decision_ids: list[str] | None = None) -> pd.DataFrame:
     """Decision–basket links (all, or those of ``decision_ids``) with the basket's name and its
     members (tickers, heaviest first)."""
-    if decision_ids is not None:
-        parts = [decision_basket_links_where(conn, decision_ids[i : i + 500]) for i in range(0, len(decision_ids), 500)]
-        cols = ["decision_id", "basket_id", "side", "name", "members"]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
-    return _frame(
-        conn,
-        "SELECT db.decision_id, db.basket_id, db.side, b.name, bm.members "
-        "FROM decision_baskets db JOIN baskets b ON b.id = db.basket_id "
-        "LEFT JOIN (SELECT basket_id, group_concat(ticker, ', ') AS members FROM "
-        " (SELECT basket_id, ticker FROM basket_members ORDER BY basket_id, weight DESC) GROUP BY basket_id) bm "
-        "ON bm.basket_id = b.id ORDER BY db.decision_id, b.name",
-    )
-
-
-def decision_basket_links_where(conn: sqlite3.Connection, ids: list[str]) -> pd.DataFrame:
-    """:func:`decision_basket_links` for one chunk of decision ids."""
-    marks = ", ".join("?" for _ in ids)
-    return _frame(
-        conn,
-        "SELECT db.decision_id, db.basket_id, db.side, b.name, bm.members "
-        "FROM decision_baskets db JOIN baskets b ON b.id = db.basket_id "
-        "LEFT JOIN (SELECT basket_id, group_concat(ticker, ', ') AS members FROM "
-        " (SELECT basket_id, ticker FROM basket_members ORDER BY basket_id, weight DESC) GROUP BY basket_id) bm "
-        f"ON bm.basket_id = b.id WHERE db.decision_id IN ({marks}) ORDER BY db.decision_id, b.name",
-        ids,
-    )
+    order = " ORDER BY db.decision_id, b.name"
+    if decision_ids is None:
+        return _frame(conn, LINKS_SQL + order)
+    parts = []
+    for i in range(0, len(decision_ids), 500):
+        chunk = decision_ids[i : i + 500]
+        parts.append(
+            _frame(conn, f"{LINKS_SQL} WHERE db.decision_id IN ({', '.join('?' for _ in chunk)}){order}", chunk)
+        )
+    if not parts:
+        return pd.DataFrame(columns=["decision_id", "basket_id", "side", "name", "members"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def basket_membership(conn: sqlite3.Connection) -> pd.DataFrame:
     """Which baskets hold which ticker, with each basket's name and members (heaviest first)."""
     return _frame(
         conn,
-        "SELECT m.ticker, b.id AS basket_id, b.name, "
-        "(SELECT group_concat(ticker, ', ') FROM (SELECT ticker FROM basket_members x WHERE x.basket_id = b.id "
-        " ORDER BY weight DESC)) AS members "
-        "FROM basket_members m JOIN baskets b ON b.id = m.basket_id ORDER BY m.ticker, b.name",
+        "SELECT m.ticker, b.id AS basket_id, b.name, bm.members "
+        f"FROM basket_members m JOIN baskets b ON b.id = m.basket_id LEFT JOIN {BASKET_MEMBERS_SQL} bm "
+        "ON bm.basket_id = b.id ORDER BY m.ticker, b.name",
     )
