@@ -112,6 +112,8 @@ def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str |
     click.echo(report.summary())
     for p in report.problems:
         click.echo(f"  rejected {p.locator}: {p.reason}")
+    if report.problems_not_listed:
+        click.echo(f"  ... and {report.problems_not_listed:,} more rejected records (all are in the problems table)")
     for _source, reason in report.unreadable:
         click.echo(f"Error: {reason}", err=True)
     if report.unreadable:

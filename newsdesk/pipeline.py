@@ -13,19 +13,21 @@ import sqlite_utils
 from newsdesk import store
 from newsdesk.config import DEMO_DIR
 from newsdesk.errors import NewsdeskError
-from newsdesk.ingest import is_url, parse_bytes, read_path
-from newsdesk.models import Problem
+from newsdesk.ingest import is_url, parse_bytes, stream_path
+from newsdesk.models import ParseResult, Problem
 from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.impact import title_words
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
 
 NOVELTY_HOURS = 72
+REPORT_KEEPS = 10_000  # problems and added ids kept in memory per report; every one is in the database
 
 
 @dataclass
 class IngestReport:
-    """Totals of an ingest over one or more inputs."""
+    """Totals of an ingest over one or more inputs. ``problems`` and ``added_ids`` hold the first
+    :data:`REPORT_KEEPS` of each (all of them are in the database), so a huge input keeps memory bounded."""
 
     added: int = 0
     duplicates: int = 0
@@ -34,6 +36,11 @@ class IngestReport:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     run_ids: list[int] = field(default_factory=list)
     added_ids: list[str] = field(default_factory=list)
+
+    @property
+    def problems_not_listed(self) -> int:
+        """Rejected records counted but not kept in ``problems`` (they are in the problems table)."""
+        return max(0, self.rejected - len(self.problems))
 
     def summary(self) -> str:
         """The one-line summary the CLI prints."""
@@ -52,12 +59,13 @@ def ingest_paths(
     columns: dict[str, str] | None = None,
     on_progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest files or URLs; one transaction per input. An input that cannot be read at all is
-    recorded (run + problem) and listed in ``unreadable``; the others go on. ``on_progress(done,
-    total)`` is called as the articles of each input are scored."""
+    """Ingest files or URLs; one transaction (and one ``ingest_runs`` row) per input, or per chunk of
+    :data:`newsdesk.ingest.jsonl.CHUNK_RECORDS` records for a streamed JSON Lines file. An input
+    that cannot be read at all is recorded (run + problem) and listed in ``unreadable``; the others
+    go on. ``on_progress(done, total)`` is called as the articles of each batch are scored."""
     inputs = [(raw if is_url(raw) else Path(raw)) for raw in paths]
     return _ingest(
-        db, ((str(p), lambda p=p: read_path(p, fmt, columns), p) for p in inputs), scorer, on_file, on_progress
+        db, ((str(p), lambda p=p: stream_path(p, fmt, columns), p) for p in inputs), scorer, on_file, on_progress
     )
 
 
@@ -72,7 +80,7 @@ def ingest_uploads(
     return _ingest(
         db,
         (
-            (name, lambda data=data, name=name: parse_bytes(data, name, fmt, columns), Path(name))
+            (name, lambda data=data, name=name: iter([parse_bytes(data, name, fmt, columns)]), Path(name))
             for name, data in uploads
         ),
         None,
@@ -85,35 +93,39 @@ def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
     ctx = scorer or default_context()
     ensure_reference(db)
     report = IngestReport()
-    for name, parse, path in inputs:
+    for name, chunks, path in inputs:
         if on_file:
             on_file(path)
         try:
-            parsed = parse()
-        except NewsdeskError as exc:
+            for parsed in chunks():
+                _write_chunk(db, name, parsed, ctx, report, on_progress)
+        except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
             report.unreadable.append((name, str(exc)))
             report.run_ids.append(store.record_failure(db, name, str(exc)))
-            continue
-        problems = list(parsed.problems)
-        scored = []
-        recent = RecentTitles(db)
-        articles = sorted(parsed.articles, key=lambda a: a.published_at or "")
-        for n, article in enumerate(articles, start=1):
-            try:
-                scored.append(score_article(article, ctx, recent.before(article.published_at)))
-                recent.add(article.published_at, article.title)
-            except Exception as exc:  # a scorer bug must not lose the rest of the batch
-                problems.append(Problem(name, article.locator, f"scoring failed: {exc!r}", article.title))
-            if on_progress and (n % 50 == 0 or n == len(articles)):
-                on_progress(n, len(articles))
-        result = store.write_batch(db, scored, problems, name)
-        report.added += result.added
-        report.duplicates += result.duplicates
-        report.rejected += result.rejected
-        report.problems.extend(result.problems)
-        report.run_ids.append(result.run_id)
-        report.added_ids.extend(result.added_ids)
     return report
+
+
+def _write_chunk(db, name: str, parsed: ParseResult, ctx, report: IngestReport, on_progress) -> None:
+    """Score the articles of one parsed chunk and store them, with its problems, as one batch."""
+    problems = list(parsed.problems)
+    scored = []
+    recent = RecentTitles(db)
+    articles = sorted(parsed.articles, key=lambda a: a.published_at or "")
+    for n, article in enumerate(articles, start=1):
+        try:
+            scored.append(score_article(article, ctx, recent.before(article.published_at)))
+            recent.add(article.published_at, article.title)
+        except Exception as exc:  # a scorer bug must not lose the rest of the batch
+            problems.append(Problem(name, article.locator, f"scoring failed: {exc!r}", article.title))
+        if on_progress and (n % 50 == 0 or n == len(articles)):
+            on_progress(n, len(articles))
+    result = store.write_batch(db, scored, problems, name)
+    report.added += result.added
+    report.duplicates += result.duplicates
+    report.rejected += result.rejected
+    report.problems.extend(result.problems[: max(0, REPORT_KEEPS - len(report.problems))])
+    report.run_ids.append(result.run_id)
+    report.added_ids.extend(result.added_ids[: max(0, REPORT_KEEPS - len(report.added_ids))])
 
 
 def ensure_reference(db: sqlite_utils.Database) -> None:

@@ -7,7 +7,8 @@ Errors that concern the whole input (missing, binary, unknown format) raise; bad
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from newsdesk.errors import SourceReadError, UnknownFormatError
@@ -25,6 +26,33 @@ PARSERS: dict[str, Callable[..., ParseResult]] = {
 }
 FORMATS = ("auto", *PARSERS)
 MAX_FILE_BYTES = 512 * 1024 * 1024
+ENV_MAX_FILE_MB = "NEWSDESK_MAX_FILE_MB"
+STREAMED_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def max_file_bytes() -> int:
+    """The largest input file accepted: ``$NEWSDESK_MAX_FILE_MB`` megabytes, else 512 MiB."""
+    raw = os.environ.get(ENV_MAX_FILE_MB, "").strip()
+    if not raw:
+        return MAX_FILE_BYTES
+    try:
+        mb = float(raw)
+    except ValueError:
+        raise SourceReadError(f"{ENV_MAX_FILE_MB}={raw!r} is not a number of megabytes") from None
+    if not mb > 0:
+        raise SourceReadError(f"{ENV_MAX_FILE_MB}={raw!r} must be a positive number of megabytes")
+    return int(mb * 1024 * 1024)
+
+
+def check_text(sample: bytes, name: str) -> None:
+    """Raise :class:`SourceReadError` when ``sample`` (the start of an input) is binary data."""
+    sample = sample[:65536]
+    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in sample)
+    if b"\x00" in sample or controls > len(sample) * 0.02:
+        raise SourceReadError(
+            f"{name} is not a text file (it holds binary data): give a scored-article page, JSON Lines, "
+            "a news-API JSON response, a CSV file or an RSS/Atom feed"
+        )
 
 
 def decode(data: bytes, name: str) -> str:
@@ -37,13 +65,7 @@ def decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    sample = data[:65536]
-    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in sample)
-    if b"\x00" in sample or controls > len(sample) * 0.02:
-        raise SourceReadError(
-            f"{name} is not a text file (it holds binary data): give a scored-article page, JSON Lines, "
-            "a news-API JSON response, a CSV file or an RSS/Atom feed"
-        )
+    check_text(data, name)
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding)
@@ -95,17 +117,29 @@ def read_bytes(location: str | Path) -> bytes:
 
         return fetch_url(str(location)).body
     path = Path(location)
+    _check_size(path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceReadError(f"{path} could not be read: {exc.strerror or exc}") from None
+
+
+def _check_size(path: Path) -> None:
+    """Raise :class:`SourceReadError` for a missing path, a directory or a file over the limit."""
     if not path.exists():
         raise SourceReadError(f"{path} does not exist")
     if path.is_dir():
         raise SourceReadError(f"{path} is a directory: pass the files inside it")
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceReadError(f"{path} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-        return path.read_bytes()
     except OSError as exc:
         raise SourceReadError(f"{path} could not be read: {exc.strerror or exc}") from None
+    limit = max_file_bytes()
+    if size > limit:
+        raise SourceReadError(
+            f"{path} is {size / 1e6:,.1f} MB; the limit is {limit / 1e6:,.1f} MB "
+            f"(set {ENV_MAX_FILE_MB} to change it, or split the file)"
+        )
 
 
 def parse_bytes(data: bytes, name: str, fmt: str = "auto", columns: dict[str, str] | None = None) -> ParseResult:
@@ -131,3 +165,35 @@ def read_path(location: str | Path, fmt: str = "auto", columns: dict[str, str] |
     if fmt not in FORMATS:
         raise UnknownFormatError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     return parse_bytes(read_bytes(location), str(location), fmt, columns)
+
+
+def stream_path(
+    location: str | Path, fmt: str = "auto", columns: dict[str, str] | None = None
+) -> Iterator[ParseResult]:
+    """Read and parse one input as a sequence of results. A JSON Lines file (``--format jsonl`` or a
+    ``.jsonl``/``.ndjson`` name) is streamed in chunks of :data:`jsonl.CHUNK_RECORDS` records, so its
+    size does not bound memory; every other input is read whole and yields one result. Whole-input
+    errors raise :class:`NewsdeskError` before the first result."""
+    if fmt not in FORMATS:
+        raise UnknownFormatError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    streamed = not is_url(location) and (
+        fmt == "jsonl" or (fmt == "auto" and Path(location).suffix.casefold() in STREAMED_SUFFIXES)
+    )
+    if not streamed:
+        yield read_path(location, fmt, columns)
+        return
+    path = Path(location)
+    _check_size(path)
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(65536)
+            if not head.strip():
+                raise SourceReadError(f"{path} is empty: nothing to ingest")
+            if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                check_text(head, str(path))
+                stream.seek(0)
+                yield from jsonl.iter_chunks(stream, str(location))
+                return
+    except OSError as exc:
+        raise SourceReadError(f"{path} could not be read: {exc.strerror or exc}") from None
+    yield read_path(location, fmt, columns)  # UTF-16 JSON Lines: decoded whole

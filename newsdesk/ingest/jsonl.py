@@ -14,6 +14,8 @@ Blank lines and lines starting with ``#`` are skipped.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from newsdesk.errors import RecordError
 from newsdesk.ingest.jsondoc import number_field
@@ -36,6 +38,7 @@ KNOWN_KEYS = {
     "decisions",
 }
 MAX_LINE = 5_000_000
+CHUNK_RECORDS = 1_000
 
 
 def looks_like_jsonl(text: str) -> bool:
@@ -71,6 +74,69 @@ def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
     return result
 
 
+def iter_chunks(stream: BinaryIO, source_name: str, chunk_records: int | None = None) -> Iterator[ParseResult]:
+    """Parse a JSON Lines byte stream lazily, yielding results of at most ``chunk_records`` records.
+
+    Memory stays bounded by one chunk and one line (a line longer than :data:`MAX_LINE` bytes is
+    skipped without being held, and becomes a problem). Each line is decoded on its own: UTF-8
+    (a BOM on the first line is dropped), else Windows-1252, else Latin-1.
+    """
+    chunk_records = chunk_records or CHUNK_RECORDS
+    result = ParseResult()
+    records = 0
+    n = 0
+    while True:
+        raw = stream.readline(MAX_LINE + 1)
+        if not raw:
+            break
+        n += 1
+        locator = f"{source_name}:{n}"
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            skipped = len(raw) + _skip_line(stream)
+            result.problems.append(
+                Problem(source_name, locator, f"record is {skipped:,} bytes long; the limit is {MAX_LINE:,}", None)
+            )
+            records += 1
+        else:
+            s = _decode_line(raw, first=n == 1).strip()
+            if not s or s.startswith("#"):
+                continue
+            records += 1
+            try:
+                article = parse_record(s)
+            except RecordError as exc:
+                result.problems.append(Problem(source_name, locator, str(exc), s[:2000]))
+            else:
+                article.locator = locator
+                result.articles.append(article)
+        if records >= chunk_records:
+            yield result
+            result, records = ParseResult(), 0
+    if records or n == 0:
+        yield result
+
+
+def _skip_line(stream: BinaryIO) -> int:
+    """Read and drop the rest of an over-long line; return how many bytes were dropped."""
+    dropped = 0
+    while True:
+        part = stream.readline(1 << 20)
+        dropped += len(part)
+        if not part or part.endswith(b"\n"):
+            return dropped
+
+
+def _decode_line(raw: bytes, first: bool) -> str:
+    if first and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def parse_record(line: str) -> Article:
     """Parse one JSON line into an :class:`Article`; raise :class:`RecordError` when malformed."""
     if len(line) > MAX_LINE:
@@ -81,6 +147,8 @@ def parse_record(line: str) -> Article:
         raise RecordError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
         raise RecordError("JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise RecordError(f"not usable JSON ({exc})") from None
     if not isinstance(obj, dict):
         raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
     title = _text(obj, "title")
