@@ -281,3 +281,67 @@ def apptest_bench(path: str, pages: list[str]) -> list[dict]:
             lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
             out.append(json.loads(lines[-1]) if lines else {"page": page, "errors": [proc.stderr[-300:]]})
     return out
+
+
+def write_large_jsonl(path: str | Path, megabytes: float, seed: int = 11) -> int:
+    """Write a JSON Lines file of distinct ~2 KB synthetic articles (marked synthetic) until it holds
+    ``megabytes`` MB; return the number of records."""
+    import json
+    import random
+
+    rng = random.Random(seed)
+    texts = article_texts(120)
+    target = int(megabytes * 1_000_000)
+    written = n = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while written < target:
+            title, body = texts[n % len(texts)]
+            paras = [body, *(texts[rng.randrange(len(texts))][1] for _ in range(3))]
+            rec = {
+                "title": f"{title} (synthetic {n})",
+                "url": f"https://synthetic.invalid/large/{n}",
+                "source": "synthetic · large-jsonl",
+                "published_at": f"20{24 + n % 3}-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00Z",
+                "summary": rng.choice(texts)[0],
+                "body": "\n\n".join(paras),
+            }
+            line = json.dumps(rec, ensure_ascii=False) + "\n"
+            out.write(line)
+            written += len(line.encode("utf-8"))
+            n += 1
+    return n
+
+
+def child_peak_rss(args: list[str], cwd: str | Path = ROOT) -> tuple[float, float, int]:
+    """Run a command; return (wall seconds, its peak RSS in MB, exit code)."""
+    import os
+    import subprocess
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024, proc.returncode
+
+
+def large_jsonl_bench(megabytes: float, workdir: str | Path) -> dict[str, float]:
+    """Ingest a ``megabytes`` MB JSON Lines file with the CLI in a child process and report its peak
+    RSS beside the floor: the same command on a one-record file."""
+    import sys
+
+    workdir = Path(workdir)
+    big, small = workdir / "large.jsonl", workdir / "one.jsonl"
+    records = write_large_jsonl(big, megabytes)
+    small.write_text(big.open(encoding="utf-8").readline(), encoding="utf-8")
+    cmd = [sys.executable, "-m", "newsdesk", "ingest"]
+    t_small, rss_small, rc_small = child_peak_rss([*cmd, str(small), "--db", str(workdir / "one.db")])
+    t_big, rss_big, rc_big = child_peak_rss([*cmd, str(big), "--db", str(workdir / "large.db")])
+    return {
+        "records": records,
+        "file_mb": big.stat().st_size / 1e6,
+        "seconds": t_big,
+        "rss_mb": rss_big,
+        "floor_rss_mb": rss_small,
+        "floor_seconds": t_small,
+        "exit": rc_big or rc_small,
+    }

@@ -350,6 +350,27 @@ def bench_generate(n: int, db_path: str, seed: int) -> None:
     click.echo(f"Generated {n:,} synthetic articles into {db_path} in {time.perf_counter() - t0:,.1f} s")
 
 
+@bench.command("large-jsonl")
+@click.option("--mb", default=200.0, show_default=True, help="Size of the JSON Lines file to write and ingest.")
+@click.option("--dir", "workdir", type=click.Path(file_okay=False), help="Where to write it (default: a temp dir).")
+def bench_large_jsonl(mb: float, workdir: str | None) -> None:
+    """Ingest a large JSON Lines file in a child process; print its peak RSS beside a one-record run."""
+    import tempfile
+
+    from newsdesk import bench as b
+
+    with tempfile.TemporaryDirectory() as tmp:
+        r = b.large_jsonl_bench(mb, workdir or tmp)
+    click.echo(f"file            {r['file_mb']:9,.1f} MB  {r['records']:,} records")
+    click.echo(
+        f"ingest          {r['seconds']:9,.1f} s   {r['records'] / r['seconds']:,.0f} records/s   exit {r['exit']}"
+    )
+    click.echo(
+        f"peak RSS        {r['rss_mb']:9,.0f} MB  one-record floor {r['floor_rss_mb']:,.0f} MB  "
+        f"growth {r['rss_mb'] - r['floor_rss_mb']:,.0f} MB for a {r['file_mb']:,.0f} MB file"
+    )
+
+
 @bench.command("sentiment")
 @click.option(
     "--data-dir",
