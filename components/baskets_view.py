@@ -17,10 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from components.cards import escape_md
-from components.ingest import read_only
+from components.data import open_for_write
 from components.tables import safe_link
-from newsdesk import baskets, pipeline, queries, store
+from newsdesk import baskets, pipeline, queries
 from newsdesk.baskets import BasketError
+from newsdesk.config import read_only
 from newsdesk.export import csv_bytes
 
 TTL = 600
@@ -89,7 +90,7 @@ def baskets_or_reference(path: Path, version: int) -> pd.DataFrame:
     shipped companies and sector baskets of ``data/`` — unless the app is read-only."""
     found = load_baskets(str(path), version)
     if found.empty and not read_only():
-        db = store.connect(path)
+        db = open_for_write(path)
         try:
             pipeline.ensure_reference(db)
         finally:
@@ -409,7 +410,7 @@ def _write(path: str, where: str, action, done: str) -> bool:
     if read_only():
         _flash(where, "error", "This dashboard runs read-only: baskets can't be changed.")
         return False
-    db = store.connect(path)
+    db = open_for_write(path)
     try:
         action(db)
     except BasketError as exc:

@@ -7,10 +7,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
+import sqlite_utils
 import streamlit as st
 
-from newsdesk import pipeline, queries
-from newsdesk.config import resolve_db_path
+from newsdesk import pipeline, queries, store
+from newsdesk.config import ENV_READONLY, read_only, resolve_db_path
+from newsdesk.errors import ReadOnlyError
 from newsdesk.queries import Filters
 
 TTL = 600
@@ -20,9 +22,23 @@ def database_path() -> Path:
     """The database the dashboard shows; created from the demo corpus on first start."""
     path = resolve_db_path()
     if not path.exists():
+        if read_only():
+            st.error(
+                f"No database at {path}. This dashboard runs read-only ({ENV_READONLY}=1), so it does not "
+                "create one: point NEWSDESK_DB at an existing database."
+            )
+            st.stop()
         with st.spinner("First start: building the demo database from data/demo ..."):
             pipeline.create_demo_database(path)
     return path
+
+
+def open_for_write(path: str | Path) -> sqlite_utils.Database:
+    """The dashboard's only way to a writable database; raises :class:`ReadOnlyError` when the app
+    runs read-only. Every read goes through :func:`newsdesk.queries.connect_readonly` instead."""
+    if read_only():
+        raise ReadOnlyError(f"this dashboard runs read-only ({ENV_READONLY}=1): nothing can be written")
+    return store.connect(path)
 
 
 def data_version(path: Path) -> int:

@@ -10,18 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from components.cards import escape_md
-from newsdesk import pipeline, queries, store
+from components.data import open_for_write
+from newsdesk import pipeline, queries
+from newsdesk.config import read_only
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
 from newsdesk.ingest.csvfile import parse_mapping
 
 MAX_UPLOAD_MB = float(os.environ.get("NEWSDESK_MAX_UPLOAD_MB", "50"))
 ACCEPTED = ["txt", "md", "jsonl", "ndjson", "json", "csv", "tsv", "xml", "rss", "atom"]
-
-
-def read_only() -> bool:
-    """True when the app must not write (``NEWSDESK_READONLY=1``)."""
-    return os.environ.get("NEWSDESK_READONLY", "").strip().lower() in ("1", "true", "yes")
 
 
 def ingest_panel(path: Path) -> None:
@@ -70,7 +67,7 @@ def _run(path: Path, files, fmt: str, columns: str) -> None:
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Scored {done:,} of {total:,} articles")
 
-    db = store.connect(path)
+    db = open_for_write(path)
     try:
         report = pipeline.ingest_uploads(db, uploads, fmt, mapping, on_progress=progress)
     finally:

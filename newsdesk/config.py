@@ -11,6 +11,13 @@ DEMO_DIR = DATA_DIR / "demo"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.toml"
 DEFAULT_DB = DATA_DIR / "newsdesk.db"
 ENV_DB = "NEWSDESK_DB"
+ENV_READONLY = "NEWSDESK_READONLY"
+
+
+def read_only() -> bool:
+    """True when ``$NEWSDESK_READONLY`` is 1/true/yes/on: the dashboard then opens the database
+    read-only and offers no writes (for shared deployments)."""
+    return os.environ.get(ENV_READONLY, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:

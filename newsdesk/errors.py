@@ -25,5 +25,9 @@ class SchemaError(NewsdeskError):
     """The database schema is newer than this code, or could not be migrated."""
 
 
+class ReadOnlyError(NewsdeskError):
+    """A write was attempted where newsdesk runs read-only (``NEWSDESK_READONLY=1``)."""
+
+
 class FilterError(NewsdeskError):
     """A filter value (date, topic) is not valid."""
