@@ -69,6 +69,34 @@ class Filters:
         """True when a filter other than topics and dates is set (the daily aggregate cannot answer)."""
         return bool(self.labels or self.min_impact or self.sources or self.companies or fts_query(self.text))
 
+    @property
+    def category_answerable(self) -> bool:
+        """True when ``article_categories`` alone answers the view: no source, company or text filter
+        (topics, dates, labels and impact are copied onto each category row, schema v6)."""
+        return not (self.sources or self.companies or fts_query(self.text))
+
+    def category_view(self) -> tuple[str, list]:
+        """WHERE clause over ``article_categories`` rows (effective ones) for the topic, date, label
+        and impact filters, and its params. Served by ``idx_article_categories_view``."""
+        clauses, params = [], []
+        if self.topics:
+            clauses.append(f"category IN ({', '.join('?' for _ in self.topics)})")
+            params.extend(self.topics)
+        clauses.append("effective = 1")
+        if self.since:
+            clauses.append("published_at >= ?")
+            params.append(self.since.isoformat())
+        if self.until:
+            clauses.append("published_at < ?")
+            params.append((self.until + timedelta(days=1)).isoformat())
+        if self.labels:
+            clauses.append(f"sentiment_label IN ({', '.join('?' for _ in self.labels)})")
+            params.extend(self.labels)
+        if self.min_impact:
+            clauses.append("impact >= ?")
+            params.append(float(self.min_impact))
+        return " AND ".join(clauses), params
+
     def where(self, alias: str = "a") -> tuple[str, list]:
         """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params."""
         clauses, params = ["1 = 1"], []
@@ -77,11 +105,9 @@ class Filters:
             return ", ".join("?" for _ in values)
 
         if self.topics:
-            clauses.append(
-                f"{alias}.id IN (SELECT article_id FROM article_categories "
-                f"WHERE category IN ({marks(self.topics)}) AND effective = 1)"
-            )
-            params.extend(self.topics)
+            view, view_params = self.category_view()
+            clauses.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE {view})")
+            params.extend(view_params)
         if self.since:
             clauses.append(f"{alias}.published_at >= ?")
             params.append(self.since.isoformat())
@@ -177,17 +203,30 @@ SCORED_LIST = (
 def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """The filtered articles, newest first: every ``articles`` column plus ``categories``
     (distinct names joined with ``; ``)."""
-    where, params = filters.where("a")
-    sql = (
-        f"SELECT a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
-        f"{COMPANY_LIST.format(a='a')} AS companies "
-        f"FROM articles a WHERE {where} "
+    return _frame(conn, *articles_sql(filters, limit))
+
+
+def articles_sql(filters: Filters, limit: int | None = None) -> tuple[str, list]:
+    """The SQL and params of :func:`articles`. A topic view (without source, company or text filters)
+    takes its newest ids from the category index alone and looks up only those articles."""
+    columns = (
+        f"a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
+        f"{COMPANY_LIST.format(a='a')} AS companies"
     )
-    sql += "ORDER BY a.published_at DESC, a.id"
+    if filters.topics and filters.category_answerable and limit is not None:
+        view, params = filters.category_view()
+        sql = (
+            f"WITH ids AS (SELECT article_id, max(published_at) AS p FROM article_categories WHERE {view} "
+            "GROUP BY article_id ORDER BY p DESC, article_id LIMIT ?) "
+            f"SELECT {columns} FROM ids JOIN articles a ON a.id = ids.article_id ORDER BY a.published_at DESC, a.id"
+        )
+        return sql, [*params, int(limit)]
+    where, params = filters.where("a")
+    sql = f"SELECT {columns} FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.id"
     if limit is not None:
         sql += " LIMIT ?"
         params = [*params, int(limit)]
-    return _frame(conn, sql, params)
+    return sql, params
 
 
 def articles_by_id(conn: sqlite3.Connection, ids: list[str]) -> pd.DataFrame:
@@ -204,12 +243,23 @@ def articles_by_id(conn: sqlite3.Connection, ids: list[str]) -> pd.DataFrame:
 
 def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict:
     """Article count, mean newsdesk sentiment and count of high-impact articles of the view."""
-    where, params = filters.where("a")
-    n, mean, high = conn.execute(
-        f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}",
-        [HIGH_IMPACT, *params],
-    ).fetchone()
+    n, mean, high = conn.execute(*kpis_sql(filters)).fetchone()
     return {"articles": n, "mean_sentiment": mean, "high_impact": high or 0}
+
+
+def kpis_sql(filters: Filters) -> tuple[str, list]:
+    """The SQL and params of :func:`kpis`; a topic view is counted from the category index alone
+    (one row per article, however many of the chosen topics it has)."""
+    if filters.topics and filters.category_answerable:
+        view, params = filters.category_view()
+        sql = (
+            "SELECT count(*), avg(s), sum(i >= ?) FROM (SELECT article_id, max(sentiment) AS s, max(impact) AS i "
+            f"FROM article_categories WHERE {view} GROUP BY article_id)"
+        )
+    else:
+        where, params = filters.where("a")
+        sql = f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}"
+    return sql, [HIGH_IMPACT, *params]
 
 
 def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:
@@ -217,6 +267,16 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     ``articles``). Columns: period (date), category, articles, mean_sentiment, mean_impact."""
     if grain not in GRAINS:
         raise FilterError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
+    if filters.beyond_topics_and_dates and filters.category_answerable:
+        view, params = filters.category_view()
+        df = _frame(
+            conn,
+            "SELECT substr(published_at, 1, 10) AS day, category, count(*) AS n, sum(sentiment) AS sentiment_sum, "
+            "coalesce(sum(impact), 0) AS impact_sum, count(impact) AS impact_n "
+            f"FROM article_categories WHERE {view} AND sentiment IS NOT NULL GROUP BY day, category",
+            params,
+        )
+        return _group_periods(df, grain)
     if filters.beyond_topics_and_dates:
         where, params = filters.where("a")
         topic_clause = ""

@@ -288,3 +288,50 @@ def test_non_http_urls_are_not_stored(db, url) -> None:
     a = make("Odd link", url=url)
     store.write_batch(db, [a], [], "t")
     assert db["articles"].get(a.id)["url"] is None
+
+
+VIEW_MISMATCHES = """
+SELECT count(*) FROM article_categories c JOIN articles a ON a.id = c.article_id
+WHERE c.published_at IS NOT a.published_at OR c.sentiment IS NOT a.sentiment OR c.impact IS NOT a.impact
+   OR c.sentiment_label IS NOT a.sentiment_label
+"""
+
+
+def test_category_rows_carry_their_articles_view_columns(db, sample_path) -> None:
+    """Schema v6 copies publish time and scores onto category rows; triggers keep them equal through
+    inserts, a richer duplicate replacing a row, a rescore and a direct UPDATE by an outside tool."""
+    from newsdesk import pipeline
+    from newsdesk.score.textblob_adapters import TextBlobScorer
+
+    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
+    thin = make("Bank beats estimates", day="2026-06-01", summary="Short.", cats=("Banking", "Macro & Growth"))
+    store.write_batch(db, [thin], [], "t")
+    assert db.execute("SELECT count(*) FROM article_categories").fetchone()[0] >= 5
+    assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
+    rich = make("Bank beats estimates", day="2026-06-01", summary="The bank beat estimates; income rose sharply.")
+    store.write_batch(db, [rich], [], "t")
+    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True))
+    assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
+    with store.transaction(db):
+        db.execute("UPDATE articles SET published_at = '2020-01-01T00:00:00Z', sentiment = -0.9, impact = 0.99")
+    assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
+
+
+def test_migration_6_fills_the_view_columns_of_an_older_database(db_path) -> None:
+    """A v5 database (category rows without the copied columns) is upgraded with every row filled."""
+    db = store.connect(db_path)
+    store.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
+    with store.transaction(db):  # turn it back into a v5 database
+        db.execute("DROP TRIGGER article_categories_view_fill")
+        db.execute("DROP TRIGGER articles_view_sync")
+        db.execute("DROP INDEX idx_article_categories_view")
+        for col in store.VIEW_COLUMNS:
+            db.execute(f"ALTER TABLE article_categories DROP COLUMN {col}")
+        db.execute("PRAGMA user_version = 5")
+    db.close()
+    db = store.connect(db_path)
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
+    db.close()
