@@ -263,54 +263,112 @@ def kpis_sql(filters: Filters) -> tuple[str, list]:
 
 
 def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:
-    """Mean sentiment per period and category from ``daily_category_sentiment`` (never a scan of
-    ``articles``). Columns: period (date), category, articles, mean_sentiment, mean_impact."""
+    """Mean sentiment per period and category. Columns: period (date), category, articles,
+    mean_sentiment, mean_impact. Topic and date views read the week/month totals
+    (``period_category_sentiment``) and, for the partial periods at the edges of a date range, the
+    daily table — never ``articles``; other filters aggregate the matching rows."""
     if grain not in GRAINS:
         raise FilterError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
+    return _periods(conn, _period_parts(filters, grain), grain)
+
+
+def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
+    """Sub-selects of (day, category, n, sentiment_sum, impact_sum, impact_n) rows whose union holds
+    the view exactly once; ``day`` is a day or a period's first day."""
     if filters.beyond_topics_and_dates and filters.category_answerable:
         view, params = filters.category_view()
-        df = _frame(
-            conn,
-            "SELECT substr(published_at, 1, 10) AS day, category, count(*) AS n, sum(sentiment) AS sentiment_sum, "
-            "coalesce(sum(impact), 0) AS impact_sum, count(impact) AS impact_n "
-            f"FROM article_categories WHERE {view} AND sentiment IS NOT NULL GROUP BY day, category",
-            params,
-        )
-        return _group_periods(df, grain)
+        return [
+            (
+                "SELECT substr(published_at, 1, 10) AS day, category, count(*) AS n, sum(sentiment) AS sentiment_sum, "
+                "coalesce(sum(impact), 0) AS impact_sum, count(impact) AS impact_n "
+                f"FROM article_categories WHERE {view} AND sentiment IS NOT NULL GROUP BY day, category",
+                params,
+            )
+        ]
     if filters.beyond_topics_and_dates:
         where, params = filters.where("a")
         topic_clause = ""
         if filters.topics:
             topic_clause = f" AND c.category IN ({', '.join('?' for _ in filters.topics)})"
             params = [*params, *filters.topics]
-        df = _frame(
-            conn,
-            "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
-            "sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0) AS impact_sum, count(a.impact) AS impact_n "
-            "FROM articles a JOIN article_categories c ON c.article_id = a.id AND c.effective = 1 "
-            f"WHERE {where}{topic_clause} AND a.sentiment IS NOT NULL GROUP BY day, c.category",
-            params,
-        )
-        return _group_periods(df, grain)
-    clauses, params = ["1 = 1"], []
+        return [
+            (
+                "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
+                "sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0) AS impact_sum, "
+                "count(a.impact) AS impact_n FROM articles a JOIN article_categories c ON c.article_id = a.id "
+                f"AND c.effective = 1 WHERE {where}{topic_clause} AND a.sentiment IS NOT NULL "
+                "GROUP BY day, c.category",
+                params,
+            )
+        ]
+    lo, hi = filters.since, filters.until
+    if grain == "day":
+        return [_daily_part(filters.topics, lo, hi)]
+    # Whole weeks or months come from period_category_sentiment; days at the edges of the range
+    # that cover only part of a period come from the daily table.
+    first = lo if lo is None or lo == period_start(lo, grain) else next_period(period_start(lo, grain), grain)
+    last = None
+    if hi is not None:
+        last = period_start(hi, grain)
+        if next_period(last, grain) - timedelta(days=1) > hi:
+            last = period_start(last - timedelta(days=1), grain)
+    if first is not None and last is not None and first > last:  # no whole period inside the range
+        return [_daily_part(filters.topics, lo, hi)]
+    clauses, params = ["grain = ?"], [grain]
     if filters.topics:
         clauses.append(f"category IN ({', '.join('?' for _ in filters.topics)})")
         params.extend(filters.topics)
-    if filters.since:
+    if first is not None:
+        clauses.append("period >= ?")
+        params.append(first.isoformat())
+    if last is not None:
+        clauses.append("period <= ?")
+        params.append(last.isoformat())
+    parts = [
+        (
+            f"{PERIOD_PART} WHERE {' AND '.join(clauses)}",
+            params,
+        )
+    ]
+    if first is not None and lo < first:
+        parts.append(_daily_part(filters.topics, lo, first - timedelta(days=1)))
+    if last is not None and next_period(last, grain) <= hi:
+        parts.append(_daily_part(filters.topics, next_period(last, grain), hi))
+    return parts
+
+
+PERIOD_PART = "SELECT period AS day, category, n, sentiment_sum, impact_sum, impact_n FROM period_category_sentiment"
+
+
+def period_start(day: date, grain: str) -> date:
+    """The first day of the week (Monday) or month holding ``day``."""
+    return day - timedelta(days=day.weekday()) if grain == "week" else day.replace(day=1)
+
+
+def next_period(start: date, grain: str) -> date:
+    """The first day of the period after the one starting on ``start``."""
+    if grain == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _daily_part(topics, since: date | None, until: date | None) -> tuple[str, list]:
+    """The daily table's rows in an inclusive day range (optionally of some topics)."""
+    clauses, params = ["1 = 1"], []
+    if topics:
+        clauses.append(f"category IN ({', '.join('?' for _ in topics)})")
+        params.extend(topics)
+    if since:
         clauses.append("day >= ?")
-        params.append(filters.since.isoformat())
-    if filters.until:
+        params.append(since.isoformat())
+    if until:
         clauses.append("day <= ?")
-        params.append(filters.until.isoformat())
-    period = PERIOD_SQL[grain]
-    df = _frame(
-        conn,
-        f"SELECT {period} AS day, category, sum(n) AS n, sum(sentiment_sum) AS sentiment_sum, "
-        "sum(impact_sum) AS impact_sum, sum(impact_n) AS impact_n FROM daily_category_sentiment "
-        f"WHERE {' AND '.join(clauses)} AND n > 0 GROUP BY 1, category",
+        params.append(until.isoformat())
+    return (
+        "SELECT day, category, n, sentiment_sum, impact_sum, impact_n FROM daily_category_sentiment "
+        f"WHERE {' AND '.join(clauses)}",
         params,
     )
-    return _group_periods(df, grain)
 
 
 # Each period's first day, computed in SQLite so that only one row per period and category leaves it.
@@ -321,23 +379,26 @@ PERIOD_SQL = {
 }
 
 
-def _group_periods(df: pd.DataFrame, grain: str) -> pd.DataFrame:
-    """Daily rows (day, category, n, sums) grouped into periods with their means."""
-    cols = ["period", "category", "articles", "mean_sentiment", "mean_impact"]
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    day = pd.to_datetime(df["day"])
-    if grain == "week":
-        df["period"] = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
-    elif grain == "month":
-        df["period"] = day.dt.to_period("M").dt.start_time.dt.date
+def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list]], grain: str) -> pd.DataFrame:
+    """Group the union of ``parts`` by period and category in SQLite; means rounded to 4 places."""
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    params = [p for _, ps in parts for p in ps]
+    if len(parts) == 1 and parts[0][0].startswith(PERIOD_PART):  # already one row per period and category
+        sql = (
+            "SELECT day AS period, category, n AS articles, sentiment_sum * 1.0 / n AS mean_sentiment, "
+            f"impact_sum * 1.0 / impact_n AS mean_impact FROM ({union}) WHERE n > 0 ORDER BY 1, category"
+        )
     else:
-        df["period"] = day.dt.date
-    g = df.groupby(["period", "category"], as_index=False)[["n", "sentiment_sum", "impact_sum", "impact_n"]].sum()
-    g["mean_sentiment"] = (g["sentiment_sum"] / g["n"]).round(4)
-    g["mean_impact"] = (g["impact_sum"] / g["impact_n"].where(g["impact_n"] > 0)).round(4)
-    g = g.rename(columns={"n": "articles"})
-    return g[cols].sort_values(["period", "category"]).reset_index(drop=True)
+        sql = (
+            f"SELECT {PERIOD_SQL[grain]} AS period, category, sum(n) AS articles, sum(sentiment_sum) * 1.0 / sum(n) "
+            "AS mean_sentiment, sum(impact_sum) * 1.0 / sum(impact_n) AS mean_impact "
+            f"FROM ({union}) WHERE n > 0 GROUP BY 1, category ORDER BY 1, category"
+        )
+    df = _frame(conn, sql, params)
+    df["period"] = pd.to_datetime(df["period"], format="%Y-%m-%d").dt.date
+    df["mean_sentiment"] = df["mean_sentiment"].astype(float).round(4)
+    df["mean_impact"] = df["mean_impact"].astype(float).round(4)
+    return df
 
 
 def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from newsdesk.errors import SchemaError
 from newsdesk.ingest.normalize import article_id, canonical_url, content_hash, iso_utc
 from newsdesk.models import Article, Problem
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -202,6 +202,61 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     )
 
 
+WEEK_START_SQL = "date({d}, '-' || ((CAST(strftime('%w', {d}) AS INTEGER) + 6) % 7) || ' days')"
+MONTH_START_SQL = "(substr({d}, 1, 7) || '-01')"
+PERIOD_REFRESH_SQL = """
+DELETE FROM period_category_sentiment WHERE category = {c} AND grain = '{grain}' AND period = {start};
+INSERT INTO period_category_sentiment (grain, period, category, n, sentiment_sum, impact_sum, impact_n)
+SELECT '{grain}', {start}, {c}, sum(n), sum(sentiment_sum), sum(impact_sum), sum(impact_n)
+FROM daily_category_sentiment WHERE category = {c} AND day >= {start} AND day < date({start}, '{step}') AND n > 0
+HAVING count(*) > 0;
+"""
+
+
+def _period_refresh(row: str) -> str:
+    """Trigger statements that recompute the week and month rows holding ``row``'s day and category."""
+    out = []
+    for grain, start_sql, step in (("week", WEEK_START_SQL, "+7 days"), ("month", MONTH_START_SQL, "+1 month")):
+        start = start_sql.format(d=f"{row}.day")
+        out.append(PERIOD_REFRESH_SQL.format(c=f"{row}.category", grain=grain, start=start, step=step))
+    return "".join(out)
+
+
+PERIOD_RECOMPUTE_SQL = f"""
+SELECT 'week' AS grain, {WEEK_START_SQL.format(d="day")} AS period, category, sum(n) AS n,
+       sum(sentiment_sum) AS sentiment_sum, sum(impact_sum) AS impact_sum, sum(impact_n) AS impact_n
+FROM daily_category_sentiment WHERE n > 0 GROUP BY 2, category
+UNION ALL
+SELECT 'month', {MONTH_START_SQL.format(d="day")}, category, sum(n), sum(sentiment_sum), sum(impact_sum), sum(impact_n)
+FROM daily_category_sentiment WHERE n > 0 GROUP BY 2, category
+"""
+
+
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """Week and month totals per category, kept exact by triggers on the daily table: the chart of
+    three years reads ~3,000 rows instead of ~20,000."""
+    db.execute(
+        "CREATE TABLE period_category_sentiment (grain TEXT NOT NULL, period TEXT NOT NULL, category TEXT NOT NULL, "
+        "n INTEGER, sentiment_sum REAL, impact_sum REAL, impact_n INTEGER, PRIMARY KEY (grain, category, period)) "
+        "WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_period_category_sentiment_period ON period_category_sentiment (grain, period)")
+    db.execute(
+        "INSERT INTO period_category_sentiment (grain, period, category, n, sentiment_sum, impact_sum, impact_n) "
+        + PERIOD_RECOMPUTE_SQL
+    )
+    for name, event, refresh in (
+        ("insert", "INSERT", _period_refresh("NEW")),
+        ("update", "UPDATE OF n, sentiment_sum, impact_sum, impact_n", _period_refresh("NEW")),
+        ("move", "UPDATE OF day, category", _period_refresh("OLD") + _period_refresh("NEW")),
+        ("delete", "DELETE", _period_refresh("OLD")),
+    ):
+        db.execute(
+            f"CREATE TRIGGER daily_category_sentiment_{name} AFTER {event} ON daily_category_sentiment "
+            f"BEGIN {refresh} END"
+        )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -209,6 +264,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _migration_4,
     5: _migration_5,
     6: _migration_6,
+    7: _migration_7,
 }
 
 

@@ -318,11 +318,15 @@ def test_category_rows_carry_their_articles_view_columns(db, sample_path) -> Non
     assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
 
 
-def test_migration_6_fills_the_view_columns_of_an_older_database(db_path) -> None:
-    """A v5 database (category rows without the copied columns) is upgraded with every row filled."""
+def test_migrations_6_and_7_upgrade_an_older_database(db_path) -> None:
+    """A v5 database (category rows without the copied columns, no period table) is upgraded with
+    every category row filled and the week/month totals computed."""
     db = store.connect(db_path)
     store.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
     with store.transaction(db):  # turn it back into a v5 database
+        for name in ("insert", "update", "move", "delete"):
+            db.execute(f"DROP TRIGGER daily_category_sentiment_{name}")
+        db.execute("DROP TABLE period_category_sentiment")
         db.execute("DROP TRIGGER article_categories_view_fill")
         db.execute("DROP TRIGGER articles_view_sync")
         db.execute("DROP INDEX idx_article_categories_view")
@@ -334,4 +338,5 @@ def test_migration_6_fills_the_view_columns_of_an_older_database(db_path) -> Non
     assert store.schema_version(db) == store.SCHEMA_VERSION
     assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
+    assert db.execute("SELECT sum(n) FROM period_category_sentiment WHERE grain = 'week'").fetchone()[0] == 2
     db.close()
