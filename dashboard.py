@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import data, page
-from components.charts import heatmap, sentiment_over_time, what_moved_chart
+from components.chart_cache import show
 from components.layout import empty_state, grain_picker, page_header
 from components.tables import article_links, article_table, kpi_row
 from newsdesk.queries import HIGH_IMPACT, previous_period
@@ -41,14 +41,14 @@ if daily.empty:
 else:
     lines, grid = st.tabs(["Lines", "Heatmap"])
     with lines:
-        st.altair_chart(sentiment_over_time(daily, grain), width="stretch", height=540)
+        show("sentiment", daily, grain, width="stretch", height=540)
         st.caption(
             "Points: each period's mean; lines: rolling mean over 3 periods; grey bars: articles per period. "
             "Click a category in the legend to isolate it."
         )
     with grid:
         weekly = daily if grain == "week" else data.load_daily(str(path), filters, "week", version)
-        st.altair_chart(heatmap(weekly), width="stretch")
+        show("heatmap", weekly, width="stretch")
 
 left, right = st.columns(2)
 with left:
@@ -61,7 +61,7 @@ with left:
             "30 days before."
         )
     else:
-        st.altair_chart(what_moved_chart(moved), width="stretch")
+        show("moved", moved, width="stretch")
         st.caption(f"Last 14 days up to {end} against each category's own 30 days before (z-score of the mean).")
 with right:
     st.subheader("Latest high-impact articles")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 GRAIN_TITLES = {"day": "Day", "week": "Week of", "month": "Month"}
 TIME_UNITS = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}
@@ -116,3 +117,38 @@ def what_moved_chart(df: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=alt.Step(20))
     )
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart`` with every DataFrame replaced by a named dataset held as Arrow
+    IPC bytes — the form ``st.vega_lite_chart`` sends as is, so a cached spec costs no Altair
+    validation and no serialisation on a rerun. Touches no global Altair state (thread-safe)."""
+    frames: dict[int, tuple[str, pd.DataFrame]] = {}
+
+    def strip(node) -> None:
+        data = getattr(node, "data", alt.Undefined)
+        if isinstance(data, pd.DataFrame):
+            name, _ = frames.setdefault(id(data), (f"data-{len(frames)}", data))
+            node.data = alt.NamedData(name=name)
+        for attr in ("layer", "hconcat", "vconcat", "concat"):
+            for sub in getattr(node, attr, None) or []:
+                strip(sub)
+
+    strip(chart)
+    spec = chart.to_dict()
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):  # the default theme's fixed size
+        view.pop(key, None)
+    if "config" in spec and not spec["config"].get("view", True):
+        spec["config"].pop("view")
+    spec["datasets"] = {name: arrow_bytes(df) for name, df in frames.values()}
+    return spec
+
+
+def arrow_bytes(df: pd.DataFrame) -> bytes:
+    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data)."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()

@@ -10,7 +10,7 @@ import pandas as pd
 import sqlite_utils
 import streamlit as st
 
-from newsdesk import pipeline, queries, store
+from newsdesk import queries, store
 from newsdesk.config import ENV_READONLY, read_only, resolve_db_path
 from newsdesk.errors import ReadOnlyError
 from newsdesk.queries import Filters
@@ -29,6 +29,8 @@ def database_path() -> Path:
             )
             st.stop()
         with st.spinner("First start: building the demo database from data/demo ..."):
+            from newsdesk import pipeline  # imports the scorers: only needed on a first start
+
             pipeline.create_demo_database(path)
     return path
 

@@ -142,5 +142,5 @@ def article_links(df: pd.DataFrame) -> None:
             "pages/3_Article.py",
             label=f"{row.impact:.2f} · {escape_md(row.title[:110])}",
             query_params={"id": row.id},
-            help=f"{str(row.published_at)[:10]} · {row.source} · {row.sentiment_label}",
+            help=f"{str(row.published_at)[:10]} · {escape_md(row.source)} · {escape_md(row.sentiment_label)}",
         )

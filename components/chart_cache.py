@@ -1,0 +1,27 @@
+"""Charts drawn from cached Vega-Lite specs: an unchanged view reruns without rebuilding or
+re-serialising its charts (Altair's validation is the slowest part of a cached rerun)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.charts import heatmap, sentiment_over_time, to_spec, what_moved_chart
+
+TTL = 600
+BUILDERS = {
+    "sentiment": lambda df, grain: sentiment_over_time(df, grain),
+    "heatmap": lambda df, grain: heatmap(df),
+    "moved": lambda df, grain: what_moved_chart(df),
+}
+
+
+@st.cache_data(ttl=TTL, max_entries=48, show_spinner=False)
+def chart_spec(kind: str, df: pd.DataFrame, grain: str = "week") -> dict:
+    """The spec of chart ``kind`` (sentiment, heatmap, moved) over ``df``, keyed by its content."""
+    return to_spec(BUILDERS[kind](df, grain))
+
+
+def show(kind: str, df: pd.DataFrame, grain: str = "week", **kwargs) -> None:
+    """Draw chart ``kind`` over ``df`` (``kwargs`` go to ``st.vega_lite_chart``)."""
+    st.vega_lite_chart(chart_spec(kind, df, grain), **kwargs)
