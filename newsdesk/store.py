@@ -180,9 +180,7 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     for col, kind in zip(VIEW_COLUMNS, ("TEXT", "REAL", "REAL", "TEXT"), strict=True):
         db.execute(f"ALTER TABLE article_categories ADD COLUMN {col} {kind}")  # constant names
     cols = ", ".join(VIEW_COLUMNS)
-    db.execute(
-        f"UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = article_id)"
-    )
+    db.execute(f"UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = article_id)")
     db.execute(
         "CREATE INDEX idx_article_categories_view ON article_categories "
         "(category, effective, published_at, article_id, sentiment, impact, sentiment_label)"
