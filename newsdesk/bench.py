@@ -243,21 +243,27 @@ from streamlit.testing.v1 import AppTest
 page, empty = sys.argv[1], sys.argv[2]
 def timed(at):
     t = time.perf_counter(); at.run(timeout=600); return time.perf_counter() - t
-base = AppTest.from_file(empty, default_timeout=600); t_empty = timed(base)
+base = AppTest.from_file(empty, default_timeout=600); t_empty = timed(base); t_empty_rerun = timed(base)
 at = AppTest.from_file("dashboard.py", default_timeout=600)
 if page != "dashboard.py":
     at.run(timeout=600); at.switch_page(page)
 first = timed(at)
 again = timed(at)
+picker = [w for w in at.multiselect if w.key == "w_topics"]
+changed = None
+if picker:
+    picker[0].set_value(list(picker[0].options[:3]))
+    changed = timed(at)
 err = [str(e.value)[:200] for e in at.exception]
-print(json.dumps({"page": page, "empty": t_empty, "first": first, "rerun": again, "errors": err,
+print(json.dumps({"page": page, "empty": t_empty, "empty_rerun": t_empty_rerun, "first": first, "rerun": again,
+                  "filter_change": changed, "errors": err,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
 def apptest_bench(path: str, pages: list[str]) -> list[dict]:
-    """First run and cached rerun of each page in a fresh process (AppTest), beside an empty
-    script's run, with the process's peak RSS."""
+    """First run, cached rerun and a filter change (three topics picked) of each page in a fresh
+    process (AppTest), beside an empty script's first run and rerun, with the process's peak RSS."""
     import json
     import os
     import subprocess
