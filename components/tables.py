@@ -40,6 +40,12 @@ def safe_link(url) -> str | None:
     return None
 
 
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def table_csv(df: pd.DataFrame) -> bytes:
+    """The formula-safe CSV of ``df``, cached by its content (a rerun does not rebuild it)."""
+    return csv_bytes(df)
+
+
 def article_table(df: pd.DataFrame, key: str = "articles", selectable: bool = False) -> str | None:
     """Show articles with column configuration, then a "Download CSV" of exactly these rows.
     With ``selectable`` a row can be picked; the picked article's id is returned."""
@@ -68,7 +74,7 @@ def article_table(df: pd.DataFrame, key: str = "articles", selectable: bool = Fa
     )
     st.download_button(
         "Download CSV",
-        data=csv_bytes(df),
+        data=table_csv(df),
         file_name="newsdesk-articles.csv",
         mime="text/csv",
         key=f"{key}_csv",

@@ -86,7 +86,7 @@ class Filters:
         if self.since:
             clauses.append("published_at >= ?")
             params.append(self.since.isoformat())
-        if self.until:
+        if self.until and self.until < date.max:  # no day follows date.max: nothing to cut
             clauses.append("published_at < ?")
             params.append((self.until + timedelta(days=1)).isoformat())
         if self.labels:
@@ -97,21 +97,28 @@ class Filters:
             params.append(float(self.min_impact))
         return " AND ".join(clauses), params
 
-    def where(self, alias: str = "a") -> tuple[str, list]:
-        """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params."""
+    def where(self, alias: str = "a", topics_exist: bool = False) -> tuple[str, list]:
+        """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params.
+        With ``topics_exist`` the topic test is a per-article EXISTS (for newest-first walks)."""
         clauses, params = ["1 = 1"], []
 
         def marks(values) -> str:
             return ", ".join("?" for _ in values)
 
-        if self.topics:
+        if self.topics and topics_exist:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM article_categories tc WHERE tc.article_id = {alias}.id "
+                f"AND tc.category IN ({marks(self.topics)}) AND tc.effective = 1)"
+            )
+            params.extend(self.topics)
+        elif self.topics:
             view, view_params = self.category_view()
             clauses.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE {view})")
             params.extend(view_params)
         if self.since:
             clauses.append(f"{alias}.published_at >= ?")
             params.append(self.since.isoformat())
-        if self.until:
+        if self.until and self.until < date.max:
             clauses.append(f"{alias}.published_at < ?")
             params.append((self.until + timedelta(days=1)).isoformat())
         if self.labels:
@@ -204,16 +211,45 @@ SCORED_LIST = (
 def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """The filtered articles, newest first: every ``articles`` column plus ``categories``
     (distinct names joined with ``; ``)."""
-    return _frame(conn, *articles_sql(filters, limit))
+    dense = bool(filters.topics and limit is not None and topic_share(conn, filters) >= DENSE_SHARE)
+    return _frame(conn, *articles_sql(filters, limit, dense))
 
 
-def articles_sql(filters: Filters, limit: int | None = None) -> tuple[str, list]:
-    """The SQL and params of :func:`articles`. A topic view (without source, company or text filters)
-    takes its newest ids from the category index alone and looks up only those articles."""
+DENSE_SHARE = 0.05
+
+
+def topic_share(conn: sqlite3.Connection, filters: Filters) -> float:
+    """Rough share of the date range's category rows that belong to the chosen topics (from the
+    monthly totals; partial months count whole). Picks the cheaper plan for "the newest N"."""
+    clauses, params = ["grain = 'month'"], []
+    if filters.since:
+        clauses.append("period >= ?")
+        params.append(filters.since.replace(day=1).isoformat())
+    if filters.until:
+        clauses.append("period <= ?")
+        params.append(filters.until.isoformat())
+    marks = ", ".join("?" for _ in filters.topics)
+    mine, total = conn.execute(
+        f"SELECT sum(CASE WHEN category IN ({marks}) THEN n ELSE 0 END), sum(n) FROM period_category_sentiment "
+        f"WHERE {' AND '.join(clauses)}",
+        [*filters.topics, *params],
+    ).fetchone()
+    return (mine or 0) / total if total else 0.0
+
+
+def articles_sql(filters: Filters, limit: int | None = None, dense: bool = False) -> tuple[str, list]:
+    """The SQL and params of :func:`articles`. A topic view without source, company or text filters
+    takes its newest ids from the category index alone and looks up only those articles; when the
+    topics are ``dense`` (a large share of the articles), walking the articles newest first and
+    checking each one's categories finds the first ``limit`` sooner."""
     columns = (
         f"a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
         f"{COMPANY_LIST.format(a='a')} AS companies"
     )
+    if filters.topics and limit is not None and dense:
+        where, params = filters.where("a", topics_exist=True)
+        sql = f"SELECT {columns} FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.id LIMIT ?"
+        return sql, [*params, int(limit)]
     if filters.topics and filters.category_answerable and limit is not None:
         view, params = filters.category_view()
         sql = (
@@ -305,6 +341,16 @@ def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
     lo, hi = filters.since, filters.until
     if grain == "day":
         return [_daily_part(filters.topics, lo, hi)]
+    try:
+        return _whole_periods(filters, grain)
+    except OverflowError:  # a range reaching the first or last representable day: days only
+        return [_daily_part(filters.topics, lo, hi)]
+
+
+def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
+    """Sub-selects for a topic and date view: whole periods from the period table, edge days from
+    the daily table."""
+    lo, hi = filters.since, filters.until
     # Whole weeks or months come from period_category_sentiment; days at the edges of the range
     # that cover only part of a period come from the daily table.
     first = lo if lo is None or lo == period_start(lo, grain) else next_period(period_start(lo, grain), grain)
@@ -474,7 +520,10 @@ def previous_period(filters: Filters, bounds: tuple[date | None, date | None]) -
     if not start or not end:
         return None
     length = (end - start).days + 1
-    return replace(filters, since=start - timedelta(days=length), until=start - timedelta(days=1))
+    try:
+        return replace(filters, since=start - timedelta(days=length), until=start - timedelta(days=1))
+    except OverflowError:  # no period of that length fits before the first representable day
+        return None
 
 
 def facets(conn: sqlite3.Connection, filters: Filters, limit: int = 12) -> dict[str, pd.DataFrame]:

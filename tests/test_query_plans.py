@@ -127,3 +127,26 @@ def test_synthetic_rows_are_marked_and_consistent(big) -> None:
     assert weekend / 2 < weekday / 5 * 0.5  # weekends are quieter
     daily = big.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0]
     assert daily == big.execute("SELECT count(*) FROM article_categories WHERE effective = 1").fetchone()[0]
+
+
+@pytest.mark.parametrize("name", ["topics", "topics+dates", "topics+dates+label+impact", "topics+source"])
+def test_dense_and_sparse_list_plans_give_the_same_rows(big, name) -> None:
+    """The newest-first walk (dense topics) and the category-index plan list the same 1,000 rows,
+    and the walk reads ``articles`` through an index (publish time, or source when one is chosen),
+    never a bare scan."""
+    f = FILTERS[name]
+    walk_sql, walk_params = queries.articles_sql(f, 1000, dense=True)
+    steps = plan(big, walk_sql, walk_params)
+    assert any(re.match(r"(SCAN|SEARCH) a USING INDEX idx_articles_(published|source)", s) for s in steps), steps
+    assert not any(re.match(r"SCAN (a|articles)$", s) for s in steps), steps
+    walk = big.execute(walk_sql, walk_params).fetchall()
+    index = big.execute(*queries.articles_sql(f, 1000, dense=False)).fetchall()
+    assert [r[0] for r in walk] == [r[0] for r in index] and len(walk) > 0
+
+
+def test_topic_share_tells_dense_from_sparse(big) -> None:
+    """The share estimate used to pick a plan is a fraction, larger for more topics."""
+    one = queries.topic_share(big, queries.Filters(topics=("Trade & Tariffs",)))
+    two = queries.topic_share(big, FILTERS["topics"])
+    assert 0 < one < two < 1
+    assert queries.topic_share(big, queries.Filters(topics=("No such topic",))) == 0
