@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_SIGNS = ("=", "+", "-", "@")
+
+
+def is_formula(value: str) -> bool:
+    """True when a spreadsheet could run ``value`` as a formula: it starts with one of
+    :data:`FORMULA_PREFIXES` (OWASP), or its first character after leading whitespace is ``= + - @``
+    or a full-width/compatibility form of one (``＝ ＋ － ＠``; NFKC folds them) — importers that trim
+    spaces, and CJK spreadsheets and input methods that fold full-width signs, would evaluate it."""
+    if value.startswith(FORMULA_PREFIXES):
+        return True
+    return unicodedata.normalize("NFKC", value.lstrip()[:1]) in FORMULA_SIGNS
 
 
 def neutralise(value):
     """Prefix a text cell that a spreadsheet would run as a formula with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and is_formula(value):
         return "'" + value
     return value
 
@@ -24,5 +37,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV bytes of ``df`` (no index), neutralised against formula injection."""
-    return safe_frame(df).to_csv(index=False).encode("utf-8")
+    """UTF-8 CSV bytes of ``df`` (no index), neutralised against formula injection. Rows end in
+    CRLF (RFC 4180), so a cell holding a bare CR is quoted instead of breaking its row in two — the
+    text after that CR would otherwise start a new, unneutralised cell."""
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
