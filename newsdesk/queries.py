@@ -211,16 +211,23 @@ SCORED_LIST = (
 def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """The filtered articles, newest first: every ``articles`` column plus ``categories``
     (distinct names joined with ``; ``)."""
-    dense = bool(filters.topics and limit is not None and topic_share(conn, filters) >= DENSE_SHARE)
+    dense = bool(filters.topics and limit is not None and topic_rows(conn, filters)[0] > DENSE_ROWS)
     return _frame(conn, *articles_sql(filters, limit, dense))
 
 
-DENSE_SHARE = 0.05
+DENSE_ROWS = 50_000  # above this many category rows in the view, walking articles newest first wins
 
 
 def topic_share(conn: sqlite3.Connection, filters: Filters) -> float:
-    """Rough share of the date range's category rows that belong to the chosen topics (from the
-    monthly totals; partial months count whole). Picks the cheaper plan for "the newest N"."""
+    """Rough share of the date range's category rows that belong to the chosen topics."""
+    mine, total = topic_rows(conn, filters)
+    return mine / total if total else 0.0
+
+
+def topic_rows(conn: sqlite3.Connection, filters: Filters) -> tuple[int, int]:
+    """Rough count of the chosen topics' category rows in the date range, and of all categories'
+    (from the monthly totals; partial months count whole). Picks the cheaper plan for "the newest N":
+    sorting that many index rows, or walking the articles newest first."""
     clauses, params = ["grain = 'month'"], []
     if filters.since:
         clauses.append("period >= ?")
@@ -234,7 +241,7 @@ def topic_share(conn: sqlite3.Connection, filters: Filters) -> float:
         f"WHERE {' AND '.join(clauses)}",
         [*filters.topics, *params],
     ).fetchone()
-    return (mine or 0) / total if total else 0.0
+    return mine or 0, total or 0
 
 
 def articles_sql(filters: Filters, limit: int | None = None, dense: bool = False) -> tuple[str, list]:

@@ -239,6 +239,7 @@ def _migration_7(db: sqlite_utils.Database) -> None:
         "WITHOUT ROWID"
     )
     db.execute("CREATE INDEX idx_period_category_sentiment_period ON period_category_sentiment (grain, period)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_daily_category_day ON daily_category_sentiment (category, day)")
     db.execute(
         "INSERT INTO period_category_sentiment (grain, period, category, n, sentiment_sum, impact_sum, impact_n) "
         + PERIOD_RECOMPUTE_SQL
@@ -497,7 +498,19 @@ def _bulk_insert(db: sqlite_utils.Database, pending: _Pending, ingested_at: str)
         for c in a.categories:
             if (c.category, c.origin) not in seen:
                 seen.add((c.category, c.origin))
-                cats.append((a.id, c.category, c.relevance, c.origin, int(c.origin == origin)))
+                cats.append(
+                    (
+                        a.id,
+                        c.category,
+                        c.relevance,
+                        c.origin,
+                        int(c.origin == origin),
+                        a.published_at,
+                        a.sentiment,
+                        a.impact,
+                        a.sentiment_label,
+                    )
+                )
         ents.extend((a.id, e.ticker, e.name, e.mentions, e.relevance, e.sentiment) for e in a.entities)
         decs.extend(
             (
@@ -518,7 +531,8 @@ def _bulk_insert(db: sqlite_utils.Database, pending: _Pending, ingested_at: str)
         )
         links.extend((x["decision_id"], x["basket_id"], x["side"]) for x in decision_basket_links(a))
     conn.executemany(
-        "INSERT INTO article_categories (article_id, category, relevance, origin, effective) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO article_categories (article_id, category, relevance, origin, effective, published_at, "
+        "sentiment, impact, sentiment_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         cats,
     )
     conn.executemany(
@@ -694,6 +708,10 @@ def _insert_children(db: sqlite_utils.Database, a: Article) -> None:
                 "relevance": c.relevance,
                 "origin": c.origin,
                 "effective": int(c.origin == effective_origin),
+                "published_at": a.published_at,
+                "sentiment": a.sentiment,
+                "impact": a.impact,
+                "sentiment_label": a.sentiment_label,
             },
         )
     if cats:

@@ -181,9 +181,21 @@ def _write_batch(db: sqlite_utils.Database, rows: list[dict]) -> None:
             [rows[0]["id"], rows[-1]["id"]],
         )
         conn.executemany(
-            "INSERT INTO article_categories (article_id, category, relevance, origin, effective) "
-            "VALUES (?, ?, ?, 'scored', 1)",
-            [(r["id"], c, round(1 / (n + 1), 3)) for r in rows for n, c in enumerate(r["categories"])],
+            "INSERT INTO article_categories (article_id, category, relevance, origin, effective, published_at, "
+            "sentiment, impact, sentiment_label) VALUES (?, ?, ?, 'scored', 1, ?, ?, ?, ?)",
+            [
+                (
+                    r["id"],
+                    c,
+                    round(1 / (n + 1), 3),
+                    r["published_at"],
+                    r["sentiment"],
+                    r["impact"],
+                    sentiment_label(r["sentiment"]),
+                )
+                for r in rows
+                for n, c in enumerate(r["categories"])
+            ],
         )
         conn.executemany(
             "INSERT INTO article_entities (article_id, ticker, name, mentions, relevance, sentiment) "
