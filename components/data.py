@@ -119,10 +119,11 @@ def load_company_options(path: str, version: int) -> dict[str, str]:
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
-def load_facets(path: str, filters: Filters, version: int) -> dict:
-    """Facet counts of the filtered view."""
+def load_facets(path: str, filters: Filters, version: int, total: int | None = None) -> dict:
+    """Facet counts of the filtered view (of its newest ``queries.FACET_CAP`` articles when
+    ``total`` is larger)."""
     with closing(queries.connect_readonly(path)) as conn:
-        return queries.facets(conn, filters)
+        return queries.facets(conn, filters, total=total)
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)

@@ -211,8 +211,7 @@ SCORED_LIST = (
 def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """The filtered articles, newest first: every ``articles`` column plus ``categories``
     (distinct names joined with ``; ``)."""
-    dense = bool(filters.topics and limit is not None and topic_rows(conn, filters)[0] > DENSE_ROWS)
-    return _frame(conn, *articles_sql(filters, limit, dense))
+    return _frame(conn, *articles_sql(filters, limit, limit is not None and _dense(conn, filters)))
 
 
 DENSE_ROWS = 50_000  # above this many category rows in the view, walking articles newest first wins
@@ -244,12 +243,14 @@ def topic_rows(conn: sqlite3.Connection, filters: Filters) -> tuple[int, int]:
     return mine or 0, total or 0
 
 
-def articles_sql(filters: Filters, limit: int | None = None, dense: bool = False) -> tuple[str, list]:
+def articles_sql(
+    filters: Filters, limit: int | None = None, dense: bool = False, columns: str | None = None
+) -> tuple[str, list]:
     """The SQL and params of :func:`articles`. A topic view without source, company or text filters
     takes its newest ids from the category index alone and looks up only those articles; when the
     topics are ``dense`` (a large share of the articles), walking the articles newest first and
     checking each one's categories finds the first ``limit`` sooner."""
-    columns = (
+    columns = columns or (
         f"a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
         f"{COMPANY_LIST.format(a='a')} AS companies"
     )
@@ -458,12 +459,18 @@ def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list]], grain: str
 def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
     ``published_at`` and the ``decisions`` columns, newest article first, in bullet order."""
-    where, params = filters.where("a")
+    dense = _dense(conn, filters)
+    walk = dense or (not filters.topics and filters.category_answerable)  # newest articles first
+    where, params = filters.where("a", topics_exist=dense)
+    if walk:
+        joined = "articles a CROSS JOIN decisions d ON d.article_id = a.id"
+    else:
+        joined = "decisions d JOIN articles a ON a.id = d.article_id"
     df = _frame(
         conn,
         "SELECT d.article_id, a.title, a.published_at, d.id, d.position, d.text, d.action, d.direction, "
         "d.instruments, d.structure, d.horizon_text, d.horizon_min_days, d.horizon_max_days, d.conditions "
-        f"FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where} "
+        f"FROM {joined} WHERE {where} "
         "ORDER BY a.published_at DESC, d.article_id, d.position" + (" LIMIT ?" if limit else ""),
         [*params, limit] if limit else params,
     )
@@ -474,9 +481,16 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int
 
 def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
     """How many decisions the filtered articles carry."""
-    where, params = filters.where("a")
-    sql = f"SELECT count(*) FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where}"
-    return conn.execute(sql, params).fetchone()[0]
+    dense = _dense(conn, filters)
+    where, params = filters.where("a", topics_exist=dense)
+    joined = f"decisions d {'CROSS ' if dense else ''}JOIN articles a ON a.id = d.article_id"
+    return conn.execute(f"SELECT count(*) FROM {joined} WHERE {where}", params).fetchone()[0]
+
+
+def _dense(conn: sqlite3.Connection, filters: Filters) -> bool:
+    """True when the chosen topics hold so many rows that testing each article beats building the
+    set of their ids (see :data:`DENSE_ROWS`)."""
+    return bool(filters.topics and topic_rows(conn, filters)[0] > DENSE_ROWS)
 
 
 def data_version(conn: sqlite3.Connection) -> int:
@@ -533,25 +547,43 @@ def previous_period(filters: Filters, bounds: tuple[date | None, date | None]) -
         return None
 
 
-def facets(conn: sqlite3.Connection, filters: Filters, limit: int = 12) -> dict[str, pd.DataFrame]:
-    """Counts of the filtered articles per category, source and sentiment label (as Datasette's facets)."""
-    where, params = filters.where("a")
+FACET_CAP = 5_000
+
+
+def facets(
+    conn: sqlite3.Connection, filters: Filters, limit: int = 12, total: int | None = None
+) -> dict[str, pd.DataFrame]:
+    """Counts of the filtered articles per category, source and sentiment label (as Datasette's facets).
+    A view of more than :data:`FACET_CAP` articles (``total``, when the caller knows it) is counted
+    over its newest :data:`FACET_CAP` articles, so a filter change stays quick at any size; callers
+    say so beside the counts."""
+    if total is not None and total > FACET_CAP:
+        sql, newest_params = articles_sql(filters, FACET_CAP, _dense(conn, filters), columns="a.id")
+        ids = [r[0] for r in conn.execute(sql, newest_params)]
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS facet_ids (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM facet_ids")
+        conn.executemany("INSERT INTO facet_ids (id) VALUES (?)", [(i,) for i in ids])
+        source, where, params = "facet_ids f CROSS JOIN articles a ON a.id = f.id", "1 = 1", []
+        categorised = "facet_ids f CROSS JOIN article_categories c ON c.article_id = f.id AND c.effective = 1"
+    else:
+        source, (where, params) = "articles a", filters.where("a")
+        categorised = "articles a JOIN article_categories c ON c.article_id = a.id AND c.effective = 1"
     return {
         "category": _frame(
             conn,
-            "SELECT c.category AS value, count(*) AS articles FROM articles a JOIN article_categories c "
-            f"ON c.article_id = a.id AND c.effective = 1 WHERE {where} GROUP BY c.category ORDER BY 2 DESC, 1 LIMIT ?",
+            f"SELECT c.category AS value, count(*) AS articles FROM {categorised} WHERE {where} "
+            "GROUP BY c.category ORDER BY 2 DESC, 1 LIMIT ?",
             [*params, limit],
         ),
         "source": _frame(
             conn,
-            f"SELECT a.source AS value, count(*) AS articles FROM articles a WHERE {where} "
+            f"SELECT a.source AS value, count(*) AS articles FROM {source} WHERE {where} "
             "GROUP BY a.source ORDER BY 2 DESC, 1 LIMIT ?",
             [*params, limit],
         ),
         "sentiment": _frame(
             conn,
-            f"SELECT a.sentiment_label AS value, count(*) AS articles FROM articles a WHERE {where} "
+            f"SELECT a.sentiment_label AS value, count(*) AS articles FROM {source} WHERE {where} "
             "GROUP BY a.sentiment_label ORDER BY 2 DESC, 1",
             params,
         ),
