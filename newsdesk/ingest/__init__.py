@@ -62,16 +62,23 @@ def decode(data: bytes, name: str) -> str:
         raise SourceReadError(f"{name} is empty: nothing to ingest")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return _not_empty(data.decode("utf-16"), name)
         except UnicodeDecodeError:
             pass
     check_text(data, name)
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            return data.decode(encoding)
+            return _not_empty(data.decode(encoding), name)
         except UnicodeDecodeError:
             continue
     raise SourceReadError(f"{name} could not be decoded as text")  # pragma: no cover - latin-1 never fails
+
+
+def _not_empty(text: str, name: str) -> str:
+    """``text``, or :class:`SourceReadError` when it holds nothing but byte-order marks and blanks."""
+    if not text.lstrip("\ufeff").strip():
+        raise SourceReadError(f"{name} is empty: nothing to ingest")
+    return text
 
 
 def detect_format(name: str, text: str) -> str:
@@ -187,7 +194,7 @@ def stream_path(
     try:
         with path.open("rb") as stream:
             head = stream.read(65536)
-            if not head.strip():
+            if not head.lstrip(b"\xef\xbb\xbf").strip():
                 raise SourceReadError(f"{path} is empty: nothing to ingest")
             if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
                 check_text(head, str(path))

@@ -43,6 +43,12 @@ def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
     return parse_items(doc["feed"], source_name, parse_item, "feed", "item")
 
 
+def _list(item: dict, key: str) -> list:
+    """The list under ``key``; a value of another type is ignored like a malformed list entry."""
+    value = item.get(key)
+    return value if isinstance(value, list) else []
+
+
 def parse_item(item) -> Article:
     """One ``feed`` item."""
     if not isinstance(item, dict):
@@ -51,18 +57,20 @@ def parse_item(item) -> Article:
     if not title:
         raise RecordError("'title' is missing or empty")
     cats = []
-    for t in item.get("topics") or []:
-        if isinstance(t, dict) and isinstance(t.get("topic"), str):
-            name = TOPICS.get(t["topic"].strip().casefold(), t["topic"].strip())
+    for t in _list(item, "topics"):
+        topic = collapse_ws(t["topic"]) if isinstance(t, dict) and isinstance(t.get("topic"), str) else ""
+        if topic:
+            name = TOPICS.get(topic.casefold(), topic)
             if name not in (c.category for c in cats):
                 cats.append(CategoryTag(name, number_field(t, "relevance_score", 0, 1), "source"))
     entities = []
-    for t in item.get("ticker_sentiment") or []:
-        if isinstance(t, dict) and isinstance(t.get("ticker"), str) and t["ticker"].strip():
+    for t in _list(item, "ticker_sentiment"):
+        ticker = collapse_ws(t["ticker"]) if isinstance(t, dict) and isinstance(t.get("ticker"), str) else ""
+        if ticker:
             entities.append(
                 Entity(
-                    ticker=t["ticker"].strip(),
-                    name=t["ticker"].strip(),
+                    ticker=ticker,
+                    name=ticker,
                     mentions=1,
                     relevance=number_field(t, "relevance_score", 0, 1),
                     sentiment=number_field(t, "ticker_sentiment_score", -1, 1),
@@ -71,11 +79,11 @@ def parse_item(item) -> Article:
     authors = item.get("authors")
     source = collapse_ws(text_field(item, "source")) or collapse_ws(text_field(item, "source_domain"))
     if not source and isinstance(authors, list) and authors and isinstance(authors[0], str):
-        source = authors[0]
+        source = collapse_ws(authors[0])
     return Article(
         title=title,
         source=source or "Alpha Vantage",
-        url=text_field(item, "url") or None,
+        url=collapse_ws(text_field(item, "url")) or None,
         published_at=parse_date(text_field(item, "time_published") or None),
         summary=html_to_text(text_field(item, "summary")),
         source_sentiment=number_field(item, "overall_sentiment_score", -1, 1),

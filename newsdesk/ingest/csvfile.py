@@ -38,6 +38,8 @@ FIELDS = {
     "tickers": ("ticker", "tickers", "stock", "stocks", "symbol", "symbols"),
     "categories": ("category", "categories", "topic", "topics", "section"),
 }
+DELIMITERS = ",;\t|"
+FALLBACK_DIALECTS = tuple(type("delimited", (csv.excel,), {"delimiter": d}) for d in DELIMITERS)
 csv.field_size_limit(10_000_000)
 
 
@@ -79,13 +81,28 @@ def looks_like_csv(text: str) -> bool:
     return len(header) >= 2 and "title" in guess_mapping(header)
 
 
+def sniff_dialect(text: str, mapping: dict[str, str] | None = None):
+    """The dialect of ``text``: csv.Sniffer's guess when the header it gives names a title column,
+    else the first of , ; tab | that does (the sniffer fails on a lone header row, a trailing blank
+    line or a row of empty cells), else the guess."""
+    try:
+        guess = csv.Sniffer().sniff(text[:4096], delimiters=DELIMITERS)
+    except csv.Error:
+        guess = csv.excel
+    title = (mapping or {}).get("title")
+    for dialect in (guess, *FALLBACK_DIALECTS):
+        try:
+            header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), dialect))
+        except (StopIteration, csv.Error):
+            continue
+        if (title in header) if title else "title" in guess_mapping(header):
+            return dialect
+    return guess
+
+
 def parse_text(text: str, source_name: str, categories=(), mapping: dict[str, str] | None = None) -> ParseResult:
     """Parse CSV text; each row that cannot be read becomes a problem with its line number."""
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), dialect)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), sniff_dialect(text, mapping))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):

@@ -6,6 +6,8 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
+from newsdesk.ingest.normalize import replace_unsafe
+
 BLOCK_TAGS = {
     "p",
     "div",
@@ -35,7 +37,7 @@ BLOCK_TAGS = {
 }
 DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "svg", "head", "title"}
 _TAG_HINT = re.compile(r"<[a-zA-Z!/][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\x1c-\x1f]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 
 
@@ -81,6 +83,7 @@ def html_to_text(value: str | None) -> str:
             text = "".join(parser.parts)
         except Exception:  # malformed markup: fall back to stripping tags
             text = unescape(re.sub(r"<[^>]*>", " ", value))
+    text = replace_unsafe(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     text = "\n".join(lines)
     text = _BLANKS.sub("\n\n", text).strip()

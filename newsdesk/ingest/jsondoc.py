@@ -22,6 +22,8 @@ def load_json(text: str, name: str):
         raise SourceReadError(f"{name} is not valid JSON ({exc.msg} at {where})") from None
     except RecursionError:
         raise SourceReadError(f"{name} is nested too deeply to be a news API response") from None
+    except ValueError as exc:  # e.g. an integer longer than Python's 4300-digit limit
+        raise SourceReadError(f"{name} is not valid JSON ({exc})") from None
     if _depth(doc) > MAX_DEPTH:
         raise SourceReadError(f"{name} is nested more than {MAX_DEPTH} levels deep: refused")
     return doc
@@ -58,6 +60,8 @@ def number_field(obj: dict, key: str, lo: float, hi: float) -> float | None:
         x = float(value)
     except (TypeError, ValueError):
         raise RecordError(f"'{key}' {value!r} is not a number") from None
+    except OverflowError:  # an integer beyond float's range
+        raise RecordError(f"'{key}' is outside {lo:g}..{hi:g}") from None
     if isinstance(value, bool) or math.isnan(x) or not lo <= x <= hi:
         raise RecordError(f"'{key}' {value!r} is outside {lo:g}..{hi:g}")
     return x

@@ -43,7 +43,7 @@ CHUNK_RECORDS = 1_000
 
 def looks_like_jsonl(text: str) -> bool:
     """True when the first non-blank, non-comment line is a JSON object."""
-    for line in text.splitlines():
+    for line in text.split("\n"):  # JSON strings may hold U+2028, NEL ...
         s = line.strip()
         if not s or s.startswith("#"):
             continue
@@ -59,7 +59,7 @@ def looks_like_jsonl(text: str) -> bool:
 def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
     """Parse JSON Lines text; each bad line becomes a :class:`Problem` with its line number."""
     result = ParseResult()
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(text.split("\n"), start=1):
         s = line.strip()
         if not s or s.startswith("#"):
             continue

@@ -45,7 +45,7 @@ def parse_item(item) -> Article:
     return Article(
         title=title,
         source=source_name or collapse_ws(text_field(item, "author")) or "NewsAPI",
-        url=text_field(item, "url") or None,
+        url=collapse_ws(text_field(item, "url")) or None,
         published_at=parse_date(text_field(item, "publishedAt") or None),
         summary=html_to_text(text_field(item, "description")),
         body=content,

@@ -5,13 +5,20 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from newsdesk.errors import RecordError
 
 _WS = re.compile(r"\s+")
+# C0 control characters that are not whitespace, and lone surrogates (from JSON "\ud800" escapes):
+# never meaningful in news text; SQLite cannot store a surrogate and a NUL makes an export "binary".
+_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1b\ud800-\udfff]")
+# The store shifts published dates by its dedupe (48 h) and novelty (72 h) windows: dates this close
+# to either end of datetime's range would overflow there, so parse_date refuses them.
+_EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=7)
+_LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=7)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?$")
 # Day-first and month-name forms seen in scraped CSV files ("18-Jul-20", "18 July 2020", "2020/07/18").
 EXTRA_FORMATS = (
@@ -31,28 +38,36 @@ EXTRA_FORMATS = (
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|mod|cmpid|ref|ref_src)$", re.I)
 
 
+def replace_unsafe(text: str) -> str:
+    """``text`` with each control character (other than whitespace) and lone surrogate replaced by
+    U+FFFD, so that text that was not blank stays not blank."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
 def collapse_ws(text: str | None) -> str:
-    """Collapse runs of whitespace to one space and strip the ends."""
-    return _WS.sub(" ", text or "").strip()
+    """Collapse runs of whitespace to one space and strip the ends (unsafe characters replaced)."""
+    return _WS.sub(" ", replace_unsafe(text or "")).strip()
 
 
 def iso_utc(dt: datetime) -> str:
     """Format a datetime as ISO-8601 UTC with a ``Z`` (naive datetimes are taken as UTC)."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dt = dt.astimezone(UTC)
+    return f"{dt.year:04d}-{dt:%m-%dT%H:%M:%S}Z"  # strftime's %Y drops the zeros of years below 1000
 
 
 def parse_date(value: str | int | float | None) -> str | None:
     """Parse a date in any common news format into ISO-8601 UTC; None for empty input.
 
     Accepts ISO 8601 (with ``Z``, an offset, or none), a bare date, ``YYYYMMDDTHHMMSS``
-    (Alpha Vantage), RFC 822 (RSS) and epoch seconds. Raises :class:`RecordError` otherwise.
+    (Alpha Vantage), RFC 822 (RSS) and epoch seconds. Raises :class:`RecordError` otherwise, and
+    for dates within a week of either end of the calendar (before 0001-01-08 or after 9999-12-24).
     """
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_epoch(float(value))
+        return _from_epoch(value)
     text = str(value).strip()
     if not text:
         return None
@@ -64,20 +79,20 @@ def parse_date(value: str | int | float | None) -> str | None:
         return _checked(lambda: datetime(y, mo, d, h, mi, s), text)
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     try:
-        return iso_utc(datetime.fromisoformat(iso))
+        return _utc(datetime.fromisoformat(iso), text)
     except ValueError:
         pass
     try:
-        return iso_utc(datetime.combine(date.fromisoformat(text), datetime.min.time()))
+        return _utc(datetime.combine(date.fromisoformat(text), datetime.min.time()), text)
     except ValueError:
         pass
     try:
-        return iso_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
+        return _utc(parsedate_to_datetime(text), text)
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     for fmt in EXTRA_FORMATS:
         try:
-            return iso_utc(datetime.strptime(text, fmt))
+            return _utc(datetime.strptime(text, fmt), text)
         except ValueError:
             continue
     raise RecordError(
@@ -86,27 +101,43 @@ def parse_date(value: str | int | float | None) -> str | None:
     )
 
 
-def _from_epoch(seconds: float) -> str:
+def _utc(dt: datetime, text: str) -> str:
+    """``iso_utc(dt)``; a :class:`RecordError` when ``dt`` is too close to the ends of the calendar."""
     try:
-        return iso_utc(datetime.fromtimestamp(seconds, tz=UTC))
-    except (OverflowError, OSError, ValueError) as exc:
-        raise RecordError(f"epoch timestamp {seconds!r} is out of range") from exc
+        moment = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not _EARLIEST <= moment <= _LATEST:
+        raise RecordError(f"date {text!r} is out of range: newsdesk stores dates from 0001-01-08 to 9999-12-24")
+    return iso_utc(moment)
+
+
+def _from_epoch(seconds: int | float | str) -> str:
+    try:
+        moment = datetime.fromtimestamp(float(seconds), tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:  # the value may be an int too long to print
+        raise RecordError("epoch timestamp is out of range") from exc
+    return _utc(moment, str(seconds))
 
 
 def _checked(build, text: str) -> str:
     try:
-        return iso_utc(build())
+        moment = build()
     except ValueError as exc:
         raise RecordError(f"date {text!r} is not a valid calendar date") from exc
+    return _utc(moment, text)
 
 
 def canonical_url(url: str | None) -> str | None:
     """Return a canonical form of an http(s) URL (lower-case host, no fragment, no tracking
     parameters), or None when ``url`` is empty or not http(s)."""
     url = (url or "").strip()
-    if not url:
+    if not url or _UNSAFE.search(url):
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unbalanced IPv6 brackets, a host that NFKC normalisation would change
+        return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
@@ -124,7 +155,7 @@ def normal_title(title: str) -> str:
 def _digest(*parts: str) -> str:
     h = hashlib.sha1()
     for part in parts:
-        h.update(part.encode("utf-8"))
+        h.update(part.encode("utf-8", "surrogatepass"))  # the same digest for valid text, none raised
         h.update(b"\x1f")
     return h.hexdigest()[:16]
 
