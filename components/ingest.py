@@ -14,7 +14,7 @@ from components.data import open_for_write
 from newsdesk import pipeline, queries
 from newsdesk.config import read_only
 from newsdesk.errors import NewsdeskError
-from newsdesk.ingest import FORMATS
+from newsdesk.ingest import FORMATS, human_size
 from newsdesk.ingest.csvfile import parse_mapping
 
 MAX_UPLOAD_MB = float(os.environ.get("NEWSDESK_MAX_UPLOAD_MB", "50"))
@@ -59,7 +59,10 @@ def _run(path: Path, files, fmt: str, columns: str) -> None:
     uploads, refused = [], []
     for f in files:
         if f.size > MAX_UPLOAD_MB * 1024 * 1024:
-            refused.append(f"{f.name} is {f.size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_MB:g} MB")
+            refused.append(
+                f"{f.name} is {human_size(f.size)}; the limit is {human_size(MAX_UPLOAD_MB * 1024 * 1024)} "
+                "(NEWSDESK_MAX_UPLOAD_MB)"
+            )
         else:
             uploads.append((f.name, f.getvalue()))
     bar = st.progress(0.0, text="Scoring …")

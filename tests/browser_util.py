@@ -36,10 +36,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db_path: Path, log_path: Path):
-    """Run ``streamlit run dashboard.py`` on a free loopback port; yield its base URL."""
+def streamlit_server(db_path: Path, log_path: Path, extra_env: dict[str, str] | None = None):
+    """Run ``streamlit run dashboard.py`` on a free loopback port (``extra_env`` added to its
+    environment); yield its base URL."""
     port = free_port()
-    env = {**os.environ, "NEWSDESK_DB": str(db_path)}
+    env = {**os.environ, "NEWSDESK_DB": str(db_path), **(extra_env or {})}
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [

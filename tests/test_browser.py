@@ -188,3 +188,33 @@ def test_decision_card_shows_its_basket_beside_it(server, page) -> None:
     assert main.get_by_text("Japan defense · long").count() >= 1
     assert main.get_by_test_id("stVegaLiteChart").count() >= 1  # the basket's sentiment line
     screenshot(page, "decisions-basket")
+
+
+def test_upload_over_the_size_limit_is_refused_with_a_message(tmp_path, page) -> None:
+    """With NEWSDESK_MAX_UPLOAD_MB set below a file's size, the Ingest page refuses that file with
+    a message naming the limit, ingests the other one, and the database gains only its articles."""
+    from newsdesk import store
+    from tests.conftest import FIXTURES
+
+    db_path = tmp_path / "limit.db"
+    store.connect(db_path).close()
+    big = tmp_path / "big.jsonl"
+    big.write_text((FIXTURES / "jsonl" / "mixed.jsonl").read_text(encoding="utf-8") * 3, encoding="utf-8")
+    small = tmp_path / "small.jsonl"
+    small.write_text('{"title": "Small upload within the limit", "source": "Limit Wire"}\n', encoding="utf-8")
+    limit = {"NEWSDESK_MAX_UPLOAD_MB": "0.002"}
+    with streamlit_server(db_path, tmp_path / "streamlit.log", extra_env=limit) as url:
+        page.goto(f"{url}/Ingest", timeout=120_000)
+        wait_idle(page, timeout=120_000)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(big), str(small)])
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="Ingest").click()
+        wait_idle(page, timeout=120_000)
+        main = page.get_by_test_id("stMain")
+        main.get_by_text("1 added, 0 duplicates, 0 rejected").wait_for(timeout=30_000)
+        assert main.get_by_text("big.jsonl is", exact=False).is_visible()
+        assert main.get_by_text("is 2.6 KB; the limit is 2.0 KB", exact=False).is_visible()
+        screenshot(page, "ingest_limit")
+    db = store.connect(db_path)
+    assert [r[0] for r in db.execute("SELECT title FROM articles")] == ["Small upload within the limit"]
+    db.close()

@@ -109,7 +109,7 @@ def test_file_over_the_configured_limit_is_refused_with_a_message(tmp_path, monk
     monkeypatch.setenv("NEWSDESK_MAX_FILE_MB", "0.01")
     result = CliRunner().invoke(cli, ["ingest", str(path), "--db", str(db_path)])
     assert result.exit_code == 1
-    assert "the limit is 0.0 MB" in result.output and "NEWSDESK_MAX_FILE_MB" in result.output
+    assert "the limit is 10.2 KB" in result.output and "NEWSDESK_MAX_FILE_MB" in result.output
     assert "Traceback" not in result.output
     db = store.connect(db_path)
     assert db["articles"].count == 0
@@ -166,3 +166,21 @@ def test_cli_reports_how_many_rejections_it_did_not_list(tmp_path, monkeypatch):
 def test_recursion_limit_is_untouched():
     """Parsing absurd nesting must not rely on raising the interpreter's recursion limit."""
     assert sys.getrecursionlimit() <= 10_000
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [
+        (0, "0 bytes"),
+        (812, "812 bytes"),
+        (1024, "1.0 KB"),
+        (2_097, "2.0 KB"),
+        (50 * 1024**2, "50.0 MB"),
+        (3 * 1024**4, "3,072.0 GB"),
+    ],
+)
+def test_sizes_are_written_for_people(n, text):
+    """Limits and sizes in messages use a unit that shows the difference."""
+    from newsdesk.ingest import human_size
+
+    assert human_size(n) == text

@@ -44,6 +44,17 @@ def max_file_bytes() -> int:
     return int(mb * 1024 * 1024)
 
 
+def human_size(n: float) -> str:
+    """A byte count for people: ``812 bytes``, ``2.7 KB``, ``48.1 MB``, ``1.2 GB`` (powers of 1,024)."""
+    if n < 1024:
+        return f"{int(n):,} bytes"
+    for unit in ("KB", "MB", "GB"):
+        n /= 1024
+        if n < 1024 or unit == "GB":
+            return f"{n:,.1f} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def check_text(sample: bytes, name: str) -> None:
     """Raise :class:`SourceReadError` when ``sample`` (the start of an input) is binary data."""
     sample = sample[:65536]
@@ -144,7 +155,7 @@ def _check_size(path: Path) -> None:
     limit = max_file_bytes()
     if size > limit:
         raise SourceReadError(
-            f"{path} is {size / 1e6:,.1f} MB; the limit is {limit / 1e6:,.1f} MB "
+            f"{path} is {human_size(size)}; the limit is {human_size(limit)} "
             f"(set {ENV_MAX_FILE_MB} to change it, or split the file)"
         )
 
