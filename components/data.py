@@ -100,7 +100,7 @@ def has_demo(path: str, version: int) -> bool:
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_sources(path: str, version: int) -> list[str]:
-    """Sources, most used first."""
+    """Sources, alphabetically."""
     with closing(queries.connect_readonly(path)) as conn:
         return queries.sources(conn)["source"].tolist()
 
