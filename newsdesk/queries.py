@@ -12,7 +12,7 @@ import pandas as pd
 
 from newsdesk.errors import FilterError
 
-HIGH_IMPACT = 0.7
+HIGH_IMPACT = 0.7  # also in newsdesk.store (the daily_totals triggers count articles at or above it)
 DEMO_SOURCE = "newsdesk demo desk"
 GRAINS = ("day", "week", "month")
 
@@ -68,6 +68,11 @@ class Filters:
     def beyond_topics_and_dates(self) -> bool:
         """True when a filter other than topics and dates is set (the daily aggregate cannot answer)."""
         return bool(self.labels or self.min_impact or self.sources or self.companies or fts_query(self.text))
+
+    @property
+    def dates_only(self) -> bool:
+        """True when no filter but the date range is set (``daily_totals`` answers the KPIs)."""
+        return not (self.topics or self.beyond_topics_and_dates)
 
     @property
     def category_answerable(self) -> bool:
@@ -300,8 +305,22 @@ def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict:
 
 
 def kpis_sql(filters: Filters) -> tuple[str, list]:
-    """The SQL and params of :func:`kpis`; a topic view is counted from the category index alone
-    (one row per article, however many of the chosen topics it has)."""
+    """The SQL and params of :func:`kpis`: a view filtered by dates only sums ``daily_totals``; a
+    topic view is counted from the category index alone (one row per article, however many of the
+    chosen topics it has); anything else reads ``articles`` through its indexes."""
+    if filters.dates_only:
+        clauses, params = ["1 = 1"], []
+        if filters.since:
+            clauses.append("day >= ?")
+            params.append(filters.since.isoformat())
+        if filters.until:
+            clauses.append("day <= ?")
+            params.append(filters.until.isoformat())
+        sql = (
+            "SELECT coalesce(sum(n), 0), sum(sentiment_sum) / nullif(sum(sentiment_n), 0), sum(high_impact) "
+            f"FROM daily_totals WHERE {' AND '.join(clauses)}"
+        )
+        return sql, params
     if filters.topics and filters.category_answerable:
         view, params = filters.category_view()
         sql = (

@@ -216,7 +216,8 @@ def daily_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]:
 def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]:
     """Differences in the derived data newer schemas keep by triggers, checked only when the schema
     has it: ``period_category_sentiment`` (week and month totals) against its recomputation from
-    the daily aggregate, and the article columns copied onto ``article_categories``."""
+    the daily aggregate, ``daily_totals`` against a recount of ``articles``, and the article columns
+    copied onto ``article_categories``."""
     out: list[str] = []
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     recompute = getattr(store, "PERIOD_RECOMPUTE_SQL", None)
@@ -225,6 +226,11 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
         stored = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM period_category_sentiment WHERE n != 0")}
         fresh = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM ({recompute})")}
         out += _sums_differ(stored, fresh, "period", tol)
+    if "daily_totals" in tables:
+        cols = "day, n, sentiment_sum, sentiment_n, high_impact"
+        stored = {r[:1]: r[1:] for r in conn.execute(f"SELECT {cols} FROM daily_totals WHERE n != 0")}
+        fresh = {r[:1]: r[1:] for r in conn.execute(f"SELECT {cols} FROM ({store.DAILY_TOTALS_SQL})")}
+        out += _sums_differ(stored, fresh, "totals", tol)
     copied = list(getattr(store, "VIEW_COLUMNS", ()))
     have = {r[1] for r in conn.execute("PRAGMA table_info(article_categories)")}
     if copied and set(copied) <= have:

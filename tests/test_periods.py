@@ -117,3 +117,47 @@ def test_chart_from_periods_equals_chart_from_days(corpus, since, length, open_e
         atol=1.01e-4,
         rtol=0,
     )
+
+
+TOTALS_DIFF = f"""
+SELECT count(*) FROM (
+  SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM daily_totals WHERE n != 0
+  EXCEPT SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM ({store.DAILY_TOTALS_SQL})
+) UNION ALL SELECT count(*) FROM (
+  SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM ({store.DAILY_TOTALS_SQL})
+  EXCEPT SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM daily_totals WHERE n != 0
+)
+"""
+
+
+def test_daily_totals_follow_every_kind_of_write(db, sample_path) -> None:
+    """Inserts, a rescore, direct updates and deletes keep ``daily_totals`` equal to a recount."""
+    from newsdesk import pipeline
+    from newsdesk.score.textblob_adapters import TextBlobScorer
+
+    synthetic.generate(db, 300, seed=9)
+    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
+    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:40])
+    with store.transaction(db):
+        db.execute("UPDATE articles SET impact = 0.95 WHERE rowid % 7 = 0")
+        db.execute("UPDATE articles SET published_at = '2026-01-01T00:00:00Z' WHERE rowid % 11 = 0")
+        db.execute("DELETE FROM articles WHERE rowid % 13 = 0")
+    assert [r[0] for r in db.execute(TOTALS_DIFF)] == [0, 0]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(since=st.one_of(st.none(), DAY), length=st.integers(min_value=0, max_value=400), open_end=st.booleans())
+def test_date_only_kpis_from_totals_equal_a_count(corpus, since, length, open_end) -> None:
+    """KPIs of a dates-only view (read from ``daily_totals``) equal a direct count over ``articles``."""
+    until = None if open_end or since is None else since + timedelta(days=length)
+    f = queries.Filters(since=since, until=until)
+    where, params = f.where("a")
+    n, mean, high = corpus.execute(
+        f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}",
+        [queries.HIGH_IMPACT, *params],
+    ).fetchone()
+    got = queries.kpis(corpus, f)
+    assert got["articles"] == n and got["high_impact"] == (high or 0)
+    assert (got["mean_sentiment"] is None) == (mean is None)
+    if mean is not None:
+        assert abs(got["mean_sentiment"] - mean) < 1e-9

@@ -318,12 +318,15 @@ def test_category_rows_carry_their_articles_view_columns(db, sample_path) -> Non
     assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
 
 
-def test_migrations_6_and_7_upgrade_an_older_database(db_path) -> None:
+def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     """A v5 database (category rows without the copied columns, no period table) is upgraded with
-    every category row filled and the week/month totals computed."""
+    every category row filled, the week/month totals and the daily totals computed."""
     db = store.connect(db_path)
     store.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
     with store.transaction(db):  # turn it back into a v5 database
+        for name in ("insert", "delete", "update"):
+            db.execute(f"DROP TRIGGER articles_totals_{name}")
+        db.execute("DROP TABLE daily_totals")
         for name in ("insert", "update", "move", "delete"):
             db.execute(f"DROP TRIGGER daily_category_sentiment_{name}")
         db.execute("DROP TABLE period_category_sentiment")
@@ -339,4 +342,5 @@ def test_migrations_6_and_7_upgrade_an_older_database(db_path) -> None:
     assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
     assert db.execute("SELECT sum(n) FROM period_category_sentiment WHERE grain = 'week'").fetchone()[0] == 2
+    assert db.execute("SELECT sum(n) FROM daily_totals").fetchone()[0] == 2
     db.close()
