@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from newsdesk.errors import FilterError
@@ -475,11 +476,19 @@ def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list]], grain: str
             "AS mean_sentiment, sum(impact_sum) * 1.0 / sum(impact_n) AS mean_impact "
             f"FROM ({union}) WHERE n > 0 GROUP BY 1, category ORDER BY 1, category"
         )
-    df = _frame(conn, sql, params)
-    df["period"] = pd.to_datetime(df["period"], format="%Y-%m-%d").dt.date
-    df["mean_sentiment"] = df["mean_sentiment"].astype(float).round(4)
-    df["mean_impact"] = df["mean_impact"].astype(float).round(4)
-    return df
+    rows = conn.execute(sql, params).fetchall()
+    if not rows:
+        return pd.DataFrame(columns=["period", "category", "articles", "mean_sentiment", "mean_impact"])
+    period, category, articles, sentiment, impact = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "period": list(map(date.fromisoformat, period)),
+            "category": category,
+            "articles": articles,
+            "mean_sentiment": np.round(np.array(sentiment, dtype=float), 4),
+            "mean_impact": np.round(np.array(impact, dtype=float), 4),
+        }
+    )
 
 
 def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
