@@ -46,13 +46,16 @@ def table_csv(df: pd.DataFrame) -> bytes:
     return csv_bytes(df)
 
 
-def article_table(df: pd.DataFrame, key: str = "articles", selectable: bool = False) -> str | None:
+def article_table(
+    df: pd.DataFrame, key: str = "articles", selectable: bool = False, coloured: bool = True
+) -> str | None:
     """Show articles with column configuration, then a "Download CSV" of exactly these rows.
-    With ``selectable`` a row can be picked; the picked article's id is returned."""
+    With ``selectable`` a row can be picked; the picked article's id is returned. ``coloured``
+    tints the sentiment cells by label (a pandas Styler: ~50 ms per rerun for 200 rows)."""
     view = df[SHOWN_COLUMNS].copy()
     view["url"] = view["url"].map(safe_link)
     view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
-    styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"])
+    styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if coloured else view
     event = st.dataframe(
         styled,
         hide_index=True,
