@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import sqlite_utils
 import streamlit as st
 
-from newsdesk import queries, store
+from newsdesk import queries
 from newsdesk.config import ENV_READONLY, read_only, resolve_db_path
 from newsdesk.errors import ReadOnlyError
 from newsdesk.queries import Filters
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TTL = 600
 
@@ -40,6 +43,8 @@ def open_for_write(path: str | Path) -> sqlite_utils.Database:
     runs read-only. Every read goes through :func:`newsdesk.queries.connect_readonly` instead."""
     if read_only():
         raise ReadOnlyError(f"this dashboard runs read-only ({ENV_READONLY}=1): nothing can be written")
+    from newsdesk import store  # the writer (and the parsers it imports) only when writing
+
     return store.connect(path)
 
 
