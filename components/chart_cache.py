@@ -6,19 +6,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.charts import heatmap, sentiment_over_time, to_spec, what_moved_chart
+from components.charts import basket_spark, heatmap, sentiment_over_time, to_spec, what_moved_chart
 
 TTL = 600
 BUILDERS = {
     "sentiment": lambda df, grain: sentiment_over_time(df, grain),
     "heatmap": lambda df, grain: heatmap(df),
     "moved": lambda df, grain: what_moved_chart(df),
+    "spark": lambda df, grain: basket_spark(df),
 }
 
 
 @st.cache_data(ttl=TTL, max_entries=48, show_spinner=False)
 def chart_spec(kind: str, df: pd.DataFrame, grain: str = "week") -> dict:
-    """The spec of chart ``kind`` (sentiment, heatmap, moved) over ``df``, keyed by its content."""
+    """The spec of chart ``kind`` (sentiment, heatmap, moved, spark) over ``df``, keyed by its content."""
     return to_spec(BUILDERS[kind](df, grain))
 
 

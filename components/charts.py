@@ -119,6 +119,24 @@ def what_moved_chart(df: pd.DataFrame) -> alt.Chart:
     )
 
 
+def basket_spark(df: pd.DataFrame) -> alt.Chart:
+    """A small weekly line of a basket's sentiment (−1 … +1) with points and tooltips."""
+    return (
+        alt.Chart(df.assign(period=pd.to_datetime(df["period"])))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=4)),
+            y=alt.Y("sentiment:Q", title=None, scale=alt.Scale(domain=[-1, 1])),
+            tooltip=[
+                alt.Tooltip("period:T", title="Week of"),
+                alt.Tooltip("sentiment:Q", title="Basket sentiment", format="+.2f"),
+                alt.Tooltip("articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=90)
+    )
+
+
 def to_spec(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of ``chart`` with every DataFrame replaced by a named dataset held as Arrow
     IPC bytes — the form ``st.vega_lite_chart`` sends as is, so a cached spec costs no Altair

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import baskets_view
+from components import baskets_view, data
 from components.cards import escape_md
+from components.chart_cache import show
 from newsdesk import article_queries as aq
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
@@ -77,36 +77,26 @@ def decision_filters(links: pd.DataFrame) -> tuple[str | None, list[str], list[s
     return basket, directions, statuses
 
 
+SPARK_WEEKS = 26
+
+
 def basket_beside(path, basket_id: str, name: str, side: str, members: str, version: int) -> None:
-    """A basket next to a decision: its side, members, sentiment over the last 12 weeks, recent articles."""
+    """A basket next to a decision: its side, members, its weekly sentiment (the latest 12 weeks with
+    articles within the last :data:`SPARK_WEEKS` weeks of data) and its newest articles of that window."""
     with st.container(border=True):
         st.markdown(f"**{escape_md(name)}** · {escape_md(side)}")
         tickers = [t for t in (members or "").split(", ") if t]
         if tickers:
             st.caption(escape_md(", ".join(tickers[:8]) + (" …" if len(tickers) > 8 else "")))
-        since = date.today() - timedelta(weeks=12)
-        index = baskets_view.load_index(str(path), basket_id, "week", None, None, version)
-        recent_index = index[index["period"] >= since] if not index.empty else index
-        shown = recent_index if len(recent_index) >= 2 else index.tail(12)
+        end = data.load_bounds(str(path), version)[1] or date.today()
+        window = end - timedelta(weeks=SPARK_WEEKS)  # a bounded read at any database size
+        index = baskets_view.load_index(str(path), basket_id, "week", window, None, version)
+        shown = index.tail(12)
         if len(shown) >= 2:
-            spark = (
-                alt.Chart(shown.assign(period=pd.to_datetime(shown["period"])))
-                .mark_line(point=True)
-                .encode(
-                    x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=4)),
-                    y=alt.Y("sentiment:Q", title=None, scale=alt.Scale(domain=[-1, 1])),
-                    tooltip=[
-                        alt.Tooltip("period:T", title="Week of"),
-                        alt.Tooltip("sentiment:Q", title="Basket sentiment", format="+.2f"),
-                        alt.Tooltip("articles:Q", title="Articles"),
-                    ],
-                )
-                .properties(height=90)
-            )
-            st.altair_chart(spark, width="stretch")
+            show("spark", shown, width="stretch")
             st.caption("Basket sentiment, weekly (latest weeks with articles)")
         else:
             st.caption("Too few articles on its members for a sentiment line yet.")
-        recent = baskets_view.load_recent(str(path), basket_id, 3, None, None, version)
+        recent = baskets_view.load_recent(str(path), basket_id, 3, window, None, version)
         for row in recent.itertuples(index=False):
             st.page_link("pages/3_Article.py", label=escape_md(str(row.title)[:80]), query_params={"id": row.id})

@@ -168,6 +168,9 @@ def basket_decisions(
     return df
 
 
+WALK_MENTIONS = 5_000  # above this many member mentions, walking the newest articles finds ``limit`` sooner
+
+
 def recent_articles(
     conn: sqlite3.Connection,
     basket_id: str,
@@ -180,16 +183,32 @@ def recent_articles(
     ``members`` (the member tickers named, comma-separated) and ``basket_sentiment`` (the article's
     weighted mean over those mentions)."""
     dates, params = _date_clause(since, until)
+    mentions = conn.execute(
+        "SELECT count(*) FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker WHERE m.basket_id = ?",
+        [basket_id],
+    ).fetchone()[0]
+    if mentions > WALK_MENTIONS:  # common members: walk the newest articles, stop after ``limit``
+        newest = (
+            "(SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM article_entities e JOIN basket_members m "
+            f"ON m.ticker = e.ticker AND m.basket_id = ? WHERE e.article_id = a.id){dates} "
+            "ORDER BY a.published_at DESC, a.id LIMIT ?)"
+        )
+    else:  # few mentions: collect them all
+        newest = (
+            "(SELECT DISTINCT e.article_id AS id FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker "
+            f"JOIN articles a ON a.id = e.article_id WHERE m.basket_id = ?{dates} "
+            "ORDER BY a.published_at DESC, a.id LIMIT ?)"
+        )
     df = _frame(
         conn,
         "SELECT a.id, a.published_at, a.title, a.source, a.url, a.sentiment, a.sentiment_label, a.impact, "
         "group_concat(e.ticker, ',') AS members, "
         "sum(CASE WHEN e.sentiment IS NOT NULL THEN m.weight * e.relevance * e.sentiment END) "
         "/ sum(CASE WHEN e.sentiment IS NOT NULL THEN m.weight * e.relevance END) AS basket_sentiment "
-        "FROM articles a JOIN article_entities e ON e.article_id = a.id "
+        f"FROM {newest} newest JOIN articles a ON a.id = newest.id JOIN article_entities e ON e.article_id = a.id "
         "JOIN basket_members m ON m.ticker = e.ticker AND m.basket_id = ? "
-        f"WHERE 1 = 1{dates} GROUP BY a.id ORDER BY a.published_at DESC, a.id LIMIT ?",
-        [basket_id, *params, max(0, int(limit))],
+        "GROUP BY a.id ORDER BY a.published_at DESC, a.id",
+        [basket_id, *params, max(0, int(limit)), basket_id],
     )
     df["members"] = df["members"].map(lambda s: ", ".join(sorted(str(s).split(","))) if s else "")
     return df

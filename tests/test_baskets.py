@@ -330,7 +330,11 @@ def test_index_odd_inputs(index_db) -> None:
     assert baskets.overall_sentiment(week) == pytest.approx((0.55 + 0.05 - 0.25 + 0.075) / (1.375 + 0.75))
 
 
-def test_recent_articles(index_db) -> None:
+@pytest.mark.parametrize("walk_above", [5_000, 0], ids=["collect-mentions", "walk-newest"])
+def test_recent_articles(index_db, monkeypatch, walk_above) -> None:
+    """Both plans (collect a rare basket's mentions, or walk the newest articles for a common one)
+    give the same newest articles with their members and basket sentiment."""
+    monkeypatch.setattr(baskets, "WALK_MENTIONS", walk_above)
     recent = baskets.recent_articles(index_db.conn, "shipyards", limit=3)
     assert recent["title"].tolist() == ["Only a null sentiment", "Missile contract signed", "Engine recall widens"]
     assert recent["basket_sentiment"].iloc[0] is None or recent["basket_sentiment"].isna().iloc[0]
