@@ -103,9 +103,10 @@ class Filters:
             params.append(float(self.min_impact))
         return " AND ".join(clauses), params
 
-    def where(self, alias: str = "a", topics_exist: bool = False) -> tuple[str, list]:
+    def where(self, alias: str = "a", topics_exist: bool = False, text_walk: bool = False) -> tuple[str, list]:
         """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params.
-        With ``topics_exist`` the topic test is a per-article EXISTS (for newest-first walks)."""
+        With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
+        full-text matches are a set each article is tested against (both for newest-first walks)."""
         clauses, params = ["1 = 1"], []
 
         def marks(values) -> str:
@@ -149,7 +150,8 @@ class Filters:
             clauses.append(f"{alias}.id IN (SELECT article_id FROM article_entities WHERE {' OR '.join(parts)})")
         query = fts_query(self.text)
         if query:
-            clauses.append(f"{alias}.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up
+            clauses.append(f"{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(query)
         return " AND ".join(clauses), params
 
@@ -224,7 +226,21 @@ SCORED_LIST = (
 def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """The filtered articles, newest first: every ``articles`` column plus ``categories``
     (distinct names joined with ``; ``)."""
-    return _frame(conn, *articles_sql(filters, limit, limit is not None and _dense(conn, filters)))
+    if limit is None:
+        return _frame(conn, *articles_sql(filters))
+    text_walk = bool(fts_query(filters.text)) and text_matches(conn, filters) > TEXT_WALK
+    return _frame(conn, *articles_sql(filters, limit, _dense(conn, filters), text_walk=text_walk))
+
+
+TEXT_WALK = 5_000  # above this many full-text matches, walking articles newest first finds the top N sooner
+
+
+def text_matches(conn: sqlite3.Connection, filters: Filters) -> int:
+    """How many articles the full-text part of ``filters`` matches (0 without one)."""
+    query = fts_query(filters.text)
+    if not query:
+        return 0
+    return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [query]).fetchone()[0]
 
 
 DENSE_ROWS = 50_000  # above this many category rows in the view, walking articles newest first wins
@@ -257,7 +273,11 @@ def topic_rows(conn: sqlite3.Connection, filters: Filters) -> tuple[int, int]:
 
 
 def articles_sql(
-    filters: Filters, limit: int | None = None, dense: bool = False, columns: str | None = None
+    filters: Filters,
+    limit: int | None = None,
+    dense: bool = False,
+    columns: str | None = None,
+    text_walk: bool = False,
 ) -> tuple[str, list]:
     """The SQL and params of :func:`articles`. A topic view without source, company or text filters
     takes its newest ids from the category index alone and looks up only those articles; when the
@@ -268,7 +288,7 @@ def articles_sql(
         f"{COMPANY_LIST.format(a='a')} AS companies"
     )
     if filters.topics and limit is not None and dense:
-        where, params = filters.where("a", topics_exist=True)
+        where, params = filters.where("a", topics_exist=True, text_walk=text_walk)
         sql = f"SELECT {columns} FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.id LIMIT ?"
         return sql, [*params, int(limit)]
     if filters.topics and filters.category_answerable and limit is not None:
@@ -279,7 +299,7 @@ def articles_sql(
             f"SELECT {columns} FROM ids JOIN articles a ON a.id = ids.article_id ORDER BY a.published_at DESC, a.id"
         )
         return sql, [*params, int(limit)]
-    where, params = filters.where("a")
+    where, params = filters.where("a", text_walk=text_walk)
     sql = f"SELECT {columns} FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.id"
     if limit is not None:
         sql += " LIMIT ?"
