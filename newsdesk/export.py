@@ -32,7 +32,21 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            out[col] = _neutralise_column(out[col])
+    return out
+
+
+def _neutralise_column(column: pd.Series) -> pd.Series:
+    """:func:`neutralise` over a column, vectorised for the usual cell: one that starts with a letter
+    or a digit can never be a formula, so only the others go through the exact test."""
+    try:
+        plain = column.str.match(r"\w", na=False).to_numpy(dtype=bool)
+    except AttributeError:  # no text in this column at all
+        return column.map(neutralise)
+    if plain.all():
+        return column
+    out = column.astype(object)
+    out[~plain] = column[~plain].map(neutralise).astype(object)
     return out
 
 
