@@ -18,11 +18,10 @@ import streamlit as st
 
 from components.cards import escape_md
 from components.data import open_for_write
-from components.tables import safe_link
+from components.tables import safe_link, table_csv
 from newsdesk import baskets, pipeline, queries
 from newsdesk.baskets import BasketError
 from newsdesk.config import read_only
-from newsdesk.export import csv_bytes
 
 TTL = 600
 GRAIN_TITLES = {"day": "Day", "week": "Week of", "month": "Month"}
@@ -284,7 +283,7 @@ def members_table(members: pd.DataFrame, basket_id: str) -> None:
     )
     st.download_button(
         "Download members CSV",
-        csv_bytes(members),
+        table_csv(members),
         file_name=f"newsdesk-basket-{basket_id}-members.csv",
         mime="text/csv",
         key="bk_members_csv",
@@ -319,7 +318,7 @@ def decision_cards(decisions: pd.DataFrame, basket_id: str, limit: int = MAX_CAR
         st.caption(f"Showing the newest {limit} of {len(decisions):,}; the CSV has them all.")
     st.download_button(
         "Download decisions CSV",
-        csv_bytes(decisions),
+        table_csv(decisions),
         file_name=f"newsdesk-basket-{basket_id}-decisions.csv",
         mime="text/csv",
         key="bk_decisions_csv",
@@ -374,7 +373,7 @@ def baskets_overview(found: pd.DataFrame) -> None:
     )
     st.download_button(
         "Download basket list CSV",
-        csv_bytes(found),
+        table_csv(found),
         file_name="newsdesk-baskets.csv",
         mime="text/csv",
         key="bk_all_csv",

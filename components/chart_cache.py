@@ -14,12 +14,20 @@ BUILDERS = {
     "heatmap": lambda df, grain: heatmap(df),
     "moved": lambda df, grain: what_moved_chart(df),
     "spark": lambda df, grain: basket_spark(df),
+    "basket_index": lambda df, grain: _basket_index(df, grain),
 }
+
+
+def _basket_index(df: pd.DataFrame, grain: str):
+    from components.baskets_view import index_chart  # that module draws with this one
+
+    return index_chart(df, grain)
 
 
 @st.cache_data(ttl=TTL, max_entries=48, show_spinner=False)
 def chart_spec(kind: str, df: pd.DataFrame, grain: str = "week") -> dict:
-    """The spec of chart ``kind`` (sentiment, heatmap, moved, spark) over ``df``, keyed by its content."""
+    """The spec of chart ``kind`` (sentiment, heatmap, moved, spark, basket_index) over ``df``, keyed by
+    its content."""
     return to_spec(BUILDERS[kind](df, grain))
 
 

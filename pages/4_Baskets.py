@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import baskets_view as bv
 from components import data, page
+from components.chart_cache import show
 from components.layout import grain_picker, page_header
 
 ctx = page.start("Baskets")
@@ -42,7 +43,7 @@ with summary_box:
 if index.empty:
     st.info("No article in this date range mentions a member of this basket. Widen the dates in the sidebar.")
 else:
-    st.altair_chart(bv.index_chart(index, grain), width="stretch")
+    show("basket_index", index, grain, width="stretch")
     st.caption(
         "Line: the sentiment of member mentions, weighted by member weight × relevance (−1 bearish … +1 bullish). "
         "Bars: articles naming a member. Hover a point or a bar for its numbers."

@@ -562,3 +562,18 @@ def test_read_only_database_without_baskets_says_so(tmp_path, monkeypatch) -> No
     at = open_baskets()
     assert not at.exception
     assert any("no baskets yet" in t for t in texts(at.info))
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month"])
+def test_basket_charts_are_valid_vega_lite(index_db, grain) -> None:
+    """The Baskets page's index chart and the Decisions page's sparkline are drawn from specs built
+    without Altair's validation; here both are validated against the Vega-Lite schema on real data."""
+    from components.baskets_view import index_chart
+    from components.charts import basket_spark, to_spec
+
+    index = baskets.basket_sentiment(index_db.conn, "shipyards", grain)
+    assert len(index) >= 2
+    for chart in (index_chart(index, grain), basket_spark(index)):
+        chart.to_dict(validate=True)  # raises on an invalid spec
+        spec = to_spec(chart)
+        assert spec["datasets"] and all(isinstance(v, bytes) for v in spec["datasets"].values())
