@@ -21,23 +21,20 @@ import pandas as pd
 import sqlite_utils
 
 from newsdesk.errors import NewsdeskError
+from newsdesk.periods import GRAINS, start_sql
 from newsdesk.reference import load_baskets
 from newsdesk.store import transaction
 
 CUSTOM = "custom"
 SECTOR = "sector"
-GRAINS = ("day", "week", "month")
+
 MAX_NAME = 80
 MAX_DESCRIPTION = 500
 MAX_MEMBERS = 100
 EXAMPLE_TICKER = "7011.T"
 
 # SQL expressions of the period an article falls in, keyed by grain (constants, never user input).
-_PERIOD_SQL = {
-    "day": "date(substr(a.published_at, 1, 10))",
-    "week": "date(substr(a.published_at, 1, 10), 'weekday 0', '-6 days')",  # the Monday of its week
-    "month": "substr(a.published_at, 1, 7) || '-01'",
-}
+_PERIOD_SQL = {grain: start_sql(grain, "substr(a.published_at, 1, 10)") for grain in GRAINS}
 
 
 class BasketError(NewsdeskError):

@@ -11,6 +11,7 @@ DEMO_DIR = DATA_DIR / "demo"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.toml"
 DEFAULT_DB = DATA_DIR / "newsdesk.db"
 ENV_DB = "NEWSDESK_DB"
+HIGH_IMPACT = 0.7  # an article at or above this impact counts as "high impact" (KPIs, daily_totals)
 ENV_READONLY = "NEWSDESK_READONLY"
 
 

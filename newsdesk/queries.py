@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from newsdesk.config import HIGH_IMPACT
 from newsdesk.errors import FilterError
+from newsdesk.periods import GRAINS, next_period, period_start, start_sql
 
-HIGH_IMPACT = 0.7  # also in newsdesk.store (the daily_totals triggers count articles at or above it)
 DEMO_SOURCE = "newsdesk demo desk"
-GRAINS = ("day", "week", "month")
 
 
 def connect_readonly(path: str | Path) -> sqlite3.Connection:
@@ -442,18 +442,6 @@ def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
 PERIOD_PART = "SELECT period AS day, category, n, sentiment_sum, impact_sum, impact_n FROM period_category_sentiment"
 
 
-def period_start(day: date, grain: str) -> date:
-    """The first day of the week (Monday) or month holding ``day``."""
-    return day - timedelta(days=day.weekday()) if grain == "week" else day.replace(day=1)
-
-
-def next_period(start: date, grain: str) -> date:
-    """The first day of the period after the one starting on ``start``."""
-    if grain == "week":
-        return start + timedelta(days=7)
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def _daily_part(topics, since: date | None, until: date | None) -> tuple[str, list]:
     """The daily table's rows in an inclusive day range (optionally of some topics)."""
     clauses, params = ["1 = 1"], []
@@ -474,11 +462,7 @@ def _daily_part(topics, since: date | None, until: date | None) -> tuple[str, li
 
 
 # Each period's first day, computed in SQLite so that only one row per period and category leaves it.
-PERIOD_SQL = {
-    "day": "day",
-    "week": "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')",
-    "month": "substr(day, 1, 7) || '-01'",
-}
+PERIOD_SQL = {grain: start_sql(grain, "day") for grain in ("day", "week", "month")}
 
 
 def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list]], grain: str) -> pd.DataFrame:

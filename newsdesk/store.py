@@ -17,9 +17,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from newsdesk.config import HIGH_IMPACT
 from newsdesk.errors import SchemaError
 from newsdesk.ingest.normalize import article_id, canonical_url, content_hash, iso_utc
 from newsdesk.models import Article, Problem
+from newsdesk.periods import start_sql
 
 SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 10_000
@@ -200,8 +202,6 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     )
 
 
-WEEK_START_SQL = "date({d}, '-' || ((CAST(strftime('%w', {d}) AS INTEGER) + 6) % 7) || ' days')"
-MONTH_START_SQL = "(substr({d}, 1, 7) || '-01')"
 PERIOD_REFRESH_SQL = """
 DELETE FROM period_category_sentiment WHERE category = {c} AND grain = '{grain}' AND period = {start};
 INSERT INTO period_category_sentiment (grain, period, category, n, sentiment_sum, impact_sum, impact_n)
@@ -214,18 +214,18 @@ HAVING count(*) > 0;
 def _period_refresh(row: str) -> str:
     """Trigger statements that recompute the week and month rows holding ``row``'s day and category."""
     out = []
-    for grain, start_sql, step in (("week", WEEK_START_SQL, "+7 days"), ("month", MONTH_START_SQL, "+1 month")):
-        start = start_sql.format(d=f"{row}.day")
+    for grain, step in (("week", "+7 days"), ("month", "+1 month")):
+        start = start_sql(grain, f"{row}.day")
         out.append(PERIOD_REFRESH_SQL.format(c=f"{row}.category", grain=grain, start=start, step=step))
     return "".join(out)
 
 
 PERIOD_RECOMPUTE_SQL = f"""
-SELECT 'week' AS grain, {WEEK_START_SQL.format(d="day")} AS period, category, sum(n) AS n,
+SELECT 'week' AS grain, {start_sql("week", "day")} AS period, category, sum(n) AS n,
        sum(sentiment_sum) AS sentiment_sum, sum(impact_sum) AS impact_sum, sum(impact_n) AS impact_n
 FROM daily_category_sentiment WHERE n > 0 GROUP BY 2, category
 UNION ALL
-SELECT 'month', {MONTH_START_SQL.format(d="day")}, category, sum(n), sum(sentiment_sum), sum(impact_sum), sum(impact_n)
+SELECT 'month', {start_sql("month", "day")}, category, sum(n), sum(sentiment_sum), sum(impact_sum), sum(impact_n)
 FROM daily_category_sentiment WHERE n > 0 GROUP BY 2, category
 """
 
@@ -256,7 +256,6 @@ def _migration_7(db: sqlite_utils.Database) -> None:
         )
 
 
-HIGH_IMPACT = 0.7  # the "high impact" KPI threshold (newsdesk.queries.HIGH_IMPACT)
 DAILY_TOTALS_SQL = f"""
 SELECT substr(published_at, 1, 10) AS day, count(*) AS n, coalesce(sum(sentiment), 0.0) AS sentiment_sum,
        count(sentiment) AS sentiment_n, coalesce(sum(impact >= {HIGH_IMPACT}), 0) AS high_impact
