@@ -125,8 +125,8 @@ def load_company_options(path: str, version: int) -> dict[str, str]:
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
 def load_facets(path: str, filters: Filters, version: int, total: int | None = None) -> dict:
-    """Facet counts of the filtered view (of its newest ``queries.FACET_CAP`` articles when
-    ``total`` is larger)."""
+    """Facet counts of the filtered view (see :func:`queries.facet_note` for what they cover when
+    ``total`` is larger than ``queries.FACET_CAP``)."""
     with closing(queries.connect_readonly(path)) as conn:
         return queries.facets(conn, filters, total=total)
 

@@ -29,3 +29,26 @@ def next_period(start: date, grain: str) -> date:
     if grain == "week":
         return start + timedelta(days=7)
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def split_range(
+    lo: date | None, hi: date | None, grain: str
+) -> tuple[tuple[date | None, date | None] | None, list[tuple[date | None, date]]]:
+    """Cut the inclusive day range ``lo``..``hi`` (None: open) into whole ``grain`` periods and the
+    days at its edges: ``((first, last), edges)`` where ``first``/``last`` are the first days of the
+    first and last whole periods (None: open), or ``None`` when no whole period fits, and ``edges``
+    lists the inclusive day ranges outside them. Raises ``OverflowError`` at the calendar's ends."""
+    first = lo if lo is None or lo == period_start(lo, grain) else next_period(period_start(lo, grain), grain)
+    last = None
+    if hi is not None:
+        last = period_start(hi, grain)
+        if next_period(last, grain) - timedelta(days=1) > hi:
+            last = period_start(last - timedelta(days=1), grain)
+    if first is not None and last is not None and first > last:  # no whole period inside the range
+        return None, [(lo, hi)]
+    edges: list[tuple[date | None, date]] = []
+    if first is not None and lo < first:
+        edges.append((lo, first - timedelta(days=1)))
+    if last is not None and next_period(last, grain) <= hi:
+        edges.append((next_period(last, grain), hi))
+    return (first, last), edges

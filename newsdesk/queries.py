@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from newsdesk import category_sets
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.errors import FilterError
-from newsdesk.periods import GRAINS, next_period, period_start, start_sql
+from newsdesk.periods import GRAINS, split_range, start_sql
+from newsdesk.score.labels import LABELS
 
 DEMO_SOURCE = "newsdesk demo desk"
 
@@ -327,8 +329,9 @@ def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict:
 
 def kpis_sql(filters: Filters) -> tuple[str, list]:
     """The SQL and params of :func:`kpis`: a view filtered by dates only sums ``daily_totals``; a
-    topic view is counted from the category index alone (one row per article, however many of the
-    chosen topics it has); anything else reads ``articles`` through its indexes."""
+    view of topics (and dates) sums the category-set totals whose set meets the topics (one row per
+    article, however many of the chosen topics it has); a topic view with label or impact filters
+    is counted from the category index alone; anything else reads ``articles`` through its indexes."""
     if filters.dates_only:
         clauses, params = ["1 = 1"], []
         if filters.since:
@@ -342,6 +345,10 @@ def kpis_sql(filters: Filters) -> tuple[str, list]:
             f"FROM daily_totals WHERE {' AND '.join(clauses)}"
         )
         return sql, params
+    if filters.topics and not filters.beyond_topics_and_dates:
+        return set_totals_sql(
+            filters, "coalesce(sum(n), 0), sum(sentiment_sum) / nullif(sum(sentiment_n), 0), sum(high_impact)"
+        )
     if filters.topics and filters.category_answerable:
         view, params = filters.category_view()
         sql = (
@@ -352,6 +359,35 @@ def kpis_sql(filters: Filters) -> tuple[str, list]:
         where, params = filters.where("a")
         sql = f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}"
     return sql, [HIGH_IMPACT, *params]
+
+
+def set_totals_sql(filters: Filters, select: str, group_by: str = "") -> tuple[str, list]:
+    """``SELECT {select} ... [GROUP BY {group_by}]`` over the ``category_set_totals`` rows that hold
+    the articles of a topic and date view exactly once: whole months from the month rows, the days
+    at the edges of the range from the day rows, and only the sets that meet the topics (any of).
+    ``select`` and ``group_by`` are constant SQL of the caller, never user input."""
+    try:
+        whole, edges = split_range(filters.since, filters.until, "month")
+    except OverflowError:  # a range reaching the first or last representable day: days only
+        whole, edges = None, [(filters.since, filters.until)]
+    spans = ([("month", *whole)] if whole else []) + [("day", lo, hi) for lo, hi in edges]
+    topic_clause, topic_params = "", []
+    if filters.topics:
+        topic_clause = " AND (" + " OR ".join("instr(cats, ?) > 0" for _ in filters.topics) + ")"
+        topic_params = [category_sets.needle(t) for t in filters.topics]
+    parts, params = [], []
+    for grain, lo, hi in spans:
+        clauses, part_params = ["grain = ?"], [grain]
+        if lo is not None:
+            clauses.append("period >= ?")
+            part_params.append(lo.isoformat())
+        if hi is not None:
+            clauses.append("period <= ?")
+            part_params.append(hi.isoformat())
+        parts.append(f"SELECT * FROM category_set_totals WHERE {' AND '.join(clauses)}{topic_clause}")
+        params += [*part_params, *topic_params]
+    sql = f"SELECT {select} FROM ({' UNION ALL '.join(parts)})"
+    return (sql + f" GROUP BY {group_by}" if group_by else sql), params
 
 
 def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:
@@ -405,17 +441,10 @@ def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
 def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
     """Sub-selects for a topic and date view: whole periods from the period table, edge days from
     the daily table."""
-    lo, hi = filters.since, filters.until
-    # Whole weeks or months come from period_category_sentiment; days at the edges of the range
-    # that cover only part of a period come from the daily table.
-    first = lo if lo is None or lo == period_start(lo, grain) else next_period(period_start(lo, grain), grain)
-    last = None
-    if hi is not None:
-        last = period_start(hi, grain)
-        if next_period(last, grain) - timedelta(days=1) > hi:
-            last = period_start(last - timedelta(days=1), grain)
-    if first is not None and last is not None and first > last:  # no whole period inside the range
-        return [_daily_part(filters.topics, lo, hi)]
+    whole, edges = split_range(filters.since, filters.until, grain)
+    if whole is None:  # no whole period inside the range
+        return [_daily_part(filters.topics, filters.since, filters.until)]
+    first, last = whole
     clauses, params = ["grain = ?"], [grain]
     if filters.topics:
         clauses.append(f"category IN ({', '.join('?' for _ in filters.topics)})")
@@ -426,17 +455,8 @@ def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
     if last is not None:
         clauses.append("period <= ?")
         params.append(last.isoformat())
-    parts = [
-        (
-            f"{PERIOD_PART} WHERE {' AND '.join(clauses)}",
-            params,
-        )
-    ]
-    if first is not None and lo < first:
-        parts.append(_daily_part(filters.topics, lo, first - timedelta(days=1)))
-    if last is not None and next_period(last, grain) <= hi:
-        parts.append(_daily_part(filters.topics, next_period(last, grain), hi))
-    return parts
+    parts = [(f"{PERIOD_PART} WHERE {' AND '.join(clauses)}", params)]
+    return parts + [_daily_part(filters.topics, a, b) for a, b in edges]
 
 
 PERIOD_PART = "SELECT period AS day, category, n, sentiment_sum, impact_sum, impact_n FROM period_category_sentiment"
@@ -519,7 +539,10 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int
 
 
 def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
-    """How many decisions the filtered articles carry."""
+    """How many decisions the filtered articles carry (a view of topics and dates: summed from the
+    category-set totals)."""
+    if not filters.beyond_topics_and_dates:
+        return conn.execute(*set_totals_sql(filters, "coalesce(sum(decisions), 0)")).fetchone()[0]
     dense = _dense(conn, filters)
     where, params = filters.where("a", topics_exist=dense)
     joined = f"decisions d {'CROSS ' if dense else ''}JOIN articles a ON a.id = d.article_id"
@@ -587,6 +610,46 @@ def previous_period(filters: Filters, bounds: tuple[date | None, date | None]) -
 
 
 FACET_CAP = 5_000
+SOURCE_SAMPLE = 1_000  # sources of a big topic and date view are counted over its newest articles
+
+
+def facet_note(filters: Filters, total: int) -> str | None:
+    """What the facet counts of a view of ``total`` articles cover, when it is not all of them."""
+    if total <= FACET_CAP:
+        return None
+    if not filters.beyond_topics_and_dates:
+        return (
+            f"Category and sentiment counts cover all {total:,} articles in view; source counts cover "
+            f"the newest {SOURCE_SAMPLE:,}."
+        )
+    return f"Facet counts cover the newest {FACET_CAP:,} of the {total:,} articles in view."
+
+
+def _set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[str, pd.DataFrame]:
+    """Facets of a topic and date view: categories and labels summed exactly from the category-set
+    totals; sources over the view's newest :data:`SOURCE_SAMPLE` articles."""
+    label_sums = ", ".join(f"sum({col})" for col in category_sets.LABEL_COLUMNS)
+    per_set = conn.execute(*set_totals_sql(filters, "cats, sum(n)", group_by="cats")).fetchall()
+    counts: dict[str, int] = {}
+    for cats, n in per_set:
+        for category in category_sets.split_key(cats):
+            counts[category] = counts.get(category, 0) + n
+    category = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    total, *labels = conn.execute(*set_totals_sql(filters, f"coalesce(sum(n), 0), {label_sums}")).fetchone()
+    label_rows = [(label, n or 0) for label, n in zip(LABELS, labels, strict=True)]
+    label_rows.append((None, total - sum(n for _, n in label_rows)))  # articles without a sentiment
+    label_rows = sorted(((v, n) for v, n in label_rows if n > 0), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))
+    sql, params = articles_sql(filters, SOURCE_SAMPLE, _dense(conn, filters), columns="a.source")
+    newest = _frame(
+        conn,
+        f"SELECT source AS value, count(*) AS articles FROM ({sql}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
+        [*params, limit],
+    )
+    return {
+        "category": pd.DataFrame(category, columns=["value", "articles"]),
+        "source": newest,
+        "sentiment": pd.DataFrame(label_rows, columns=["value", "articles"]),
+    }
 
 
 def facets(
@@ -596,6 +659,8 @@ def facets(
     A view of more than :data:`FACET_CAP` articles (``total``, when the caller knows it) is counted
     over its newest :data:`FACET_CAP` articles, so a filter change stays quick at any size; callers
     say so beside the counts."""
+    if total is not None and total > FACET_CAP and not filters.beyond_topics_and_dates:
+        return _set_facets(conn, filters, limit)
     if total is not None and total > FACET_CAP:
         sql, newest_params = articles_sql(filters, FACET_CAP, _dense(conn, filters), columns="a.id")
         ids = [r[0] for r in conn.execute(sql, newest_params)]

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import sqlite_utils
 
+from newsdesk import category_sets
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.errors import SchemaError
 from newsdesk.ingest.normalize import article_id, canonical_url, content_hash, iso_utc
 from newsdesk.models import Article, Problem
 from newsdesk.periods import start_sql
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -291,6 +292,14 @@ def _migration_8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_9(db: sqlite_utils.Database) -> None:
+    """Totals per day and month keyed by each article's set of defining categories
+    (:mod:`newsdesk.category_sets`): a topic view's KPIs, decision count and category and label
+    counts become exact sums over a few thousand rows."""
+    db.execute(category_sets.CREATE_SQL)
+    category_sets.rebuild(db.conn)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -300,6 +309,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _migration_6,
     7: _migration_7,
     8: _migration_8,
+    9: _migration_9,
 }
 
 
@@ -603,6 +613,10 @@ def _bulk_insert(db: sqlite_utils.Database, pending: _Pending, ingested_at: str)
         "impact_n = impact_n + excluded.impact_n",
         [(d, c, *v) for (d, c), v in daily.items()],
     )
+    sets = category_sets.SetTotals()
+    for a in articles:
+        _count_in_sets(sets, a, 1)
+    sets.write(conn)
 
 
 def find_duplicate(db: sqlite_utils.Database, a: Article, chash: str) -> str | None:
@@ -811,8 +825,16 @@ def effective_categories(a: Article) -> list[str]:
     return sorted({c.category for c in a.categories if c.origin == origin})
 
 
+def _count_in_sets(sets: category_sets.SetTotals, a: Article, sign: int) -> None:
+    sets.add(a.published_at, effective_categories(a), a.sentiment, a.impact, a.sentiment_label, len(a.decisions), sign)
+
+
 def _add_to_daily(db: sqlite_utils.Database, a: Article, sign: int) -> None:
-    """Add (sign=1) or remove (sign=-1) one article's contribution to the daily aggregate."""
+    """Add (sign=1) or remove (sign=-1) one article's contribution to the daily aggregate and to
+    the category-set totals."""
+    sets = category_sets.SetTotals()
+    _count_in_sets(sets, a, sign)
+    sets.write(db.conn)
     if not a.published_at or a.sentiment is None:
         return
     day = a.published_at[:10]
@@ -845,13 +867,15 @@ GROUP BY day, c.category
 
 
 def rebuild_daily(db: sqlite_utils.Database) -> int:
-    """Recompute ``daily_category_sentiment`` from ``articles`` in one transaction; return rows."""
+    """Recompute ``daily_category_sentiment`` (and the category-set totals) from ``articles`` in one
+    transaction; return the daily table's rows."""
     with transaction(db):
         db.execute("DELETE FROM daily_category_sentiment")
         db.execute(
             "INSERT INTO daily_category_sentiment (day, category, n, sentiment_sum, impact_sum, impact_n) "
             + DAILY_RECOMPUTE_SQL
         )
+        category_sets.rebuild(db.conn)
     return db["daily_category_sentiment"].count
 
 
@@ -931,6 +955,7 @@ def load_article(db: sqlite_utils.Database, article_id: str) -> Article:
         source_sentiment_label=row["source_sentiment_label"],
         source_impact=row["source_impact"],
         sentiment=row["sentiment"],
+        sentiment_label=row["sentiment_label"],
         impact=row["impact"],
         scorer_version=row["scorer_version"],
     )

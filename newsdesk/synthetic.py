@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from newsdesk import store
+from newsdesk import category_sets, store
 from newsdesk.ingest.normalize import iso_utc
 from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.labels import sentiment_label
@@ -237,6 +237,11 @@ def _write_batch(db: sqlite_utils.Database, rows: list[dict]) -> None:
             "impact_n = impact_n + excluded.impact_n",
             [(d, c, v[0], v[1], v[2], v[3]) for (d, c), v in daily.items()],
         )
+        sets = category_sets.SetTotals()
+        for r in rows:
+            label = sentiment_label(r["sentiment"])
+            sets.add(r["published_at"], r["categories"], r["sentiment"], r["impact"], label, len(r["decisions"]))
+        sets.write(conn)
         conn.execute(
             "INSERT INTO ingest_runs (started_at, finished_at, source, added, duplicates, rejected) "
             "VALUES (?, ?, 'synthetic', ?, 0, 0)",

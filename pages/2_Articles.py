@@ -7,7 +7,7 @@ import streamlit as st
 from components import data, page
 from components.layout import empty_state, page_header
 from components.tables import article_table, facet_panel
-from newsdesk.queries import FACET_CAP
+from newsdesk.queries import facet_note
 
 TABLE_LIMIT = 1000
 
@@ -24,8 +24,9 @@ if not kpi["articles"]:
     st.stop()
 
 facet_panel(data.load_facets(str(path), filters, version, kpi["articles"]))
-if kpi["articles"] > FACET_CAP:
-    st.caption(f"Facet counts cover the newest {FACET_CAP:,} of the {kpi['articles']:,} articles in view.")
+note = facet_note(filters, kpi["articles"])
+if note:
+    st.caption(note)
 articles = data.load_articles(str(path), filters, TABLE_LIMIT, version)
 more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
 st.caption(

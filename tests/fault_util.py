@@ -194,12 +194,14 @@ def read_wal(path: Path) -> WalState:
 
 
 def _sums_differ(stored: dict, fresh: dict, label: str, tol: float) -> list[str]:
-    """Rows keyed alike, valued (n, sentiment_sum, impact_sum, impact_n): counts must be equal, float
-    sums within ``tol``."""
+    """Rows keyed alike, valued by counts and sums: integers must be equal, float sums within ``tol``."""
     out = [f"{label} {k}: stored {stored.get(k)} != recomputed {fresh.get(k)}" for k in stored.keys() ^ fresh.keys()]
     for k in stored.keys() & fresh.keys():
-        (n1, s1, i1, c1), (n2, s2, i2, c2) = stored[k], fresh[k]
-        if (n1, c1) != (n2, c2) or not (math.isclose(s1, s2, abs_tol=tol) and math.isclose(i1, i2, abs_tol=tol)):
+        pairs = zip(stored[k], fresh[k], strict=True)
+        if not all(
+            math.isclose(a, b, abs_tol=tol) if isinstance(a, float) or isinstance(b, float) else a == b
+            for a, b in pairs
+        ):
             out.append(f"{label} {k}: stored {stored[k]} != recomputed {fresh[k]}")
     return sorted(out)
 
@@ -216,8 +218,8 @@ def daily_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]:
 def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]:
     """Differences in the derived data newer schemas keep by triggers, checked only when the schema
     has it: ``period_category_sentiment`` (week and month totals) against its recomputation from
-    the daily aggregate, ``daily_totals`` against a recount of ``articles``, and the article columns
-    copied onto ``article_categories``."""
+    the daily aggregate, ``daily_totals`` and ``category_set_totals`` against a recount of
+    ``articles``, and the article columns copied onto ``article_categories``."""
     out: list[str] = []
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     recompute = getattr(store, "PERIOD_RECOMPUTE_SQL", None)
@@ -231,6 +233,13 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
         stored = {r[:1]: r[1:] for r in conn.execute(f"SELECT {cols} FROM daily_totals WHERE n != 0")}
         fresh = {r[:1]: r[1:] for r in conn.execute(f"SELECT {cols} FROM ({store.DAILY_TOTALS_SQL})")}
         out += _sums_differ(stored, fresh, "totals", tol)
+    if "category_set_totals" in tables:
+        from newsdesk import category_sets
+
+        cols = ", ".join(category_sets.COLUMNS)
+        stored = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM category_set_totals WHERE n != 0")}
+        fresh = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM ({category_sets.RECOMPUTE_SQL})")}
+        out += _sums_differ(stored, fresh, "category sets", tol)
     copied = list(getattr(store, "VIEW_COLUMNS", ()))
     have = {r[1] for r in conn.execute("PRAGMA table_info(article_categories)")}
     if copied and set(copied) <= have:

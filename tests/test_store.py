@@ -324,6 +324,7 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     db = store.connect(db_path)
     store.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
     with store.transaction(db):  # turn it back into a v5 database
+        db.execute("DROP TABLE category_set_totals")
         for name in ("insert", "delete", "update"):
             db.execute(f"DROP TRIGGER articles_totals_{name}")
         db.execute("DROP TABLE daily_totals")
