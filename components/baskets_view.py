@@ -193,6 +193,12 @@ def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
     """The basket sentiment index as a line (left axis) over bars of the article count per period
     (right axis); each bar spans its period, the line breaks over periods without data, and the
     tooltips carry both numbers."""
+    data, numbers = index_data(index, grain)
+    return index_draw(data, grain, **numbers)
+
+
+def index_data(index: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`index_draw` draws and the numbers its scales need."""
     data = index.assign(period=pd.to_datetime(index["period"])).sort_values("period")
     data["period_end"] = _period_end(data["period"], grain)
     data["middle"] = data["period"] + (data["period_end"] - data["period"]) / 2
@@ -200,6 +206,20 @@ def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
     span = data["period_end"] - data["period"]
     data["bar_start"], data["bar_end"] = data["period"] + span * 0.06, data["period_end"] - span * 0.06
     data = data.drop(columns=["weight_sum"], errors="ignore")
+    numbers = {
+        "reach": max(0.25, min(1.0, float(data["sentiment"].abs().max() or 0) * 1.15)),
+        # the domain runs from the first period's start to the last one's end so every bar has a labelled edge
+        "x_first": _ms(data["period"].min()),
+        "x_last": _ms(data["period_end"].max()),
+        "articles_top": max(2, int(data["articles"].max()) * 2),
+    }
+    return data, numbers
+
+
+def index_draw(
+    data: pd.DataFrame, grain: str, reach: float, x_first: float, x_last: float, articles_top: float
+) -> alt.LayerChart:
+    """The chart of :func:`index_chart` over prepared rows (see :func:`index_data`)."""
     time_format = "%b %Y" if grain == "month" else "%Y-%m-%d"
     tooltip = [
         alt.Tooltip("period:T", title=GRAIN_TITLES[grain], format=time_format, formatType="utc"),
@@ -207,10 +227,8 @@ def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
         alt.Tooltip("articles:Q", title="Articles"),
         alt.Tooltip("mentions:Q", title="Member mentions"),
     ]
-    reach = max(0.25, min(1.0, float(data["sentiment"].abs().max() or 0) * 1.15))
-    # dates are UTC days: a UTC scale keeps bars and ticks on them whatever the viewer's time zone;
-    # the domain runs from the first period's start to the last one's end so every bar has a labelled edge
-    x_scale = alt.Scale(type="utc", domain=[_ms(data["period"].min()), _ms(data["period_end"].max())])
+    # dates are UTC days: a UTC scale keeps bars and ticks on them whatever the viewer's time zone
+    x_scale = alt.Scale(type="utc", domain=[x_first, x_last])
     x_axis = alt.Axis(format=time_format, **({"tickCount": "month"} if grain == "month" else {}))
 
     def x(field: str) -> alt.X:
@@ -225,7 +243,7 @@ def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
             y=alt.Y(
                 "articles:Q",
                 title="Articles (bars)",
-                scale=alt.Scale(domain=[0, max(2, int(data["articles"].max()) * 2)]),
+                scale=alt.Scale(domain=[0, articles_top]),
                 axis=alt.Axis(orient="right", tickMinStep=1, grid=False),
             ),
             y2=alt.datum(0),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 import pyarrow as pa
@@ -27,11 +30,23 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart
     """Mean newsdesk sentiment per period, one line per category (points: the period's mean; line:
     a rolling mean over three periods), with the article volume as grey bars on the right axis.
     Tooltips carry the article count; clicking a legend entry isolates that category."""
+    data, numbers = sentiment_data(df, grain)
+    return sentiment_chart(data, grain, **numbers)
+
+
+def sentiment_data(df: pd.DataFrame, grain: str) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`sentiment_chart` draws and the numbers its scales need."""
     data = with_rolling(df).assign(period=lambda d: pd.to_datetime(d["period"]))
+    reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
+    volume_max = float(data.groupby("period")["articles"].sum().max() or 1)
+    return data, {"reach": reach, "volume_top": volume_max * 4}
+
+
+def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: float) -> alt.LayerChart:
+    """The chart of :func:`sentiment_over_time` over prepared rows (see :func:`sentiment_data`)."""
     pick = alt.selection_point(fields=["category"], bind="legend")
     unit = TIME_UNITS[grain]
     x = alt.X(f"{unit}(period):T", title=GRAIN_TITLES[grain])
-    reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
     color = alt.Color(
         "category:N",
         title="Category",
@@ -53,12 +68,11 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
-    volume_max = float(data.groupby("period")["articles"].sum().max() or 1)
     volume = base.mark_bar(opacity=0.28, color="#888888").encode(
         y=alt.Y(
             "sum(articles):Q",
             title="Articles (bars)",
-            scale=alt.Scale(domain=[0, volume_max * 4]),
+            scale=alt.Scale(domain=[0, volume_top]),
             axis=alt.Axis(orient="right", grid=False),
         ),
         color=alt.value("#888888"),
@@ -73,7 +87,16 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart
 
 def heatmap(df: pd.DataFrame) -> alt.Chart:
     """Category × week heatmap of mean sentiment (red bearish … blue bullish), article counts in the tooltip."""
-    data = df.assign(period=lambda d: pd.to_datetime(d["period"]))
+    return heatmap_chart(heatmap_data(df)[0])
+
+
+def heatmap_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`heatmap_chart` draws (it needs no numbers)."""
+    return df.assign(period=lambda d: pd.to_datetime(d["period"])), {}
+
+
+def heatmap_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
+    """The chart of :func:`heatmap` over prepared rows."""
     return (
         alt.Chart(data)
         .mark_rect()
@@ -94,7 +117,16 @@ def heatmap(df: pd.DataFrame) -> alt.Chart:
 
 def what_moved_chart(df: pd.DataFrame) -> alt.Chart:
     """Bars of each category's z-score against its own trailing baseline."""
-    data = df.dropna(subset=["z"])
+    return moved_chart(moved_data(df)[0])
+
+
+def moved_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`moved_chart` draws: categories with a z-score."""
+    return df.dropna(subset=["z"]), {}
+
+
+def moved_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
+    """The chart of :func:`what_moved_chart` over prepared rows."""
     return (
         alt.Chart(data)
         .mark_bar()
@@ -121,8 +153,18 @@ def what_moved_chart(df: pd.DataFrame) -> alt.Chart:
 
 def basket_spark(df: pd.DataFrame) -> alt.Chart:
     """A small weekly line of a basket's sentiment (−1 … +1) with points and tooltips."""
+    return spark_chart(spark_data(df)[0])
+
+
+def spark_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`spark_chart` draws."""
+    return df.assign(period=pd.to_datetime(df["period"])), {}
+
+
+def spark_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
+    """The chart of :func:`basket_spark` over prepared rows."""
     return (
-        alt.Chart(df.assign(period=pd.to_datetime(df["period"])))
+        alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=4)),
@@ -137,10 +179,9 @@ def basket_spark(df: pd.DataFrame) -> alt.Chart:
     )
 
 
-def to_spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite spec of ``chart`` with every DataFrame replaced by a named dataset held as Arrow
-    IPC bytes — the form ``st.vega_lite_chart`` sends as is, so a cached spec costs no Altair
-    validation and no serialisation on a rerun. Touches no global Altair state (thread-safe)."""
+def _detach(chart: alt.TopLevelMixin) -> dict[str, pd.DataFrame]:
+    """Replace every DataFrame in ``chart`` by a named dataset (``data-0``, ``data-1``, … in the
+    order met); return the frames by name."""
     frames: dict[int, tuple[str, pd.DataFrame]] = {}
 
     def strip(node) -> None:
@@ -153,13 +194,70 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
                 strip(sub)
 
     strip(chart)
+    return dict(frames.values())
+
+
+def _bare_spec(chart: alt.TopLevelMixin) -> dict:
     spec = chart.to_dict(validate=False)  # the specs are ours; tests/test_dashboard.py validates them
     view = spec.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):  # the default theme's fixed size
         view.pop(key, None)
     if "config" in spec and not spec["config"].get("view", True):
         spec["config"].pop("view")
-    spec["datasets"] = {name: arrow_bytes(df) for name, df in frames.values()}
+    return spec
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart`` with every DataFrame replaced by a named dataset held as Arrow
+    IPC bytes — the form ``st.vega_lite_chart`` sends as is, so a cached spec costs no Altair
+    validation and no serialisation on a rerun. Touches no global Altair state (thread-safe)."""
+    frames = _detach(chart)
+    spec = _bare_spec(chart)
+    spec["datasets"] = {name: arrow_bytes(df) for name, df in frames.items()}
+    return spec
+
+
+# Numbers no chart shows, drawn in a template where a view's own numbers go.
+_SENTINEL = 987_654_321.0078125  # exactly representable, so it survives JSON unchanged
+
+
+def spec_template(draw: Callable[..., alt.TopLevelMixin], grain: str, names: tuple[str, ...]) -> tuple[str, dict]:
+    """A chart's spec drawn once over an empty frame, with a sentinel for each number in ``names``:
+    its JSON (the view's dataset named ``"view"``) and the Arrow bytes of its constant datasets.
+    Altair builds a layered chart in ~0.2 s; :func:`fill_template` turns this into the spec of any
+    view in a few milliseconds."""
+    placeholder = pd.DataFrame()
+    chart = draw(placeholder, grain, **{name: _SENTINEL + i for i, name in enumerate(names)})
+    frames = _detach(chart)
+    spec = _bare_spec(chart)
+    view = next((name for name, df in frames.items() if df is placeholder), None)
+    constants = {name: arrow_bytes(df) for name, df in frames.items() if df is not placeholder}
+    text = json.dumps(spec)
+    if view is not None:
+        text = text.replace(json.dumps(view), json.dumps("view"))
+    return text, constants
+
+
+def fill_template(template: tuple[str, dict], names: tuple[str, ...], data: pd.DataFrame, numbers: dict) -> dict:
+    """The spec of a view from :func:`spec_template`'s output: its numbers in place of the
+    sentinels (and their negatives) and its rows as the ``view`` dataset."""
+    text, constants = template
+    swap: dict[float, float] = {}
+    for i, name in enumerate(names):
+        swap[_SENTINEL + i] = numbers[name]
+        swap[-(_SENTINEL + i)] = -numbers[name]
+
+    def put(node):
+        if isinstance(node, dict):
+            return {k: put(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [put(v) for v in node]
+        if isinstance(node, float | int) and not isinstance(node, bool) and node in swap:
+            return swap[node]
+        return node
+
+    spec = put(json.loads(text))
+    spec["datasets"] = {**constants, "view": arrow_bytes(data)}
     return spec
 
 

@@ -34,7 +34,7 @@ MAX_MEMBERS = 100
 EXAMPLE_TICKER = "7011.T"
 
 # SQL expressions of the period an article falls in, keyed by grain (constants, never user input).
-_PERIOD_SQL = {grain: start_sql(grain, "substr(a.published_at, 1, 10)") for grain in GRAINS}
+_PERIOD_SQL = {grain: start_sql(grain, "substr(e.published_at, 1, 10)") for grain in GRAINS}
 
 
 class BasketError(NewsdeskError):
@@ -118,17 +118,15 @@ def basket_sentiment(
     """
     if grain not in _PERIOD_SQL:
         raise BasketError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
-    dates, params = _date_clause(since, until)
-    df = _frame(
+    dates, params = _date_clause(since, until, "e")
+    df = _frame(  # each mention carries its article's publish time (schema v10): no article look-ups
         conn,
         f"SELECT {_PERIOD_SQL[grain]} AS period, "
         "sum(m.weight * e.relevance * e.sentiment) / sum(m.weight * e.relevance) AS sentiment, "
-        "count(DISTINCT a.id) AS articles, count(*) AS mentions, sum(m.weight * e.relevance) AS weight_sum "
-        "FROM article_entities e "
-        "JOIN basket_members m ON m.ticker = e.ticker AND m.basket_id = ? "
-        "JOIN articles a ON a.id = e.article_id "
-        "WHERE e.sentiment IS NOT NULL AND m.weight * e.relevance > 0 AND a.published_at IS NOT NULL"
-        f"{dates} GROUP BY period ORDER BY period",
+        "count(DISTINCT e.article_id) AS articles, count(*) AS mentions, sum(m.weight * e.relevance) AS weight_sum "
+        "FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker "
+        "WHERE m.basket_id = ? AND e.sentiment IS NOT NULL AND m.weight * e.relevance > 0 "
+        f"AND e.published_at IS NOT NULL{dates} GROUP BY period ORDER BY period",
         [basket_id, *params],
     )
     if df.empty:
@@ -179,22 +177,24 @@ def recent_articles(
     ``published_at``, ``title``, ``source``, ``url``, ``sentiment``, ``sentiment_label``, ``impact``,
     ``members`` (the member tickers named, comma-separated) and ``basket_sentiment`` (the article's
     weighted mean over those mentions)."""
-    dates, params = _date_clause(since, until)
-    mentions = conn.execute(
-        "SELECT count(*) FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker WHERE m.basket_id = ?",
-        [basket_id],
+    dates, params = _date_clause(since, until, "e")
+    article_dates, _ = _date_clause(since, until, "a")
+    mentions = conn.execute(  # the window's mentions on the (ticker, published_at) index, counted up to the cut
+        "SELECT count(*) FROM (SELECT 1 FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker "
+        f"WHERE m.basket_id = ?{dates} LIMIT ?)",
+        [basket_id, *params, WALK_MENTIONS + 1],
     ).fetchone()[0]
     if mentions > WALK_MENTIONS:  # common members: walk the newest articles, stop after ``limit``
         newest = (
             "(SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM article_entities e JOIN basket_members m "
-            f"ON m.ticker = e.ticker AND m.basket_id = ? WHERE e.article_id = a.id){dates} "
+            f"ON m.ticker = e.ticker AND m.basket_id = ? WHERE e.article_id = a.id){article_dates} "
             "ORDER BY a.published_at DESC, a.id LIMIT ?)"
         )
-    else:  # few mentions: collect them all
+    else:  # few mentions: collect them all from the index, newest first
         newest = (
-            "(SELECT DISTINCT e.article_id AS id FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker "
-            f"JOIN articles a ON a.id = e.article_id WHERE m.basket_id = ?{dates} "
-            "ORDER BY a.published_at DESC, a.id LIMIT ?)"
+            "(SELECT e.article_id AS id, max(e.published_at) AS p FROM basket_members m JOIN article_entities e "
+            f"ON e.ticker = m.ticker WHERE m.basket_id = ?{dates} GROUP BY e.article_id "
+            "ORDER BY p DESC, e.article_id LIMIT ?)"
         )
     df = _frame(
         conn,

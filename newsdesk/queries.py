@@ -519,18 +519,25 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int
     """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
     ``published_at`` and the ``decisions`` columns, newest article first, in bullet order."""
     dense = _dense(conn, filters)
-    walk = dense or (not filters.topics and filters.category_answerable)  # newest articles first
+    walk = dense or (not filters.topics and filters.category_answerable)  # newest decisions first
     where, params = filters.where("a", topics_exist=dense)
-    if walk:
-        joined = "articles a CROSS JOIN decisions d ON d.article_id = a.id"
+    order = "a.published_at DESC, d.article_id, d.position"
+    if walk:  # each decision carries its article's publish time (schema v10): walk them in that order
+        joined = "decisions d CROSS JOIN articles a ON a.id = d.article_id"
+        order = "d.published_at DESC, d.article_id, d.position"
+        if filters.since:
+            where += " AND d.published_at >= ?"
+            params = [*params, filters.since.isoformat()]
+        if filters.until and filters.until < date.max:
+            where += " AND d.published_at < ?"
+            params = [*params, (filters.until + timedelta(days=1)).isoformat()]
     else:
         joined = "decisions d JOIN articles a ON a.id = d.article_id"
     df = _frame(
         conn,
         "SELECT d.article_id, a.title, a.published_at, d.id, d.position, d.text, d.action, d.direction, "
         "d.instruments, d.structure, d.horizon_text, d.horizon_min_days, d.horizon_max_days, d.conditions "
-        f"FROM {joined} WHERE {where} "
-        "ORDER BY a.published_at DESC, d.article_id, d.position" + (" LIMIT ?" if limit else ""),
+        f"FROM {joined} WHERE {where} ORDER BY {order}" + (" LIMIT ?" if limit else ""),
         [*params, limit] if limit else params,
     )
     for col in ("position", "horizon_min_days", "horizon_max_days"):

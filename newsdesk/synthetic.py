@@ -198,13 +198,13 @@ def _write_batch(db: sqlite_utils.Database, rows: list[dict]) -> None:
             ],
         )
         conn.executemany(
-            "INSERT INTO article_entities (article_id, ticker, name, mentions, relevance, sentiment) "
-            "VALUES (?, ?, ?, 1, ?, ?)",
-            [(r["id"], t, name, rel, s) for r in rows for t, name, rel, s in r["entities"]],
+            "INSERT INTO article_entities (article_id, ticker, name, mentions, relevance, sentiment, published_at) "
+            "VALUES (?, ?, ?, 1, ?, ?, ?)",
+            [(r["id"], t, name, rel, s, r["published_at"]) for r in rows for t, name, rel, s in r["entities"]],
         )
         conn.executemany(
-            "INSERT INTO decisions (id, article_id, position, text, action, direction, instruments, structure) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'basket')",
+            "INSERT INTO decisions (id, article_id, position, text, action, direction, instruments, structure, "
+            "published_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'basket', ?)",
             [
                 (
                     f"{r['id']}-{p}",
@@ -214,6 +214,7 @@ def _write_batch(db: sqlite_utils.Database, rows: list[dict]) -> None:
                     "overweight" if side == "long" else "underweight",
                     "bullish" if side == "long" else "bearish",
                     json.dumps([{"basket": b, "side": side}]),
+                    r["published_at"],
                 )
                 for r in rows
                 for p, text, b, side in r["decisions"]

@@ -240,6 +240,14 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
         stored = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM category_set_totals WHERE n != 0")}
         fresh = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM ({category_sets.RECOMPUTE_SQL})")}
         out += _sums_differ(stored, fresh, "category sets", tol)
+    for table in getattr(store, "TIME_COPIES", ()):
+        if "published_at" in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+            n = conn.execute(
+                f"SELECT count(*) FROM {table} t JOIN articles a ON a.id = t.article_id "
+                "WHERE t.published_at IS NOT a.published_at"
+            ).fetchone()[0]
+            if n:
+                out.append(f"{n} {table} rows whose copied publish time differs from the article's")
     copied = list(getattr(store, "VIEW_COLUMNS", ()))
     have = {r[1] for r in conn.execute("PRAGMA table_info(article_categories)")}
     if copied and set(copied) <= have:

@@ -577,3 +577,21 @@ def test_basket_charts_are_valid_vega_lite(index_db, grain) -> None:
         chart.to_dict(validate=True)  # raises on an invalid spec
         spec = to_spec(chart)
         assert spec["datasets"] and all(isinstance(v, bytes) for v in spec["datasets"].values())
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month"])
+def test_basket_chart_templates_give_altairs_spec(index_db, grain) -> None:
+    """The pages fill a template built once per grain; for two baskets in turn (one template) the
+    filled spec is exactly the one Altair builds for that basket."""
+    from components.baskets_view import index_chart
+    from components.chart_cache import build_spec
+    from components.charts import basket_spark
+    from tests.test_dashboard import same_spec
+
+    others = [b for b in baskets.list_baskets(index_db.conn)["id"] if b != "shipyards"]
+    for basket in ("shipyards", *others[:3]):
+        index = baskets.basket_sentiment(index_db.conn, basket, grain)
+        if index.empty:
+            continue
+        same_spec(build_spec("basket_index", index, grain), index_chart(index, grain))
+        same_spec(build_spec("spark", index, grain), basket_spark(index))

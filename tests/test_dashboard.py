@@ -163,6 +163,46 @@ def test_company_and_basket_filters(tmp_path, monkeypatch, sample_path) -> None:
     assert metrics(at)["Articles"] == "1" and query_values(at, "company") == ["7011.T"]
 
 
+def same_spec(filled: dict, chart) -> None:
+    """``filled`` (a template filled by ``chart_cache.build_spec``) is the spec Altair builds for
+    ``chart``: the same JSON once the view's dataset name is matched, and the same Arrow bytes."""
+    import json
+
+    from components.charts import to_spec
+
+    built = to_spec(chart)
+    view = filled["datasets"]["view"]
+    names = [name for name, data in built["datasets"].items() if data == view]
+    assert names, "the view's rows are not among Altair's datasets"
+    strip = lambda spec: {k: v for k, v in spec.items() if k != "datasets"}  # noqa: E731
+    text = json.dumps(strip(built)).replace(json.dumps(names[0]), json.dumps("view"))
+    assert json.loads(text) == strip(filled)
+    assert {k: v for k, v in built["datasets"].items() if k != names[0]} == {
+        k: v for k, v in filled["datasets"].items() if k != "view"
+    }
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month"])
+def test_chart_templates_give_altairs_spec(seeded, grain) -> None:
+    """Charts are drawn by filling a template built once per grain; for several views in turn (one
+    template each) the filled spec is exactly the one Altair builds for that view."""
+    from components.chart_cache import build_spec
+    from components.charts import heatmap, sentiment_over_time, what_moved_chart
+    from newsdesk import queries
+
+    conn = queries.connect_readonly(seeded)
+    cats = list(queries.categories(conn)["category"])
+    end = queries.date_bounds(conn)[1]
+    for topics in ((), tuple(cats[:2]), tuple(cats[-1:])):
+        f = queries.Filters(topics=topics)
+        daily = queries.daily_sentiment(conn, f, grain)
+        moved = queries.what_moved(conn, f, end, window=14, baseline=30)
+        same_spec(build_spec("sentiment", daily, grain), sentiment_over_time(daily, grain))
+        same_spec(build_spec("heatmap", daily, grain), heatmap(daily))
+        same_spec(build_spec("moved", moved, grain), what_moved_chart(moved))
+    conn.close()
+
+
 @pytest.mark.parametrize("kind", ["sentiment", "heatmap", "moved"])
 @pytest.mark.parametrize("grain", ["day", "week", "month"])
 def test_chart_specs_are_valid_vega_lite(seeded, kind, grain) -> None:

@@ -50,6 +50,9 @@ FILTERS.update(
             min_impact=0.3,
         ),
         "topics+source": queries.Filters(topics=("Trade & Tariffs",), sources=("synthetic · Harbor Ledger",)),
+        "dense topics": queries.Filters(
+            topics=("Geopolitics & War", "Elections & Domestic Politics", "Infrastructure & Defense")
+        ),
     }
 )
 
@@ -173,3 +176,52 @@ def test_text_walk_and_lookup_plans_give_the_same_rows(big, text) -> None:
     assert walk == lookup
     assert list(queries.articles(big, f, limit=50)["id"]) == lookup
     assert queries.text_matches(big, f) >= len(lookup)
+
+
+def traced(conn: sqlite3.Connection, fn) -> list[str]:
+    """The statements ``fn`` runs on ``conn`` (with their values filled in)."""
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    try:
+        fn()
+    finally:
+        conn.set_trace_callback(None)
+    return [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+def test_basket_window_reads_only_the_mention_index(big) -> None:
+    """A basket's sentiment over a window and its newest articles read the (ticker, published_at)
+    index of company mentions; the index never looks an article up, and nothing scans a table."""
+    from newsdesk import baskets
+
+    since = date(2026, 5, 1)
+    for statement in traced(big, lambda: baskets.basket_sentiment(big, "japan-defense", "week", since, None)):
+        steps = plan(big, statement, [])
+        assert any("idx_article_entities_time" in s for s in steps), steps
+        assert not any("articles" in s.split(" USING")[0] for s in steps if s.startswith(("SCAN", "SEARCH"))), steps
+    for statement in traced(big, lambda: baskets.recent_articles(big, "japan-defense", 3, since, None)):
+        steps = plan(big, statement, [])
+        assert not any(re.match(r"SCAN (a|articles|e|article_entities)$", s) for s in steps), steps
+
+
+@pytest.mark.parametrize("name", ["dates", "topics", "topics+dates", "dense topics"])
+def test_newest_decisions_walk_the_decision_time_index(big, name) -> None:
+    """The Decisions page's newest decisions of a date or dense-topic view walk decisions in time
+    order on their own index, and stop at the limit; whatever the plan, the rows equal a plain
+    sorted join."""
+    f = FILTERS[name]
+    statements = traced(big, lambda: queries.decisions(big, f, limit=300))
+    listing = [s for s in statements if "FROM decisions d" in s]
+    assert listing
+    steps = plan(big, listing[-1], [])
+    assert name != "dense topics" or queries._dense(big, f)
+    if queries._dense(big, f) or not f.topics:  # a sparse topic collects its few articles' decisions instead
+        assert any("idx_decisions_time" in s for s in steps), steps
+    assert not any(re.match(r"SCAN (a|articles)$", s) for s in steps), steps
+    where, params = f.where("a")
+    want = big.execute(
+        f"SELECT d.id FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where} "
+        "ORDER BY a.published_at DESC, d.article_id, d.position LIMIT 300",
+        params,
+    ).fetchall()
+    assert queries.decisions(big, f, limit=300)["id"].tolist() == [r[0] for r in want]

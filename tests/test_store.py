@@ -325,6 +325,13 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     store.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
     with store.transaction(db):  # turn it back into a v5 database
         db.execute("DROP TABLE category_set_totals")
+        db.execute("DROP TRIGGER articles_time_sync")
+        for table in store.TIME_COPIES:
+            db.execute(f"DROP TRIGGER {table}_time_fill")
+        db.execute("DROP INDEX idx_article_entities_time")
+        db.execute("DROP INDEX idx_decisions_time")
+        for table in store.TIME_COPIES:
+            db.execute(f"ALTER TABLE {table} DROP COLUMN published_at")
         for name in ("insert", "delete", "update"):
             db.execute(f"DROP TRIGGER articles_totals_{name}")
         db.execute("DROP TABLE daily_totals")
