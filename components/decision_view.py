@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import baskets_view, data
 from components.cards import escape_md
-from components.chart_cache import show
+from components.chart_cache import build_spec
 from newsdesk import article_queries as aq
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
@@ -80,6 +80,19 @@ def decision_filters(links: pd.DataFrame) -> tuple[str | None, list[str], list[s
 SPARK_WEEKS = 26
 
 
+@st.cache_data(ttl=data.TTL, max_entries=128, show_spinner=False)
+def basket_strip(path: str, basket_id: str, version: int) -> tuple[dict | None, list[tuple[str, str]]]:
+    """What :func:`basket_beside` shows of a basket, cached by plain keys (no frame to hash on a
+    rerun): the spec of its weekly sentiment line (None with fewer than two weeks of articles) and
+    its newest three articles (id, title), both over the last :data:`SPARK_WEEKS` weeks of data."""
+    end = data.load_bounds(path, version)[1] or date.today()
+    window = end - timedelta(weeks=SPARK_WEEKS)  # a bounded read at any database size
+    shown = baskets_view.load_index(path, basket_id, "week", window, None, version).tail(12)
+    spec = build_spec("spark", shown) if len(shown) >= 2 else None
+    recent = baskets_view.load_recent(path, basket_id, 3, window, None, version)
+    return spec, [(str(r.id), str(r.title)) for r in recent.itertuples(index=False)]
+
+
 def basket_beside(path, basket_id: str, name: str, side: str, members: str, version: int) -> None:
     """A basket next to a decision: its side, members, its weekly sentiment (the latest 12 weeks with
     articles within the last :data:`SPARK_WEEKS` weeks of data) and its newest articles of that window."""
@@ -88,15 +101,11 @@ def basket_beside(path, basket_id: str, name: str, side: str, members: str, vers
         tickers = [t for t in (members or "").split(", ") if t]
         if tickers:
             st.caption(escape_md(", ".join(tickers[:8]) + (" …" if len(tickers) > 8 else "")))
-        end = data.load_bounds(str(path), version)[1] or date.today()
-        window = end - timedelta(weeks=SPARK_WEEKS)  # a bounded read at any database size
-        index = baskets_view.load_index(str(path), basket_id, "week", window, None, version)
-        shown = index.tail(12)
-        if len(shown) >= 2:
-            show("spark", shown, width="stretch")
+        spec, recent = basket_strip(str(path), basket_id, version)
+        if spec is not None:
+            st.vega_lite_chart(spec, width="stretch")
             st.caption("Basket sentiment, weekly (latest weeks with articles)")
         else:
             st.caption("Too few articles on its members for a sentiment line yet.")
-        recent = baskets_view.load_recent(str(path), basket_id, 3, window, None, version)
-        for row in recent.itertuples(index=False):
-            st.page_link("pages/3_Article.py", label=escape_md(str(row.title)[:80]), query_params={"id": row.id})
+        for article_id, title in recent:
+            st.page_link("pages/3_Article.py", label=escape_md(title[:80]), query_params={"id": article_id})

@@ -9,7 +9,7 @@ from components.article_view import decision_card
 from components.cards import escape_md
 from components.decision_view import basket_beside, decision_filters
 from components.layout import page_header
-from newsdesk.export import csv_bytes
+from components.tables import table_csv
 
 PER_PAGE = 12
 MAX_DECISIONS = 2000
@@ -47,7 +47,7 @@ if total > len(decisions):
     )
 st.download_button(
     "Download CSV",
-    csv_bytes(view.drop(columns=["legs"])),
+    table_csv(view.drop(columns=["legs"])),
     file_name="newsdesk-decisions.csv",
     mime="text/csv",
 )
@@ -57,7 +57,9 @@ if pages > 1:
     page = st.columns([1, 5])[0].number_input(
         f"Page (of {pages})", 1, pages, 1, key="w_dec_page", help=f"{PER_PAGE} decisions per page"
     )
-by_decision = dict(tuple(links.groupby("decision_id")))
+shown = view.iloc[(page - 1) * PER_PAGE : page * PER_PAGE]
+shown_links = links[links["decision_id"].isin(shown["id"])]  # group this page's links only, not 2,000 decisions
+by_decision = {decision_id: rows for decision_id, rows in shown_links.groupby("decision_id")}
 membership = data.load_basket_membership(str(path), version)
 holders: dict[str, list[dict]] = {}
 for m in membership.to_dict("records"):
@@ -65,7 +67,7 @@ for m in membership.to_dict("records"):
 basket_info = {
     r.basket_id: {"name": r.name, "members": r.members} for r in links.drop_duplicates("basket_id").itertuples()
 }
-for _, row in view.iloc[(page - 1) * PER_PAGE : page * PER_PAGE].iterrows():
+for _, row in shown.iterrows():
     left, right = st.columns([3, 2])
     with left:
         st.page_link(
