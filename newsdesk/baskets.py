@@ -163,9 +163,6 @@ def basket_decisions(
     return df
 
 
-WALK_MENTIONS = 5_000  # above this many member mentions, walking the newest articles finds ``limit`` sooner
-
-
 def recent_articles(
     conn: sqlite3.Connection,
     basket_id: str,
@@ -178,34 +175,30 @@ def recent_articles(
     ``members`` (the member tickers named, comma-separated) and ``basket_sentiment`` (the article's
     weighted mean over those mentions)."""
     dates, params = _date_clause(since, until, "e")
-    article_dates, _ = _date_clause(since, until, "a")
-    mentions = conn.execute(  # the window's mentions on the (ticker, published_at) index, counted up to the cut
-        "SELECT count(*) FROM (SELECT 1 FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker "
-        f"WHERE m.basket_id = ?{dates} LIMIT ?)",
-        [basket_id, *params, WALK_MENTIONS + 1],
-    ).fetchone()[0]
-    if mentions > WALK_MENTIONS:  # common members: walk the newest articles, stop after ``limit``
-        newest = (
-            "(SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM article_entities e JOIN basket_members m "
-            f"ON m.ticker = e.ticker AND m.basket_id = ? WHERE e.article_id = a.id){article_dates} "
-            "ORDER BY a.published_at DESC, a.id LIMIT ?)"
-        )
-    else:  # few mentions: collect them all from the index, newest first
-        newest = (
-            "(SELECT e.article_id AS id, max(e.published_at) AS p FROM basket_members m JOIN article_entities e "
-            f"ON e.ticker = m.ticker WHERE m.basket_id = ?{dates} GROUP BY e.article_id "
-            "ORDER BY p DESC, e.article_id LIMIT ?)"
-        )
+    limit = max(0, int(limit))
+    # The newest ``limit`` mentions of each member, from the (ticker, published_at) index: the newest
+    # ``limit`` articles of the basket are among them (an article ranked above one of them for its
+    # ticker is also ranked above it overall), so a few index seeks per member replace any scan.
+    found: dict[str, str] = {}
+    for (ticker,) in conn.execute("SELECT ticker FROM basket_members WHERE basket_id = ?", [basket_id]).fetchall():
+        for published, article_id in conn.execute(
+            f"SELECT e.published_at, e.article_id FROM article_entities e WHERE e.ticker = ?{dates} "
+            "AND e.published_at IS NOT NULL ORDER BY e.published_at DESC, e.article_id LIMIT ?",
+            [ticker, *params, limit],
+        ):
+            found[article_id] = published
+    newest = sorted(sorted(found), key=found.__getitem__, reverse=True)[:limit]  # newest first, ties by id
+    marks = ", ".join("?" for _ in newest) or "NULL"
     df = _frame(
         conn,
         "SELECT a.id, a.published_at, a.title, a.source, a.url, a.sentiment, a.sentiment_label, a.impact, "
         "group_concat(e.ticker, ',') AS members, "
         "sum(CASE WHEN e.sentiment IS NOT NULL THEN m.weight * e.relevance * e.sentiment END) "
         "/ sum(CASE WHEN e.sentiment IS NOT NULL THEN m.weight * e.relevance END) AS basket_sentiment "
-        f"FROM {newest} newest JOIN articles a ON a.id = newest.id JOIN article_entities e ON e.article_id = a.id "
-        "JOIN basket_members m ON m.ticker = e.ticker AND m.basket_id = ? "
+        f"FROM articles a JOIN article_entities e ON e.article_id = a.id "
+        f"JOIN basket_members m ON m.ticker = e.ticker AND m.basket_id = ? WHERE a.id IN ({marks}) "
         "GROUP BY a.id ORDER BY a.published_at DESC, a.id",
-        [basket_id, *params, max(0, int(limit)), basket_id],
+        [basket_id, *newest],
     )
     df["members"] = df["members"].map(lambda s: ", ".join(sorted(str(s).split(","))) if s else "")
     return df

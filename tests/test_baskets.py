@@ -330,11 +330,20 @@ def test_index_odd_inputs(index_db) -> None:
     assert baskets.overall_sentiment(week) == pytest.approx((0.55 + 0.05 - 0.25 + 0.075) / (1.375 + 0.75))
 
 
-@pytest.mark.parametrize("walk_above", [5_000, 0], ids=["collect-mentions", "walk-newest"])
-def test_recent_articles(index_db, monkeypatch, walk_above) -> None:
-    """Both plans (collect a rare basket's mentions, or walk the newest articles for a common one)
-    give the same newest articles with their members and basket sentiment."""
-    monkeypatch.setattr(baskets, "WALK_MENTIONS", walk_above)
+def test_recent_articles(index_db) -> None:
+    """The newest articles naming a member, with their members and basket sentiment; for every
+    limit and window they are exactly the newest of a plain join (ties by id)."""
+    for since in (None, date(2026, 6, 2), date(2026, 7, 1), date(2030, 1, 1)):
+        for limit in range(0, 8):
+            dates = " AND a.published_at >= ?" if since else ""
+            want = index_db.execute(
+                "SELECT DISTINCT a.id, a.published_at FROM articles a JOIN article_entities e ON e.article_id = a.id "
+                f"JOIN basket_members m ON m.ticker = e.ticker AND m.basket_id = 'shipyards' WHERE 1 = 1{dates} "
+                "ORDER BY a.published_at DESC, a.id LIMIT ?",
+                [since.isoformat(), limit] if since else [limit],
+            ).fetchall()
+            got = baskets.recent_articles(index_db.conn, "shipyards", limit=limit, since=since)
+            assert got["id"].tolist() == [r[0] for r in want], (since, limit)
     recent = baskets.recent_articles(index_db.conn, "shipyards", limit=3)
     assert recent["title"].tolist() == ["Only a null sentiment", "Missile contract signed", "Engine recall widens"]
     assert recent["basket_sentiment"].iloc[0] is None or recent["basket_sentiment"].isna().iloc[0]
