@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components.cards import escape_md
+from components.chart_data import index_data
 from components.data import open_for_write
 from components.tables import safe_link, table_csv
 from newsdesk import baskets, pipeline, queries
@@ -172,48 +173,12 @@ def summary(row: pd.Series, members: pd.DataFrame, index: pd.DataFrame, decision
 # ------------------------------------------------------------------------------------------- charts
 
 
-def _period_end(period: pd.Series, grain: str) -> pd.Series:
-    if grain == "month":
-        return period + pd.offsets.MonthBegin(1)
-    return period + pd.to_timedelta(7 if grain == "week" else 1, unit="D")
-
-
-def _ms(moment: pd.Timestamp) -> int:
-    """Milliseconds since the epoch of a naive UTC timestamp (a Vega-Lite date)."""
-    return int(pd.Timestamp(moment).value // 1_000_000)
-
-
-def _segments(period: pd.Series, period_end: pd.Series) -> pd.Series:
-    """Number runs of back-to-back periods, so the line breaks where a period has no data instead
-    of drawing a trend across it."""
-    return (period != period_end.shift()).cumsum()
-
-
 def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
     """The basket sentiment index as a line (left axis) over bars of the article count per period
     (right axis); each bar spans its period, the line breaks over periods without data, and the
     tooltips carry both numbers."""
     data, numbers = index_data(index, grain)
     return index_draw(data, grain, **numbers)
-
-
-def index_data(index: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`index_draw` draws and the numbers its scales need."""
-    data = index.assign(period=pd.to_datetime(index["period"])).sort_values("period")
-    data["period_end"] = _period_end(data["period"], grain)
-    data["middle"] = data["period"] + (data["period_end"] - data["period"]) / 2
-    data["segment"] = _segments(data["period"], data["period_end"])
-    span = data["period_end"] - data["period"]
-    data["bar_start"], data["bar_end"] = data["period"] + span * 0.06, data["period_end"] - span * 0.06
-    data = data.drop(columns=["weight_sum"], errors="ignore")
-    numbers = {
-        "reach": max(0.25, min(1.0, float(data["sentiment"].abs().max() or 0) * 1.15)),
-        # the domain runs from the first period's start to the last one's end so every bar has a labelled edge
-        "x_first": _ms(data["period"].min()),
-        "x_last": _ms(data["period_end"].max()),
-        "articles_top": max(2, int(data["articles"].max()) * 2),
-    }
-    return data, numbers
 
 
 def index_draw(

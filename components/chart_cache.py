@@ -1,49 +1,81 @@
-"""Charts drawn from cached Vega-Lite specs. Each kind of chart is built by Altair once per grain,
-as a template (:func:`components.charts.spec_template`); a view's spec is that template with the
-view's rows and scale numbers filled in, and is cached by the view's content, so neither a filter
-change nor a rerun pays for Altair's chart building or validation."""
+"""Charts drawn from cached Vega-Lite specs. Each kind of chart has a template per grain: its
+Vega-Lite spec drawn once by Altair with sentinels where a view's numbers go. The templates ship in
+``components/chart_templates.json`` (``python -m components.chart_cache`` rewrites it;
+``tests/test_dashboard.py`` fails when it is stale), so a run only fills in the view's rows and
+numbers and never imports Altair; a template missing from the file is drawn by Altair on first
+use. A view's spec is cached by the view's content, so a rerun costs neither."""
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from components import charts
+from components import chart_data
 
 TTL = 600
+SHIPPED = Path(__file__).with_name("chart_templates.json")
+GRAINS = ("day", "week", "month")
 
-
-def _basket_index():
-    from components.baskets_view import index_data, index_draw  # that module draws with this one
-
-    return index_data, index_draw, ("reach", "x_first", "x_last", "articles_top")
-
-
-# kind -> (prepare rows and numbers, draw, names of the numbers)
+# kind -> (prepare rows and numbers, name of the drawing function in components.charts, numbers)
 KINDS = {
-    "sentiment": lambda: (charts.sentiment_data, charts.sentiment_chart, ("reach", "volume_top")),
-    "heatmap": lambda: (charts.heatmap_data, charts.heatmap_chart, ()),
-    "moved": lambda: (charts.moved_data, charts.moved_chart, ()),
-    "spark": lambda: (charts.spark_data, charts.spark_chart, ()),
-    "basket_index": _basket_index,
+    "sentiment": (chart_data.sentiment_data, "sentiment_chart", ("reach", "volume_top")),
+    "heatmap": (chart_data.heatmap_data, "heatmap_chart", ()),
+    "moved": (chart_data.moved_data, "moved_chart", ()),
+    "spark": (chart_data.spark_data, "spark_chart", ()),
+    "basket_index": (chart_data.index_data, "index_draw", ("reach", "x_first", "x_last", "articles_top")),
 }
+
+
+def draw_template(kind: str, grain: str) -> tuple[str, dict]:
+    """Draw the template of chart ``kind`` at ``grain`` with Altair (slow: imports and builds)."""
+    from components import charts
+
+    if kind == "basket_index":
+        from components.baskets_view import index_draw as draw  # that module draws with this one
+    else:
+        draw = getattr(charts, KINDS[kind][1])
+    return charts.spec_template(draw, grain, KINDS[kind][2])
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> dict:
+    try:
+        return json.loads(SHIPPED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 @functools.lru_cache(maxsize=32)
 def template(kind: str, grain: str) -> tuple[str, dict]:
-    """The template of chart ``kind`` at ``grain`` (built by Altair once per process)."""
-    _, draw, names = KINDS[kind]()
-    return charts.spec_template(draw, grain, names)
+    """The template of chart ``kind`` at ``grain``: the shipped one, else drawn by Altair."""
+    entry = _shipped().get(f"{kind}/{grain}")
+    if entry is None:
+        return draw_template(kind, grain)
+    return entry["spec"], {name: base64.b64decode(data) for name, data in entry["datasets"].items()}
 
 
 def build_spec(kind: str, df: pd.DataFrame, grain: str = "week") -> dict:
     """The spec of chart ``kind`` over ``df``: its template filled with the view's rows and numbers
     (the same spec Altair would build for it; tests/test_dashboard.py checks that)."""
-    prepare, _, names = KINDS[kind]()
+    prepare, _, names = KINDS[kind]
     data, numbers = prepare(df, grain)
-    return charts.fill_template(template(kind, grain), names, data, numbers)
+    return chart_data.fill_template(template(kind, grain), names, data, numbers)
+
+
+def templates_json() -> str:
+    """Every template drawn anew by Altair, as the text of :data:`SHIPPED`."""
+    out = {}
+    for kind in KINDS:
+        for grain in GRAINS:
+            spec, datasets = draw_template(kind, grain)
+            encoded = {name: base64.b64encode(data).decode("ascii") for name, data in datasets.items()}
+            out[f"{kind}/{grain}"] = {"spec": spec, "datasets": encoded}
+    return json.dumps(out, indent=1, sort_keys=True) + "\n"
 
 
 @st.cache_data(ttl=TTL, max_entries=48, show_spinner=False)
@@ -56,3 +88,8 @@ def chart_spec(kind: str, df: pd.DataFrame, grain: str = "week") -> dict:
 def show(kind: str, df: pd.DataFrame, grain: str = "week", **kwargs) -> None:
     """Draw chart ``kind`` over ``df`` (``kwargs`` go to ``st.vega_lite_chart``)."""
     st.vega_lite_chart(chart_spec(kind, df, grain), **kwargs)
+
+
+if __name__ == "__main__":  # python -m components.chart_cache: rewrite the shipped templates
+    SHIPPED.write_text(templates_json(), encoding="utf-8")
+    print(f"wrote {SHIPPED} ({SHIPPED.stat().st_size:,} bytes)")

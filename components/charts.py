@@ -7,23 +7,21 @@ from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
-import pyarrow as pa
+
+from components.chart_data import (  # noqa: F401 - re-exported for the tests and pages
+    _SENTINEL,
+    ROLLING,
+    arrow_bytes,
+    fill_template,
+    heatmap_data,
+    moved_data,
+    sentiment_data,
+    spark_data,
+    with_rolling,
+)
 
 GRAIN_TITLES = {"day": "Day", "week": "Week of", "month": "Month"}
 TIME_UNITS = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}
-ROLLING = 3
-
-
-def with_rolling(df: pd.DataFrame, periods: int = ROLLING) -> pd.DataFrame:
-    """Add ``rolling_sentiment``: each category's article-weighted mean over its last ``periods``
-    periods (fewer at the start)."""
-    out = []
-    for _, g in df.sort_values("period").groupby("category", sort=False):
-        g = g.copy()
-        weighted = (g["mean_sentiment"] * g["articles"]).rolling(periods, min_periods=1).sum()
-        g["rolling_sentiment"] = (weighted / g["articles"].rolling(periods, min_periods=1).sum()).round(4)
-        out.append(g)
-    return pd.concat(out) if out else df.assign(rolling_sentiment=[])
 
 
 def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
@@ -32,14 +30,6 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart
     Tooltips carry the article count; clicking a legend entry isolates that category."""
     data, numbers = sentiment_data(df, grain)
     return sentiment_chart(data, grain, **numbers)
-
-
-def sentiment_data(df: pd.DataFrame, grain: str) -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`sentiment_chart` draws and the numbers its scales need."""
-    data = with_rolling(df).assign(period=lambda d: pd.to_datetime(d["period"]))
-    reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
-    volume_max = float(data.groupby("period")["articles"].sum().max() or 1)
-    return data, {"reach": reach, "volume_top": volume_max * 4}
 
 
 def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: float) -> alt.LayerChart:
@@ -90,11 +80,6 @@ def heatmap(df: pd.DataFrame) -> alt.Chart:
     return heatmap_chart(heatmap_data(df)[0])
 
 
-def heatmap_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`heatmap_chart` draws (it needs no numbers)."""
-    return df.assign(period=lambda d: pd.to_datetime(d["period"])), {}
-
-
 def heatmap_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
     """The chart of :func:`heatmap` over prepared rows."""
     return (
@@ -118,11 +103,6 @@ def heatmap_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
 def what_moved_chart(df: pd.DataFrame) -> alt.Chart:
     """Bars of each category's z-score against its own trailing baseline."""
     return moved_chart(moved_data(df)[0])
-
-
-def moved_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`moved_chart` draws: categories with a z-score."""
-    return df.dropna(subset=["z"]), {}
 
 
 def moved_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
@@ -154,11 +134,6 @@ def moved_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
 def basket_spark(df: pd.DataFrame) -> alt.Chart:
     """A small weekly line of a basket's sentiment (−1 … +1) with points and tooltips."""
     return spark_chart(spark_data(df)[0])
-
-
-def spark_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`spark_chart` draws."""
-    return df.assign(period=pd.to_datetime(df["period"])), {}
 
 
 def spark_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
@@ -217,10 +192,6 @@ def to_spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
-# Numbers no chart shows, drawn in a template where a view's own numbers go.
-_SENTINEL = 987_654_321.0078125  # exactly representable, so it survives JSON unchanged
-
-
 def spec_template(draw: Callable[..., alt.TopLevelMixin], grain: str, names: tuple[str, ...]) -> tuple[str, dict]:
     """A chart's spec drawn once over an empty frame, with a sentinel for each number in ``names``:
     its JSON (the view's dataset named ``"view"``) and the Arrow bytes of its constant datasets.
@@ -236,35 +207,3 @@ def spec_template(draw: Callable[..., alt.TopLevelMixin], grain: str, names: tup
     if view is not None:
         text = text.replace(json.dumps(view), json.dumps("view"))
     return text, constants
-
-
-def fill_template(template: tuple[str, dict], names: tuple[str, ...], data: pd.DataFrame, numbers: dict) -> dict:
-    """The spec of a view from :func:`spec_template`'s output: its numbers in place of the
-    sentinels (and their negatives) and its rows as the ``view`` dataset."""
-    text, constants = template
-    swap: dict[float, float] = {}
-    for i, name in enumerate(names):
-        swap[_SENTINEL + i] = numbers[name]
-        swap[-(_SENTINEL + i)] = -numbers[name]
-
-    def put(node):
-        if isinstance(node, dict):
-            return {k: put(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [put(v) for v in node]
-        if isinstance(node, float | int) and not isinstance(node, bool) and node in swap:
-            return swap[node]
-        return node
-
-    spec = put(json.loads(text))
-    spec["datasets"] = {**constants, "view": arrow_bytes(data)}
-    return spec
-
-
-def arrow_bytes(df: pd.DataFrame) -> bytes:
-    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data)."""
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()

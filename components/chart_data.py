@@ -1,0 +1,119 @@
+"""Chart data without Altair: the rows and scale numbers each chart draws, and the filling of a
+chart template (made once by :mod:`components.charts`) with them. The dashboard draws every chart
+through this module, so a run that finds its templates shipped never imports Altair."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+
+ROLLING = 3
+
+
+# Numbers no chart shows, drawn in a template where a view's own numbers go.
+_SENTINEL = 987_654_321.0078125  # exactly representable, so it survives JSON unchanged
+
+
+def with_rolling(df: pd.DataFrame, periods: int = ROLLING) -> pd.DataFrame:
+    """Add ``rolling_sentiment``: each category's article-weighted mean over its last ``periods``
+    periods (fewer at the start)."""
+    out = []
+    for _, g in df.sort_values("period").groupby("category", sort=False):
+        g = g.copy()
+        weighted = (g["mean_sentiment"] * g["articles"]).rolling(periods, min_periods=1).sum()
+        g["rolling_sentiment"] = (weighted / g["articles"].rolling(periods, min_periods=1).sum()).round(4)
+        out.append(g)
+    return pd.concat(out) if out else df.assign(rolling_sentiment=[])
+
+
+def sentiment_data(df: pd.DataFrame, grain: str) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`sentiment_chart` draws and the numbers its scales need."""
+    data = with_rolling(df).assign(period=lambda d: pd.to_datetime(d["period"]))
+    reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
+    volume_max = float(data.groupby("period")["articles"].sum().max() or 1)
+    return data, {"reach": reach, "volume_top": volume_max * 4}
+
+
+def heatmap_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`heatmap_chart` draws (it needs no numbers)."""
+    return df.assign(period=lambda d: pd.to_datetime(d["period"])), {}
+
+
+def moved_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`moved_chart` draws: categories with a z-score."""
+    return df.dropna(subset=["z"]), {}
+
+
+def spark_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`spark_chart` draws."""
+    return df.assign(period=pd.to_datetime(df["period"])), {}
+
+
+def fill_template(template: tuple[str, dict], names: tuple[str, ...], data: pd.DataFrame, numbers: dict) -> dict:
+    """The spec of a view from :func:`spec_template`'s output: its numbers in place of the
+    sentinels (and their negatives) and its rows as the ``view`` dataset."""
+    text, constants = template
+    swap: dict[float, float] = {}
+    for i, name in enumerate(names):
+        swap[_SENTINEL + i] = numbers[name]
+        swap[-(_SENTINEL + i)] = -numbers[name]
+
+    def put(node):
+        if isinstance(node, dict):
+            return {k: put(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [put(v) for v in node]
+        if isinstance(node, float | int) and not isinstance(node, bool) and node in swap:
+            return swap[node]
+        return node
+
+    spec = put(json.loads(text))
+    spec["datasets"] = {**constants, "view": arrow_bytes(data)}
+    return spec
+
+
+def arrow_bytes(df: pd.DataFrame) -> bytes:
+    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data)."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _period_end(period: pd.Series, grain: str) -> pd.Series:
+    if grain == "month":
+        return period + pd.offsets.MonthBegin(1)
+    return period + pd.to_timedelta(7 if grain == "week" else 1, unit="D")
+
+
+def _ms(moment: pd.Timestamp) -> int:
+    """Milliseconds since the epoch of a naive UTC timestamp (a Vega-Lite date)."""
+    return int(pd.Timestamp(moment).value // 1_000_000)
+
+
+def _segments(period: pd.Series, period_end: pd.Series) -> pd.Series:
+    """Number runs of back-to-back periods, so the line breaks where a period has no data instead
+    of drawing a trend across it."""
+    return (period != period_end.shift()).cumsum()
+
+
+def index_data(index: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
+    """The rows :func:`index_draw` draws and the numbers its scales need."""
+    data = index.assign(period=pd.to_datetime(index["period"])).sort_values("period")
+    data["period_end"] = _period_end(data["period"], grain)
+    data["middle"] = data["period"] + (data["period_end"] - data["period"]) / 2
+    data["segment"] = _segments(data["period"], data["period_end"])
+    span = data["period_end"] - data["period"]
+    data["bar_start"], data["bar_end"] = data["period"] + span * 0.06, data["period_end"] - span * 0.06
+    data = data.drop(columns=["weight_sum"], errors="ignore")
+    numbers = {
+        "reach": max(0.25, min(1.0, float(data["sentiment"].abs().max() or 0) * 1.15)),
+        # the domain runs from the first period's start to the last one's end so every bar has a labelled edge
+        "x_first": _ms(data["period"].min()),
+        "x_last": _ms(data["period_end"].max()),
+        "articles_top": max(2, int(data["articles"].max()) * 2),
+    }
+    return data, numbers
