@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
 
 from tests.apptest_util import app, metrics, sentiment_data
+from tests.conftest import ROOT
 from tests.seed import ROWS, seed
 
 TOPIC = "Trade & Tariffs"
@@ -180,6 +182,40 @@ def same_spec(filled: dict, chart) -> None:
     assert {k: v for k, v in built["datasets"].items() if k != names[0]} == {
         k: v for k, v in filled["datasets"].items() if k != "view"
     }
+
+
+def test_shipped_chart_templates_are_current() -> None:
+    """The templates the dashboard fills (components/chart_templates.json) are what Altair draws
+    today; after changing a chart, run ``python -m components.chart_cache`` to refresh them."""
+    from components import chart_cache
+
+    assert chart_cache.SHIPPED.read_text(encoding="utf-8") == chart_cache.templates_json(), (
+        "stale chart templates: run python -m components.chart_cache"
+    )
+
+
+def test_a_dashboard_run_never_imports_altair(seeded, tmp_path) -> None:
+    """Every chart of the Overview is filled from a shipped template, so the run never imports
+    Altair (its import and chart building were a third of the first run at a million articles)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_file('dashboard.py', default_timeout=120)\nat.run()\n"
+        "assert not at.exception, at.exception\nassert len(at.get('vega_lite_chart')) >= 2\n"
+        "print(sorted(m for m in sys.modules if m == 'altair' or m.startswith('altair.')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "NEWSDESK_DB": str(seeded)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize("grain", ["day", "week", "month"])
