@@ -197,7 +197,7 @@ def company_options(conn: sqlite3.Connection) -> pd.DataFrame:
     firms = _frame(
         conn,
         "SELECT e.ticker AS value, e.ticker || ' · ' || coalesce(c.name, e.ticker) AS label, e.n AS articles "
-        "FROM (SELECT ticker, count(*) AS n FROM article_entities GROUP BY ticker) e "
+        "FROM ticker_counts e "
         "LEFT JOIN companies c ON c.ticker = e.ticker ORDER BY e.n DESC, e.ticker",
     )
     return pd.concat([baskets, firms], ignore_index=True)

@@ -240,6 +240,10 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
         stored = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM category_set_totals WHERE n != 0")}
         fresh = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM ({category_sets.RECOMPUTE_SQL})")}
         out += _sums_differ(stored, fresh, "category sets", tol)
+    if "ticker_counts" in tables:
+        stored = set(conn.execute("SELECT ticker, n FROM ticker_counts"))
+        fresh = set(conn.execute(store.TICKER_COUNTS_SQL))
+        out += [f"ticker_counts {row} differs from a recount" for row in sorted(stored ^ fresh)]
     for table in getattr(store, "TIME_COPIES", ()):
         if "published_at" in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
             n = conn.execute(

@@ -190,3 +190,20 @@ def test_topic_kpis_never_read_articles(corpus) -> None:
 def test_facet_note_says_what_the_counts_cover(filters, total, note) -> None:
     got = queries.facet_note(filters, total)
     assert got is None if note is None else note in got
+
+
+def test_ticker_counts_follow_every_kind_of_write(db, sample_path) -> None:
+    """``ticker_counts`` (schema v11, trigger-kept) equals a recount of ``article_entities`` after
+    bulk and single inserts, a rescore (mentions deleted and re-inserted), direct deletes and a
+    ticker changed in place; the company filter's counts come from it."""
+    synthetic.generate(db, 300, seed=4)
+    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
+    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:40])
+    with store.transaction(db):
+        db.execute("DELETE FROM article_entities WHERE rowid % 5 = 0")
+        db.execute("UPDATE article_entities SET ticker = '7011.T' WHERE rowid % 7 = 0")
+    assert [m for m in derived_mismatches(db.conn) if m.startswith("ticker_counts")] == []
+    options = queries.company_options(db.conn)
+    firms = options[~options["value"].str.startswith("basket:")]
+    recount = dict(db.execute(store.TICKER_COUNTS_SQL).fetchall())
+    assert dict(zip(firms["value"], firms["articles"], strict=True)) == recount

@@ -176,3 +176,22 @@ def test_progress_bar_only_on_a_terminal(tmp_path) -> None:
     assert "article" in terminal and "%" in terminal
     quiet = run("ingest", *map(str, demo), db=tmp_path / "q.db")
     assert quiet.stderr == ""
+
+
+def test_rebuild_daily_repairs_the_aggregates_after_outside_sql(tmp_path, sample_path) -> None:
+    """Outside SQL that deletes articles leaves newsdesk's own aggregates stale; ``rebuild-daily``
+    makes them equal to a recount again."""
+    import sqlite3
+
+    from tests.fault_util import daily_mismatches, derived_mismatches
+
+    db = tmp_path / "r.db"
+    assert run("ingest", str(sample_path), db=db).returncode == 0
+    assert run("bench", "generate", "--n", "200", "--db", str(db)).returncode == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM articles WHERE rowid % 3 = 0")
+        assert daily_mismatches(conn) or derived_mismatches(conn)
+    out = run("rebuild-daily", db=db)
+    assert out.returncode == 0 and "Rebuilt" in out.stdout
+    with sqlite3.connect(db) as conn:
+        assert daily_mismatches(conn) == [] and derived_mismatches(conn) == []

@@ -102,3 +102,14 @@ def test_bench_sentiment_prints_both_scorers(tmp_path) -> None:
 def test_bench_sentiment_without_data_says_so(tmp_path) -> None:
     r = run("bench", "sentiment", "--data-dir", str(tmp_path / "none"))
     assert r.returncode == 1 and r.stderr.startswith("Error: ")
+
+
+def test_ingest_bench_reports_every_rate_beside_its_floor() -> None:
+    """The ingest bench measures scoring, storage, raw executemany, FTS5 alone and short rows on
+    the same texts (a smoke run on 30 articles; the figures themselves live in BENCHMARKS.md)."""
+    from newsdesk.bench import ingest_bench
+
+    r = ingest_bench(30)
+    assert r["n"] == 30
+    for key in ("textblob", "ingest", "store", "raw", "fts", "store_short", "raw_short"):
+        assert 0 < r[key] < float("inf"), key

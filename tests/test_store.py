@@ -325,6 +325,9 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     store.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
     with store.transaction(db):  # turn it back into a v5 database
         db.execute("DROP TABLE category_set_totals")
+        for name in ("insert", "delete", "move"):
+            db.execute(f"DROP TRIGGER article_entities_count_{name}")
+        db.execute("DROP TABLE ticker_counts")
         db.execute("DROP TRIGGER articles_time_sync")
         for table in store.TIME_COPIES:
             db.execute(f"DROP TRIGGER {table}_time_fill")
