@@ -710,6 +710,7 @@ def title_key(title: str) -> str:
     return content_hash(title, "", "")
 
 
+@functools.lru_cache(maxsize=8192)
 def shift_hours(iso: str, hours: int) -> str:
     """``iso`` moved by ``hours`` (returned unchanged when it is not a date)."""
     try:
