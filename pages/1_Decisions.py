@@ -9,7 +9,7 @@ from components.article_view import decision_card
 from components.cards import escape_md
 from components.decision_view import basket_beside, decision_filters
 from components.layout import page_header
-from components.tables import table_csv
+from components.tables import deferred_csv
 
 PER_PAGE = 12
 MAX_DECISIONS = 2000
@@ -47,7 +47,7 @@ if total > len(decisions):
     )
 st.download_button(
     "Download CSV",
-    table_csv(view.drop(columns=["legs"])),
+    deferred_csv(view.drop(columns=["legs"])),
     file_name="newsdesk-decisions.csv",
     mime="text/csv",
 )
