@@ -7,7 +7,7 @@ import streamlit as st
 from components import data, page
 from components.article_view import decision_card
 from components.cards import escape_md
-from components.decision_view import basket_beside, decision_filters
+from components.decision_view import basket_beside, decision_filters, legs
 from components.layout import page_header
 from components.tables import deferred_csv
 
@@ -47,7 +47,7 @@ if total > len(decisions):
     )
 st.download_button(
     "Download CSV",
-    deferred_csv(view.drop(columns=["legs"])),
+    deferred_csv(view),
     file_name="newsdesk-decisions.csv",
     mime="text/csv",
 )
@@ -76,7 +76,8 @@ for _, row in shown.iterrows():
             query_params={"id": row["article_id"]},
         )
         card = row.copy()
-        card["instruments"] = row["legs"]
+        row_legs = legs(row)
+        card["instruments"] = row_legs
         decision_card(card, {"published_at": row["published_at"]}, basket_info)
     with right:
         traded = by_decision.get(row["id"])
@@ -84,7 +85,7 @@ for _, row in shown.iterrows():
             for r in traded.itertuples(index=False):
                 basket_beside(path, r.basket_id, r.name, r.side, r.members, version)
         else:
-            held = [(leg, m) for leg in row["legs"] if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
+            held = [(leg, m) for leg in row_legs if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
             if not held:
                 st.caption("Trades no sector basket, and its names belong to none.")
             for leg, m in held[:2]:

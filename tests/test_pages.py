@@ -106,3 +106,37 @@ def test_every_page_on_the_demo_data(demo_db, monkeypatch, page) -> None:
     assert len(at.main.children) >= 3  # title, notice and real content, not just a header
     if not page.endswith(("Ingest.py", "Article.py")):
         assert at.get("vega_lite_chart") or at.dataframe
+
+
+def test_decision_status_matches_horizon_status_row_by_row() -> None:
+    """The Decisions page's status column (answered once per publish day and horizon) equals
+    ``horizon_status`` asked row by row, odd rows included."""
+    import pandas as pd
+
+    from components.decision_view import with_status
+    from newsdesk.article_queries import horizon_status
+
+    rows = pd.DataFrame(
+        {
+            "published_at": [
+                "2026-06-01T10:00:00Z",
+                "2026-06-01T23:00:00Z",
+                " 2020-01-01T00:00:00Z",
+                "not a date",
+                "2026-06-01T10:00:00Z",
+                "9999-12-20T00:00:00Z",
+                None,
+            ],
+            "horizon_max_days": pd.array([30, 30, 5, 10, None, 3, 7], dtype="Int64"),
+        }
+    )
+    got = with_status(rows)["status"].tolist()
+    want = []
+    for published, hi in zip(rows["published_at"], rows["horizon_max_days"], strict=True):
+        try:
+            found = horizon_status(published, None if pd.isna(hi) else hi)
+        except OverflowError:
+            found = None
+        want.append(found[0] if found else "no horizon")
+    assert got == want
+    assert got[3] == got[4] == got[6] == "no horizon"
