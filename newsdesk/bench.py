@@ -167,6 +167,19 @@ def _best(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
+def _refill(conn, table: str, rows: list[tuple]) -> float:
+    """Best time of emptying ``table`` (a constant name) and inserting ``rows`` with one raw
+    ``executemany`` in one transaction."""
+    marks = ", ".join("?" for _ in rows[0])
+
+    def refill() -> None:
+        conn.execute(f"DELETE FROM {table}")
+        with conn:
+            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    return _best(refill, 3)
+
+
 def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     """Articles per second of parse-free ingest (score + store in one transaction) against bare
     TextBlob ``.sentiment`` on the same texts, and of the storage step alone against a raw
@@ -200,35 +213,18 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
         raw.execute("CREATE TABLE t (id TEXT PRIMARY KEY, title TEXT, source TEXT, body TEXT, sentiment REAL)")
         rows = [(f"r{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(scored)]
 
-        def raw_insert() -> None:
-            raw.execute("DELETE FROM t")
-            with raw:
-                raw.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", rows)
-
-        t_raw = _best(raw_insert, 3)
-        fts_rows = [(a.title, a.summary, a.body) for a in scored]
+        t_raw = _refill(raw, "t", rows)
         raw.execute("CREATE VIRTUAL TABLE f USING fts5(title, summary, body)")
-
-        def fts_insert() -> None:
-            raw.execute("DELETE FROM f")
-            with raw:
-                raw.executemany("INSERT INTO f VALUES (?, ?, ?)", fts_rows)
-
-        t_fts = _best(fts_insert, 3)
+        t_fts = _refill(raw, "f", [(a.title, a.summary, a.body) for a in scored])
         # the shape news APIs and feeds deliver: a headline and a 40-word summary, no body
         short = [
             score_article(Article(title=f"{t} [h{i}]", source="bench", summary=" ".join(x.split()[:40])), ctx)
             for i, (t, x) in enumerate(pairs)
         ]
         t_short = _best(lambda: store.write_batch(db, short, [], "bench-short"), 1)
-        short_rows = [(f"s{i}", a.title, a.source, a.summary, a.sentiment) for i, a in enumerate(short)]
-
-        def raw_short() -> None:
-            raw.execute("DELETE FROM t")
-            with raw:
-                raw.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", short_rows)
-
-        t_raw_short = _best(raw_short, 3)
+        t_raw_short = _refill(
+            raw, "t", [(f"s{i}", a.title, a.source, a.summary, a.sentiment) for i, a in enumerate(short)]
+        )
         db.close()
         raw.close()
     n = len(pairs)

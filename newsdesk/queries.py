@@ -361,6 +361,19 @@ def kpis_sql(filters: Filters) -> tuple[str, list]:
     return sql, [HIGH_IMPACT, *params]
 
 
+def _between(column: str, lo: date | None, hi: date | None, clauses: list, params: list) -> tuple[list, list]:
+    """``clauses``/``params`` extended with ``column`` (a constant name) between the inclusive ISO
+    days ``lo`` and ``hi`` (None: open)."""
+    clauses, params = list(clauses), list(params)
+    if lo is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(lo.isoformat())
+    if hi is not None:
+        clauses.append(f"{column} <= ?")
+        params.append(hi.isoformat())
+    return clauses, params
+
+
 def set_totals_sql(filters: Filters, select: str, group_by: str = "") -> tuple[str, list]:
     """``SELECT {select} ... [GROUP BY {group_by}]`` over the ``category_set_totals`` rows that hold
     the articles of a topic and date view exactly once: whole months from the month rows, the days
@@ -377,13 +390,7 @@ def set_totals_sql(filters: Filters, select: str, group_by: str = "") -> tuple[s
         topic_params = [category_sets.needle(t) for t in filters.topics]
     parts, params = [], []
     for grain, lo, hi in spans:
-        clauses, part_params = ["grain = ?"], [grain]
-        if lo is not None:
-            clauses.append("period >= ?")
-            part_params.append(lo.isoformat())
-        if hi is not None:
-            clauses.append("period <= ?")
-            part_params.append(hi.isoformat())
+        clauses, part_params = _between("period", lo, hi, ["grain = ?"], [grain])
         parts.append(f"SELECT * FROM category_set_totals WHERE {' AND '.join(clauses)}{topic_clause}")
         params += [*part_params, *topic_params]
     sql = f"SELECT {select} FROM ({' UNION ALL '.join(parts)})"
@@ -449,12 +456,7 @@ def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
     if filters.topics:
         clauses.append(f"category IN ({', '.join('?' for _ in filters.topics)})")
         params.extend(filters.topics)
-    if first is not None:
-        clauses.append("period >= ?")
-        params.append(first.isoformat())
-    if last is not None:
-        clauses.append("period <= ?")
-        params.append(last.isoformat())
+    clauses, params = _between("period", first, last, clauses, params)
     parts = [(f"{PERIOD_PART} WHERE {' AND '.join(clauses)}", params)]
     return parts + [_daily_part(filters.topics, a, b) for a, b in edges]
 
@@ -468,12 +470,7 @@ def _daily_part(topics, since: date | None, until: date | None) -> tuple[str, li
     if topics:
         clauses.append(f"category IN ({', '.join('?' for _ in topics)})")
         params.extend(topics)
-    if since:
-        clauses.append("day >= ?")
-        params.append(since.isoformat())
-    if until:
-        clauses.append("day <= ?")
-        params.append(until.isoformat())
+    clauses, params = _between("day", since, until, clauses, params)
     return (
         "SELECT day, category, n, sentiment_sum, impact_sum, impact_n FROM daily_category_sentiment "
         f"WHERE {' AND '.join(clauses)}",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from newsdesk import category_sets, pipeline, queries, store, synthetic
 from newsdesk.score.textblob_adapters import TextBlobScorer
-from tests.fault_util import derived_mismatches
+from tests.fault_util import derived_mismatches, mixed_writes
 from tests.test_store import make
 
 
@@ -196,9 +196,7 @@ def test_ticker_counts_follow_every_kind_of_write(db, sample_path) -> None:
     """``ticker_counts`` (schema v11, trigger-kept) equals a recount of ``article_entities`` after
     bulk and single inserts, a rescore (mentions deleted and re-inserted), direct deletes and a
     ticker changed in place; the company filter's counts come from it."""
-    synthetic.generate(db, 300, seed=4)
-    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
-    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:40])
+    mixed_writes(db, sample_path, seed=4)
     with store.transaction(db):
         db.execute("DELETE FROM article_entities WHERE rowid % 5 = 0")
         db.execute("UPDATE article_entities SET ticker = '7011.T' WHERE rowid % 7 = 0")

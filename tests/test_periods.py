@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdesk import queries, store, synthetic
+from tests.fault_util import mixed_writes
 
 PERIOD_DIFF = f"""
 SELECT count(*) FROM (
@@ -132,12 +133,7 @@ SELECT count(*) FROM (
 
 def test_daily_totals_follow_every_kind_of_write(db, sample_path) -> None:
     """Inserts, a rescore, direct updates and deletes keep ``daily_totals`` equal to a recount."""
-    from newsdesk import pipeline
-    from newsdesk.score.textblob_adapters import TextBlobScorer
-
-    synthetic.generate(db, 300, seed=9)
-    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
-    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:40])
+    mixed_writes(db, sample_path, seed=9)
     with store.transaction(db):
         db.execute("UPDATE articles SET impact = 0.95 WHERE rowid % 7 = 0")
         db.execute("UPDATE articles SET published_at = '2026-01-01T00:00:00Z' WHERE rowid % 11 = 0")
