@@ -718,27 +718,28 @@ def what_moved(
     if df.empty:
         return pd.DataFrame(columns=cols)
     cut = (end - timedelta(days=window - 1)).isoformat()
-    rows = []
-    for category, g in df.groupby("category"):
-        recent, base = g[g["day"] >= cut], g[g["day"] < cut]
-        if recent["n"].sum() == 0 or base["n"].sum() == 0:
-            continue
-        recent_mean = recent["sentiment_sum"].sum() / recent["n"].sum()
-        base_mean = base["sentiment_sum"].sum() / base["n"].sum()
-        daily = base["sentiment_sum"] / base["n"]
-        spread = float(daily.std(ddof=1)) if len(daily) > 1 else 0.0
-        z = (recent_mean - base_mean) / spread if spread > 1e-9 else None
-        rows.append(
-            (
-                category,
-                round(recent_mean, 3),
-                round(base_mean, 3),
-                None if z is None else round(z, 2),
-                int(recent["n"].sum()),
-            )
-        )
-    out = pd.DataFrame(rows, columns=cols)
-    out["z"] = pd.to_numeric(out["z"], errors="coerce")
+    is_recent = df["day"] >= cut
+    recent = df[is_recent].groupby("category")[["n", "sentiment_sum"]].sum()
+    base_rows = df[~is_recent].assign(mean=lambda d: d["sentiment_sum"] / d["n"])
+    base = base_rows.groupby("category").agg(n=("n", "sum"), sentiment_sum=("sentiment_sum", "sum"))
+    spread = base_rows.groupby("category")["mean"].std(ddof=1).fillna(0.0)  # one day: no spread
+    both = recent.add_suffix("_recent").join(base, how="inner", sort=True)
+    both = both[(both["n_recent"] > 0) & (both["n"] > 0)]
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    recent_mean = both["sentiment_sum_recent"] / both["n_recent"]
+    base_mean = both["sentiment_sum"] / both["n"]
+    spread = spread.reindex(both.index)
+    z = ((recent_mean - base_mean) / spread).where(spread > 1e-9)
+    out = pd.DataFrame(
+        {
+            "category": both.index,
+            "recent": recent_mean.round(3).to_numpy(),
+            "baseline": base_mean.round(3).to_numpy(),
+            "z": pd.to_numeric(z.round(2), errors="coerce").to_numpy(),
+            "recent_articles": both["n_recent"].astype(int).to_numpy(),
+        }
+    )
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
 
 

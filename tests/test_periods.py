@@ -157,3 +157,48 @@ def test_date_only_kpis_from_totals_equal_a_count(corpus, since, length, open_en
     assert (got["mean_sentiment"] is None) == (mean is None)
     if mean is not None:
         assert abs(got["mean_sentiment"] - mean) < 1e-9
+
+
+def _moved_reference(conn, end: date, window: int, baseline: int, topics=()) -> list[tuple]:
+    """What moved, computed one category at a time in plain Python from the daily table."""
+    import statistics
+
+    start, cut = end - timedelta(days=window + baseline - 1), end - timedelta(days=window - 1)
+    rows = conn.execute(
+        "SELECT day, category, n, sentiment_sum FROM daily_category_sentiment WHERE day >= ? AND day <= ? AND n > 0",
+        [start.isoformat(), end.isoformat()],
+    ).fetchall()
+    out = []
+    for category in sorted({r[1] for r in rows if not topics or r[1] in topics}):
+        mine = [r for r in rows if r[1] == category]
+        recent = [r for r in mine if r[0] >= cut.isoformat()]
+        base = [r for r in mine if r[0] < cut.isoformat()]
+        if not recent or not base:
+            continue
+        recent_mean = sum(r[3] for r in recent) / sum(r[2] for r in recent)
+        base_mean = sum(r[3] for r in base) / sum(r[2] for r in base)
+        spread = statistics.stdev([r[3] / r[2] for r in base]) if len(base) > 1 else 0.0
+        z = round((recent_mean - base_mean) / spread, 2) if spread > 1e-9 else None
+        out.append((category, round(recent_mean, 3), round(base_mean, 3), z, sum(r[2] for r in recent)))
+    return out
+
+
+@pytest.mark.parametrize(("window", "baseline"), [(14, 30), (7, 30), (1, 2), (3, 1)])
+@pytest.mark.parametrize("topics", [(), ("Trade & Tariffs", "Macro & Growth")])
+def test_what_moved_equals_a_plain_computation(corpus, window, baseline, topics) -> None:
+    """The vectorised z-scores equal a per-category loop over the daily rows (same rows, same
+    rounding; sorted by |z|, categories without a spread last)."""
+    end = queries.date_bounds(corpus)[1]
+    got = queries.what_moved(corpus, queries.Filters(topics=topics), end, window=window, baseline=baseline)
+    want = _moved_reference(corpus, end, window, baseline, topics)
+    as_rows = [
+        (r.category, r.recent, r.baseline, None if pd.isna(r.z) else r.z, int(r.recent_articles))
+        for r in got.itertuples(index=False)
+    ]
+    got_rows, want_rows = sorted(as_rows, key=lambda r: r[0]), sorted(want, key=lambda r: r[0])
+    assert [(r[0], r[4], r[3] is None) for r in got_rows] == [(r[0], r[4], r[3] is None) for r in want_rows]
+    for mine, theirs in zip(got_rows, want_rows, strict=True):  # sums in another order may round apart
+        assert all(abs(a - b) <= 0.0011 for a, b in zip(mine[1:3], theirs[1:3], strict=True)), (mine, theirs)
+        assert mine[3] is None or abs(mine[3] - theirs[3]) <= 0.011, (mine, theirs)
+    zs = [abs(r[3]) for r in as_rows if r[3] is not None]
+    assert zs == sorted(zs, reverse=True) and all(r[3] is None for r in as_rows[len(zs) :])
