@@ -8,16 +8,14 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from components.chart_data import (  # noqa: F401 - re-exported for the tests and pages
+from components.chart_data import (
     _SENTINEL,
     ROLLING,
     arrow_bytes,
-    fill_template,
     heatmap_data,
     moved_data,
     sentiment_data,
     spark_data,
-    with_rolling,
 )
 
 GRAIN_TITLES = {"day": "Day", "week": "Week of", "month": "Month"}

@@ -633,14 +633,16 @@ def _set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[
     """Facets of a topic and date view: categories and labels summed exactly from the category-set
     totals; sources over the view's newest :data:`SOURCE_SAMPLE` articles."""
     label_sums = ", ".join(f"sum({col})" for col in category_sets.LABEL_COLUMNS)
-    per_set = conn.execute(*set_totals_sql(filters, "cats, sum(n)", group_by="cats")).fetchall()
+    per_set = conn.execute(*set_totals_sql(filters, f"cats, sum(n), {label_sums}", group_by="cats")).fetchall()
     counts: dict[str, int] = {}
-    for cats, n in per_set:
+    total, labels = 0, [0] * len(LABELS)
+    for cats, n, *by_label in per_set:  # one read of the sets gives both facets
+        total += n
+        labels = [a + b for a, b in zip(labels, by_label, strict=True)]
         for category in category_sets.split_key(cats):
             counts[category] = counts.get(category, 0) + n
     category = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    total, *labels = conn.execute(*set_totals_sql(filters, f"coalesce(sum(n), 0), {label_sums}")).fetchone()
-    label_rows = [(label, n or 0) for label, n in zip(LABELS, labels, strict=True)]
+    label_rows = list(zip(LABELS, labels, strict=True))
     label_rows.append((None, total - sum(n for _, n in label_rows)))  # articles without a sentiment
     label_rows = sorted(((v, n) for v, n in label_rows if n > 0), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))
     sql, params = articles_sql(filters, SOURCE_SAMPLE, _dense(conn, filters), columns="a.source")

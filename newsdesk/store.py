@@ -650,10 +650,13 @@ def _bulk_insert(db: sqlite_utils.Database, pending: _Pending, ingested_at: str)
         [(a.id, a.source, a.url or "", ingested_at) for a in articles] + pending.sources,
     )
     daily: dict[tuple[str, str], list[float]] = {}
-    for a in articles:
+    sets = category_sets.SetTotals()
+    for a in articles:  # one pass: each article's categories feed both aggregates
+        cats = effective_categories(a)
+        sets.add(a.published_at, cats, a.sentiment, a.impact, a.sentiment_label, len(a.decisions))
         if not a.published_at or a.sentiment is None:
             continue
-        for category in effective_categories(a):
+        for category in cats:
             acc = daily.setdefault((a.published_at[:10], category), [0, 0.0, 0.0, 0])
             acc[0] += 1
             acc[1] += a.sentiment
@@ -666,9 +669,6 @@ def _bulk_insert(db: sqlite_utils.Database, pending: _Pending, ingested_at: str)
         "impact_n = impact_n + excluded.impact_n",
         [(d, c, *v) for (d, c), v in daily.items()],
     )
-    sets = category_sets.SetTotals()
-    for a in articles:
-        _count_in_sets(sets, a, 1)
     sets.write(conn)
 
 
@@ -883,15 +883,11 @@ def effective_categories(a: Article) -> list[str]:
     return sorted({c.category for c in a.categories if c.origin == origin})
 
 
-def _count_in_sets(sets: category_sets.SetTotals, a: Article, sign: int) -> None:
-    sets.add(a.published_at, effective_categories(a), a.sentiment, a.impact, a.sentiment_label, len(a.decisions), sign)
-
-
 def _add_to_daily(db: sqlite_utils.Database, a: Article, sign: int) -> None:
     """Add (sign=1) or remove (sign=-1) one article's contribution to the daily aggregate and to
     the category-set totals."""
     sets = category_sets.SetTotals()
-    _count_in_sets(sets, a, sign)
+    sets.add(a.published_at, effective_categories(a), a.sentiment, a.impact, a.sentiment_label, len(a.decisions), sign)
     sets.write(db.conn)
     if not a.published_at or a.sentiment is None:
         return
