@@ -1,0 +1,86 @@
+"""What makes two records the same story: the canonical URL, the stable article id and the
+content hash, and the text normalisation they rest on. Shared by the parsers (``newsdesk.ingest``)
+and the storage layer (``newsdesk.db``), which must not import the parsers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_WS = re.compile(r"\s+")
+# C0 control characters that are not whitespace, and lone surrogates (from JSON "\ud800" escapes):
+# never meaningful in news text; SQLite cannot store a surrogate and a NUL makes an export "binary".
+_UNSAFE = re.compile(r"[\x00-\x08\x0e-\x1b\ud800-\udfff]")
+_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|mod|cmpid|ref|ref_src)$", re.I)
+
+
+def replace_unsafe(text: str) -> str:
+    """``text`` with each control character (other than whitespace) and lone surrogate replaced by
+    U+FFFD, so that text that was not blank stays not blank."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def collapse_ws(text: str | None) -> str:
+    """Collapse runs of whitespace to one space and strip the ends (unsafe characters replaced)."""
+    return _WS.sub(" ", replace_unsafe(text or "")).strip()
+
+
+def iso_utc(dt: datetime) -> str:
+    """Format a datetime as ISO-8601 UTC with a ``Z`` (naive datetimes are taken as UTC)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    dt = dt.astimezone(UTC)
+    return f"{dt.year:04d}-{dt:%m-%dT%H:%M:%S}Z"  # strftime's %Y drops the zeros of years below 1000
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Return a canonical form of an http(s) URL (lower-case host, no fragment, no tracking
+    parameters), or None when ``url`` is empty or not http(s)."""
+    url = (url or "").strip()
+    if not url or _UNSAFE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unbalanced IPv6 brackets, a host that NFKC normalisation would change
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def normal_title(title: str) -> str:
+    """A title reduced for comparison: NFKC, case-folded, punctuation dropped, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return collapse_ws(text)
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))  # the same digest for valid text, none raised
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+def article_id(url: str | None, source: str, title: str, published_at: str | None) -> str:
+    """Stable id: hash of the canonical URL, else of source + normalised title + published day.
+
+    An article without a date is identified by source and title alone, so re-ingesting it on
+    another day still finds the same id.
+    """
+    canon = canonical_url(url)
+    if canon:
+        return _digest("url", canon)
+    day = (published_at or "")[:10]
+    return _digest("sth", source.casefold().strip(), normal_title(title), day)
+
+
+def content_hash(title: str, summary: str, body: str) -> str:
+    """Hash of the normalised text, used to spot the same story under another id."""
+    return _digest("content", normal_title(title), collapse_ws(summary), collapse_ws(body))
