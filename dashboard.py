@@ -9,33 +9,32 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import data, page
+from components import loaders, page
 from components.chart_cache import show
 from components.layout import empty_state, grain_picker, page_header
 from components.tables import article_links, article_table, kpi_row
-from newsdesk.queries import HIGH_IMPACT, previous_period
 
 TABLE_LIMIT = 200
 
 ctx = page.start("Overview")
 path, version, filters = ctx.path, ctx.version, ctx.filters
-bounds = data.load_bounds(str(path), version)
+bounds = loaders.load_bounds(str(path), version)
 page_header(
     "Overview",
     "Sentiment over time by category, and the articles behind it.",
-    data.has_demo(str(path), version),
+    loaders.has_demo(str(path), version),
 )
-kpi = data.load_kpis(str(path), filters, version)
+kpi = loaders.load_kpis(str(path), filters, version)
 if not kpi["articles"]:
     empty_state()
     st.stop()
 
-before = previous_period(filters, bounds)
-kpi_row(kpi, data.load_kpis(str(path), before, version) if before else None)
+before = loaders.previous_period(filters, bounds)
+kpi_row(kpi, loaders.load_kpis(str(path), before, version) if before else None)
 
 st.subheader("Sentiment over time by category")
 grain = grain_picker()
-daily = data.load_daily(str(path), filters, grain, version)
+daily = loaders.load_daily(str(path), filters, grain, version)
 if daily.empty:
     st.info("No scored articles with a category in this view.")
 else:
@@ -47,14 +46,14 @@ else:
             "Click a category in the legend to isolate it."
         )
     with grid:
-        weekly = daily if grain == "week" else data.load_daily(str(path), filters, "week", version)
+        weekly = daily if grain == "week" else loaders.load_daily(str(path), filters, "week", version)
         show("heatmap", weekly, width="stretch")
 
 left, right = st.columns(2)
 with left:
     st.subheader("What moved")
     end = filters.until or bounds[1]
-    moved = data.load_what_moved(str(path), filters, end, version)
+    moved = loaders.load_what_moved(str(path), filters, end, version)
     if moved.dropna(subset=["z"]).empty:
         st.info(
             "Not enough history in this view: each category needs articles in the last 14 days and in the "
@@ -65,16 +64,16 @@ with left:
         st.caption(f"Last 14 days up to {end} against each category's own 30 days before (z-score of the mean).")
 with right:
     st.subheader("Latest high-impact articles")
-    high = data.load_articles(
-        str(path), replace(filters, min_impact=max(filters.min_impact or 0, HIGH_IMPACT)), 8, version
+    high = loaders.load_articles(
+        str(path), replace(filters, min_impact=max(filters.min_impact or 0, loaders.HIGH_IMPACT)), 8, version
     )
     if high.empty:
-        st.info(f"No article with an impact of {HIGH_IMPACT} or more in this view.")
+        st.info(f"No article with an impact of {loaders.HIGH_IMPACT} or more in this view.")
     else:
         article_links(high)
 
 st.subheader("Articles")
-articles = data.load_articles(str(path), filters, TABLE_LIMIT, version)
+articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
 shown = f"{len(articles):,}" + (f" of {kpi['articles']:,} (newest first)" if kpi["articles"] > len(articles) else "")
 st.caption(f"{shown} articles; the Articles page lists the newest 1,000 with facets, and the CLI exports all.")
 article_table(articles, coloured=False)  # plain on the Overview: its rerun stays under 0.1 s

@@ -1,4 +1,4 @@
-"""The Article page's pieces: cached loaders and one render function per section.
+"""The Article page's pieces: one render function per section (data from :mod:`components.loaders`).
 
 Ingested text (titles, sources, summaries, bullets, names, categories, terms) is always escaped with
 :func:`components.cards.escape_md` or shown in a dataframe cell; links are drawn only for http(s) URLs.
@@ -6,94 +6,26 @@ Ingested text (titles, sources, summaries, bullets, names, categories, terms) is
 
 from __future__ import annotations
 
-import json
-from contextlib import closing
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from components.cards import DIRECTION_ICONS, escape_md
+from components import loaders
+from components.cards import LABEL_COLORS, colored, decision_card, decisions_csv, escape_md, signed
 from components.tables import safe_link
-from newsdesk import article_queries as aq
-from newsdesk import queries
 from newsdesk.config import ROOT
+from newsdesk.db.read.filters import Filters
 from newsdesk.export import csv_bytes
-from newsdesk.queries import Filters
+from newsdesk.score.horizon import horizon_status
+from newsdesk.score.impact import FORMULA, impact_breakdown
+from newsdesk.score.sentiment import split_terms
 
-TTL = 600
 PAGE = "pages/3_Article.py"
 ARTICLES_PAGE = "pages/2_Articles.py"
 MAX_ID_CHARS = 200
 URL_SAFE = ":/?#@!$&'*+,;=%~"  # parentheses, spaces, brackets and angle brackets get percent-encoded
 LATEST = 10
-DIRECTION_COLORS = {"bullish": "green", "bearish": "red", "hedge": "orange", "relative": "violet", "neutral": "gray"}
-SIDE_COLORS = {"long": "green", "short": "red", "funding": "orange"}
-LABEL_COLORS = {
-    "bullish": "green",
-    "somewhat-bullish": "green",
-    "neutral": "gray",
-    "somewhat-bearish": "red",
-    "bearish": "red",
-}
-
-
-# ---------------------------------------------------------------- loaders
-
-
-def _query(path: str, fn, *args):
-    with closing(queries.connect_readonly(path)) as conn:
-        return fn(conn, *args)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_article(path: str, article_id: str, version: int) -> dict | None:
-    """The article row (JSON columns decoded), or None for an unknown id."""
-    return _query(path, aq.article, article_id)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_categories(path: str, article_id: str, version: int) -> pd.DataFrame:
-    """The article's categories, source and scored."""
-    return _query(path, aq.categories, article_id)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_companies(path: str, article_id: str, version: int) -> pd.DataFrame:
-    """The companies the article names, with sector and country."""
-    return _query(path, aq.companies, article_id)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_decisions(path: str, article_id: str, version: int) -> pd.DataFrame:
-    """The article's decisions in bullet order (instruments decoded)."""
-    return _query(path, aq.decisions, article_id)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_baskets(path: str, article_id: str, version: int) -> pd.DataFrame:
-    """The baskets the article's decisions trade."""
-    return _query(path, aq.baskets_for_decisions, article_id)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_sources(path: str, article_id: str, version: int) -> pd.DataFrame:
-    """Every source that carried the story."""
-    return _query(path, aq.sources, article_id)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_related(path: str, article_id: str, version: int, limit: int = aq.RELATED_LIMIT) -> pd.DataFrame:
-    """Articles sharing companies or categories with this one, best first."""
-    return _query(path, aq.related, article_id, limit)
-
-
-@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
-def load_latest(path: str, filters: Filters, version: int, limit: int = LATEST) -> pd.DataFrame:
-    """The newest articles of the filtered view (to pick one when the URL names none)."""
-    return _query(path, queries.articles, filters, limit)
-
-
 # ---------------------------------------------------------------- small helpers
 
 
@@ -119,15 +51,6 @@ def when(published_at, estimated: bool = False) -> str:
     if estimated:
         return f"{text[:10]} (date estimated)"
     return f"{text[:10]} {text[11:16]} UTC".strip() if len(text) >= 16 else text[:10]
-
-
-def signed(value) -> str:
-    """``+0.31`` or an em dash for a missing number."""
-    return "—" if value is None or pd.isna(value) else f"{float(value):+.2f}"
-
-
-def _colored(text: str, color: str | None) -> str:
-    return f":{color}[{text}]" if color else text
 
 
 def article_link(row, icon: str = ":material/article:") -> None:
@@ -156,7 +79,7 @@ def pick_an_article(path: str, filters: Filters, version: int, unknown_id: str |
         )
     if (ROOT / ARTICLES_PAGE).exists():
         st.page_link(ARTICLES_PAGE, label="Go to the Articles page", icon=":material/list:")
-    latest = load_latest(path, filters, version)
+    latest = loaders.load_articles(path, filters, LATEST, version)
     if latest.empty:
         st.caption("No articles in this view: clear the sidebar filters or ingest some.")
         return
@@ -246,7 +169,7 @@ def key_figures(article: dict, decisions: pd.DataFrame) -> None:
         help="The score the source supplied with the article, kept as it came.",
     )
     statuses = [
-        aq.horizon_status(article["published_at"], d)
+        horizon_status(article["published_at"], d)
         for d in (decisions["horizon_max_days"] if not decisions.empty else [])
     ]
     counts = {
@@ -268,13 +191,13 @@ def key_figures(article: dict, decisions: pd.DataFrame) -> None:
 def impact_section(article: dict) -> None:
     """The impact formula with this article's numbers, one row per component."""
     st.subheader("Market impact")
-    rows = aq.impact_breakdown(article.get("impact_components") or {})
+    rows = impact_breakdown(article.get("impact_components") or {})
     if not rows:
         st.caption("No breakdown is stored for this article: `python -m newsdesk rescore --all` adds one.")
         return
     by = {r["component"]: r for r in rows}
     st.caption(
-        f"impact = (0.45·magnitude + 0.15·strength + 0.15·prominence + 0.25·category) × (0.6 + 0.4·novelty) × calm"
+        f"{FORMULA}"
         f" = {by['Base']['effect']:.3f} × {by['Novelty']['effect']:.2f} × {by['Calm factor']['effect']:.2f}"
         f" = **{by['Impact']['effect']:.3f}**"
     )
@@ -344,17 +267,17 @@ def sentiment_section(article: dict) -> None:
     st.subheader("Sentiment")
     label = article.get("sentiment_label")
     ours = f"**newsdesk:** {signed(article.get('sentiment'))} " + (
-        _colored(escape_md(label), LABEL_COLORS.get(label)) if label else ""
+        colored(escape_md(label), LABEL_COLORS.get(label)) if label else ""
     )
     slabel = article.get("source_sentiment_label")
     if article.get("source_sentiment") is not None or slabel:
         theirs = f"**Source:** {signed(article.get('source_sentiment'))} " + (
-            _colored(escape_md(slabel), LABEL_COLORS.get(slabel)) if slabel else ""
+            colored(escape_md(slabel), LABEL_COLORS.get(slabel)) if slabel else ""
         )
     else:
         theirs = "**Source:** not given"
     st.markdown(f"{ours.strip()}  \n{theirs.strip()}")
-    up, down = aq.split_terms(article.get("sentiment_terms") or [])
+    up, down = split_terms(article.get("sentiment_terms") or [])
     if up or down:
         st.markdown("**What drove newsdesk's score**")
         c1, c2 = st.columns(2)
@@ -394,60 +317,6 @@ def companies_section(companies: pd.DataFrame) -> None:
         },
         key="article_companies",
     )
-
-
-def _leg_line(leg: dict, baskets: dict[str, dict]) -> str:
-    side = str(leg.get("side") or "")
-    side_md = _colored(escape_md(side), SIDE_COLORS.get(side)) if side else ""
-    if leg.get("basket"):
-        info = baskets.get(str(leg["basket"]), {})
-        name = info.get("name") or leg.get("name") or leg["basket"]
-        members = [m for m in str(info.get("members") or "").split(", ") if m]
-        tail = f" ({escape_md(', '.join(members[:6]))}{', …' if len(members) > 6 else ''})" if members else ""
-        return f"- {side_md} basket **{escape_md(name)}**{tail}"
-    ticker = leg.get("ticker")
-    name = leg.get("name") or ticker or "?"
-    return f"- {side_md} **{escape_md(name)}**" + (f" ({escape_md(ticker)})" if ticker and ticker != name else "")
-
-
-def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> None:
-    """One decision: action, direction badge, the bullet, legs with sides, structure, horizon
-    (open or expired, counted from the publish date) and conditions."""
-    with st.container(border=True):
-        head = [f"**{int(row['position'])}. {escape_md(str(row['action'] or 'decision').capitalize())}**"]
-        direction = row.get("direction")
-        if isinstance(direction, str) and direction:
-            icon = DIRECTION_ICONS.get(direction, "")
-            head.append(f":{DIRECTION_COLORS.get(direction, 'gray')}-badge[{icon} {escape_md(direction)}]")
-        if isinstance(row.get("structure"), str) and row["structure"]:
-            head.append(f":gray-badge[{escape_md(row['structure'])}]")
-        st.markdown(" ".join(head))
-        st.markdown(escape_md(row["text"]))
-        legs = row["instruments"] or []
-        if legs:
-            st.markdown("**Legs**\n\n" + "\n".join(_leg_line(leg, baskets) for leg in legs))
-        facts = []
-        lo, hi = row.get("horizon_min_days"), row.get("horizon_max_days")
-        if isinstance(row.get("horizon_text"), str) and row["horizon_text"]:
-            span = ""
-            if pd.notna(lo) and pd.notna(hi):
-                span = f" ({int(lo)}–{int(hi)} days)" if lo != hi else f" ({int(lo)} days)"
-            facts.append(f"**Horizon:** {escape_md(row['horizon_text'])}{span}")
-            status = aq.horizon_status(article["published_at"], hi)
-            if status:
-                state, end = status
-                day = end.isoformat()
-                facts.append(f":green[open until {day}]" if state == "open" else f":gray[expired on {day}]")
-        else:
-            facts.append("**Horizon:** none stated")
-        st.markdown(" · ".join(facts))
-        if isinstance(row.get("conditions"), str) and row["conditions"]:
-            st.markdown(f"**Conditions:** {escape_md(row['conditions'])}")
-
-
-def decisions_csv(decisions: pd.DataFrame) -> bytes:
-    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON), formula-safe."""
-    return csv_bytes(decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]]))
 
 
 def decisions_section(article: dict, decisions: pd.DataFrame, baskets: pd.DataFrame) -> None:
@@ -494,7 +363,7 @@ def related_section(related: pd.DataFrame) -> None:
 def article_page(path: str, filters: Filters, version: int) -> None:
     """The whole page for the ``id`` in the URL, or the picker when there is none or it is unknown."""
     article_id = requested_id()
-    article = load_article(path, article_id, version) if article_id else None
+    article = loaders.load_article(path, article_id, version) if article_id else None
     if article is None:
         pick_an_article(path, filters, version, unknown_id=article_id)
         return
@@ -502,9 +371,9 @@ def article_page(path: str, filters: Filters, version: int) -> None:
     # A page_link to this same page reruns it with the new id but leaves the old one in the browser's
     # address bar (Streamlit 1.67); writing it back sends the URL (the browser ignores an identical one).
     st.query_params["id"] = aid
-    categories = load_categories(path, aid, version)
-    decisions = load_decisions(path, aid, version)
-    header(article, load_sources(path, aid, version), categories)
+    categories = loaders.load_article_categories(path, aid, version)
+    decisions = loaders.load_article_decisions(path, aid, version)
+    header(article, loaders.load_article_sources(path, aid, version), categories)
     key_figures(article, decisions)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -514,7 +383,7 @@ def article_page(path: str, filters: Filters, version: int) -> None:
         categories_section(categories)
     impact_section(article)
     st.divider()
-    decisions_section(article, decisions, load_baskets(path, aid, version))
+    decisions_section(article, decisions, loaders.load_article_baskets(path, aid, version))
     st.divider()
-    companies_section(load_companies(path, aid, version))
-    related_section(load_related(path, aid, version))
+    companies_section(loaders.load_article_companies(path, aid, version))
+    related_section(loaders.load_related(path, aid, version))

@@ -1,6 +1,6 @@
-"""The Baskets page's pieces: cached loaders over :mod:`newsdesk.baskets`, the basket picker, the
-members table, the basket sentiment index chart, decision cards, recent articles and the form that
-creates, edits and deletes custom baskets.
+"""The Baskets page's pieces: the basket picker, the members table, decision cards, recent articles
+and the form that creates, edits and deletes custom baskets (data from :mod:`components.loaders`,
+the index chart from :mod:`components.charts`).
 
 The selected basket lives in a plain session key (``nd_basket``, survives page changes) and in the
 URL (``?basket=japan-defense``), so a copied URL opens the same basket.
@@ -8,24 +8,20 @@ URL (``?basket=japan-defense``), so a copied URL opens the same basket.
 
 from __future__ import annotations
 
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components import loaders
 from components.cards import escape_md
-from components.chart_data import index_data
-from components.data import open_for_write
 from components.tables import safe_link, table_csv
-from newsdesk import baskets, pipeline, queries
-from newsdesk.baskets import BasketError
+from newsdesk import pipeline
 from newsdesk.config import read_only
+from newsdesk.db import custom_baskets as baskets
+from newsdesk.errors import BasketError
 
-TTL = 600
-GRAIN_TITLES = {"day": "Day", "week": "Week of", "month": "Month"}
 URL_KEY = "basket"
 SELECTED, W_BASKET = "nd_basket", "w_basket"
 MESSAGE = "nd_basket_message"
@@ -36,67 +32,18 @@ MAX_CARDS = 12
 RECENT_LIMIT = 10
 
 
-# ------------------------------------------------------------------------------------------ loaders
-
-
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_baskets(path: str, version: int) -> pd.DataFrame:
-    """Every basket with its member and decision counts."""
-    with closing(queries.connect_readonly(path)) as conn:
-        return baskets.list_baskets(conn)
-
-
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_companies(path: str, version: int) -> pd.DataFrame:
-    """Every known company: the choices for a basket's members."""
-    with closing(queries.connect_readonly(path)) as conn:
-        return baskets.companies(conn)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_members(path: str, basket_id: str, since: date | None, until: date | None, version: int) -> pd.DataFrame:
-    """The basket's members with their article counts in the date range."""
-    with closing(queries.connect_readonly(path)) as conn:
-        return baskets.members(conn, basket_id, since, until)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_index(
-    path: str, basket_id: str, grain: str, since: date | None, until: date | None, version: int
-) -> pd.DataFrame:
-    """The basket sentiment index per period."""
-    with closing(queries.connect_readonly(path)) as conn:
-        return baskets.basket_sentiment(conn, basket_id, grain, since, until)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_decisions(path: str, basket_id: str, since: date | None, until: date | None, version: int) -> pd.DataFrame:
-    """Decisions that trade the basket."""
-    with closing(queries.connect_readonly(path)) as conn:
-        return baskets.basket_decisions(conn, basket_id, since, until)
-
-
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_recent(
-    path: str, basket_id: str, limit: int, since: date | None, until: date | None, version: int
-) -> pd.DataFrame:
-    """The newest articles naming a member of the basket."""
-    with closing(queries.connect_readonly(path)) as conn:
-        return baskets.recent_articles(conn, basket_id, limit, since, until)
-
-
 def baskets_or_reference(path: Path, version: int) -> pd.DataFrame:
     """The baskets; a database that has none yet (made by ``init`` without ``--demo``) first gets the
     shipped companies and sector baskets of ``data/`` — unless the app is read-only."""
-    found = load_baskets(str(path), version)
+    found = loaders.load_baskets(str(path), version)
     if found.empty and not read_only():
-        db = open_for_write(path)
+        db = loaders.open_for_write(path)
         try:
             pipeline.ensure_reference(db)
         finally:
             db.close()
         st.cache_data.clear()
-        found = load_baskets(str(path), version)
+        found = loaders.load_baskets(str(path), version)
     return found
 
 
@@ -151,7 +98,7 @@ def summary(row: pd.Series, members: pd.DataFrame, index: pd.DataFrame, decision
     kind = "Custom basket" if row["kind"] == baskets.CUSTOM else "Sector basket from data/baskets.toml"
     description = f" — {escape_md(row['description'])}" if row.get("description") else ""
     st.caption(f"{kind} · id `{row['id']}`{description}")
-    overall = baskets.overall_sentiment(index)
+    overall = loaders.overall_sentiment(index)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Members", f"{len(members):,}", border=True)
     c2.metric(
@@ -168,69 +115,6 @@ def summary(row: pd.Series, members: pd.DataFrame, index: pd.DataFrame, decision
         "(-1 bearish … +1 bullish).",
     )
     c4.metric("Decisions trading it", f"{len(decisions):,}", border=True, help="Decision legs linked to this basket.")
-
-
-# ------------------------------------------------------------------------------------------- charts
-
-
-def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
-    """The basket sentiment index as a line (left axis) over bars of the article count per period
-    (right axis); each bar spans its period, the line breaks over periods without data, and the
-    tooltips carry both numbers."""
-    data, numbers = index_data(index, grain)
-    return index_draw(data, grain, **numbers)
-
-
-def index_draw(
-    data: pd.DataFrame, grain: str, reach: float, x_first: float, x_last: float, articles_top: float
-) -> alt.LayerChart:
-    """The chart of :func:`index_chart` over prepared rows (see :func:`index_data`)."""
-    time_format = "%b %Y" if grain == "month" else "%Y-%m-%d"
-    tooltip = [
-        alt.Tooltip("period:T", title=GRAIN_TITLES[grain], format=time_format, formatType="utc"),
-        alt.Tooltip("sentiment:Q", title="Basket sentiment", format="+.2f"),
-        alt.Tooltip("articles:Q", title="Articles"),
-        alt.Tooltip("mentions:Q", title="Member mentions"),
-    ]
-    # dates are UTC days: a UTC scale keeps bars and ticks on them whatever the viewer's time zone
-    x_scale = alt.Scale(type="utc", domain=[x_first, x_last])
-    x_axis = alt.Axis(format=time_format, **({"tickCount": "month"} if grain == "month" else {}))
-
-    def x(field: str) -> alt.X:
-        return alt.X(f"{field}:T", title=GRAIN_TITLES[grain], scale=x_scale, axis=x_axis)
-
-    bars = (
-        alt.Chart(data)
-        .mark_bar(opacity=0.35, color="#9aa5b1")
-        .encode(
-            x=x("bar_start"),
-            x2="bar_end:T",
-            y=alt.Y(
-                "articles:Q",
-                title="Articles (bars)",
-                scale=alt.Scale(domain=[0, articles_top]),
-                axis=alt.Axis(orient="right", tickMinStep=1, grid=False),
-            ),
-            y2=alt.datum(0),
-            tooltip=tooltip,
-        )
-    )
-    line = (
-        alt.Chart(data)
-        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=2.5, color="#1f77b4")
-        .encode(
-            x=x("middle"),
-            y=alt.Y("sentiment:Q", title="Basket sentiment (line)", scale=alt.Scale(domain=[-reach, reach])),
-            detail="segment:N",
-            tooltip=tooltip,
-        )
-    )
-    zero = (
-        alt.Chart(pd.DataFrame({"sentiment": [0.0]}))
-        .mark_rule(strokeDash=[4, 4], opacity=0.5)
-        .encode(y=alt.Y("sentiment:Q", scale=alt.Scale(domain=[-reach, reach])))
-    )
-    return alt.layer(bars, zero + line).resolve_scale(y="independent").properties(height=320)
 
 
 # ------------------------------------------------------------------------------------------- tables
@@ -392,7 +276,7 @@ def _write(path: str, where: str, action, done: str) -> bool:
     if read_only():
         _flash(where, "error", "This dashboard runs read-only: baskets can't be changed.")
         return False
-    db = open_for_write(path)
+    db = loaders.open_for_write(path)
     try:
         action(db)
     except BasketError as exc:
@@ -501,7 +385,7 @@ def manage_panel(path: Path, found: pd.DataFrame, selected: str, companies: pd.D
         st.button("Create basket", key="bk_create", type="primary", on_click=_create, args=(str(path),))
         _show_flash("new")
     with edit:
-        members = load_members(str(path), selected, None, None, version)
+        members = loaders.load_members(str(path), selected, None, None, version)
         pairs = list(zip(members["ticker"], members["weight"], strict=True))
         if row["kind"] != baskets.CUSTOM:
             st.info(

@@ -1,4 +1,5 @@
-"""Decision cards. Ingested text is always escaped: never HTML, never live Markdown."""
+"""Decision cards and the small text helpers every view shares. Ingested text is always escaped:
+never HTML, never live Markdown."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import re
 
 import pandas as pd
 import streamlit as st
+
+from newsdesk.export import csv_bytes
+from newsdesk.score.horizon import horizon_status
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -63,3 +67,78 @@ def article_decisions_card(rows: pd.DataFrame) -> None:
                 st.caption(facts)
             if isinstance(row.get("conditions"), str) and row["conditions"]:
                 st.caption(f"Conditions: {escape_md(row['conditions'])}")
+
+
+DIRECTION_COLORS = {"bullish": "green", "bearish": "red", "hedge": "orange", "relative": "violet", "neutral": "gray"}
+SIDE_COLORS = {"long": "green", "short": "red", "funding": "orange"}
+LABEL_COLORS = {
+    "bullish": "green",
+    "somewhat-bullish": "green",
+    "neutral": "gray",
+    "somewhat-bearish": "red",
+    "bearish": "red",
+}
+
+
+def signed(value) -> str:
+    """``+0.31`` or an em dash for a missing number."""
+    return "—" if value is None or pd.isna(value) else f"{float(value):+.2f}"
+
+
+def colored(text: str, color: str | None) -> str:
+    """``text`` in a Streamlit colour (``:green[...]``), or as it is without one."""
+    return f":{color}[{text}]" if color else text
+
+
+def _leg_line(leg: dict, baskets: dict[str, dict]) -> str:
+    side = str(leg.get("side") or "")
+    side_md = colored(escape_md(side), SIDE_COLORS.get(side)) if side else ""
+    if leg.get("basket"):
+        info = baskets.get(str(leg["basket"]), {})
+        name = info.get("name") or leg.get("name") or leg["basket"]
+        members = [m for m in str(info.get("members") or "").split(", ") if m]
+        tail = f" ({escape_md(', '.join(members[:6]))}{', …' if len(members) > 6 else ''})" if members else ""
+        return f"- {side_md} basket **{escape_md(name)}**{tail}"
+    ticker = leg.get("ticker")
+    name = leg.get("name") or ticker or "?"
+    return f"- {side_md} **{escape_md(name)}**" + (f" ({escape_md(ticker)})" if ticker and ticker != name else "")
+
+
+def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> None:
+    """One decision: action, direction badge, the bullet, legs with sides, structure, horizon
+    (open or expired, counted from the publish date) and conditions."""
+    with st.container(border=True):
+        head = [f"**{int(row['position'])}. {escape_md(str(row['action'] or 'decision').capitalize())}**"]
+        direction = row.get("direction")
+        if isinstance(direction, str) and direction:
+            icon = DIRECTION_ICONS.get(direction, "")
+            head.append(f":{DIRECTION_COLORS.get(direction, 'gray')}-badge[{icon} {escape_md(direction)}]")
+        if isinstance(row.get("structure"), str) and row["structure"]:
+            head.append(f":gray-badge[{escape_md(row['structure'])}]")
+        st.markdown(" ".join(head))
+        st.markdown(escape_md(row["text"]))
+        legs = row["instruments"] or []
+        if legs:
+            st.markdown("**Legs**\n\n" + "\n".join(_leg_line(leg, baskets) for leg in legs))
+        facts = []
+        lo, hi = row.get("horizon_min_days"), row.get("horizon_max_days")
+        if isinstance(row.get("horizon_text"), str) and row["horizon_text"]:
+            span = ""
+            if pd.notna(lo) and pd.notna(hi):
+                span = f" ({int(lo)}–{int(hi)} days)" if lo != hi else f" ({int(lo)} days)"
+            facts.append(f"**Horizon:** {escape_md(row['horizon_text'])}{span}")
+            status = horizon_status(article["published_at"], hi)
+            if status:
+                state, end = status
+                day = end.isoformat()
+                facts.append(f":green[open until {day}]" if state == "open" else f":gray[expired on {day}]")
+        else:
+            facts.append("**Horizon:** none stated")
+        st.markdown(" · ".join(facts))
+        if isinstance(row.get("conditions"), str) and row["conditions"]:
+            st.markdown(f"**Conditions:** {escape_md(row['conditions'])}")
+
+
+def decisions_csv(decisions: pd.DataFrame) -> bytes:
+    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON), formula-safe."""
+    return csv_bytes(decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]]))

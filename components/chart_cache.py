@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from components import chart_data
+from components.loaders import TTL
 
-TTL = 600
 SHIPPED = Path(__file__).with_name("chart_templates.json")
 GRAINS = ("day", "week", "month")
 
@@ -35,11 +35,7 @@ def draw_template(kind: str, grain: str) -> tuple[str, dict]:
     """Draw the template of chart ``kind`` at ``grain`` with Altair (slow: imports and builds)."""
     from components import charts
 
-    if kind == "basket_index":
-        from components.baskets_view import index_draw as draw  # that module draws with this one
-    else:
-        draw = getattr(charts, KINDS[kind][1])
-    return charts.spec_template(draw, grain, KINDS[kind][2])
+    return charts.spec_template(getattr(charts, KINDS[kind][1]), grain, KINDS[kind][2])
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""Altair charts."""
+"""Every chart newsdesk draws, in Altair. A dashboard run fills the templates drawn here once
+(:mod:`components.chart_cache`) and never imports this module."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from components.chart_data import (
     ROLLING,
     arrow_bytes,
     heatmap_data,
+    index_data,
     moved_data,
     sentiment_data,
     spark_data,
@@ -150,6 +152,66 @@ def spark_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
         )
         .properties(height=90)
     )
+
+
+def index_chart(index: pd.DataFrame, grain: str = "week") -> alt.LayerChart:
+    """The basket sentiment index as a line (left axis) over bars of the article count per period
+    (right axis); each bar spans its period, the line breaks over periods without data, and the
+    tooltips carry both numbers."""
+    data, numbers = index_data(index, grain)
+    return index_draw(data, grain, **numbers)
+
+
+def index_draw(
+    data: pd.DataFrame, grain: str, reach: float, x_first: float, x_last: float, articles_top: float
+) -> alt.LayerChart:
+    """The chart of :func:`index_chart` over prepared rows (see :func:`index_data`)."""
+    time_format = "%b %Y" if grain == "month" else "%Y-%m-%d"
+    tooltip = [
+        alt.Tooltip("period:T", title=GRAIN_TITLES[grain], format=time_format, formatType="utc"),
+        alt.Tooltip("sentiment:Q", title="Basket sentiment", format="+.2f"),
+        alt.Tooltip("articles:Q", title="Articles"),
+        alt.Tooltip("mentions:Q", title="Member mentions"),
+    ]
+    # dates are UTC days: a UTC scale keeps bars and ticks on them whatever the viewer's time zone
+    x_scale = alt.Scale(type="utc", domain=[x_first, x_last])
+    x_axis = alt.Axis(format=time_format, **({"tickCount": "month"} if grain == "month" else {}))
+
+    def x(field: str) -> alt.X:
+        return alt.X(f"{field}:T", title=GRAIN_TITLES[grain], scale=x_scale, axis=x_axis)
+
+    bars = (
+        alt.Chart(data)
+        .mark_bar(opacity=0.35, color="#9aa5b1")
+        .encode(
+            x=x("bar_start"),
+            x2="bar_end:T",
+            y=alt.Y(
+                "articles:Q",
+                title="Articles (bars)",
+                scale=alt.Scale(domain=[0, articles_top]),
+                axis=alt.Axis(orient="right", tickMinStep=1, grid=False),
+            ),
+            y2=alt.datum(0),
+            tooltip=tooltip,
+        )
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=2.5, color="#1f77b4")
+        .encode(
+            x=x("middle"),
+            y=alt.Y("sentiment:Q", title="Basket sentiment (line)", scale=alt.Scale(domain=[-reach, reach])),
+            detail="segment:N",
+            tooltip=tooltip,
+        )
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"sentiment": [0.0]}))
+        .mark_rule(strokeDash=[4, 4], opacity=0.5)
+        .encode(y=alt.Y("sentiment:Q", scale=alt.Scale(domain=[-reach, reach])))
+    )
+    return alt.layer(bars, zero + line).resolve_scale(y="independent").properties(height=320)
 
 
 def _detach(chart: alt.TopLevelMixin) -> dict[str, pd.DataFrame]:

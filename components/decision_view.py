@@ -7,33 +7,18 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components import baskets_view, data
+from components import loaders
 from components.cards import escape_md
 from components.chart_cache import build_spec
-from newsdesk import article_queries as aq
+from newsdesk.db.read.sql import decode_json
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
 STATUSES = ("open", "expired", "no horizon")
 
 
-def with_status(decisions: pd.DataFrame) -> pd.DataFrame:
-    """Add ``status`` (open / expired / no horizon, counted from the publish date; see
-    :func:`newsdesk.article_queries.horizon_status`). Rows sharing a publish day and horizon share
-    one answer, so 2,000 decisions cost a few hundred look-ups."""
-    out = decisions.copy()
-    days = out["published_at"].astype(str).str.strip().str[:10]
-    keys = list(zip(days, out["horizon_max_days"], strict=True))
-    answers = {}
-    for day, hi in set(keys):
-        found = aq.horizon_status(day, None if pd.isna(hi) else hi)
-        answers[(day, hi)] = found[0] if found else "no horizon"
-    out["status"] = [answers[k] for k in keys]
-    return out
-
-
 def legs(row) -> list[dict]:
     """The decoded instrument legs of one decision row."""
-    return aq.decode_json(row["instruments"], [])
+    return decode_json(row["instruments"], [])
 
 
 def _sync(key: str, param: str) -> None:
@@ -87,24 +72,24 @@ def decision_filters(links: pd.DataFrame) -> tuple[str | None, list[str], list[s
 SPARK_WEEKS = 26
 
 
-@st.cache_data(ttl=data.TTL, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=loaders.TTL, max_entries=128, show_spinner=False)
 def basket_strip(path: str, basket_id: str, version: int) -> tuple[dict | None, list[tuple[str, str]]]:
     """What :func:`basket_beside` shows of a basket, cached by plain keys (no frame to hash on a
     rerun): the spec of its weekly sentiment line (None with fewer than two weeks of articles) and
     its newest three articles (id, title), both over the last :data:`SPARK_WEEKS` weeks of data."""
-    end = data.load_bounds(path, version)[1] or date.today()
+    end = loaders.load_bounds(path, version)[1] or date.today()
     window = end - timedelta(weeks=SPARK_WEEKS)  # a bounded read at any database size
-    shown = baskets_view.load_index(path, basket_id, "week", window, None, version).tail(12)
+    shown = loaders.load_index(path, basket_id, "week", window, None, version).tail(12)
     spec = build_spec("spark", shown) if len(shown) >= 2 else None
-    recent = baskets_view.load_recent(path, basket_id, 3, window, None, version)
+    recent = loaders.load_recent(path, basket_id, 3, window, None, version)
     return spec, [(str(r.id), str(r.title)) for r in recent.itertuples(index=False)]
 
 
-@st.cache_data(ttl=data.TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=loaders.TTL, max_entries=4, show_spinner=False)
 def all_basket_strips(path: str, version: int) -> dict[str, tuple[dict | None, list[tuple[str, str]]]]:
     """:func:`basket_strip` of every basket at once (~25 ms each at a million articles). A strip
     does not depend on the view's filters, so one pass per data version serves every filter change."""
-    return {b: basket_strip(path, b, version) for b in baskets_view.load_baskets(path, version)["id"]}
+    return {b: basket_strip(path, b, version) for b in loaders.load_baskets(path, version)["id"]}
 
 
 def basket_beside(path, basket_id: str, name: str, side: str, members: str, version: int) -> None:

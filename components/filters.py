@@ -12,9 +12,10 @@ from datetime import date
 
 import streamlit as st
 
+from components import loaders
 from components.layout import nav
+from newsdesk.db.read.filters import Filters, parse_day
 from newsdesk.errors import FilterError
-from newsdesk.queries import Filters, parse_day
 from newsdesk.score.labels import LABELS
 
 # shared key, widget key, URL parameter; multi-value filters
@@ -168,12 +169,10 @@ def filter_bar(
 
 def sidebar(path, version: int) -> Filters:
     """The shared filter bar for a page: reads the options from the database at ``path``."""
-    from components import data
-
-    categories = data.load_categories(str(path), version)["category"].tolist()
+    categories = loaders.load_categories(str(path), version)["category"].tolist()
     return filter_bar(
         categories,
-        data.load_bounds(str(path), version),
-        data.load_sources(str(path), version),
-        data.load_company_options(str(path), version),
+        loaders.load_bounds(str(path), version),
+        loaders.load_sources(str(path), version),
+        loaders.load_company_options(str(path), version),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from newsdesk.config import ROOT
-from newsdesk.queries import GRAINS
+from newsdesk.db.periods import GRAINS
 
 PAGES = (
     ("dashboard.py", "Overview", ":material/monitoring:"),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import data
+from components import loaders
 from components.filters import sidebar
-from newsdesk.queries import Filters
+from newsdesk.db.read.filters import Filters
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,6 @@ def start(name: str) -> PageContext:
     """Set the page config (title ``newsdesk · <name>``), open the database (built from the demo
     corpus on first start) and draw the shared filter bar."""
     st.set_page_config(page_title=f"newsdesk · {name}", page_icon="📰", layout="wide")
-    path = data.database_path()
-    version = data.data_version(path)
+    path = loaders.database_path()
+    version = loaders.data_version(path)
     return PageContext(path, version, sidebar(path, version))

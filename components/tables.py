@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.cards import escape_md
+from components.loaders import TTL
 from newsdesk.export import csv_bytes
 
 SHOWN_COLUMNS = [
@@ -46,7 +47,7 @@ def safe_link(url) -> str | None:
     return None
 
 
-@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def table_csv(df: pd.DataFrame) -> bytes:
     """The formula-safe CSV of ``df``, cached by its content (a rerun does not rebuild it)."""
     return csv_bytes(df)

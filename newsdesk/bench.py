@@ -190,7 +190,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
 
     from textblob import TextBlob
 
-    from newsdesk import store
+    from newsdesk.db import schema, writes
     from newsdesk.models import Article
     from newsdesk.score.pipeline import default_context, score_article
 
@@ -198,17 +198,17 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     ctx = default_context()
     t_tb = _best(lambda: [TextBlob(f"{t}\n\n{x}").sentiment for t, x in pairs], 1)
     with tempfile.TemporaryDirectory() as tmp:
-        db = store.connect(f"{tmp}/i.db")
+        db = schema.connect(f"{tmp}/i.db")
 
         def build(tag: str) -> list:
             return [Article(title=f"{t} [{tag}{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
 
         def full() -> None:
-            store.write_batch(db, [score_article(a, ctx) for a in build("f")], [], "bench")
+            writes.write_batch(db, [score_article(a, ctx) for a in build("f")], [], "bench")
 
         t_full = _best(full, 1)
         scored = [score_article(a, ctx) for a in build("s")]
-        t_store = _best(lambda: store.write_batch(db, scored, [], "bench"), 1)
+        t_store = _best(lambda: writes.write_batch(db, scored, [], "bench"), 1)
         raw = sqlite3.connect(f"{tmp}/raw.db")
         raw.execute("CREATE TABLE t (id TEXT PRIMARY KEY, title TEXT, source TEXT, body TEXT, sentiment REAL)")
         rows = [(f"r{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(scored)]
@@ -221,7 +221,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
             score_article(Article(title=f"{t} [h{i}]", source="bench", summary=" ".join(x.split()[:40])), ctx)
             for i, (t, x) in enumerate(pairs)
         ]
-        t_short = _best(lambda: store.write_batch(db, short, [], "bench-short"), 1)
+        t_short = _best(lambda: writes.write_batch(db, short, [], "bench-short"), 1)
         t_raw_short = _refill(
             raw, "t", [(f"s{i}", a.title, a.source, a.summary, a.sentiment) for i, a in enumerate(short)]
         )
@@ -244,22 +244,27 @@ def query_bench(path: str) -> dict[str, float]:
     """Milliseconds of the dashboard's queries on the database at ``path`` beside a raw full scan."""
     from datetime import timedelta
 
-    from newsdesk import queries
+    from newsdesk.db.read.articles import articles
+    from newsdesk.db.read.filters import Filters
+    from newsdesk.db.read.options import date_bounds
+    from newsdesk.db.read.timeline import daily_sentiment
+    from newsdesk.db.read.totals import kpis
+    from newsdesk.db.schema import connect_readonly
 
-    conn = queries.connect_readonly(path)
-    lo, hi = queries.date_bounds(conn)
-    quarter = queries.Filters(
+    conn = connect_readonly(path)
+    lo, hi = date_bounds(conn)
+    quarter = Filters(
         topics=("Trade & Tariffs", "Macro & Growth", "Energy & Commodities"), since=hi - timedelta(days=91), until=hi
     )
     out = {
         "articles": conn.execute("SELECT count(*) FROM articles").fetchone()[0],
         "full_scan": _best(lambda: conn.execute("SELECT count(*), sum(sentiment) FROM articles").fetchone()),
-        "chart_all": _best(lambda: queries.daily_sentiment(conn, queries.Filters(), "week")),
-        "chart_quarter": _best(lambda: queries.daily_sentiment(conn, quarter, "week")),
-        "kpis_quarter": _best(lambda: queries.kpis(conn, quarter)),
-        "list_quarter": _best(lambda: queries.articles(conn, quarter, limit=1000)),
-        "list_all": _best(lambda: queries.articles(conn, queries.Filters(), limit=1000)),
-        "fts_top50": _best(lambda: queries.articles(conn, queries.Filters(text="orders improve"), limit=50)),
+        "chart_all": _best(lambda: daily_sentiment(conn, Filters(), "week")),
+        "chart_quarter": _best(lambda: daily_sentiment(conn, quarter, "week")),
+        "kpis_quarter": _best(lambda: kpis(conn, quarter)),
+        "list_quarter": _best(lambda: articles(conn, quarter, limit=1000)),
+        "list_all": _best(lambda: articles(conn, Filters(), limit=1000)),
+        "fts_top50": _best(lambda: articles(conn, Filters(text="orders improve"), limit=50)),
     }
     conn.close()
     return out

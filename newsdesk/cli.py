@@ -14,8 +14,9 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from newsdesk import pipeline, store
+from newsdesk import pipeline
 from newsdesk.config import ENV_DB, ROOT, resolve_db_path
+from newsdesk.db import schema, writes
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
 
@@ -37,7 +38,7 @@ def open_db(db_path: str | None):
     """Open (creating if needed) the database the user chose."""
     path = resolve_db_path(db_path)
     try:
-        return store.connect(path), path
+        return schema.connect(path), path
     except NewsdeskError as exc:
         fail(str(exc))
     except Exception as exc:  # sqlite3.DatabaseError: not a database, unwritable folder...
@@ -56,7 +57,7 @@ def cli() -> None:
 def init(db_path: str | None, demo: bool) -> None:
     """Create the database (all tables, current schema)."""
     db, path = open_db(db_path)
-    click.echo(f"Database {path} is ready (schema version {store.schema_version(db)}).")
+    click.echo(f"Database {path} is ready (schema version {schema.schema_version(db)}).")
     if demo:
         report = pipeline.load_demo(db)
         click.echo(f"Demo corpus (illustrative, not real news): {report.summary()}")
@@ -136,20 +137,19 @@ def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str |
 def export(db_path, table, output, topics, since, until) -> None:
     """Export articles or decisions to CSV, with the same filters as the dashboard."""
     from newsdesk import export as export_mod  # pandas: imported only by the commands that need it
-    from newsdesk import queries
+    from newsdesk.db.read import articles, decisions, options
+    from newsdesk.db.read.filters import Filters, parse_day
 
     db, _ = open_db(db_path)
     try:
-        filters = queries.Filters(
-            tuple(topics), queries.parse_day(since, "--since"), queries.parse_day(until, "--until")
-        )
+        filters = Filters(tuple(topics), parse_day(since, "--since"), parse_day(until, "--until"))
     except NewsdeskError as exc:
         fail(str(exc))
-    known = set(queries.categories(db.conn)["category"])
+    known = set(options.categories(db.conn)["category"])
     unknown = [t for t in topics if t not in known]
     if unknown:
         fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
-    df = queries.articles(db.conn, filters) if table == "articles" else queries.decisions(db.conn, filters)
+    df = articles.articles(db.conn, filters) if table == "articles" else decisions.decisions(db.conn, filters)
     data = export_mod.csv_bytes(df)
     if output == "-":
         sys.stdout.buffer.write(data)
@@ -166,10 +166,10 @@ def export(db_path, table, output, topics, since, until) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(db_path: str | None, as_json: bool) -> None:
     """Show what the database holds."""
-    from newsdesk import queries
+    from newsdesk.db.read.stats import stats as db_stats
 
     db, path = open_db(db_path)
-    s = queries.stats(db.conn)
+    s = db_stats(db.conn)
     if as_json:
         click.echo(json.dumps({"database": str(path), **s}, indent=2))
         return
@@ -235,7 +235,7 @@ def watch(db_path: str | None, feeds_file: str | None, every: str, rounds: int) 
     done = 0
     try:
         while True:
-            click.echo(f"-- {store.now_iso()} round {done + 1}")
+            click.echo(f"-- {writes.now_iso()} round {done + 1}")
             _feeds_round(db, feeds_file)
             done += 1
             if rounds and done >= rounds:
@@ -270,8 +270,7 @@ def rebuild_daily(db_path: str | None) -> None:
     """Recompute the aggregates newsdesk writes itself (the daily category table and the
     category-set totals) from the articles, e.g. after editing the database with outside SQL."""
     db, _ = open_db(db_path)
-    rows = store.rebuild_daily(db)
-    sets = db.execute("SELECT count(*) FROM category_set_totals").fetchone()[0]
+    rows, sets = writes.rebuild_aggregates(db)
     click.echo(f"Rebuilt {rows:,} daily category rows and {sets:,} category-set rows.")
 
 
@@ -297,7 +296,7 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
     path = Path(db_path or "data/bench.db")
     if not path.exists():
         click.echo(f"Generating {n:,} synthetic articles into {path} ...")
-        db = store.connect(path)
+        db = schema.connect(path)
         t0 = time.perf_counter()
         synthetic.generate(db, n)
         db.close()
@@ -370,7 +369,7 @@ def bench_generate(n: int, db_path: str, seed: int) -> None:
     """Write N deterministic synthetic articles (marked synthetic) into a database."""
     from newsdesk import synthetic
 
-    db = store.connect(db_path)
+    db = schema.connect(db_path)
     t0 = time.perf_counter()
     with tqdm(total=n, unit="article", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         synthetic.generate(db, n, seed=seed, on_batch=bar.update)

@@ -31,3 +31,7 @@ class ReadOnlyError(NewsdeskError):
 
 class FilterError(NewsdeskError):
     """A filter value (date, topic) is not valid."""
+
+
+class BasketError(NewsdeskError):
+    """A basket cannot be created, changed or deleted as asked; the message says why and what to do."""

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsdesk import store
 from newsdesk.config import DATA_DIR
+from newsdesk.db import writes
 from newsdesk.errors import NewsdeskError, SourceReadError
 from newsdesk.fetch import fetch_url
 from newsdesk.ingest import feed as feed_parser
@@ -94,10 +94,8 @@ def fetch_feeds(
 
 def fetch_one(db: sqlite_utils.Database, f: Feed, ctx: ScoringContext, **fetch_options) -> FeedOutcome:
     """Fetch one feed (conditionally), ingest its entries as one batch and remember its validators."""
-    state = (
-        db["feed_state"].get(f.url) if db.execute("SELECT 1 FROM feed_state WHERE url = ?", [f.url]).fetchone() else {}
-    )
-    now = store.now_iso()
+    state = writes.feed_state(db.conn, f.url)
+    now = writes.now_iso()
     try:
         got = fetch_url(f.url, state.get("etag"), state.get("last_modified"), **fetch_options)
         if got.status == 304:
@@ -105,7 +103,7 @@ def fetch_one(db: sqlite_utils.Database, f: Feed, ctx: ScoringContext, **fetch_o
             return FeedOutcome(f, "not modified")
         parsed = feed_parser.parse_text(got.body, f.url, feed_source=f.name, default_categories=f.categories)
     except NewsdeskError as exc:
-        store.record_failure(db, f.url, str(exc))
+        writes.record_failure(db, f.url, str(exc))
         _save_state(db, f, now, 0, state.get("etag"), state.get("last_modified"), str(exc), 0)
         return FeedOutcome(f, "failed", error=str(exc))
     recent = RecentTitles(db)
@@ -113,25 +111,13 @@ def fetch_one(db: sqlite_utils.Database, f: Feed, ctx: ScoringContext, **fetch_o
     for article in sorted(parsed.articles, key=lambda a: a.published_at or ""):
         scored.append(score_article(article, ctx, recent.before(article.published_at)))
         recent.add(article.published_at, article.title)
-    result = store.write_batch(db, scored, parsed.problems, f.url)
+    result = writes.write_batch(db, scored, parsed.problems, f.url)
     _save_state(db, f, now, got.status, got.etag, got.last_modified, "", result.added)
     return FeedOutcome(f, "fetched", result.added, result.duplicates, result.rejected)
 
 
 def _save_state(db, f: Feed, when: str, status: int, etag, last_modified, error: str, added: int) -> None:
-    with store.transaction(db):
-        db.execute(
-            """
-            INSERT INTO feed_state (url, source, etag, last_modified, last_fetched_at, last_status, last_error,
-                                    added_total)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (url) DO UPDATE SET source = excluded.source, etag = excluded.etag,
-              last_modified = excluded.last_modified, last_fetched_at = excluded.last_fetched_at,
-              last_status = excluded.last_status, last_error = excluded.last_error,
-              added_total = coalesce(added_total, 0) + excluded.added_total
-            """,
-            [f.url, f.name, etag, last_modified, when, status, error or None, added],
-        )
+    writes.save_feed_state(db, f.url, f.name, when, status, etag, last_modified, error, added)
 
 
 def parse_interval(text: str) -> float:

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsdesk import store
 from newsdesk.config import DEMO_DIR
+from newsdesk.db import writes
+from newsdesk.db.dedupe import shift_hours
+from newsdesk.db.read import articles as article_reads
+from newsdesk.db.schema import checkpoint, connect, transaction
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import is_url, parse_bytes, stream_path
 from newsdesk.models import ParseResult, Problem
@@ -101,7 +104,7 @@ def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
                 _write_chunk(db, name, parsed, ctx, report, on_progress)
         except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
             report.unreadable.append((name, str(exc)))
-            report.run_ids.append(store.record_failure(db, name, str(exc)))
+            report.run_ids.append(writes.record_failure(db, name, str(exc)))
     return report
 
 
@@ -119,7 +122,7 @@ def _write_chunk(db, name: str, parsed: ParseResult, ctx, report: IngestReport, 
             problems.append(Problem(name, article.locator, f"scoring failed: {exc!r}", article.title))
         if on_progress and (n % 50 == 0 or n == len(articles)):
             on_progress(n, len(articles))
-    result = store.write_batch(db, scored, problems, name)
+    result = writes.write_batch(db, scored, problems, name)
     report.added += result.added
     report.duplicates += result.duplicates
     report.rejected += result.rejected
@@ -131,8 +134,8 @@ def _write_chunk(db, name: str, parsed: ParseResult, ctx, report: IngestReport, 
 def ensure_reference(db: sqlite_utils.Database) -> None:
     """Load the shipped companies and baskets into the database unless they are there already."""
     companies, baskets = load_companies(), load_baskets()
-    if not store.reference_loaded(db, companies, baskets):
-        store.sync_reference(db, companies, baskets)
+    if not writes.reference_loaded(db, companies, baskets):
+        writes.sync_reference(db, companies, baskets)
 
 
 class RecentTitles:
@@ -145,30 +148,20 @@ class RecentTitles:
 
     def add(self, published_at: str | None, title: str) -> None:
         """Remember a title scored in this batch."""
-        self.batch.append((published_at or store.now_iso(), title_words(title)))
+        self.batch.append((published_at or writes.now_iso(), title_words(title)))
 
     def before(self, published_at: str | None) -> list[frozenset[str]]:
         """Word sets of the titles published in the window before ``published_at``."""
-        end = published_at or store.now_iso()
-        start = store.shift_hours(end, -NOVELTY_HOURS)
-        rows = self.db.execute(
-            "SELECT title FROM articles WHERE published_at >= ? AND published_at < ? "
-            "ORDER BY published_at DESC LIMIT 500",
-            [start, end],
-        ).fetchall()
-        out = [title_words(r[0]) for r in rows]
+        end = published_at or writes.now_iso()
+        start = shift_hours(end, -NOVELTY_HOURS)
+        out = [title_words(t) for t in article_reads.titles_between(self.db.conn, start, end)]
         out.extend(words for ts, words in self.batch if start <= ts < end)
         return out
 
 
 def stale_ids(db: sqlite_utils.Database, version: str, everything: bool = False) -> list[str]:
     """Ids of the articles scored by another scorer version (all ids with ``everything``)."""
-    if everything:
-        return [r[0] for r in db.execute("SELECT id FROM articles ORDER BY published_at")]
-    return [
-        r[0]
-        for r in db.execute("SELECT id FROM articles WHERE scorer_version IS NOT ? ORDER BY published_at", [version])
-    ]
+    return article_reads.stale_ids(db.conn, version, everything)
 
 
 def rescore(
@@ -186,13 +179,13 @@ def rescore(
     done = 0
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        with store.transaction(db):
+        with transaction(db):
             for article_id in batch:
-                old = store.load_article(db, article_id)
-                new = store.load_article(db, article_id)
+                old = writes.load_article(db.conn, article_id)
+                new = writes.load_article(db.conn, article_id)
                 window = [w for w in recent.before(new.published_at) if w != title_words(new.title)]
                 score_article(new, ctx, window)
-                store.replace_scores(db, old, new)
+                writes.replace_scores(db, old, new)
         done += len(batch)
         if on_batch:
             on_batch(len(batch))
@@ -221,9 +214,9 @@ def create_demo_database(path: str | Path) -> IngestReport:
     os.close(fd)
     os.unlink(tmp)
     try:
-        db = store.connect(tmp)
+        db = connect(tmp)
         report = load_demo(db)
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        checkpoint(db)
         db.close()
         if not path.exists():
             os.replace(tmp, path)

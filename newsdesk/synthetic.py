@@ -8,17 +8,16 @@ weekends, categories from the taxonomy with a skewed popularity, 24 sources, 0â€
 
 from __future__ import annotations
 
-import json
 import math
 import random
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from newsdesk import category_sets, store
-from newsdesk.ingest.normalize import iso_utc
+from newsdesk.db import writes
+from newsdesk.identity import iso_utc
+from newsdesk.models import Article, CategoryTag, Decision, Entity
 from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.labels import sentiment_label
 from newsdesk.taxonomy import load_taxonomy
@@ -148,106 +147,39 @@ def _article(rng, i, start, cats, cat_weights, tickers, names, baskets) -> dict:
 
 
 def _write_batch(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    now = store.now_iso()
-    daily: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0])
-    with store.transaction(db):
-        conn = db.conn
-        conn.executemany(
-            "INSERT INTO articles (id, url, title, source, published_at, published_estimated, ingested_at, summary, "
-            "body, sentiment, sentiment_label, subjectivity, impact, scorer_version, content_hash, title_key) "
-            "VALUES (?, NULL, ?, ?, ?, 0, ?, ?, ?, ?, ?, 0.5, ?, ?, ?, ?)",
-            [
-                (
-                    r["id"],
-                    r["title"],
-                    r["source"],
-                    r["published_at"],
-                    now,
-                    r["summary"],
-                    r["body"],
-                    r["sentiment"],
-                    sentiment_label(r["sentiment"]),
-                    r["impact"],
-                    VERSION,
-                    r["id"],
-                    r["id"],
-                )
-                for r in rows
-            ],
-        )
-        conn.execute(
-            "INSERT INTO articles_fts (rowid, title, summary, body) SELECT rowid, title, summary, body FROM articles "
-            "WHERE id >= ? AND id <= ?",
-            [rows[0]["id"], rows[-1]["id"]],
-        )
-        conn.executemany(
-            "INSERT INTO article_categories (article_id, category, relevance, origin, effective, published_at, "
-            "sentiment, impact, sentiment_label) VALUES (?, ?, ?, 'scored', 1, ?, ?, ?, ?)",
-            [
-                (
-                    r["id"],
-                    c,
-                    round(1 / (n + 1), 3),
-                    r["published_at"],
-                    r["sentiment"],
-                    r["impact"],
-                    sentiment_label(r["sentiment"]),
-                )
-                for r in rows
-                for n, c in enumerate(r["categories"])
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO article_entities (article_id, ticker, name, mentions, relevance, sentiment, published_at) "
-            "VALUES (?, ?, ?, 1, ?, ?, ?)",
-            [(r["id"], t, name, rel, s, r["published_at"]) for r in rows for t, name, rel, s in r["entities"]],
-        )
-        conn.executemany(
-            "INSERT INTO decisions (id, article_id, position, text, action, direction, instruments, structure, "
-            "published_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'basket', ?)",
-            [
-                (
-                    f"{r['id']}-{p}",
-                    r["id"],
+    """Store generated rows through the one Article -> rows mapping (:mod:`newsdesk.db.writes`);
+    the id stands in for the content hash (every synthetic text is distinct by its id)."""
+    batch = []
+    for r in rows:
+        side_of = {"long": ("overweight", "bullish"), "short": ("underweight", "bearish")}
+        a = Article(
+            id=r["id"],
+            title=r["title"],
+            source=r["source"],
+            published_at=r["published_at"],
+            summary=r["summary"],
+            body=r["body"],
+            sentiment=r["sentiment"],
+            sentiment_label=sentiment_label(r["sentiment"]),
+            subjectivity=0.5,
+            impact=r["impact"],
+            scorer_version=VERSION,
+            categories=[CategoryTag(c, round(1 / (n + 1), 3), "scored") for n, c in enumerate(r["categories"])],
+            entities=[Entity(t, name, 1, rel, s) for t, name, rel, s in r["entities"]],
+            decisions=[
+                Decision(
                     p,
                     text,
-                    "overweight" if side == "long" else "underweight",
-                    "bullish" if side == "long" else "bearish",
-                    json.dumps([{"basket": b, "side": side}]),
-                    r["published_at"],
+                    action=side_of[side][0],
+                    direction=side_of[side][1],
+                    instruments=[{"basket": b, "side": side}],
+                    structure="basket",
                 )
-                for r in rows
                 for p, text, b, side in r["decisions"]
             ],
         )
-        conn.executemany(
-            "INSERT OR IGNORE INTO decision_baskets (decision_id, basket_id, side) VALUES (?, ?, ?)",
-            [(f"{r['id']}-{p}", b, side) for r in rows for p, _t, b, side in r["decisions"]],
-        )
-        for r in rows:
-            for c in r["categories"]:
-                acc = daily[(r["published_at"][:10], c)]
-                acc[0] += 1
-                acc[1] += r["sentiment"]
-                acc[2] += r["impact"]
-                acc[3] += 1
-        conn.executemany(
-            "INSERT INTO daily_category_sentiment (day, category, n, sentiment_sum, impact_sum, impact_n) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, category) DO UPDATE SET n = n + excluded.n, "
-            "sentiment_sum = sentiment_sum + excluded.sentiment_sum, impact_sum = impact_sum + excluded.impact_sum, "
-            "impact_n = impact_n + excluded.impact_n",
-            [(d, c, v[0], v[1], v[2], v[3]) for (d, c), v in daily.items()],
-        )
-        sets = category_sets.SetTotals()
-        for r in rows:
-            label = sentiment_label(r["sentiment"])
-            sets.add(r["published_at"], r["categories"], r["sentiment"], r["impact"], label, len(r["decisions"]))
-        sets.write(conn)
-        conn.execute(
-            "INSERT INTO ingest_runs (started_at, finished_at, source, added, duplicates, rejected) "
-            "VALUES (?, ?, 'synthetic', ?, 0, 0)",
-            [now, store.now_iso(), len(rows)],
-        )
+        batch.append((a, a.id))
+    writes.write_new(db, batch, "synthetic")
 
 
 def rate(seconds: float, n: int) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, page
-from components.article_view import decision_card
-from components.cards import escape_md
+from components import loaders, page
+from components.cards import decision_card, escape_md
 from components.decision_view import basket_beside, decision_filters, legs
 from components.layout import page_header
 from components.tables import deferred_csv
@@ -19,10 +18,10 @@ path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Decisions",
     "Key decisions for investors from the articles in view, each beside the sector baskets it trades.",
-    data.has_demo(str(path), version),
+    loaders.has_demo(str(path), version),
 )
 
-decisions, total, links = data.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)
+decisions, total, links = loaders.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)
 if decisions.empty:
     st.info("No decisions in this view. Clear some filters in the sidebar.")
     st.stop()
@@ -60,7 +59,7 @@ if pages > 1:
 shown = view.iloc[(page - 1) * PER_PAGE : page * PER_PAGE]
 shown_links = links[links["decision_id"].isin(shown["id"])]  # group this page's links only, not 2,000 decisions
 by_decision = {decision_id: rows for decision_id, rows in shown_links.groupby("decision_id")}
-membership = data.load_basket_membership(str(path), version)
+membership = loaders.load_basket_membership(str(path), version)
 holders: dict[str, list[dict]] = {}
 for m in membership.to_dict("records"):
     holders.setdefault(m["ticker"], []).append(m)

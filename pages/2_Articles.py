@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, page
+from components import loaders, page
 from components.layout import empty_state, page_header
 from components.tables import article_table, facet_panel
-from newsdesk.queries import facet_note
 
 TABLE_LIMIT = 1000
 
@@ -16,18 +15,18 @@ path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Articles",
     "Every article in view: sort by clicking a column, pick a row to open it.",
-    data.has_demo(str(path), version),
+    loaders.has_demo(str(path), version),
 )
-kpi = data.load_kpis(str(path), filters, version)
+kpi = loaders.load_kpis(str(path), filters, version)
 if not kpi["articles"]:
     empty_state()
     st.stop()
 
-facet_panel(data.load_facets(str(path), filters, version, kpi["articles"]))
-note = facet_note(filters, kpi["articles"])
+facet_panel(loaders.load_facets(str(path), filters, version, kpi["articles"]))
+note = loaders.facet_note(filters, kpi["articles"])
 if note:
     st.caption(note)
-articles = data.load_articles(str(path), filters, TABLE_LIMIT, version)
+articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
 more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
 st.caption(
     f"{len(articles):,} articles{more}. The CSV holds exactly the rows of the table; "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import baskets_view as bv
-from components import data, page
+from components import loaders, page
 from components.chart_cache import show
 from components.layout import grain_picker, page_header
 
@@ -16,7 +16,7 @@ page_header(
     "Baskets",
     "Sector and custom baskets: who is in them, how the news on their companies reads over time, "
     "and the decisions that trade them.",
-    data.has_demo(str(path), version),
+    loaders.has_demo(str(path), version),
 )
 
 found = bv.baskets_or_reference(path, version)
@@ -30,13 +30,13 @@ if found.empty:
 basket_id = bv.basket_picker(found)
 row = found[found["id"] == basket_id].iloc[0]
 since, until = filters.since, filters.until
-members = bv.load_members(str(path), basket_id, since, until, version)
-decisions = bv.load_decisions(str(path), basket_id, since, until, version)
+members = loaders.load_members(str(path), basket_id, since, until, version)
+decisions = loaders.load_basket_decisions(str(path), basket_id, since, until, version)
 summary_box = st.container()  # filled once the index is loaded (its grain picker comes first)
 
 st.subheader("Sentiment index")
 grain = grain_picker()
-index = bv.load_index(str(path), basket_id, grain, since, until, version)
+index = loaders.load_index(str(path), basket_id, grain, since, until, version)
 with summary_box:
     bv.summary(row, members, index, decisions)
     st.caption(bv.date_range_note(since, until))
@@ -62,7 +62,7 @@ else:
     bv.decision_cards(decisions, basket_id)
 
 st.subheader("Recent articles naming its companies")
-recent = bv.load_recent(str(path), basket_id, bv.RECENT_LIMIT, since, until, version)
+recent = loaders.load_recent(str(path), basket_id, bv.RECENT_LIMIT, since, until, version)
 if recent.empty:
     st.info("No article in this date range names a member of this basket.")
 else:
@@ -71,4 +71,4 @@ else:
 with st.expander(f"All baskets ({len(found)})"):
     bv.baskets_overview(found)
 
-bv.manage_panel(path, found, basket_id, bv.load_companies(str(path), version), version)
+bv.manage_panel(path, found, basket_id, loaders.load_companies(str(path), version), version)

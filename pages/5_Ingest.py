@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components import page
-from components.ingest import ingest_panel
+from components.ingest_view import ingest_panel
 from components.layout import page_header
 
 ctx = page.start("Ingest")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import store
+from newsdesk.db import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -23,7 +23,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def db(db_path: Path):
     """A fresh database with the current schema."""
-    database = store.connect(db_path)
+    database = schema.connect(db_path)
     yield database
     database.close()
 

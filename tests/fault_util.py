@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsdesk import store
+from newsdesk.db import aggregates, schema
+from newsdesk.db.read import articles as read_articles
+from newsdesk.db.read import decisions as read_decisions
+from newsdesk.db.read import facets as read_facets
+from newsdesk.db.read import options as read_options
+from newsdesk.db.read import stats as read_stats
+from newsdesk.db.read import timeline as read_timeline
+from newsdesk.db.read import totals as read_totals
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,10 +215,10 @@ def _sums_differ(stored: dict, fresh: dict, label: str, tol: float) -> list[str]
 
 def daily_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]:
     """Differences between the stored ``daily_category_sentiment`` and its recomputation from
-    ``articles`` (:data:`store.DAILY_RECOMPUTE_SQL`); counts exact, float sums within ``tol``."""
+    ``articles`` (:data:`aggregates.DAILY_RECOMPUTE_SQL`); counts exact, float sums within ``tol``."""
     cols = "day, category, n, sentiment_sum, impact_sum, impact_n"
     stored = {r[:2]: r[2:] for r in conn.execute(f"SELECT {cols} FROM daily_category_sentiment WHERE n != 0")}
-    fresh = {r[:2]: r[2:] for r in conn.execute(f"SELECT {cols} FROM ({store.DAILY_RECOMPUTE_SQL})")}
+    fresh = {r[:2]: r[2:] for r in conn.execute(f"SELECT {cols} FROM ({aggregates.DAILY_RECOMPUTE_SQL})")}
     return _sums_differ(stored, fresh, "daily", tol)
 
 
@@ -222,7 +229,7 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
     ``articles``, and the article columns copied onto ``article_categories``."""
     out: list[str] = []
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    recompute = getattr(store, "PERIOD_RECOMPUTE_SQL", None)
+    recompute = aggregates.PERIOD_RECOMPUTE_SQL
     if "period_category_sentiment" in tables and recompute:
         cols = "grain, period, category, n, sentiment_sum, impact_sum, impact_n"
         stored = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM period_category_sentiment WHERE n != 0")}
@@ -231,20 +238,18 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
     if "daily_totals" in tables:
         cols = "day, n, sentiment_sum, sentiment_n, high_impact"
         stored = {r[:1]: r[1:] for r in conn.execute(f"SELECT {cols} FROM daily_totals WHERE n != 0")}
-        fresh = {r[:1]: r[1:] for r in conn.execute(f"SELECT {cols} FROM ({store.DAILY_TOTALS_SQL})")}
+        fresh = {r[:1]: r[1:] for r in conn.execute(f"SELECT {cols} FROM ({aggregates.DAILY_TOTALS_SQL})")}
         out += _sums_differ(stored, fresh, "totals", tol)
     if "category_set_totals" in tables:
-        from newsdesk import category_sets
-
-        cols = ", ".join(category_sets.COLUMNS)
+        cols = ", ".join(aggregates.SET_COLUMNS)
         stored = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM category_set_totals WHERE n != 0")}
-        fresh = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM ({category_sets.RECOMPUTE_SQL})")}
+        fresh = {r[:3]: r[3:] for r in conn.execute(f"SELECT {cols} FROM ({aggregates.SET_RECOMPUTE_SQL})")}
         out += _sums_differ(stored, fresh, "category sets", tol)
     if "ticker_counts" in tables:
         stored = set(conn.execute("SELECT ticker, n FROM ticker_counts"))
-        fresh = set(conn.execute(store.TICKER_COUNTS_SQL))
+        fresh = set(conn.execute(aggregates.TICKER_COUNTS_SQL))
         out += [f"ticker_counts {row} differs from a recount" for row in sorted(stored ^ fresh)]
-    for table in getattr(store, "TIME_COPIES", ()):
+    for table in aggregates.TIME_COPIES:
         if "published_at" in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
             n = conn.execute(
                 f"SELECT count(*) FROM {table} t JOIN articles a ON a.id = t.article_id "
@@ -252,7 +257,7 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
             ).fetchone()[0]
             if n:
                 out.append(f"{n} {table} rows whose copied publish time differs from the article's")
-    copied = list(getattr(store, "VIEW_COLUMNS", ()))
+    copied = list(aggregates.VIEW_COLUMNS)
     have = {r[1] for r in conn.execute("PRAGMA table_info(article_categories)")}
     if copied and set(copied) <= have:
         differ = " OR ".join(f"c.{col} IS NOT a.{col}" for col in copied)
@@ -272,7 +277,7 @@ def invariant_violations(db: Path) -> list[str]:
     runs, every problem, FTS row and child row has its parent, and the daily aggregate equals its
     recomputation from ``articles``, as does the data derived from it (:func:`derived_mismatches`).
     ``PRAGMA integrity_check`` runs first, on the file as the kill left it; then the database must
-    open through :func:`store.connect` (which finishes a migration a kill interrupted) before the
+    open through :func:`schema.connect` (which finishes a migration a kill interrupted) before the
     rest is checked.
     """
     conn = sqlite3.connect(db, timeout=10)
@@ -282,7 +287,7 @@ def invariant_violations(db: Path) -> list[str]:
         conn.close()
     if integrity != ["ok"]:
         return [f"integrity_check: {integrity[:5]}"]
-    store.connect(db).close()
+    schema.connect(db).close()
     conn = sqlite3.connect(db, timeout=10)
     try:
         out: list[str] = []
@@ -427,29 +432,30 @@ def dashboard_reads(path: Path, open_conn) -> dict[str, float]:
     connection from ``open_conn``, closed after use); return each one's seconds, opening included."""
     from datetime import date
 
-    from newsdesk import queries
-    from newsdesk.queries import Filters
+    from newsdesk.db.read.filters import Filters
 
     everything, topic, text = Filters(), Filters(topics=("Macro & Growth",)), Filters(text="Toyota margins")
     since = Filters(since=date(2025, 1, 1), labels=("positive",))
     calls = {
-        "data_version": queries.data_version,
-        "categories": queries.categories,
-        "date_bounds": queries.date_bounds,
-        "sources": queries.sources,
-        "company_options": queries.company_options,
-        "stats": queries.stats,
-        "kpis": lambda c: queries.kpis(c, everything),
-        "kpis(topic)": lambda c: queries.kpis(c, topic),
-        "daily_sentiment(week)": lambda c: queries.daily_sentiment(c, everything, "week"),
-        "daily_sentiment(month, filtered)": lambda c: queries.daily_sentiment(c, since, "month"),
-        "articles": lambda c: queries.articles(c, everything, limit=200),
-        "articles(text)": lambda c: queries.articles(c, text, limit=50),
-        "decisions(topic)": lambda c: queries.decisions(c, topic, limit=100),
-        "decision_count": lambda c: queries.decision_count(c, everything),
-        "facets": lambda c: queries.facets(c, since),
-        "what_moved": lambda c: queries.what_moved(c, everything, queries.date_bounds(c)[1] or date(2026, 1, 1)),
-        "has_source": lambda c: queries.has_source(c, queries.DEMO_SOURCE),
+        "data_version": read_stats.data_version,
+        "categories": read_options.categories,
+        "date_bounds": read_options.date_bounds,
+        "sources": read_options.sources,
+        "company_options": read_options.company_options,
+        "stats": read_stats.stats,
+        "kpis": lambda c: read_totals.kpis(c, everything),
+        "kpis(topic)": lambda c: read_totals.kpis(c, topic),
+        "daily_sentiment(week)": lambda c: read_timeline.daily_sentiment(c, everything, "week"),
+        "daily_sentiment(month, filtered)": lambda c: read_timeline.daily_sentiment(c, since, "month"),
+        "articles": lambda c: read_articles.articles(c, everything, limit=200),
+        "articles(text)": lambda c: read_articles.articles(c, text, limit=50),
+        "decisions(topic)": lambda c: read_decisions.decisions(c, topic, limit=100),
+        "decision_count": lambda c: read_decisions.decision_count(c, everything),
+        "facets": lambda c: read_facets.facets(c, since),
+        "what_moved": lambda c: read_timeline.what_moved(
+            c, everything, read_options.date_bounds(c)[1] or date(2026, 1, 1)
+        ),
+        "has_source": lambda c: read_articles.has_source(c, read_articles.DEMO_SOURCE),
     }
     seconds = {}
     for name, call in calls.items():
@@ -468,7 +474,7 @@ def snapshot(conn: sqlite3.Connection) -> tuple:
     n in the daily aggregate, the same sum recounted from articles, the dashboard's KPI count, how
     many rows of the daily aggregate and of the data derived from it differ from their
     recomputation)."""
-    from newsdesk import queries
+    from newsdesk.db import aggregates
 
     conn.execute("BEGIN")
     try:
@@ -478,8 +484,8 @@ def snapshot(conn: sqlite3.Connection) -> tuple:
             one("SELECT coalesce(sum(added), 0) FROM ingest_runs WHERE finished_at IS NOT NULL"),
             one("SELECT count(*) FROM ingest_runs WHERE finished_at IS NULL"),
             one("SELECT coalesce(sum(n), 0) FROM daily_category_sentiment"),
-            one(f"SELECT coalesce(sum(n), 0) FROM ({store.DAILY_RECOMPUTE_SQL})"),
-            queries.kpis(conn)["articles"],
+            one(f"SELECT coalesce(sum(n), 0) FROM ({aggregates.DAILY_RECOMPUTE_SQL})"),
+            read_totals.kpis(conn)["articles"],
             len(daily_mismatches(conn)) + len(derived_mismatches(conn)),
         )
     finally:
@@ -495,12 +501,12 @@ def read_loop(db: str, out: str, stop: str, mode: str) -> None:
     appears after the first iteration."""
     import traceback
 
-    from newsdesk import queries
+    from newsdesk.db import schema
 
     def open_store(p):
-        return store.connect(p).conn
+        return schema.connect(p).conn
 
-    open_conn = queries.connect_readonly if mode == "readonly" else open_store
+    open_conn = schema.connect_readonly if mode == "readonly" else open_store
     path = Path(db)
     seen: dict[tuple, int] = {}
     errors: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsdesk import store
+from newsdesk.db import schema, writes
 from newsdesk.models import Article, CategoryTag, Decision
 from newsdesk.score import score_article
 
@@ -24,7 +24,7 @@ ROWS = [
 
 def seed(path: Path) -> Path:
     """Create ``path`` with :data:`ROWS` (scored) and two decisions on the first article."""
-    db = store.connect(path)
+    db = schema.connect(path)
     articles = []
     for n, (day, title, cats, summary, impact) in enumerate(ROWS):
         a = Article(
@@ -40,6 +40,6 @@ def seed(path: Path) -> Path:
             else [],
         )
         articles.append(score_article(a))
-    store.write_batch(db, articles, [], "seed")
+    writes.write_batch(db, articles, [], "seed")
     db.close()
     return path

@@ -12,9 +12,16 @@ from pathlib import Path
 import pytest
 
 from components.cards import escape_md
-from newsdesk import article_queries as aq
-from newsdesk import pipeline, store
+from newsdesk import pipeline
+from newsdesk.db import schema, writes
+from newsdesk.db.read import articles as read_articles
+from newsdesk.db.read import baskets as read_baskets
+from newsdesk.db.read import decisions as read_decisions
+from newsdesk.db.read.sql import decode_json
 from newsdesk.models import Article, CategoryTag, Decision, Entity
+from newsdesk.score.horizon import horizon_status
+from newsdesk.score.impact import impact_breakdown
+from newsdesk.score.sentiment import split_terms
 from tests.apptest_util import app, metrics
 from tests.seed import ROWS, seed
 
@@ -37,7 +44,7 @@ def seeded(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def with_sample(seeded, sample_path) -> tuple[Path, str]:
     """The seeded database plus the shared sample page; returns (path, the sample's id)."""
-    db = store.connect(seeded)
+    db = schema.connect(seeded)
     try:
         report = pipeline.ingest_paths(db, [sample_path])
     finally:
@@ -57,7 +64,7 @@ def id_title(path: Path, article_id: str) -> str:
 
 
 def ro(path: Path) -> sqlite3.Connection:
-    from newsdesk.queries import connect_readonly
+    from newsdesk.db.schema import connect_readonly
 
     return connect_readonly(path)
 
@@ -88,7 +95,7 @@ def open_article(article_id: str | None):
     ],
 )
 def test_decode_json(value, default, expected) -> None:
-    assert aq.decode_json(value, default) == expected
+    assert decode_json(value, default) == expected
 
 
 TODAY = date(2026, 11, 25)
@@ -108,7 +115,7 @@ TODAY = date(2026, 11, 25)
     ],
 )
 def test_horizon_status(published_at, max_days, expected) -> None:
-    assert aq.horizon_status(published_at, max_days, today=TODAY) == expected
+    assert horizon_status(published_at, max_days, today=TODAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -126,7 +133,7 @@ def test_horizon_status(published_at, max_days, expected) -> None:
     ],
 )
 def test_split_terms(terms, up, down) -> None:
-    assert aq.split_terms(terms) == (up, down)
+    assert split_terms(terms) == (up, down)
 
 
 def test_impact_breakdown_spells_out_the_formula() -> None:
@@ -141,7 +148,7 @@ def test_impact_breakdown_spells_out_the_formula() -> None:
         "calm_terms": ["as expected"],
         "score": 0.3,
     }
-    rows = {r["component"]: r for r in aq.impact_breakdown(components)}
+    rows = {r["component"]: r for r in impact_breakdown(components)}
     assert list(rows) == [
         "Magnitude",
         "Strength",
@@ -158,7 +165,7 @@ def test_impact_breakdown_spells_out_the_formula() -> None:
     assert rows["Novelty"]["effect"] == pytest.approx(0.8)
     assert rows["Calm factor"]["evidence"] == "calm phrases: as expected"
     assert rows["Impact"]["effect"] == 0.3
-    assert aq.impact_breakdown({}) == []
+    assert impact_breakdown({}) == []
 
 
 @pytest.mark.parametrize(
@@ -191,30 +198,30 @@ def test_category_lines(rows, expected) -> None:
 
 def test_article_unknown_or_empty_id_is_none(seeded) -> None:
     with ro(seeded) as conn:
-        assert aq.article(conn, "no-such-id") is None
-        assert aq.article(conn, "") is None
-        assert aq.article(conn, "' OR 1=1 --") is None
+        assert read_articles.article(conn, "no-such-id") is None
+        assert read_articles.article(conn, "") is None
+        assert read_articles.article(conn, "' OR 1=1 --") is None
 
 
 def test_seeded_article_row_is_decoded(seeded) -> None:
     with ro(seeded) as conn:
-        a = aq.article(conn, id_of(seeded, ROWS[0][1]))
+        a = read_articles.article(conn, id_of(seeded, ROWS[0][1]))
         assert a["title"] == ROWS[0][1]
         assert isinstance(a["sentiment_terms"], list)
         assert isinstance(a["impact_components"], dict) and "magnitude" in a["impact_components"]
         assert a["published_estimated"] is False
-        d = aq.decisions(conn, a["id"])
+        d = read_decisions.article_decisions(conn, a["id"])
         assert d["position"].tolist() == [1, 2]
         assert d["text"].iloc[0] == "Buy AI compute leaders for the next 3-6 months."
         assert isinstance(d["instruments"].iloc[0], list)
-        src = aq.sources(conn, a["id"])
+        src = read_articles.article_sources(conn, a["id"])
         assert src[["source", "url"]].values.tolist() == [["Seed Wire", "https://example.com/0"]]
 
 
 def test_sample_article_tables(with_sample) -> None:
     path, sample_id = with_sample
     with ro(path) as conn:
-        a = aq.article(conn, sample_id)
+        a = read_articles.article(conn, sample_id)
         assert a["title"] == SAMPLE_TITLE
         assert a["source"] == "AllMind AI Terminal"
         assert a["published_estimated"] is True  # the page has no date
@@ -223,26 +230,26 @@ def test_sample_article_tables(with_sample) -> None:
         assert (a["source_sentiment"], a["source_sentiment_label"], a["source_impact"]) == (0.05, "neutral", 0.15)
         assert a["sentiment_terms"] and all(isinstance(t, str) for t in a["sentiment_terms"])
 
-        cats = aq.categories(conn, sample_id)
+        cats = read_articles.article_categories(conn, sample_id)
         source = cats[cats["origin"] == "source"]
         assert set(source["category"]) == SAMPLE_SOURCE_CATEGORIES
         assert source["effective"].eq(1).all() and source["relevance"].isna().all()
         scored = cats[cats["origin"] == "scored"]
         assert len(scored) >= 1 and scored["effective"].eq(0).all() and scored["relevance"].ge(0.45).all()
 
-        comps = aq.companies(conn, sample_id)
+        comps = read_articles.article_companies(conn, sample_id)
         assert {"7011.T", "5631.T"} <= set(comps["ticker"])
         mhi = comps.set_index("ticker").loc["7011.T"]
         assert (mhi["name"], mhi["sector"], mhi["country"]) == ("Mitsubishi Heavy Industries", "Industrials", "JP")
 
-        dec = aq.decisions(conn, sample_id)
+        dec = read_decisions.article_decisions(conn, sample_id)
         assert dec["position"].tolist() == [1, 2, 3, 4, 5]
         assert dec["action"].tolist() == ["overweight", "add", "hedge", "buy", "pair"]
         legs = dec["instruments"].iloc[0]
         assert {"name": "Mitsubishi Heavy Industries", "ticker": "7011.T", "side": "long"} in legs
         assert dec["horizon_max_days"].iloc[0] == 180 and dec["horizon_max_days"].isna().iloc[3]
 
-        bsk = aq.baskets_for_decisions(conn, sample_id)
+        bsk = read_baskets.baskets_for_decisions(conn, sample_id)
         pairs = set(zip(bsk["position"], bsk["basket_id"], bsk["side"], strict=True))
         assert (1, "japan-defense", "long") in pairs
         assert (1, "china-exposed-japanese-exporters", "funding") in pairs
@@ -250,7 +257,7 @@ def test_sample_article_tables(with_sample) -> None:
         row = bsk[bsk["basket_id"] == "japan-defense"].iloc[0]
         assert row["name"] == "Japan defense" and "7011.T" in row["members"].split(", ")
 
-        assert aq.sources(conn, sample_id)["source"].tolist() == ["AllMind AI Terminal"]
+        assert read_articles.article_sources(conn, sample_id)["source"].tolist() == ["AllMind AI Terminal"]
 
 
 def _related_db(path: Path) -> dict[str, str]:
@@ -278,8 +285,8 @@ def _related_db(path: Path) -> dict[str, str]:
         art("U", 4, ["A"], []),  # 1
         art("V", 5, ["C"], ["T9"]),  # nothing shared
     ]
-    db = store.connect(path)
-    store.write_batch(db, rows, [], "related")
+    db = schema.connect(path)
+    writes.write_batch(db, rows, [], "related")
     db.close()
     with sqlite3.connect(path) as conn:
         return dict(conn.execute("SELECT title, id FROM articles").fetchall())
@@ -288,20 +295,20 @@ def _related_db(path: Path) -> dict[str, str]:
 def test_related_ranks_by_shared_companies_then_categories_then_recency(tmp_path) -> None:
     ids = _related_db(tmp_path / "related.db")
     with ro(tmp_path / "related.db") as conn:
-        rel = aq.related(conn, ids["X"])
+        rel = read_articles.related(conn, ids["X"])
         assert rel["title"].tolist() == ["Y", "W", "Z new", "Z old", "U"]
         assert rel["score"].tolist() == [5, 3, 2, 2, 1]
         assert rel["shared_companies"].tolist() == [2, 1, 0, 0, 0]
         assert rel["shared_categories"].tolist() == [1, 1, 2, 2, 1]
         assert ids["X"] not in set(rel["id"])
-        assert aq.related(conn, ids["X"], limit=2)["title"].tolist() == ["Y", "W"]
-        assert aq.related(conn, ids["V"]).empty
-        assert aq.related(conn, "no-such-id").empty
+        assert read_articles.related(conn, ids["X"], limit=2)["title"].tolist() == ["Y", "W"]
+        assert read_articles.related(conn, ids["V"]).empty
+        assert read_articles.related(conn, "no-such-id").empty
 
 
 def test_related_on_the_seed_follows_effective_categories(seeded) -> None:
     with ro(seeded) as conn:
-        rel = aq.related(conn, id_of(seeded, "Tariff shock hits exporters hard"))
+        rel = read_articles.related(conn, id_of(seeded, "Tariff shock hits exporters hard"))
     shares = {t for _, t, cats, *_ in ROWS if {"Trade & Tariffs", "Macro & Growth"} & set(cats)}
     assert set(rel["title"]) == shares - {"Tariff shock hits exporters hard"}
     days = rel["published_at"].tolist()
@@ -475,11 +482,11 @@ def test_decisions_csv_keeps_instruments_as_json(with_sample) -> None:
     import csv
     import io
 
-    from components.article_view import decisions_csv
+    from components.cards import decisions_csv
 
     path, sample_id = with_sample
     with ro(path) as conn:
-        dec = aq.decisions(conn, sample_id)
+        dec = read_decisions.article_decisions(conn, sample_id)
     rows = list(csv.DictReader(io.StringIO(decisions_csv(dec).decode("utf-8"))))
     assert [r["position"] for r in rows] == ["1", "2", "3", "4", "5"]
     assert {"name": "Mitsubishi Heavy Industries", "ticker": "7011.T", "side": "long"} in json.loads(
@@ -489,15 +496,15 @@ def test_decisions_csv_keeps_instruments_as_json(with_sample) -> None:
 
 
 def test_other_sources_that_carried_the_story(seeded) -> None:
-    db = store.connect(seeded)
+    db = schema.connect(seeded)
     dup = Article(
         title=ROWS[0][1], source="Other <Wire>", url="https://example.com/0", published_at="2026-05-04T10:00:00Z"
     )
-    assert store.write_batch(db, [dup], [], "dup").duplicates == 1
+    assert writes.write_batch(db, [dup], [], "dup").duplicates == 1
     db.close()
     first = id_of(seeded, ROWS[0][1])
     with ro(seeded) as conn:
-        assert aq.sources(conn, first)["source"].tolist() == ["Seed Wire", "Other <Wire>"]
+        assert read_articles.article_sources(conn, first)["source"].tolist() == ["Seed Wire", "Other <Wire>"]
     at = open_article(first)
     assert not at.exception
     (also,) = [c.value for c in at.main.caption if c.value.startswith("Also carried by")]

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import baskets, pipeline, store
-from newsdesk.baskets import BasketError
+from newsdesk import pipeline
+from newsdesk.db import custom_baskets, schema, writes
+from newsdesk.db.read import baskets as read_baskets
+from newsdesk.db.read import decisions as read_decisions
+from newsdesk.errors import BasketError
 from newsdesk.models import Article, Decision, Entity
 from tests.apptest_util import chart_frames, metrics
 from tests.seed import seed
@@ -52,7 +55,7 @@ ARTICLES = [
 def ref_path(tmp_path) -> Path:
     """tests/seed.py's database plus the shipped companies and baskets."""
     path = seed(tmp_path / "baskets.db")
-    db = store.connect(path)
+    db = schema.connect(path)
     pipeline.ensure_reference(db)
     db.close()
     return path
@@ -60,7 +63,7 @@ def ref_path(tmp_path) -> Path:
 
 @pytest.fixture
 def db(ref_path):
-    database = store.connect(ref_path)
+    database = schema.connect(ref_path)
     yield database
     database.close()
 
@@ -68,8 +71,8 @@ def db(ref_path):
 @pytest.fixture
 def index_db(db):
     """``db`` with :data:`ARTICLES` and a custom basket ``shipyards`` over them."""
-    store.write_batch(db, [mention_article(*row) for row in ARTICLES], [], "basket-test")
-    assert baskets.create_basket(db, "Shipyards", "", {"7011.T": 3, "7012.T": 1}) == "shipyards"
+    writes.write_batch(db, [mention_article(*row) for row in ARTICLES], [], "basket-test")
+    assert custom_baskets.create_basket(db, "Shipyards", "", {"7011.T": 3, "7012.T": 1}) == "shipyards"
     return db
 
 
@@ -112,7 +115,7 @@ CREATE_ERRORS = [
 def test_create_refuses(db, name, description, members, message) -> None:
     before = db.execute("SELECT count(*) FROM baskets").fetchone()[0]
     with pytest.raises(BasketError) as err:
-        baskets.create_basket(db, name, description, members)
+        custom_baskets.create_basket(db, name, description, members)
     if message.startswith("="):
         assert str(err.value) == message[1:]
     else:
@@ -127,9 +130,9 @@ def test_basket_error_is_a_newsdesk_error() -> None:
 
 
 def test_no_companies_says_how_to_load_them(tmp_path) -> None:
-    empty = store.connect(tmp_path / "empty.db")
+    empty = schema.connect(tmp_path / "empty.db")
     with pytest.raises(BasketError, match="no companies yet"):
-        baskets.create_basket(empty, "Anything", "", {"7011.T": 1})
+        custom_baskets.create_basket(empty, "Anything", "", {"7011.T": 1})
     empty.close()
 
 
@@ -147,7 +150,7 @@ CREATED = [
 
 @pytest.mark.parametrize(("given", "stored"), CREATED)
 def test_create_normalises_weights(db, given, stored) -> None:
-    basket_id = baskets.create_basket(db, "My basket", "  Ideas.  ", given)
+    basket_id = custom_baskets.create_basket(db, "My basket", "  Ideas.  ", given)
     assert basket_id == "my-basket"
     assert db["baskets"].get(basket_id) == {
         "id": "my-basket",
@@ -173,27 +176,27 @@ SLUGS = [
 
 @pytest.mark.parametrize(("name", "basket_id"), SLUGS)
 def test_ids_are_slugs_and_unique(db, name, basket_id) -> None:
-    assert baskets.create_basket(db, name, "", ["7011.T"]) == basket_id
+    assert custom_baskets.create_basket(db, name, "", ["7011.T"]) == basket_id
 
 
 def test_duplicate_custom_name_is_refused_and_renamed_ids_are_not_reused(db) -> None:
-    first = baskets.create_basket(db, "Trio", "", ["7011.T", "7012.T", "7013.T"])
+    first = custom_baskets.create_basket(db, "Trio", "", ["7011.T", "7012.T", "7013.T"])
     with pytest.raises(BasketError, match="a basket named 'Trio' already exists"):
-        baskets.create_basket(db, "trio", "", ["AAPL"])
-    baskets.update_basket(db, first, name="Heavy trio")
-    assert baskets.create_basket(db, "Trio", "", ["AAPL"]) == "trio-2"
+        custom_baskets.create_basket(db, "trio", "", ["AAPL"])
+    custom_baskets.update_basket(db, first, name="Heavy trio")
+    assert custom_baskets.create_basket(db, "Trio", "", ["AAPL"]) == "trio-2"
 
 
 def test_update_custom_basket(db) -> None:
-    basket_id = baskets.create_basket(db, "Trio", "old", {"7011.T": 1, "7012.T": 1})
-    baskets.update_basket(db, basket_id, name="Trio plus", description="new", members={"7011.T": 1, "AAPL": 3})
+    basket_id = custom_baskets.create_basket(db, "Trio", "old", {"7011.T": 1, "7012.T": 1})
+    custom_baskets.update_basket(db, basket_id, name="Trio plus", description="new", members={"7011.T": 1, "AAPL": 3})
     assert db["baskets"].get(basket_id)["name"] == "Trio plus"
     assert db["baskets"].get(basket_id)["description"] == "new"
     assert member_rows(db, basket_id) == pytest.approx({"7011.T": 0.25, "AAPL": 0.75})
-    baskets.update_basket(db, basket_id, description="only this")  # None leaves the rest alone
+    custom_baskets.update_basket(db, basket_id, description="only this")  # None leaves the rest alone
     assert db["baskets"].get(basket_id)["name"] == "Trio plus"
     assert member_rows(db, basket_id) == pytest.approx({"7011.T": 0.25, "AAPL": 0.75})
-    baskets.update_basket(db, basket_id, name="TRIO PLUS")  # its own name in another case is fine
+    custom_baskets.update_basket(db, basket_id, name="TRIO PLUS")  # its own name in another case is fine
     assert db["baskets"].get(basket_id)["name"] == "TRIO PLUS"
 
 
@@ -218,39 +221,39 @@ UPDATE_ERRORS = [
 
 @pytest.mark.parametrize(("basket_id", "changes", "message"), UPDATE_ERRORS)
 def test_update_refuses(db, basket_id, changes, message) -> None:
-    assert baskets.create_basket(db, "Mine", "", {"7011.T": 1, "7012.T": 3}) == "mine"
+    assert custom_baskets.create_basket(db, "Mine", "", {"7011.T": 1, "7012.T": 3}) == "mine"
     before = (list(db["baskets"].rows), list(db["basket_members"].rows))
     with pytest.raises(BasketError) as err:
-        baskets.update_basket(db, basket_id, **changes)
+        custom_baskets.update_basket(db, basket_id, **changes)
     assert message in str(err.value)
     assert (list(db["baskets"].rows), list(db["basket_members"].rows)) == before
 
 
 def test_delete_custom_basket_with_its_links_and_twice(db) -> None:
-    basket_id = baskets.create_basket(db, "Doomed", "", ["7011.T", "7012.T"])
+    basket_id = custom_baskets.create_basket(db, "Doomed", "", ["7011.T", "7012.T"])
     db["decision_baskets"].insert({"decision_id": "some-article-1", "basket_id": basket_id, "side": "long"})
-    baskets.delete_basket(db, basket_id)
+    custom_baskets.delete_basket(db, basket_id)
     for table, column in (("baskets", "id"), ("basket_members", "basket_id"), ("decision_baskets", "basket_id")):
         assert db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", [basket_id]).fetchone()[0] == 0
     with pytest.raises(BasketError, match="no basket with id 'doomed' \\(was it deleted already\\?\\)"):
-        baskets.delete_basket(db, basket_id)
-    assert baskets.create_basket(db, "Doomed", "", ["AAPL"]) == "doomed"  # the name is free again
+        custom_baskets.delete_basket(db, basket_id)
+    assert custom_baskets.create_basket(db, "Doomed", "", ["AAPL"]) == "doomed"  # the name is free again
 
 
 @pytest.mark.parametrize("basket_id", ["japan-defense", "oil-majors"])
 def test_sector_baskets_cannot_be_deleted(db, basket_id) -> None:
     members_before = member_rows(db, basket_id)
     with pytest.raises(BasketError, match="sector basket from data/baskets.toml: it can't be deleted here"):
-        baskets.delete_basket(db, basket_id)
+        custom_baskets.delete_basket(db, basket_id)
     assert member_rows(db, basket_id) == members_before
 
 
 def test_reference_reload_keeps_custom_baskets(db) -> None:
     from newsdesk.reference import load_baskets, load_companies
 
-    basket_id = baskets.create_basket(db, "Keeper", "", ["7011.T"])
-    assert store.reference_loaded(db, load_companies(), load_baskets())
-    store.sync_reference(db, load_companies(), load_baskets())
+    basket_id = custom_baskets.create_basket(db, "Keeper", "", ["7011.T"])
+    assert writes.reference_loaded(db, load_companies(), load_baskets())
+    writes.sync_reference(db, load_companies(), load_baskets())
     assert member_rows(db, basket_id) == {"7011.T": 1.0}
 
 
@@ -258,22 +261,22 @@ def test_reference_reload_keeps_custom_baskets(db) -> None:
 
 
 def test_list_baskets_and_members(index_db) -> None:
-    listed = baskets.list_baskets(index_db.conn)
+    listed = read_baskets.list_baskets(index_db.conn)
     assert list(listed.columns) == ["id", "name", "description", "kind", "members", "decisions"]
     row = listed.set_index("id").loc["shipyards"]
     assert (row["kind"], row["members"], row["decisions"]) == ("custom", 2, 0)
     assert listed.set_index("id").loc["japan-defense", "members"] == 7
     assert listed["name"].str.casefold().is_monotonic_increasing
 
-    m = baskets.members(index_db.conn, "japan-defense")
+    m = read_baskets.members(index_db.conn, "japan-defense")
     assert list(m.columns[:5]) == ["ticker", "name", "weight", "sector", "country"]
     first = m.iloc[0]
     assert (first["ticker"], first["name"], first["country"]) == ("7011.T", "Mitsubishi Heavy Industries", "JP")
     assert m["weight"].sum() == pytest.approx(1.0)
     assert m["weight"].is_monotonic_decreasing
-    mentions = baskets.members(index_db.conn, "shipyards").set_index("ticker")["articles"].to_dict()
+    mentions = read_baskets.members(index_db.conn, "shipyards").set_index("ticker")["articles"].to_dict()
     assert mentions == {"7011.T": 4, "7012.T": 3}
-    assert baskets.members(index_db.conn, "no-such-basket").empty
+    assert read_baskets.members(index_db.conn, "no-such-basket").empty
 
 
 INDEX = [
@@ -309,7 +312,7 @@ INDEX = [
 
 @pytest.mark.parametrize(("grain", "since", "until", "rows"), INDEX)
 def test_basket_sentiment_index(index_db, grain, since, until, rows) -> None:
-    index = baskets.basket_sentiment(index_db.conn, "shipyards", grain, since=since, until=until)
+    index = read_baskets.basket_sentiment(index_db.conn, "shipyards", grain, since=since, until=until)
     assert list(index.columns) == ["period", "sentiment", "articles", "mentions", "weight_sum"]
     got = [
         (p.isoformat(), s, n) for p, s, n in zip(index["period"], index["sentiment"], index["articles"], strict=True)
@@ -320,14 +323,14 @@ def test_basket_sentiment_index(index_db, grain, since, until, rows) -> None:
 
 def test_index_odd_inputs(index_db) -> None:
     with pytest.raises(BasketError, match="grain 'year' is not one of day, week, month"):
-        baskets.basket_sentiment(index_db.conn, "shipyards", "year")
-    assert baskets.basket_sentiment(index_db.conn, "no-such-basket").empty
-    assert baskets.overall_sentiment(baskets.basket_sentiment(index_db.conn, "no-such-basket")) is None
-    week = baskets.basket_sentiment(index_db.conn, "shipyards", "week")
-    month = baskets.basket_sentiment(index_db.conn, "shipyards", "month")
+        read_baskets.basket_sentiment(index_db.conn, "shipyards", "year")
+    assert read_baskets.basket_sentiment(index_db.conn, "no-such-basket").empty
+    assert read_baskets.overall_sentiment(read_baskets.basket_sentiment(index_db.conn, "no-such-basket")) is None
+    week = read_baskets.basket_sentiment(index_db.conn, "shipyards", "week")
+    month = read_baskets.basket_sentiment(index_db.conn, "shipyards", "month")
     # the whole-range figure does not depend on the grain
-    assert baskets.overall_sentiment(week) == pytest.approx(baskets.overall_sentiment(month))
-    assert baskets.overall_sentiment(week) == pytest.approx((0.55 + 0.05 - 0.25 + 0.075) / (1.375 + 0.75))
+    assert read_baskets.overall_sentiment(week) == pytest.approx(read_baskets.overall_sentiment(month))
+    assert read_baskets.overall_sentiment(week) == pytest.approx((0.55 + 0.05 - 0.25 + 0.075) / (1.375 + 0.75))
 
 
 def test_recent_articles(index_db) -> None:
@@ -342,17 +345,19 @@ def test_recent_articles(index_db) -> None:
                 "ORDER BY a.published_at DESC, a.id LIMIT ?",
                 [since.isoformat(), limit] if since else [limit],
             ).fetchall()
-            got = baskets.recent_articles(index_db.conn, "shipyards", limit=limit, since=since)
+            got = read_baskets.recent_articles(index_db.conn, "shipyards", limit=limit, since=since)
             assert got["id"].tolist() == [r[0] for r in want], (since, limit)
-    recent = baskets.recent_articles(index_db.conn, "shipyards", limit=3)
+    recent = read_baskets.recent_articles(index_db.conn, "shipyards", limit=3)
     assert recent["title"].tolist() == ["Only a null sentiment", "Missile contract signed", "Engine recall widens"]
     assert recent["basket_sentiment"].iloc[0] is None or recent["basket_sentiment"].isna().iloc[0]
-    everything = baskets.recent_articles(index_db.conn, "shipyards", limit=10)
+    everything = read_baskets.recent_articles(index_db.conn, "shipyards", limit=10)
     assert "Unrelated phone launch" not in everything["title"].tolist()
     first = everything.set_index("title").loc["Shipyard orders surge"]
     assert first["members"] == "7011.T, 7012.T"
     assert first["basket_sentiment"] == pytest.approx(0.55 / 0.875)
-    assert baskets.recent_articles(index_db.conn, "shipyards", limit=10, since=date(2026, 7, 1))["title"].tolist() == [
+    assert read_baskets.recent_articles(index_db.conn, "shipyards", limit=10, since=date(2026, 7, 1))[
+        "title"
+    ].tolist() == [
         "Only a null sentiment",
         "Missile contract signed",
     ]
@@ -369,14 +374,14 @@ def test_basket_decisions(db) -> None:
             Decision(2, "Hedge the yen.", "hedge", "hedge"),
         ],
     )
-    store.write_batch(db, [article], [], "decision-test")
-    found = baskets.basket_decisions(db.conn, "japan-defense")
+    writes.write_batch(db, [article], [], "decision-test")
+    found = read_decisions.basket_decisions(db.conn, "japan-defense")
     assert len(found) == 1
     row = found.iloc[0]
     assert (row["side"], row["title"], row["position"]) == ("long", "Budget lifts defense names", 1)
     assert json.loads(row["instruments"]) == legs
-    assert baskets.basket_decisions(db.conn, "japan-defense", since=date(2026, 6, 4)).empty
-    assert baskets.list_baskets(db.conn).set_index("id").loc["japan-defense", "decisions"] == 1
+    assert read_decisions.basket_decisions(db.conn, "japan-defense", since=date(2026, 6, 4)).empty
+    assert read_baskets.list_baskets(db.conn).set_index("id").loc["japan-defense", "decisions"] == 1
 
 
 def test_index_from_an_ingested_article(db, tmp_path) -> None:
@@ -393,19 +398,19 @@ def test_index_from_an_ingested_article(db, tmp_path) -> None:
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     report = pipeline.ingest_paths(db, [path])
     assert report.added == 1
-    index = baskets.basket_sentiment(db.conn, "japan-defense")
+    index = read_baskets.basket_sentiment(db.conn, "japan-defense")
     assert index["period"].tolist() == [date(2026, 6, 8)]
     assert index["articles"].tolist() == [1] and index["mentions"].iloc[0] >= 2
     assert index["sentiment"].iloc[0] > 0
-    decisions = baskets.basket_decisions(db.conn, "japan-defense")
+    decisions = read_decisions.basket_decisions(db.conn, "japan-defense")
     assert decisions["side"].tolist() == ["long"]
 
 
 def test_reads_work_on_a_read_only_connection(index_db, ref_path) -> None:
-    from newsdesk.queries import connect_readonly
+    from newsdesk.db.schema import connect_readonly
 
     conn = connect_readonly(ref_path)
-    assert not baskets.basket_sentiment(conn, "shipyards").empty
+    assert not read_baskets.basket_sentiment(conn, "shipyards").empty
     with pytest.raises(sqlite3.OperationalError):
         conn.execute("DELETE FROM baskets")
     conn.close()
@@ -417,8 +422,8 @@ def test_reads_work_on_a_read_only_connection(index_db, ref_path) -> None:
 @pytest.fixture
 def page_db(ref_path, monkeypatch) -> Path:
     """The reference database with :data:`ARTICLES`, for the dashboard."""
-    db = store.connect(ref_path)
-    store.write_batch(db, [mention_article(*row) for row in ARTICLES], [], "basket-test")
+    db = schema.connect(ref_path)
+    writes.write_batch(db, [mention_article(*row) for row in ARTICLES], [], "basket-test")
     db.close()
     monkeypatch.setenv("NEWSDESK_DB", str(ref_path))
     monkeypatch.delenv("NEWSDESK_READONLY", raising=False)
@@ -577,10 +582,9 @@ def test_read_only_database_without_baskets_says_so(tmp_path, monkeypatch) -> No
 def test_basket_charts_are_valid_vega_lite(index_db, grain) -> None:
     """The Baskets page's index chart and the Decisions page's sparkline are drawn from specs built
     without Altair's validation; here both are validated against the Vega-Lite schema on real data."""
-    from components.baskets_view import index_chart
-    from components.charts import basket_spark, to_spec
+    from components.charts import basket_spark, index_chart, to_spec
 
-    index = baskets.basket_sentiment(index_db.conn, "shipyards", grain)
+    index = read_baskets.basket_sentiment(index_db.conn, "shipyards", grain)
     assert len(index) >= 2
     for chart in (index_chart(index, grain), basket_spark(index)):
         chart.to_dict(validate=True)  # raises on an invalid spec
@@ -592,14 +596,13 @@ def test_basket_charts_are_valid_vega_lite(index_db, grain) -> None:
 def test_basket_chart_templates_give_altairs_spec(index_db, grain) -> None:
     """The pages fill a template built once per grain; for two baskets in turn (one template) the
     filled spec is exactly the one Altair builds for that basket."""
-    from components.baskets_view import index_chart
     from components.chart_cache import build_spec
-    from components.charts import basket_spark
+    from components.charts import basket_spark, index_chart
     from tests.test_dashboard import same_spec
 
-    others = [b for b in baskets.list_baskets(index_db.conn)["id"] if b != "shipyards"]
+    others = [b for b in read_baskets.list_baskets(index_db.conn)["id"] if b != "shipyards"]
     for basket in ("shipyards", *others[:3]):
-        index = baskets.basket_sentiment(index_db.conn, basket, grain)
+        index = read_baskets.basket_sentiment(index_db.conn, basket, grain)
         if index.empty:
             continue
         same_spec(build_spec("basket_index", index, grain), index_chart(index, grain))

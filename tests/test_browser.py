@@ -193,11 +193,11 @@ def test_decision_card_shows_its_basket_beside_it(server, page) -> None:
 def test_upload_over_the_size_limit_is_refused_with_a_message(tmp_path, page) -> None:
     """With NEWSDESK_MAX_UPLOAD_MB set below a file's size, the Ingest page refuses that file with
     a message naming the limit, ingests the other one, and the database gains only its articles."""
-    from newsdesk import store
+    from newsdesk.db import schema
     from tests.conftest import FIXTURES
 
     db_path = tmp_path / "limit.db"
-    store.connect(db_path).close()
+    schema.connect(db_path).close()
     big = tmp_path / "big.jsonl"
     big.write_text((FIXTURES / "jsonl" / "mixed.jsonl").read_text(encoding="utf-8") * 3, encoding="utf-8")
     small = tmp_path / "small.jsonl"
@@ -215,6 +215,6 @@ def test_upload_over_the_size_limit_is_refused_with_a_message(tmp_path, page) ->
         assert main.get_by_text("big.jsonl is", exact=False).is_visible()
         assert main.get_by_text("is 2.6 KB; the limit is 2.0 KB", exact=False).is_visible()
         screenshot(page, "ingest_limit")
-    db = store.connect(db_path)
+    db = schema.connect(db_path)
     assert [r[0] for r in db.execute("SELECT title FROM articles")] == ["Small upload within the limit"]
     db.close()

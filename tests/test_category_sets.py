@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk import category_sets, pipeline, queries, store, synthetic
+from newsdesk import pipeline, synthetic
+from newsdesk.config import HIGH_IMPACT
+from newsdesk.db import aggregates, schema, writes
+from newsdesk.db.read import decisions as read_decisions
+from newsdesk.db.read import facets as read_facets
+from newsdesk.db.read import filters as read_filters
+from newsdesk.db.read import options as read_options
+from newsdesk.db.read import totals as read_totals
 from newsdesk.score.textblob_adapters import TextBlobScorer
 from tests.fault_util import derived_mismatches, mixed_writes
 from tests.test_store import make
@@ -31,8 +38,8 @@ def set_mismatches(db) -> list[str]:
     ],
 )
 def test_set_key_sorts_dedupes_and_splits_back(categories, key, back) -> None:
-    assert category_sets.set_key(categories) == key
-    assert category_sets.split_key(key) == back
+    assert aggregates.set_key(categories) == key
+    assert aggregates.split_key(key) == back
 
 
 @pytest.mark.parametrize(
@@ -47,7 +54,7 @@ def test_set_key_sorts_dedupes_and_splits_back(categories, key, back) -> None:
     ],
 )
 def test_needle_finds_whole_names_only(topic, categories, meets) -> None:
-    assert (category_sets.needle(topic) in category_sets.set_key(categories)) is meets
+    assert (aggregates.needle(topic) in aggregates.set_key(categories)) is meets
 
 
 def test_set_totals_follow_every_kind_of_write(db, sample_path, monkeypatch) -> None:
@@ -56,7 +63,7 @@ def test_set_totals_follow_every_kind_of_write(db, sample_path, monkeypatch) -> 
     synthetic.generate(db, 400, seed=5)
     assert set_mismatches(db) == []
     pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
-    store.write_batch(db, [make("Plain story", url="https://example.com/p", decisions=["Buy A"])], [], "t")
+    writes.write_batch(db, [make("Plain story", url="https://example.com/p", decisions=["Buy A"])], [], "t")
     richer = make(
         "Plain story",
         url="https://example.com/p",
@@ -64,26 +71,26 @@ def test_set_totals_follow_every_kind_of_write(db, sample_path, monkeypatch) -> 
         summary="Growth beat forecasts. " * 20,
         decisions=["Buy A", "Sell B"],
     )
-    assert store.write_batch(db, [richer], [], "t").duplicates == 1
+    assert writes.write_batch(db, [richer], [], "t").duplicates == 1
     assert set_mismatches(db) == []
     pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:60])
     assert set_mismatches(db) == []
     before = db.execute("SELECT sum(n), sum(decisions) FROM category_set_totals").fetchone()
-    real_write = category_sets.SetTotals.write
+    real_write = aggregates.BatchTotals.write
 
     def write_then_fail(self, conn) -> None:  # the totals are written, then the batch fails
         real_write(self, conn)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(category_sets.SetTotals, "write", write_then_fail)
+    monkeypatch.setattr(aggregates.BatchTotals, "write", write_then_fail)
     with pytest.raises(RuntimeError):
-        store.write_batch(db, [make("Fine", decisions=["Buy C"]), make("Also fine", day="2026-07-01")], [], "t")
+        writes.write_batch(db, [make("Fine", decisions=["Buy C"]), make("Also fine", day="2026-07-01")], [], "t")
     monkeypatch.undo()
     assert db.execute("SELECT sum(n), sum(decisions) FROM category_set_totals").fetchone() == before
-    with store.transaction(db):
+    with schema.transaction(db):
         db.execute("UPDATE category_set_totals SET n = n + 5")  # damage, then repair
     assert set_mismatches(db) != []
-    store.rebuild_daily(db)
+    writes.rebuild_aggregates(db)
     assert set_mismatches(db) == []
     assert db.execute("SELECT count(*) FROM category_set_totals WHERE n <= 0").fetchone()[0] == 0
 
@@ -91,21 +98,21 @@ def test_set_totals_follow_every_kind_of_write(db, sample_path, monkeypatch) -> 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("sets") / "s.db"
-    db = store.connect(path)
+    db = schema.connect(path)
     synthetic.generate(db, 3_000, seed=3)
     pipeline.ingest_paths(db, pipeline.demo_files())  # source categories, real decisions
     db.close()
-    conn = queries.connect_readonly(path)
+    conn = schema.connect_readonly(path)
     yield conn
     conn.close()
 
 
-def _reference(conn, f: queries.Filters) -> dict:
+def _reference(conn, f: read_filters.Filters) -> dict:
     """The same figures counted directly over ``articles`` (one EXISTS per article for topics)."""
-    where, params = f.where("a", topics_exist=True)
+    where, params = read_filters.where(f, "a", topics_exist=True)
     n, mean, high = conn.execute(
         f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}",
-        [queries.HIGH_IMPACT, *params],
+        [HIGH_IMPACT, *params],
     ).fetchone()
     decisions = conn.execute(
         f"SELECT count(*) FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where}", params
@@ -141,33 +148,35 @@ def test_topic_views_from_sets_equal_direct_counts(corpus, topics, since, length
     months or not): the KPIs, decision count and the category and sentiment facets equal a direct
     count over ``articles``."""
     until = None if open_end or since is None else since + timedelta(days=length)
-    f = queries.Filters(topics=tuple(topics), since=since, until=until)
+    f = read_filters.Filters(topics=tuple(topics), since=since, until=until)
     want = _reference(corpus, f)
-    kpi = queries.kpis(corpus, f)
-    sql, params = queries.set_totals_sql(f, "sum(n), sum(sentiment_sum) / sum(sentiment_n), sum(high_impact)")
+    kpi = read_totals.kpis(corpus, f)
+    sql, params = read_totals.set_totals_sql(f, "sum(n), sum(sentiment_sum) / sum(sentiment_n), sum(high_impact)")
     n, mean, high = corpus.execute(sql, params).fetchone()
     assert (n or 0, high or 0) == (want["n"], want["high"])
     assert kpi["articles"] == want["n"] and kpi["high_impact"] == want["high"]
     assert (mean is None) == (want["mean"] is None)
     if mean is not None:
         assert abs(mean - want["mean"]) < 1e-9 and abs(kpi["mean_sentiment"] - want["mean"]) < 1e-9
-    assert queries.decision_count(corpus, f) == want["decisions"]
-    facets = queries._set_facets(corpus, f, 12)
+    assert read_decisions.decision_count(corpus, f) == want["decisions"]
+    facets = read_facets.set_facets(corpus, f, 12)
     assert list(facets["category"].itertuples(index=False, name=None)) == want["cats"]
     assert list(facets["sentiment"].itertuples(index=False, name=None)) == want["labels"]
-    where, params = f.where("a", topics_exist=True)
+    where, params = read_filters.where(f, "a", topics_exist=True)
     newest_sources = corpus.execute(
         f"SELECT source, count(*) FROM (SELECT a.source FROM articles a WHERE {where} "
         "ORDER BY a.published_at DESC, a.id LIMIT ?) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12",
-        [*params, queries.SOURCE_SAMPLE],
+        [*params, read_facets.SOURCE_SAMPLE],
     ).fetchall()
     assert list(facets["source"].itertuples(index=False, name=None)) == newest_sources
 
 
 def test_topic_kpis_never_read_articles(corpus) -> None:
     """The plan of a topic and date view's KPIs reads only ``category_set_totals`` (its primary key)."""
-    f = queries.Filters(topics=("Trade & Tariffs", "Macro & Growth"), since=date(2024, 2, 11), until=date(2025, 6, 3))
-    sql, params = queries.kpis_sql(f)
+    f = read_filters.Filters(
+        topics=("Trade & Tariffs", "Macro & Growth"), since=date(2024, 2, 11), until=date(2025, 6, 3)
+    )
+    sql, params = read_totals.kpis_sql(f)
     plan = " | ".join(r[3] for r in corpus.execute("EXPLAIN QUERY PLAN " + sql, params))
     assert "category_set_totals" in plan and "articles" not in plan and "SCAN category_set_totals" not in plan
 
@@ -175,20 +184,20 @@ def test_topic_kpis_never_read_articles(corpus) -> None:
 @pytest.mark.parametrize(
     ("filters", "total", "note"),
     [
-        (queries.Filters(), 10, None),
-        (queries.Filters(topics=("Rates",)), queries.FACET_CAP, None),
-        (queries.Filters(topics=("Rates",)), 120_000, "Category and sentiment counts cover all 120,000"),
-        (queries.Filters(since=date(2025, 1, 1)), 9_000, "source counts cover the newest 1,000"),
+        (read_filters.Filters(), 10, None),
+        (read_filters.Filters(topics=("Rates",)), read_facets.FACET_CAP, None),
+        (read_filters.Filters(topics=("Rates",)), 120_000, "Category and sentiment counts cover all 120,000"),
+        (read_filters.Filters(since=date(2025, 1, 1)), 9_000, "source counts cover the newest 1,000"),
         (
-            queries.Filters(topics=("Rates",), sources=("Wire",)),
+            read_filters.Filters(topics=("Rates",), sources=("Wire",)),
             9_000,
             "Facet counts cover the newest 5,000 of the 9,000",
         ),
-        (queries.Filters(text="oil"), 6_000, "Facet counts cover the newest 5,000"),
+        (read_filters.Filters(text="oil"), 6_000, "Facet counts cover the newest 5,000"),
     ],
 )
 def test_facet_note_says_what_the_counts_cover(filters, total, note) -> None:
-    got = queries.facet_note(filters, total)
+    got = read_facets.facet_note(filters, total)
     assert got is None if note is None else note in got
 
 
@@ -197,11 +206,11 @@ def test_ticker_counts_follow_every_kind_of_write(db, sample_path) -> None:
     bulk and single inserts, a rescore (mentions deleted and re-inserted), direct deletes and a
     ticker changed in place; the company filter's counts come from it."""
     mixed_writes(db, sample_path, seed=4)
-    with store.transaction(db):
+    with schema.transaction(db):
         db.execute("DELETE FROM article_entities WHERE rowid % 5 = 0")
         db.execute("UPDATE article_entities SET ticker = '7011.T' WHERE rowid % 7 = 0")
     assert [m for m in derived_mismatches(db.conn) if m.startswith("ticker_counts")] == []
-    options = queries.company_options(db.conn)
+    options = read_options.company_options(db.conn)
     firms = options[~options["value"].str.startswith("basket:")]
-    recount = dict(db.execute(store.TICKER_COUNTS_SQL).fetchall())
+    recount = dict(db.execute(aggregates.TICKER_COUNTS_SQL).fetchall())
     assert dict(zip(firms["value"], firms["articles"], strict=True)) == recount

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import store
+from newsdesk.db import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -125,7 +125,7 @@ def test_init_demo_stats_and_filtered_export(tmp_path) -> None:
     db = tmp_path / "demo.db"
     init = run("init", "--demo", db=db)
     assert init.returncode == 0
-    assert init.stdout.splitlines()[0] == f"Database {db} is ready (schema version {store.SCHEMA_VERSION})."
+    assert init.stdout.splitlines()[0] == f"Database {db} is ready (schema version {schema.SCHEMA_VERSION})."
     assert init.stdout.splitlines()[1].startswith("Demo corpus (illustrative, not real news): ")
     stats = json.loads(run("stats", "--json", db=db).stdout)
     assert stats["articles"] >= 120

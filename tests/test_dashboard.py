@@ -90,10 +90,10 @@ def test_bad_url_values_are_ignored(seeded) -> None:
 
 
 def test_empty_database_shows_a_message(tmp_path, monkeypatch) -> None:
-    from newsdesk import store
+    from newsdesk.db import schema
 
     path = tmp_path / "empty.db"
-    store.connect(path).close()
+    schema.connect(path).close()
     monkeypatch.setenv("NEWSDESK_DB", str(path))
     at = app().run()
     assert not at.exception
@@ -148,10 +148,11 @@ def test_search_box_never_breaks(seeded, text) -> None:
 
 
 def test_company_and_basket_filters(tmp_path, monkeypatch, sample_path) -> None:
-    from newsdesk import pipeline, store
+    from newsdesk import pipeline
+    from newsdesk.db import schema
 
     path = tmp_path / "c.db"
-    db = store.connect(path)
+    db = schema.connect(path)
     pipeline.ingest_paths(db, [sample_path])
     db.close()
     monkeypatch.setenv("NEWSDESK_DB", str(path))
@@ -224,15 +225,18 @@ def test_chart_templates_give_altairs_spec(seeded, grain) -> None:
     template each) the filled spec is exactly the one Altair builds for that view."""
     from components.chart_cache import build_spec
     from components.charts import heatmap, sentiment_over_time, what_moved_chart
-    from newsdesk import queries
+    from newsdesk.db import schema
+    from newsdesk.db.read import filters as read_filters
+    from newsdesk.db.read import options as read_options
+    from newsdesk.db.read import timeline as read_timeline
 
-    conn = queries.connect_readonly(seeded)
-    cats = list(queries.categories(conn)["category"])
-    end = queries.date_bounds(conn)[1]
+    conn = schema.connect_readonly(seeded)
+    cats = list(read_options.categories(conn)["category"])
+    end = read_options.date_bounds(conn)[1]
     for topics in ((), tuple(cats[:2]), tuple(cats[-1:])):
-        f = queries.Filters(topics=topics)
-        daily = queries.daily_sentiment(conn, f, grain)
-        moved = queries.what_moved(conn, f, end, window=14, baseline=30)
+        f = read_filters.Filters(topics=topics)
+        daily = read_timeline.daily_sentiment(conn, f, grain)
+        moved = read_timeline.what_moved(conn, f, end, window=14, baseline=30)
         same_spec(build_spec("sentiment", daily, grain), sentiment_over_time(daily, grain))
         same_spec(build_spec("heatmap", daily, grain), heatmap(daily))
         same_spec(build_spec("moved", moved, grain), what_moved_chart(moved))
@@ -246,11 +250,16 @@ def test_chart_specs_are_valid_vega_lite(seeded, kind, grain) -> None:
     first run); here each chart is validated against the Vega-Lite schema on real data instead, and
     its data travels as named Arrow datasets."""
     from components.charts import heatmap, sentiment_over_time, to_spec, what_moved_chart
-    from newsdesk import queries
+    from newsdesk.db import schema
+    from newsdesk.db.read import filters as read_filters
+    from newsdesk.db.read import options as read_options
+    from newsdesk.db.read import timeline as read_timeline
 
-    conn = queries.connect_readonly(seeded)
-    daily = queries.daily_sentiment(conn, queries.Filters(), grain)
-    moved = queries.what_moved(conn, queries.Filters(), queries.date_bounds(conn)[1], window=14, baseline=30)
+    conn = schema.connect_readonly(seeded)
+    daily = read_timeline.daily_sentiment(conn, read_filters.Filters(), grain)
+    moved = read_timeline.what_moved(
+        conn, read_filters.Filters(), read_options.date_bounds(conn)[1], window=14, baseline=30
+    )
     conn.close()
     chart = {
         "sentiment": lambda: sentiment_over_time(daily, grain),

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import feeds, store
+from newsdesk import feeds
+from newsdesk.db import schema
 from newsdesk.errors import SourceReadError
 from newsdesk.fetch import fetch_url
 
@@ -156,7 +157,7 @@ def test_cli_fetch_and_watch(tmp_path, server) -> None:
     )
     assert w.returncode == 0
     assert w.stdout.count("Fixture Markets: not modified") == 2
-    assert store.connect(db)["articles"].count == 3
+    assert schema.connect(db)["articles"].count == 3
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("15m", 900), ("2h", 7200), ("30", 30)])

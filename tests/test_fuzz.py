@@ -39,8 +39,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from newsdesk import pipeline, store
+from newsdesk import pipeline
 from newsdesk.cli import cli
+from newsdesk.db import schema
 from newsdesk.errors import NewsdeskError, RecordError, SourceReadError
 from newsdesk.export import FORMULA_PREFIXES, neutralise
 from newsdesk.ingest import FORMATS, decode, detect_format, parse_bytes, stream_path
@@ -1113,7 +1114,7 @@ def stored_rows(db_path: Path) -> list[tuple]:
 
 
 def ingest(db_path: Path, path: Path) -> pipeline.IngestReport:
-    db = store.connect(db_path)
+    db = schema.connect(db_path)
     try:
         return pipeline.ingest_paths(db, [path])
     finally:

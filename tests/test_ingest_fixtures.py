@@ -54,9 +54,10 @@ def test_every_fixture_has_expectations() -> None:
 
 
 def test_every_fixture_ingests_with_expected_counts_and_twice_adds_nothing(tmp_path) -> None:
-    from newsdesk import pipeline, store
+    from newsdesk import pipeline
+    from newsdesk.db import schema
 
-    db = store.connect(tmp_path / "all.db")
+    db = schema.connect(tmp_path / "all.db")
     expected_articles = sum(len(expected_for(p)["articles"]) for p in CASES)
     expected_problems = sum(len(expected_for(p)["problems"]) for p in CASES)
     first = pipeline.ingest_paths(db, CASES)

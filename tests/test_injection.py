@@ -36,12 +36,20 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from newsdesk import baskets, pipeline, queries, store
+from newsdesk import pipeline
 from newsdesk.cli import cli
+from newsdesk.db import custom_baskets, schema, writes
+from newsdesk.db.read import articles as read_articles
+from newsdesk.db.read import decisions as read_decisions
+from newsdesk.db.read import facets as read_facets
+from newsdesk.db.read import filters as read_filters
+from newsdesk.db.read import options as read_options
+from newsdesk.db.read import timeline as read_timeline
+from newsdesk.db.read import totals as read_totals
+from newsdesk.db.read.filters import Filters
 from newsdesk.errors import FilterError
 from newsdesk.export import csv_bytes
 from newsdesk.models import Article, CategoryTag, Decision, Problem
-from newsdesk.queries import Filters
 from tests.apptest_util import app
 
 # ----------------------------------------------------------------------------------------- the data
@@ -121,7 +129,7 @@ def build_hostile_db(path: Path) -> dict:
     """A real database (ingest write path, then raw SQL for values the ingest layer would have
     normalised away — a database written by an older version or another tool) full of hostile
     text. Returns the ids the tests need."""
-    db = store.connect(path)
+    db = schema.connect(path)
     pipeline.ensure_reference(db)
     arts, leads, links = [], {}, {}
     for n, key in enumerate(LEADS):
@@ -153,7 +161,7 @@ def build_hostile_db(path: Path) -> dict:
     problems = [
         Problem(hostile("source", k), f"{LEADS[k]}line {k}", f"{LEADS[k]}reason", f"{LEADS[k]}raw") for k in LEADS
     ]
-    store.write_batch(db, arts, problems, "hostile")
+    writes.write_batch(db, arts, problems, "hostile")
     conn = db.conn
     for key, a in zip(LEADS, arts, strict=False):
         leads[key] = a.id
@@ -194,9 +202,9 @@ def build_hostile_db(path: Path) -> dict:
     # company names, one whose name and description are Markdown links
     conn.commit()  # the basket writes below run their own transactions
     tickers = [r[0] for r in conn.execute("SELECT ticker FROM companies WHERE ticker != '7011.T' ORDER BY ticker")]
-    member_basket = baskets.create_basket(db, "Hostile members", "", dict.fromkeys(tickers[: len(LEADS)]))
-    md_basket = baskets.create_basket(db, HOSTILE_BASKET[0], HOSTILE_BASKET[1], {"7011.T": None})
-    lead_baskets = [baskets.create_basket(db, f"lead basket {key}", "", {"7011.T": None}) for key in LEADS]
+    member_basket = custom_baskets.create_basket(db, "Hostile members", "", dict.fromkeys(tickers[: len(LEADS)]))
+    md_basket = custom_baskets.create_basket(db, HOSTILE_BASKET[0], HOSTILE_BASKET[1], {"7011.T": None})
+    lead_baskets = [custom_baskets.create_basket(db, f"lead basket {key}", "", {"7011.T": None}) for key in LEADS]
     for key, ticker, bid in zip(LEADS, tickers, lead_baskets, strict=False):
         conn.execute(
             "UPDATE baskets SET name = ?, description = ? WHERE id = ?",
@@ -346,9 +354,9 @@ def exports(hostile_db, tmp_path_factory) -> dict[str, list[bytes]]:
     """Every CSV export path -> the CSV(s) it produced from the hostile database."""
     path, ids = hostile_db
     out: dict[str, list[bytes]] = {}
-    with closing(queries.connect_readonly(path)) as conn:
-        out["csv_bytes:articles"] = [csv_bytes(queries.articles(conn))]
-        out["csv_bytes:decisions"] = [csv_bytes(queries.decisions(conn))]
+    with closing(schema.connect_readonly(path)) as conn:
+        out["csv_bytes:articles"] = [csv_bytes(read_articles.articles(conn))]
+        out["csv_bytes:decisions"] = [csv_bytes(read_decisions.decisions(conn))]
     folder = tmp_path_factory.mktemp("cli-export")
     for table in ("articles", "decisions"):
         target = folder / f"{table}.csv"
@@ -356,7 +364,7 @@ def exports(hostile_db, tmp_path_factory) -> dict[str, list[bytes]]:
         assert result.exit_code == 0, result.output
         out[f"cli:{table}"] = [target.read_bytes()]
 
-    lead_days = sorted(queries.parse_day(d) for d in table_days(path, list(ids["leads"].values())))
+    lead_days = sorted(read_filters.parse_day(d) for d in table_days(path, list(ids["leads"].values())))
     runs = [
         ("overview", "dashboard.py", {}),
         ("articles", "pages/2_Articles.py", {}),
@@ -713,20 +721,20 @@ HOSTILE_STRINGS = {
 def _all_queries(conn, f: Filters) -> dict:
     """Every filtered query the pages and the CLI run, on ``f``."""
     return {
-        "articles": queries.articles(conn, f, limit=1000),
-        "kpis": queries.kpis(conn, f),
-        "daily": queries.daily_sentiment(conn, f, "week"),
-        "decisions": queries.decisions(conn, f),
-        "decision_count": queries.decision_count(conn, f),
-        "facets": queries.facets(conn, f),
-        "what_moved": queries.what_moved(conn, f, date(2026, 7, 1)),
-        "previous": queries.kpis(conn, queries.previous_period(f, queries.date_bounds(conn)) or f),
+        "articles": read_articles.articles(conn, f, limit=1000),
+        "kpis": read_totals.kpis(conn, f),
+        "daily": read_timeline.daily_sentiment(conn, f, "week"),
+        "decisions": read_decisions.decisions(conn, f),
+        "decision_count": read_decisions.decision_count(conn, f),
+        "facets": read_facets.facets(conn, f),
+        "what_moved": read_timeline.what_moved(conn, f, date(2026, 7, 1)),
+        "previous": read_totals.kpis(conn, read_totals.previous_period(f, read_options.date_bounds(conn)) or f),
     }
 
 
 @pytest.fixture(scope="module")
 def ro_conn(hostile_db):
-    with closing(queries.connect_readonly(hostile_db[0])) as conn:
+    with closing(schema.connect_readonly(hostile_db[0])) as conn:
         yield conn
 
 
@@ -757,7 +765,7 @@ def test_hostile_filter_values_are_bound_never_parsed(hostile_db, ro_conn, value
 @pytest.mark.parametrize("value", HOSTILE_STRINGS.values(), ids=HOSTILE_STRINGS.keys())
 def test_fts_query_quotes_every_word(value) -> None:
     """The search box's sanitiser leaves no FTS5 operator, column filter or bracket unquoted."""
-    query = queries.fts_query(value)
+    query = read_filters.fts_query(value)
     if query is None:
         return
     for term in re.findall(r'"(?:[^"]|"")*"|\S+', query):
@@ -767,14 +775,14 @@ def test_fts_query_quotes_every_word(value) -> None:
 def test_search_finds_literal_text(ro_conn) -> None:
     """Search still works on hostile text: a lead article is found by words of its title."""
     f = Filters(text="HYPERLINK evil.example title")
-    assert queries.kpis(ro_conn, f)["articles"] == len(LEADS)
+    assert read_totals.kpis(ro_conn, f)["articles"] == len(LEADS)
 
 
 @pytest.mark.parametrize("value", [*HOSTILE_STRINGS.values(), "2026-13-45", "2026-02-30", "99999-01-01", ""])
 def test_parse_day_returns_a_date_or_a_filter_error(value) -> None:
     """A hostile date is a :class:`FilterError` (a documented newsdesk error), never another exception."""
     try:
-        got = queries.parse_day(value, "--since")
+        got = read_filters.parse_day(value, "--since")
     except FilterError as exc:
         assert "YYYY-MM-DD" in str(exc)
     else:
@@ -814,8 +822,8 @@ def test_cli_export_rejects_hostile_filters_cleanly(hostile_db, tmp_path, args) 
 
 def test_until_the_last_representable_day_is_a_filter_not_a_crash(ro_conn) -> None:
     """``until=9999-12-31`` is a valid YYYY-MM-DD day: it must filter (everything), not raise."""
-    f = Filters(until=queries.parse_day("9999-12-31"))
-    assert queries.kpis(ro_conn, f)["articles"] == queries.kpis(ro_conn, Filters())["articles"]
+    f = Filters(until=read_filters.parse_day("9999-12-31"))
+    assert read_totals.kpis(ro_conn, f)["articles"] == read_totals.kpis(ro_conn, Filters())["articles"]
 
 
 def test_cli_export_until_the_last_representable_day(hostile_db, tmp_path) -> None:
@@ -836,7 +844,7 @@ def test_overview_opens_with_an_article_at_the_edge_of_the_date_range(tmp_path, 
         {"title": "Today", "source": "Edge Wire", "published_at": "2026-05-01T00:00:00Z", "summary": "Fine."},
     ]
     src.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    db = store.connect(tmp_path / "edge.db")
+    db = schema.connect(tmp_path / "edge.db")
     assert pipeline.ingest_paths(db, [src]).added == 2
     db.close()
     monkeypatch.setenv("NEWSDESK_DB", str(tmp_path / "edge.db"))

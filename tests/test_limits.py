@@ -9,8 +9,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from newsdesk import pipeline, store
+from newsdesk import pipeline
 from newsdesk.cli import cli
+from newsdesk.db import schema
 from newsdesk.errors import NewsdeskError, SourceReadError
 from newsdesk.ingest import jsonl, max_file_bytes, parse_bytes, stream_path
 
@@ -111,7 +112,7 @@ def test_file_over_the_configured_limit_is_refused_with_a_message(tmp_path, monk
     assert result.exit_code == 1
     assert "the limit is 10.2 KB" in result.output and "NEWSDESK_MAX_FILE_MB" in result.output
     assert "Traceback" not in result.output
-    db = store.connect(db_path)
+    db = schema.connect(db_path)
     assert db["articles"].count == 0
     assert db.execute("SELECT reason FROM problems").fetchone()[0].startswith(str(path))
     monkeypatch.delenv("NEWSDESK_MAX_FILE_MB")

@@ -62,10 +62,11 @@ def test_ingest_page_read_only(seeded, monkeypatch) -> None:
 
 
 def test_ingest_uploads_core(seeded) -> None:
-    from newsdesk import pipeline, store
+    from newsdesk import pipeline
+    from newsdesk.db import schema
     from tests.conftest import FIXTURES
 
-    db = store.connect(seeded)
+    db = schema.connect(seeded)
     data = (FIXTURES / "jsonl" / "mixed.jsonl").read_bytes()
     report = pipeline.ingest_uploads(db, [("mixed.jsonl", data), ("junk.bin", b"\x00\x01\x02")])
     assert (report.added, report.rejected) == (3, 5)
@@ -113,8 +114,7 @@ def test_decision_status_matches_horizon_status_row_by_row() -> None:
     ``horizon_status`` asked row by row, odd rows included."""
     import pandas as pd
 
-    from components.decision_view import with_status
-    from newsdesk.article_queries import horizon_status
+    from newsdesk.score.horizon import horizon_status, statuses
 
     rows = pd.DataFrame(
         {
@@ -130,7 +130,7 @@ def test_decision_status_matches_horizon_status_row_by_row() -> None:
             "horizon_max_days": pd.array([30, 30, 5, 10, None, 3, 7], dtype="Int64"),
         }
     )
-    got = with_status(rows)["status"].tolist()
+    got = statuses(rows["published_at"], rows["horizon_max_days"])
     want = []
     for published, hi in zip(rows["published_at"], rows["horizon_max_days"], strict=True):
         try:

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk import queries, store, synthetic
+from newsdesk import synthetic
+from newsdesk.config import HIGH_IMPACT
+from newsdesk.db import aggregates, schema, writes
+from newsdesk.db.read import filters as read_filters
+from newsdesk.db.read import options as read_options
+from newsdesk.db.read import timeline as read_timeline
+from newsdesk.db.read import totals as read_totals
 from tests.fault_util import mixed_writes
 
 PERIOD_DIFF = f"""
@@ -18,10 +24,10 @@ SELECT count(*) FROM (
   SELECT grain, period, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n
   FROM period_category_sentiment
   EXCEPT SELECT grain, period, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n
-  FROM ({store.PERIOD_RECOMPUTE_SQL})
+  FROM ({aggregates.PERIOD_RECOMPUTE_SQL})
 ) UNION ALL SELECT count(*) FROM (
   SELECT grain, period, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n
-  FROM ({store.PERIOD_RECOMPUTE_SQL})
+  FROM ({aggregates.PERIOD_RECOMPUTE_SQL})
   EXCEPT SELECT grain, period, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n
   FROM period_category_sentiment
 )
@@ -36,10 +42,10 @@ def period_diff(db) -> list[int]:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("periods") / "p.db"
-    db = store.connect(path)
+    db = schema.connect(path)
     synthetic.generate(db, 3_000, seed=3)
     db.close()
-    conn = queries.connect_readonly(path)
+    conn = schema.connect_readonly(path)
     yield conn
     conn.close()
 
@@ -54,16 +60,16 @@ def test_period_table_follows_every_kind_of_write(db, sample_path) -> None:
     pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
     pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:50])
     assert period_diff(db) == [0, 0]
-    with store.transaction(db):
+    with schema.transaction(db):
         db.execute("DELETE FROM daily_category_sentiment WHERE day < '2025-01-01'")
         db.execute("UPDATE daily_category_sentiment SET day = '2026-02-02' WHERE day = '2026-01-05'")
     assert period_diff(db) == [0, 0]
-    store.rebuild_daily(db)
+    writes.rebuild_aggregates(db)
     assert period_diff(db) == [0, 0]
     assert db.execute("SELECT count(*) FROM period_category_sentiment").fetchone()[0] > 0
 
 
-def _reference(conn, filters: queries.Filters, grain: str) -> pd.DataFrame:
+def _reference(conn, filters: read_filters.Filters, grain: str) -> pd.DataFrame:
     """The chart computed in pandas from the daily table alone (no period table)."""
     sql, params = "SELECT * FROM daily_category_sentiment WHERE n > 0", []
     if filters.topics:
@@ -107,8 +113,8 @@ def test_chart_from_periods_equals_chart_from_days(corpus, since, length, open_e
     """For any date range (open or closed, aligned or not), grain and topics: same periods, counts and
     means (to the 4 places shown; float sums in another order may round the last place apart)."""
     until = None if open_end or since is None else since + timedelta(days=length)
-    f = queries.Filters(topics=topics, since=since, until=until)
-    got = queries.daily_sentiment(corpus, f, grain)
+    f = read_filters.Filters(topics=topics, since=since, until=until)
+    got = read_timeline.daily_sentiment(corpus, f, grain)
     want = _reference(corpus, f, grain)
     pd.testing.assert_frame_equal(
         got.reset_index(drop=True),
@@ -123,9 +129,9 @@ def test_chart_from_periods_equals_chart_from_days(corpus, since, length, open_e
 TOTALS_DIFF = f"""
 SELECT count(*) FROM (
   SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM daily_totals WHERE n != 0
-  EXCEPT SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM ({store.DAILY_TOTALS_SQL})
+  EXCEPT SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM ({aggregates.DAILY_TOTALS_SQL})
 ) UNION ALL SELECT count(*) FROM (
-  SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM ({store.DAILY_TOTALS_SQL})
+  SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM ({aggregates.DAILY_TOTALS_SQL})
   EXCEPT SELECT day, n, round(sentiment_sum, 6), sentiment_n, high_impact FROM daily_totals WHERE n != 0
 )
 """
@@ -134,7 +140,7 @@ SELECT count(*) FROM (
 def test_daily_totals_follow_every_kind_of_write(db, sample_path) -> None:
     """Inserts, a rescore, direct updates and deletes keep ``daily_totals`` equal to a recount."""
     mixed_writes(db, sample_path, seed=9)
-    with store.transaction(db):
+    with schema.transaction(db):
         db.execute("UPDATE articles SET impact = 0.95 WHERE rowid % 7 = 0")
         db.execute("UPDATE articles SET published_at = '2026-01-01T00:00:00Z' WHERE rowid % 11 = 0")
         db.execute("DELETE FROM articles WHERE rowid % 13 = 0")
@@ -146,13 +152,13 @@ def test_daily_totals_follow_every_kind_of_write(db, sample_path) -> None:
 def test_date_only_kpis_from_totals_equal_a_count(corpus, since, length, open_end) -> None:
     """KPIs of a dates-only view (read from ``daily_totals``) equal a direct count over ``articles``."""
     until = None if open_end or since is None else since + timedelta(days=length)
-    f = queries.Filters(since=since, until=until)
-    where, params = f.where("a")
+    f = read_filters.Filters(since=since, until=until)
+    where, params = read_filters.where(f, "a")
     n, mean, high = corpus.execute(
         f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}",
-        [queries.HIGH_IMPACT, *params],
+        [HIGH_IMPACT, *params],
     ).fetchone()
-    got = queries.kpis(corpus, f)
+    got = read_totals.kpis(corpus, f)
     assert got["articles"] == n and got["high_impact"] == (high or 0)
     assert (got["mean_sentiment"] is None) == (mean is None)
     if mean is not None:
@@ -188,8 +194,8 @@ def _moved_reference(conn, end: date, window: int, baseline: int, topics=()) -> 
 def test_what_moved_equals_a_plain_computation(corpus, window, baseline, topics) -> None:
     """The vectorised z-scores equal a per-category loop over the daily rows (same rows, same
     rounding; sorted by |z|, categories without a spread last)."""
-    end = queries.date_bounds(corpus)[1]
-    got = queries.what_moved(corpus, queries.Filters(topics=topics), end, window=window, baseline=baseline)
+    end = read_options.date_bounds(corpus)[1]
+    got = read_timeline.what_moved(corpus, read_filters.Filters(topics=topics), end, window=window, baseline=baseline)
     want = _moved_reference(corpus, end, window, baseline, topics)
     as_rows = [
         (r.category, r.recent, r.baseline, None if pd.isna(r.z) else r.z, int(r.recent_articles))

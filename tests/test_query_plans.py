@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from newsdesk import queries, store, synthetic
+from newsdesk import synthetic
+from newsdesk.db import schema
+from newsdesk.db.read import articles as read_articles
+from newsdesk.db.read import baskets as read_baskets
+from newsdesk.db.read import decisions as read_decisions
+from newsdesk.db.read import filters as read_filters
+from newsdesk.db.read import timeline as read_timeline
+from newsdesk.db.read import totals as read_totals
 
 N = 100_000
 
@@ -17,10 +25,10 @@ N = 100_000
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     path = tmp_path_factory.mktemp("plans") / "big.db"
-    db = store.connect(path)
+    db = schema.connect(path)
     synthetic.generate(db, N)
     db.close()
-    conn = queries.connect_readonly(path)
+    conn = schema.connect_readonly(path)
     yield conn
     conn.close()
 
@@ -30,27 +38,27 @@ def plan(conn: sqlite3.Connection, sql: str, params) -> list[str]:
 
 
 FILTERS = {
-    "dates": queries.Filters(since=date(2026, 8, 1), until=date(2026, 10, 31)),
-    "topics": queries.Filters(topics=("Trade & Tariffs", "Macro & Growth")),
-    "topics+dates": queries.Filters(topics=("Trade & Tariffs",), since=date(2026, 8, 1)),
-    "company": queries.Filters(companies=("7011.T",)),
-    "basket": queries.Filters(companies=("basket:japan-defense",)),
-    "source": queries.Filters(sources=("synthetic · Harbor Ledger",)),
-    "text": queries.Filters(text="orders improve"),
+    "dates": read_filters.Filters(since=date(2026, 8, 1), until=date(2026, 10, 31)),
+    "topics": read_filters.Filters(topics=("Trade & Tariffs", "Macro & Growth")),
+    "topics+dates": read_filters.Filters(topics=("Trade & Tariffs",), since=date(2026, 8, 1)),
+    "company": read_filters.Filters(companies=("7011.T",)),
+    "basket": read_filters.Filters(companies=("basket:japan-defense",)),
+    "source": read_filters.Filters(sources=("synthetic · Harbor Ledger",)),
+    "text": read_filters.Filters(text="orders improve"),
 }
 
 
 FILTERS.update(
     {
-        "topics+dates+label+impact": queries.Filters(
+        "topics+dates+label+impact": read_filters.Filters(
             topics=("Trade & Tariffs", "Macro & Growth"),
             since=date(2026, 8, 1),
             until=date(2026, 10, 31),
             labels=("bullish",),
             min_impact=0.3,
         ),
-        "topics+source": queries.Filters(topics=("Trade & Tariffs",), sources=("synthetic · Harbor Ledger",)),
-        "dense topics": queries.Filters(
+        "topics+source": read_filters.Filters(topics=("Trade & Tariffs",), sources=("synthetic · Harbor Ledger",)),
+        "dense topics": read_filters.Filters(
             topics=("Geopolitics & War", "Elections & Domestic Politics", "Infrastructure & Defense")
         ),
     }
@@ -60,7 +68,7 @@ FILTERS.update(
 @pytest.mark.parametrize("name", FILTERS)
 def test_kpis_and_list_never_scan_articles(big, name) -> None:
     """The SQL the dashboard runs for KPIs and the first 1,000 rows never scans ``articles``."""
-    for sql, params in (queries.kpis_sql(FILTERS[name]), queries.articles_sql(FILTERS[name], 1000)):
+    for sql, params in (read_totals.kpis_sql(FILTERS[name]), read_articles.articles_sql(FILTERS[name], 1000)):
         steps = plan(big, sql, params)
         assert not any(re.match(r"SCAN (a|articles)$", s) for s in steps), steps  # a bare scan of the table
 
@@ -71,11 +79,11 @@ def test_topic_views_are_answered_from_the_category_index(big, name) -> None:
     articles are looked up. KPIs of topics and dates sum the category-set totals by their primary
     key; with label or impact filters they read the covering category index."""
     f = FILTERS[name]
-    steps = plan(big, *queries.articles_sql(f, 1000))
+    steps = plan(big, *read_articles.articles_sql(f, 1000))
     assert any("COVERING INDEX idx_article_categories_view" in s for s in steps), steps
     assert not any(re.match(r"SCAN (a|articles)", s) for s in steps), steps
-    steps = plan(big, *queries.kpis_sql(f))
-    if f.beyond_topics_and_dates:
+    steps = plan(big, *read_totals.kpis_sql(f))
+    if not read_filters.plan(f).from_totals:
         assert any("COVERING INDEX idx_article_categories_view" in s for s in steps), steps
     else:
         assert all("category_set_totals" in s for s in steps if s.startswith(("SCAN", "SEARCH"))), steps
@@ -87,19 +95,19 @@ def test_topic_views_are_answered_from_the_category_index(big, name) -> None:
 def test_fast_paths_agree_with_a_plain_join(big, name) -> None:
     """Whatever path answers it, the view holds the articles a plain query over ``articles`` finds."""
     f = FILTERS[name]
-    where, params = f.where("a")
+    where, params = read_filters.where(f, "a")
     ids = [
         r[0]
         for r in big.execute(f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.id", params)
     ]
-    got = queries.kpis(big, f)
+    got = read_totals.kpis(big, f)
     assert got["articles"] == len(ids)
-    listed = queries.articles(big, f, limit=1000)
+    listed = read_articles.articles(big, f, limit=1000)
     assert list(listed["id"]) == ids[:1000]
 
 
 def test_date_kpis_use_a_covering_index(big) -> None:
-    where, params = FILTERS["dates"].where("a")
+    where, params = read_filters.where(FILTERS["dates"], "a")
     steps = plan(
         big, f"SELECT count(*), avg(a.sentiment), sum(a.impact >= ?) FROM articles a WHERE {where}", [0.7, *params]
     )
@@ -107,7 +115,7 @@ def test_date_kpis_use_a_covering_index(big) -> None:
 
 
 def test_topic_filter_uses_the_covering_category_index(big) -> None:
-    where, params = FILTERS["topics"].where("a")
+    where, params = read_filters.where(FILTERS["topics"], "a")
     steps = plan(big, f"SELECT count(*) FROM articles a WHERE {where}", params)
     assert any("COVERING INDEX idx_article_categories_" in s for s in steps), steps
 
@@ -120,7 +128,7 @@ def test_chart_reads_the_daily_table_by_its_key(big) -> None:
         ["2026-01-01", "2026-03-31", "A", "B"],
     )
     assert not any(s.startswith("SCAN") for s in steps) or any("INDEX" in s for s in steps), steps
-    got = queries.daily_sentiment(big, FILTERS["topics+dates"], "week")
+    got = read_timeline.daily_sentiment(big, FILTERS["topics+dates"], "week")
     assert not got.empty and set(got["category"]) == {"Trade & Tariffs"}
 
 
@@ -146,36 +154,36 @@ def test_dense_and_sparse_list_plans_give_the_same_rows(big, name) -> None:
     and the walk reads ``articles`` through an index (publish time, or source when one is chosen),
     never a bare scan."""
     f = FILTERS[name]
-    walk_sql, walk_params = queries.articles_sql(f, 1000, dense=True)
+    walk_sql, walk_params = read_articles.articles_sql(f, 1000, replace(read_filters.plan(f), dense=True))
     steps = plan(big, walk_sql, walk_params)
     assert any(re.match(r"(SCAN|SEARCH) a USING INDEX idx_articles_(published|source)", s) for s in steps), steps
     assert not any(re.match(r"SCAN (a|articles)$", s) for s in steps), steps
     walk = big.execute(walk_sql, walk_params).fetchall()
-    index = big.execute(*queries.articles_sql(f, 1000, dense=False)).fetchall()
+    index = big.execute(*read_articles.articles_sql(f, 1000, replace(read_filters.plan(f), dense=False))).fetchall()
     assert [r[0] for r in walk] == [r[0] for r in index] and len(walk) > 0
 
 
 def test_topic_share_tells_dense_from_sparse(big) -> None:
     """The share estimate used to pick a plan is a fraction, larger for more topics."""
-    one = queries.topic_share(big, queries.Filters(topics=("Trade & Tariffs",)))
-    two = queries.topic_share(big, FILTERS["topics"])
+    one = read_filters.topic_share(big, read_filters.Filters(topics=("Trade & Tariffs",)))
+    two = read_filters.topic_share(big, FILTERS["topics"])
     assert 0 < one < two < 1
-    assert queries.topic_share(big, queries.Filters(topics=("No such topic",))) == 0
+    assert read_filters.topic_share(big, read_filters.Filters(topics=("No such topic",))) == 0
 
 
 @pytest.mark.parametrize("text", ["orders improve", "guidance", "no such words anywhere"])
 def test_text_walk_and_lookup_plans_give_the_same_rows(big, text) -> None:
     """Walking the newest articles against the full-text match set (many matches) and looking up
     each match (few) list the same newest 50; the walk goes through the publish-time index."""
-    f = queries.Filters(text=text)
-    walk_sql, walk_params = queries.articles_sql(f, 50, text_walk=True)
+    f = read_filters.Filters(text=text)
+    walk_sql, walk_params = read_articles.articles_sql(f, 50, replace(read_filters.plan(f), text_walk=True))
     steps = plan(big, walk_sql, walk_params)
     assert any(re.match(r"SCAN a USING (COVERING )?INDEX idx_articles_published", s) for s in steps), steps
     walk = [r[0] for r in big.execute(walk_sql, walk_params)]
-    lookup = [r[0] for r in big.execute(*queries.articles_sql(f, 50))]
+    lookup = [r[0] for r in big.execute(*read_articles.articles_sql(f, 50))]
     assert walk == lookup
-    assert list(queries.articles(big, f, limit=50)["id"]) == lookup
-    assert queries.text_matches(big, f) >= len(lookup)
+    assert list(read_articles.articles(big, f, limit=50)["id"]) == lookup
+    assert read_filters.text_matches(big, f) >= len(lookup)
 
 
 def traced(conn: sqlite3.Connection, fn) -> list[str]:
@@ -192,14 +200,13 @@ def traced(conn: sqlite3.Connection, fn) -> list[str]:
 def test_basket_window_reads_only_the_mention_index(big) -> None:
     """A basket's sentiment over a window and its newest articles read the (ticker, published_at)
     index of company mentions; the index never looks an article up, and nothing scans a table."""
-    from newsdesk import baskets
 
     since = date(2026, 5, 1)
-    for statement in traced(big, lambda: baskets.basket_sentiment(big, "japan-defense", "week", since, None)):
+    for statement in traced(big, lambda: read_baskets.basket_sentiment(big, "japan-defense", "week", since, None)):
         steps = plan(big, statement, [])
         assert any("idx_article_entities_time" in s for s in steps), steps
         assert not any("articles" in s.split(" USING")[0] for s in steps if s.startswith(("SCAN", "SEARCH"))), steps
-    for statement in traced(big, lambda: baskets.recent_articles(big, "japan-defense", 3, since, None)):
+    for statement in traced(big, lambda: read_baskets.recent_articles(big, "japan-defense", 3, since, None)):
         steps = plan(big, statement, [])
         assert not any(re.match(r"SCAN (a|articles|e|article_entities)$", s) for s in steps), steps
 
@@ -210,18 +217,18 @@ def test_newest_decisions_walk_the_decision_time_index(big, name) -> None:
     order on their own index, and stop at the limit; whatever the plan, the rows equal a plain
     sorted join."""
     f = FILTERS[name]
-    statements = traced(big, lambda: queries.decisions(big, f, limit=300))
+    statements = traced(big, lambda: read_decisions.decisions(big, f, limit=300))
     listing = [s for s in statements if "FROM decisions d" in s]
     assert listing
     steps = plan(big, listing[-1], [])
-    assert name != "dense topics" or queries._dense(big, f)
-    if queries._dense(big, f) or not f.topics:  # a sparse topic collects its few articles' decisions instead
+    assert name != "dense topics" or read_filters.plan(f, big).dense
+    if read_filters.plan(f, big).dense or not f.topics:  # a sparse topic collects its few articles' decisions instead
         assert any("idx_decisions_time" in s for s in steps), steps
     assert not any(re.match(r"SCAN (a|articles)$", s) for s in steps), steps
-    where, params = f.where("a")
+    where, params = read_filters.where(f, "a")
     want = big.execute(
         f"SELECT d.id FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {where} "
         "ORDER BY a.published_at DESC, d.article_id, d.position LIMIT 300",
         params,
     ).fetchall()
-    assert queries.decisions(big, f, limit=300)["id"].tolist() == [r[0] for r in want]
+    assert read_decisions.decisions(big, f, limit=300)["id"].tolist() == [r[0] for r in want]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from components import data
-from newsdesk import queries, store
+from components import loaders
+from newsdesk.db import schema
 from newsdesk.errors import ReadOnlyError
 from tests.apptest_util import app
 from tests.conftest import ROOT
@@ -52,7 +52,7 @@ def readonly_db(tmp_path, monkeypatch) -> Path:
 def test_the_dashboards_connection_cannot_write(readonly_db, sql) -> None:
     """The connection every page reads through refuses each kind of write; nothing changes."""
     before = _digest(readonly_db)
-    conn = queries.connect_readonly(readonly_db)
+    conn = schema.connect_readonly(readonly_db)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute(sql)
     conn.close()
@@ -62,12 +62,12 @@ def test_the_dashboards_connection_cannot_write(readonly_db, sql) -> None:
 def test_the_write_path_refuses_in_read_only_mode(readonly_db) -> None:
     """The dashboard's only writable opener raises a typed error with the reason."""
     with pytest.raises(ReadOnlyError, match="NEWSDESK_READONLY"):
-        data.open_for_write(readonly_db)
+        loaders.open_for_write(readonly_db)
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_works_without_any_write_connection(readonly_db, page, monkeypatch) -> None:
-    """Each page renders with store.connect made to fail and every sqlite3 connection recorded:
+    """Each page renders with schema.connect made to fail and every sqlite3 connection recorded:
     all of them are ``mode=ro`` URIs, no page offers a write, and the file is unchanged."""
     opened: list[str] = []
     real_connect = sqlite3.connect
@@ -80,7 +80,7 @@ def test_every_page_works_without_any_write_connection(readonly_db, page, monkey
         raise AssertionError("a page opened a writable database in read-only mode")
 
     monkeypatch.setattr(sqlite3, "connect", recording_connect)
-    monkeypatch.setattr(store, "connect", no_writes)
+    monkeypatch.setattr(schema, "connect", no_writes)
     before = _digest(readonly_db)
     at = app().run()
     if page != "dashboard.py":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from newsdesk import export, pipeline, queries
+from newsdesk import export, pipeline
+from newsdesk.db.read import articles as read_articles
+from newsdesk.db.read import decisions as read_decisions
 from newsdesk.ingest import read_path
 
 
@@ -37,7 +39,7 @@ def test_sample_stored_and_exported(sample_path, db) -> None:
     assert (first.added, first.duplicates, first.rejected) == (1, 0, 0)
     again = pipeline.ingest_paths(db, [sample_path])
     assert (again.added, again.duplicates, again.rejected) == (0, 1, 0)
-    rows = list(csv.DictReader(io.StringIO(export.csv_bytes(queries.articles(db.conn)).decode())))
+    rows = list(csv.DictReader(io.StringIO(export.csv_bytes(read_articles.articles(db.conn)).decode())))
     assert len(rows) == 1
     row = rows[0]
     assert row["source_impact"] == "0.15"
@@ -46,7 +48,7 @@ def test_sample_stored_and_exported(sample_path, db) -> None:
     assert row["categories"] == "Elections & Domestic Politics; Geopolitics & War; Infrastructure & Defense"
     assert row["published_estimated"] == "1"
     assert row["scorer_version"]
-    decisions = queries.decisions(db.conn)
+    decisions = read_decisions.decisions(db.conn)
     assert decisions["position"].tolist() == [1, 2, 3, 4, 5]
     assert decisions["text"].iloc[0].startswith("Overweight Japan defense")
     assert decisions["text"].iloc[4].startswith("Pair long Japanese infrastructure")

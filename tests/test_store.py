@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from newsdesk import store
+from newsdesk.db import aggregates, schema, writes
 from newsdesk.errors import SchemaError
 from newsdesk.models import Article, CategoryTag, Decision, Problem
 from newsdesk.score import score_article
@@ -51,7 +51,7 @@ def test_schema_pragmas_and_version(db, db_path) -> None:
     assert TABLES <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert schema.schema_version(db) == schema.SCHEMA_VERSION
     cols = set(db["articles"].columns_dict)
     assert {
         "id",
@@ -89,49 +89,49 @@ def test_schema_pragmas_and_version(db, db_path) -> None:
 
 
 def test_reopen_is_idempotent(db_path) -> None:
-    store.connect(db_path).close()
-    db = store.connect(db_path)
-    assert store.schema_version(db) == store.SCHEMA_VERSION
+    schema.connect(db_path).close()
+    db = schema.connect(db_path)
+    assert schema.schema_version(db) == schema.SCHEMA_VERSION
 
 
 def test_newer_schema_is_refused(db_path) -> None:
-    store.connect(db_path).close()
+    schema.connect(db_path).close()
     conn = sqlite3.connect(db_path)
-    conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(SchemaError, match="newer than this newsdesk"):
-        store.connect(db_path)
+        schema.connect(db_path)
 
 
 def test_migration_path_runs_each_step_once(db_path, monkeypatch) -> None:
-    store.connect(db_path).close()
+    schema.connect(db_path).close()
     calls = []
-    monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
     monkeypatch.setitem(
-        store.MIGRATIONS,
-        store.SCHEMA_VERSION,
+        schema.MIGRATIONS,
+        schema.SCHEMA_VERSION,
         lambda db: calls.append(db.execute("ALTER TABLE articles ADD COLUMN extra TEXT")),
     )
-    db = store.connect(db_path)
+    db = schema.connect(db_path)
     assert len(calls) == 1 and "extra" in db["articles"].columns_dict
-    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert schema.schema_version(db) == schema.SCHEMA_VERSION
     db.close()
-    store.connect(db_path).close()
+    schema.connect(db_path).close()
     assert len(calls) == 1
 
 
 def test_write_batch_dedupes_by_id_and_content(db) -> None:
-    r = store.write_batch(db, [make("One"), make("Two"), make("One")], [], "t")
+    r = writes.write_batch(db, [make("One"), make("Two"), make("One")], [], "t")
     assert (r.added, r.duplicates, r.rejected) == (2, 1, 0)
-    again = store.write_batch(db, [make("One"), make("Two")], [], "t")
+    again = writes.write_batch(db, [make("One"), make("Two")], [], "t")
     assert (again.added, again.duplicates) == (0, 2)
     same_text_other_day = make("One", day="2026-06-02")
-    assert store.write_batch(db, [same_text_other_day], [], "t").duplicates == 1
+    assert writes.write_batch(db, [same_text_other_day], [], "t").duplicates == 1
     assert db["articles"].count == 2
 
 
 def test_problems_and_runs_are_recorded(db) -> None:
-    r = store.write_batch(db, [make("Fine")], [Problem("f.txt", "f.txt:3", "bad impact", "raw")], "f.txt")
+    r = writes.write_batch(db, [make("Fine")], [Problem("f.txt", "f.txt:3", "bad impact", "raw")], "f.txt")
     assert (r.added, r.rejected) == (1, 1)
     run = db["ingest_runs"].get(r.run_id)
     assert (run["added"], run["duplicates"], run["rejected"], run["source"]) == (1, 0, 1, "f.txt")
@@ -147,7 +147,7 @@ def test_daily_aggregate_matches_recomputation(db) -> None:
         make("C", "2026-06-03", ("Trade & Tariffs",), "Neutral update."),
         make("D", "2026-06-03", ()),
     ]
-    store.write_batch(db, batch, [], "t")
+    writes.write_batch(db, batch, [], "t")
     stored = sorted(
         tuple(r.values())
         for r in db.query(
@@ -159,7 +159,7 @@ def test_daily_aggregate_matches_recomputation(db) -> None:
         tuple(r.values())
         for r in db.query(
             "SELECT day, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n FROM ("
-            + store.DAILY_RECOMPUTE_SQL
+            + aggregates.DAILY_RECOMPUTE_SQL
             + ")"
         )
     )
@@ -169,12 +169,12 @@ def test_daily_aggregate_matches_recomputation(db) -> None:
         ("2026-06-01", "Trade & Tariffs", 1),
         ("2026-06-03", "Trade & Tariffs", 1),
     ]
-    assert store.rebuild_daily(db) == 3
+    assert writes.rebuild_aggregates(db)[0] == 3
 
 
 def test_failed_batch_leaves_nothing(db, monkeypatch) -> None:
-    store.write_batch(db, [make("Before")], [], "t")
-    real = store.effective_category_origin
+    writes.write_batch(db, [make("Before")], [], "t")
+    real = aggregates.effective_category_origin
     calls = {"n": 0}
 
     def exploding(*args, **kwargs):  # fails after the batch's article rows are already written
@@ -183,16 +183,16 @@ def test_failed_batch_leaves_nothing(db, monkeypatch) -> None:
             raise RuntimeError("disk on fire")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "effective_category_origin", exploding)
+    monkeypatch.setattr(aggregates, "effective_category_origin", exploding)
     with pytest.raises(RuntimeError):
-        store.write_batch(db, [make("X"), make("Y")], [], "t")
+        writes.write_batch(db, [make("X"), make("Y")], [], "t")
     assert [r["title"] for r in db["articles"].rows] == ["Before"]
     assert db["ingest_runs"].count == 1
     assert db.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
 
 
 def test_decisions_stored_in_order(db) -> None:
-    store.write_batch(db, [make("With decisions", decisions=["Buy A", "Sell B", "Hedge C"])], [], "t")
+    writes.write_batch(db, [make("With decisions", decisions=["Buy A", "Sell B", "Hedge C"])], [], "t")
     rows = list(db.query("SELECT position, text FROM decisions ORDER BY position"))
     assert rows == [
         {"position": 1, "text": "Buy A"},
@@ -202,9 +202,9 @@ def test_decisions_stored_in_order(db) -> None:
 
 
 def test_two_connections_write_without_locking(db_path) -> None:
-    a, b = store.connect(db_path), store.connect(db_path)
-    store.write_batch(a, [make("From A")], [], "a")
-    store.write_batch(b, [make("From B")], [], "b")
+    a, b = schema.connect(db_path), schema.connect(db_path)
+    writes.write_batch(a, [make("From A")], [], "a")
+    writes.write_batch(b, [make("From B")], [], "b")
     assert a["articles"].count == 2
 
 
@@ -228,7 +228,9 @@ def test_rescore_replaces_outdated_scores(db, sample_path) -> None:
     )
     recomputed = sorted(
         tuple(r.values())
-        for r in db.query("SELECT day, category, n, round(sentiment_sum, 6) FROM (" + store.DAILY_RECOMPUTE_SQL + ")")
+        for r in db.query(
+            "SELECT day, category, n, round(sentiment_sum, 6) FROM (" + aggregates.DAILY_RECOMPUTE_SQL + ")"
+        )
     )
     assert stored == recomputed
 
@@ -244,18 +246,18 @@ def test_reference_data_is_loaded(db, sample_path) -> None:
 
 def test_dedupe_rules(db) -> None:
     base = make("Chipmaker raises guidance", day="2026-06-01", url="https://example.com/a?utm_source=rss")
-    assert store.write_batch(db, [base], [], "t").added == 1
+    assert writes.write_batch(db, [base], [], "t").added == 1
     assert db["articles"].get(base.id)["url"] == "https://example.com/a"
     # same canonical URL from another source: duplicate, the source is recorded
     other = make("Chipmaker raises its guidance", url="https://EXAMPLE.com/a#top")
     other.source = "Other Wire"
-    assert store.write_batch(db, [other], [], "t").duplicates == 1
+    assert writes.write_batch(db, [other], [], "t").duplicates == 1
     # same source, same normalised title, other URL, within 48 hours: duplicate
     near = make("Chipmaker Raises Guidance!", day="2026-06-02", url="https://example.com/b", summary="Different.")
-    assert store.write_batch(db, [near], [], "t").duplicates == 1
+    assert writes.write_batch(db, [near], [], "t").duplicates == 1
     # ... but three days later it is a new story
     later = make("Chipmaker raises guidance", day="2026-06-05", url="https://example.com/c", summary="Later.")
-    assert store.write_batch(db, [later], [], "t").added == 1
+    assert writes.write_batch(db, [later], [], "t").added == 1
     sources = {
         (r["source"], r["url"])
         for r in db.query("SELECT source, url FROM article_sources WHERE article_id = ?", [base.id])
@@ -266,27 +268,27 @@ def test_dedupe_rules(db) -> None:
 
 def test_richer_duplicate_wins(db) -> None:
     thin = make("Bank beats estimates", day="2026-06-01", summary="Short.")
-    store.write_batch(db, [thin], [], "t")
+    writes.write_batch(db, [thin], [], "t")
     rich = make(
         "Bank beats estimates",
         day="2026-06-01",
         summary="The bank beat estimates as net interest income rose sharply and costs fell.",
         decisions=["Overweight US money-center banks for the next 3-6 months."],
     )
-    assert store.write_batch(db, [rich], [], "t").duplicates == 1
+    assert writes.write_batch(db, [rich], [], "t").duplicates == 1
     row = db["articles"].get(thin.id)
     assert row["summary"].startswith("The bank beat estimates")
     assert db.execute("SELECT count(*) FROM decisions WHERE article_id = ?", [thin.id]).fetchone()[0] == 1
     assert db.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
     again = make("Bank beats estimates", day="2026-06-01", summary="Short.")
-    store.write_batch(db, [again], [], "t")
+    writes.write_batch(db, [again], [], "t")
     assert db["articles"].get(thin.id)["summary"].startswith("The bank beat estimates")
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.com/x", "  "])
 def test_non_http_urls_are_not_stored(db, url) -> None:
     a = make("Odd link", url=url)
-    store.write_batch(db, [a], [], "t")
+    writes.write_batch(db, [a], [], "t")
     assert db["articles"].get(a.id)["url"] is None
 
 
@@ -305,14 +307,14 @@ def test_category_rows_carry_their_articles_view_columns(db, sample_path) -> Non
 
     pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
     thin = make("Bank beats estimates", day="2026-06-01", summary="Short.", cats=("Banking", "Macro & Growth"))
-    store.write_batch(db, [thin], [], "t")
+    writes.write_batch(db, [thin], [], "t")
     assert db.execute("SELECT count(*) FROM article_categories").fetchone()[0] >= 5
     assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
     rich = make("Bank beats estimates", day="2026-06-01", summary="The bank beat estimates; income rose sharply.")
-    store.write_batch(db, [rich], [], "t")
+    writes.write_batch(db, [rich], [], "t")
     pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True))
     assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
-    with store.transaction(db):
+    with schema.transaction(db):
         db.execute("UPDATE articles SET published_at = '2020-01-01T00:00:00Z', sentiment = -0.9, impact = 0.99")
     assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
@@ -321,19 +323,19 @@ def test_category_rows_carry_their_articles_view_columns(db, sample_path) -> Non
 def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     """A v5 database (category rows without the copied columns, no period table) is upgraded with
     every category row filled, the week/month totals and the daily totals computed."""
-    db = store.connect(db_path)
-    store.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
-    with store.transaction(db):  # turn it back into a v5 database
+    db = schema.connect(db_path)
+    writes.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
+    with schema.transaction(db):  # turn it back into a v5 database
         db.execute("DROP TABLE category_set_totals")
         for name in ("insert", "delete", "move"):
             db.execute(f"DROP TRIGGER article_entities_count_{name}")
         db.execute("DROP TABLE ticker_counts")
         db.execute("DROP TRIGGER articles_time_sync")
-        for table in store.TIME_COPIES:
+        for table in aggregates.TIME_COPIES:
             db.execute(f"DROP TRIGGER {table}_time_fill")
         db.execute("DROP INDEX idx_article_entities_time")
         db.execute("DROP INDEX idx_decisions_time")
-        for table in store.TIME_COPIES:
+        for table in aggregates.TIME_COPIES:
             db.execute(f"ALTER TABLE {table} DROP COLUMN published_at")
         for name in ("insert", "delete", "update"):
             db.execute(f"DROP TRIGGER articles_totals_{name}")
@@ -344,12 +346,12 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
         db.execute("DROP TRIGGER article_categories_view_fill")
         db.execute("DROP TRIGGER articles_view_sync")
         db.execute("DROP INDEX idx_article_categories_view")
-        for col in store.VIEW_COLUMNS:
+        for col in aggregates.VIEW_COLUMNS:
             db.execute(f"ALTER TABLE article_categories DROP COLUMN {col}")
         db.execute("PRAGMA user_version = 5")
     db.close()
-    db = store.connect(db_path)
-    assert store.schema_version(db) == store.SCHEMA_VERSION
+    db = schema.connect(db_path)
+    assert schema.schema_version(db) == schema.SCHEMA_VERSION
     assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
     assert db.execute("SELECT sum(n) FROM period_category_sentiment WHERE grain = 'week'").fetchone()[0] == 2

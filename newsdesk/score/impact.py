@@ -17,11 +17,38 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 
 from newsdesk.score.matcher import PhraseMatcher
+
+# The formula, written once (the module docstring and README "Market impact" spell it out).
+WEIGHTS = {"magnitude": 0.45, "strength": 0.15, "prominence": 0.15, "category": 0.25}
+NOVELTY_FLOOR, NOVELTY_WEIGHT = 0.6, 0.4  # novelty scales the base by 0.6 + 0.4·novelty
+CALM_FACTOR = 0.6
+FORMULA = (
+    "impact = ("
+    + " + ".join(f"{w:g}·{name}" for name, w in WEIGHTS.items())
+    + f") × ({NOVELTY_FLOOR:g} + {NOVELTY_WEIGHT:g}·novelty) × calm"
+)
+
+
+def impact_base(parts: dict[str, float]) -> float:
+    """The weighted sum of the four components (:data:`WEIGHTS`)."""
+    return sum(w * parts[name] for name, w in WEIGHTS.items())
+
+
+def novelty_factor(novelty: float) -> float:
+    """How novelty scales the base: 0.6 for a repeated title … 1 for a new one."""
+    return NOVELTY_FLOOR + NOVELTY_WEIGHT * novelty
+
+
+def combine(base: float, novelty: float, calm: float) -> float:
+    """The impact from the base, the novelty and the calm factor, clipped to [0, 1]."""
+    return max(0.0, min(1.0, base * novelty_factor(novelty) * calm))
+
 
 MAGNITUDE_WORDS = {
     # shocks and surprises
@@ -232,9 +259,9 @@ def market_impact(
     strength = min(1.0, abs(sentiment))
     nov = novelty(title, recent_titles)
     calm_hits = [key for _s, _e, key, _p in _calm_matcher().find(f"{title}\n{text}")]
-    calm = 0.6 if calm_hits else 1.0
-    base = 0.45 * mag + 0.15 * strength + 0.15 * prominence + 0.25 * category
-    score = max(0.0, min(1.0, base * (0.6 + 0.4 * nov) * calm))
+    calm = CALM_FACTOR if calm_hits else 1.0
+    base = impact_base({"magnitude": mag, "strength": strength, "prominence": prominence, "category": category})
+    score = combine(base, nov, calm)
     components = {
         "magnitude": round(mag, 3),
         "magnitude_terms": drivers,
@@ -247,3 +274,77 @@ def market_impact(
         "score": round(score, 3),
     }
     return round(score, 3), components
+
+
+def _number(value) -> float | None:
+    """``value`` as a float, None for null/NaN/non-numbers."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+TITLES = {"magnitude": "Magnitude", "strength": "Strength", "prominence": "Prominence", "category": "Category weight"}
+EVIDENCE = {
+    "magnitude": "no magnitude words, moves or basis points",
+    "strength": "size of newsdesk's sentiment score, |sentiment|",
+    "category": "highest taxonomy weight of the article's categories",
+}
+
+
+def impact_breakdown(components: dict) -> list[dict]:
+    """The impact formula (:data:`FORMULA`) spelt out from stored ``impact_components``.
+
+    One dict per component: ``component``, ``value``, ``role`` (how it counts), ``effect`` (its
+    contribution to the base, or the multiplier it applies) and ``evidence`` (the words, figures or
+    phrases behind it), followed by the ``base`` and the final ``impact``. Empty when nothing is stored.
+    """
+    if not components:
+        return []
+    get = lambda key: _number(components.get(key)) or 0.0  # noqa: E731
+    terms = lambda key: ", ".join(str(t) for t in components.get(key) or [])  # noqa: E731
+    evidence = {
+        **EVIDENCE,
+        "magnitude": terms("magnitude_terms") or EVIDENCE["magnitude"],
+        "prominence": "highest relevance of a company named" if get("prominence") else "no listed company named",
+    }
+    rows = [
+        {
+            "component": TITLES[name],
+            "value": get(name),
+            "role": f"{w:g} × value",
+            "effect": w * get(name),
+            "evidence": evidence[name],
+        }
+        for name, w in WEIGHTS.items()
+    ]
+    base = sum(r["effect"] for r in rows)
+    novelty = get("novelty") if "novelty" in components else 1.0
+    calm = get("calm") if "calm" in components else 1.0
+    rows += [
+        {"component": "Base", "value": None, "role": "sum of the above", "effect": base, "evidence": ""},
+        {
+            "component": "Novelty",
+            "value": novelty,
+            "role": f"× ({NOVELTY_FLOOR:g} + {NOVELTY_WEIGHT:g} × value)",
+            "effect": novelty_factor(novelty),
+            "evidence": "1 − word overlap of the title with titles of the previous 72 hours",
+        },
+        {
+            "component": "Calm factor",
+            "value": calm,
+            "role": "× value",
+            "effect": calm,
+            "evidence": (f"calm phrases: {terms('calm_terms')}" if terms("calm_terms") else "calm phrases found")
+            if calm < 1
+            else "no calm phrases",
+        },
+    ]
+    impact = _number(components.get("score"))
+    if impact is None:
+        impact = combine(base, novelty, calm)
+    rows.append(
+        {"component": "Impact", "value": impact, "role": "base × novelty × calm", "effect": impact, "evidence": ""}
+    )
+    return rows

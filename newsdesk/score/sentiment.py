@@ -7,6 +7,7 @@ scorer can find and rescore older rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -84,3 +85,16 @@ def __getattr__(name: str):
 
         return getattr(textblob_adapters, name)
     raise AttributeError(name)
+
+
+_TERM_WEIGHT = re.compile(r"\(([+-]?\d+(?:\.\d+)?)\)\s*$")
+
+
+def split_terms(terms: list[str]) -> tuple[list[str], list[str]]:
+    """The sentiment cues that pushed the score up and those that pushed it down (by the signed
+    weight in parentheses at the end of each term, e.g. ``jumped … profit (+1.50)``)."""
+    up, down = [], []
+    for term in terms or []:
+        m = _TERM_WEIGHT.search(str(term))
+        (down if m and float(m.group(1)) < 0 else up).append(str(term))
+    return up, down

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from components import loaders
 from components.cards import escape_md
-from components.data import open_for_write
-from newsdesk import pipeline, queries
+from newsdesk import pipeline
 from newsdesk.config import read_only
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS, human_size
@@ -70,7 +69,7 @@ def _run(path: Path, files, fmt: str, columns: str) -> None:
     def progress(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"Scored {done:,} of {total:,} articles")
 
-    db = open_for_write(path)
+    db = loaders.open_for_write(path)
     try:
         report = pipeline.ingest_uploads(db, uploads, fmt, mapping, on_progress=progress)
     finally:
@@ -96,8 +95,7 @@ def _show(path: Path, last: dict) -> None:
         st.dataframe(problems, hide_index=True, width="stretch")
     if last["added_ids"]:
         st.markdown("**New articles**")
-        with closing(queries.connect_readonly(path)) as conn:
-            df = queries.articles_by_id(conn, last["added_ids"][:500])
+        df = loaders.load_articles_by_id(str(path), tuple(last["added_ids"][:500]), loaders.data_version(path))
         st.dataframe(
             df[["published_at", "title", "source", "sentiment_label", "impact", "categories"]],
             hide_index=True,

@@ -1,0 +1,261 @@
+"""Cached loaders: the pages' only way to the data, one cached wrapper per read of
+:mod:`newsdesk.db.read`, all with one TTL. Each takes the database path, its arguments and a data
+version (the last ingest run id), so a new ingest shows without a restart. Also the dashboard's
+only ways to open the database: read-only for every read, writable (:func:`open_for_write`) for
+the ingest and basket forms."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_path
+from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, timeline, totals
+from newsdesk.db.read.filters import Filters
+from newsdesk.db.schema import connect_readonly
+from newsdesk.errors import ReadOnlyError
+from newsdesk.score.horizon import statuses
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+__all__ = ["HIGH_IMPACT", "Filters", "facet_note", "previous_period"]  # plain values and functions pages use
+
+TTL = 600
+facet_note = facets.facet_note
+previous_period = totals.previous_period
+
+
+def database_path() -> Path:
+    """The database the dashboard shows; created from the demo corpus on first start."""
+    path = resolve_db_path()
+    if not path.exists():
+        if read_only():
+            st.error(
+                f"No database at {path}. This dashboard runs read-only ({ENV_READONLY}=1), so it does not "
+                "create one: point NEWSDESK_DB at an existing database."
+            )
+            st.stop()
+        with st.spinner("First start: building the demo database from data/demo ..."):
+            from newsdesk import pipeline  # imports the scorers: only needed on a first start
+
+            pipeline.create_demo_database(path)
+    return path
+
+
+def open_for_write(path: str | Path) -> sqlite_utils.Database:
+    """The dashboard's only way to a writable database; raises :class:`ReadOnlyError` when the app
+    runs read-only. Every read goes through :func:`newsdesk.db.schema.connect_readonly` instead."""
+    if read_only():
+        raise ReadOnlyError(f"this dashboard runs read-only ({ENV_READONLY}=1): nothing can be written")
+    from newsdesk.db import schema  # the writer (and its migrations) only when writing
+
+    return schema.connect(path)
+
+
+def _read(path: str | Path, fn, *args):
+    """``fn(conn, *args)`` on a read-only connection to ``path``."""
+    with closing(connect_readonly(path)) as conn:
+        return fn(conn, *args)
+
+
+def data_version(path: Path) -> int:
+    """The last ingest run id (uncached: one indexed lookup)."""
+    return _read(path, stats.data_version)
+
+
+# ------------------------------------------------------------------ options and views
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_categories(path: str, version: int) -> pd.DataFrame:
+    """Categories with their article counts."""
+    return _read(path, options.categories)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
+    """First and last publish day."""
+    return _read(path, options.date_bounds)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_sources(path: str, version: int) -> list[str]:
+    """Sources, alphabetically."""
+    return _read(path, options.sources)["source"].tolist()
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_company_options(path: str, version: int) -> dict[str, str]:
+    """Company and basket filter options: value -> label (companies with their article count,
+    baskets with their member count)."""
+    df = _read(path, options.company_options)
+    return {
+        v: f"{label} ({n} members)" if v.startswith("basket:") else f"{label} ({n})"
+        for v, label, n in df.itertuples(index=False)
+        if n
+    }
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def has_demo(path: str, version: int) -> bool:
+    """True when the database holds articles of the illustrative demo corpus."""
+    return _read(path, articles.has_source, articles.DEMO_SOURCE)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_kpis(path: str, filters: Filters, version: int) -> dict:
+    """KPIs of the filtered view."""
+    return _read(path, totals.kpis, filters)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_daily(path: str, filters: Filters, grain: str, version: int) -> pd.DataFrame:
+    """Mean sentiment per period and category (from the derived totals)."""
+    return _read(path, timeline.daily_sentiment, filters, grain)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_what_moved(path: str, filters: Filters, end, version: int) -> pd.DataFrame:
+    """Category z-scores against their trailing 30-day baseline (last 14 days up to ``end``)."""
+    return _read(path, timeline.what_moved, filters, end, 14, 30)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_articles(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
+    """The filtered articles, newest first, at most ``limit``."""
+    return _read(path, articles.articles, filters, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_articles_by_id(path: str, ids: tuple[str, ...], version: int) -> pd.DataFrame:
+    """The given articles (e.g. those an ingest just added), newest first."""
+    return _read(path, articles.articles_by_id, list(ids))
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_facets(path: str, filters: Filters, version: int, total: int | None = None) -> dict:
+    """Facet counts of the filtered view (see :func:`facet_note` for what they cover when
+    ``total`` is larger than the facet cap)."""
+    return _read(path, facets.facets, filters, 12, total)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_decisions_with_status(
+    path: str, filters: Filters, limit: int, version: int
+) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """The newest ``limit`` decisions of the view with their horizon ``status`` (open / expired /
+    no horizon), how many decisions the view has in all, and the basket links of the loaded
+    decisions: the Decisions page's data in one cache entry."""
+    with closing(connect_readonly(path)) as conn:
+        found = decisions.decisions(conn, filters, limit=limit)
+        links = baskets.decision_basket_links(conn, found["id"].tolist())
+        count = decisions.decision_count(conn, filters)
+    found = found.assign(status=statuses(found["published_at"], found["horizon_max_days"]))
+    return found, count, links
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_basket_membership(path: str, version: int) -> pd.DataFrame:
+    """Ticker -> baskets holding it."""
+    return _read(path, baskets.basket_membership)
+
+
+# ------------------------------------------------------------------ one article
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_article(path: str, article_id: str, version: int) -> dict | None:
+    """The article row (JSON columns decoded), or None for an unknown id."""
+    return _read(path, articles.article, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_article_categories(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The article's categories, source and scored."""
+    return _read(path, articles.article_categories, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_article_companies(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The companies the article names, with sector and country."""
+    return _read(path, articles.article_companies, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_article_decisions(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The article's decisions in bullet order (instruments decoded)."""
+    return _read(path, decisions.article_decisions, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_article_baskets(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """The baskets the article's decisions trade."""
+    return _read(path, baskets.baskets_for_decisions, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_article_sources(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """Every source that carried the story."""
+    return _read(path, articles.article_sources, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_related(path: str, article_id: str, version: int, limit: int = articles.RELATED_LIMIT) -> pd.DataFrame:
+    """Articles sharing companies or categories with this one, best first."""
+    return _read(path, articles.related, article_id, limit)
+
+
+# ------------------------------------------------------------------ baskets
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_baskets(path: str, version: int) -> pd.DataFrame:
+    """Every basket with its member and decision counts."""
+    return _read(path, baskets.list_baskets)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_companies(path: str, version: int) -> pd.DataFrame:
+    """Every known company: the choices for a basket's members."""
+    return _read(path, baskets.companies)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_members(path: str, basket_id: str, since: date | None, until: date | None, version: int) -> pd.DataFrame:
+    """The basket's members with their article counts in the date range."""
+    return _read(path, baskets.members, basket_id, since, until)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_index(
+    path: str, basket_id: str, grain: str, since: date | None, until: date | None, version: int
+) -> pd.DataFrame:
+    """The basket sentiment index per period."""
+    return _read(path, baskets.basket_sentiment, basket_id, grain, since, until)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_basket_decisions(
+    path: str, basket_id: str, since: date | None, until: date | None, version: int
+) -> pd.DataFrame:
+    """Decisions that trade the basket."""
+    return _read(path, decisions.basket_decisions, basket_id, since, until)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_recent(
+    path: str, basket_id: str, limit: int, since: date | None, until: date | None, version: int
+) -> pd.DataFrame:
+    """The newest articles naming a member of the basket."""
+    return _read(path, baskets.recent_articles, basket_id, limit, since, until)
+
+
+def overall_sentiment(index: pd.DataFrame) -> float | None:
+    """The basket index over all the periods of a :func:`load_index` frame, or None."""
+    return baskets.overall_sentiment(index)

@@ -1,0 +1,393 @@
+"""Every derived table and its upkeep, in one place.
+
+The dashboard never scans ``articles`` for a chart or a KPI: it reads tables derived from it, kept
+exact in the same transaction as every write (see ARCHITECTURE.md, "Derived tables").
+
+==============================  ==========================================  =========================
+table / columns                 holds                                       kept by
+==============================  ==========================================  =========================
+``daily_category_sentiment``    per day and defining category: n, sums      :class:`BatchTotals`
+``period_category_sentiment``   the same per week and month (v7)            triggers on the daily table
+``daily_totals``                per day, all articles: n, sums (v8)         triggers on ``articles``
+``category_set_totals``         per day/month and *set* of categories (v9)  :class:`BatchTotals`
+``ticker_counts``               articles naming each ticker (v11)           triggers on entities
+``article_categories`` copies   publish time, scores, label (v6)            triggers on ``articles``
+``article_entities``/decisions  publish time (v10)                          triggers on ``articles``
+==============================  ==========================================  =========================
+
+Each table has its recomputation from the base tables here (``*_RECOMPUTE_SQL``, ...);
+:func:`recompute` rebuilds the two tables newsdesk writes itself (``rebuild-daily``), and the
+tests compare every table with its recomputation.
+
+Category sets: an article with the categories {Energy, Rates} adds to one row whose ``cats`` is
+``"\\x1fEnergy\\x1fRates\\x1f"``. A topic view ("any of these topics") is then an exact sum over the
+rows whose set meets the topics, with no article counted twice however many of the topics it has.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from newsdesk.config import HIGH_IMPACT
+from newsdesk.db.periods import start_sql
+from newsdesk.models import Article
+from newsdesk.score.labels import LABELS
+
+# ------------------------------------------------------------------ which categories count
+
+
+def effective_category_origin(a: Article) -> str:
+    """Which categories define the article: the source's when it gave any, else newsdesk's."""
+    return "source" if any(c.origin == "source" for c in a.categories) else "scored"
+
+
+def effective_categories(a: Article) -> list[str]:
+    """The article's defining categories (see :func:`effective_category_origin`), deduplicated."""
+    origin = effective_category_origin(a)
+    return sorted({c.category for c in a.categories if c.origin == origin})
+
+
+# ------------------------------------------------------------------ daily_category_sentiment
+
+DAILY_COLUMNS = ("day", "category", "n", "sentiment_sum", "impact_sum", "impact_n")
+DAILY_UPSERT_SQL = (
+    "INSERT INTO daily_category_sentiment (day, category, n, sentiment_sum, impact_sum, impact_n) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, category) DO UPDATE SET n = n + excluded.n, "
+    "sentiment_sum = sentiment_sum + excluded.sentiment_sum, impact_sum = impact_sum + excluded.impact_sum, "
+    "impact_n = impact_n + excluded.impact_n"
+)
+DAILY_RECOMPUTE_SQL = """
+SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n,
+       sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0.0) AS impact_sum,
+       count(a.impact) AS impact_n
+FROM articles a
+JOIN (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1) c ON c.article_id = a.id
+WHERE a.published_at IS NOT NULL AND a.sentiment IS NOT NULL
+GROUP BY day, c.category
+"""
+
+# ------------------------------------------------------------------ category_set_totals (v9)
+
+SEP = "\x1f"  # unit separator: never inside a category name (names are cleaned on input)
+SET_GRAINS = ("day", "month")
+LABEL_COLUMNS = tuple(label.replace("-", "_") for label in LABELS)
+VALUE_COLUMNS = ("n", "sentiment_sum", "sentiment_n", "high_impact", "decisions", *LABEL_COLUMNS)
+SET_COLUMNS = ("grain", "period", "cats", *VALUE_COLUMNS)
+
+SET_CREATE_SQL = (
+    "CREATE TABLE category_set_totals (grain TEXT NOT NULL, period TEXT NOT NULL, cats TEXT NOT NULL, "
+    "n INTEGER NOT NULL, sentiment_sum REAL NOT NULL, sentiment_n INTEGER NOT NULL, high_impact INTEGER NOT NULL, "
+    "decisions INTEGER NOT NULL, "
+    + ", ".join(f"{col} INTEGER NOT NULL" for col in LABEL_COLUMNS)
+    + ", PRIMARY KEY (grain, period, cats)) WITHOUT ROWID"
+)
+_LABEL_COUNTS = ", ".join(
+    f"count(CASE WHEN sentiment_label = '{label}' THEN 1 END) AS {col}"
+    for label, col in zip(LABELS, LABEL_COLUMNS, strict=True)
+)
+_SET_VALUES = (
+    "count(*) AS n, coalesce(sum(sentiment), 0.0) AS sentiment_sum, count(sentiment) AS sentiment_n, "
+    f"count(CASE WHEN impact >= {HIGH_IMPACT} THEN 1 END) AS high_impact, coalesce(sum(k), 0) AS decisions, "
+    f"{_LABEL_COUNTS}"
+)
+SET_RECOMPUTE_SQL = f"""
+WITH s AS (
+  SELECT article_id, char(31) || group_concat(category, char(31)) || char(31) AS cats
+  FROM (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1 ORDER BY article_id, category)
+  GROUP BY article_id
+), d AS (SELECT article_id, count(*) AS k FROM decisions GROUP BY article_id),
+x AS (
+  SELECT substr(a.published_at, 1, 10) AS day, coalesce(s.cats, '') AS cats, a.sentiment, a.impact,
+         a.sentiment_label, d.k
+  FROM articles a LEFT JOIN s ON s.article_id = a.id LEFT JOIN d ON d.article_id = a.id
+  WHERE a.published_at IS NOT NULL
+)
+SELECT 'day' AS grain, day AS period, cats, {_SET_VALUES} FROM x GROUP BY day, cats
+UNION ALL
+SELECT 'month', substr(day, 1, 7) || '-01', cats, {_SET_VALUES} FROM x GROUP BY 2, cats
+"""
+SET_UPSERT_SQL = (
+    f"INSERT INTO category_set_totals ({', '.join(SET_COLUMNS)}) VALUES ({', '.join('?' for _ in SET_COLUMNS)}) "
+    f"ON CONFLICT (grain, period, cats) DO UPDATE SET "
+    + ", ".join(f"{col} = {col} + excluded.{col}" for col in VALUE_COLUMNS)
+)
+
+
+def set_key(categories: Iterable[str]) -> str:
+    """The ``cats`` key of a set of categories: sorted, each between separators ('' for none)."""
+    names = sorted(set(categories))
+    return SEP + SEP.join(names) + SEP if names else ""
+
+
+def needle(category: str) -> str:
+    """What ``instr(cats, ?)`` looks for to find the sets holding ``category``."""
+    return SEP + category + SEP
+
+
+def split_key(cats: str) -> list[str]:
+    """The categories of a ``cats`` key."""
+    return [c for c in cats.split(SEP) if c]
+
+
+# ------------------------------------------------------------------ upkeep of the two written tables
+
+
+class BatchTotals:
+    """Changes to ``daily_category_sentiment`` and ``category_set_totals`` gathered in memory for a
+    batch of articles, then written with one upsert per row (call :meth:`write` inside the batch's
+    transaction)."""
+
+    def __init__(self) -> None:
+        self.daily: dict[tuple[str, str], list[float]] = {}
+        self.sets: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0] * len(VALUE_COLUMNS))
+
+    def add(self, a: Article, sign: int = 1) -> None:
+        """Count one stored article in (``sign`` 1) or out of (``sign`` -1) both tables."""
+        cats = effective_categories(a)
+        self.add_set(a.published_at, cats, a.sentiment, a.impact, a.sentiment_label, len(a.decisions), sign)
+        if not a.published_at or a.sentiment is None:
+            return
+        day = a.published_at[:10]
+        impact = a.impact if a.impact is not None else 0.0
+        for category in cats:
+            acc = self.daily.setdefault((day, category), [0, 0.0, 0.0, 0])
+            acc[0] += sign
+            acc[1] += sign * a.sentiment
+            acc[2] += sign * impact
+            acc[3] += sign * (a.impact is not None)
+
+    def add_set(
+        self,
+        published_at: str | None,
+        categories: Iterable[str],
+        sentiment: float | None,
+        impact: float | None,
+        label: str | None,
+        decisions: int,
+        sign: int = 1,
+    ) -> None:
+        """Count one article in (``sign`` 1) or out of (``sign`` -1) its category-set day and month rows."""
+        if not published_at:
+            return
+        day = published_at[:10]
+        cats = set_key(categories)
+        for key in (("day", day, cats), ("month", day[:7] + "-01", cats)):
+            acc = self.sets[key]
+            acc[0] += sign
+            if sentiment is not None:
+                acc[1] += sign * sentiment
+                acc[2] += sign
+            if impact is not None and impact >= HIGH_IMPACT:
+                acc[3] += sign
+            acc[4] += sign * decisions
+            if label in LABELS:
+                acc[5 + LABELS.index(label)] += sign
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Apply the gathered changes; rows a removal emptied go."""
+        removed = any(v[0] < 0 for v in self.daily.values()) or any(v[0] < 0 for v in self.sets.values())
+        if self.daily:
+            conn.executemany(DAILY_UPSERT_SQL, [(d, c, *v) for (d, c), v in self.daily.items()])
+        if self.sets:
+            conn.executemany(SET_UPSERT_SQL, [(*key, *values) for key, values in self.sets.items()])
+        if removed:
+            conn.execute("DELETE FROM daily_category_sentiment WHERE n = 0")
+            conn.execute("DELETE FROM category_set_totals WHERE n = 0")
+        self.daily.clear()
+        self.sets.clear()
+
+
+def recompute(conn: sqlite3.Connection) -> None:
+    """Rebuild ``daily_category_sentiment`` and ``category_set_totals`` from the base tables (call
+    inside a transaction; the week and month totals follow by their triggers)."""
+    conn.execute("DELETE FROM daily_category_sentiment")
+    conn.execute(f"INSERT INTO daily_category_sentiment ({', '.join(DAILY_COLUMNS)}) {DAILY_RECOMPUTE_SQL}")
+    recompute_sets(conn)
+
+
+def recompute_sets(conn: sqlite3.Connection) -> None:
+    """Rebuild ``category_set_totals`` from the base tables (call inside a transaction)."""
+    conn.execute("DELETE FROM category_set_totals")
+    conn.execute(f"INSERT INTO category_set_totals ({', '.join(SET_COLUMNS)}) {SET_RECOMPUTE_SQL}")
+
+
+# ------------------------------------------------------------------ tables kept by triggers (migrations 6-11)
+
+VIEW_COLUMNS = ("published_at", "sentiment", "impact", "sentiment_label")
+
+
+def add_category_copies(db: sqlite_utils.Database) -> None:
+    """Migration 6: copy each article's publish time and scores onto its category rows, kept in step
+    by triggers, with one covering index: a topic x date view (KPIs, the newest 1,000) is read from
+    that index alone instead of looking up every article of the topics."""
+    for col, kind in zip(VIEW_COLUMNS, ("TEXT", "REAL", "REAL", "TEXT"), strict=True):
+        db.execute(f"ALTER TABLE article_categories ADD COLUMN {col} {kind}")  # constant names
+    cols = ", ".join(VIEW_COLUMNS)
+    db.execute(f"UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = article_id)")
+    db.execute(
+        "CREATE INDEX idx_article_categories_view ON article_categories "
+        "(category, effective, published_at, article_id, sentiment, impact, sentiment_label)"
+    )
+    db.execute(
+        f"""CREATE TRIGGER article_categories_view_fill AFTER INSERT ON article_categories
+        WHEN NEW.published_at IS NULL BEGIN
+          UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = NEW.article_id)
+          WHERE rowid = NEW.rowid;
+        END"""
+    )
+    db.execute(
+        f"""CREATE TRIGGER articles_view_sync AFTER UPDATE OF {cols} ON articles BEGIN
+          UPDATE article_categories SET ({cols}) = (NEW.published_at, NEW.sentiment, NEW.impact, NEW.sentiment_label)
+          WHERE article_id = NEW.id;
+        END"""
+    )
+
+
+PERIOD_REFRESH_SQL = """
+DELETE FROM period_category_sentiment WHERE category = {c} AND grain = '{grain}' AND period = {start};
+INSERT INTO period_category_sentiment (grain, period, category, n, sentiment_sum, impact_sum, impact_n)
+SELECT '{grain}', {start}, {c}, sum(n), sum(sentiment_sum), sum(impact_sum), sum(impact_n)
+FROM daily_category_sentiment WHERE category = {c} AND day >= {start} AND day < date({start}, '{step}') AND n > 0
+HAVING count(*) > 0;
+"""
+
+
+def _period_refresh(row: str) -> str:
+    """Trigger statements that recompute the week and month rows holding ``row``'s day and category."""
+    out = []
+    for grain, step in (("week", "+7 days"), ("month", "+1 month")):
+        start = start_sql(grain, f"{row}.day")
+        out.append(PERIOD_REFRESH_SQL.format(c=f"{row}.category", grain=grain, start=start, step=step))
+    return "".join(out)
+
+
+PERIOD_RECOMPUTE_SQL = f"""
+SELECT 'week' AS grain, {start_sql("week", "day")} AS period, category, sum(n) AS n,
+       sum(sentiment_sum) AS sentiment_sum, sum(impact_sum) AS impact_sum, sum(impact_n) AS impact_n
+FROM daily_category_sentiment WHERE n > 0 GROUP BY 2, category
+UNION ALL
+SELECT 'month', {start_sql("month", "day")}, category, sum(n), sum(sentiment_sum), sum(impact_sum), sum(impact_n)
+FROM daily_category_sentiment WHERE n > 0 GROUP BY 2, category
+"""
+
+
+def add_period_totals(db: sqlite_utils.Database) -> None:
+    """Migration 7: week and month totals per category, kept exact by triggers on the daily table:
+    the chart of three years reads ~3,000 rows instead of ~20,000."""
+    db.execute(
+        "CREATE TABLE period_category_sentiment (grain TEXT NOT NULL, period TEXT NOT NULL, category TEXT NOT NULL, "
+        "n INTEGER, sentiment_sum REAL, impact_sum REAL, impact_n INTEGER, PRIMARY KEY (grain, category, period)) "
+        "WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_period_category_sentiment_period ON period_category_sentiment (grain, period)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_daily_category_day ON daily_category_sentiment (category, day)")
+    db.execute(
+        "INSERT INTO period_category_sentiment (grain, period, category, n, sentiment_sum, impact_sum, impact_n) "
+        + PERIOD_RECOMPUTE_SQL
+    )
+    for name, event, refresh in (
+        ("insert", "INSERT", _period_refresh("NEW")),
+        ("update", "UPDATE OF n, sentiment_sum, impact_sum, impact_n", _period_refresh("NEW")),
+        ("move", "UPDATE OF day, category", _period_refresh("OLD") + _period_refresh("NEW")),
+        ("delete", "DELETE", _period_refresh("OLD")),
+    ):
+        db.execute(
+            f"CREATE TRIGGER daily_category_sentiment_{name} AFTER {event} ON daily_category_sentiment "
+            f"BEGIN {refresh} END"
+        )
+
+
+DAILY_TOTALS_SQL = f"""
+SELECT substr(published_at, 1, 10) AS day, count(*) AS n, coalesce(sum(sentiment), 0.0) AS sentiment_sum,
+       count(sentiment) AS sentiment_n, coalesce(sum(impact >= {HIGH_IMPACT}), 0) AS high_impact
+FROM articles WHERE published_at IS NOT NULL GROUP BY 1
+"""
+
+
+def _totals_change(row: str, sign: str) -> str:
+    """Trigger statement adding (``+``) or removing (``-``) one article row's share of its day."""
+    return (
+        "INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) "
+        f"SELECT substr({row}.published_at, 1, 10), {sign}1, {sign}coalesce({row}.sentiment, 0.0), "
+        f"{sign}({row}.sentiment IS NOT NULL), {sign}coalesce({row}.impact >= {HIGH_IMPACT}, 0) "
+        f"WHERE {row}.published_at IS NOT NULL "
+        "ON CONFLICT (day) DO UPDATE SET n = n + excluded.n, sentiment_sum = sentiment_sum + excluded.sentiment_sum, "
+        "sentiment_n = sentiment_n + excluded.sentiment_n, high_impact = high_impact + excluded.high_impact;"
+    )
+
+
+def add_daily_totals(db: sqlite_utils.Database) -> None:
+    """Migration 8: per-day totals of all articles (count, sentiment sum, high-impact count), kept by
+    triggers on ``articles``: the KPIs of a view filtered by dates only read a few hundred rows."""
+    db.execute(
+        "CREATE TABLE daily_totals (day TEXT PRIMARY KEY, n INTEGER NOT NULL, sentiment_sum REAL NOT NULL, "
+        "sentiment_n INTEGER NOT NULL, high_impact INTEGER NOT NULL)"
+    )
+    db.execute("INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) " + DAILY_TOTALS_SQL)
+    db.execute(f"CREATE TRIGGER articles_totals_insert AFTER INSERT ON articles BEGIN {_totals_change('NEW', '+')} END")
+    db.execute(f"CREATE TRIGGER articles_totals_delete AFTER DELETE ON articles BEGIN {_totals_change('OLD', '-')} END")
+    db.execute(
+        "CREATE TRIGGER articles_totals_update AFTER UPDATE OF published_at, sentiment, impact ON articles "
+        f"BEGIN {_totals_change('OLD', '-')} {_totals_change('NEW', '+')} END"
+    )
+
+
+def add_category_set_totals(db: sqlite_utils.Database) -> None:
+    """Migration 9: totals per day and month keyed by each article's set of defining categories: a
+    topic view's KPIs, decision count and category and label counts become exact sums over a few
+    thousand rows."""
+    db.execute(SET_CREATE_SQL)
+    recompute_sets(db.conn)
+
+
+TIME_COPIES = ("article_entities", "decisions")  # tables that carry their article's published_at (v10)
+
+
+def add_time_copies(db: sqlite_utils.Database) -> None:
+    """Migration 10: copy each article's publish time onto its company mentions and decisions, kept
+    in step by triggers, with an index on each: a basket's recent sentiment reads only the mentions
+    of its members in the window (no article look-ups), and the newest decisions are walked in time
+    order."""
+    for table in TIME_COPIES:  # constant names
+        db.execute(f"ALTER TABLE {table} ADD COLUMN published_at TEXT")
+        db.execute(
+            f"UPDATE {table} SET published_at = (SELECT published_at FROM articles WHERE articles.id = article_id)"
+        )
+        db.execute(
+            f"""CREATE TRIGGER {table}_time_fill AFTER INSERT ON {table} WHEN NEW.published_at IS NULL BEGIN
+              UPDATE {table} SET published_at = (SELECT published_at FROM articles WHERE articles.id = NEW.article_id)
+              WHERE rowid = NEW.rowid;
+            END"""
+        )
+    db.execute(
+        "CREATE INDEX idx_article_entities_time ON article_entities "
+        "(ticker, published_at, article_id, relevance, sentiment)"
+    )
+    db.execute("CREATE INDEX idx_decisions_time ON decisions (published_at, article_id, position)")
+    db.execute(
+        """CREATE TRIGGER articles_time_sync AFTER UPDATE OF published_at ON articles BEGIN
+          UPDATE article_entities SET published_at = NEW.published_at WHERE article_id = NEW.id;
+          UPDATE decisions SET published_at = NEW.published_at WHERE article_id = NEW.id;
+        END"""
+    )
+
+
+TICKER_COUNTS_SQL = "SELECT ticker, count(*) AS n FROM article_entities GROUP BY ticker"
+
+
+def add_ticker_counts(db: sqlite_utils.Database) -> None:
+    """Migration 11: how many articles name each ticker, kept by triggers on ``article_entities``:
+    the company filter's options read a few hundred rows instead of counting every mention."""
+    db.execute("CREATE TABLE ticker_counts (ticker TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute(f"INSERT INTO ticker_counts (ticker, n) {TICKER_COUNTS_SQL}")
+    add = "INSERT INTO ticker_counts (ticker, n) VALUES (NEW.ticker, 1) ON CONFLICT (ticker) DO UPDATE SET n = n + 1;"
+    drop = "UPDATE ticker_counts SET n = n - 1 WHERE ticker = OLD.ticker; DELETE FROM ticker_counts WHERE n <= 0;"
+    db.execute(f"CREATE TRIGGER article_entities_count_insert AFTER INSERT ON article_entities BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER article_entities_count_delete AFTER DELETE ON article_entities BEGIN {drop} END")
+    db.execute(
+        f"CREATE TRIGGER article_entities_count_move AFTER UPDATE OF ticker ON article_entities BEGIN {drop} {add} END"
+    )

@@ -1,0 +1,106 @@
+"""Decisions ("key decisions for investors"): of a view, of one article, of a basket.
+
+Every decision query selects the same columns (:data:`DETAIL_COLUMNS` after its own lead columns)
+and casts them the same way (:func:`_typed`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pandas as pd
+
+from newsdesk.db.read.filters import Filters, plan, where
+from newsdesk.db.read.sql import and_day_range, decode_json, frame
+from newsdesk.db.read.totals import set_totals_sql
+
+# the columns of ``decisions`` every query returns, after its own lead columns, in this order
+DETAIL_COLUMNS = (
+    "position",
+    "text",
+    "action",
+    "direction",
+    "instruments",
+    "structure",
+    "horizon_text",
+    "horizon_min_days",
+    "horizon_max_days",
+    "conditions",
+)
+WHOLE_DAYS = ("position", "horizon_min_days", "horizon_max_days")
+
+
+def _select(*lead: str) -> str:
+    """``SELECT`` list: the lead columns (qualified by the caller), then ``d.`` + every detail column."""
+    return ", ".join([*lead, *(f"d.{c}" for c in DETAIL_COLUMNS)])
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Whole numbers stay whole (in CSV too) even beside nulls."""
+    for col in WHOLE_DAYS:
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
+    """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
+    ``published_at``, ``id`` and the detail columns, newest article first, in bullet order."""
+    how = plan(filters, conn)
+    walk = how.dense or (not filters.topics and how.from_category_rows)  # newest decisions first
+    clause, params = where(filters, "a", topics_exist=how.dense)
+    order = "a.published_at DESC, d.article_id, d.position"
+    if walk:  # each decision carries its article's publish time (schema v10): walk them in that order
+        joined = "decisions d CROSS JOIN articles a ON a.id = d.article_id"
+        order = "d.published_at DESC, d.article_id, d.position"
+        dates, date_params = and_day_range("d.published_at", filters.since, filters.until)
+        clause, params = clause + dates, [*params, *date_params]
+    else:
+        joined = "decisions d JOIN articles a ON a.id = d.article_id"
+    df = frame(
+        conn,
+        f"SELECT {_select('d.article_id', 'a.title', 'a.published_at', 'd.id')} "
+        f"FROM {joined} WHERE {clause} ORDER BY {order}" + (" LIMIT ?" if limit else ""),
+        [*params, limit] if limit else params,
+    )
+    return _typed(df)
+
+
+def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
+    """How many decisions the filtered articles carry (a view of topics and dates: summed from the
+    category-set totals)."""
+    if plan(filters).from_totals:
+        return conn.execute(*set_totals_sql(filters, "coalesce(sum(decisions), 0)")).fetchone()[0]
+    how = plan(filters, conn)
+    clause, params = where(filters, "a", topics_exist=how.dense)
+    joined = f"decisions d {'CROSS ' if how.dense else ''}JOIN articles a ON a.id = d.article_id"
+    return conn.execute(f"SELECT count(*) FROM {joined} WHERE {clause}", params).fetchone()[0]
+
+
+def article_decisions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame:
+    """The article's decisions in bullet order: ``id``, ``article_id`` and the detail columns,
+    ``instruments`` decoded to a list of legs (``name``, ``ticker`` or ``basket``, ``side``)."""
+    df = frame(
+        conn,
+        f"SELECT {_select('d.id', 'd.article_id')} FROM decisions d WHERE d.article_id = ? ORDER BY d.position",
+        [str(article_id)],
+    )
+    df["instruments"] = [decode_json(v, []) for v in df["instruments"]]
+    return _typed(df)
+
+
+def basket_decisions(
+    conn: sqlite3.Connection, basket_id: str, since: date | None = None, until: date | None = None
+) -> pd.DataFrame:
+    """Decisions that trade the basket (through ``decision_baskets``), newest article first: ``id``,
+    the leg's ``side`` (long, short, funding), ``article_id``, the article's ``title`` and
+    ``published_at``, and the detail columns."""
+    dates, params = and_day_range("a.published_at", since, until)
+    df = frame(
+        conn,
+        f"SELECT {_select('d.id', 'x.side', 'd.article_id', 'a.title', 'a.published_at')} "
+        "FROM decision_baskets x JOIN decisions d ON d.id = x.decision_id JOIN articles a ON a.id = d.article_id "
+        f"WHERE x.basket_id = ?{dates} ORDER BY a.published_at DESC, d.article_id, d.position, x.side",
+        [basket_id, *params],
+    )
+    return _typed(df)

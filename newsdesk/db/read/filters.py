@@ -1,0 +1,209 @@
+"""A view's filters, and the one decision of which stored table answers it.
+
+:class:`Filters` is a plain value (the dashboard's sidebar, the CLI's options). :func:`plan` looks at
+it once and says which table answers the view — the derived totals, the category rows that carry
+copies of each article's scores, or ``articles`` itself — and whether the newest rows are found
+sooner by walking ``articles`` newest first. Every read of :mod:`newsdesk.db.read` follows it.
+:func:`where` and :func:`category_view` turn the filters into bound SQL; never string formatting.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from newsdesk.db.read.sql import day_range, marks
+from newsdesk.errors import FilterError
+
+
+def parse_day(value: str | date | None, what: str = "date") -> date | None:
+    """Parse ``YYYY-MM-DD`` (or a date) into a date; None stays None; raise :class:`FilterError`."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise FilterError(f"{what} {value!r} is not a date: use YYYY-MM-DD") from None
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query for free text: every word quoted (so ``AND``, ``"``, ``*``, ``:`` or ``(``
+    typed by a user are searched for, never parsed), all words required; None when nothing is left."""
+    words = [w for w in re.findall(r"\w[\w'’.-]*", text or "") if w.strip("'’.-")]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:20])
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The view's filters. Every field narrows the articles: topics (any of, on the article's
+    defining categories), an inclusive date range on ``published_at``, sentiment labels (any of),
+    a minimum impact, sources (any of), companies or baskets (``7011.T`` or ``basket:japan-defense``;
+    any of) and free text searched in title, summary and body."""
+
+    topics: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    labels: tuple[str, ...] = ()
+    min_impact: float | None = None
+    sources: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    text: str = ""
+
+
+# ------------------------------------------------------------------ the plan
+
+DENSE_ROWS = 50_000  # above this many category rows in the view, walking articles newest first wins
+TEXT_WALK = 5_000  # above this many full-text matches, walking articles newest first finds the top N sooner
+
+DATES, TOPICS, CATEGORIES, ARTICLES = "dates", "topics", "categories", "articles"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which table answers a view (see :func:`plan`).
+
+    ``scope`` is the narrowest filter kind the view sets: ``dates`` (no filter but dates: the daily
+    and period totals answer), ``topics`` (topics and dates: the category-set and period totals
+    answer), ``categories`` (labels or a minimum impact too: the category rows, which carry each
+    article's scores, answer) or ``articles`` (sources, companies or text: only ``articles`` does).
+    ``dense``: the topics hold so many rows that walking the articles newest first and testing each
+    one finds the newest N sooner than collecting the topics' ids. ``text_walk``: the text matches
+    so many articles that walking newest first beats looking up each match."""
+
+    scope: str
+    topics: bool = False
+    dense: bool = False
+    text_walk: bool = False
+
+    @property
+    def from_totals(self) -> bool:
+        """True when the derived totals answer counts and charts (no filter beyond topics and dates)."""
+        return self.scope in (DATES, TOPICS)
+
+    @property
+    def from_category_rows(self) -> bool:
+        """True when the category rows answer (topics, dates, labels, impact; no source, company or text)."""
+        return self.scope != ARTICLES
+
+    @property
+    def topic_rows(self) -> bool:
+        """True when the chosen topics' category rows (their covering index) list or count the articles."""
+        return self.topics and self.from_category_rows
+
+
+def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool = False) -> Plan:
+    """Which table answers the view of ``filters``. With ``conn``, also measure whether the topics
+    are dense (one read of the monthly totals) and, for a ``newest`` list, whether the text matches
+    are many (one full-text count)."""
+    text = fts_query(filters.text)
+    if filters.sources or filters.companies or text:
+        scope = ARTICLES
+    elif filters.labels or filters.min_impact:
+        scope = CATEGORIES
+    else:
+        scope = TOPICS if filters.topics else DATES
+    dense = bool(conn is not None and filters.topics and topic_rows(conn, filters)[0] > DENSE_ROWS)
+    text_walk = bool(conn is not None and newest and text and text_matches(conn, filters) > TEXT_WALK)
+    return Plan(scope, bool(filters.topics), dense, text_walk)
+
+
+def text_matches(conn: sqlite3.Connection, filters: Filters) -> int:
+    """How many articles the full-text part of ``filters`` matches (0 without one)."""
+    query = fts_query(filters.text)
+    if not query:
+        return 0
+    return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [query]).fetchone()[0]
+
+
+def topic_rows(conn: sqlite3.Connection, filters: Filters) -> tuple[int, int]:
+    """Rough count of the chosen topics' category rows in the date range, and of all categories'
+    (from the monthly totals; partial months count whole)."""
+    clauses, params = day_range("period", filters.since.replace(day=1) if filters.since else None, filters.until)
+    months = " AND ".join(["grain = 'month'", *clauses])
+    mine, total = conn.execute(
+        f"SELECT sum(CASE WHEN category IN ({marks(filters.topics)}) THEN n ELSE 0 END), sum(n) "
+        f"FROM period_category_sentiment WHERE {months}",
+        [*filters.topics, *params],
+    ).fetchone()
+    return mine or 0, total or 0
+
+
+def topic_share(conn: sqlite3.Connection, filters: Filters) -> float:
+    """Rough share of the date range's category rows that belong to the chosen topics."""
+    mine, total = topic_rows(conn, filters)
+    return mine / total if total else 0.0
+
+
+# ------------------------------------------------------------------ WHERE clauses
+
+
+def category_view(filters: Filters) -> tuple[str, list]:
+    """WHERE clause over ``article_categories`` rows (effective ones) for the topic, date, label
+    and impact filters, and its params. Served by ``idx_article_categories_view``."""
+    clauses, params = [], []
+    if filters.topics:
+        clauses.append(f"category IN ({marks(filters.topics)})")
+        params.extend(filters.topics)
+    clauses.append("effective = 1")
+    dates, date_params = day_range("published_at", filters.since, filters.until)
+    clauses += dates
+    params += date_params
+    if filters.labels:
+        clauses.append(f"sentiment_label IN ({marks(filters.labels)})")
+        params.extend(filters.labels)
+    if filters.min_impact:
+        clauses.append("impact >= ?")
+        params.append(float(filters.min_impact))
+    return " AND ".join(clauses), params
+
+
+def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_walk: bool = False) -> tuple[str, list]:
+    """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params.
+    With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
+    full-text matches are a set each article is tested against (both for newest-first walks)."""
+    clauses, params = ["1 = 1"], []
+    if filters.topics and topics_exist:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM article_categories tc WHERE tc.article_id = {alias}.id "
+            f"AND tc.category IN ({marks(filters.topics)}) AND tc.effective = 1)"
+        )
+        params.extend(filters.topics)
+    elif filters.topics:
+        view, view_params = category_view(filters)
+        clauses.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE {view})")
+        params.extend(view_params)
+    dates, date_params = day_range(f"{alias}.published_at", filters.since, filters.until)
+    clauses += dates
+    params += date_params
+    if filters.labels:
+        clauses.append(f"{alias}.sentiment_label IN ({marks(filters.labels)})")
+        params.extend(filters.labels)
+    if filters.min_impact:
+        clauses.append(f"{alias}.impact >= ?")
+        params.append(float(filters.min_impact))
+    if filters.sources:
+        clauses.append(f"{alias}.source IN ({marks(filters.sources)})")
+        params.extend(filters.sources)
+    tickers = [c for c in filters.companies if not c.startswith("basket:")]
+    baskets = [c.removeprefix("basket:") for c in filters.companies if c.startswith("basket:")]
+    if tickers or baskets:
+        parts = []
+        if tickers:
+            parts.append(f"ticker IN ({marks(tickers)})")
+            params.extend(tickers)
+        if baskets:
+            parts.append(f"ticker IN (SELECT ticker FROM basket_members WHERE basket_id IN ({marks(baskets)}))")
+            params.extend(baskets)
+        clauses.append(f"{alias}.id IN (SELECT article_id FROM article_entities WHERE {' OR '.join(parts)})")
+    query = fts_query(filters.text)
+    if query:
+        key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up
+        clauses.append(f"{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(query)
+    return " AND ".join(clauses), params

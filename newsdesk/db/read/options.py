@@ -1,0 +1,57 @@
+"""The choices a view offers: categories, sources, companies and baskets, and the date bounds."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pandas as pd
+
+from newsdesk.db.read.filters import parse_day
+from newsdesk.db.read.sql import frame
+
+
+def categories(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every category with its count of scored articles, most used first (summed from the monthly
+    totals: a few hundred rows whatever the size of the database)."""
+    return frame(
+        conn,
+        "SELECT category, sum(n) AS articles FROM period_category_sentiment WHERE grain = 'month' AND n > 0 "
+        "GROUP BY category ORDER BY articles DESC, category",
+    )
+
+
+def sources(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every source, alphabetically: one index seek per source (a skip-scan of
+    ``idx_articles_source``), so the list costs the same at a thousand articles or a million."""
+    return frame(
+        conn,
+        "WITH RECURSIVE s(source) AS (SELECT min(source) FROM articles UNION ALL "
+        "SELECT (SELECT min(source) FROM articles WHERE source > s.source) FROM s WHERE s.source IS NOT NULL) "
+        "SELECT source FROM s WHERE source IS NOT NULL ORDER BY source",
+    )
+
+
+def company_options(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Filter options for companies and baskets: ``value`` (ticker or ``basket:<id>``), ``label``
+    and ``articles`` (for a company, how many articles name it; for a basket, its member count) —
+    baskets first, then companies by article count."""
+    baskets = frame(
+        conn,
+        "SELECT 'basket:' || b.id AS value, 'Basket: ' || b.name AS label, count(m.ticker) AS articles "
+        "FROM baskets b JOIN basket_members m ON m.basket_id = b.id GROUP BY b.id ORDER BY b.name",
+    )
+    firms = frame(
+        conn,
+        "SELECT e.ticker AS value, e.ticker || ' · ' || coalesce(c.name, e.ticker) AS label, e.n AS articles "
+        "FROM ticker_counts e "
+        "LEFT JOIN companies c ON c.ticker = e.ticker ORDER BY e.n DESC, e.ticker",
+    )
+    return pd.concat([baskets, firms], ignore_index=True)
+
+
+def date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
+    """The first and last publish day in the database."""
+    lo = conn.execute("SELECT min(published_at) FROM articles").fetchone()[0]  # two one-seek queries:
+    hi = conn.execute("SELECT max(published_at) FROM articles").fetchone()[0]  # together they scan
+    return parse_day(lo), parse_day(hi)

@@ -1,0 +1,176 @@
+"""Sentiment over time: mean sentiment per period and category, and what moved against its baseline."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from newsdesk.db.periods import GRAINS, split_range, start_sql
+from newsdesk.db.read.filters import Filters, category_view, plan, where
+from newsdesk.db.read.sql import day_range, frame, marks
+from newsdesk.errors import FilterError
+
+
+def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:
+    """Mean sentiment per period and category. Columns: period (date), category, articles,
+    mean_sentiment, mean_impact. Topic and date views read the week/month totals
+    (``period_category_sentiment``) and, for the partial periods at the edges of a date range, the
+    daily table — never ``articles``; other filters aggregate the matching rows."""
+    if grain not in GRAINS:
+        raise FilterError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
+    return _periods(conn, _period_parts(filters, grain), grain)
+
+
+def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
+    """Sub-selects of (day, category, n, sentiment_sum, impact_sum, impact_n) rows whose union holds
+    the view exactly once; ``day`` is a day or a period's first day."""
+    how = plan(filters)
+    if not how.from_totals and how.from_category_rows:
+        view, params = category_view(filters)
+        return [
+            (
+                "SELECT substr(published_at, 1, 10) AS day, category, count(*) AS n, sum(sentiment) AS sentiment_sum, "
+                "coalesce(sum(impact), 0) AS impact_sum, count(impact) AS impact_n "
+                f"FROM article_categories WHERE {view} AND sentiment IS NOT NULL GROUP BY day, category",
+                params,
+            )
+        ]
+    if not how.from_totals:
+        clause, params = where(filters, "a")
+        topic_clause = ""
+        if filters.topics:
+            topic_clause = f" AND c.category IN ({marks(filters.topics)})"
+            params = [*params, *filters.topics]
+        return [
+            (
+                "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
+                "sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0) AS impact_sum, "
+                "count(a.impact) AS impact_n FROM articles a JOIN article_categories c ON c.article_id = a.id "
+                f"AND c.effective = 1 WHERE {clause}{topic_clause} AND a.sentiment IS NOT NULL "
+                "GROUP BY day, c.category",
+                params,
+            )
+        ]
+    lo, hi = filters.since, filters.until
+    if grain == "day":
+        return [_daily_part(filters.topics, lo, hi)]
+    try:
+        return _whole_periods(filters, grain)
+    except OverflowError:  # a range reaching the first or last representable day: days only
+        return [_daily_part(filters.topics, lo, hi)]
+
+
+def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
+    """Sub-selects for a topic and date view: whole periods from the period table, edge days from
+    the daily table."""
+    whole, edges = split_range(filters.since, filters.until, grain)
+    if whole is None:  # no whole period inside the range
+        return [_daily_part(filters.topics, filters.since, filters.until)]
+    first, last = whole
+    clauses, params = ["grain = ?"], [grain]
+    if filters.topics:
+        clauses.append(f"category IN ({marks(filters.topics)})")
+        params.extend(filters.topics)
+    dates, date_params = day_range("period", first, last)
+    parts = [(f"{PERIOD_PART} WHERE {' AND '.join([*clauses, *dates])}", [*params, *date_params])]
+    return parts + [_daily_part(filters.topics, a, b) for a, b in edges]
+
+
+PERIOD_PART = "SELECT period AS day, category, n, sentiment_sum, impact_sum, impact_n FROM period_category_sentiment"
+
+
+def _daily_part(topics, since: date | None, until: date | None) -> tuple[str, list]:
+    """The daily table's rows in an inclusive day range (optionally of some topics)."""
+    clauses, params = ["1 = 1"], []
+    if topics:
+        clauses.append(f"category IN ({marks(topics)})")
+        params.extend(topics)
+    dates, date_params = day_range("day", since, until)
+    return (
+        "SELECT day, category, n, sentiment_sum, impact_sum, impact_n FROM daily_category_sentiment "
+        f"WHERE {' AND '.join([*clauses, *dates])}",
+        [*params, *date_params],
+    )
+
+
+# Each period's first day, computed in SQLite so that only one row per period and category leaves it.
+PERIOD_SQL = {grain: start_sql(grain, "day") for grain in GRAINS}
+
+
+def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list]], grain: str) -> pd.DataFrame:
+    """Group the union of ``parts`` by period and category in SQLite; means rounded to 4 places."""
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    params = [p for _, ps in parts for p in ps]
+    if len(parts) == 1 and parts[0][0].startswith(PERIOD_PART):  # already one row per period and category
+        sql = (
+            "SELECT day AS period, category, n AS articles, sentiment_sum * 1.0 / n AS mean_sentiment, "
+            f"impact_sum * 1.0 / impact_n AS mean_impact FROM ({union}) WHERE n > 0 ORDER BY 1, category"
+        )
+    else:
+        sql = (
+            f"SELECT {PERIOD_SQL[grain]} AS period, category, sum(n) AS articles, sum(sentiment_sum) * 1.0 / sum(n) "
+            "AS mean_sentiment, sum(impact_sum) * 1.0 / sum(impact_n) AS mean_impact "
+            f"FROM ({union}) WHERE n > 0 GROUP BY 1, category ORDER BY 1, category"
+        )
+    rows = conn.execute(sql, params).fetchall()
+    if not rows:
+        return pd.DataFrame(columns=["period", "category", "articles", "mean_sentiment", "mean_impact"])
+    period, category, articles, sentiment, impact = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "period": list(map(date.fromisoformat, period)),
+            "category": category,
+            "articles": articles,
+            "mean_sentiment": np.round(np.array(sentiment, dtype=float), 4),
+            "mean_impact": np.round(np.array(impact, dtype=float), 4),
+        }
+    )
+
+
+def what_moved(
+    conn: sqlite3.Connection, filters: Filters, end: date, window: int = 7, baseline: int = 30
+) -> pd.DataFrame:
+    """Each category's mean sentiment over the ``window`` days up to ``end`` against its trailing
+    ``baseline`` days before that: z = (window mean − baseline mean) / baseline day-to-day std.
+    Reads ``daily_category_sentiment``. Columns: category, recent, baseline, z, recent_articles."""
+    start = end - timedelta(days=window + baseline - 1)
+    clauses, params = day_range("day", start, end)
+    clauses.append("n > 0")
+    if filters.topics:
+        clauses.append(f"category IN ({marks(filters.topics)})")
+        params.extend(filters.topics)
+    df = frame(
+        conn,
+        f"SELECT day, category, n, sentiment_sum FROM daily_category_sentiment WHERE {' AND '.join(clauses)}",
+        params,
+    )
+    cols = ["category", "recent", "baseline", "z", "recent_articles"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    cut = (end - timedelta(days=window - 1)).isoformat()
+    is_recent = df["day"] >= cut
+    recent = df[is_recent].groupby("category")[["n", "sentiment_sum"]].sum()
+    base_rows = df[~is_recent].assign(mean=lambda d: d["sentiment_sum"] / d["n"])
+    base = base_rows.groupby("category").agg(n=("n", "sum"), sentiment_sum=("sentiment_sum", "sum"))
+    spread = base_rows.groupby("category")["mean"].std(ddof=1).fillna(0.0)  # one day: no spread
+    both = recent.add_suffix("_recent").join(base, how="inner", sort=True)
+    both = both[(both["n_recent"] > 0) & (both["n"] > 0)]
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    recent_mean = both["sentiment_sum_recent"] / both["n_recent"]
+    base_mean = both["sentiment_sum"] / both["n"]
+    spread = spread.reindex(both.index)
+    z = ((recent_mean - base_mean) / spread).where(spread > 1e-9)
+    out = pd.DataFrame(
+        {
+            "category": both.index,
+            "recent": recent_mean.round(3).to_numpy(),
+            "baseline": base_mean.round(3).to_numpy(),
+            "z": pd.to_numeric(z.round(2), errors="coerce").to_numpy(),
+            "recent_articles": both["n_recent"].astype(int).to_numpy(),
+        }
+    )
+    return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)

@@ -1,0 +1,247 @@
+"""The database file: connections, the schema and its migrations (``PRAGMA user_version``).
+
+Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
+refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from newsdesk.db import aggregates
+from newsdesk.db.dedupe import title_key
+from newsdesk.errors import SchemaError
+
+SCHEMA_VERSION = 11
+BUSY_TIMEOUT_MS = 10_000
+
+ARTICLE_COLUMNS = {
+    "id": str,
+    "url": str,
+    "title": str,
+    "source": str,
+    "published_at": str,
+    "published_estimated": int,
+    "ingested_at": str,
+    "summary": str,
+    "body": str,
+    "sentiment": float,
+    "sentiment_label": str,
+    "subjectivity": float,
+    "impact": float,
+    "source_sentiment": float,
+    "source_sentiment_label": str,
+    "source_impact": float,
+    "scorer_version": str,
+    "content_hash": str,
+}
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    """Create every table of the data model (ARCHITECTURE.md, "Data model") and its indexes."""
+    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"title", "source"})
+    db["article_categories"].create(
+        {"article_id": str, "category": str, "relevance": float, "origin": str},
+        pk=("article_id", "category", "origin"),
+    )
+    db["article_entities"].create(
+        {"article_id": str, "ticker": str, "name": str, "mentions": int, "relevance": float, "sentiment": float},
+        pk=("article_id", "ticker"),
+    )
+    db["decisions"].create(
+        {
+            "id": str,
+            "article_id": str,
+            "position": int,
+            "text": str,
+            "action": str,
+            "direction": str,
+            "instruments": str,
+            "structure": str,
+            "horizon_text": str,
+            "horizon_min_days": int,
+            "horizon_max_days": int,
+            "conditions": str,
+        },
+        pk="id",
+    )
+    db["baskets"].create({"id": str, "name": str, "description": str, "kind": str}, pk="id")
+    db["basket_members"].create(
+        {"basket_id": str, "ticker": str, "name": str, "weight": float}, pk=("basket_id", "ticker")
+    )
+    db["decision_baskets"].create(
+        {"decision_id": str, "basket_id": str, "side": str}, pk=("decision_id", "basket_id", "side")
+    )
+    db["companies"].create(
+        {"ticker": str, "name": str, "aliases": str, "sector": str, "country": str, "exchange": str},
+        pk="ticker",
+    )
+    db["daily_category_sentiment"].create(
+        {"day": str, "category": str, "n": int, "sentiment_sum": float, "impact_sum": float, "impact_n": int},
+        pk=("day", "category"),
+    )
+    db["ingest_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "source": str,
+            "added": int,
+            "duplicates": int,
+            "rejected": int,
+        },
+        pk="id",
+    )
+    db["problems"].create({"id": int, "run_id": int, "source": str, "locator": str, "reason": str, "raw": str}, pk="id")
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["content_hash"])
+    db["article_categories"].create_index(["category", "article_id"])
+    db["article_entities"].create_index(["ticker"])
+    db["decisions"].create_index(["article_id", "position"])
+    db["problems"].create_index(["run_id"])
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Explainable scores: the terms that drove the sentiment and the impact's components (JSON);
+    indexes for entity and basket look-ups."""
+    db["articles"].add_column("sentiment_terms", str)
+    db["articles"].add_column("impact_components", str)
+    db["articles"].create_index(["scorer_version"])
+    db["article_categories"].add_column("effective", int, not_null_default=1)
+    db["article_categories"].create_index(["category", "effective", "article_id"])
+    db["decision_baskets"].create_index(["basket_id"])
+    db["basket_members"].create_index(["ticker"])
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Ingestion from real sources: a title key for 48-hour dedupe, every source that carried a
+    story, and the HTTP validators of each fetched feed."""
+    db["articles"].add_column("title_key", str)
+    for row in list(db.query("SELECT id, title FROM articles")):
+        db.execute("UPDATE articles SET title_key = ? WHERE id = ?", [title_key(row["title"]), row["id"]])
+    db["articles"].create_index(["source", "title_key", "published_at"])
+    db["article_sources"].create(
+        {"article_id": str, "source": str, "url": str, "seen_at": str}, pk=("article_id", "source", "url")
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO article_sources (article_id, source, url, seen_at) "
+        "SELECT id, source, coalesce(url, ''), ingested_at FROM articles"
+    )
+    db["feed_state"].create(
+        {
+            "url": str,
+            "source": str,
+            "etag": str,
+            "last_modified": str,
+            "last_fetched_at": str,
+            "last_status": int,
+            "last_error": str,
+            "added_total": int,
+        },
+        pk="url",
+    )
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Full-text search over title, summary and body (FTS5; rowid = articles.rowid), kept by the
+    write paths rather than triggers."""
+    db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, summary, body, tokenize = 'unicode61')")
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, summary, body) SELECT rowid, title, summary, body FROM articles"
+    )
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Covering index for the date-filtered KPIs and label/impact filters (no table lookups)."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_published_cover "
+        "ON articles (published_at, sentiment, impact, sentiment_label)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_source ON articles (source, published_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_entities_ticker_article ON article_entities (ticker, article_id)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    4: _migration_4,
+    5: _migration_5,
+    6: aggregates.add_category_copies,
+    7: aggregates.add_period_totals,
+    8: aggregates.add_daily_totals,
+    9: aggregates.add_category_set_totals,
+    10: aggregates.add_time_copies,
+    11: aggregates.add_ticker_counts,
+}
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` in WAL mode with a busy timeout, and
+    bring its schema up to :data:`SCHEMA_VERSION`."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db = sqlite_utils.Database(conn)
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.enable_wal()
+    db.execute("PRAGMA synchronous=NORMAL")
+    migrate(db)
+    return db
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open the database read-only (it must exist): the dashboard's connection for every read."""
+    path = Path(path).resolve()
+    if not path.exists():
+        raise FileNotFoundError(path)
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Fold the write-ahead log into the database file (before the file is renamed or copied)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The schema version stored in ``PRAGMA user_version``."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration newer than the database's version, each in its own transaction.
+
+    Raises :class:`SchemaError` when the database is newer than this code.
+    """
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database has schema version {current}, newer than this newsdesk ({SCHEMA_VERSION}): "
+            "upgrade newsdesk or use another --db"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with transaction(db):
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {int(version)}")
+    return schema_version(db)
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any exception."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.execute("COMMIT")
