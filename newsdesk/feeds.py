@@ -21,8 +21,9 @@ from newsdesk.db import writes
 from newsdesk.errors import NewsdeskError, SourceReadError
 from newsdesk.fetch import fetch_url
 from newsdesk.ingest import feed as feed_parser
-from newsdesk.pipeline import RecentTitles, ensure_reference
-from newsdesk.score.pipeline import ScoringContext, default_context, score_article
+from newsdesk.pipeline import IngestReport, ensure_reference, write_chunk
+from newsdesk.score.pipeline import ScoringContext, default_context
+from newsdesk.score.sentiment import Scorer
 
 DEFAULT_FEEDS = DATA_DIR / "feeds.toml"
 
@@ -81,7 +82,7 @@ def load_feeds(path: str | Path = DEFAULT_FEEDS) -> list[Feed]:
 
 
 def fetch_feeds(
-    db: sqlite_utils.Database, feeds: list[Feed], ctx: ScoringContext | None = None, **fetch_options
+    db: sqlite_utils.Database, feeds: list[Feed], ctx: ScoringContext | Scorer | None = None, **fetch_options
 ) -> FetchReport:
     """Fetch every feed once; a feed that fails is recorded and the others go on."""
     ctx = ctx or default_context()
@@ -92,8 +93,9 @@ def fetch_feeds(
     return report
 
 
-def fetch_one(db: sqlite_utils.Database, f: Feed, ctx: ScoringContext, **fetch_options) -> FeedOutcome:
-    """Fetch one feed (conditionally), ingest its entries as one batch and remember its validators."""
+def fetch_one(db: sqlite_utils.Database, f: Feed, ctx: ScoringContext | Scorer, **fetch_options) -> FeedOutcome:
+    """Fetch one feed (conditionally), ingest its entries as one batch through the pipeline's chunk
+    writer (a scorer failure rejects that entry, never the round) and remember its validators."""
     state = writes.feed_state(db.conn, f.url)
     now = writes.now_iso()
     try:
@@ -106,12 +108,8 @@ def fetch_one(db: sqlite_utils.Database, f: Feed, ctx: ScoringContext, **fetch_o
         writes.record_failure(db, f.url, str(exc))
         _save_state(db, f, now, 0, state.get("etag"), state.get("last_modified"), str(exc), 0)
         return FeedOutcome(f, "failed", error=str(exc))
-    recent = RecentTitles(db)
-    scored = []
-    for article in sorted(parsed.articles, key=lambda a: a.published_at or ""):
-        scored.append(score_article(article, ctx, recent.before(article.published_at)))
-        recent.add(article.published_at, article.title)
-    result = writes.write_batch(db, scored, parsed.problems, f.url)
+    result = IngestReport()
+    write_chunk(db, f.url, parsed, ctx, result)
     _save_state(db, f, now, got.status, got.etag, got.last_modified, "", result.added)
     return FeedOutcome(f, "fetched", result.added, result.duplicates, result.rejected)
 

@@ -101,15 +101,24 @@ def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
             on_file(path)
         try:
             for parsed in chunks():
-                _write_chunk(db, name, parsed, ctx, report, on_progress)
+                write_chunk(db, name, parsed, ctx, report, on_progress)
         except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
             report.unreadable.append((name, str(exc)))
             report.run_ids.append(writes.record_failure(db, name, str(exc)))
     return report
 
 
-def _write_chunk(db, name: str, parsed: ParseResult, ctx, report: IngestReport, on_progress) -> None:
-    """Score the articles of one parsed chunk and store them, with its problems, as one batch."""
+def write_chunk(
+    db: sqlite_utils.Database,
+    name: str,
+    parsed: ParseResult,
+    ctx: ScoringContext | Scorer,
+    report: IngestReport,
+    on_progress: Progress | None = None,
+) -> None:
+    """Score the articles of one parsed chunk and store them, with its problems, as one batch (run
+    ``name``), adding its counts to ``report``: the one writer of files, uploads and feeds. An
+    article the scorers fail on becomes a problem ("scoring failed: ..."); the rest are stored."""
     problems = list(parsed.problems)
     scored = []
     recent = RecentTitles(db)

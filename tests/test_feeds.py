@@ -169,3 +169,53 @@ def test_interval(text, seconds) -> None:
 def test_bad_interval(text) -> None:
     with pytest.raises(SourceReadError):
         feeds.parse_interval(text)
+
+
+class FailingScorer:
+    """A sentiment scorer that raises on every article, as a scorer bug would."""
+
+    version = "failing/1"
+
+    def score(self, text: str, title: str = ""):
+        raise RuntimeError("scorer exploded")
+
+
+def rejected_by_scoring(db_path) -> list[str]:
+    db = schema.connect(db_path)
+    try:
+        return [r[0] for r in db.execute("SELECT reason FROM problems ORDER BY id")]
+    finally:
+        db.close()
+
+
+def test_a_failing_scorer_rejects_feed_entries_and_fetch_goes_on(db, server) -> None:
+    """Feeds go through the pipeline's chunk writer: a scorer error becomes rejected records, the
+    other feeds are fetched, and the feed's validators are still remembered."""
+    good = feeds.Feed("Fixture Markets", f"{server}/markets.xml")
+    report = feeds.fetch_feeds(db, [good], ctx=FailingScorer(), retries=0)
+    (o,) = report.outcomes
+    assert (o.status, o.added, o.duplicates, o.rejected) == ("fetched", 0, 0, 3)
+    reasons = [r[0] for r in db.execute("SELECT reason FROM problems")]
+    assert len(reasons) == 3 and all(r.startswith("scoring failed: RuntimeError('scorer exploded')") for r in reasons)
+    assert db["articles"].count == 0
+    assert db["feed_state"].get(good.url)["etag"] == ETAG
+
+
+@pytest.mark.parametrize("command", [["fetch"], ["watch", "--every", "1s", "--rounds", "1"]])
+def test_cli_fetch_and_watch_survive_a_failing_scorer(tmp_path, server, monkeypatch, command) -> None:
+    """``fetch`` and one round of ``watch`` with a scorer that raises: the entries are rejected
+    ("scoring failed"), the command reports them and exits 0 instead of crashing."""
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    monkeypatch.setattr(feeds, "default_context", FailingScorer)
+    conf = tmp_path / "feeds.toml"
+    conf.write_text(f'[[feed]]\nname = "Fixture Markets"\nurl = "{server}/markets.xml"\n')
+    db_path = tmp_path / "f.db"
+    result = CliRunner().invoke(cli, [*command, "--feeds", str(conf), "--db", str(db_path)])
+    assert result.exception is None, result.output
+    assert result.exit_code == 0
+    assert "Fixture Markets: 0 added, 0 duplicates, 3 rejected" in result.output
+    reasons = rejected_by_scoring(db_path)
+    assert len(reasons) == 3 and all(r.startswith("scoring failed:") for r in reasons)
