@@ -274,6 +274,24 @@ def rebuild_daily(db_path: str | None) -> None:
     click.echo(f"Rebuilt {rows:,} daily category rows and {sets:,} category-set rows.")
 
 
+def benchmarks(name: str):
+    """The module ``benchmarks.<name>`` (``bench`` or ``synthetic``): the benchmarks live beside the
+    product in a checkout's ``benchmarks/`` folder, not in the installed package."""
+    import importlib
+
+    if (ROOT / "benchmarks" / "__init__.py").exists() and str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    try:
+        return importlib.import_module(f"benchmarks.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("benchmarks", f"benchmarks.{name}"):
+            raise
+        fail(
+            f"the benchmarks are not here ({ROOT / 'benchmarks'} is missing): `python -m newsdesk bench` "
+            "runs from a newsdesk checkout, e.g. after `git clone` of the project"
+        )
+
+
 @cli.group(invoke_without_command=True)
 @click.option(
     "--db",
@@ -290,8 +308,7 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
         return
     import os
 
-    from newsdesk import bench as b
-    from newsdesk import synthetic
+    b, synthetic = benchmarks("bench"), benchmarks("synthetic")
 
     path = Path(db_path or "data/bench.db")
     if not path.exists():
@@ -367,8 +384,7 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
 @click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same corpus).")
 def bench_generate(n: int, db_path: str, seed: int) -> None:
     """Write N deterministic synthetic articles (marked synthetic) into a database."""
-    from newsdesk import synthetic
-
+    synthetic = benchmarks("synthetic")
     db = schema.connect(db_path)
     t0 = time.perf_counter()
     with tqdm(total=n, unit="article", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
@@ -383,8 +399,7 @@ def bench_large_jsonl(mb: float, workdir: str | None) -> None:
     """Ingest a large JSON Lines file in a child process; print its peak RSS beside a one-record run."""
     import tempfile
 
-    from newsdesk import bench as b
-
+    b = benchmarks("bench")
     with tempfile.TemporaryDirectory() as tmp:
         r = b.large_jsonl_bench(mb, workdir or tmp)
     click.echo(f"file            {r['file_mb']:9,.1f} MB  {r['records']:,} records")
@@ -407,8 +422,9 @@ def bench_large_jsonl(mb: float, workdir: str | None) -> None:
 @click.option("--split", default="dev", show_default=True, help="Which split of each data set to score.")
 def bench_sentiment(data_dir: Path | None, split: str) -> None:
     """Bare TextBlob and newsdesk side by side on financial sentiment benchmarks."""
-    from newsdesk import bench as bench_mod
     from newsdesk.score.sentiment import polarity, textblob_polarity
+
+    bench_mod = benchmarks("bench")
 
     data_dir = data_dir or bench_mod.DEFAULT_BENCHDATA
     if not data_dir.exists():
@@ -430,8 +446,7 @@ def bench_sentiment(data_dir: Path | None, split: str) -> None:
 @click.option("--words", default=500, show_default=True, help="Words per article.")
 def bench_pipeline(words: int) -> None:
     """The full scoring pipeline against bare TextBlob .sentiment on the same articles."""
-    from newsdesk import bench as bench_mod
-
+    bench_mod = benchmarks("bench")
     r = bench_mod.pipeline_bench(words)
     click.echo(f"{r['articles']} articles of {words} words (built from the demo corpus), median of 3 passes")
     click.echo(

@@ -1,4 +1,4 @@
-"""CSV export, safe to open in a spreadsheet (OWASP CSV injection, DESIGN.md §5)."""
+"""CSV export, safe to open in a spreadsheet (OWASP CSV injection; ARCHITECTURE.md, "Conventions")."""
 
 from __future__ import annotations
 

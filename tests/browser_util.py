@@ -1,4 +1,4 @@
-"""A real Streamlit server and headless Debian Chromium for browser journeys (DESIGN.md §3)."""
+"""A real Streamlit server and headless Debian Chromium for browser journeys (ARCHITECTURE.md, "Conventions")."""
 
 from __future__ import annotations
 

@@ -562,7 +562,8 @@ def start_reader(db: Path, out: Path, stop: Path, mode: str) -> subprocess.Popen
 def mixed_writes(db, sample_path, seed: int, n: int = 300, rescored: int = 40) -> None:
     """Write ``db`` every way newsdesk does: a synthetic bulk batch, a real ingest of the sample, and
     a rescore of ``rescored`` articles (child rows deleted and written again)."""
-    from newsdesk import pipeline, synthetic
+    from benchmarks import synthetic
+    from newsdesk import pipeline
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
     synthetic.generate(db, n, seed=seed)

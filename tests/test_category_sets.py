@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk import pipeline, synthetic
+from benchmarks import synthetic
+from newsdesk import pipeline
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.db import aggregates, schema, writes
 from newsdesk.db.read import decisions as read_decisions

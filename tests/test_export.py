@@ -1,4 +1,4 @@
-"""CSV export neutralises formula injection (DESIGN.md §5) and keeps numbers numeric."""
+"""CSV export neutralises formula injection (ARCHITECTURE.md, "Conventions") and keeps numbers numeric."""
 
 from __future__ import annotations
 

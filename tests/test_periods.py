@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk import synthetic
+from benchmarks import synthetic
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.db import aggregates, schema, writes
 from newsdesk.db.read import filters as read_filters

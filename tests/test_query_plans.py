@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from newsdesk import synthetic
+from benchmarks import synthetic
 from newsdesk.db import schema
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read import baskets as read_baskets

@@ -107,7 +107,7 @@ def test_bench_sentiment_without_data_says_so(tmp_path) -> None:
 def test_ingest_bench_reports_every_rate_beside_its_floor() -> None:
     """The ingest bench measures scoring, storage, raw executemany, FTS5 alone and short rows on
     the same texts (a smoke run on 30 articles; the figures themselves live in BENCHMARKS.md)."""
-    from newsdesk.bench import ingest_bench
+    from benchmarks.bench import ingest_bench
 
     r = ingest_bench(30)
     assert r["n"] == 30

@@ -43,7 +43,7 @@ ARTICLE_COLUMNS = {
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    """Create every table of the data model (ARCHITECTURE.md, "Data model") and its indexes."""
+    """Create every table of the data model (README.md, "Schema") and its indexes."""
     db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"title", "source"})
     db["article_categories"].create(
         {"article_id": str, "category": str, "relevance": float, "origin": str},

@@ -167,19 +167,6 @@ def _best(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def _refill(conn, table: str, rows: list[tuple]) -> float:
-    """Best time of emptying ``table`` (a constant name) and inserting ``rows`` with one raw
-    ``executemany`` in one transaction."""
-    marks = ", ".join("?" for _ in rows[0])
-
-    def refill() -> None:
-        conn.execute(f"DELETE FROM {table}")
-        with conn:
-            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-
-    return _best(refill, 3)
-
-
 def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     """Articles per second of parse-free ingest (score + store in one transaction) against bare
     TextBlob ``.sentiment`` on the same texts, and of the storage step alone against a raw
@@ -190,7 +177,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
 
     from textblob import TextBlob
 
-    from newsdesk.db import schema, writes
+    from newsdesk.db import floors, schema, writes
     from newsdesk.models import Article
     from newsdesk.score.pipeline import default_context, score_article
 
@@ -210,20 +197,17 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
         scored = [score_article(a, ctx) for a in build("s")]
         t_store = _best(lambda: writes.write_batch(db, scored, [], "bench"), 1)
         raw = sqlite3.connect(f"{tmp}/raw.db")
-        raw.execute("CREATE TABLE t (id TEXT PRIMARY KEY, title TEXT, source TEXT, body TEXT, sentiment REAL)")
         rows = [(f"r{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(scored)]
-
-        t_raw = _refill(raw, "t", rows)
-        raw.execute("CREATE VIRTUAL TABLE f USING fts5(title, summary, body)")
-        t_fts = _refill(raw, "f", [(a.title, a.summary, a.body) for a in scored])
+        t_raw = floors.raw_insert_seconds(raw, rows)
+        t_fts = floors.fts_insert_seconds(raw, [(a.title, a.summary, a.body) for a in scored])
         # the shape news APIs and feeds deliver: a headline and a 40-word summary, no body
         short = [
             score_article(Article(title=f"{t} [h{i}]", source="bench", summary=" ".join(x.split()[:40])), ctx)
             for i, (t, x) in enumerate(pairs)
         ]
         t_short = _best(lambda: writes.write_batch(db, short, [], "bench-short"), 1)
-        t_raw_short = _refill(
-            raw, "t", [(f"s{i}", a.title, a.source, a.summary, a.sentiment) for i, a in enumerate(short)]
+        t_raw_short = floors.raw_insert_seconds(
+            raw, [(f"s{i}", a.title, a.source, a.summary, a.sentiment) for i, a in enumerate(short)]
         )
         db.close()
         raw.close()
@@ -244,6 +228,7 @@ def query_bench(path: str) -> dict[str, float]:
     """Milliseconds of the dashboard's queries on the database at ``path`` beside a raw full scan."""
     from datetime import timedelta
 
+    from newsdesk.db import floors
     from newsdesk.db.read.articles import articles
     from newsdesk.db.read.filters import Filters
     from newsdesk.db.read.options import date_bounds
@@ -257,8 +242,8 @@ def query_bench(path: str) -> dict[str, float]:
         topics=("Trade & Tariffs", "Macro & Growth", "Energy & Commodities"), since=hi - timedelta(days=91), until=hi
     )
     out = {
-        "articles": conn.execute("SELECT count(*) FROM articles").fetchone()[0],
-        "full_scan": _best(lambda: conn.execute("SELECT count(*), sum(sentiment) FROM articles").fetchone()),
+        "articles": floors.article_count(conn),
+        "full_scan": _best(lambda: floors.full_scan(conn)),
         "chart_all": _best(lambda: daily_sentiment(conn, Filters(), "week")),
         "chart_quarter": _best(lambda: daily_sentiment(conn, quarter, "week")),
         "kpis_quarter": _best(lambda: kpis(conn, quarter)),
