@@ -88,16 +88,13 @@ def _insert_sql(table: str, columns: tuple[str, ...], verb: str = "INSERT") -> s
     return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
-ARTICLE_INSERT_SQL = _insert_sql("articles", (*ARTICLE_INSERT_COLUMNS, "ingested_at"))
+ARTICLE_INSERT_SQL = _insert_sql("articles", ("rowid", *ARTICLE_INSERT_COLUMNS, "ingested_at"))
 CATEGORY_INSERT_SQL = _insert_sql("article_categories", CATEGORY_COLUMNS)
 ENTITY_INSERT_SQL = _insert_sql("article_entities", ENTITY_COLUMNS, "INSERT OR IGNORE")
 DECISION_INSERT_SQL = _insert_sql("decisions", DECISION_COLUMNS)
 LINK_INSERT_SQL = _insert_sql("decision_baskets", LINK_COLUMNS, "INSERT OR IGNORE")
 SOURCE_INSERT_SQL = _insert_sql("article_sources", ("article_id", "source", "url", "seen_at"), "INSERT OR IGNORE")
-FTS_FROM_ARTICLES_SQL = (
-    "INSERT INTO articles_fts (rowid, title, summary, body) SELECT rowid, title, summary, body "
-    "FROM articles WHERE id IN ({marks})"
-)
+FTS_INSERT_SQL = "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)"
 
 
 def article_values(a: Article, chash: str) -> tuple:
@@ -199,11 +196,12 @@ def insert_articles(conn: sqlite3.Connection, batch: list[tuple[Article, str]], 
     if not batch:
         return
     articles = [a for a, _ in batch]
-    conn.executemany(ARTICLE_INSERT_SQL, [(*article_values(a, chash), ingested_at) for a, chash in batch])
-    ids = [a.id for a in articles]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        conn.execute(FTS_FROM_ARTICLES_SQL.format(marks=", ".join("?" for _ in chunk)), chunk)
+    # the rowids SQLite would give (max + 1, ...), chosen here so that the full-text rows are written
+    # from the texts in hand: reading them back from ``articles`` cost as much again as indexing them
+    last = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+    rows = [(last + n, *article_values(a, chash), ingested_at) for n, (a, chash) in enumerate(batch, 1)]
+    conn.executemany(ARTICLE_INSERT_SQL, rows)
+    conn.executemany(FTS_INSERT_SQL, [(last + n, a.title, a.summary, a.body) for n, a in enumerate(articles, 1)])
     _insert_children(conn, articles)
     conn.executemany(SOURCE_INSERT_SQL, [(a.id, a.source, a.url or "", ingested_at) for a in articles])
     totals = aggregates.BatchTotals()
@@ -249,10 +247,7 @@ def replace_article(conn: sqlite3.Connection, old: Article, new: Article, chash:
         columns = ARTICLE_INSERT_COLUMNS[1:]
         rowid = conn.execute("SELECT rowid FROM articles WHERE id = ?", [new.id]).fetchone()[0]
         conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
-        conn.execute(
-            "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-            [rowid, new.title, new.summary, new.body],
-        )
+        conn.execute(FTS_INSERT_SQL, [rowid, new.title, new.summary, new.body])
     conn.execute(
         f"UPDATE articles SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",  # constant names
         [*(row[c] for c in columns), new.id],
