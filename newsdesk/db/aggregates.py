@@ -29,13 +29,15 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.db.periods import start_sql
 from newsdesk.models import Article
 from newsdesk.score.labels import LABELS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # ------------------------------------------------------------------ which categories count
 

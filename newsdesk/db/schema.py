@@ -10,12 +10,14 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from newsdesk.db import aggregates
 from newsdesk.db.dedupe import title_key
 from newsdesk.errors import SchemaError
+
+if TYPE_CHECKING:
+    import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
 SCHEMA_VERSION = 11
 BUSY_TIMEOUT_MS = 10_000
@@ -184,6 +186,8 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` in WAL mode with a busy timeout, and
     bring its schema up to :data:`SCHEMA_VERSION`."""
+    import sqlite_utils
+
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
