@@ -392,6 +392,22 @@ def bench_generate(n: int, db_path: str, seed: int) -> None:
     click.echo(f"Generated {n:,} synthetic articles into {db_path} in {time.perf_counter() - t0:,.1f} s")
 
 
+@bench.command("storage")
+@click.option("--n", "n", default=300, show_default=True, help="Articles per batch.")
+def bench_storage(n: int) -> None:
+    """Where the storage step's time goes, statement by statement, beside its FTS5 floor."""
+    r = benchmarks("storage_profile").storage_profile(n)
+    total = r["total"]
+    click.echo(
+        f"write_batch of {n} scored 500-word articles: {total * 1000:7.1f} ms ({n / total:,.0f} rows/s); "
+        f"FTS5 floor {r['fts'] * 1000:.1f} ms ({n / r['fts']:,.0f} rows/s); storage / FTS5 {r['fts'] / total:.2f}"
+    )
+    for key, seconds in sorted(r["statements"].items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {seconds * 1000:7.1f} ms  {key}")
+    rest = total - sum(r["statements"].values())
+    click.echo(f"  {rest * 1000:7.1f} ms  Python: identity, content hash, duplicates in the batch, row mapping, totals")
+
+
 @bench.command("large-jsonl")
 @click.option("--mb", default=200.0, show_default=True, help="Size of the JSON Lines file to write and ingest.")
 @click.option("--dir", "workdir", type=click.Path(file_okay=False), help="Where to write it (default: a temp dir).")

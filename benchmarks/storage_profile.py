@@ -1,0 +1,67 @@
+"""Where the storage step's time goes: one ``write_batch`` of scored 500-word articles (after a
+first batch of the same size) timed statement by statement, beside FTS5 indexing of the same texts
+alone (the floor ``bench`` prints), in one process. ``python -m newsdesk bench storage``."""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+import tempfile
+import time
+
+
+class _TimedConnection:
+    """A connection that adds the time of each statement to ``spent``, keyed by its first words."""
+
+    def __init__(self, conn: sqlite3.Connection, spent: collections.Counter) -> None:
+        self.conn, self.spent = conn, spent
+
+    def __getattr__(self, name: str):
+        return getattr(self.conn, name)
+
+    def _timed(self, kind: str, sql: str, *args):
+        words = sql.split()
+        key = "look-ups of duplicates" if words[0].upper().startswith("SEL") else " ".join(words[:5])
+        t0 = time.perf_counter()
+        try:
+            return getattr(self.conn, kind)(sql, *args)
+        finally:
+            self.spent[key] += time.perf_counter() - t0
+
+    def execute(self, sql: str, *args):
+        return self._timed("execute", sql, *args)
+
+    def executemany(self, sql: str, *args):
+        return self._timed("executemany", sql, *args)
+
+
+def storage_profile(n_articles: int = 300, repeat: int = 3) -> dict:
+    """The median of ``repeat`` runs: total seconds of the batch, the FTS5 floor's seconds, and the
+    seconds of each kind of statement (the rest is Python: identity, content hash, dedupe, mapping)."""
+    from benchmarks.bench import article_texts
+    from newsdesk.db import floors, schema, writes
+    from newsdesk.models import Article
+    from newsdesk.score.pipeline import default_context, score_article
+
+    pairs = (article_texts(500) * (n_articles // 120 + 1))[:n_articles]
+    ctx = default_context()
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = schema.connect(f"{tmp}/s.db")
+            first = [Article(title=f"{t} [f{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
+            writes.write_batch(db, [score_article(a, ctx) for a in first], [], "bench")
+            second = [Article(title=f"{t} [s{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
+            scored = [score_article(a, ctx) for a in second]
+            spent: collections.Counter = collections.Counter()
+            db.conn = _TimedConnection(db.conn, spent)
+            t0 = time.perf_counter()
+            writes.write_batch(db, scored, [], "bench")
+            total = time.perf_counter() - t0
+            db.conn = db.conn.conn
+            db.close()
+            raw = sqlite3.connect(f"{tmp}/raw.db")
+            fts = floors.fts_insert_seconds(raw, [(a.title, a.summary, a.body) for a in scored])
+            raw.close()
+            runs.append({"n": n_articles, "total": total, "fts": fts, "statements": dict(spent)})
+    return sorted(runs, key=lambda r: r["total"])[len(runs) // 2]
