@@ -15,11 +15,11 @@ import click
 from tqdm import tqdm
 
 from newsdesk import pipeline, store
-from newsdesk.config import ENV_DB, ROOT, resolve_db_path
+from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
 
-DB_HELP = f"SQLite database file (default: ${ENV_DB}, else data/newsdesk.db)."
+DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
 
 
 def db_option(f):
@@ -448,5 +448,5 @@ def bench_pipeline(words: int) -> None:
 
 
 def main() -> None:
-    """Entry point of ``python -m newsdesk``."""
-    cli(prog_name="python -m newsdesk")
+    """Entry point of ``python -m newsdesk`` and of the ``newsdesk`` console script."""
+    cli(prog_name="newsdesk" if Path(sys.argv[0]).name == "newsdesk" else "python -m newsdesk")
