@@ -300,7 +300,7 @@ def trip(market: Market, ticker: str, publish: str, horizon_days: int, weight: f
     ), ""
 
 
-def _combine(trips: list[Trip]) -> tuple[float, float | None]:
+def combine_trips(trips: list[Trip]) -> tuple[float, float | None]:
     """Weight-averaged r over ``trips`` (weights renormalised) and b over the same, None if any lacks b."""
     total = math.fsum(t.weight for t in trips)
     r = math.fsum(t.weight * t.return_ for t in trips) / total
@@ -337,7 +337,7 @@ def score_leg(leg: Leg, market: Market, publish: str, horizon_days: int) -> LegR
             trips.append(found)
     if not trips:
         return LegResult(leg, UNSCORED, "; ".join(reasons), missing=missing)
-    r, b = _combine(trips)
+    r, b = combine_trips(trips)
     excess = None if b is None else (r - b if leg.side == LONG else b - r)
     status = OPEN if any(t.open for t in trips) else CLOSED
     reason = "" if b is not None else "no benchmark prices over the same dates"
