@@ -131,7 +131,7 @@ class DecisionInput:
             position=int(row["position"]),
             published_at=row.get("published_at"),
             legs=tuple(Leg.from_instrument(i) for i in instruments if isinstance(i, Mapping)),
-            horizon_max_days=None if horizon is None or _is_nan(horizon) else int(horizon),
+            horizon_max_days=_whole_days(horizon),
             published_estimated=bool(row.get("published_estimated") or False),
             action=row.get("action"),
             source=row.get("source"),
@@ -140,8 +140,12 @@ class DecisionInput:
         )
 
 
-def _is_nan(value) -> bool:
-    return isinstance(value, float) and math.isnan(value)
+def _whole_days(value) -> int | None:
+    """A horizon cell as int; None for a missing one (None, NaN, pandas' NA)."""
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -512,6 +516,41 @@ def group_results(
             for key in [keys] if isinstance(keys, str) else keys:
                 groups.setdefault(str(key), []).append(result.excess_return)
     return [summarise(key, values, min_n, confidence) for key, values in sorted(groups.items())]
+
+
+# ------------------------------------------------------------------------------------------- summaries
+
+
+def cumulative_excess(results: Iterable[DecisionResult]) -> list[tuple[str, float, int]]:
+    """The curve of following every closed decision with an equal stake: one point per exit date,
+    oldest first, as (exit date, sum of the excess returns of the decisions closed by then, how many).
+    Returns are added, not compounded: each decision is its own unit stake."""
+    by_day: dict[str, list[float]] = {}
+    for result in results:
+        if result.status == CLOSED:
+            by_day.setdefault(result.exit_date, []).append(result.excess_return)
+    points, total, count = [], 0.0, 0
+    for day in sorted(by_day):
+        total += math.fsum(by_day[day])
+        count += len(by_day[day])
+        points.append((day, total, count))
+    return points
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:+.1f} %"
+
+
+def result_line(result: DecisionResult) -> str:
+    """One line for a decision card: ``since published: +3.2 % vs benchmark`` (open), ``closed 2024-03-01:
+    -1.5 % vs benchmark``, ``... spread`` for a pair, or why it is not scored."""
+    if not result.scored:
+        return f"not scored: {result.reason}"
+    against = "spread (long - short)" if result.pair else "vs benchmark"
+    flag = f" (no horizon stated: {result.horizon_days} days assumed)" if result.horizon_defaulted else ""
+    if result.status == OPEN:
+        return f"since published: {_percent(result.excess_return)} {against}, open{flag}"
+    return f"closed {result.exit_date}: {_percent(result.excess_return)} {against}{flag}"
 
 
 # ------------------------------------------------------------------------------------------------ JSON

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from newsdesk.models import Article, CategoryTag
@@ -17,10 +18,12 @@ from newsdesk.scorecard import (
     Leg,
     Market,
     ScorecardError,
+    cumulative_excess,
     exposure,
     group_results,
     horizon_bucket,
     publish_day,
+    result_line,
     score_decision,
     scorecard_json,
     summarise,
@@ -425,8 +428,9 @@ def test_decision_input_from_row_and_models():
     d = DecisionInput.from_row(row)
     assert d.legs == (Leg("A", "long", ticker="AAA"), Leg("B", "funding", basket="bsk"))
     assert (d.horizon_max_days, d.categories, d.published_estimated) == (None, ("Tech", "Macro"), False)
-    bad = DecisionInput.from_row({**row, "instruments": "not json", "horizon_max_days": 30})
+    bad = DecisionInput.from_row({**row, "instruments": "not json", "horizon_max_days": 30.0})
     assert (bad.legs, bad.horizon_max_days) == ((), 30)
+    assert DecisionInput.from_row({**row, "horizon_max_days": pd.NA}).horizon_max_days is None
     article = Article(
         title="t",
         source="wire",
@@ -449,3 +453,30 @@ def test_tickers_needed():
     ]
     bench = {"AAA": "SPY", "ZZZ": "EWJ"}.get
     assert tickers_needed(decisions, BASKETS, bench) == ["AAA", "CCC", "EWJ", "NOPE", "SPY", "ZZZ", "unknown-basket"]
+
+
+def test_cumulative_excess_of_closed_decisions():
+    # closed exits: 01-10 (0.09, 0.12, 0.03, -0.09, 0.21 = 0.36, five decisions); open and unscored left out.
+    results = _results() + [score_decision(decision(("long", "AAA"), horizon=3), MARKET)]  # 01-05: 0.04
+    points = cumulative_excess(results)
+    assert [(day, n) for day, _, n in points] == [("2024-01-05", 1), ("2024-01-10", 6)]
+    assert [total for _, total, _ in points] == pytest.approx([0.04, 0.40])
+
+
+@pytest.mark.parametrize(
+    "legs, horizon, estimated, line",
+    [
+        ([("long", "AAA")], 7, False, "closed 2024-01-10: +9.0 % vs benchmark"),
+        ([("long", "AAA")], 30, False, "since published: +12.0 % vs benchmark, open"),
+        ([("long", "AAA"), ("short", "ZZZ")], 7, False, "closed 2024-01-10: +21.0 % spread (long - short)"),
+        (
+            [("long", "LLL")],
+            None,
+            False,
+            "closed 2024-04-01: +20.0 % vs benchmark (no horizon stated: 90 days assumed)",
+        ),  # noqa: E501
+        ([("long", "AAA")], 7, True, "not scored: the publish date is estimated"),
+    ],
+)
+def test_result_line(legs, horizon, estimated, line):
+    assert result_line(score_decision(decision(*legs, horizon=horizon, estimated=estimated), MARKET)) == line
