@@ -149,13 +149,13 @@ def fetch_from_yfinance(
     if not wanted:
         return PriceBatch(format=YAHOO)
     if download is None:
-        if not yfinance_available():
+        try:
+            import yfinance
+        except ImportError:
             raise PriceSourceError(
-                "yfinance is not installed: pip install yfinance (the optional Yahoo extra), "
+                "yfinance is not installed: pip install 'newsdesk[yahoo]' (or pip install yfinance), "
                 "or use --url-template or prices import"
-            )
-        import yfinance
-
+            ) from None
         download = yfinance.download
     stop = (date.fromisoformat(end) + timedelta(days=1)).isoformat() if end else None  # yfinance's end is exclusive
     try:
