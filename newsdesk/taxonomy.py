@@ -58,6 +58,12 @@ def alphavantage_topics(path: Path = TAXONOMY_FILE) -> tuple[SourceTopic, ...]:
     )
 
 
+@lru_cache(maxsize=4)
+def sector_categories(path: Path = TAXONOMY_FILE) -> dict[str, str]:
+    """Company sector (as in ``data/companies.csv``) -> the category it stands for."""
+    return dict(_load(path).get("sectors", {}))
+
+
 def _fold(name: str) -> str:
     """A spelling-insensitive form of a topic name: ``Economy - Monetary`` and ``economy_monetary``
     both become ``economy monetary``; ``&`` and ``and`` are the same word."""
