@@ -196,3 +196,9 @@ def test_company_mentions(text, tickers) -> None:
 def test_company_relevance_and_sentiment() -> None:
     (e,) = default_context().companies.entities("Toyota Motor profit jumps", "Toyota Motor raised guidance.", "")
     assert e.ticker == "7203.T" and e.relevance >= 0.75 and e.sentiment > 0.3 and e.mentions == 2
+
+
+def test_sample_sentiment_agrees_with_the_source(sample_article) -> None:
+    """The seed page is neutral (0.05) at the source; its cues read in context agree."""
+    assert sample_article.sentiment_label == "neutral", sample_article.sentiment_terms
+    assert not any(t.startswith(("miss ", "tariff ")) for t in sample_article.sentiment_terms)

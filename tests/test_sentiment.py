@@ -82,3 +82,35 @@ def test_textblob_analyzer_interface_returns_terms() -> None:
     assert s.polarity > 0.5
     assert s.terms[0].startswith("jumped … profit")
     assert any("raised guidance" in t for t in s.terms)
+
+
+# Cue patterns of the seed page (paraphrased, written for this test): word sense and scope decide.
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("The overlooked miss is that the market treats this as a currency event", 0),  # a noun framing a point
+        ("The real worry was that nobody asked about the meeting schedule", 0),
+        ("This is not mainly a tariff story; it is about capacity spending", 0),  # negated noun phrase
+        ("It is not a sanctions or tariff question for the shipping group", 0),
+        ("The two leaders reaffirmed the strength of their security partnership", 0),  # quality of a non-figure
+        ("Officials argue for supply-chain resilience across the region", 0),
+        ("The company missed its quarterly earnings target", -1),  # the verb sense still counts
+        ("Revenue was a big miss against consensus estimates", -1),
+        ("It was not a good quarter for the retailer", -1),  # an adjective in a negated phrase is flipped
+        ("Tariffs hurt the exporter's margins", -1),
+        ("The risk is that margins shrink further", -1),  # the framed content still counts
+        ("The strength of demand lifted quarterly sales", 1),  # a figure in the clause: strength counts
+        ("The group reported a strong rise in orders", 1),
+    ],
+)
+def test_cues_read_in_context(text, sign) -> None:
+    score = polarity(text)
+    if sign == 0:
+        assert abs(score) < 0.05, score
+    else:
+        assert score * sign > 0.15, score
+
+
+def test_a_hypothetical_sentence_counts_half() -> None:
+    plain = polarity("Margins improved sharply")
+    assert 0 < polarity("If demand holds, margins improved sharply") < plain

@@ -9,25 +9,7 @@ from newsdesk.ingest.jsondoc import load_json, number_field, parse_items, text_f
 from newsdesk.ingest.normalize import collapse_ws, parse_date
 from newsdesk.models import Article, CategoryTag, Entity, ParseResult
 from newsdesk.score.labels import normalise_label
-
-# Alpha Vantage topic names -> newsdesk categories
-TOPICS = {
-    "blockchain": "Crypto & Fintech",
-    "earnings": "Earnings & Corporate",
-    "ipo": "M&A & Capital Markets",
-    "mergers & acquisitions": "M&A & Capital Markets",
-    "financial markets": "Financial Markets & Banking",
-    "finance": "Financial Markets & Banking",
-    "economy - fiscal": "Elections & Domestic Politics",
-    "economy - monetary": "Monetary Policy & Rates",
-    "economy - macro": "Macro & Growth",
-    "energy & transportation": "Energy & Commodities",
-    "life sciences": "Healthcare & Pharma",
-    "manufacturing": "Autos & Industrials",
-    "real estate & construction": "Real Estate & Housing",
-    "retail & wholesale": "Consumer & Retail",
-    "technology": "Technology & AI",
-}
+from newsdesk.taxonomy import canonical_category
 
 
 def looks_like(doc) -> bool:
@@ -58,9 +40,9 @@ def parse_item(item) -> Article:
         raise RecordError("'title' is missing or empty")
     cats = []
     for t in _list(item, "topics"):
-        topic = collapse_ws(t["topic"]) if isinstance(t, dict) and isinstance(t.get("topic"), str) else ""
-        if topic:
-            name = TOPICS.get(topic.casefold(), topic)
+        topic = t.get("topic") if isinstance(t, dict) else None
+        name = canonical_category(topic)  # either spelling of an AV topic; anything else is dropped
+        if name:
             if name not in (c.category for c in cats):
                 cats.append(CategoryTag(name, number_field(t, "relevance_score", 0, 1), "source"))
     entities = []

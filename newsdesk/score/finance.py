@@ -11,6 +11,13 @@ Rules over the lexicon of :mod:`newsdesk.score.lexicon`, clause by clause:
 5. Two amounts compared ("EUR 9.1 mn compared with EUR 7.2 mn", "from 5 % to 7 %") act as a
    direction word when the clause has none.
 6. A metric nothing moved keeps its own polarity ("posted a loss").
+7. Word sense and scope: a cue that is the subject of a framing clause ("the contrarian miss is that
+   ...", "the risk was that ...") only introduces what follows and counts for nothing; a negated noun
+   phrase ("not primarily a currency or tariff story") names topics the text sets aside, so the nouns
+   in it count for nothing (an adjective in it is still flipped: "not a good quarter"); a positive
+   quality noun of something that is not a figure ("the strength of the alliance", "supply-chain
+   resilience") counts for nothing when its clause has no metric.
+8. A hypothetical sentence ("if", "could", "would", "might", "unless", "scenario") counts half.
 
 A text's raw score is the sum over clauses, divided by the square root of the number of sentences
 that carry a cue; the title of an article counts twice. The score is ``tanh(raw / 2)`` in (-1, 1).
@@ -23,7 +30,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, tokenize
+from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, noun_words, tokenize
 
 WINDOW = 5
 NEGATION_REACH = 3
@@ -33,6 +40,15 @@ SCALE = 0.5
 HARD_STOPS = {";", ".", "!", "?", "but", "while", "whereas", "although", "though", "however", "despite", "yet"}
 COMPARATORS = {("compared", "to"), ("compared", "with"), ("versus",), ("vs",), ("against",), ("from",)}
 COMPARATOR_FIRST = {c[0] for c in COMPARATORS}
+FRAMING = {("is", "that"), ("was", "that"), ("'s", "that"), ("here", "is"), ("is", "whether")}
+NP_NEGATORS = {"not", "never", "isn't", "wasn't", "isn’t", "wasn’t"}
+NP_ADVERBS = {"just", "simply", "merely", "really", "even", "necessarily", "only", "so", "much", "quite", "entirely"}
+DETERMINERS = {"a", "an", "the", "any", "another"}
+NP_ENDS = {"is", "are", "was", "were", "that", "which", "who", "it", "but", "about", "because", "as", "than"}
+NP_REACH = 8
+HYPOTHETICAL = {"if", "unless", "scenario", "would", "could", "might"}
+HYPOTHETICAL_FACTOR = 0.5
+ABSTRACT_FACTOR = 0.0  # a positive quality noun of a non-figure counts for nothing
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 UNITS = {
     "mn": 1e6,
@@ -98,6 +114,31 @@ def _matches(tokens: list[str], lex: Lexicon) -> list[_Match]:
     return out
 
 
+def _set_aside(tokens: list[str], matches: list[_Match]) -> None:
+    """Mark (as used) the cues that say nothing about direction in context (rule 7)."""
+    nouns = noun_words()
+    for m in matches:
+        if tuple(tokens[m.end : m.end + 2]) in FRAMING and m.entry.negator is None:
+            m.used = True
+    for i, tok in enumerate(tokens):
+        if tok not in NP_NEGATORS:
+            continue
+        j = i + 1
+        while j < len(tokens) and (tokens[j] in NP_ADVERBS or tokens[j].endswith("ly")) and j - i <= 2:
+            j += 1
+        if j >= len(tokens) or tokens[j] not in DETERMINERS:
+            continue
+        end = j + 1
+        stops = NP_ENDS | HARD_STOPS
+        while end < len(tokens) and end - j <= NP_REACH and tokens[end] not in stops:
+            end += 1
+            if tokens[end - 1] in (",", ":"):
+                break
+        for m in matches:
+            if j < m.start and m.end <= end and tokens[m.end - 1] in nouns and m.entry.negator is None:
+                m.used = True
+
+
 def _amount_after(tokens: list[str], i: int, hi: int) -> tuple[float | None, int]:
     """The amount at ``tokens[i]`` (a short currency word may come first), scaled by a following
     unit word; returns (value, index after it) or (None, i)."""
@@ -161,12 +202,15 @@ def _clauses(tokens: list[str]) -> list[tuple[int, int]]:
 def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
     """Raw score and cues of one sentence's tokens."""
     matches = _matches(tokens, lex)
+    _set_aside(tokens, matches)
+    nouns = noun_words()
     cues: list[Cue] = []
     raw = 0.0
     starts = [m.start for m in matches]
     for lo, hi in _clauses(tokens):
         clause = matches[bisect_left(starts, lo) : bisect_left(starts, hi)]
         has_direction = any(m.entry.direction is not None for m in clause)
+        has_metric = any(m.entry.metric is not None for m in clause)
         if not has_direction and any(tokens[i] in COMPARATOR_FIRST for i in range(lo, hi)):
             implied = _number_direction(tokens, lo, hi)
             if implied is not None:
@@ -190,6 +234,8 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
                     value, term = 0.5 * e.direction, _span(tokens, m)
             elif e.polar is not None:
                 value, term = e.polar, _span(tokens, m)
+                if value > 0 and not has_metric and _qualifies_a_thing(tokens, m, nouns):
+                    value *= ABSTRACT_FACTOR  # "the strength of the alliance": no figure is said to be strong
             else:
                 continue
             value *= _modifier(clause, k)
@@ -203,7 +249,20 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
                 cues.append(Cue(_span(tokens, m), round(value, 3)))
                 raw += value
                 m.used = True
+    if raw and HYPOTHETICAL.intersection(tokens):
+        raw *= HYPOTHETICAL_FACTOR
+        cues = [Cue(c.term, round(c.value * HYPOTHETICAL_FACTOR, 3)) for c in cues]
     return raw, cues
+
+
+def _qualifies_a_thing(tokens: list[str], m: _Match, nouns: frozenset[str]) -> bool:
+    """True for a one-word polar noun that names a quality of something other than a figure: "the
+    strength of the alliance", "supply-chain resilience" (the clause has no metric)."""
+    if m.end - m.start != 1 or tokens[m.start] not in nouns:
+        return False
+    after = tokens[m.end] if m.end < len(tokens) else ""
+    before = tokens[m.start - 1] if m.start else ""
+    return after == "of" or "-" in before or before in nouns
 
 
 def _span(tokens: list[str], m: _Match) -> str:

@@ -7,6 +7,7 @@ from each token, starting only at tokens that begin some term.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass
@@ -51,6 +52,21 @@ class Lexicon:
             if entry is not None:
                 return entry, n
         return None, 0
+
+
+@lru_cache(maxsize=1)
+def noun_words() -> frozenset[str]:
+    """Lower-case words whose usual part of speech is a noun (NN, NNS), from the part-of-speech
+    lexicon TextBlob ships (read as a file: it needs no corpus download)."""
+    spec = importlib.util.find_spec("textblob")  # located, not imported: importing it is slow
+    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    words = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, _, tag = line.rstrip("\n").partition(" ")
+            if tag in ("NN", "NNS") and word.islower():
+                words.add(word)
+    return frozenset(words)
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,14 +1,19 @@
 """Topic categories from the taxonomy's keywords (multi-label, Aho-Corasick).
 
 Each keyword hit adds its weight (default 1, ``"phrase:2"`` in the taxonomy file), times 3 in the
-title and 2 in the summary. A category's relevance is ``1 - exp(-evidence / 3)``; categories with a
-relevance of at least :data:`MIN_RELEVANCE` are kept, at most :data:`MAX_CATEGORIES`, strongest first.
+title and 2 in the summary; the caller may add evidence of its own (the sectors of the companies an
+article names). A category's relevance is ``1 - exp(-evidence / 3)``: one ordinary keyword in a
+headline is enough (0.63), a weak one (":0.5") is not. Categories with a relevance of at least
+:data:`MIN_RELEVANCE` and at least :data:`RELATIVE_FLOOR` of the strongest one's evidence are kept,
+at most :data:`MAX_CATEGORIES`, strongest first; a category named in the headline by a keyword of
+full weight is kept whatever its share (the headline says what the article is about).
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,8 +21,10 @@ from newsdesk.config import TAXONOMY_FILE
 from newsdesk.models import CategoryTag
 from newsdesk.score.matcher import PhraseMatcher
 
-MIN_RELEVANCE = 0.45
+MIN_RELEVANCE = 0.5
+RELATIVE_FLOOR = 0.25  # a side topic needs this share of the main topic's evidence
 MAX_CATEGORIES = 4
+SECTOR_EVIDENCE = 3.0  # a company named once in the headline (relevance 0.9) -> 2.7, alone enough
 SCALE = 3.0
 PART_WEIGHTS = (3.0, 2.0, 1.0)  # title, summary, body
 
@@ -45,16 +52,44 @@ def topic_matcher(path: Path = TAXONOMY_FILE) -> PhraseMatcher:
     return PhraseMatcher(phrases)
 
 
-def tag_topics(title: str, summary: str, body: str, matcher: PhraseMatcher | None = None) -> list[CategoryTag]:
-    """Scored categories of an article (``origin`` = ``scored``)."""
-    matcher = matcher or topic_matcher()
+def sector_evidence(companies: Iterable[tuple[str, float]], sectors: Mapping[str, str]) -> dict[str, float]:
+    """Evidence per category from ``(sector, relevance)`` of the companies an article names."""
     evidence: dict[str, float] = {}
+    for sector, relevance in companies:
+        category = sectors.get(sector)
+        if category:
+            evidence[category] = evidence.get(category, 0.0) + SECTOR_EVIDENCE * relevance
+    return evidence
+
+
+def tag_topics(
+    title: str,
+    summary: str,
+    body: str,
+    matcher: PhraseMatcher | None = None,
+    extra: Mapping[str, float] | None = None,
+) -> list[CategoryTag]:
+    """Scored categories of an article (``origin`` = ``scored``); ``extra`` adds evidence per category."""
+    matcher = matcher or topic_matcher()
+    evidence: dict[str, float] = dict(extra or {})
+    headline: set[str] = set()
+    if summary and title and summary.startswith(title):  # many feeds repeat the headline as the summary
+        summary = summary[len(title) :]
     for text, part_weight in zip((title, summary, body), PART_WEIGHTS, strict=True):
         for _s, _e, _key, payloads in matcher.find(text or ""):
             for category, weight in payloads:
                 evidence[category] = evidence.get(category, 0.0) + weight * part_weight
+                if text is title and weight >= 1:
+                    headline.add(category)
+    if not evidence:
+        return []
+    floor = RELATIVE_FLOOR * max(evidence.values())
     scored = sorted(
-        ((cat, 1.0 - math.exp(-ev / SCALE)) for cat, ev in evidence.items() if ev > 0),
+        (
+            (cat, 1.0 - math.exp(-ev / SCALE))
+            for cat, ev in evidence.items()
+            if ev > 0 and (ev >= floor or cat in headline)
+        ),
         key=lambda x: -x[1],
     )
     return [CategoryTag(cat, round(rel, 3), "scored") for cat, rel in scored[:MAX_CATEGORIES] if rel >= MIN_RELEVANCE]
