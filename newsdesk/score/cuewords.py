@@ -15,6 +15,7 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[a-z]+", re.I)
 _LOOKAROUND = ("?=", "?!", "?<=", "?<!")
 _ZERO_WIDTH = {"b", "B", "A", "Z"}
+_REPEAT = re.compile(r"(?:[?*+]|\{\d*(?:,\d*)?\})\??")
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,13 @@ def _sequence(seq: str) -> set[tuple[str, bool]] | None:
             continue
         if atom is None:
             return None
-        repeat = re.match(r"(?:[?*+]|\{(\d*),?\d*\})\??", seq[i:])
+        repeat = _REPEAT.match(seq, i)
         if repeat:
-            i += repeat.end()
-            quantifier = repeat.group(0)[0]
-            if quantifier != "?" and any(piece for piece, _c in atom):
+            i = repeat.end()
+            least, most = _bounds(repeat.group(0))
+            if most != 1 and any(piece for piece, _c in atom):
                 return None  # repeated letters: any number of them
-            if quantifier in "?*" or repeat.group(1) in ("", "0"):
+            if least == 0:
                 atom = atom | {("", False)}
         grown = set()
         for word in open_words:
@@ -128,6 +129,18 @@ def _sequence(seq: str) -> set[tuple[str, bool]] | None:
                 (closed if ends else grown).add(word + piece)
         open_words = grown
     return {(w, True) for w in closed} | {(w, False) for w in open_words}
+
+
+def _bounds(quantifier: str) -> tuple[int, int | None]:
+    """(least, most) repeats of a quantifier; most is None when unbounded."""
+    q = quantifier.rstrip("?") or "?"
+    if q in ("?", "*", "+"):
+        return {"?": (0, 1), "*": (0, None), "+": (1, None)}[q]
+    low, comma, high = q.strip("{}").partition(",")
+    least = int(low or 0)
+    if not comma:
+        return least, least
+    return least, int(high) if high else None
 
 
 def _atom(seq: str, i: int) -> tuple[set[tuple[str, bool]] | str | None, int]:

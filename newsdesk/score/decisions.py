@@ -291,6 +291,7 @@ NUM_WORDS = {
     "another": 1,
     "one more": 1,
     "a further": 1,
+    "half a": 0.5,
     "few": 3,
     "several": 3,
     "couple": 2,
@@ -333,7 +334,7 @@ HORIZON_FORMS = {
     rf"(?:{_n('n_n')}\s+|(?P<n_few>few|couple\s+of|several)\s+)?{_u('n_unit')}",
     # "for one month", "over 18 months", "for another quarter"
     "for": rf"(?:for|over|within|across)\s+(?:about\s+|roughly\s+)?(?:the\s+)?"
-    rf"(?:{_n('f_n')}[\s-]+|(?P<f_one>another|an?|one\s+more|a\s+further)\s+){_u('f_unit')}",
+    rf"(?:{_n('f_n')}[\s-]+|(?P<f_one>another|an?|one\s+more|a\s+further|half\s+a)\s+){_u('f_unit')}",
 }
 HORIZON = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in HORIZON_FORMS.items()) + r")\b", re.I)
 _UNIT_WORD = re.compile(rf"(?:{_UNITS})s?\b", re.I)
@@ -464,6 +465,9 @@ def _cues(text: str, hits: list[_Hit]) -> list[_Cue]:
     for m in _SCANNER.scan(text):
         kind, start, end = m.kind, m.start, m.end
         if any(h.start < end and start < h.end for h in hits):
+            continue
+        if kind == "boundary":
+            cues.append(_Cue(start, end, kind))
             continue
         word = m.text.lower()
         after = text[end : end + 12]
@@ -707,16 +711,19 @@ def _direction(action: str | None, legs: list[dict], first_side: str | None) -> 
     return None
 
 
-def exposure_text(instruments) -> str:
-    """``reduce AAPL; long MSFT``: each leg's side and ticker (or basket name), in bullet order."""
+def exposure_text(instruments, sep: str = "; ") -> str:
+    """``reduce AAPL; long MSFT``: each leg's side and ticker (or basket name), in bullet order.
+    ``instruments`` is the decoded legs list; anything else gives ``""``."""
+    if not isinstance(instruments, list):
+        return ""
     parts = []
-    for leg in instruments or []:
+    for leg in instruments:
         if not isinstance(leg, dict):
             continue
         name = leg.get("ticker") or leg.get("name") or leg.get("basket")
         if name:
             parts.append(f"{leg.get('side') or '?'} {name}")
-    return "; ".join(parts)
+    return sep.join(parts)
 
 
 def _number(token: str | None) -> float | None:
@@ -771,8 +778,10 @@ def _horizon_days(m: re.Match) -> tuple[int, int] | None:
     if m.group("or_two"):
         n = _number(m.group("o_hi")) or 1.0
         return to_days(1, m.group("o_unit")), to_days(n, m.group("o_unit"))
-    if m.group("next"):
-        n = _number(m.group("n_n")) or _number((m.group("n_few") or "one").split()[0])
+    if m.group("next"):  # "the coming months" with no number: a few
+        plural = m.group("next").split()[-1].lower() != m.group("n_unit").lower()
+        vague = "few" if plural else "one"
+        n = _number(m.group("n_n")) or _number((m.group("n_few") or vague).split()[0])
         return to_days(n, m.group("n_unit")), to_days(n, m.group("n_unit"))
     if m.group("for"):
         n = _number(m.group("f_n") or m.group("f_one"))

@@ -108,9 +108,7 @@ class CompanyMatcher:
             spans.sort()
         return found
 
-    def _second_cue(
-        self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False
-    ) -> bool:
+    def _second_cue(self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False) -> bool:
         if not text[start].isupper():
             return False
         if lenient or alias.company.ticker in found:
