@@ -99,8 +99,9 @@ _PAIR_WORDS = re.compile(r"\b(against|versus|vs|relative to|into|from|out of)\b"
 # before their parts ("sell short" before "sell", "stay long" before "stay").
 CUES: list[tuple[str, str]] = [
     ("boundary", r"[;!?]|:(?!\d)|(?<![A-Z])\.(?=\s|$)|\s[—–]\s|\s-\s|\n"),
-    ("noop", r"such\s+as|as\s+well\s+as|as\s+(?:a|an|part\s+of)|on\s+hold"),
-    ("neg", r"stop(?=\s+\w+ing\b)"),
+    ("noop", r"such\s+as|as\s+well\s+as|on\s+hold"),
+    ("neg", r"stop(?=\s+\w+ing\b)|hold\s+off(?:\s+on)?"),
+    ("neg", r"no(?:\s+(?:new|more|fresh|further))?(?=\s+(?:longs?|shorts?|buying|adding|selling|shorting|additions))"),
     ("trigger", r"as\s+long\s+as|if|unless|until|till|once|when|whenever|provided(?:\s+that)?|in\s+case|assuming"),
     ("trigger", r"stop\s+out|stop(?:-loss(?:es)?|s)?"),
     (
@@ -139,8 +140,9 @@ CUES: list[tuple[str, str]] = [
     ),
     (
         "reduce",
-        r"(?:close|closing|exit|exiting|unwind|cut|cutting|sell|selling|trim|take\s+profits?\s+(?:on|in))\s+"
-        r"(?:out\s+)?(?:(?:the|our|any|existing|remaining|core|a|an)\s+)*longs?(?:\s+positions?)?(?:\s+(?:in|on))?",
+        r"(?:close|closing|exit|exiting|unwind|cut|cutting|sell|selling|trim|trimming|reduc(?:e|ing)|"
+        r"take\s+profits?\s+(?:on|in))\s+(?:out\s+)?(?:(?:the|our|any|existing|remaining|core|a|an|half|part|some)"
+        r"\s+)*(?:of\s+(?:the|our)\s+)?(?:longs?|overweights?)(?:\s+positions?)?(?:\s+(?:in|on))?",
     ),
     (
         "reduce",
@@ -149,7 +151,8 @@ CUES: list[tuple[str, str]] = [
         r"(?:take|taking|book|booking|lock\s+in|locking\s+in)\s+(?:some\s+)?(?:profits?|gains)|"
         r"lighten(?:ing)?(?:\s+up)?|par(?:e|ing)(?:\s+back)?|scal(?:e|ing)\s+(?:back|down)|"
         r"lower(?:ing)?(?=\s+(?:exposure|the\s+weight|weights?|positions?))|downsiz(?:e|ing)|unwind(?:ing)?|"
-        r"dump(?:ing)?|de-?risk(?:ing)?|clos(?:e|ing)\s+(?:out\s+)?(?:the\s+)?(?:positions?|exposure)",
+        r"dump(?:ing)?|de-?risk(?:ing)?|clos(?:e|ing)\s+(?:out\s+)?(?:the\s+)?(?:positions?|exposure)|"
+        r"sellers?\s+of|(?:step|stand)\s+aside(?:\s+(?:from|on|in))?|get\s+out\s+of|step\s+out\s+of",
     ),
     (
         "overweight",
@@ -161,7 +164,7 @@ CUES: list[tuple[str, str]] = [
         r"buy(?:s|ing)?(?:\s+back)?|bought|purchas(?:e|ing)|add(?:s|ing|ed)?(?:\s+to)?|accumulat(?:e|ing)|"
         r"(?:go|get|stay|remain|turn)\s+long|longs?|own(?:ing)?|initiat(?:e|ing)|build(?:ing)?|"
         r"increas(?:e|ing)|rais(?:e|ing)|top\s+up|load\s+up(?:\s+on)?|nibbl(?:e|ing)(?:\s+at)?|re-?enter|"
-        r"enter|lean\s+into",
+        r"enter|lean\s+into|buyers?\s+of",
     ),
     ("chase", r"chas(?:e|ing)"),
     ("write", r"writ(?:e|es|ing)|wrote|overwrit(?:e|ing)"),
@@ -172,7 +175,7 @@ CUES: list[tuple[str, str]] = [
         r"retain(?:ing)?|leave|sit(?:ting)?\s+tight|stand\s+pat|neutral(?:\s+on)?|market[\s-]weight|"
         r"equal[\s-]weight|on\s+(?:the\s+)?sidelines?|unchanged|no\s+change\s+(?:to|in)",
     ),
-    ("trade", r"trad(?:e|es|ing)"),
+    ("trade", r"trad(?:e|es|ing)|adjust(?:ing)?|chang(?:e|ing)|resiz(?:e|ing)|touch(?:ing)?"),
     (
         "versus",
         r"versus|vs\.?|v\.|against|relative\s+to|compared\s+(?:with|to)|in\s+preference\s+to|"
@@ -181,12 +184,13 @@ CUES: list[tuple[str, str]] = [
     ("over", r"over"),
     (
         "rotate",
-        r"rotat(?:e|es|ing|ion)|switch(?:es|ing)?|shift(?:ing)?(?=\s+(?:from|out|away|into|exposure|weight))|"
-        r"mov(?:e|ing)(?=\s+(?:from|out|away|into|exposure|capital|money))|reallocat(?:e|ing)|redeploy(?:ing)?|"
-        r"recycl(?:e|ing)|rebalanc(?:e|ing)|reinvest(?:ing)?|(?:the\s+)?proceeds",
+        # instructions only: "shifting from X to Y" describes a market, it does not trade one
+        r"rotate|switch|shift(?=\s+(?:from|out|away|into|exposure|weight))|"
+        r"move(?=\s+(?:from|out|away|into|exposure|capital|money))|reallocate|redeploy|recycle|rebalance|reinvest|"
+        r"swap|exchange|replace|(?:the\s+)?proceeds",
     ),
     ("from", r"out\s+of|away\s+from|from"),
-    ("to", r"into|towards?|in\s+favou?r\s+of|to"),
+    ("to", r"into|towards?|in\s+favou?r\s+of|to|for"),
     ("hedge", r"hedg(?:e|es|ed|ing)|protect(?:s|ed|ing)?|insur(?:e|ing)"),
     ("with", r"with|using|via|through|by(?:\s+(?:buying|adding))?"),
     ("pair", r"pair(?:s|ed|ing)?"),
@@ -204,6 +208,7 @@ VERB_SIDE = {
     "opt_short": "short",
     "opt_hold": "hold",
     "pair": "long",
+    "avoid_doing": "hold",
 }
 # The side "versus Y" gives Y after an instruction of this kind.
 OPPOSITE = {
@@ -224,8 +229,21 @@ OPPOSITE = {
 NEGATED = {"long": "hold", "short": "hold", "reduce": "hold", "hold": "reduce", "trade": "hold"}
 # After "avoid": buying verbs reduce ("avoid adding to X"); chasing, shorting, selling, trading hold.
 AVOIDED = {"long": "reduce", "chase": "hold", "short": "hold", "reduce": "hold", "hold": "reduce", "trade": "hold"}
-_INSTRUCTIONS = {"long", "overweight", "chase", "short", "reduce", "hold", "opt_long", "opt_short", "opt_hold"}
+_INSTRUCTIONS = {
+    "long",
+    "overweight",
+    "chase",
+    "short",
+    "reduce",
+    "hold",
+    "opt_long",
+    "opt_short",
+    "opt_hold",
+    "avoid_doing",
+}
 _RESTARTS = _INSTRUCTIONS | {"avoid", "neg", "funding", "hedge", "rotate", "pair", "trade"}
+_DOING = re.compile(r"\s+(\w+ing)\b")
+_DESCRIPTION = re.compile(r"\s*(?:the|its|their|this|these|those|it|they|both|that|there|such)\b", re.I)
 _RESTART_BEFORE = re.compile(
     r"(?:[,;]|\band|\bbut|\bthen|\bor|\bwhile)\s+(?:(?:also|then|only|selectively|tactically|gradually|modestly|"
     r"instead|still|meanwhile|later)\s+)?$",
@@ -238,8 +256,6 @@ _NOT_A_LONG = re.compile(
 _NOUN_BEFORE = {
     "cut": {"rate", "rates", "tax", "price", "guidance", "job", "jobs", "dividend", "capex", "budget", "spending"},
     "hedge": {"a", "an", "the", "tail", "as", "portfolio", "natural", "partial", "cheap", "inexpensive", "good"},
-    "sell": {"a", "the"},
-    "hold": {"a", "the"},
 }
 _POST_NOUN = re.compile(
     r"(?:\s+(?:names?|stocks?|shares|exposure|equities|positions?|holdings?|basket))?\s+"
@@ -483,6 +499,12 @@ def _cues(text: str, hits: list[_Hit]) -> list[_Cue]:
                     kind = "noop"
                 break
         cues.append(_Cue(start, end, kind))
+    starts = {c.start for c in cues} | {h.start for h in hits}
+    for cue in cues:  # "avoid repositioning X": avoid doing something else than a trade keeps X
+        if cue.kind == "avoid":
+            doing = _DOING.match(text, cue.end)
+            if doing and doing.start(1) not in starts:
+                cue.kind = "avoid_doing"
     return cues
 
 
@@ -563,12 +585,16 @@ class _Reader:
         elif k == "rotate":
             self.mode, self.side, self.kind = "rotate", "reduce", "reduce"
             self.instructions.append((cue.start, "reduce"))
-        elif k in ("from", "to") and self.mode == "rotate":
+        elif k in ("from", "to") and self.mode == "rotate":  # "rotate from X into Y", "swap X for Y"
             self.side = self.kind = "reduce" if k == "from" else "long"
+        elif k == "to" and self.mode == "prefer" and self.side:  # "prefer X to Y"
+            self._turn_around()
         elif k == "hedge":
             self.mode, self.side, self.kind = "hedge", "hold", "hold"
         elif k == "with" and self.mode in ("hedge", "pair"):
             self.side = self.kind = "short"
+        elif k == "with" and self.mode == "rotate":  # "replace X with Y"
+            self.side = self.kind = "long"
         elif k == "pair":
             self.mode, self.side, self.kind = "pair", "long", "pair"
             self.instructions.append((cue.start, "long"))
@@ -587,6 +613,8 @@ class _Reader:
             self.sentence += 1
         self.mode = self.neg_end = self.avoid_end = self.writer_end = None
         self._end_scope(cue.start)
+        if _DESCRIPTION.match(self.text, cue.end):  # "; the spread captures ...": a reason, not a trade
+            self.scope, self.scope_start = "reason", cue.end
 
     def _leaves_scope(self, cue: _Cue) -> bool:
         """True when ``cue`` ends the condition, reason or exception it stands in."""
@@ -628,21 +656,30 @@ class _Reader:
             self.writer_end = cue.end
         if self.mode == "funding" and side == "short":
             side = "funding"
-        elif self.mode in ("rotate", "pair") and not k.startswith("opt_"):
+        elif self.mode in ("rotate", "pair", "prefer") and not k.startswith("opt_"):
             self.mode = None
+        if k == "overweight" and re.match(r"pref", self.text[cue.start : cue.start + 4], re.I):
+            self.mode = "prefer"
         self.side, self.kind = side, k
         self.instructions.append((cue.start, side))
         if k.startswith("opt_"):
             self.pending_option = side
         self.objectless = side if side in ("long", "short", "reduce") else None
+        if re.match(r"\s+only\b", self.text[cue.end : cue.end + 6]):
+            self.objectless = None  # "accumulate only on pullbacks": a plan for later
 
     def _turn_around(self) -> None:
         self.side = OPPOSITE.get(self.kind or "", self.side)
         self.kind = self.side if self.side in ("long", "short", "reduce", "hold") else self.kind
 
     def _close_clause(self) -> None:
-        if self.pending_option and self.clause:
-            self.clause[-1].side = self.pending_option  # "hedge TSMC exposure with put spreads"
+        if self.pending_option and self.clause:  # options with no name after them: on the name before
+            hedged = [leg for leg in self.clause if leg.hedged]
+            if hedged and self.pending_option == "short":  # "hedge TSMC exposure with put spreads"
+                for leg in hedged:
+                    leg.side = "short"
+            elif not hedged:
+                self.clause[-1].side = self.pending_option
         if self.objectless:
             _upgrade_holds(self.legs, self.sentence, self.objectless)
         self.pending_option = self.objectless = None
