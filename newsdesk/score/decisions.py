@@ -190,6 +190,7 @@ CUES: list[tuple[str, str]] = [
         r"swap|exchange|replace|(?:the\s+)?proceeds",
     ),
     ("from", r"out\s+of|away\s+from|from"),
+    ("within", r"within"),
     ("to", r"into|towards?|in\s+favou?r\s+of|to|for"),
     ("hedge", r"hedg(?:e|es|ed|ing)|protect(?:s|ed|ing)?|insur(?:e|ing)"),
     ("with", r"with|using|via|through|by(?:\s+(?:buying|adding))?"),
@@ -326,7 +327,7 @@ def _n(name: str) -> str:
 
 
 def _u(name: str) -> str:
-    return rf"(?P<{name}>{_UNITS})s?"
+    return rf"(?P<{name}>{_UNITS})s?(?!['’])"  # not "next year's results"
 
 
 # Every way a bullet states its horizon; at one place the first form that matches wins.
@@ -547,6 +548,8 @@ class _Reader:
     def name(self, hit: _Hit) -> None:
         if self.scope or self.neg_end is not None:  # "buy Microsoft, not Apple": Apple is no leg
             return
+        if self.mode == "rotate" and self.kind == "within":  # "rotate within Japan autos from X into Y"
+            return
         if self.avoid_end is not None:  # "avoid X and Y": both reduced
             self.side, self.kind, self.avoid_end = "reduce", "avoid", None
         side = _post_noun(self.text, hit.end) or self.side
@@ -585,6 +588,8 @@ class _Reader:
         elif k == "rotate":
             self.mode, self.side, self.kind = "rotate", "reduce", "reduce"
             self.instructions.append((cue.start, "reduce"))
+        elif k == "within" and self.mode == "rotate":
+            self.kind = "within"
         elif k in ("from", "to") and self.mode == "rotate":  # "rotate from X into Y", "swap X for Y"
             self.side = self.kind = "reduce" if k == "from" else "long"
         elif k == "to" and self.mode == "prefer" and self.side:  # "prefer X to Y"
