@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[a-z]+", re.I)
 _LOOKAROUND = ("?=", "?!", "?<=", "?<!")
 _ZERO_WIDTH = {"b", "B", "A", "Z"}
 _REPEAT = re.compile(r"(?:[?*+]|\{\d*(?:,\d*)?\})\??")
@@ -38,7 +37,7 @@ class CueScanner:
         self.kinds = {f"c{i}": kind for i, (kind, _pat) in enumerate(rows)}
         words = [(i, kind, pat) for i, (kind, pat) in enumerate(rows) if kind != boundary]
         starts = "|".join(f"(?P<c{i}>{pat})" for i, (kind, pat) in enumerate(rows) if kind == boundary)
-        self._starts = re.compile((starts + "|" if starts else "") + r"\b(?=[a-z])", re.I)
+        self._starts = re.compile((starts + "|" if starts else "") + r"\b[a-z]+", re.I)  # boundaries and words
         by_word: dict[str, list[int]] = {}
         anywhere: list[int] = []
         for i, _kind, pat in words:
@@ -72,8 +71,7 @@ class CueScanner:
                 continue
             hit = m if m.lastgroup else None
             if hit is None:
-                word = _WORD.match(text, pos)
-                regex = self._by_word.get(word.group(0).lower(), self._anywhere) if word else None
+                regex = self._by_word.get(m.group(0).lower(), self._anywhere)
                 hit = regex.match(text, pos) if regex else None
             if hit:
                 out.append(CueMatch(hit.start(), hit.end(), self.kinds[hit.lastgroup], hit.group(0)))
