@@ -710,6 +710,8 @@ EXPOSURES = [
         {"BEL.NS": "hold"},
         None,
     ),
+    ("Positioning: the desk buys Nvidia for the next quarter.", "bullish", {"NVDA": "long"}, (90, 90)),
+    ("Prefer Visa for its margins to Mastercard.", "relative", {"V": "long", "MA": "reduce"}, None),
 ]
 
 

@@ -592,7 +592,7 @@ class _Reader:
             self.kind = "within"
         elif k in ("from", "to") and self.mode == "rotate":  # "rotate from X into Y", "swap X for Y"
             self.side = self.kind = "reduce" if k == "from" else "long"
-        elif k == "to" and self.mode == "prefer" and self.side:  # "prefer X to Y"
+        elif k == "to" and self.mode == "prefer" and self.side and self.text[cue.start : cue.end].lower() == "to":
             self._turn_around()
         elif k == "hedge":
             self.mode, self.side, self.kind = "hedge", "hold", "hold"
@@ -614,11 +614,13 @@ class _Reader:
 
     def _boundary(self, cue: _Cue) -> None:
         self._close_clause()
-        if self.text[cue.start : cue.end].strip() in (".", "!", "?", ""):
+        mark = self.text[cue.start : cue.end].strip()
+        if mark in (".", "!", "?", ""):
             self.sentence += 1
         self.mode = self.neg_end = self.avoid_end = self.writer_end = None
         self._end_scope(cue.start)
-        if _DESCRIPTION.match(self.text, cue.end):  # "; the spread captures ...": a reason, not a trade
+        if mark in (";", ".", "!", "?") and _DESCRIPTION.match(self.text, cue.end):
+            # "; the spread captures ...": a reason, not a trade (after ":" an instruction may follow)
             self.scope, self.scope_start = "reason", cue.end
 
     def _leaves_scope(self, cue: _Cue) -> bool:
