@@ -18,8 +18,9 @@ from components.tables import safe_link
 from newsdesk import article_queries as aq
 from newsdesk import queries
 from newsdesk.config import ROOT
-from newsdesk.export import csv_bytes
+from newsdesk.export import csv_bytes, with_exposures
 from newsdesk.queries import Filters
+from newsdesk.score.decisions import exposure_text
 
 TTL = 600
 PAGE = "pages/3_Article.py"
@@ -28,7 +29,7 @@ MAX_ID_CHARS = 200
 URL_SAFE = ":/?#@!$&'*+,;=%~"  # parentheses, spaces, brackets and angle brackets get percent-encoded
 LATEST = 10
 DIRECTION_COLORS = {"bullish": "green", "bearish": "red", "hedge": "orange", "relative": "violet", "neutral": "gray"}
-SIDE_COLORS = {"long": "green", "short": "red", "funding": "orange"}
+SIDE_COLORS = {"long": "green", "short": "red", "funding": "red", "reduce": "orange", "hold": "gray"}
 LABEL_COLORS = {
     "bullish": "green",
     "somewhat-bullish": "green",
@@ -425,6 +426,7 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> No
         st.markdown(escape_md(row["text"]))
         legs = row["instruments"] or []
         if legs:
+            st.caption(f"Exposure: {escape_md(exposure_text(legs, ' · '))}")
             st.markdown("**Legs**\n\n" + "\n".join(_leg_line(leg, baskets) for leg in legs))
         facts = []
         lo, hi = row.get("horizon_min_days"), row.get("horizon_max_days")
@@ -446,8 +448,10 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> No
 
 
 def decisions_csv(decisions: pd.DataFrame) -> bytes:
-    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON), formula-safe."""
-    return csv_bytes(decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]]))
+    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON) and the legs' exposures
+    (``reduce AAPL; long MSFT``), formula-safe."""
+    stored = decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]])
+    return csv_bytes(with_exposures(stored))
 
 
 def decisions_section(article: dict, decisions: pd.DataFrame, baskets: pd.DataFrame) -> None:

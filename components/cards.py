@@ -8,6 +8,8 @@ import re
 import pandas as pd
 import streamlit as st
 
+from newsdesk.score.decisions import exposure_text
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -38,16 +40,14 @@ def _facts(row: pd.Series) -> str:
 
 
 def legs_text(instruments) -> str:
-    """``long 7011.T, funding China-exposed Japanese exporters`` from the instruments JSON."""
+    """``reduce AAPL · long MSFT``: each leg's exposure, from the instruments JSON."""
     if not isinstance(instruments, str) or not instruments:
         return ""
     try:
         legs = json.loads(instruments)
     except ValueError:
         return ""
-    return ", ".join(
-        f"{escape_md(leg.get('side', ''))} {escape_md(leg.get('ticker') or leg.get('name', ''))}" for leg in legs
-    )
+    return escape_md(exposure_text(legs, " · "))
 
 
 def article_decisions_card(rows: pd.DataFrame) -> None:

@@ -149,7 +149,10 @@ def export(db_path, table, output, topics, since, until) -> None:
     unknown = [t for t in topics if t not in known]
     if unknown:
         fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
-    df = queries.articles(db.conn, filters) if table == "articles" else queries.decisions(db.conn, filters)
+    if table == "articles":
+        df = queries.articles(db.conn, filters)
+    else:
+        df = export_mod.with_exposures(queries.decisions(db.conn, filters))
     data = export_mod.csv_bytes(df)
     if output == "-":
         sys.stdout.buffer.write(data)

@@ -119,7 +119,7 @@ def _article(rng, i, start, cats, cat_weights, tickers, names, baskets) -> dict:
     if rng.random() < 0.10:
         for pos in range(1, rng.randint(1, 3) + 1):
             b = rng.choice(baskets)
-            side = "long" if sentiment >= 0 else "short"
+            side = "long" if sentiment >= 0 else "reduce"  # "Underweight X" reduces, it does not short
             decisions.append(
                 (
                     pos,

@@ -10,6 +10,7 @@ from components.cards import escape_md
 from components.decision_view import basket_beside, decision_filters, legs
 from components.layout import page_header
 from components.tables import deferred_csv
+from newsdesk.export import with_exposures
 
 PER_PAGE = 12
 MAX_DECISIONS = 2000
@@ -47,7 +48,7 @@ if total > len(decisions):
     )
 st.download_button(
     "Download CSV",
-    deferred_csv(view),
+    deferred_csv(with_exposures(view)),
     file_name="newsdesk-decisions.csv",
     mime="text/csv",
 )

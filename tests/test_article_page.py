@@ -368,10 +368,16 @@ def test_sample_article_page(with_sample) -> None:
 
     cards = [v for v in markdown if re.match(r"\*\*\d\. ", v)]
     assert [c[2] for c in cards] == ["1", "2", "3", "4", "5"]
-    assert cards[0].startswith("**1. Overweight** :green-badge[▲ bullish]")
+    assert cards[0].startswith("**1. Overweight** :violet-badge[⇄ relative]")  # a funded long (issue 15)
     legs = [v for v in markdown if v.startswith("**Legs**")]
     assert len(legs) == 5
-    assert "7011\\.T" in legs[0] and ":orange[funding]" in legs[0]
+    assert "7011\\.T" in legs[0] and ":red[funding]" in legs[0]
+    exposures = [c.value for c in at.main.caption if c.value.startswith("Exposure: ")]
+    assert len(exposures) == 5
+    assert exposures[0] == (
+        "Exposure: long Japan defense · long 7011\\.T · long 5631\\.T · funding China\\-exposed Japanese exporters"
+    )
+    assert exposures[2] == "Exposure: short Japan autos"
     horizons = [v for v in markdown if v.startswith("**Horizon:**")]
     assert len(horizons) == 5 and sum("open until" in h for h in horizons) == 3
     assert any(v.startswith("**Conditions:** tight stops") for v in markdown)

@@ -27,9 +27,9 @@ def legs(d: Decision) -> set[tuple[str, str]]:
 # The five decisions of the shared sample, as the issue states them.
 SAMPLE_EXPECTED = [
     # action, direction, structure, (min, max days), legs that must be present, condition fragment
-    (
+    (  # a funded long: long + short legs are "relative" (issue 15); it was "bullish"
         "overweight",
-        "bullish",
+        "relative",
         "basket",
         (90, 180),
         {("7011.T", "long"), ("5631.T", "long"), ("china-exposed-japanese-exporters", "funding")},
@@ -124,7 +124,7 @@ def test_conditions(text, fragments) -> None:
         ("Pair long Toyota Motor against short Honda Motor", "pair", "relative", "pair"),
         ("Underweight Nvidia after the guidance cut", "underweight", "bearish", "single name"),
         ("Rotate from Oil majors into Gold miners", "rotate", "relative", "pair"),
-        ("Avoid chasing the rally", "avoid", "bearish", None),
+        ("Avoid chasing the rally", "avoid", "neutral", None),  # "do not chase" holds (issue 15); was bearish
         ("", None, None, None),
         ("12345", None, None, None),
     ],

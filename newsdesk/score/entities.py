@@ -77,8 +77,12 @@ class CompanyMatcher:
         """Ticker -> character offsets of the accepted mentions in ``text``. With ``lenient``
         (text that is known to name instruments, such as a trade idea) a capitalised ambiguous
         name needs no second cue."""
-        found: dict[str, list[int]] = {}
-        pending: list[tuple[Alias, int]] = []
+        return {t: [start for start, _end in spans] for t, spans in self.mention_spans(text, lenient).items()}
+
+    def mention_spans(self, text: str, lenient: bool = False) -> dict[str, list[tuple[int, int]]]:
+        """Ticker -> ``(start, end)`` of the accepted mentions in ``text`` (see :meth:`mentions`)."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        pending: list[tuple[Alias, int, int]] = []
         for start, end, _key, aliases in self._matcher.find(text):
             original = text[start:end]
             for alias in aliases:
@@ -88,25 +92,23 @@ class CompanyMatcher:
                     continue  # a proper name written in lower case is an ordinary word here
                 opener = " " not in alias.text and not alias.exact_case and _sentence_start(text, start)
                 if alias.ambiguous or opener:
-                    pending.append((alias, start))
+                    pending.append((alias, start, end))
                     continue
-                found.setdefault(alias.company.ticker, []).append(start)
+                found.setdefault(alias.company.ticker, []).append((start, end))
                 break
         for _ in range(2):  # a mention accepted on its own cue backs the others of its company
             rest = []
-            for alias, start in pending:
+            for alias, start, end in pending:
                 if self._second_cue(text, alias, start, found, lenient):
-                    found.setdefault(alias.company.ticker, []).append(start)
+                    found.setdefault(alias.company.ticker, []).append((start, end))
                 else:
-                    rest.append((alias, start))
+                    rest.append((alias, start, end))
             pending = rest
-        for offsets in found.values():
-            offsets.sort()
+        for spans in found.values():
+            spans.sort()
         return found
 
-    def _second_cue(
-        self, text: str, alias: Alias, start: int, found: dict[str, list[int]], lenient: bool = False
-    ) -> bool:
+    def _second_cue(self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False) -> bool:
         if not text[start].isupper():
             return False
         if lenient or alias.company.ticker in found:
