@@ -50,8 +50,16 @@ def _when(struct: time.struct_time | None) -> str | None:
         return None
 
 
+def _scheme(url: str | None) -> str | None:
+    """The scheme of ``url`` ('' for a relative link), or None when it is no URL at all."""
+    try:
+        return urlsplit(url or "").scheme.lower()
+    except ValueError:  # "http://[::1": unbalanced IPv6 brackets
+        return None
+
+
 def _is_http(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).scheme.lower() in ("http", "https")
+    return bool(url) and _scheme(url) in ("http", "https")
 
 
 def parse_text(
@@ -159,8 +167,11 @@ def entry_url(entry, base: str | None) -> str | None:
     link = collapse_ws(entry.get("link") or "")
     if not link:
         return None
-    if not urlsplit(link).scheme and base:
-        return urljoin(base, link)
+    if _scheme(link) == "" and base:
+        try:
+            return urljoin(base, link)
+        except ValueError:
+            return link
     return link
 
 

@@ -72,7 +72,7 @@ def parse_date(value: str | int | float | None, date_format: str | None = None) 
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_epoch(value / 1000 if abs(value) >= EPOCH_MS_FROM else value)
+        return _from_epoch(value / 1000 if EPOCH_MS_FROM <= abs(value) < 1e17 else value)
     text = str(value).strip()
     if not text:
         return None
@@ -122,6 +122,8 @@ def _utc(dt: datetime, text: str) -> str:
     """``iso_utc(dt)``; a :class:`RecordError` when ``dt`` is too close to the ends of the calendar."""
     try:
         moment = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except ValueError:  # a zone offset of a day or more ("+9999")
+        raise RecordError(f"date {text!r} has an impossible time zone offset") from None
     except OverflowError:
         moment = None
     if moment is None or not _EARLIEST <= moment <= _LATEST:
