@@ -409,11 +409,9 @@ def stream_path(
 
 def _open(path: Path) -> BinaryIO:
     """``path`` opened for reading bytes; a gzip file (by its magic number) is decompressed on the fly."""
-    raw = path.open("rb")
-    if raw.read(2) == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # closing it leaves ``raw`` to the garbage collector
-    raw.seek(0)
-    return raw
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")
 
 
 def _read_rest(stream: BinaryIO, name: str) -> bytes:

@@ -5,8 +5,8 @@
   an estimated date under ``--on-bad-date estimate``. An entry without any date falls back to the
   feed's own date, then to the ingest time; both are flagged (``published_estimated``).
 - An entry keyed on a FeedBurner redirect (``feeds.*.com/~r/...``) takes its ``feedburner:origLink``.
-- Relative links are resolved against ``xml:base`` (by feedparser), else the feed's self or alternate
-  link, else the URL the feed was fetched from.
+- Relative links are resolved against ``xml:base`` (by feedparser), else the feed's alternate (site)
+  or self link, else the URL the feed was fetched from.
 - A feed cut off in the middle is read up to the break, with a warning; the broken last entry is
   rejected rather than given an invented date.
 - The source is the feed's title, else its site's domain; ``--source`` (or a configured feed's name)
@@ -91,8 +91,7 @@ def iter_chunks(
     not a feed."""
     chunk_records = chunk_records or CHUNK_RECORDS
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    headers = {"content-location": source_name} if _is_http(source_name) else None
-    parsed = feedparser.parse(data, sanitize_html=False, response_headers=headers)
+    parsed = feedparser.parse(data, sanitize_html=False)
     broken = parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)
     if not parsed.entries:
         if broken and not parsed.get("version"):
@@ -137,10 +136,10 @@ def iter_chunks(
 
 
 def _base(feed, source_name: str) -> str | None:
-    """The URL relative entry links are resolved against: the feed's self link, its alternate
-    (site) link, else the URL it was fetched from."""
+    """The URL relative entry links (``/livewire/...``) are resolved against: the feed's alternate
+    (site) link, else its self link, else the URL it was fetched from."""
     links = [link for link in feed.get("links", []) if isinstance(link, dict)]
-    for rel in ("self", "alternate"):
+    for rel in ("alternate", "self"):
         for link in links:
             if link.get("rel") == rel and _is_http(link.get("href")):
                 return link["href"]
