@@ -36,6 +36,7 @@ EXTRA_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M",
 )
+_ZONE_WORD = re.compile(r"[A-Za-z]{2,5}\s*$")
 EPOCH_MS_FROM = 100_000_000_000  # a number this large is epoch milliseconds (as seconds: year 5138)
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|mod|cmpid|ref|ref_src)$", re.I)
 
@@ -99,9 +100,12 @@ def parse_date(value: str | int | float | None, date_format: str | None = None) 
     except ValueError:
         pass
     try:
-        return _utc(parsedate_to_datetime(text), text)
+        moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
-        pass
+        moment = None
+    # email.utils reads a zone it does not know ("ET", "CEST") as none at all: dateutil knows more
+    if moment is not None and not (moment.tzinfo is None and _ZONE_WORD.search(text)):
+        return _utc(moment, text)
     for fmt in EXTRA_FORMATS:
         try:
             return _utc(datetime.strptime(text, fmt), text)
