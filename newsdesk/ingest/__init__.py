@@ -429,6 +429,8 @@ def _streamed_format(name: str, head: bytes, options: ReadOptions) -> str | None
         return None
     text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
     suffix = Path(_plain_name(name)).suffix.casefold()
+    while suffix in STREAMED_SUFFIXES and text.startswith("#") and "\n" in text:  # JSON Lines comments
+        text = text.partition("\n")[2].lstrip(" \t\r\n")
     if text.startswith("{"):
         first, newline, rest = text.partition("\n")
         if not newline:
