@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk import feeds, store
-from newsdesk.errors import SourceReadError
+from newsdesk.errors import ApiError, SourceReadError
 from newsdesk.fetch import fetch_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, FEED, {"ETag": ETAG, "Content-Type": "application/rss+xml"})
         elif self.path == "/broken":
             self._send(500, b"oops")
+        elif self.path == "/newsapi-bad-key":
+            body = b'{"status":"error","code":"apiKeyInvalid","message":"Your API key is invalid or incorrect."}'
+            self._send(401, body, {"Content-Type": "application/json"})
         elif self.path == "/garbage":
             self._send(200, b"\x00\x01 not a feed", {"Content-Type": "text/plain"})
         else:
@@ -104,6 +107,12 @@ def test_404_is_not_retried(server) -> None:
     with pytest.raises(SourceReadError, match="HTTP 404"):
         fetch_url(f"{server}/missing", retries=3, backoff=0.01)
     assert Handler.hits == [("/missing", 404)]
+
+
+def test_an_api_error_answer_says_the_service_message_and_is_not_retried(server) -> None:
+    with pytest.raises(ApiError, match="HTTP 401, a NewsAPI error response, not news: Your API key is invalid"):
+        fetch_url(f"{server}/newsapi-bad-key", retries=3, backoff=0.01)
+    assert Handler.hits == [("/newsapi-bad-key", 401)]
 
 
 def test_ingest_a_url(db_path, server) -> None:

@@ -3,7 +3,7 @@ source, topics[], overall_sentiment_score, overall_sentiment_label, ticker_senti
 
 from __future__ import annotations
 
-from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.errors import ApiError, RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.jsondoc import load_json, number_field, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws, parse_date
@@ -12,14 +12,31 @@ from newsdesk.score.labels import normalise_label
 from newsdesk.taxonomy import canonical_category
 
 
+ERROR_KEYS = ("Error Message", "Information", "Note")
+
+
 def looks_like(doc) -> bool:
     """True for a parsed Alpha Vantage NEWS_SENTIMENT document."""
     return isinstance(doc, dict) and isinstance(doc.get("feed"), list)
 
 
-def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
+def error_message(doc) -> str | None:
+    """Alpha Vantage's own message when ``doc`` is one of its error bodies (``{"Note": "...API call
+    frequency..."}``, ``{"Information": ...}``, ``{"Error Message": ...}``), else None."""
+    if not isinstance(doc, dict) or "feed" in doc:
+        return None
+    for key in ERROR_KEYS:
+        if isinstance(doc.get(key), str) and doc[key].strip():
+            return doc[key].strip()
+    return None
+
+
+def parse_text(text: str, source_name: str, categories=(), options=None) -> ParseResult:
     """Parse a NEWS_SENTIMENT JSON response; each bad item becomes a problem."""
     doc = load_json(text, source_name)
+    message = error_message(doc)
+    if message:
+        raise ApiError(f"{source_name} is an Alpha Vantage error response, not news: {message}")
     if not looks_like(doc):
         raise SourceReadError(f"{source_name} has no 'feed' list: not an Alpha Vantage NEWS_SENTIMENT response")
     return parse_items(doc["feed"], source_name, parse_item, "feed", "item")
