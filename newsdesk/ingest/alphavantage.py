@@ -11,7 +11,6 @@ from newsdesk.models import Article, CategoryTag, Entity, ParseResult
 from newsdesk.score.labels import normalise_label
 from newsdesk.taxonomy import canonical_category
 
-
 ERROR_KEYS = ("Error Message", "Information", "Note")
 
 
