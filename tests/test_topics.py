@@ -7,7 +7,7 @@ import pytest
 
 from newsdesk.models import Article, CategoryTag
 from newsdesk.score.pipeline import score_article, source_categories
-from newsdesk.score.topics import MIN_RELEVANCE, sector_evidence, tag_topics
+from newsdesk.score.topics import MIN_RELEVANCE, sector_evidence, tag_topics, topic_matcher, without_amounts
 from newsdesk.taxonomy import sector_categories
 
 
@@ -142,3 +142,14 @@ def test_banks_and_markets_are_separate_categories() -> None:
     assert tag_topics("Treasury yields jump as the dollar index climbs", "", "")[0].category != (
         "Banks & Financial Services"
     )
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Publisher to cut 550 jobs", "Retailer to close up to 60 stores", "Engineer to axe about 1,200 jobs this year"],
+)
+def test_amounts_inside_a_keyword_are_skipped(headline: str) -> None:
+    phrases = {"cut jobs", "close stores", "axe jobs"}
+    assert not phrases & {key for _s, _e, key, _p in topic_matcher().find(headline)}  # not as written
+    assert phrases & {key for _s, _e, key, _p in topic_matcher().find(without_amounts(headline))}
+    assert "Earnings & Corporate" in [t.category for t in tag_topics(headline, "", "")]

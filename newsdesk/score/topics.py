@@ -15,6 +15,7 @@ a rates or market story looks ahead to).
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -30,6 +31,11 @@ MAX_CATEGORIES = 4
 SECTOR_EVIDENCE = 3.0  # a company named once in the headline (relevance 0.9) -> 2.7, alone enough
 SCALE = 3.0
 PART_WEIGHTS = (3.0, 2.0, 1.0)  # title, summary, body
+AMOUNT = re.compile(
+    r"\s+(?:(?:about|around|nearly|almost|some|over|another|up\s+to)\s+)?[$£€]?\d[\d,.]*"
+    r"(?:\s*(?:%|pct|per\s+cent|percent|bn|mn|m|k|billion|million|thousand))?(?=\s)",
+    re.I,
+)
 
 
 def _parse_keyword(raw: str) -> tuple[str, float]:
@@ -64,6 +70,12 @@ def background_topics(path: Path = TAXONOMY_FILE) -> dict[str, frozenset[str]]:
     return {c["name"]: frozenset(c.get("background_to", ())) for c in data.get("category", [])}
 
 
+def without_amounts(text: str) -> str:
+    """``text`` with the amounts between words taken out, so that "cut 550 jobs" and "axe up to 1,200
+    jobs" match the keyword "cut jobs" / "axe jobs"."""
+    return AMOUNT.sub("", text) if any(ch.isdigit() for ch in text) else text
+
+
 def sector_evidence(companies: Iterable[tuple[str, float]], sectors: Mapping[str, str]) -> dict[str, float]:
     """Evidence per category from ``(sector, relevance)`` of the companies an article names."""
     evidence: dict[str, float] = {}
@@ -89,12 +101,12 @@ def tag_topics(
         summary = summary[len(title) :]
     lead: dict[str, float] = dict(evidence)  # the evidence of the headline and summary
     for text, part_weight in zip((title, summary, body), PART_WEIGHTS, strict=True):
-        for _s, _e, _key, payloads in matcher.find(text or ""):
+        for _s, _e, _key, payloads in matcher.find(without_amounts(text or "")):
             for category, weight in payloads:
                 evidence[category] = evidence.get(category, 0.0) + weight * part_weight
-                if text is not body:
+                if part_weight > PART_WEIGHTS[-1]:
                     lead[category] = lead.get(category, 0.0) + weight * part_weight
-                if text is title and weight >= 1:
+                if part_weight == PART_WEIGHTS[0] and weight >= 1:
                     headline.add(category)
     if not evidence:
         return []
