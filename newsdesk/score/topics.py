@@ -101,10 +101,11 @@ def tag_topics(
         summary = summary[len(title) :]
     lead: dict[str, float] = dict(evidence)  # the evidence of the headline and summary
     for text, part_weight in zip((title, summary, body), PART_WEIGHTS, strict=True):
-        for _s, _e, _key, payloads in matcher.find(without_amounts(text or "")):
+        lead_part = part_weight > PART_WEIGHTS[-1]  # headline or summary: short, where amounts sit in phrases
+        for _s, _e, _key, payloads in matcher.find(without_amounts(text or "") if lead_part else text or ""):
             for category, weight in payloads:
                 evidence[category] = evidence.get(category, 0.0) + weight * part_weight
-                if part_weight > PART_WEIGHTS[-1]:
+                if lead_part:
                     lead[category] = lead.get(category, 0.0) + weight * part_weight
                 if part_weight == PART_WEIGHTS[0] and weight >= 1:
                     headline.add(category)
