@@ -45,8 +45,9 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> tuple[Category, ...]:
 
 
 def category_names() -> list[str]:
-    """The names of all taxonomy categories, in file order."""
-    return [c.name for c in load_taxonomy()]
+    """The category names a source may write: every taxonomy category in file order, then the old
+    names of renamed ones (``[renamed]``), which :func:`canonical_category` reads as the new names."""
+    return [c.name for c in load_taxonomy()] + [old for old in renamed_categories() if old]
 
 
 @lru_cache(maxsize=4)
@@ -87,14 +88,22 @@ def av_topic_key(name: object) -> str | None:
 
 
 @lru_cache(maxsize=4)
+def renamed_categories(path: Path = TAXONOMY_FILE) -> dict[str, str]:
+    """Old category name -> its current name (``[renamed]`` in the taxonomy file)."""
+    return dict(_load(path).get("renamed", {}))
+
+
+@lru_cache(maxsize=4)
 def _category_index(path: Path = TAXONOMY_FILE) -> dict[str, str]:
     index = {_fold(t.key): t.category for t in alphavantage_topics(path)}
     index.update({_fold(t.display): t.category for t in alphavantage_topics(path)})
+    index.update({_fold(old): new for old, new in renamed_categories(path).items()})
     index.update({_fold(c.name): c.name for c in load_taxonomy(path)})
     return index
 
 
 def canonical_category(name: object) -> str | None:
-    """The taxonomy category a source's topic stands for: a category name in any case, or an Alpha
-    Vantage topic in either spelling; None for anything else (it is never stored as a category)."""
+    """The taxonomy category a source's topic stands for: a category name in any case (an old name
+    under its current one), or an Alpha Vantage topic in either spelling; None for anything else (it
+    is never stored as a category)."""
     return _category_index().get(_fold(name)) if isinstance(name, str) else None

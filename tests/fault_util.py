@@ -36,7 +36,7 @@ CATEGORIES = [
     "Technology & AI",
     "Semiconductors & Supply Chain",
     "Earnings & Corporate",
-    "Financial Markets & Banking",
+    "Financial Markets",
 ]
 COMPANIES = ["Toyota", "Sony", "Apple", "Microsoft", "Mitsubishi Heavy Industries", "TSMC", "Nvidia", "Shell"]
 SUBJECTS = ["orders", "margins", "demand", "exports", "earnings", "guidance", "prices", "output", "deliveries"]

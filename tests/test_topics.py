@@ -7,7 +7,7 @@ import pytest
 
 from newsdesk.models import Article, CategoryTag
 from newsdesk.score.pipeline import score_article, source_categories
-from newsdesk.score.topics import MIN_RELEVANCE, sector_evidence, tag_topics
+from newsdesk.score.topics import MIN_RELEVANCE, sector_evidence, tag_topics, topic_matcher, without_amounts
 from newsdesk.taxonomy import sector_categories
 
 
@@ -20,7 +20,8 @@ from newsdesk.taxonomy import sector_categories
         ("Engineering group to axe staff at two factories", "Autos & Industrials"),
         ("Drugmaker wins approval for new diabetes medicine", "Healthcare & Pharma"),
         ("Studio delays sequel as cinemas stay shut", "Media & Entertainment"),
-        ("Insurers and asset managers lead shares higher", "Financial Markets & Banking"),
+        ("Insurers and asset managers lead shares higher", "Banks & Financial Services"),
+        ("Stocks slide as bond yields jump and the dollar firms", "Financial Markets"),
         ("Landlords face tougher rules on rents for tenants", "Real Estate & Housing"),
         ("Unemployment climbs as furlough scheme winds down", "Macro & Growth"),
         ("Watchdog fines lender over mis-sold loans", "Regulation & Antitrust"),
@@ -75,7 +76,7 @@ def test_a_side_topic_of_the_body_is_dropped_but_a_headline_topic_is_kept() -> N
 def test_companies_named_in_the_headline_are_evidence_for_their_sector() -> None:
     sectors = sector_categories()
     assert sector_evidence([("Financials", 0.9), ("Nonexistent", 1.0)], sectors) == {
-        "Financial Markets & Banking": pytest.approx(2.7)
+        "Banks & Financial Services": pytest.approx(2.7)
     }
     assert [t.category for t in tag_topics("A quiet Tuesday", "", "", extra={"Healthcare & Pharma": 2.7})] == [
         "Healthcare & Pharma"
@@ -93,7 +94,11 @@ def test_the_pipeline_uses_the_companies_named() -> None:
         ([CategoryTag("Economy - Monetary", 0.8)], [("Monetary Policy & Rates", 0.8)]),
         ([CategoryTag("economy_monetary", 0.8)], [("Monetary Policy & Rates", 0.8)]),
         ([CategoryTag("technology & ai")], [("Technology & AI", None)]),
-        ([CategoryTag("Finance", 0.5), CategoryTag("Financial Markets", 0.9)], [("Financial Markets & Banking", 0.5)]),
+        (
+            [CategoryTag("Finance", 0.5), CategoryTag("Financial Markets", 0.9)],
+            [("Banks & Financial Services", 0.5), ("Financial Markets", 0.9)],
+        ),
+        ([CategoryTag("Financial Markets & Banking", 0.7)], [("Financial Markets", 0.7)]),  # an old name
         ([CategoryTag("Sports"), CategoryTag(""), CategoryTag("business")], []),
         ([CategoryTag("Macro & Growth", 0.7, "scored")], []),  # scored tags are recomputed, not carried over
     ],
@@ -112,3 +117,39 @@ def test_a_scored_article_never_carries_a_raw_source_topic() -> None:
     names = {c.category for c in score_article(article).categories}
     assert "Local News" not in names and "economy_fiscal" not in names
     assert "Elections & Domestic Politics" in names
+
+
+def test_economic_data_is_background_to_a_market_or_rates_story() -> None:
+    market = [t.category for t in tag_topics("Shares rally ahead of the jobs report as bond yields slip", "", "")]
+    assert "Macro & Growth" not in market and market  # the data the story looks ahead to is not its topic
+    data = [t.category for t in tag_topics("Jobs report: payrolls surge and the unemployment rate falls", "", "")]
+    assert data[0] == "Macro & Growth"  # a story about the data itself
+
+
+def test_a_weak_headline_topic_is_a_side_topic_of_the_lead_like_any_other() -> None:
+    summary = (
+        "Nasdaq and Dow Jones futures rose; investors cheered as Wall Street equities and stock markets rallied. "
+        "Traders bought shares and the FTSE 100 and Nikkei followed."
+    )
+    names = [t.category for t in tag_topics("Stock market today: rate cut hopes", summary, "")]
+    assert names == ["Financial Markets"]  # one mention of rates against a lead about markets
+
+
+def test_banks_and_markets_are_separate_categories() -> None:
+    assert [t.category for t in tag_topics("Regional lenders set aside more for loan losses", "", "")] == [
+        "Banks & Financial Services"
+    ]
+    assert tag_topics("Treasury yields jump as the dollar index climbs", "", "")[0].category != (
+        "Banks & Financial Services"
+    )
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Publisher to cut 550 jobs", "Retailer to close up to 60 stores", "Engineer to axe about 1,200 jobs this year"],
+)
+def test_amounts_inside_a_keyword_are_skipped(headline: str) -> None:
+    phrases = {"cut jobs", "close stores", "axe jobs"}
+    assert not phrases & {key for _s, _e, key, _p in topic_matcher().find(headline)}  # not as written
+    assert phrases & {key for _s, _e, key, _p in topic_matcher().find(without_amounts(headline))}
+    assert "Earnings & Corporate" in [t.category for t in tag_topics(headline, "", "")]

@@ -18,6 +18,11 @@ from newsdesk.config import DATA_DIR
 
 LEXICON_FILE = DATA_DIR / "sentiment_lexicon.toml"
 TOKEN = re.compile(r"[a-z0-9$]+(?:['’.,\-][a-z0-9]+)*|[;:,.!?]")
+# "3-month high", "seven-year low", "52-week high": any span of days, weeks, months or years is one token
+SPAN = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty)"
+    r"-(day|week|month|year|quarter)\b"
+)
 
 
 @dataclass
@@ -70,8 +75,12 @@ def noun_words() -> frozenset[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case word, number and clause-punctuation tokens."""
-    return TOKEN.findall(text.lower())
+    """Lower-case word, number and clause-punctuation tokens; a span of time ("3-month",
+    "seven-year") becomes ``n-month``, ``n-year`` so that one term covers every length."""
+    low = text.lower()
+    if "-" in low:
+        low = SPAN.sub(r"n-\1", low)
+    return TOKEN.findall(low)
 
 
 def _apply(entry: Entry, kind: str, weight: float) -> None:
