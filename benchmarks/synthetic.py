@@ -118,7 +118,7 @@ def _article(rng, i, start, cats, cat_weights, tickers, names, baskets) -> dict:
     if rng.random() < 0.10:
         for pos in range(1, rng.randint(1, 3) + 1):
             b = rng.choice(baskets)
-            side = "long" if sentiment >= 0 else "short"
+            side = "long" if sentiment >= 0 else "reduce"  # "Underweight X" reduces, it does not short
             decisions.append(
                 (
                     pos,
@@ -151,7 +151,7 @@ def _write_batch(db: sqlite_utils.Database, rows: list[dict]) -> None:
     the id stands in for the content hash (every synthetic text is distinct by its id)."""
     batch = []
     for r in rows:
-        side_of = {"long": ("overweight", "bullish"), "short": ("underweight", "bearish")}
+        side_of = {"long": ("overweight", "bullish"), "reduce": ("underweight", "bearish")}
         a = Article(
             id=r["id"],
             title=r["title"],

@@ -157,7 +157,13 @@ def members_table(members: pd.DataFrame, basket_id: str) -> None:
     )
 
 
-SIDE_BADGES = {"long": ":green-badge[long]", "short": ":red-badge[short]", "funding": ":orange-badge[funding]"}
+SIDE_BADGES = {
+    "long": ":green-badge[long]",
+    "short": ":red-badge[short]",
+    "funding": ":red-badge[funding]",
+    "reduce": ":orange-badge[reduce]",
+    "hold": ":gray-badge[hold]",
+}
 
 
 def _horizon(row: pd.Series) -> str:

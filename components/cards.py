@@ -9,7 +9,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from newsdesk.export import csv_bytes
+from newsdesk.export import csv_bytes, with_exposures
+from newsdesk.score.decisions import exposure_text
 from newsdesk.score.horizon import horizon_status
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -42,16 +43,14 @@ def _facts(row: pd.Series) -> str:
 
 
 def legs_text(instruments) -> str:
-    """``long 7011.T, funding China-exposed Japanese exporters`` from the instruments JSON."""
+    """``reduce AAPL · long MSFT``: each leg's exposure, from the instruments JSON."""
     if not isinstance(instruments, str) or not instruments:
         return ""
     try:
         legs = json.loads(instruments)
     except ValueError:
         return ""
-    return ", ".join(
-        f"{escape_md(leg.get('side', ''))} {escape_md(leg.get('ticker') or leg.get('name', ''))}" for leg in legs
-    )
+    return escape_md(exposure_text(legs, " · "))
 
 
 def article_decisions_card(rows: pd.DataFrame) -> None:
@@ -70,7 +69,7 @@ def article_decisions_card(rows: pd.DataFrame) -> None:
 
 
 DIRECTION_COLORS = {"bullish": "green", "bearish": "red", "hedge": "orange", "relative": "violet", "neutral": "gray"}
-SIDE_COLORS = {"long": "green", "short": "red", "funding": "orange"}
+SIDE_COLORS = {"long": "green", "short": "red", "funding": "red", "reduce": "orange", "hold": "gray"}
 LABEL_COLORS = {
     "bullish": "green",
     "somewhat-bullish": "green",
@@ -119,6 +118,7 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> No
         st.markdown(escape_md(row["text"]))
         legs = row["instruments"] or []
         if legs:
+            st.caption(f"Exposure: {escape_md(exposure_text(legs, ' · '))}")
             st.markdown("**Legs**\n\n" + "\n".join(_leg_line(leg, baskets) for leg in legs))
         facts = []
         lo, hi = row.get("horizon_min_days"), row.get("horizon_max_days")
@@ -140,5 +140,12 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> No
 
 
 def decisions_csv(decisions: pd.DataFrame) -> bytes:
-    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON), formula-safe."""
-    return csv_bytes(decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]]))
+    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON) and the legs' exposures
+    (``reduce AAPL; long MSFT``), formula-safe."""
+    stored = decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]])
+    return csv_bytes(with_exposures(stored))
+
+
+def decisions_for_export(decisions: pd.DataFrame) -> pd.DataFrame:
+    """The decisions table as exported: its columns plus the legs' ``exposures`` (``reduce AAPL; long MSFT``)."""
+    return with_exposures(decisions)

@@ -1,6 +1,7 @@
 """The command line: ``python -m newsdesk``. Each command wraps one core function.
 
-Exit codes: 0 ok, 1 error (an ``Error:`` line on stderr), 2 usage.
+Exit codes: 0 ok, 1 error (an ``Error:`` line on stderr), 2 usage; ``ingest`` also 3 when an input
+was read but every record in it was rejected.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import click
 from tqdm import tqdm
 
 from newsdesk import pipeline
-from newsdesk.config import ENV_DB, ROOT, resolve_db_path
+from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
 from newsdesk.db import schema, writes
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
+from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
 
-DB_HELP = f"SQLite database file (default: ${ENV_DB}, else data/newsdesk.db)."
+DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
 
 
 def db_option(f):
@@ -74,16 +76,50 @@ def init(db_path: str | None, demo: bool) -> None:
     show_default=True,
     help="Input format; auto detects it from each input.",
 )
-@click.option("--columns", help="CSV column mapping, e.g. 'title=Headline,published_at=Time'.")
-def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str | None) -> None:
+@click.option(
+    "--columns",
+    help="Column (CSV) or key (JSON Lines) mapping, e.g. 'title=Headline,published_at=Time'. "
+    "Fields: title, published_at, url, source, summary, body, tickers, categories.",
+)
+@click.option(
+    "--date-format",
+    help="strftime pattern of the input's dates, tried before the built-in forms, e.g. '%d/%m/%Y %H:%M'.",
+)
+@click.option(
+    "--on-bad-date",
+    type=click.Choice(BAD_DATE_CHOICES),
+    default="reject",
+    show_default=True,
+    help="A date that cannot be read: reject the record, or keep it with an estimated date (the previous "
+    "readable date of the input, else the ingest time), flagged as estimated, with a warning.",
+)
+@click.option("--source", help="Source name of records that name none (and of every item of a feed).")
+def ingest(
+    db_path: str | None,
+    paths: tuple[str, ...],
+    fmt: str,
+    columns: str | None,
+    date_format: str | None,
+    on_bad_date: str,
+    source: str | None,
+) -> None:
     """Ingest files or http(s) URLs: scored-article pages, JSON Lines, Alpha Vantage or NewsAPI
-    JSON, CSV, RSS/Atom feeds."""
+    JSON, JSON arrays of articles, CSV/TSV, RSS/Atom feeds (any of them may be gzipped).
+
+    \b
+    Exit codes:
+      0  records were stored or found to be duplicates (or an input held none, e.g. an empty feed)
+      1  an input could not be read, or is a news API's error body (rate limit, bad key ...)
+      2  usage error
+      3  an input was read but every record in it was rejected
+    """
     from newsdesk.ingest.csvfile import parse_mapping
 
     try:
         mapping = parse_mapping(columns)
     except NewsdeskError as exc:
         fail(str(exc))
+    options = ReadOptions(fmt, mapping, date_format or None, on_bad_date, (source or "").strip() or None)
     db, _ = open_db(db_path)
     quiet = not sys.stderr.isatty()
     width = shutil.get_terminal_size().columns  # a fresh terminal may report 0 columns
@@ -107,7 +143,7 @@ def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str |
             state["bar"].close()
             state["bar"] = None
 
-    report = pipeline.ingest_paths(db, paths, fmt, on_file=next_file, columns=mapping, on_progress=progress)
+    report = pipeline.ingest_paths(db, paths, fmt, on_file=next_file, on_progress=progress, options=options)
     if state["bar"] is not None:
         state["bar"].close()
     click.echo(report.summary())
@@ -115,10 +151,14 @@ def ingest(db_path: str | None, paths: tuple[str, ...], fmt: str, columns: str |
         click.echo(f"  rejected {p.locator}: {p.reason}")
     if report.problems_not_listed:
         click.echo(f"  ... and {report.problems_not_listed:,} more rejected records (all are in the problems table)")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for _source, reason in report.unreadable:
         click.echo(f"Error: {reason}", err=True)
-    if report.unreadable:
-        sys.exit(1)
+    for outcome in report.inputs:
+        if outcome.all_rejected:
+            click.echo(f"Error: every record of {outcome.name} was rejected ({outcome.rejected:,})", err=True)
+    sys.exit(report.exit_code)
 
 
 @cli.command()
@@ -149,7 +189,10 @@ def export(db_path, table, output, topics, since, until) -> None:
     unknown = [t for t in topics if t not in known]
     if unknown:
         fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
-    df = articles.articles(db.conn, filters) if table == "articles" else decisions.decisions(db.conn, filters)
+    if table == "articles":
+        df = articles.articles(db.conn, filters)
+    else:
+        df = export_mod.with_exposures(decisions.decisions(db.conn, filters))
     data = export_mod.csv_bytes(df)
     if output == "-":
         sys.stdout.buffer.write(data)
@@ -478,5 +521,5 @@ def bench_pipeline(words: int) -> None:
 
 
 def main() -> None:
-    """Entry point of ``python -m newsdesk``."""
-    cli(prog_name="python -m newsdesk")
+    """Entry point of ``python -m newsdesk`` and of the ``newsdesk`` console script."""
+    cli(prog_name="newsdesk" if Path(sys.argv[0]).name == "newsdesk" else "python -m newsdesk")

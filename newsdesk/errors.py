@@ -13,6 +13,11 @@ class SourceReadError(NewsdeskError):
     """An input (file or URL) could not be read at all: missing, unreadable, or not text."""
 
 
+class ApiError(SourceReadError):
+    """The input is a news API's error body (rate limit, bad key ...), not news; the message is the
+    service's own."""
+
+
 class UnknownFormatError(NewsdeskError):
     """The format of an input could not be recognised, or an unknown format was named."""
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pandas as pd
+
+from newsdesk.score.decisions import exposure_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMULA_SIGNS = ("=", "+", "-", "@")
@@ -48,6 +51,27 @@ def _neutralise_column(column: pd.Series) -> pd.Series:
     out = column.astype(object)
     out[~plain] = column[~plain].map(neutralise).astype(object)
     return out
+
+
+def with_exposures(decisions: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a decisions frame with an ``exposures`` column after ``instruments``: each leg's
+    side and name in bullet order (``reduce AAPL; long MSFT``). ``instruments`` may hold the JSON
+    text as stored or the decoded lists."""
+    if "instruments" not in decisions.columns:
+        return decisions
+    out = decisions.copy()
+    exposures = [exposure_text(_legs(v)) or None for v in out["instruments"]]
+    out.insert(out.columns.get_loc("instruments") + 1, "exposures", pd.Series(exposures, out.index, dtype=object))
+    return out
+
+
+def _legs(value) -> list:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return value if isinstance(value, list) else []
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -5,7 +5,7 @@ Feeds file (``data/feeds.toml``; see ``data/feeds.example.toml``)::
     [[feed]]
     name = "Example Markets"                       # the articles' source
     url = "https://example.com/markets/rss"
-    categories = ["Financial Markets & Banking"]   # optional default categories
+    categories = ["Financial Markets"]   # optional default categories
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import zlib
 from dataclasses import dataclass
 
 from newsdesk import __version__
-from newsdesk.errors import SourceReadError
+from newsdesk.errors import ApiError, SourceReadError
 
 USER_AGENT = f"newsdesk/{__version__} (+feed reader)"
 TIMEOUT = 20.0
@@ -69,6 +69,9 @@ def fetch_url(
                 return FetchResult(
                     304, b"", exc.headers.get("ETag") or etag, exc.headers.get("Last-Modified") or last_modified
                 )
+            message = _api_error(exc)
+            if message:  # a news API's own reason (bad key, rate limit): retrying will not help
+                raise ApiError(f"{url} answered HTTP {exc.code}, {message}") from None
             last_error = f"HTTP {exc.code} {exc.reason}"
             if exc.code < 500 and exc.code != 429:
                 break
@@ -78,3 +81,15 @@ def fetch_url(
         except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
             last_error = f"bad compressed body: {exc}"
     raise SourceReadError(f"{url} could not be fetched ({last_error}); check the URL or try again later")
+
+
+def _api_error(exc: urllib.error.HTTPError) -> str | None:
+    """The service's message when an HTTP error's body is a news API's JSON error body."""
+    import json
+
+    from newsdesk.ingest import api_error
+
+    try:
+        return api_error(json.loads(exc.read(65536)))
+    except (ValueError, OSError, RecursionError):
+        return None

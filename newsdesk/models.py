@@ -49,6 +49,7 @@ class Article:
     source: str
     id: str = ""
     url: str | None = None
+    guid: str | None = None  # the input's own id of the story (a feed item's guid/id), when it has one
     published_at: str | None = None
     published_estimated: bool = False
     summary: str = ""
@@ -87,12 +88,21 @@ class Problem:
 
 @dataclass
 class ParseResult:
-    """What a parser returns: the good articles and the problems, never an exception."""
+    """What a parser returns: the good articles and the problems, never an exception.
+
+    ``estimated_dates`` counts the kept articles whose unreadable date was estimated (with the first
+    ``date_examples``); ``warnings`` are remarks about the whole input (e.g. a truncated feed)."""
 
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    estimated_dates: int = 0
+    date_examples: list[str] = field(default_factory=list)
 
     def extend(self, other: ParseResult) -> None:
-        """Append another result's articles and problems to this one."""
+        """Append another result's articles, problems and warnings to this one."""
         self.articles.extend(other.articles)
         self.problems.extend(other.problems)
+        self.warnings.extend(other.warnings)
+        self.estimated_dates += other.estimated_dates
+        self.date_examples.extend(other.date_examples[: max(0, 3 - len(self.date_examples))])

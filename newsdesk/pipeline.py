@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,8 @@ from newsdesk.db.dedupe import shift_hours
 from newsdesk.db.read import articles as article_reads
 from newsdesk.db.schema import checkpoint, connect, transaction
 from newsdesk.errors import NewsdeskError
-from newsdesk.ingest import is_url, parse_bytes, stream_path
+from newsdesk.ingest import is_url, iter_bytes, stream_path
+from newsdesk.ingest.options import ReadOptions
 from newsdesk.models import ParseResult, Problem
 from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.impact import title_words
@@ -24,7 +27,40 @@ from newsdesk.score.pipeline import ScoringContext, default_context, score_artic
 from newsdesk.score.sentiment import Scorer
 
 NOVELTY_HOURS = 72
+NOVELTY_TITLES = 500  # the most recent titles of the window a title is compared with (database and batch each)
 REPORT_KEEPS = 10_000  # problems and added ids kept in memory per report; every one is in the database
+EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
+
+
+@dataclass
+class InputOutcome:
+    """What one input (file, URL or upload) gave: its counts over all its chunks, the dates that were
+    estimated, warnings about the whole input, and the error that stopped it (if any)."""
+
+    name: str
+    added: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    estimated_dates: int = 0
+    date_examples: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def all_rejected(self) -> bool:
+        """Read, but every record in it was rejected."""
+        return self.error is None and self.rejected > 0 and self.added + self.duplicates == 0
+
+    def notes(self) -> list[str]:
+        """Warnings to show a user: the input's own and the estimated dates."""
+        notes = list(self.warnings)
+        if self.estimated_dates:
+            examples = ", ".join(repr(e) for e in self.date_examples)
+            notes.append(
+                f"{self.name}: {self.estimated_dates:,} unreadable dates were estimated (the previous readable "
+                f"date of the input, else the ingest time) and flagged as estimated; e.g. {examples}"
+            )
+        return notes
 
 
 @dataclass
@@ -39,6 +75,23 @@ class IngestReport:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     run_ids: list[int] = field(default_factory=list)
     added_ids: list[str] = field(default_factory=list)
+    inputs: list[InputOutcome] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when an input could not be read (or was an API error body), else 3 when an input was read
+        but every record in it was rejected, else 0 (records stored or found to be duplicates, or an
+        input that holds no records, such as an empty feed)."""
+        if self.unreadable:
+            return EXIT_UNREADABLE
+        if any(i.all_rejected for i in self.inputs):
+            return EXIT_ALL_REJECTED
+        return EXIT_OK
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every input's warnings."""
+        return [note for i in self.inputs for note in i.notes()]
 
     @property
     def problems_not_listed(self) -> int:
@@ -61,14 +114,20 @@ def ingest_paths(
     on_file: Callable[[Path], None] | None = None,
     columns: dict[str, str] | None = None,
     on_progress: Progress | None = None,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
-    """Ingest files or URLs; one transaction (and one ``ingest_runs`` row) per input, or per chunk of
-    :data:`newsdesk.ingest.jsonl.CHUNK_RECORDS` records for a streamed JSON Lines file. An input
-    that cannot be read at all is recorded (run + problem) and listed in ``unreadable``; the others
-    go on. ``on_progress(done, total)`` is called as the articles of each batch are scored."""
+    """Ingest files or URLs; one transaction (and one ``ingest_runs`` row) per chunk of at most
+    1,000 records of each input (see :func:`newsdesk.ingest.stream_path`), so a killed import keeps
+    every chunk it finished and no part of the others. An input that cannot be read at all is
+    recorded (run + problem) and listed in ``unreadable``; the others go on. ``on_progress(done,
+    total)`` is called as the articles of each batch are scored."""
     inputs = [(raw if is_url(raw) else Path(raw)) for raw in paths]
     return _ingest(
-        db, ((str(p), lambda p=p: stream_path(p, fmt, columns), p) for p in inputs), scorer, on_file, on_progress
+        db,
+        ((str(p), lambda p=p: stream_path(p, fmt, columns, options), p) for p in inputs),
+        scorer,
+        on_file,
+        on_progress,
     )
 
 
@@ -78,14 +137,13 @@ def ingest_uploads(
     fmt: str = "auto",
     columns: dict[str, str] | None = None,
     on_progress: Progress | None = None,
+    options: ReadOptions | None = None,
 ) -> IngestReport:
     """Ingest in-memory files (name, bytes), e.g. uploaded in the dashboard; same rules as files."""
+    options = options or ReadOptions(fmt=fmt, columns=dict(columns or {}))
     return _ingest(
         db,
-        (
-            (name, lambda data=data, name=name: iter([parse_bytes(data, name, fmt, columns)]), Path(name))
-            for name, data in uploads
-        ),
+        ((name, lambda data=data, name=name: iter_bytes(data, name, options), Path(name)) for name, data in uploads),
         None,
         None,
         on_progress,
@@ -99,10 +157,13 @@ def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
     for name, chunks, path in inputs:
         if on_file:
             on_file(path)
+        outcome = InputOutcome(name)
+        report.inputs.append(outcome)
         try:
             for parsed in chunks():
-                write_chunk(db, name, parsed, ctx, report, on_progress)
+                write_chunk(db, name, parsed, ctx, report, on_progress, outcome)
         except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
+            outcome.error = str(exc)
             report.unreadable.append((name, str(exc)))
             report.run_ids.append(writes.record_failure(db, name, str(exc)))
     return report
@@ -115,6 +176,7 @@ def write_chunk(
     ctx: ScoringContext | Scorer,
     report: IngestReport,
     on_progress: Progress | None = None,
+    outcome: InputOutcome | None = None,
 ) -> None:
     """Score the articles of one parsed chunk and store them, with its problems, as one batch (run
     ``name``), adding its counts to ``report``: the one writer of files, uploads and feeds. An
@@ -138,6 +200,13 @@ def write_chunk(
     report.problems.extend(result.problems[: max(0, REPORT_KEEPS - len(report.problems))])
     report.run_ids.append(result.run_id)
     report.added_ids.extend(result.added_ids[: max(0, REPORT_KEEPS - len(report.added_ids))])
+    if outcome is not None:
+        outcome.added += result.added
+        outcome.duplicates += result.duplicates
+        outcome.rejected += result.rejected
+        outcome.warnings.extend(w for w in parsed.warnings if w not in outcome.warnings)
+        outcome.estimated_dates += parsed.estimated_dates
+        outcome.date_examples.extend(parsed.date_examples[: max(0, 3 - len(outcome.date_examples))])
 
 
 def ensure_reference(db: sqlite_utils.Database) -> None:
@@ -147,24 +216,37 @@ def ensure_reference(db: sqlite_utils.Database) -> None:
         writes.sync_reference(db, companies, baskets)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _title_words(title: str) -> frozenset[str]:
+    """``title_words``, memoised: the same stored titles come back in many articles' windows."""
+    return title_words(title)
+
+
 class RecentTitles:
     """Titles published in the :data:`NOVELTY_HOURS` before a moment, from the database and the
-    batch being scored, for the impact model's novelty."""
+    batch being scored, for the impact model's novelty: of each, the :data:`NOVELTY_TITLES` most
+    recent. The batch's titles are kept sorted by time, so a look-up costs a bisection, not a scan
+    of the batch."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self.batch: list[tuple[str, frozenset[str]]] = []
+        self.times: list[str] = []
+        self.words: list[frozenset[str]] = []
 
     def add(self, published_at: str | None, title: str) -> None:
         """Remember a title scored in this batch."""
-        self.batch.append((published_at or writes.now_iso(), title_words(title)))
+        moment = published_at or writes.now_iso()
+        at = bisect_right(self.times, moment)
+        self.times.insert(at, moment)  # at the end when the batch is scored in time order
+        self.words.insert(at, _title_words(title))
 
     def before(self, published_at: str | None) -> list[frozenset[str]]:
         """Word sets of the titles published in the window before ``published_at``."""
         end = published_at or writes.now_iso()
         start = shift_hours(end, -NOVELTY_HOURS)
-        out = [title_words(t) for t in article_reads.titles_between(self.db.conn, start, end)]
-        out.extend(words for ts, words in self.batch if start <= ts < end)
+        out = [_title_words(t) for t in article_reads.titles_between(self.db.conn, start, end, NOVELTY_TITLES)]
+        lo, hi = bisect_left(self.times, start), bisect_left(self.times, end)
+        out.extend(self.words[max(lo, hi - NOVELTY_TITLES) : hi])
         return out
 
 

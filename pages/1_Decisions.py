@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import loaders, page
-from components.cards import decision_card, escape_md
+from components.cards import decision_card, decisions_for_export, escape_md
 from components.decision_view import basket_beside, decision_filters, legs
 from components.layout import page_header
 from components.tables import deferred_csv
@@ -46,7 +46,7 @@ if total > len(decisions):
     )
 st.download_button(
     "Download CSV",
-    deferred_csv(view),
+    deferred_csv(decisions_for_export(view)),
     file_name="newsdesk-decisions.csv",
     mime="text/csv",
 )

@@ -43,7 +43,7 @@ CATEGORIES = [
     "Technology & AI",
     "Semiconductors & Supply Chain",
     "Earnings & Corporate",
-    "Financial Markets & Banking",
+    "Financial Markets",
 ]
 COMPANIES = ["Toyota", "Sony", "Apple", "Microsoft", "Mitsubishi Heavy Industries", "TSMC", "Nvidia", "Shell"]
 SUBJECTS = ["orders", "margins", "demand", "exports", "earnings", "guidance", "prices", "output", "deliveries"]
@@ -428,7 +428,7 @@ READ_DEADLINE_S = 90.0
 
 
 def dashboard_reads(path: Path, open_conn) -> dict[str, float]:
-    """Run the queries the dashboard pages run (as ``components/data.py`` does: each on its own
+    """Run the queries the dashboard pages run (as ``components/loaders.py`` does: each on its own
     connection from ``open_conn``, closed after use); return each one's seconds, opening included."""
     from datetime import date
 
@@ -495,7 +495,7 @@ def snapshot(conn: sqlite3.Connection) -> tuple:
 def read_loop(db: str, out: str, stop: str, mode: str) -> None:
     """A reader process: until the file ``stop`` exists, run :func:`dashboard_reads` and one
     :func:`snapshot`, opening the database read-only like the dashboard (``mode`` ``readonly``) or
-    through :func:`newsdesk.store.connect` like the CLI (``store``). Writes a JSON summary to
+    through :func:`newsdesk.db.schema.connect` like the CLI (``store``). Writes a JSON summary to
     ``out``: iterations, queries run, each distinct snapshot with how often it was seen, every
     exception's traceback, the slowest iteration and the slowest single query. ``out + '.ready'``
     appears after the first iteration."""

@@ -16,7 +16,7 @@ ROWS = [
     ("2026-06-02", "Oil slides on weak demand", ["Energy & Commodities"], "Weak and disappointing demand.", 0.5),
     ("2026-06-15", "Growth beats forecasts", ["Macro & Growth"], "A strong, positive surprise.", 0.75),
     ("2026-06-29", "Trade talks resume quietly", ["Trade & Tariffs"], "Talks resume.", 0.2),
-    ("2026-07-06", "Rate cut lifts banks", ["Monetary Policy & Rates", "Financial Markets & Banking"], "Good.", 0.9),
+    ("2026-07-06", "Rate cut lifts banks", ["Monetary Policy & Rates", "Financial Markets"], "Good.", 0.9),
     ("2026-07-20", "Defense budget rises sharply", ["Infrastructure & Defense"], "Bigger, better budgets.", 0.4),
     ("2026-07-27", "<script>alert(1)</script>", ["Trade & Tariffs"], '=HYPERLINK("http://x") odd text', 0.1),
 ]

@@ -54,6 +54,27 @@ def metric(page, label: str) -> str:
     return box.locator("[data-testid=stMetricValue]").inner_text()
 
 
+def test_first_start_on_an_empty_data_folder_shows_the_demo_chart(tmp_path, page) -> None:
+    """The README's first command on a new machine: no database anywhere, ``streamlit run dashboard.py``
+    builds the demo and the Overview draws its chart, with no exception in the page or the server log."""
+    data = tmp_path / "data"
+    data.mkdir()
+    log = tmp_path / "streamlit.log"
+    with streamlit_server(data / "newsdesk.db", log) as url:
+        page.goto(url, timeout=120_000)
+        wait_idle(page, timeout=120_000)
+        chart = page.locator("[data-testid=stVegaLiteChart]").first
+        chart.wait_for(state="visible", timeout=60_000)
+        chart.locator("canvas, svg").first.wait_for(state="attached", timeout=60_000)
+        assert int(metric(page, "Articles").replace(",", "")) == 120
+        assert page.get_by_test_id("stException").count() == 0
+        assert page.get_by_text("Traceback").count() == 0
+    assert (data / "newsdesk.db").exists()
+    server_log = log.read_text(errors="replace")
+    for marker in ("Traceback", "Error", "Exception"):
+        assert marker not in server_log, server_log
+
+
 def test_pick_topic_then_download_csv(server, page) -> None:
     server, _ = server
     page.goto(server, timeout=120_000)

@@ -2,8 +2,8 @@
 
 The database is seeded with one batch; then one ``python -m newsdesk ingest`` process stores ten
 more JSON Lines files (each one batch of a known size) while two reader processes loop over the
-dashboard's queries (:mod:`newsdesk.queries`): one opening the file read-only for every query, as
-``components/data.py`` does, one through :func:`newsdesk.store.connect`, as the CLI does. Every
+dashboard's queries (:mod:`newsdesk.db.read`): one opening the file read-only for every query, as
+``components/loaders.py`` does, one through :func:`newsdesk.db.schema.connect`, as the CLI does. Every
 iteration also takes a consistency snapshot in one read transaction.
 """
 

@@ -12,7 +12,7 @@ import pytest
 
 from newsdesk import feeds
 from newsdesk.db import schema
-from newsdesk.errors import SourceReadError
+from newsdesk.errors import ApiError, SourceReadError
 from newsdesk.fetch import fetch_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, FEED, {"ETag": ETAG, "Content-Type": "application/rss+xml"})
         elif self.path == "/broken":
             self._send(500, b"oops")
+        elif self.path == "/newsapi-bad-key":
+            body = b'{"status":"error","code":"apiKeyInvalid","message":"Your API key is invalid or incorrect."}'
+            self._send(401, body, {"Content-Type": "application/json"})
         elif self.path == "/garbage":
             self._send(200, b"\x00\x01 not a feed", {"Content-Type": "text/plain"})
         else:
@@ -62,7 +65,7 @@ def server():
 
 
 def test_fetch_then_304(db, server) -> None:
-    feed = feeds.Feed("Fixture Markets", f"{server}/markets.xml", ("Financial Markets & Banking",))
+    feed = feeds.Feed("Fixture Markets", f"{server}/markets.xml", ("Financial Markets",))
     first = feeds.fetch_feeds(db, [feed], retries=0)
     (o,) = first.outcomes
     assert (o.status, o.added, o.duplicates, o.rejected) == ("fetched", 3, 0, 0)
@@ -86,7 +89,7 @@ def test_fetch_then_304(db, server) -> None:
         "<" not in r["summary"] and "alert" not in r["summary"] for r in db.query("SELECT summary FROM articles")
     )
     cats = {r["category"] for r in db.query("SELECT category FROM article_categories WHERE origin = 'source'")}
-    assert cats == {"Financial Markets & Banking"}
+    assert cats == {"Financial Markets"}
 
 
 def test_one_bad_feed_never_stops_the_others(db, server) -> None:
@@ -105,6 +108,12 @@ def test_404_is_not_retried(server) -> None:
     with pytest.raises(SourceReadError, match="HTTP 404"):
         fetch_url(f"{server}/missing", retries=3, backoff=0.01)
     assert Handler.hits == [("/missing", 404)]
+
+
+def test_an_api_error_answer_says_the_service_message_and_is_not_retried(server) -> None:
+    with pytest.raises(ApiError, match="HTTP 401, a NewsAPI error response, not news: Your API key is invalid"):
+        fetch_url(f"{server}/newsapi-bad-key", retries=3, backoff=0.01)
+    assert Handler.hits == [("/newsapi-bad-key", 401)]
 
 
 def test_ingest_a_url(db_path, server) -> None:

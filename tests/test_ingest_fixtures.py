@@ -10,7 +10,8 @@ import pytest
 from newsdesk.ingest import read_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FORMAT_DIRS = ("pages", "jsonl", "alphavantage", "newsapi", "csv", "feed")  # one folder of input fixtures per format
+# one folder of input fixtures per format
+FORMAT_DIRS = ("pages", "jsonl", "json", "alphavantage", "newsapi", "csv", "feed")
 CASES = sorted(
     p for d in FORMAT_DIRS for p in (FIXTURES / d).rglob("*") if p.is_file() and not p.name.endswith(".expected.json")
 )

@@ -25,6 +25,7 @@ import pytest
 from tests.fault_util import (
     Corpus,
     Kill,
+    article_record,
     counts,
     invariant_violations,
     kill_ingest,
@@ -221,3 +222,72 @@ def report(measured: Measured, kills: list[Kill], missed: list[Kill]) -> None:
         )
     moments = {m: sum(k.moment == m for k in kills) for m in ("in-transaction", "mid-ingest")}
     print(f"moments: {moments}; kills after the ingest had finished (retried): {len(missed)}")
+
+
+CSV_ARTICLES = 3_000  # three chunks of 1,000 rows
+CSV_COLUMNS = ["title", "url", "source", "published_at", "summary", "body", "categories"]
+
+
+def write_csv_corpus(path: Path, n: int, seed: int) -> Corpus:
+    """``n`` distinct valid articles as a headline CSV file (categories joined by ``;``)."""
+    import csv
+
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for i in range(n):
+            record = article_record(rng, f"c{i:06d}")
+            record["categories"] = ";".join(record.get("categories", []))
+            writer.writerow([record.get(c, "") for c in CSV_COLUMNS])
+    return Corpus(path, n, [])
+
+
+def test_sigkill_mid_csv_import_keeps_earlier_chunks_and_no_partial_one(tmp_path: Path) -> None:
+    """A CSV import is streamed in chunks of 1,000 rows, each its own transaction and run: SIGKILLed
+    mid-way (at seeded moments after the first chunk should have committed, and once inside an
+    open write transaction), the file keeps every finished chunk whole and no row of the chunk
+    being written; a rerun then stores exactly the rest, with the same content as a clean run."""
+    corpus = write_csv_corpus(tmp_path / "headlines.csv", CSV_ARTICLES, seed=SEED + 7)
+    clean_db, clean_log = tmp_path / "clean.db", tmp_path / "clean.log"
+    proc = start_ingest([corpus.path], clean_db, clean_log)
+    while not clean_db.exists() and proc.poll() is None:
+        time.sleep(0.002)
+    t_open = time.perf_counter()
+    assert proc.wait(timeout=300) == 0, clean_log.read_text()
+    after_open = time.perf_counter() - t_open
+    assert summary_counts(clean_log.read_text()) == (CSV_ARTICLES, 0, 0)
+    assert counts(clean_db)["runs"] == CSV_ARTICLES // 1_000
+
+    rng = random.Random(SEED + 8)
+    db = tmp_path / "killed.db"
+    kills: list[Kill] = []
+    for n, (trigger, fraction) in enumerate([("timed", rng.uniform(0.5, 0.8)), ("wal-growth", 0.0)]):
+        delay = fraction * after_open
+        for attempt in range(4):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            log = tmp_path / f"kill{n}-{attempt}.log"
+            if trigger == "timed":
+                kill = kill_ingest([corpus.path], db, log, delay=delay)
+            else:  # inside a chunk's open write transaction
+                kill = kill_ingest([corpus.path], db, log, wal_growth=rng.randrange(200_000, 1_500_000))
+            check_after_kill(db, kill, corpus, f"csv kill {n}")
+            state = counts(db)
+            assert state["articles"] % 1_000 == 0, f"a partial chunk was stored: {state}"
+            assert state["runs"] == state["articles"] // 1_000, state
+            if kill.alive:
+                break
+            delay /= 2
+        kills.append(kill)
+    assert all(k.alive for k in kills), [k.moment for k in kills]
+    assert any(k.articles >= 1_000 for k in kills), "no kill landed after the first chunk had committed"
+
+    done = run_ingest([corpus.path], db, timeout=300)
+    assert done.returncode == 0, done.stderr
+    added, duplicates, rejected = summary_counts(done.stdout)
+    assert (added + duplicates, rejected) == (CSV_ARTICLES, 0) and duplicates == kills[-1].articles
+    assert counts(db)["articles"] == CSV_ARTICLES
+    assert invariant_violations(db) == []
+    assert content(db) == content(clean_db)
+    print(f"\ncsv kills: {[(k.moment, k.articles, k.runs) for k in kills]}; clean run {after_open:.1f} s after open")

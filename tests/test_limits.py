@@ -159,7 +159,7 @@ def test_cli_reports_how_many_rejections_it_did_not_list(tmp_path, monkeypatch):
     path = tmp_path / "bad.jsonl"
     _write(path, ["{broken"] * 8)
     result = CliRunner().invoke(cli, ["ingest", str(path), "--db", str(tmp_path / "x.db")])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # read, every record rejected
     assert result.output.count("  rejected ") == 3
     assert "and 5 more rejected records" in result.output
 

@@ -24,6 +24,22 @@ from newsdesk.taxonomy import category_names
         ("Mon, 04 May 2026 13:30:00 GMT", "2026-05-04T13:30:00Z"),
         ("1780000000", "2026-05-28T20:26:40Z"),
         (1780000000, "2026-05-28T20:26:40Z"),
+        ("1394470370698", "2014-03-10T16:52:50Z"),  # epoch milliseconds
+        (1394470370698, "2014-03-10T16:52:50Z"),
+        ("Jul 18 2020", "2020-07-18T00:00:00Z"),
+        (" 7:51  PM ET Fri, 17 July 2020", "2020-07-17T23:51:00Z"),  # ET in summer is EDT
+        ("Jan 3 2020 10:00 ET", "2020-01-03T15:00:00Z"),  # ... and EST in winter
+        ("July 17, 2020 at 7:51 PM EDT", "2020-07-17T23:51:00Z"),
+        ("Jan 3 2020 10:00 PST", "2020-01-03T18:00:00Z"),
+        ("18-Jul-20", "2020-07-18T00:00:00Z"),
+        ("Seg, 24 Set 2018 19:42:40 -0300", "2018-09-24T22:42:40Z"),  # Portuguese
+        ("Mié, 06 Mar 2019 10:00:00 GMT", "2019-03-06T10:00:00Z"),  # Spanish
+        ("Mar, 05 Mar 2019 10:00:00 +0100", "2019-03-05T09:00:00Z"),  # Spanish: martes, marzo
+        ("lun., 04 févr. 2019 08:00:00 +0100", "2019-02-04T07:00:00Z"),  # French
+        ("Do, 14 Mär 2019 10:00:00 +0100", "2019-03-14T09:00:00Z"),  # German
+        ("gio, 14 mar 2019 10:00:00 +0100", "2019-03-14T09:00:00Z"),  # Italian
+        ("do, 14 mrt 2019 10:00:00 +0100", "2019-03-14T09:00:00Z"),  # Dutch
+        ("24 de setembro de 2018", "2018-09-24T00:00:00Z"),
         ("", None),
         ("   ", None),
         (None, None),
@@ -33,7 +49,23 @@ def test_parse_date(raw, expected) -> None:
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["yesterday", "2026-13-45", "20261345T000000", "32/13/2026", "1e400", "\x00"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "yesterday",
+        "2026-13-45",
+        "20261345T000000",
+        "32/13/2026",
+        "1e400",
+        "\x00",
+        "May",
+        "2026",
+        "5",
+        "1 2 3",
+        "Mon, 04 May 2026 13:30:00 +9999",
+        "July 2020",
+    ],
+)
 def test_parse_date_rejects_with_a_reason(raw) -> None:
     with pytest.raises(RecordError, match="date|epoch"):
         parse_date(raw)

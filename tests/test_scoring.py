@@ -27,9 +27,9 @@ def legs(d: Decision) -> set[tuple[str, str]]:
 # The five decisions of the shared sample, as the issue states them.
 SAMPLE_EXPECTED = [
     # action, direction, structure, (min, max days), legs that must be present, condition fragment
-    (
+    (  # a funded long: long + short legs are "relative" (issue 15); it was "bullish"
         "overweight",
-        "bullish",
+        "relative",
         "basket",
         (90, 180),
         {("7011.T", "long"), ("5631.T", "long"), ("china-exposed-japanese-exporters", "funding")},
@@ -124,7 +124,7 @@ def test_conditions(text, fragments) -> None:
         ("Pair long Toyota Motor against short Honda Motor", "pair", "relative", "pair"),
         ("Underweight Nvidia after the guidance cut", "underweight", "bearish", "single name"),
         ("Rotate from Oil majors into Gold miners", "rotate", "relative", "pair"),
-        ("Avoid chasing the rally", "avoid", "bearish", None),
+        ("Avoid chasing the rally", "avoid", "neutral", None),  # "do not chase" holds (issue 15); was bearish
         ("", None, None, None),
         ("12345", None, None, None),
     ],
@@ -196,3 +196,9 @@ def test_company_mentions(text, tickers) -> None:
 def test_company_relevance_and_sentiment() -> None:
     (e,) = default_context().companies.entities("Toyota Motor profit jumps", "Toyota Motor raised guidance.", "")
     assert e.ticker == "7203.T" and e.relevance >= 0.75 and e.sentiment > 0.3 and e.mentions == 2
+
+
+def test_sample_sentiment_agrees_with_the_source(sample_article) -> None:
+    """The seed page is neutral (0.05) at the source; its cues read in context agree."""
+    assert sample_article.sentiment_label == "neutral", sample_article.sentiment_terms
+    assert not any(t.startswith(("miss ", "tariff ")) for t in sample_article.sentiment_terms)

@@ -82,3 +82,77 @@ def test_textblob_analyzer_interface_returns_terms() -> None:
     assert s.polarity > 0.5
     assert s.terms[0].startswith("jumped … profit")
     assert any("raised guidance" in t for t in s.terms)
+
+
+# Cue patterns of the seed page (paraphrased, written for this test): word sense and scope decide.
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("The overlooked miss is that the market treats this as a currency event", 0),  # a noun framing a point
+        ("The real worry was that nobody asked about the meeting schedule", 0),
+        ("This is not mainly a tariff story; it is about capacity spending", 0),  # negated noun phrase
+        ("It is not a sanctions or tariff question for the shipping group", 0),
+        ("The two leaders reaffirmed the strength of their security partnership", 0),  # quality of a non-figure
+        ("Officials argue for supply-chain resilience across the region", 0),
+        ("The company missed its quarterly earnings target", -1),  # the verb sense still counts
+        ("Revenue was a big miss against consensus estimates", -1),
+        ("It was not a good quarter for the retailer", -1),  # an adjective in a negated phrase is flipped
+        ("Tariffs hurt the exporter's margins", -1),
+        ("The risk is that margins shrink further", -1),  # the framed content still counts
+        ("The strength of demand lifted quarterly sales", 1),  # a figure in the clause: strength counts
+        ("The group reported a strong rise in orders", 1),
+    ],
+)
+def test_cues_read_in_context(text, sign) -> None:
+    score = polarity(text)
+    if sign == 0:
+        assert abs(score) < 0.05, score
+    else:
+        assert score * sign > 0.15, score
+
+
+def test_a_hypothetical_sentence_counts_half() -> None:
+    plain = polarity("Margins improved sharply")
+    assert 0 < polarity("If demand holds, margins improved sharply") < plain
+
+
+# Headline grammar and vocabulary (written for this test): amounts inside a phrase, time-span highs and
+# lows, corporate actions, legal trouble, rating moves; "X to ..." is a plan and counts like a deed.
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("Acme to cut 550 jobs", -1),  # amounts inside a phrase are skipped
+        ("Acme to axe about 1,200 jobs in Europe", -1),
+        ("Acme to create 4,000 jobs at new plant", 1),
+        ("Acme plans to close up to 60 stores", -1),
+        ("Acme falls 3.2% as margins shrink", -1),
+        ("Acme shares up 5 % after results beat forecasts", 1),
+        ("Acme shares hit a 3-month high", 1),  # "n-month high" of a metric
+        ("Acme stock slides to a seven-year low", -1),
+        ("Unemployment falls to a three-year low", 1),  # a low of a bad metric is good
+        ("Acme slumps to a £40m loss", -1),  # the loss is where the move lands
+        ("Acme swings into deficit", -1),
+        ("Acme agrees to pay $2 billion to settle bribery probe", -1),
+        ("Former Acme trader pleads guilty to rate rigging", -1),
+        ("Acme reinstates dividend", 1),
+        ("Acme scraps final dividend", -1),
+        ("Broker raises Acme price target", 1),
+        ("Acme price target cut at broker", -1),
+        ("Acme downgraded to neutral at Beta Securities", -1),
+        ("Acme posts forecast-beating quarterly profit", 1),
+        ("Acme pulls the plug on Arctic drilling", -1),
+        ("Acme shares wilt after weak results", -1),
+        ("Acme seals deal with Beta Corp", 1),
+        ("Acme to buy rival for $3 billion", 1),
+        ("Acme shares rose as much as 4% in early trading", 1),
+        ("The economy contracted in the second quarter", -1),
+        ("Acme signed a contract with the city of Turku", 0),  # a noun, not a shrinking economy
+        ("The supply contract runs for three years", 0),
+    ],
+)
+def test_headline_vocabulary(text, sign) -> None:
+    score = polarity(text)
+    if sign == 0:
+        assert abs(score) < 0.05, score
+    else:
+        assert score * sign > 0.15, (score, text)

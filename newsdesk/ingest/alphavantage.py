@@ -3,31 +3,15 @@ source, topics[], overall_sentiment_score, overall_sentiment_label, ticker_senti
 
 from __future__ import annotations
 
-from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.errors import ApiError, RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.jsondoc import load_json, number_field, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws, parse_date
 from newsdesk.models import Article, CategoryTag, Entity, ParseResult
 from newsdesk.score.labels import normalise_label
+from newsdesk.taxonomy import canonical_category
 
-# Alpha Vantage topic names -> newsdesk categories
-TOPICS = {
-    "blockchain": "Crypto & Fintech",
-    "earnings": "Earnings & Corporate",
-    "ipo": "M&A & Capital Markets",
-    "mergers & acquisitions": "M&A & Capital Markets",
-    "financial markets": "Financial Markets & Banking",
-    "finance": "Financial Markets & Banking",
-    "economy - fiscal": "Elections & Domestic Politics",
-    "economy - monetary": "Monetary Policy & Rates",
-    "economy - macro": "Macro & Growth",
-    "energy & transportation": "Energy & Commodities",
-    "life sciences": "Healthcare & Pharma",
-    "manufacturing": "Autos & Industrials",
-    "real estate & construction": "Real Estate & Housing",
-    "retail & wholesale": "Consumer & Retail",
-    "technology": "Technology & AI",
-}
+ERROR_KEYS = ("Error Message", "Information", "Note")
 
 
 def looks_like(doc) -> bool:
@@ -35,9 +19,23 @@ def looks_like(doc) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("feed"), list)
 
 
-def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
+def error_message(doc) -> str | None:
+    """Alpha Vantage's own message when ``doc`` is one of its error bodies (``{"Note": "...API call
+    frequency..."}``, ``{"Information": ...}``, ``{"Error Message": ...}``), else None."""
+    if not isinstance(doc, dict) or "feed" in doc:
+        return None
+    for key in ERROR_KEYS:
+        if isinstance(doc.get(key), str) and doc[key].strip():
+            return doc[key].strip()
+    return None
+
+
+def parse_text(text: str, source_name: str, categories=(), options=None) -> ParseResult:
     """Parse a NEWS_SENTIMENT JSON response; each bad item becomes a problem."""
     doc = load_json(text, source_name)
+    message = error_message(doc)
+    if message:
+        raise ApiError(f"{source_name} is an Alpha Vantage error response, not news: {message}")
     if not looks_like(doc):
         raise SourceReadError(f"{source_name} has no 'feed' list: not an Alpha Vantage NEWS_SENTIMENT response")
     return parse_items(doc["feed"], source_name, parse_item, "feed", "item")
@@ -58,9 +56,9 @@ def parse_item(item) -> Article:
         raise RecordError("'title' is missing or empty")
     cats = []
     for t in _list(item, "topics"):
-        topic = collapse_ws(t["topic"]) if isinstance(t, dict) and isinstance(t.get("topic"), str) else ""
-        if topic:
-            name = TOPICS.get(topic.casefold(), topic)
+        topic = t.get("topic") if isinstance(t, dict) else None
+        name = canonical_category(topic)  # either spelling of an AV topic; anything else is dropped
+        if name:
             if name not in (c.category for c in cats):
                 cats.append(CategoryTag(name, number_field(t, "relevance_score", 0, 1), "source"))
     entities = []

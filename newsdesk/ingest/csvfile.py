@@ -1,123 +1,99 @@
-"""CSV files of articles, with a column mapping.
+"""CSV (and tab-separated) files of articles, with a column mapping.
 
-Common headers are mapped automatically (case-insensitive): title/headline/headlines,
-date/time/published/publishedAt/datetime/published_at, url/link, source/publisher,
-summary/description, text/body/content, ticker/tickers/stock/symbol, category/categories/topic.
-A mapping such as ``title=Headline,published_at=Time`` overrides the guesses.
+Columns are found by their names (see :mod:`newsdesk.ingest.fields`); ``--columns`` overrides the
+guesses. The delimiter (``,`` ``;`` tab ``|``) is chosen from the header row alone; quoting follows
+RFC 4180 everywhere (a field in double quotes, a quote inside it doubled), wherever in the file the
+first quoted field comes. Files are read as a stream, in chunks of :data:`CHUNK_RECORDS` rows.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 
 from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.ingest.fields import FIELDS, guess_mapping, parse_mapping  # noqa: F401 (re-exported)
 from newsdesk.ingest.html import html_to_text
-from newsdesk.ingest.normalize import collapse_ws, parse_date
+from newsdesk.ingest.normalize import collapse_ws
+from newsdesk.ingest.options import DateReader, ReadOptions, default_source
 from newsdesk.models import Article, CategoryTag, Entity, ParseResult, Problem
 
-FIELDS = {
-    "title": ("title", "headline", "headlines", "heading"),
-    "published_at": (
-        "published_at",
-        "publishedat",
-        "published",
-        "date",
-        "datetime",
-        "time",
-        "pubdate",
-        "timestamp",
-        "published date",
-        "date published",
-    ),
-    "url": ("url", "link", "href", "article url"),
-    "source": ("source", "publisher", "site", "outlet"),
-    "summary": ("summary", "description", "lead", "abstract", "short description"),
-    "body": ("body", "text", "content", "article", "full text"),
-    "tickers": ("ticker", "tickers", "stock", "stocks", "symbol", "symbols"),
-    "categories": ("category", "categories", "topic", "topics", "section"),
-}
 DELIMITERS = ",;\t|"
-FALLBACK_DIALECTS = tuple(type("delimited", (csv.excel,), {"delimiter": d}) for d in DELIMITERS)
+CHUNK_RECORDS = 1_000
+DIALECTS = {d: type("rfc4180", (csv.excel,), {"delimiter": d}) for d in DELIMITERS}
 csv.field_size_limit(10_000_000)
 
 
-def parse_mapping(spec: str | None) -> dict[str, str]:
-    """``"title=Headline,published_at=Time"`` → ``{"title": "Headline", "published_at": "Time"}``."""
-    mapping: dict[str, str] = {}
-    for part in (spec or "").split(","):
-        if not part.strip():
-            continue
-        field, sep, column = part.partition("=")
-        field = field.strip()
-        if not sep or field not in FIELDS or not column.strip():
-            raise SourceReadError(
-                f"bad column mapping {part.strip()!r}: write FIELD=Column with FIELD one of {', '.join(FIELDS)}"
-            )
-        mapping[field] = column.strip()
-    return mapping
+def _header(first_line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([first_line], DIALECTS[delimiter]))
+    except (csv.Error, StopIteration):
+        return []
 
 
-def guess_mapping(header: list[str]) -> dict[str, str]:
-    """Map newsdesk fields to the CSV's columns by their names."""
-    lowered = {h.strip().casefold(): h for h in header}
-    mapping = {}
-    for field, names in FIELDS.items():
-        for name in names:
-            if name in lowered:
-                mapping[field] = lowered[name]
-                break
-    return mapping
+def choose_dialect(head: str, mapping: dict[str, str] | None = None):
+    """The RFC 4180 dialect whose delimiter splits the header row (the first line of ``head``) into
+    columns naming a title (or the mapped title column); else the delimiter giving most columns."""
+    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    title = (mapping or {}).get("title")
+    best, best_cols = ",", 1
+    for d in DELIMITERS:
+        header = _header(first, d)
+        if (title in header) if title else "title" in guess_mapping(header):
+            return DIALECTS[d]
+        if len(header) > best_cols:
+            best, best_cols = d, len(header)
+    return DIALECTS[best]
+
+
+def sniff_dialect(text: str, mapping: dict[str, str] | None = None):
+    """Kept for callers of the old name: :func:`choose_dialect`."""
+    return choose_dialect(text, mapping)
 
 
 def looks_like_csv(text: str) -> bool:
     """True when the first line is a delimited header naming a title-like column."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    try:
-        header = next(csv.reader([first]))
-    except (csv.Error, StopIteration):
-        return False
-    return len(header) >= 2 and "title" in guess_mapping(header)
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    return any(len(h) >= 2 and "title" in guess_mapping(h) for h in (_header(first, d) for d in DELIMITERS))
 
 
-def sniff_dialect(text: str, mapping: dict[str, str] | None = None):
-    """The dialect of ``text``: csv.Sniffer's guess when the header it gives names a title column,
-    else the first of , ; tab | that does (the sniffer fails on a lone header row, a trailing blank
-    line or a row of empty cells), else the guess."""
-    try:
-        guess = csv.Sniffer().sniff(text[:4096], delimiters=DELIMITERS)
-    except csv.Error:
-        guess = csv.excel
-    title = (mapping or {}).get("title")
-    for dialect in (guess, *FALLBACK_DIALECTS):
-        try:
-            header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), dialect))
-        except (StopIteration, csv.Error):
-            continue
-        if (title in header) if title else "title" in guess_mapping(header):
-            return dialect
-    return guess
+def parse_text(
+    text: str, source_name: str, categories=(), mapping: dict[str, str] | None = None, options=None
+) -> ParseResult:
+    """Parse CSV text whole; each row that cannot be read becomes a problem with its line number."""
+    options = options or ReadOptions(columns=mapping or {})
+    result = ParseResult()
+    for chunk in iter_chunks(io.StringIO(text, newline=""), source_name, options, head=text[:65536]):
+        result.extend(chunk)
+    return result
 
 
-def parse_text(text: str, source_name: str, categories=(), mapping: dict[str, str] | None = None) -> ParseResult:
-    """Parse CSV text; each row that cannot be read becomes a problem with its line number."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), sniff_dialect(text, mapping))
+def iter_chunks(
+    stream: Iterable[str], source_name: str, options: ReadOptions, head: str, chunk_records: int | None = None
+) -> Iterator[ParseResult]:
+    """Parse CSV text from ``stream`` (a text file opened with ``newline=""``), yielding results of at
+    most ``chunk_records`` rows. Raises :class:`SourceReadError` before the first result when the
+    header is missing or names no title column."""
+    chunk_records = chunk_records or CHUNK_RECORDS
+    mapping = options.columns or {}
+    lines = _without_bom(stream)
+    reader = csv.reader(lines, choose_dialect(head, mapping))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
         raise SourceReadError(f"{source_name} has no header row") from None
-    cols = {**guess_mapping(header), **(mapping or {})}
+    cols = {**guess_mapping(header), **mapping}
     missing = [c for c in cols.values() if c not in header]
     if missing:
         raise SourceReadError(f"{source_name} has no column {missing[0]!r}; its columns are: {', '.join(header)}")
     if "title" not in cols:
         raise SourceReadError(
-            f"{source_name}: no title column among {', '.join(header)}; name one with --columns title=COLUMN"
+            f"{source_name}: no title column among {', '.join(header)}; name one in the column mapping (title=COLUMN)"
         )
     index = {field: header.index(col) for field, col in cols.items()}
-    result = ParseResult()
-    default_source = Path(source_name.split("?", 1)[0]).stem or source_name
+    dates = DateReader(options)
+    result, records, yielded = ParseResult(), 0, False
     while True:
         line = reader.line_num + 1
         try:
@@ -126,23 +102,40 @@ def parse_text(text: str, source_name: str, categories=(), mapping: dict[str, st
             break
         except csv.Error as exc:
             result.problems.append(Problem(source_name, f"{source_name}:{line}", f"unreadable CSV row: {exc}"))
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        locator = f"{source_name}:{line}"  # the row's first line, even when a quoted cell spans several
-        try:
-            article = parse_row(row, index, default_source)
-        except RecordError as exc:
-            reason = f"line {line}: {exc}"
-            result.problems.append(Problem(source_name, locator, reason, ",".join(row)[:2000]))
-            continue
-        article.locator = locator
-        result.articles.append(article)
-    return result
+            records += 1
+        else:
+            if not any(cell.strip() for cell in row):
+                continue
+            records += 1
+            locator = f"{source_name}:{line}"  # the row's first line, even when a quoted cell spans several
+            try:
+                article = parse_row(row, index, source_name, dates, options)
+            except RecordError as exc:
+                reason = f"line {line}: {exc}"
+                result.problems.append(Problem(source_name, locator, reason, ",".join(row)[:2000]))
+            else:
+                article.locator = locator
+                result.articles.append(article)
+        if records >= chunk_records:
+            yield dates.report_to(result)
+            result, records, yielded = ParseResult(), 0, True
+    if records or not yielded:
+        yield dates.report_to(result)
 
 
-def parse_row(row: list[str], index: dict[str, int], default_source: str) -> Article:
-    """One CSV row."""
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    it = iter(lines)
+    for first in it:
+        yield first.lstrip("\ufeff")
+        break
+    yield from it
+
+
+def parse_row(
+    row: list[str], index: dict[str, int], input_name: str, dates: DateReader | None = None, options=None
+) -> Article:
+    """One CSV row. A row without a source is named after ``--source``, else its link's site, else the
+    input's site (when ``input_name`` is a URL)."""
 
     def get(field: str) -> str:
         i = index.get(field)
@@ -153,11 +146,14 @@ def parse_row(row: list[str], index: dict[str, int], default_source: str) -> Art
         raise RecordError("the title cell is empty")
     tickers = [t.strip().lstrip("$") for t in get("tickers").replace(";", ",").replace("|", ",").split(",")]
     cats = [c.strip() for c in get("categories").replace("|", ";").split(";")]
+    url = get("url").strip() or None
+    published, estimated = (dates or DateReader()).read(get("published_at") or None)
     return Article(
         title=title,
-        source=collapse_ws(get("source")) or default_source,
-        url=get("url").strip() or None,
-        published_at=parse_date(get("published_at") or None),
+        source=collapse_ws(get("source")) or default_source(options, url, input_name),
+        url=url,
+        published_at=published,
+        published_estimated=estimated,
         summary=html_to_text(get("summary")),
         body=html_to_text(get("body")),
         categories=[CategoryTag(c) for c in cats if c],

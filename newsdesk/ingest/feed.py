@@ -1,23 +1,36 @@
 """RSS 0.9x/1.0/2.0 and Atom feeds, through feedparser.
 
-A missing entry date falls back to the feed's own date, then to the ingest time; both are flagged
-(``published_estimated``). Summaries and content lose their HTML.
+- An entry date feedparser cannot read (``Seg, 24 Set 2018 19:42:40 -0300``) is read by
+  :func:`newsdesk.ingest.normalize.parse_date`; if that fails too, the entry is rejected, or kept with
+  an estimated date under ``--on-bad-date estimate``. An entry without any date falls back to the
+  feed's own date, then to the ingest time; both are flagged (``published_estimated``).
+- An entry keyed on a FeedBurner redirect (``feeds.*.com/~r/...``) takes its ``feedburner:origLink``.
+- Relative links are resolved against ``xml:base`` (by feedparser), else the feed's alternate (site)
+  or self link, else the URL the feed was fetched from.
+- A feed cut off in the middle is read up to the break, with a warning; the broken last entry is
+  rejected rather than given an invented date.
+- The source is the feed's title, else its site's domain; ``--source`` (or a configured feed's name)
+  overrides both. Summaries and content lose their HTML.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
+import xml.sax
 from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
 from newsdesk.errors import RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
-from newsdesk.ingest.normalize import collapse_ws, iso_utc
+from newsdesk.ingest.normalize import collapse_ws, iso_utc, parse_date
+from newsdesk.ingest.options import DateReader, ReadOptions, default_source, site_name
 from newsdesk.models import Article, CategoryTag, ParseResult, Problem
 
 XML_STARTS = ("<?xml", "<rss", "<feed", "<rdf:rdf", "<rdf")
+CHUNK_RECORDS = 1_000
 
 
 def looks_like_feed(text: str) -> bool:
@@ -37,38 +50,102 @@ def _when(struct: time.struct_time | None) -> str | None:
         return None
 
 
+def _scheme(url: str | None) -> str | None:
+    """The scheme of ``url`` ('' for a relative link), or None when it is no URL at all."""
+    try:
+        return urlsplit(url or "").scheme.lower()
+    except ValueError:  # "http://[::1": unbalanced IPv6 brackets
+        return None
+
+
+def _is_http(url: str | None) -> bool:
+    return bool(url) and _scheme(url) in ("http", "https")
+
+
 def parse_text(
     text: str | bytes,
     source_name: str,
     categories=(),
     feed_source: str | None = None,
     default_categories: tuple[str, ...] = (),
+    options: ReadOptions | None = None,
 ) -> ParseResult:
-    """Parse a feed document. ``feed_source`` names the source (else the feed's title);
-    ``default_categories`` become source categories of every entry."""
-    parsed = feedparser.parse(text if isinstance(text, bytes) else text.encode("utf-8"), sanitize_html=False)
+    """Parse a feed document whole (see :func:`iter_chunks`)."""
+    result = ParseResult()
+    for chunk in iter_chunks(text, source_name, feed_source, default_categories, options):
+        result.extend(chunk)
+    return result
+
+
+def iter_chunks(
+    text: str | bytes,
+    source_name: str,
+    feed_source: str | None = None,
+    default_categories: tuple[str, ...] = (),
+    options: ReadOptions | None = None,
+    chunk_records: int | None = None,
+):
+    """Parse a feed document, yielding results of at most ``chunk_records`` entries. ``feed_source``
+    names the source (else ``--source``, the feed's title, its site's domain); ``default_categories``
+    become source categories of every entry. Raises :class:`SourceReadError` for a document that is
+    not a feed."""
+    chunk_records = chunk_records or CHUNK_RECORDS
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    parsed = feedparser.parse(data, sanitize_html=False)
+    broken = parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)
     if not parsed.entries:
-        if parsed.get("bozo"):
-            reason = parsed.get("bozo_exception")
-            raise SourceReadError(f"{source_name} is not a readable RSS/Atom feed: {reason}")
-        if not parsed.get("feed"):
+        if broken and not parsed.get("version"):
+            raise SourceReadError(f"{source_name} is not a readable RSS/Atom feed: {parsed.get('bozo_exception')}")
+        if not parsed.get("feed") and not parsed.get("version"):
             raise SourceReadError(f"{source_name} is not an RSS/Atom feed")
     feed = parsed.get("feed", {})
-    source = feed_source or collapse_ws(feed.get("title", "")) or source_name
+    base = _base(feed, source_name)
+    source = (
+        feed_source
+        or (options.source if options else None)
+        or collapse_ws(feed.get("title", ""))
+        or site_name(feed.get("link"))
+        or default_source(None, *(e.get("link") for e in parsed.entries[:5] if _is_http(e.get("link"))), source_name)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         feed_date = _when(feed.get("published_parsed") or feed.get("updated_parsed"))
+    dates = DateReader(options)
     result = ParseResult()
+    if broken:
+        result.warnings.append(
+            f"{source_name} is cut off or malformed ({parsed.get('bozo_exception')}): "
+            f"{len(parsed.entries)} items read up to the break"
+        )
+    last = len(parsed.entries)
     for n, entry in enumerate(parsed.entries, start=1):
         locator = f"{source_name}#item[{n}]"
         try:
-            article = parse_entry(entry, source, feed_date, default_categories)
+            article = parse_entry(
+                entry, source, feed_date, default_categories, dates, base, cut_off=broken and n == last
+            )
         except RecordError as exc:
             result.problems.append(Problem(source_name, locator, f"item {n}: {exc}", str(dict(entry))[:2000]))
-            continue
-        article.locator = locator
-        result.articles.append(article)
-    return result
+        else:
+            article.locator = locator
+            result.articles.append(article)
+        if n % chunk_records == 0 and n < last:
+            yield dates.report_to(result)
+            result = ParseResult()
+    yield dates.report_to(result)
+
+
+def _base(feed, source_name: str) -> str | None:
+    """The URL relative entry links (``/livewire/...``) are resolved against: the feed's alternate
+    (site) link, else its self link, else the URL it was fetched from."""
+    links = [link for link in feed.get("links", []) if isinstance(link, dict)]
+    for rel in ("alternate", "self"):
+        for link in links:
+            if link.get("rel") == rel and _is_http(link.get("href")):
+                return link["href"]
+    if _is_http(feed.get("link")):
+        return feed["link"]
+    return source_name if _is_http(source_name) else None
 
 
 def _text(value: str, detail) -> str:
@@ -80,8 +157,34 @@ def _text(value: str, detail) -> str:
     return "\n\n".join(collapse_ws(p) for p in (value or "").split("\n\n") if p.strip())
 
 
-def parse_entry(entry, source: str, feed_date: str | None, default_categories: tuple[str, ...] = ()) -> Article:
-    """One feed entry."""
+def entry_url(entry, base: str | None) -> str | None:
+    """The entry's real URL: ``feedburner:origLink`` when present, else its link resolved against
+    ``base`` when relative."""
+    orig = collapse_ws(entry.get("feedburner_origlink") or "")
+    if _is_http(orig):
+        return orig
+    link = collapse_ws(entry.get("link") or "")
+    if not link:
+        return None
+    if _scheme(link) == "" and base:
+        try:
+            return urljoin(base, link)
+        except ValueError:
+            return link
+    return link
+
+
+def parse_entry(
+    entry,
+    source: str,
+    feed_date: str | None,
+    default_categories: tuple[str, ...] = (),
+    dates: DateReader | None = None,
+    base: str | None = None,
+    cut_off: bool = False,
+) -> Article:
+    """One feed entry. ``cut_off`` marks the last entry of a feed that breaks off: without a readable
+    date of its own it is rejected instead of given one."""
     title = collapse_ws(_text(entry.get("title", ""), entry.get("title_detail")))
     summary = _text(entry.get("summary", "") or entry.get("description", ""), entry.get("summary_detail"))
     content = ""
@@ -98,18 +201,28 @@ def parse_entry(entry, source: str, feed_date: str | None, default_categories: t
     with warnings.catch_warnings():  # feedparser warns about its updated/published fallback
         warnings.simplefilter("ignore", DeprecationWarning)
         published = _when(entry.get("published_parsed") or entry.get("updated_parsed"))
+        raw_date = entry.get("published") or entry.get("updated") or ""
     estimated = False
+    if not published and cut_off:
+        try:
+            published = parse_date(raw_date, dates.date_format if dates else None)
+        except RecordError:
+            published = None
+        if not published:
+            raise RecordError("the feed breaks off inside this item: its date is missing, and none is invented")
+    if not published and raw_date.strip():
+        published, estimated = (dates or DateReader()).read(raw_date)
     if not published:
         published, estimated = feed_date, True
-    link = entry.get("link") or ""
-    article = Article(
+    guid = collapse_ws(entry.get("id") or "") or None
+    return Article(
         title=title,
         source=source,
-        url=link or None,
+        url=entry_url(entry, base),
+        guid=guid,
         published_at=published,
         published_estimated=estimated,
         summary=summary,
         body=content,
         categories=[CategoryTag(c) for c in default_categories],
     )
-    return article

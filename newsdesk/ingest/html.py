@@ -39,6 +39,12 @@ DROP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "svg
 _TAG_HINT = re.compile(r"<[a-zA-Z!/][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\x1c-\x1f]+")
 _BLANKS = re.compile(r"\n\s*\n+")
+# A tag of HTML's own vocabulary left in the text: the markup was escaped twice (``&amp;lt;p&amp;gt;``).
+_ESCAPED_MARKUP = re.compile(
+    r"</?(?:p|br|div|span|a|b|i|em|strong|img|ul|ol|li|h[1-6]|table|tr|td|blockquote|figure|iframe|script)"
+    r"(?:\s[^<>]*)?/?>",
+    re.I,
+)
 
 
 class _TextExtractor(HTMLParser):
@@ -70,7 +76,20 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(value: str | None) -> str:
     """Plain text of an HTML fragment (or of plain text with stray entities); paragraphs are kept
-    as blank-line breaks, other whitespace collapsed."""
+    as blank-line breaks, other whitespace collapsed. Markup escaped twice (``&amp;lt;p&amp;gt;``,
+    which reads as the text ``<p>``) is unescaped and stripped once more."""
+    text = _to_text(value)
+    for _ in range(3):
+        if "<" in text and _ESCAPED_MARKUP.search(text):
+            text = _to_text(text)
+        elif "&lt;" in text and _ESCAPED_MARKUP.search(unescape(text)):
+            text = _to_text(unescape(text))
+        else:
+            break
+    return text
+
+
+def _to_text(value: str | None) -> str:
     if not value:
         return ""
     if not _TAG_HINT.search(value):

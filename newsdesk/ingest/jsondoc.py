@@ -18,8 +18,7 @@ def load_json(text: str, name: str):
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise SourceReadError(f"{name} is not valid JSON ({exc.msg} at {where})") from None
+        raise SourceReadError(json_error(name, text, exc)) from None
     except RecursionError:
         raise SourceReadError(f"{name} is nested too deeply to be a news API response") from None
     except ValueError as exc:  # e.g. an integer longer than Python's 4300-digit limit
@@ -27,6 +26,15 @@ def load_json(text: str, name: str):
     if _depth(doc) > MAX_DEPTH:
         raise SourceReadError(f"{name} is nested more than {MAX_DEPTH} levels deep: refused")
     return doc
+
+
+def json_error(name: str, text: str, exc: json.JSONDecodeError) -> str:
+    """What is wrong with a JSON document: truncated (it ends before it is complete), or invalid
+    at a position."""
+    where = f"line {exc.lineno}, column {exc.colno}"
+    if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        return f"{name} is truncated JSON: the document ends before it is complete ({exc.msg} at {where})"
+    return f"{name} is not valid JSON ({exc.msg} at {where})"
 
 
 def _depth(obj, level: int = 0) -> int:
@@ -68,12 +76,12 @@ def number_field(obj: dict, key: str, lo: float, hi: float) -> float | None:
 
 
 def parse_items(
-    items: list, source_name: str, parse_item: Callable[[object], Article], key: str, noun: str
+    items: list, source_name: str, parse_item: Callable[[object], Article], key: str, noun: str, start: int = 0
 ) -> ParseResult:
     """Parse each element of a response's list ``key``; a bad element becomes a problem located as
-    ``source_name#key[n]`` and the others go on."""
+    ``source_name#key[n]`` (``n`` counted from ``start`` + 1) and the others go on."""
     result = ParseResult()
-    for n, item in enumerate(items, start=1):
+    for n, item in enumerate(items, start=start + 1):
         locator = f"{source_name}#{key}[{n}]"
         try:
             article = parse_item(item)

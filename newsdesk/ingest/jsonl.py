@@ -1,4 +1,4 @@
-"""newsdesk JSON Lines: one article per line, in newsdesk's own schema.
+"""JSON Lines: one article per line, in newsdesk's own schema or a dataset's.
 
 Each line is a JSON object. ``title`` is required; every other key is optional::
 
@@ -8,6 +8,9 @@ Each line is a JSON object. ``title`` is required; every other key is optional::
      "source_sentiment": 0.12, "source_sentiment_label": "neutral", "source_impact": 0.4,
      "decisions": ["Buy ...", {"text": "Hedge ..."}]}
 
+Other field names are recognised like CSV column names (``headline``, ``link``, ``date``,
+``short_description``, ``category`` ... the shape of the HuffPost news-category dataset), and
+``--columns`` maps the others. A record without a source is named after its link's site.
 Blank lines and lines starting with ``#`` are skipped.
 """
 
@@ -18,9 +21,11 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from newsdesk.errors import RecordError
+from newsdesk.ingest.fields import guess_mapping
 from newsdesk.ingest.jsondoc import number_field
-from newsdesk.ingest.normalize import collapse_ws, parse_date
-from newsdesk.models import Article, CategoryTag, Decision, ParseResult, Problem
+from newsdesk.ingest.normalize import collapse_ws
+from newsdesk.ingest.options import DateReader, ReadOptions, default_source
+from newsdesk.models import Article, CategoryTag, Decision, Entity, ParseResult, Problem
 from newsdesk.score.labels import normalise_label
 
 KNOWN_KEYS = {
@@ -56,25 +61,28 @@ def looks_like_jsonl(text: str) -> bool:
     return False
 
 
-def parse_text(text: str, source_name: str, categories=()) -> ParseResult:
+def parse_text(text: str, source_name: str, categories=(), options: ReadOptions | None = None) -> ParseResult:
     """Parse JSON Lines text; each bad line becomes a :class:`Problem` with its line number."""
     result = ParseResult()
+    dates = DateReader(options)
     for n, line in enumerate(text.split("\n"), start=1):
         s = line.strip()
         if not s or s.startswith("#"):
             continue
         locator = f"{source_name}:{n}"
         try:
-            article = parse_record(s)
+            article = parse_record(s, options, dates, source_name)
         except RecordError as exc:
             result.problems.append(Problem(source_name, locator, str(exc), s[:2000]))
             continue
         article.locator = locator
         result.articles.append(article)
-    return result
+    return dates.report_to(result)
 
 
-def iter_chunks(stream: BinaryIO, source_name: str, chunk_records: int | None = None) -> Iterator[ParseResult]:
+def iter_chunks(
+    stream: BinaryIO, source_name: str, chunk_records: int | None = None, options: ReadOptions | None = None
+) -> Iterator[ParseResult]:
     """Parse a JSON Lines byte stream lazily, yielding results of at most ``chunk_records`` records.
 
     Memory stays bounded by one chunk and one line (a line longer than :data:`MAX_LINE` bytes is
@@ -82,6 +90,7 @@ def iter_chunks(stream: BinaryIO, source_name: str, chunk_records: int | None = 
     (a BOM on the first line is dropped), else Windows-1252, else Latin-1.
     """
     chunk_records = chunk_records or CHUNK_RECORDS
+    dates = DateReader(options)
     result = ParseResult()
     records = 0
     n = 0
@@ -103,17 +112,17 @@ def iter_chunks(stream: BinaryIO, source_name: str, chunk_records: int | None = 
                 continue
             records += 1
             try:
-                article = parse_record(s)
+                article = parse_record(s, options, dates, source_name)
             except RecordError as exc:
                 result.problems.append(Problem(source_name, locator, str(exc), s[:2000]))
             else:
                 article.locator = locator
                 result.articles.append(article)
         if records >= chunk_records:
-            yield result
+            yield dates.report_to(result)
             result, records = ParseResult(), 0
     if records or n == 0:
-        yield result
+        yield dates.report_to(result)
 
 
 def _skip_line(stream: BinaryIO) -> int:
@@ -137,7 +146,9 @@ def _decode_line(raw: bytes, first: bool) -> str:
     return raw.decode("latin-1")
 
 
-def parse_record(line: str) -> Article:
+def parse_record(
+    line: str, options: ReadOptions | None = None, dates: DateReader | None = None, input_name: str = ""
+) -> Article:
     """Parse one JSON line into an :class:`Article`; raise :class:`RecordError` when malformed."""
     if len(line) > MAX_LINE:
         raise RecordError(f"record is {len(line):,} characters long; the limit is {MAX_LINE:,}")
@@ -149,22 +160,21 @@ def parse_record(line: str) -> Article:
         raise RecordError("JSON nested too deeply") from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise RecordError(f"not usable JSON ({exc})") from None
+    return record_article(obj, options, dates, input_name)
+
+
+def record_article(
+    obj, options: ReadOptions | None = None, dates: DateReader | None = None, input_name: str = ""
+) -> Article:
+    """An :class:`Article` from one decoded JSON record (a JSON Lines line or an element of a JSON
+    array); raise :class:`RecordError` when malformed."""
     if not isinstance(obj, dict):
         raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
-    title = _text(obj, "title")
+    keys = {**guess_mapping(tuple(k for k in obj if isinstance(k, str))), **((options and options.columns) or {})}
+    title = _text(obj, keys.get("title", "title"))
     if not title:
-        raise RecordError("'title' is missing or empty")
-    cats = []
-    raw_cats = obj.get("categories") or []
-    if not isinstance(raw_cats, list):
-        raise RecordError("'categories' must be a list of names or {category, relevance} objects")
-    for c in raw_cats:
-        if isinstance(c, str) and c.strip():
-            cats.append(CategoryTag(collapse_ws(c), None, "source"))
-        elif isinstance(c, dict) and isinstance(c.get("category"), str) and c["category"].strip():
-            cats.append(CategoryTag(collapse_ws(c["category"]), number_field(c, "relevance", 0, 1), "source"))
-        else:
-            raise RecordError(f"category {c!r} is neither a name nor a {{category, relevance}} object")
+        raise RecordError(f"{keys.get('title', 'title')!r} is missing or empty")
+    cats = _categories(obj, keys.get("categories", "categories"))
     decisions = []
     raw_dec = obj.get("decisions") or []
     if not isinstance(raw_dec, list):
@@ -174,28 +184,65 @@ def parse_record(line: str) -> Article:
         if not isinstance(text, str) or not text.strip():
             raise RecordError(f"decision {d!r} has no text")
         decisions.append(Decision(position=len(decisions) + 1, text=collapse_ws(text)))
-    published = obj.get("published_at")
-    if published is not None and not isinstance(published, (str, int, float)):
-        raise RecordError("'published_at' must be a string or epoch seconds")
+    date_key = keys.get("published_at", "published_at")
+    published = obj.get(date_key)
+    if published is not None and (isinstance(published, bool) or not isinstance(published, (str, int, float))):
+        raise RecordError(f"{date_key!r} must be a string or epoch seconds")
+    when, estimated = (dates or DateReader(options)).read(published)
+    url = _text(obj, keys.get("url", "url")) or None
     return Article(
         title=title,
-        source=_text(obj, "source") or "jsonl",
-        url=_text(obj, "url") or None,
-        published_at=parse_date(published),
-        summary=_text(obj, "summary", keep_paragraphs=True),
-        body=_text(obj, "body", keep_paragraphs=True),
+        source=_text(obj, keys.get("source", "source")) or default_source(options, url, input_name),
+        url=url,
+        published_at=when,
+        published_estimated=estimated,
+        summary=_text(obj, keys.get("summary", "summary"), keep_paragraphs=True),
+        body=_text(obj, keys.get("body", "body"), keep_paragraphs=True),
         source_sentiment=number_field(obj, "source_sentiment", -1, 1),
         source_sentiment_label=normalise_label(_text(obj, "source_sentiment_label") or None),
         source_impact=number_field(obj, "source_impact", 0, 1),
         categories=cats,
         decisions=decisions,
+        entities=_tickers(obj, keys.get("tickers")),
     )
+
+
+def _categories(obj: dict, key: str) -> list[CategoryTag]:
+    """Source categories: newsdesk's ``categories`` list (names or {category, relevance}); a dataset's
+    ``category``/``topic`` may also be one name or names joined by ``;`` or ``|``."""
+    raw = obj.get(key)
+    if isinstance(raw, str) and key != "categories":
+        raw = [c for c in raw.replace("|", ";").split(";") if c.strip()]
+    raw = raw or []
+    if not isinstance(raw, list):
+        raise RecordError(f"{key!r} must be a list of names or {{category, relevance}} objects")
+    cats = []
+    for c in raw:
+        if isinstance(c, str) and c.strip():
+            cats.append(CategoryTag(collapse_ws(c), None, "source"))
+        elif isinstance(c, dict) and isinstance(c.get("category"), str) and c["category"].strip():
+            cats.append(CategoryTag(collapse_ws(c["category"]), number_field(c, "relevance", 0, 1), "source"))
+        else:
+            raise RecordError(f"category {c!r} is neither a name nor a {{category, relevance}} object")
+    return cats
+
+
+def _tickers(obj: dict, key: str | None) -> list[Entity]:
+    raw = obj.get(key) if key else None
+    if isinstance(raw, str):
+        raw = raw.replace(";", ",").replace("|", ",").split(",")
+    if not isinstance(raw, list):
+        return []
+    tickers = [collapse_ws(t).lstrip("$") for t in raw if isinstance(t, str)]
+    return [Entity(t, t) for t in dict.fromkeys(tickers) if t]
 
 
 def _text(obj: dict, key: str, keep_paragraphs: bool = False) -> str:
     value = obj.get(key)
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key not in KNOWN_KEYS:
+        value = str(value)  # a dataset's numeric cell, e.g. a headline "2024"
     if not isinstance(value, str):
         raise RecordError(f"'{key}' must be a string, got {type(value).__name__}")
     if keep_paragraphs:

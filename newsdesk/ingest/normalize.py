@@ -16,6 +16,7 @@ from newsdesk.identity import (  # noqa: F401 - public names of this module, def
     normal_title,
     replace_unsafe,
 )
+from newsdesk.ingest.dates import free_form
 
 # The store shifts published dates by its dedupe (48 h) and novelty (72 h) windows: dates this close
 # to either end of datetime's range would overflow there, so parse_date refuses them.
@@ -37,24 +38,36 @@ EXTRA_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M",
 )
+_ZONE_WORD = re.compile(r"[A-Za-z]{2,5}\s*$")
+EPOCH_MS_FROM = 100_000_000_000  # a number this large is epoch milliseconds (as seconds: year 5138)
 
 
-def parse_date(value: str | int | float | None) -> str | None:
+def parse_date(value: str | int | float | None, date_format: str | None = None) -> str | None:
     """Parse a date in any common news format into ISO-8601 UTC; None for empty input.
 
-    Accepts ISO 8601 (with ``Z``, an offset, or none), a bare date, ``YYYYMMDDTHHMMSS``
-    (Alpha Vantage), RFC 822 (RSS) and epoch seconds. Raises :class:`RecordError` otherwise, and
-    for dates within a week of either end of the calendar (before 0001-01-08 or after 9999-12-24).
+    Accepts ``date_format`` (a strftime pattern) when given, then ISO 8601 (with ``Z``, an offset, or
+    none), a bare date, ``YYYYMMDDTHHMMSS`` (Alpha Vantage), RFC 822 (RSS), epoch seconds or
+    milliseconds, and what python-dateutil reads once foreign month names are made English
+    (``Jul 18 2020``, `` 7:51  PM ET Fri, 17 July 2020``, ``Seg, 24 Set 2018 19:42:40 -0300``).
+    Raises :class:`RecordError` otherwise, and for dates within a week of either end of the calendar
+    (before 0001-01-08 or after 9999-12-24). Times without a zone are taken as UTC.
     """
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_epoch(value)
+        return _from_epoch(value / 1000 if EPOCH_MS_FROM <= abs(value) < 1e17 else value)
     text = str(value).strip()
     if not text:
         return None
+    if date_format:
+        try:
+            return _utc(datetime.strptime(text, date_format), text)
+        except ValueError:
+            pass
     if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
         return _from_epoch(float(text))
+    if re.fullmatch(r"\d{12,14}", text):
+        return _from_epoch(int(text) / 1000)
     m = _COMPACT.match(text)
     if m:
         y, mo, d, h, mi, s = (int(g or 0) for g in m.groups())
@@ -69,17 +82,25 @@ def parse_date(value: str | int | float | None) -> str | None:
     except ValueError:
         pass
     try:
-        return _utc(parsedate_to_datetime(text), text)
+        moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
-        pass
+        moment = None
+    # email.utils reads a zone it does not know ("ET", "CEST") as none at all: dateutil knows more
+    if moment is not None and not (moment.tzinfo is None and _ZONE_WORD.search(text)):
+        return _utc(moment, text)
     for fmt in EXTRA_FORMATS:
         try:
             return _utc(datetime.strptime(text, fmt), text)
         except ValueError:
             continue
+    moment = free_form(text)
+    if moment is not None:
+        return _utc(moment, text)
     raise RecordError(
-        f"date {text!r} is not a recognised date: use ISO-8601 (2026-05-04T13:30:00Z), "
-        "RFC 822 (Mon, 04 May 2026 13:30:00 GMT), YYYYMMDDTHHMMSS or epoch seconds"
+        f"date {text[:80]!r} is not a recognised date"
+        + (f" (nor of the format {date_format!r})" if date_format else "")
+        + ": give its pattern as the date format (e.g. '%d/%m/%Y %H:%M'), or choose to keep such rows "
+        "with an estimated date"
     )
 
 
@@ -87,6 +108,8 @@ def _utc(dt: datetime, text: str) -> str:
     """``iso_utc(dt)``; a :class:`RecordError` when ``dt`` is too close to the ends of the calendar."""
     try:
         moment = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    except ValueError:  # a zone offset of a day or more ("+9999")
+        raise RecordError(f"date {text!r} has an impossible time zone offset") from None
     except OverflowError:
         moment = None
     if moment is None or not _EARLIEST <= moment <= _LATEST:

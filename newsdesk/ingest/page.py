@@ -74,7 +74,7 @@ def split_pages(lines: list[str]) -> list[int]:
     return starts
 
 
-def parse_text(text: str, source_name: str, categories: Iterable[str] = ()) -> ParseResult:
+def parse_text(text: str, source_name: str, categories: Iterable[str] = (), options=None) -> ParseResult:
     """Parse every page in ``text``. ``source_name`` (e.g. a file path) prefixes each locator;
     ``categories`` are the known category names used to split a run-together categories line."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

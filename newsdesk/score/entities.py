@@ -4,7 +4,8 @@ Names and aliases from ``data/companies.csv`` are matched as whole words (Aho-Co
 that is also an ordinary English word ("Target", "Shell", "Block") is tagged only with a second
 cue: written with a capital and either followed by a corporate word ("Shell plc", "Target's
 shares"), accompanied by its ticker, or backed by an unambiguous name of the same company in the
-same article; so does a one-word name at the start of a sentence, where every word is capitalised.
+same article; so does a one-word name at the start of a sentence, where every word is capitalised
+(there a corporate headline verb after it is a cue: "Burberry to cut 500 jobs", "Shell posts profit").
 A capitalised name only matches where the text capitalises it too ("frontline
 workers" is not Frontline), and short all-capital aliases ("MHI", "UPS") must match their case exactly.
 """
@@ -26,6 +27,31 @@ CORPORATE_WORDS = re.compile(
     r"^(?:'s|’s)?\s*(?:inc|corp|corporation|co|company|plc|ltd|limited|ag|sa|se|nv|group|holdings|"
     r"shares|stock|share|ceo|chief|executive|board|investors|results|earnings|revenue|sales|profit)\b",
     re.I,
+)
+# What follows a company's name at the start of a headline: a corporate verb ("Burberry to cut 500
+# jobs", "Shell posts record profit", "Target says ...") or a company noun ("Next boss ..."). A name
+# followed by anything else ("Target practice", "Shell shock", "Apple pie") needs another cue.
+HEADLINE_VERBS = (
+    r"cut|cuts|buy|buys|sell|sells|acquire|acquires|merge|merges|close|closes|open|opens|axe|axes|shed|sheds|"
+    r"slash|slashes|raise|raises|lift|lifts|lower|lowers|hike|hikes|pay|pays|invest|invests|hire|hires|"
+    r"create|creates|launch|launches|unveil|unveils|recall|recalls|sue|sues|settle|settles|exit|exits|"
+    r"list|lists|float|floats|scrap|scraps|shut|shuts|split|splits|spin|spins|restructure|restructures|"
+    r"appoint|appoints|name|names|report|reports|reported|post|posts|posted|say|says|said|beat|beats|"
+    r"miss|misses|missed|warn|warns|warned|see|sees|expect|expects|plan|plans|agree|agrees|agreed|"
+    r"sign|signs|signed|win|wins|won|file|files|filed|confirm|confirms|confirmed|announce|announces|"
+    r"announced|reject|rejects|rejected|swing|swings|swung|resume|resumes|suspend|suspends|bid|bids|"
+    r"fined|sued|upgraded|downgraded"
+)
+# a price move only with an amount or a reason after it: "Apple falls 3%", not "Apple falls far"
+MOVE_VERBS = (
+    r"slump|slumps|plunge|plunges|jump|jumps|soar|soars|surge|surges|tumble|tumbles|rally|rallies|sink|sinks|"
+    r"slide|slides|fall|falls|rise|rises|gain|gains|climb|climbs|drop|drops|rose|fell|jumped|slumped"
+)
+HEADLINE_FOLLOWERS = re.compile(
+    rf"^(?:(?:to|will|set\s+to|plans\s+to|agrees\s+to|moves\s+to|seeks\s+to)\s+(?:{HEADLINE_VERBS})\b|"
+    rf"(?:{HEADLINE_VERBS})\b|(?:{MOVE_VERBS})\s+(?:[$£€]?\d|on\b|after\b|as\b)|"
+    r"boss\b|chairman\b|profits?\b|quarterly\b|(?:first|second|third|fourth|full|half)[- ](?:quarter|year)\b|"
+    r"q[1-4]\b|h[12]\b)"
 )
 SYMBOL = re.compile(r"\$?\b[A-Z][A-Z0-9\-]{1,9}\b")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
@@ -77,8 +103,12 @@ class CompanyMatcher:
         """Ticker -> character offsets of the accepted mentions in ``text``. With ``lenient``
         (text that is known to name instruments, such as a trade idea) a capitalised ambiguous
         name needs no second cue."""
-        found: dict[str, list[int]] = {}
-        pending: list[tuple[Alias, int]] = []
+        return {t: [start for start, _end in spans] for t, spans in self.mention_spans(text, lenient).items()}
+
+    def mention_spans(self, text: str, lenient: bool = False) -> dict[str, list[tuple[int, int]]]:
+        """Ticker -> ``(start, end)`` of the accepted mentions in ``text`` (see :meth:`mentions`)."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        pending: list[tuple[Alias, int, int]] = []
         for start, end, _key, aliases in self._matcher.find(text):
             original = text[start:end]
             for alias in aliases:
@@ -88,31 +118,31 @@ class CompanyMatcher:
                     continue  # a proper name written in lower case is an ordinary word here
                 opener = " " not in alias.text and not alias.exact_case and _sentence_start(text, start)
                 if alias.ambiguous or opener:
-                    pending.append((alias, start))
+                    pending.append((alias, start, end))
                     continue
-                found.setdefault(alias.company.ticker, []).append(start)
+                found.setdefault(alias.company.ticker, []).append((start, end))
                 break
         for _ in range(2):  # a mention accepted on its own cue backs the others of its company
             rest = []
-            for alias, start in pending:
+            for alias, start, end in pending:
                 if self._second_cue(text, alias, start, found, lenient):
-                    found.setdefault(alias.company.ticker, []).append(start)
+                    found.setdefault(alias.company.ticker, []).append((start, end))
                 else:
-                    rest.append((alias, start))
+                    rest.append((alias, start, end))
             pending = rest
-        for offsets in found.values():
-            offsets.sort()
+        for spans in found.values():
+            spans.sort()
         return found
 
-    def _second_cue(
-        self, text: str, alias: Alias, start: int, found: dict[str, list[int]], lenient: bool = False
-    ) -> bool:
+    def _second_cue(self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False) -> bool:
         if not text[start].isupper():
             return False
         if lenient or alias.company.ticker in found:
             return True
         after = text[start + len(alias.text) : start + len(alias.text) + 40]
         if CORPORATE_WORDS.match(after.lstrip(" ,")):
+            return True
+        if _sentence_start(text, start) and HEADLINE_FOLLOWERS.match(after.lstrip(" ,")):
             return True
         symbol = alias.company.ticker.split(".")[0]
         return len(symbol) >= 2 and symbol in _symbols(text)

@@ -6,11 +6,21 @@ Rules over the lexicon of :mod:`newsdesk.score.lexicon`, clause by clause:
    "cut costs", "loss narrowed". Up on a good metric or down on a bad one is positive.
 2. A direction word with no metric nearby falls back to its own polarity ("shares down" is a
    metric; a bare "down" is mildly negative).
-3. Polar words count on their own ("beat", "downgrade", "bankruptcy"); phrases win over words.
+3. Polar words count on their own ("beat", "downgrade", "bankruptcy"); phrases win over words, and
+   the amounts inside a phrase are skipped ("cut 550 jobs" is "cut jobs", "agrees to pay $2bn to
+   settle" is "agrees to pay ... settle"); a span of time is one word ("3-month high" is "n-month high").
 4. A negator flips the next cue within three words; an intensifier scales the next cue within two.
 5. Two amounts compared ("EUR 9.1 mn compared with EUR 7.2 mn", "from 5 % to 7 %") act as a
    direction word when the clause has none.
-6. A metric nothing moved keeps its own polarity ("posted a loss").
+6. A metric nothing moved keeps its own polarity ("posted a loss"); a move that lands on a bad metric
+   is bad whatever its direction ("slumped to a loss", "fell into deficit").
+7. Word sense and scope: a cue that is the subject of a framing clause ("the contrarian miss is that
+   ...", "the risk was that ...") only introduces what follows and counts for nothing; a negated noun
+   phrase ("not primarily a currency or tariff story") names topics the text sets aside, so the nouns
+   in it count for nothing (an adjective in it is still flipped: "not a good quarter"); a positive
+   quality noun of something that is not a figure ("the strength of the alliance", "supply-chain
+   resilience") counts for nothing when its clause has no metric.
+8. A hypothetical sentence ("if", "could", "would", "might", "unless", "scenario") counts half.
 
 A text's raw score is the sum over clauses, divided by the square root of the number of sentences
 that carry a cue; the title of an article counts twice. The score is ``tanh(raw / 2)`` in (-1, 1).
@@ -23,17 +33,33 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, tokenize
+from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, noun_words, tokenize
 
 WINDOW = 5
 NEGATION_REACH = 3
 INTENSIFIER_REACH = 2
 TITLE_WEIGHT = 2.0
 SCALE = 0.5
-HARD_STOPS = {";", ".", "!", "?", "but", "while", "whereas", "although", "though", "however", "despite", "yet"}
+# "as" and "after" join two clauses in headlines ("shares fall as debt fears grow"): a move in one
+# never takes the metric of the other
+HARD_STOPS = {";", ".", "!", "?", "as", "after", "but", "while", "whereas", "although", "though", "however", "despite"}
+HARD_STOPS |= {"yet"}
 COMPARATORS = {("compared", "to"), ("compared", "with"), ("versus",), ("vs",), ("against",), ("from",)}
 COMPARATOR_FIRST = {c[0] for c in COMPARATORS}
+FRAMING = {("is", "that"), ("was", "that"), ("'s", "that"), ("here", "is"), ("is", "whether")}
+NP_NEGATORS = {"not", "never", "isn't", "wasn't", "isn’t", "wasn’t"}
+NP_ADVERBS = {"just", "simply", "merely", "really", "even", "necessarily", "only", "so", "much", "quite", "entirely"}
+DETERMINERS = {"a", "an", "the", "any", "another"}
+NP_ENDS = {"is", "are", "was", "were", "that", "which", "who", "it", "but", "about", "because", "as", "than"}
+NP_REACH = 8
+HYPOTHETICAL = {"if", "unless", "scenario", "would", "could", "might"}
+HYPOTHETICAL_FACTOR = 0.5
+ABSTRACT_FACTOR = 0.0  # a positive quality noun of a non-figure counts for nothing
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+QUANTITY = re.compile(r"^\$?\d+(?:[.,]\d+)*(?:[a-z]{1,3})?$")  # 550, 3.2, $12, 10bn, 100m, 5pct
+QUANTIFIERS = {"about", "around", "nearly", "almost", "some", "over", "another", "roughly", "approximately"}
+AMOUNT_FIRST = frozenset("$0123456789")
+AMOUNT_UNITS = {"pct", "percent", "per", "cent", "euros", "dollars", "pounds", "points"}
 UNITS = {
     "mn": 1e6,
     "m": 1e6,
@@ -81,6 +107,7 @@ def _matches(tokens: list[str], lex: Lexicon) -> list[_Match]:
     i = 0
     n = len(tokens)
     starts = lex.starts
+    amounts = [k for k, tok in enumerate(tokens) if tok[0] in AMOUNT_FIRST and QUANTITY.match(tok)]
     while i < n:
         tok = tokens[i]
         if tok not in starts:
@@ -89,6 +116,10 @@ def _matches(tokens: list[str], lex: Lexicon) -> list[_Match]:
             i += 1
             continue
         entry, length = lex.match(tokens, i)
+        if amounts and starts[tok] > 1 and i < amounts[-1] and _amount_within(amounts, i, i + starts[tok] + 1):
+            wide, end = _match_over_amounts(tokens, i, lex)
+            if wide is not None and len(wide.term.split()) > (len(entry.term.split()) if entry else 0):
+                entry, length = wide, end - i
         if entry is None:
             i += 1
             continue
@@ -96,6 +127,74 @@ def _matches(tokens: list[str], lex: Lexicon) -> list[_Match]:
             out.append(_Match(i, i + length, entry))
         i += length
     return out
+
+
+def _amount_within(amounts: list[int], lo: int, hi: int) -> bool:
+    k = bisect_left(amounts, lo + 1)
+    return k < len(amounts) and amounts[k] <= hi
+
+
+def _amount_span(tokens: list[str], j: int) -> int:
+    """The index after an amount starting at ``tokens[j]`` ("550", "about 500", "$2 billion",
+    "5 per cent", "up to 60"), or ``j`` when none starts there."""
+    k = j
+    if tokens[k] in QUANTIFIERS and k + 1 < len(tokens) and QUANTITY.match(tokens[k + 1]):
+        k += 1
+    elif tuple(tokens[k : k + 2]) == ("up", "to") and k + 2 < len(tokens) and QUANTITY.match(tokens[k + 2]):
+        k += 2
+    if not QUANTITY.match(tokens[k]):
+        return j
+    k += 1
+    while k < len(tokens) and (tokens[k] in UNITS or tokens[k] in AMOUNT_UNITS):
+        k += 1
+    return k
+
+
+def _match_over_amounts(tokens: list[str], i: int, lex: Lexicon) -> tuple[Entry | None, int]:
+    """The longest term of two or more words starting at ``tokens[i]`` when the amounts inside it are
+    left out ("cut 550 jobs" is "cut jobs", "agree to pay $2 billion to settle" is "agree to pay to
+    settle"), with the index just after its last token; (None, i) when none fits."""
+    words, ends = [tokens[i]], [i + 1]
+    j = i + 1
+    longest = lex.starts[tokens[i]]
+    while j < len(tokens) and len(words) < longest:
+        after = _amount_span(tokens, j)
+        if after > j:
+            j = after
+            continue
+        words.append(tokens[j])
+        j += 1
+        ends.append(j)
+    for k in range(len(words), 1, -1):
+        entry = lex.entries.get(tuple(words[:k]))
+        if entry is not None and not entry.neutral:
+            return entry, ends[k - 1]
+    return None, i
+
+
+def _set_aside(tokens: list[str], matches: list[_Match]) -> None:
+    """Mark (as used) the cues that say nothing about direction in context (rule 7)."""
+    nouns = noun_words()
+    for m in matches:
+        if tuple(tokens[m.end : m.end + 2]) in FRAMING and m.entry.negator is None:
+            m.used = True
+    for i, tok in enumerate(tokens):
+        if tok not in NP_NEGATORS:
+            continue
+        j = i + 1
+        while j < len(tokens) and (tokens[j] in NP_ADVERBS or tokens[j].endswith("ly")) and j - i <= 2:
+            j += 1
+        if j >= len(tokens) or tokens[j] not in DETERMINERS:
+            continue
+        end = j + 1
+        stops = NP_ENDS | HARD_STOPS
+        while end < len(tokens) and end - j <= NP_REACH and tokens[end] not in stops:
+            end += 1
+            if tokens[end - 1] in (",", ":"):
+                break
+        for m in matches:
+            if j < m.start and m.end <= end and tokens[m.end - 1] in nouns and m.entry.negator is None:
+                m.used = True
 
 
 def _amount_after(tokens: list[str], i: int, hi: int) -> tuple[float | None, int]:
@@ -161,12 +260,15 @@ def _clauses(tokens: list[str]) -> list[tuple[int, int]]:
 def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
     """Raw score and cues of one sentence's tokens."""
     matches = _matches(tokens, lex)
+    _set_aside(tokens, matches)
+    nouns = noun_words()
     cues: list[Cue] = []
     raw = 0.0
     starts = [m.start for m in matches]
     for lo, hi in _clauses(tokens):
         clause = matches[bisect_left(starts, lo) : bisect_left(starts, hi)]
         has_direction = any(m.entry.direction is not None for m in clause)
+        has_metric = any(m.entry.metric is not None for m in clause)
         if not has_direction and any(tokens[i] in COMPARATOR_FIRST for i in range(lo, hi)):
             implied = _number_direction(tokens, lo, hi)
             if implied is not None:
@@ -183,6 +285,8 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
                 if target is not None:
                     target.used = True
                     value = e.direction * target.entry.metric
+                    if target.entry.metric < 0 and _reaches(tokens, m, target):
+                        value = -abs(e.direction)  # "slumps to a loss": the loss is where it lands
                     term = f"{_span(tokens, m)} … {_span(tokens, target)}"
                 elif e.polar is not None:
                     value, term = e.polar, _span(tokens, m)
@@ -190,6 +294,8 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
                     value, term = 0.5 * e.direction, _span(tokens, m)
             elif e.polar is not None:
                 value, term = e.polar, _span(tokens, m)
+                if value > 0 and not has_metric and _qualifies_a_thing(tokens, m, nouns):
+                    value *= ABSTRACT_FACTOR  # "the strength of the alliance": no figure is said to be strong
             else:
                 continue
             value *= _modifier(clause, k)
@@ -203,7 +309,25 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
                 cues.append(Cue(_span(tokens, m), round(value, 3)))
                 raw += value
                 m.used = True
+    if raw and HYPOTHETICAL.intersection(tokens):
+        raw *= HYPOTHETICAL_FACTOR
+        cues = [Cue(c.term, round(c.value * HYPOTHETICAL_FACTOR, 3)) for c in cues]
     return raw, cues
+
+
+def _reaches(tokens: list[str], m: _Match, target: _Match) -> bool:
+    """True when the metric is where the move ends ("slumped to a loss", "fell into deficit")."""
+    return target.start > m.start and any(t in ("to", "into") for t in tokens[m.end : target.start])
+
+
+def _qualifies_a_thing(tokens: list[str], m: _Match, nouns: frozenset[str]) -> bool:
+    """True for a one-word polar noun that names a quality of something other than a figure: "the
+    strength of the alliance", "supply-chain resilience" (the clause has no metric)."""
+    if m.end - m.start != 1 or tokens[m.start] not in nouns:
+        return False
+    after = tokens[m.end] if m.end < len(tokens) else ""
+    before = tokens[m.start - 1] if m.start else ""
+    return after == "of" or "-" in before or before in nouns
 
 
 def _span(tokens: list[str], m: _Match) -> str:

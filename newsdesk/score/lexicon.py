@@ -7,6 +7,7 @@ from each token, starting only at tokens that begin some term.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass
@@ -17,6 +18,11 @@ from newsdesk.config import DATA_DIR
 
 LEXICON_FILE = DATA_DIR / "sentiment_lexicon.toml"
 TOKEN = re.compile(r"[a-z0-9$]+(?:['’.,\-][a-z0-9]+)*|[;:,.!?]")
+# "3-month high", "seven-year low", "52-week high": any span of days, weeks, months or years is one token
+SPAN = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty)"
+    r"-(day|week|month|year|quarter)\b"
+)
 
 
 @dataclass
@@ -53,9 +59,28 @@ class Lexicon:
         return None, 0
 
 
+@lru_cache(maxsize=1)
+def noun_words() -> frozenset[str]:
+    """Lower-case words whose usual part of speech is a noun (NN, NNS), from the part-of-speech
+    lexicon TextBlob ships (read as a file: it needs no corpus download)."""
+    spec = importlib.util.find_spec("textblob")  # located, not imported: importing it is slow
+    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    words = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, _, tag = line.rstrip("\n").partition(" ")
+            if tag in ("NN", "NNS") and word.islower():
+                words.add(word)
+    return frozenset(words)
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-case word, number and clause-punctuation tokens."""
-    return TOKEN.findall(text.lower())
+    """Lower-case word, number and clause-punctuation tokens; a span of time ("3-month",
+    "seven-year") becomes ``n-month``, ``n-year`` so that one term covers every length."""
+    low = text.lower()
+    if "-" in low:
+        low = SPAN.sub(r"n-\1", low)
+    return TOKEN.findall(low)
 
 
 def _apply(entry: Entry, kind: str, weight: float) -> None:

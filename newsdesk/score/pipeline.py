@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsdesk.models import Article
+from newsdesk.models import Article, CategoryTag
 from newsdesk.reference import load_baskets
 from newsdesk.score import finance
 from newsdesk.score.decisions import DecisionParser
@@ -15,10 +15,10 @@ from newsdesk.score.finance import TITLE_WEIGHT
 from newsdesk.score.impact import market_impact
 from newsdesk.score.labels import sentiment_label
 from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
-from newsdesk.score.topics import tag_topics, topic_matcher
-from newsdesk.taxonomy import load_taxonomy
+from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
+from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
 
-PIPELINE_VERSION = "pipeline/1"
+PIPELINE_VERSION = "pipeline/2"  # 2: decision legs carry an exposure (long, short, funding, reduce, hold)
 
 
 @dataclass
@@ -29,6 +29,7 @@ class ScoringContext:
     companies: CompanyMatcher
     decisions: DecisionParser
     category_weights: dict[str, float]
+    sectors: dict[str, str] = field(default_factory=sector_categories)
     full: bool = True
 
     @property
@@ -78,12 +79,13 @@ def score_article(
     article.sentiment_label = sentiment_label(article.sentiment)
     article.subjectivity = round(result.subjectivity, 4)
     article.sentiment_terms = list(result.terms[:12])
-    article.categories = [c for c in article.categories if c.origin == "source"] + tag_topics(
-        article.title, article.summary, article.body
-    )
     bullets = "\n".join(d.text for d in article.decisions)
     given = {e.ticker: e for e in article.entities}  # from the source (e.g. Alpha Vantage ticker_sentiment)
     found = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
+    named = [(ctx.companies.by_ticker[e.ticker].sector, e.relevance or 0.0) for e in found]
+    article.categories = source_categories(article.categories) + tag_topics(
+        article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors)
+    )
     for e in given.values():
         company = ctx.companies.by_ticker.get(e.ticker)
         if company and e.name == e.ticker:
@@ -99,6 +101,17 @@ def score_article(
         ctx.decisions.parse(decision)
     article.scorer_version = ctx.version
     return article
+
+
+def source_categories(categories: list[CategoryTag]) -> list[CategoryTag]:
+    """The source's categories as taxonomy categories: a name the taxonomy knows (in any case) or an
+    Alpha Vantage topic in either spelling is kept under its category's name; anything else is dropped."""
+    out: dict[str, CategoryTag] = {}
+    for c in categories:
+        name = canonical_category(c.category) if c.origin == "source" else None
+        if name and name not in out:
+            out[name] = CategoryTag(name, c.relevance, "source")
+    return list(out.values())
 
 
 def _sentiment_only(article: Article, scorer: Scorer) -> Article:

@@ -43,7 +43,7 @@ class FinanceScorer:
     """newsdesk's finance-aware scorer (:mod:`newsdesk.score.finance`)."""
 
     def __init__(self) -> None:
-        self.version = f"{load_lexicon().version}+rules/1"
+        self.version = f"{load_lexicon().version}+rules/2"
 
     def score(self, text: str, title: str = "") -> SentimentResult:
         """Score ``text`` with ``title`` weighted double. Subjectivity is the share of sentences

@@ -1,14 +1,23 @@
 """Topic categories from the taxonomy's keywords (multi-label, Aho-Corasick).
 
 Each keyword hit adds its weight (default 1, ``"phrase:2"`` in the taxonomy file), times 3 in the
-title and 2 in the summary. A category's relevance is ``1 - exp(-evidence / 3)``; categories with a
-relevance of at least :data:`MIN_RELEVANCE` are kept, at most :data:`MAX_CATEGORIES`, strongest first.
+title and 2 in the summary; the caller may add evidence of its own (the sectors of the companies an
+article names). A category's relevance is ``1 - exp(-evidence / 3)``: one ordinary keyword in a
+headline is enough (0.63), a weak one (":0.5") is not. Categories with a relevance of at least
+:data:`MIN_RELEVANCE` and at least :data:`RELATIVE_FLOOR` of the strongest one's evidence are kept,
+at most :data:`MAX_CATEGORIES`, strongest first; a category named in the headline by a keyword of
+full weight is kept whatever its share of the whole text when it has that share of the headline and
+summary (the headline says what the article is about; a long body does not outvote it), except a
+category that is only background to the main one (``background_to`` in the taxonomy: the economic data
+a rates or market story looks ahead to).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,10 +25,17 @@ from newsdesk.config import TAXONOMY_FILE
 from newsdesk.models import CategoryTag
 from newsdesk.score.matcher import PhraseMatcher
 
-MIN_RELEVANCE = 0.45
+MIN_RELEVANCE = 0.5
+RELATIVE_FLOOR = 0.3  # a side topic needs this share of the main topic's evidence
 MAX_CATEGORIES = 4
+SECTOR_EVIDENCE = 3.0  # a company named once in the headline (relevance 0.9) -> 2.7, alone enough
 SCALE = 3.0
 PART_WEIGHTS = (3.0, 2.0, 1.0)  # title, summary, body
+AMOUNT = re.compile(
+    r"\s+(?:(?:about|around|nearly|almost|some|over|another|up\s+to)\s+)?[$£€]?\d[\d,.]*"
+    r"(?:\s*(?:%|pct|per\s+cent|percent|bn|mn|m|k|billion|million|thousand))?(?=\s)",
+    re.I,
+)
 
 
 def _parse_keyword(raw: str) -> tuple[str, float]:
@@ -45,16 +61,68 @@ def topic_matcher(path: Path = TAXONOMY_FILE) -> PhraseMatcher:
     return PhraseMatcher(phrases)
 
 
-def tag_topics(title: str, summary: str, body: str, matcher: PhraseMatcher | None = None) -> list[CategoryTag]:
-    """Scored categories of an article (``origin`` = ``scored``)."""
-    matcher = matcher or topic_matcher()
+@lru_cache(maxsize=4)
+def background_topics(path: Path = TAXONOMY_FILE) -> dict[str, frozenset[str]]:
+    """Category -> the main topics it is only background to (``background_to`` in the taxonomy): the
+    jobs report a market story looks ahead to is not a second topic of that story."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    return {c["name"]: frozenset(c.get("background_to", ())) for c in data.get("category", [])}
+
+
+def without_amounts(text: str) -> str:
+    """``text`` with the amounts between words taken out, so that "cut 550 jobs" and "axe up to 1,200
+    jobs" match the keyword "cut jobs" / "axe jobs"."""
+    return AMOUNT.sub("", text) if any(ch.isdigit() for ch in text) else text
+
+
+def sector_evidence(companies: Iterable[tuple[str, float]], sectors: Mapping[str, str]) -> dict[str, float]:
+    """Evidence per category from ``(sector, relevance)`` of the companies an article names."""
     evidence: dict[str, float] = {}
+    for sector, relevance in companies:
+        category = sectors.get(sector)
+        if category:
+            evidence[category] = evidence.get(category, 0.0) + SECTOR_EVIDENCE * relevance
+    return evidence
+
+
+def tag_topics(
+    title: str,
+    summary: str,
+    body: str,
+    matcher: PhraseMatcher | None = None,
+    extra: Mapping[str, float] | None = None,
+) -> list[CategoryTag]:
+    """Scored categories of an article (``origin`` = ``scored``); ``extra`` adds evidence per category."""
+    matcher = matcher or topic_matcher()
+    evidence: dict[str, float] = dict(extra or {})
+    headline: set[str] = set()
+    if summary and title and summary.startswith(title):  # many feeds repeat the headline as the summary
+        summary = summary[len(title) :]
+    lead: dict[str, float] = dict(evidence)  # the evidence of the headline and summary
     for text, part_weight in zip((title, summary, body), PART_WEIGHTS, strict=True):
-        for _s, _e, _key, payloads in matcher.find(text or ""):
+        lead_part = part_weight > PART_WEIGHTS[-1]  # headline or summary: short, where amounts sit in phrases
+        for _s, _e, _key, payloads in matcher.find(without_amounts(text or "") if lead_part else text or ""):
             for category, weight in payloads:
                 evidence[category] = evidence.get(category, 0.0) + weight * part_weight
+                if lead_part:
+                    lead[category] = lead.get(category, 0.0) + weight * part_weight
+                if part_weight == PART_WEIGHTS[0] and weight >= 1:
+                    headline.add(category)
+    if not evidence:
+        return []
+    main, top = max(evidence.items(), key=lambda kv: kv[1])
+    floor = RELATIVE_FLOOR * top
+    lead_floor = RELATIVE_FLOOR * max(lead.values(), default=0.0)
+    background = background_topics()
     scored = sorted(
-        ((cat, 1.0 - math.exp(-ev / SCALE)) for cat, ev in evidence.items() if ev > 0),
+        (
+            (cat, 1.0 - math.exp(-ev / SCALE))
+            for cat, ev in evidence.items()
+            if ev > 0
+            and (ev >= floor or (cat in headline and lead[cat] >= lead_floor))
+            and main not in background.get(cat, ())
+        ),
         key=lambda x: -x[1],
     )
     return [CategoryTag(cat, round(rel, 3), "scored") for cat, rel in scored[:MAX_CATEGORIES] if rel >= MIN_RELEVANCE]
