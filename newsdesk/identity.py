@@ -8,7 +8,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 _WS = re.compile(r"\s+")
 # C0 control characters that are not whitespace, and lone surrogates (from JSON "\ud800" escapes):
@@ -37,6 +37,9 @@ def iso_utc(dt: datetime) -> str:
     return f"{dt.year:04d}-{dt:%m-%dT%H:%M:%S}Z"  # strftime's %Y drops the zeros of years below 1000
 
 
+_SPACE = re.compile(r"\s")
+
+
 def canonical_url(url: str | None) -> str | None:
     """Return a canonical form of an http(s) URL (lower-case host, no fragment, no tracking
     parameters), or None when ``url`` is empty or not http(s)."""
@@ -50,7 +53,7 @@ def canonical_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
-    path = parts.path or "/"
+    path = _SPACE.sub(lambda m: quote(m.group()), parts.path) or "/"  # "/a b" and "/ " stay one URL each
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
 

@@ -80,6 +80,8 @@ def test_parse_date_rejects_with_a_reason(raw) -> None:
         ("javascript:alert(1)", None),
         ("data:text/html,hi", None),
         ("ftp://example.com/x", None),
+        ("http://example.com/ ?utm_medium=#", "http://example.com/%20"),  # found by hypothesis: idempotent now
+        ("https://example.com/a b", "https://example.com/a%20b"),
         ("", None),
         (None, None),
     ],
