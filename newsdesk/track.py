@@ -106,9 +106,12 @@ def benchmark_lookup(conn: sqlite3.Connection, override: str | None = None) -> C
     return benchmark_of
 
 
-def decision_inputs(conn: sqlite3.Connection, filters: Filters = Filters()) -> list[DecisionInput]:
-    """The filtered articles' decisions as scorecard inputs."""
-    return [DecisionInput.from_row(row) for row in price_reads.scorecard_decisions(conn, filters).to_dict("records")]
+def decision_inputs(
+    conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
+) -> list[DecisionInput]:
+    """The filtered articles' decisions (or one article's) as scorecard inputs."""
+    rows = price_reads.scorecard_decisions(conn, filters, article_id).to_dict("records")
+    return [DecisionInput.from_row(row) for row in rows]
 
 
 def wanted_tickers(conn: sqlite3.Connection, benchmark: str | None = None) -> list[str]:

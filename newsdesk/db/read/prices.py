@@ -62,12 +62,16 @@ def price_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM prices").fetchone()[0]
 
 
-def scorecard_decisions(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.DataFrame:
+def scorecard_decisions(
+    conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
+) -> pd.DataFrame:
     """The decisions of the filtered articles as the scorecard needs them, oldest article first:
     ``article_id``, ``position``, ``id``, ``text``, ``action``, ``instruments`` (JSON text),
     ``horizon_max_days``, ``published_at``, ``published_estimated``, ``source``, ``title`` and
-    ``categories`` ('|'-joined effective categories)."""
+    ``categories`` ('|'-joined effective categories). ``article_id``: that article's only."""
     clause, params = where(filters, "a")
+    if article_id is not None:
+        clause, params = f"{clause} AND d.article_id = ?", [*params, str(article_id)]
     df = frame(
         conn,
         "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
