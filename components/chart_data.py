@@ -207,6 +207,7 @@ def evidence_spec(rows: pd.DataFrame) -> dict:
                              "sort": ["1 day", "5 days", "20 days"]}},
         "spec": {
             "width": 180,
+            "height": {"step": 16},
             "layer": [
                 {"mark": "rule", "encoding": {
                     "y": y, "yOffset": offset, "color": color,

@@ -298,6 +298,9 @@ def evidence_section(rows: list[EvidenceRow]) -> None:
     """Mean benchmark-relative return 1, 5 and 20 trading days after bullish and bearish articles, per
     category and basket, as a small chart and a table."""
     frame = evidence_frame(rows)
+    kind = st.segmented_control("Evidence for", ["Categories", "Baskets"], default="Categories", key="sc_ev_kind")
+    baskets = frame["group"].str.startswith("basket: ")
+    frame = frame[baskets if kind == "Baskets" else ~baskets].reset_index(drop=True)
     if frame.empty:
         st.info("No bullish or bearish article of this view has prices after it yet.")
         return
