@@ -294,15 +294,12 @@ def load_scorecard(path: str, filters: Filters, default_horizon: int, version: i
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_result_lines(path: str, article_id: str, version: int) -> dict[int, str]:
     """Position -> the one-line result of each decision of the article (``since published: +3.2 % vs
-    benchmark``); {} when the database holds no prices."""
+    benchmark``); {} when the database holds no prices. Reads only the closes those decisions need."""
     from newsdesk import track
-    from newsdesk.scorecard import result_line, score_decisions
 
     if not load_price_sources(path, version):
         return {}
-    inputs = _read(path, track.decision_inputs, Filters(), article_id)
-    results = score_decisions(inputs, load_market(path, None, version))
-    return {r.decision.position: result_line(r) for r in results}
+    return _read(path, track.result_lines, article_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)

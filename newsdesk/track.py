@@ -30,6 +30,7 @@ from newsdesk.scorecard import (
     DecisionInput,
     DecisionResult,
     Market,
+    result_line,
     score_decisions,
     tickers_needed,
 )
@@ -176,6 +177,20 @@ def market(conn: sqlite3.Connection, benchmark: str | None = None) -> Market:
     return Market(
         PriceBook(price_reads.price_rows(conn)), price_reads.basket_weights(conn), benchmark_lookup(conn, benchmark)
     )
+
+
+def market_for(conn: sqlite3.Connection, decisions: list[DecisionInput], benchmark: str | None = None) -> Market:
+    """A :class:`Market` holding only the closes ``decisions`` read (e.g. one article's, for its cards)."""
+    baskets = price_reads.basket_weights(conn)
+    benchmark_of = benchmark_lookup(conn, benchmark)
+    rows = price_reads.price_rows(conn, tickers_needed(decisions, baskets, benchmark_of))
+    return Market(PriceBook(rows), baskets, benchmark_of)
+
+
+def result_lines(conn: sqlite3.Connection, article_id: str) -> dict[int, str]:
+    """Position -> :func:`newsdesk.scorecard.result_line` of each decision of one article."""
+    inputs = decision_inputs(conn, Filters(), article_id)
+    return {r.decision.position: result_line(r) for r in score_decisions(inputs, market_for(conn, inputs))}
 
 
 def run_scorecard(
