@@ -137,6 +137,21 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> No
         st.markdown(" · ".join(facts))
         if isinstance(row.get("conditions"), str) and row["conditions"]:
             st.markdown(f"**Conditions:** {escape_md(row['conditions'])}")
+        price_result(row)
+
+
+def price_result(row: pd.Series) -> None:
+    """One line of the scorecard's result (``since published: +3.2 % vs benchmark``, or closed) when the
+    database holds prices; nothing otherwise."""
+    from components import loaders
+
+    if not isinstance(row.get("article_id"), str) or pd.isna(row.get("position")):
+        return
+    path = loaders.database_path()
+    lines = loaders.load_result_lines(str(path), row["article_id"], loaders.data_version(path))
+    line = lines.get(int(row["position"]))
+    if line:
+        st.caption(f":material/query_stats: {escape_md(line)}")
 
 
 def decisions_csv(decisions: pd.DataFrame) -> bytes:

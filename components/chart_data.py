@@ -117,3 +117,113 @@ def index_data(index: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, 
         "articles_top": max(2, int(data["articles"].max()) * 2),
     }
     return data, numbers
+
+
+# ------------------------------------------------------------------ scorecard charts
+# Small Vega-Lite specs written by hand: they have no grain and few rows, so they need no Altair
+# template; the rows go in as inline values (dates as YYYY-MM-DD text).
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return json.loads(df.to_json(orient="records", date_format="iso"))
+
+
+def cumulative_spec(points: pd.DataFrame) -> dict:
+    """The cumulative excess return of following every closed decision with an equal stake: a step
+    line over ``exit_date``, ``cumulative`` (a fraction) and ``decisions`` (closed by then)."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": _records(points)},
+        "height": 260,
+        "layer": [
+            {
+                "mark": {"type": "line", "interpolate": "step-after"},
+                "encoding": {
+                    "x": {"field": "exit_date", "type": "temporal", "title": "Exit date"},
+                    "y": {"field": "cumulative", "type": "quantitative", "title": "Sum of excess returns",
+                          "axis": {"format": "+.0%"}},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 25},
+                "encoding": {
+                    "x": {"field": "exit_date", "type": "temporal"},
+                    "y": {"field": "cumulative", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "exit_date", "type": "temporal", "title": "Exit date"},
+                        {"field": "cumulative", "type": "quantitative", "title": "Sum of excess", "format": "+.1%"},
+                        {"field": "decisions", "type": "quantitative", "title": "Decisions closed"},
+                    ],
+                },
+            },
+            {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "gray"}, "encoding": {"y": {"datum": 0}}},
+        ],
+    }  # fmt: skip
+
+
+def legs_spec(lines: pd.DataFrame, marks: pd.DataFrame) -> dict:
+    """One decision's legs: each ticker's close (and its benchmark's) rebased to 100 at entry, over
+    ``date``, ``series``, ``rebased``; and its entry and exit marks (``date``, ``series``, ``rebased``,
+    ``mark``)."""
+    x = {"field": "date", "type": "temporal", "title": "Date"}
+    y = {"field": "rebased", "type": "quantitative", "title": "Close (entry = 100)", "scale": {"zero": False}}
+    color = {"field": "series", "type": "nominal", "title": "Ticker"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "height": 260,
+        "layer": [
+            {"data": {"values": _records(lines)}, "mark": "line", "encoding": {"x": x, "y": y, "color": color}},
+            {
+                "data": {"values": _records(marks)},
+                "mark": {"type": "point", "filled": True, "size": 90},
+                "encoding": {
+                    "x": x, "y": y, "color": color,
+                    "shape": {"field": "mark", "type": "nominal", "title": "Mark"},
+                    "tooltip": [{"field": "series", "title": "Ticker"}, {"field": "mark", "title": "Mark"},
+                                {"field": "date", "type": "temporal", "title": "Date"},
+                                {"field": "close", "type": "quantitative", "title": "Close"}],
+                },
+            },
+        ],
+    }  # fmt: skip
+
+
+def evidence_spec(rows: pd.DataFrame) -> dict:
+    """Mean benchmark-relative return after bullish and bearish articles with its 95 % interval, one
+    small panel per horizon: rows ``group``, ``tone``, ``days`` (as ``horizon`` text), ``mean``,
+    ``ci_low``, ``ci_high``, ``n``."""
+    y = {"field": "group", "type": "nominal", "title": None, "axis": {"labelLimit": 200}}
+    color = {
+        "field": "tone",
+        "type": "nominal",
+        "title": "Articles",
+        "scale": {"domain": ["bullish", "bearish"], "range": ["#2b83ba", "#d7191c"]},
+    }
+    offset = {"field": "tone", "type": "nominal"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": _records(rows)},
+        "facet": {"column": {"field": "horizon", "type": "nominal", "title": None,
+                             "sort": ["1 day", "5 days", "20 days"]}},
+        "spec": {
+            "width": 180,
+            "height": {"step": 16},
+            "layer": [
+                {"mark": "rule", "encoding": {
+                    "y": y, "yOffset": offset, "color": color,
+                    "x": {"field": "ci_low", "type": "quantitative", "title": "Mean excess return",
+                          "axis": {"format": "+.0%"}},
+                    "x2": {"field": "ci_high"}}},
+                {"mark": {"type": "point", "filled": True}, "encoding": {
+                    "y": y, "yOffset": offset, "color": color,
+                    "x": {"field": "mean", "type": "quantitative"},
+                    "tooltip": [{"field": "group", "title": "Group"}, {"field": "tone", "title": "Articles"},
+                                {"field": "horizon", "title": "After"}, {"field": "n", "title": "N"},
+                                {"field": "mean", "title": "Mean excess", "format": "+.2%"},
+                                {"field": "ci_low", "title": "95 % low", "format": "+.2%"},
+                                {"field": "ci_high", "title": "95 % high", "format": "+.2%"}]}},
+                {"mark": {"type": "rule", "strokeDash": [3, 3], "color": "gray"}, "encoding": {"x": {"datum": 0}}},
+            ],
+        },
+        "resolve": {"scale": {"x": "independent"}},
+    }  # fmt: skip

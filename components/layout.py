@@ -14,6 +14,7 @@ PAGES = (
     ("pages/3_Article.py", "Article", ":material/description:"),
     ("pages/4_Baskets.py", "Baskets", ":material/shopping_basket:"),
     ("pages/5_Ingest.py", "Ingest", ":material/upload_file:"),
+    ("pages/6_Scorecard.py", "Scorecard", ":material/scoreboard:"),
 )
 
 

@@ -259,3 +259,61 @@ def load_recent(
 def overall_sentiment(index: pd.DataFrame) -> float | None:
     """The basket index over all the periods of a :func:`load_index` frame, or None."""
     return baskets.overall_sentiment(index)
+
+
+# ------------------------------------------------------------------ prices and the scorecard
+
+
+@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
+def load_market(path: str, benchmark: str | None, version: int):
+    """Every stored close, the baskets' weights and the benchmark look-up (one per data version; kept as
+    a resource: the look-up is a function)."""
+    from newsdesk import track
+
+    return _read(path, track.market, benchmark)
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_price_sources(path: str, version: int) -> list[str]:
+    """The sources of the stored closes (``illustrative`` for the demo's generated ones); [] for none."""
+    from newsdesk.db.read import prices
+
+    return _read(path, prices.price_sources)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_scorecard(path: str, filters: Filters, default_horizon: int, version: int) -> list:
+    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard`."""
+    from newsdesk import track
+    from newsdesk.scorecard import score_decisions
+
+    inputs = _read(path, track.decision_inputs, filters)
+    return score_decisions(inputs, load_market(path, None, version), default_horizon)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_result_lines(path: str, article_id: str, version: int) -> dict[int, str]:
+    """Position -> the one-line result of each decision of the article (``since published: +3.2 % vs
+    benchmark``); {} when the database holds no prices. Reads only the closes those decisions need."""
+    from newsdesk import track
+
+    if not load_price_sources(path, version):
+        return {}
+    return _read(path, track.result_lines, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.DataFrame:
+    """Closes of ``tickers``: ``ticker``, ``date``, ``close``."""
+    from newsdesk.db.read import prices
+
+    return _read(path, prices.price_series, list(tickers))
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_evidence(path: str, filters: Filters, version: int) -> list:
+    """The evidence rows (:func:`newsdesk.evidence.evidence`) of the view's articles."""
+    from newsdesk import track
+    from newsdesk.evidence import evidence
+
+    return evidence(_read(path, track.observations, filters), load_market(path, None, version))

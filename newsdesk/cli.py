@@ -63,6 +63,9 @@ def init(db_path: str | None, demo: bool) -> None:
     if demo:
         report = pipeline.load_demo(db)
         click.echo(f"Demo corpus (illustrative, not real news): {report.summary()}")
+        from newsdesk.db.read.prices import price_count
+
+        click.echo(f"Illustrative prices (generated, not market data): {price_count(db.conn):,} closes")
 
 
 @cli.command()
@@ -226,6 +229,150 @@ def stats(db_path: str | None, as_json: bool) -> None:
         click.echo("Categories:")
         for name, n in s["categories"].items():
             click.echo(f"  {n:5d}  {name}")
+
+
+# ------------------------------------------------------------------------------------ prices, scorecard
+
+PRICE_FORMATS = ("auto", "long", "wide", "yahoo", "stooq", "stooq-raw", "yfinance")
+
+
+def _price_report(report) -> None:
+    """Print a price import or fetch: the summary, each bad row, each unreadable input; exit with its code."""
+    click.echo(report.summary())
+    shown = 0
+    for name, write in report.writes:
+        for p in write.problems:
+            if shown < 20:
+                click.echo(f"  rejected {name} {p.locator}: {p.reason}")
+            shown += 1
+    if shown > 20:
+        click.echo(f"  ... and {shown - 20:,} more rejected rows (all are in the problems table)")
+    for _name, reason in report.unreadable:
+        click.echo(f"Error: {reason}", err=True)
+    for name, write in report.writes:
+        if write.rejected and not (write.added + write.duplicates):
+            click.echo(f"Error: every row of {name} was rejected ({write.rejected:,})", err=True)
+    sys.exit(report.exit_code)
+
+
+@cli.group()
+def prices() -> None:
+    """Daily closes for the scorecard: import files, fetch from the web."""
+
+
+@prices.command("import")
+@db_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--ticker", help="Ticker of one-ticker files (default: from the file name, AAPL.csv -> AAPL).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(PRICE_FORMATS),
+    default="auto",
+    show_default=True,
+    help="File layout; auto detects it from the header.",
+)
+def prices_import(db_path: str | None, paths: tuple[str, ...], ticker: str | None, fmt: str) -> None:
+    """Import price files: long (date,ticker,close), wide (date + a column per ticker), Yahoo or Stooq
+    downloads. A (ticker, date) already stored keeps its close, so importing a file again adds 0.
+
+    \b
+    Exit codes: 0 ok, 1 a file could not be read, 3 every row of a file was rejected.
+    """
+    from newsdesk.track import import_price_files
+
+    db, _ = open_db(db_path)
+    _price_report(import_price_files(db, paths, ticker=ticker, fmt=fmt))
+
+
+@prices.command("fetch")
+@db_option
+@click.option("--url-template", help="CSV URL with {ticker} where the ticker goes, e.g. https://host/{ticker}.csv")
+@click.option("--yahoo", is_flag=True, help="Fetch from Yahoo Finance (needs the optional yfinance package).")
+@click.option("--since", help="Only closes on or after this day (YYYY-MM-DD; Yahoo default: 5 years back).")
+@click.option("--benchmark", help="Fetch this benchmark instead of the per-market ones of data/benchmarks.toml.")
+def prices_fetch(
+    db_path: str | None, url_template: str | None, yahoo: bool, since: str | None, benchmark: str | None
+) -> None:
+    """Fetch the closes of the tickers the stored decisions and baskets need, and their benchmarks.
+
+    \b
+    Exit codes: 0 ok, 1 nothing to fetch from or the source failed, 3 nothing usable came back.
+    """
+    from newsdesk.db.read.filters import parse_day
+    from newsdesk.prices import PriceSourceError
+    from newsdesk.track import fetch_prices
+
+    if not url_template and not yahoo:
+        fail("say where to fetch from: --url-template URL or --yahoo")
+    try:
+        day = parse_day(since, "--since")
+    except NewsdeskError as exc:
+        fail(str(exc))
+    db, _ = open_db(db_path)
+    try:
+        tickers, report = fetch_prices(db, url_template, yahoo, day.isoformat() if day else None, benchmark)
+    except PriceSourceError as exc:
+        fail(str(exc))
+    click.echo(f"Fetching {len(tickers)} tickers.")
+    _price_report(report)
+
+
+def _fmt_pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:+.1f} %"
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--by",
+    type=click.Choice(["source", "category", "action", "exposure", "horizon", "all"]),
+    default="source",
+    show_default=True,
+    help="Group the decisions by this.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print every decision and group as JSON.")
+@click.option("--default-horizon", default=90, show_default=True, help="Days held when a decision states none.")
+@click.option("--benchmark", help="Measure every leg against this ticker instead of its market's benchmark.")
+@click.option("--closed-only", is_flag=True, help="Leave open decisions out of the groups.")
+def scorecard(
+    db_path: str | None, by: str, as_json: bool, default_horizon: int, benchmark: str | None, closed_only: bool
+) -> None:
+    """Did the decisions work? Each decision's return against its benchmark from the first close after
+    publication to its horizon (README, "Scorecard"), grouped with n, success rate, mean excess
+    return, t and a 95 % interval."""
+    from newsdesk.scorecard import MIN_GROUP_N, group_results, scorecard_json
+    from newsdesk.track import run_scorecard
+
+    if default_horizon < 1:
+        fail("--default-horizon must be at least 1 day")
+    db, _ = open_db(db_path)
+    results = run_scorecard(db.conn, default_horizon_days=default_horizon, benchmark=benchmark)
+    groups = group_results(results, None if by == "all" else by, include_open=not closed_only)
+    if as_json:
+        click.echo(json.dumps(scorecard_json(results, groups), indent=2))
+        return
+    scored = [r for r in results if r.scored]
+    opened = sum(1 for r in scored if r.status == "open")
+    click.echo(
+        f"{len(results)} decisions: {len(scored) - opened} closed, {opened} open, {len(results) - len(scored)} "
+        f"not scored{' (open ones left out of the groups)' if closed_only else ''}."
+    )
+    if not groups:
+        click.echo("No decision could be scored: import prices first (newsdesk prices import / fetch).")
+        return
+    width = max(len(by), *(len(g.key) for g in groups))
+    click.echo(f"{by:<{width}}  {'n':>4}  {'success':>7}  {'mean excess':>11}  {'t':>6}  95 % interval")
+    for g in groups:
+        interval = "-" if g.ci_low is None else f"{_fmt_pct(g.ci_low)} .. {_fmt_pct(g.ci_high)}"
+        t = "-" if g.t_stat is None else f"{g.t_stat:+.2f}"
+        rate = "-" if g.success_rate is None else f"{g.success_rate * 100:.0f} %"
+        mark = "  too few" if g.too_few else ""
+        click.echo(
+            f"{g.key:<{width}}  {g.n:>4}  {rate:>7}  {_fmt_pct(g.mean_excess_return):>11}  {t:>6}  {interval}{mark}"
+        )
+    if any(g.too_few for g in groups):
+        click.echo(f"'too few': fewer than {MIN_GROUP_N} decisions, too few to tell skill from luck.")
 
 
 def _feeds_round(db, feeds_file: str | None) -> int:

@@ -289,8 +289,13 @@ def demo_files() -> list[Path]:
 
 
 def load_demo(db: sqlite_utils.Database) -> IngestReport:
-    """Ingest the illustrative demo corpus into ``db``."""
-    return ingest_paths(db, demo_files(), fmt="page")
+    """Ingest the illustrative demo corpus into ``db``, and ILLUSTRATIVE closes for its decisions'
+    tickers and benchmarks (:func:`newsdesk.track.load_demo_prices`, source ``illustrative``)."""
+    from newsdesk.track import load_demo_prices
+
+    report = ingest_paths(db, demo_files(), fmt="page")
+    load_demo_prices(db)
+    return report
 
 
 def create_demo_database(path: str | Path) -> IngestReport:

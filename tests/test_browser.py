@@ -239,3 +239,23 @@ def test_upload_over_the_size_limit_is_refused_with_a_message(tmp_path, page) ->
     db = schema.connect(db_path)
     assert [r[0] for r in db.execute("SELECT title FROM articles")] == ["Small upload within the limit"]
     db.close()
+
+
+def test_scorecard_shows_its_table_and_charts(server, page) -> None:
+    server, _ = server
+    page.goto(f"{server}/Scorecard", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    main = page.get_by_test_id("stMain")
+    assert main.get_by_text("Illustrative prices.", exact=False).count() >= 1
+    assert main.get_by_test_id("stDataFrame").count() >= 2  # groups and decisions
+    charts = main.get_by_test_id("stVegaLiteChart")
+    charts.first.locator("canvas, svg").first.wait_for(state="attached", timeout=60_000)
+    assert charts.count() >= 3  # cumulative excess, the picked decision's legs, evidence
+    main.get_by_role("radiogroup").or_(main.get_by_test_id("stButtonGroup")).first.get_by_text(
+        "Action", exact=True
+    ).click()
+    wait_idle(page)
+    assert main.get_by_text("By action").count() == 1
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_text("Traceback").count() == 0
+    screenshot(page, "scorecard")

@@ -1,7 +1,7 @@
 """The database file: connections, the schema and its migrations (``PRAGMA user_version``).
 
 Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
-refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`.
+refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -168,6 +168,15 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_entities_ticker_article ON article_entities (ticker, article_id)")
 
 
+def _migration_12(db: sqlite_utils.Database) -> None:
+    """Daily closes for the scorecard (:mod:`newsdesk.db.prices`): one row per ticker and date, the
+    adjusted close where the source gives one, and where it came from (a file, a URL, 'illustrative')."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS prices (ticker TEXT NOT NULL, date TEXT NOT NULL, close REAL NOT NULL, "
+        "source TEXT, PRIMARY KEY (ticker, date)) WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -180,6 +189,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     9: aggregates.add_category_set_totals,
     10: aggregates.add_time_copies,
     11: aggregates.add_ticker_counts,
+    12: _migration_12,
 }
 
 

@@ -1,0 +1,327 @@
+"""The Scorecard page's pieces: did following the decisions beat the market? Groups table, the
+cumulative excess return, one decision's legs against their benchmark, and the evidence chart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from components import loaders
+from components.cards import escape_md
+from components.chart_data import cumulative_spec, evidence_spec, legs_spec
+from components.tables import table_csv
+from newsdesk.evidence import EvidenceRow
+from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
+from newsdesk.prices.demo import SOURCE as ILLUSTRATIVE
+from newsdesk.scorecard import (
+    GROUP_KEYS,
+    MIN_GROUP_N,
+    DecisionResult,
+    cumulative_excess,
+    exposure,
+    group_results,
+    horizon_bucket,
+    result_line,
+)
+
+GROUP_LABELS = {"source": "Source", "category": "Category", "action": "Action", "exposure": "Exposure",
+                 "horizon": "Horizon"}  # fmt: skip
+MAX_DETAIL_TICKERS = 8
+MARGIN_DAYS = 14  # the detail chart shows this many days either side of the holding
+
+RULES = (
+    "**What the numbers are.** Each decision is held from the first close dated strictly after its "
+    "article's publish day (UTC) to the last close on or before entry + its horizon's maximum days (90 days "
+    "when it states none, flagged); a decision whose exit is after the latest close is *open* and marked "
+    "at that close. A leg's return is exit close / entry close − 1 (a basket leg: its members' "
+    "weight-averaged return, over the members with prices); the benchmark (its market's, from "
+    "data/benchmarks.toml) is measured over the same dates. Excess: long r − b; short, funding and "
+    "reduce b − r; hold legs are not scored. A pair (long and short legs) scores the spread mean(r long) − "
+    "mean(r short) with no benchmark. Success: excess > 0. Articles with an estimated date are not scored. "
+    f"*t* = mean / (sd / √n); the interval is 95 % from Student's t. A group with n < {MIN_GROUP_N} is "
+    "marked **too few**: with so few decisions a good mean is as likely luck as skill."
+)
+
+
+def illustrative_banner(sources: list[str]) -> None:
+    """Say plainly when the prices are the demo's generated ones."""
+    if ILLUSTRATIVE in sources:
+        st.warning(f"**Illustrative prices.** {ILLUSTRATIVE_NOTE} The returns below show how the scorecard "
+                   "works, not how any real decision did.", icon="⚠️")  # fmt: skip
+
+
+def no_prices() -> None:
+    st.info(
+        "This database holds no prices, so no decision can be scored. Import closes with "
+        "`python -m newsdesk prices import FILE.csv` (long, wide, Yahoo or Stooq CSV) or fetch them with "
+        "`python -m newsdesk prices fetch --url-template 'https://…/{ticker}.csv'` (or `--yahoo`)."
+    )
+
+
+def results_frame(results: list[DecisionResult]) -> pd.DataFrame:
+    """One row per decision: its identity, groups, status, dates and returns (fractions)."""
+    rows = []
+    for r in results:
+        d = r.decision
+        rows.append(
+            {
+                "decision": f"{d.article_id}-{d.position}",
+                "published": (d.published_at or "")[:10],
+                "text": d.text,
+                "source": d.source,
+                "action": d.action,
+                "exposure": exposure(r) if r.scored else "",
+                "horizon": horizon_bucket(r),
+                "status": r.status,
+                "entry_date": r.entry_date,
+                "exit_date": r.exit_date,
+                "return": r.return_,
+                "benchmark_return": r.benchmark_return,
+                "excess_return": r.excess_return,
+                "success": r.success,
+                "note": r.reason or ("no horizon stated: 90 days assumed" if r.horizon_defaulted else ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=[
+        "decision", "published", "text", "source", "action", "exposure", "horizon", "status", "entry_date",
+        "exit_date", "return", "benchmark_return", "excess_return", "success", "note",
+    ])  # fmt: skip
+
+
+def groups_frame(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
+    """The groups table: key, n, success rate, mean excess, t, interval and the too-few mark."""
+    groups = group_results(results, by, include_open=include_open)
+    return pd.DataFrame(
+        [
+            {
+                GROUP_LABELS[by]: g.key,
+                "n": g.n,
+                "success_rate": g.success_rate,
+                "mean_excess_return": g.mean_excess_return,
+                "t_stat": g.t_stat,
+                "ci_low": g.ci_low,
+                "ci_high": g.ci_high,
+                "too_few": g.too_few,
+            }
+            for g in groups
+        ],
+        columns=[GROUP_LABELS[by], "n", "success_rate", "mean_excess_return", "t_stat", "ci_low", "ci_high",
+                 "too_few"],
+    )  # fmt: skip
+
+
+def controls() -> tuple[str, bool, int]:
+    """Group by, open decisions in or out, and the horizon assumed when none is stated."""
+    left, middle, right = st.columns([2, 1, 1])
+    by = left.segmented_control(
+        "Group by", list(GROUP_KEYS), format_func=GROUP_LABELS.get, default="source", key="sc_by"
+    )
+    closed_only = middle.toggle(
+        "Closed decisions only", key="sc_closed", help="Leave open decisions out of the groups."
+    )
+    horizon = right.number_input(
+        "Days held when no horizon is stated", min_value=1, max_value=3650, value=90, step=30, key="sc_horizon"
+    )
+    return by or "source", closed_only, int(horizon)
+
+
+PERCENT = st.column_config.NumberColumn
+
+
+def groups_table(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
+    """The sortable groups table and its CSV."""
+    table = groups_frame(results, by, include_open)
+    if table.empty:
+        st.info("No decision of this view could be scored yet (see the decisions table below for why).")
+        return table
+    shown = table.assign(**{c: table[c] * 100 for c in ("success_rate", "mean_excess_return", "ci_low", "ci_high")})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="sc_groups",
+        column_config={
+            "n": st.column_config.NumberColumn("N", help="Decisions scored in the group."),
+            "success_rate": PERCENT("Success", format="%.0f %%", help="Share with excess return > 0."),
+            "mean_excess_return": PERCENT("Mean excess", format="%+.2f %%"),
+            "t_stat": st.column_config.NumberColumn("t", format="%+.2f", help="mean / (sd / √n); n ≥ 2."),
+            "ci_low": PERCENT("95 % low", format="%+.2f %%"),
+            "ci_high": PERCENT("95 % high", format="%+.2f %%"),
+            "too_few": st.column_config.CheckboxColumn("Too few", help=f"n < {MIN_GROUP_N}: too few to judge."),
+        },
+    )
+    few = int(table["too_few"].sum())
+    if few:
+        st.caption(f"{few} of {len(table)} groups have fewer than {MIN_GROUP_N} decisions (marked *too few*): "
+                   "read their numbers as anecdotes, not evidence.")  # fmt: skip
+    st.download_button("Download groups CSV", table_csv(table), file_name=f"newsdesk-scorecard-by-{by}.csv",
+                       mime="text/csv", key="sc_groups_csv")  # fmt: skip
+    return table
+
+
+def cumulative_chart(results: list[DecisionResult]) -> None:
+    """The cumulative excess return of following every closed decision with an equal stake."""
+    points = pd.DataFrame(cumulative_excess(results), columns=["exit_date", "cumulative", "decisions"])
+    if points.empty:
+        st.info("No decision of this view is closed yet, so there is no track record to draw.")
+        return
+    st.vega_lite_chart(cumulative_spec(points), width="stretch")
+    last = points.iloc[-1]
+    st.caption(
+        f"Each closed decision is one equal stake; the line adds their excess returns by exit date (not "
+        f"compounded): {int(last['decisions'])} decisions, {last['cumulative'] * 100:+.1f} % in all, "
+        f"{last['cumulative'] / last['decisions'] * 100:+.2f} % on average."
+    )
+
+
+def _pick_from_table() -> None:
+    rows = st.session_state["sc_decisions"].selection.rows
+    labels = st.session_state.get("sc_labels") or []
+    if rows and rows[0] < len(labels):
+        st.session_state["sc_pick"] = labels[rows[0]]
+
+
+def decisions_table(results: list[DecisionResult]) -> DecisionResult | None:
+    """Every decision of the view with its result (select a row for its detail) and its CSV; returns
+    the decision whose detail to show."""
+    frame = results_frame(results)
+    labels = [f"{row.decision} · {row.text[:70]}" for row in frame.itertuples()]
+    st.session_state["sc_labels"] = labels
+    shown = frame.assign(**{c: frame[c] * 100 for c in ("return", "benchmark_return", "excess_return")})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="sc_decisions",
+        on_select=_pick_from_table,
+        selection_mode="single-row",
+        column_config={
+            "decision": st.column_config.TextColumn("Decision", help="<article id>-<position>"),
+            "text": st.column_config.TextColumn("Text", width="large"),
+            "return": PERCENT("Return", format="%+.2f %%"),
+            "benchmark_return": PERCENT("Benchmark", format="%+.2f %%"),
+            "excess_return": PERCENT("Excess", format="%+.2f %%"),
+        },
+    )
+    st.download_button("Download decisions CSV", table_csv(frame), file_name="newsdesk-scorecard-decisions.csv",
+                       mime="text/csv", key="sc_decisions_csv")  # fmt: skip
+    if not labels:
+        return None
+    scored = [label for label, r in zip(labels, results, strict=True) if r.scored] or labels
+    if st.session_state.get("sc_pick") not in labels:
+        st.session_state["sc_pick"] = scored[0]
+    pick = st.selectbox("Decision to look at (or select a row above)", labels, key="sc_pick")
+    return results[labels.index(pick)]
+
+
+def _window(trip_entry: str, trip_exit: str) -> tuple[str, str]:
+    start = date.fromisoformat(trip_entry) - timedelta(days=MARGIN_DAYS)
+    end = date.fromisoformat(trip_exit) + timedelta(days=MARGIN_DAYS)
+    return start.isoformat(), end.isoformat()
+
+
+def detail_data(result: DecisionResult, closes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The detail chart's rows: each held ticker and its benchmark rebased to 100 at entry, and the
+    entry and exit marks."""
+    lines, marks = [], []
+    trips = [(leg.leg.side, t) for leg in result.used_legs for t in leg.trips][:MAX_DETAIL_TICKERS]
+    for side, t in trips:
+        start, end = _window(t.entry_date, t.exit_date)
+        pairs = [(t.ticker, f"{t.ticker} ({side})", t.entry_close, t.exit_close)]
+        if t.benchmark and t.benchmark_entry_close:
+            pairs.append((t.benchmark, f"{t.benchmark} (benchmark)", t.benchmark_entry_close, t.benchmark_exit_close))
+        for ticker, series, base, exit_close in pairs:
+            own = closes[(closes["ticker"] == ticker) & (closes["date"] >= start) & (closes["date"] <= end)]
+            lines.append(own.assign(series=series, rebased=own["close"] / base * 100))
+            for label, day, close in (("entry", t.entry_date, base), ("exit" if not t.open else "latest (open)",
+                                                                       t.exit_date, exit_close)):  # fmt: skip
+                marks.append({"date": day, "series": series, "close": close, "rebased": close / base * 100,
+                              "mark": label})  # fmt: skip
+    line_frame = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=["date", "series", "rebased"])
+    return line_frame.drop_duplicates(["series", "date"]), pd.DataFrame(marks).drop_duplicates(["series", "mark"])
+
+
+def detail(result: DecisionResult, path: str, version: int) -> None:
+    """One decision: its result line, each leg's numbers, and its legs' price lines with entry and exit."""
+    d = result.decision
+    with st.container(border=True):
+        st.markdown(f"**{escape_md(d.text or 'Decision')}**")
+        st.caption(
+            f"{escape_md(d.source or '')} · published {(d.published_at or '')[:10]} · "
+            f"horizon {result.horizon_days} days{' (none stated)' if result.horizon_defaulted else ''}"
+        )
+        st.markdown(escape_md(result_line(result)))
+        legs = pd.DataFrame(
+            [
+                {
+                    "leg": leg.leg.name, "side": leg.leg.side, "status": leg.status,
+                    "entry": leg.entry_date, "exit": leg.exit_date,
+                    "return": None if leg.return_ is None else leg.return_ * 100,
+                    "benchmark": None if leg.benchmark_return is None else leg.benchmark_return * 100,
+                    "excess": None if leg.excess_return is None else leg.excess_return * 100,
+                    "note": "; ".join(filter(None, [leg.reason, f"no prices: {', '.join(leg.missing)}"
+                                                    if leg.missing else ""])),
+                }
+                for leg in result.legs
+            ]
+        )  # fmt: skip
+        if not legs.empty:
+            st.dataframe(legs, hide_index=True, width="stretch", key="sc_legs", column_config={
+                "return": PERCENT("Return", format="%+.2f %%"), "benchmark": PERCENT("Benchmark", format="%+.2f %%"),
+                "excess": PERCENT("Excess", format="%+.2f %%")})  # fmt: skip
+        if not result.scored:
+            return
+        tickers = sorted({x for leg in result.used_legs for t in leg.trips for x in (t.ticker, t.benchmark) if x})
+        closes = loaders.load_price_series(path, tuple(tickers), version)
+        lines, marks = detail_data(result, closes)
+        if not lines.empty:
+            st.vega_lite_chart(legs_spec(lines, marks), width="stretch")
+            st.caption("Each ticker and its benchmark rebased to 100 at its entry close; points mark entry and exit.")
+
+
+def evidence_frame(rows: list[EvidenceRow]) -> pd.DataFrame:
+    """Evidence rows as a frame (fractions), with ``horizon`` as text."""
+    return pd.DataFrame(
+        [
+            {"group": r.group, "tone": r.tone, "days": r.days, "horizon": f"{r.days} day{'s' if r.days > 1 else ''}",
+             "n": r.n, "mean": r.mean_excess_return, "t": r.t_stat, "ci_low": r.ci_low, "ci_high": r.ci_high,
+             "too_few": r.too_few}
+            for r in rows
+        ],
+        columns=["group", "tone", "days", "horizon", "n", "mean", "t", "ci_low", "ci_high", "too_few"],
+    )  # fmt: skip
+
+
+def evidence_section(rows: list[EvidenceRow]) -> None:
+    """Mean benchmark-relative return 1, 5 and 20 trading days after bullish and bearish articles, per
+    category and basket, as a small chart and a table."""
+    frame = evidence_frame(rows)
+    kind = st.segmented_control("Evidence for", ["Categories", "Baskets"], default="Categories", key="sc_ev_kind")
+    baskets = frame["group"].str.startswith("basket: ")
+    frame = frame[baskets if kind == "Baskets" else ~baskets].reset_index(drop=True)
+    if frame.empty:
+        st.info("No bullish or bearish article of this view has prices after it yet.")
+        return
+    enough = frame[~frame["too_few"] & frame["ci_low"].notna()]
+    if enough.empty:
+        st.info(f"Every group has fewer than {MIN_GROUP_N} articles with prices after them: too few to say anything.")
+    else:
+        st.vega_lite_chart(evidence_spec(enough), width="content")
+    few = frame["too_few"].sum()
+    st.caption(
+        "Each point: the mean of (ticker return − benchmark return) from the first close after the article to "
+        "1, 5 or 20 trading days later, over the articles of that category (one observation per company the "
+        "article names) or naming a member of that basket; the line is its 95 % interval. "
+        f"Groups with fewer than {MIN_GROUP_N} articles ({few} rows) are left out of the chart: too few to tell a "
+        "pattern from noise. An interval that crosses 0 means no detectable difference."
+    )
+    with st.expander(f"Evidence table ({len(frame)} rows)"):
+        st.dataframe(frame.assign(**{c: frame[c] * 100 for c in ("mean", "ci_low", "ci_high")}), hide_index=True,
+                     width="stretch", key="sc_evidence", column_config={
+                         "mean": PERCENT("Mean excess", format="%+.2f %%"),
+                         "ci_low": PERCENT("95 % low", format="%+.2f %%"),
+                         "ci_high": PERCENT("95 % high", format="%+.2f %%")})  # fmt: skip
+        st.download_button("Download evidence CSV", table_csv(frame), file_name="newsdesk-evidence.csv",
+                           mime="text/csv", key="sc_evidence_csv")  # fmt: skip

@@ -1,0 +1,118 @@
+"""Prices and what the scorecard reads: closes of tickers, what the table covers, the decisions of a
+view with their articles' publish time, source and categories, basket weights, and evidence rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+import pandas as pd
+
+from newsdesk.db.read.filters import Filters, where
+from newsdesk.db.read.sql import frame, marks
+
+# the effective categories of article ``a``, joined by '|' (categories never hold '|')
+_CATEGORIES_SQL = (
+    "(SELECT group_concat(category, '|') FROM (SELECT DISTINCT c.category FROM article_categories c "
+    "WHERE c.article_id = a.id AND c.effective = 1 ORDER BY c.category))"
+)
+
+
+def price_rows(conn: sqlite3.Connection, tickers: Iterable[str] | None = None) -> list[tuple[str, str, float]]:
+    """``(ticker, date, close)`` of ``tickers`` (every ticker when None), by ticker and date."""
+    if tickers is None:
+        return conn.execute("SELECT ticker, date, close FROM prices ORDER BY ticker, date").fetchall()
+    wanted = sorted(set(tickers))
+    out: list[tuple[str, str, float]] = []
+    for i in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+        chunk = wanted[i : i + 500]
+        out += conn.execute(
+            f"SELECT ticker, date, close FROM prices WHERE ticker IN ({marks(chunk)}) ORDER BY ticker, date", chunk
+        ).fetchall()
+    return out
+
+
+def price_series(conn: sqlite3.Connection, tickers: Iterable[str]) -> pd.DataFrame:
+    """Closes of ``tickers`` as a frame: ``ticker``, ``date``, ``close``."""
+    return pd.DataFrame(price_rows(conn, tickers), columns=["ticker", "date", "close"])
+
+
+def coverage(conn: sqlite3.Connection) -> pd.DataFrame:
+    """What the prices table holds per ticker: ``ticker``, ``closes``, ``first_date``, ``latest_date``,
+    ``source`` (the sources, '|'-joined), by ticker."""
+    return frame(
+        conn,
+        "SELECT ticker, count(*) AS closes, min(date) AS first_date, max(date) AS latest_date, "
+        "group_concat(DISTINCT source) AS source FROM prices GROUP BY ticker ORDER BY ticker",
+    )
+
+
+def latest_dates(conn: sqlite3.Connection) -> dict[str, str]:
+    """Ticker -> the date of its newest close."""
+    return dict(conn.execute("SELECT ticker, max(date) FROM prices GROUP BY ticker").fetchall())
+
+
+def price_sources(conn: sqlite3.Connection) -> list[str]:
+    """The distinct sources of the stored closes (``illustrative`` for the demo's), sorted."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT coalesce(source, '') FROM prices ORDER BY 1")]
+
+
+def price_count(conn: sqlite3.Connection) -> int:
+    """How many closes are stored."""
+    return conn.execute("SELECT count(*) FROM prices").fetchone()[0]
+
+
+def scorecard_decisions(
+    conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
+) -> pd.DataFrame:
+    """The decisions of the filtered articles as the scorecard needs them, oldest article first:
+    ``article_id``, ``position``, ``id``, ``text``, ``action``, ``instruments`` (JSON text),
+    ``horizon_max_days``, ``published_at``, ``published_estimated``, ``source``, ``title`` and
+    ``categories`` ('|'-joined effective categories). ``article_id``: that article's only."""
+    clause, params = where(filters, "a")
+    if article_id is not None:
+        clause, params = f"{clause} AND d.article_id = ?", [*params, str(article_id)]
+    df = frame(
+        conn,
+        "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
+        "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
+        "coalesce(a.published_estimated, 0) AS published_estimated, a.source, a.title, "
+        f"coalesce({_CATEGORIES_SQL}, '') AS categories "
+        f"FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {clause} "
+        "ORDER BY a.published_at, d.article_id, d.position",
+        params,
+    )
+    df["horizon_max_days"] = df["horizon_max_days"].astype("Int64")
+    return df
+
+
+def basket_weights(conn: sqlite3.Connection) -> dict[str, dict[str, float]]:
+    """Basket id -> ticker -> weight, for every basket."""
+    out: dict[str, dict[str, float]] = {}
+    for basket, ticker, weight in conn.execute("SELECT basket_id, ticker, weight FROM basket_members"):
+        out.setdefault(basket, {})[ticker] = float(weight if weight is not None else 1.0)
+    return out
+
+
+def company_countries(conn: sqlite3.Connection) -> dict[str, str]:
+    """Ticker -> country of every stored company with one."""
+    return dict(conn.execute("SELECT ticker, country FROM companies WHERE coalesce(country, '') != ''").fetchall())
+
+
+def evidence_rows(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.DataFrame:
+    """One row per (filtered article, company it mentions, effective category): ``published_at``,
+    ``published_estimated``, ``sentiment_label``, ``sentiment``, ``ticker``, ``category``."""
+    clause, params = where(filters, "a")
+    return frame(
+        conn,
+        "SELECT a.id AS article_id, a.published_at, a.published_estimated, a.sentiment_label, a.sentiment, "
+        "e.ticker, c.category FROM articles a JOIN article_entities e ON e.article_id = a.id "
+        "LEFT JOIN (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1) c "
+        f"ON c.article_id = a.id WHERE {clause} ORDER BY a.published_at, a.id, e.ticker",
+        params,
+    )
+
+
+def article_span(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """The publish times of the oldest and the newest stored article (None, None when there are none)."""
+    return tuple(conn.execute("SELECT min(published_at), max(published_at) FROM articles").fetchone())

@@ -1,0 +1,48 @@
+"""Scorecard: did following the decisions beat the market? Groups with n, success rate, mean excess
+return, t and interval; the cumulative track record; one decision's legs; and the evidence after
+bullish and bearish articles."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import loaders, page
+from components import scorecard_view as sv
+from components.layout import page_header
+
+ctx = page.start("Scorecard")
+path, version, filters = str(ctx.path), ctx.version, ctx.filters
+page_header(
+    "Scorecard",
+    "Did the calls work? Each decision of the articles in view against its benchmark, from the first close "
+    "after publication to the end of its horizon.",
+    loaders.has_demo(path, version),
+)
+sources = loaders.load_price_sources(path, version)
+sv.illustrative_banner(sources)
+if not sources:
+    sv.no_prices()
+st.markdown(sv.RULES)
+
+by, closed_only, horizon = sv.controls()
+results = loaders.load_scorecard(path, filters, horizon, version)
+scored = [r for r in results if r.scored]
+opened = sum(1 for r in scored if r.status == "open")
+st.caption(
+    f"{len(results):,} decisions in view: {len(scored) - opened:,} closed, {opened:,} open, "
+    f"{len(results) - len(scored):,} not scored."
+)
+
+st.subheader("By " + sv.GROUP_LABELS[by].lower())
+sv.groups_table(results, by, include_open=not closed_only)
+
+st.subheader("Following every closed decision")
+sv.cumulative_chart(results)
+
+st.subheader("Decisions")
+chosen = sv.decisions_table(results)
+if chosen is not None:
+    sv.detail(chosen, path, version)
+
+st.subheader("Evidence: what prices did after bullish and bearish articles")
+sv.evidence_section(loaders.load_evidence(path, filters, version))

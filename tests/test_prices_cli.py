@@ -1,0 +1,240 @@
+"""``prices import``, ``prices fetch`` and ``scorecard`` on real SQLite files, as a user runs them."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import math
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from newsdesk import track
+from newsdesk.db import schema, writes
+from newsdesk.models import Article, Decision
+from tests.test_cli import run
+
+LONG = "date,ticker,close\n2024-01-02,AAA,100\n2024-01-03,AAA,102\n2024-01-02,BBB,200\n"
+WIDE = "Date,AAA,CCC\n2024-01-04,105,\n2024-01-05,110,31.5\n"
+YAHOO = (
+    "Date,Open,High,Low,Close,Adj Close,Volume\n"
+    "2024-01-02,1,1,1,51.00,50.00,10\n2024-01-03,1,1,1,52.00,51.00,10\n2024-01-04,1,1,1,oops,oops,10\n"
+)
+
+
+def stored(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT ticker, date, close, source FROM prices ORDER BY ticker, date").fetchall()
+
+
+def test_import_long_wide_yahoo_then_again_adds_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    (tmp_path / "long.csv").write_text(LONG)
+    (tmp_path / "wide.csv").write_text(WIDE)
+    (tmp_path / "SPY.csv").write_text(YAHOO)
+    files = [str(tmp_path / n) for n in ("long.csv", "wide.csv", "SPY.csv")]
+    first = run("prices", "import", *files, db=db)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == "8 prices added, 0 already stored, 1 rejected"
+    assert "SPY.csv line 4: SPY: close 'oops' is not a number" in first.stdout
+    assert stored(db) == [
+        ("AAA", "2024-01-02", 100.0, "long.csv"),
+        ("AAA", "2024-01-03", 102.0, "long.csv"),
+        ("AAA", "2024-01-04", 105.0, "wide.csv"),
+        ("AAA", "2024-01-05", 110.0, "wide.csv"),
+        ("BBB", "2024-01-02", 200.0, "long.csv"),
+        ("CCC", "2024-01-05", 31.5, "wide.csv"),
+        ("SPY", "2024-01-02", 50.0, "SPY.csv"),  # the adjusted close, ticker from the file name
+        ("SPY", "2024-01-03", 51.0, "SPY.csv"),
+    ]
+    again = run("prices", "import", *files, db=db)
+    assert again.returncode == 0
+    assert again.stdout.splitlines()[0] == "0 prices added, 8 already stored, 1 rejected"
+    assert len(stored(db)) == 8
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute("SELECT source, added, duplicates, rejected FROM ingest_runs ORDER BY id").fetchall()
+        problems = conn.execute("SELECT locator, reason FROM problems").fetchall()
+    assert runs[0] == ("prices: long.csv", 3, 0, 0) and runs[2] == ("prices: SPY.csv", 2, 0, 1)
+    assert runs[5] == ("prices: SPY.csv", 0, 2, 1)
+    assert len(problems) == 2 and "oops" in problems[0][1]
+
+
+def test_import_exit_codes_and_explicit_ticker(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,ticker,close\n2024-01-02,AAA,-5\n01/02/2024,AAA,3\n")
+    out = run("prices", "import", str(bad), db=db)
+    assert out.returncode == 3
+    assert "every row of" in out.stderr and "ambiguous" in out.stdout
+    assert run("prices", "import", str(tmp_path / "missing.csv"), db=db).returncode == 1
+    one = tmp_path / "download.csv"
+    one.write_text("Date,Open,High,Low,Close,Volume\n2024-01-02,1,1,1,9.5,3\n")
+    ok = run("prices", "import", str(one), "--ticker", "7203.T", "--format", "stooq", db=db)
+    assert ok.returncode == 0, ok.stderr
+    assert stored(db) == [("7203.T", "2024-01-02", 9.5, "download.csv")]
+
+
+# ------------------------------------------------------------------ the scorecard on a hand-made table
+
+PRICES = (
+    "date,ticker,close\n"
+    "2024-01-01,AAA,99\n2024-01-02,AAA,100\n2024-01-03,AAA,102\n2024-01-04,AAA,105\n2024-01-05,AAA,110\n"
+    "2024-01-02,BBB,200\n2024-01-03,BBB,190\n2024-01-04,BBB,180\n2024-01-05,BBB,170\n"
+    "2024-01-01,BMK,50\n2024-01-02,BMK,50\n2024-01-03,BMK,51\n2024-01-04,BMK,51\n2024-01-05,BMK,52.5\n"
+)
+
+
+def leg(ticker: str, side: str) -> dict:
+    return {"name": ticker, "ticker": ticker, "side": side}
+
+
+def seeded(path: Path) -> Path:
+    """One article published 2024-01-01 15:00 UTC with five decisions, one with an estimated date."""
+    db = schema.connect(path)
+    decisions = [
+        Decision(1, "Buy AAA for two days.", "buy", instruments=[leg("AAA", "long")], horizon_max_days=2),
+        Decision(2, "Long AAA, short BBB.", "pair", instruments=[leg("AAA", "long"), leg("BBB", "short")],
+                 horizon_max_days=3),
+        Decision(3, "Short BBB.", "short", instruments=[leg("BBB", "short")], horizon_max_days=10),
+        Decision(4, "Hold AAA.", "hold", instruments=[leg("AAA", "hold")], horizon_max_days=30),
+        Decision(5, "Buy AAA.", "buy", instruments=[leg("AAA", "long")]),
+    ]  # fmt: skip
+    article = Article(
+        title="Hand-made", source="Test Desk", url="https://example.com/a", published_at="2024-01-01T15:00:00Z"
+    )
+    article.decisions = decisions
+    estimated = Article(
+        title="Undated", source="Test Desk", url="https://example.com/b", published_at="2024-01-01T00:00:00Z",
+        published_estimated=True,
+    )  # fmt: skip
+    estimated.decisions = [Decision(1, "Buy AAA.", "buy", instruments=[leg("AAA", "long")], horizon_max_days=2)]
+    writes.write_batch(db, [article, estimated], [], "test")
+    db.close()
+    (path.parent / "prices.csv").write_text(PRICES)
+    assert run("prices", "import", str(path.parent / "prices.csv"), db=path).returncode == 0
+    return path
+
+
+def test_scorecard_json_matches_the_rules_by_hand(tmp_path: Path) -> None:
+    db = seeded(tmp_path / "s.db")
+    out = run("scorecard", "--json", "--by", "all", "--benchmark", "BMK", db=db)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    by_pos = {(d["position"], d["status"]): d for d in data["decisions"] if d["status"] != "unscored"}
+    # 1: entry 01-02 (100; the 01-01 close is on the publish day), exit 01-04 (105); BMK 50 -> 51
+    one = by_pos[(1, "closed")]
+    assert (one["entry_date"], one["exit_date"]) == ("2024-01-02", "2024-01-04")
+    assert one["return"] == pytest.approx(0.05) and one["benchmark_return"] == pytest.approx(0.02)
+    assert one["excess_return"] == pytest.approx(0.03) and one["success"] is True
+    # 2: pair over 01-02..01-05: AAA +10 %, BBB -15 % -> spread 0.25, no benchmark
+    two = by_pos[(2, "closed")]
+    assert two["excess_return"] == pytest.approx(0.25) and two["benchmark_return"] is None
+    # 3: short BBB for 10 days: 01-12 is after the last close -> open, marked at 01-05
+    three = by_pos[(3, "open")]
+    assert three["return"] == pytest.approx(0.15) and three["benchmark_return"] == pytest.approx(-0.05)
+    assert three["excess_return"] == pytest.approx(0.20)
+    # 5: no horizon -> 90 days -> open at 01-05: 0.10 - 0.05
+    assert by_pos[(5, "open")]["excess_return"] == pytest.approx(0.05)
+    statuses = sorted((d["position"], d["status"]) for d in data["decisions"])
+    assert statuses == [(1, "closed"), (1, "unscored"), (2, "closed"), (3, "open"), (4, "unscored"), (5, "open")]
+    (group,) = data["groups"]
+    xs = [0.03, 0.25, 0.20, 0.05]
+    mean = sum(xs) / 4
+    sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / 3)
+    half = 3.182446305284263 * sd / 2  # Student's t, 3 degrees of freedom, 97.5 %
+    assert group["key"] == "all" and group["n"] == 4 and group["success_rate"] == 1.0
+    assert group["mean_excess_return"] == pytest.approx(0.1325)
+    assert group["t_stat"] == pytest.approx(mean / (sd / 2))
+    assert (group["ci_low"], group["ci_high"]) == (pytest.approx(mean - half), pytest.approx(mean + half))
+    closed = json.loads(run("scorecard", "--json", "--by", "all", "--closed-only", "--benchmark", "BMK", db=db).stdout)
+    assert closed["groups"][0]["n"] == 2 and closed["groups"][0]["mean_excess_return"] == pytest.approx(0.14)
+    shorter = json.loads(run("scorecard", "--json", "--default-horizon", "2", "--benchmark", "BMK", db=db).stdout)
+    five = [d for d in shorter["decisions"] if d["position"] == 5 and d["status"] != "unscored"][0]
+    assert five["status"] == "closed" and five["excess_return"] == pytest.approx(0.03)
+
+
+def test_scorecard_table(tmp_path: Path) -> None:
+    db = seeded(tmp_path / "s.db")
+    out = run("scorecard", "--by", "action", "--benchmark", "BMK", db=db)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "6 decisions: 2 closed, 2 open, 2 not scored."
+    assert lines[1].split() == ["action", "n", "success", "mean", "excess", "t", "95", "%", "interval"]
+    assert lines[2].split()[:6] == ["buy", "2", "100", "%", "+4.0", "%"] and lines[2].endswith("too few")
+    assert "too few to tell skill from luck" in lines[-1]
+    empty = run("scorecard", db=tmp_path / "empty.db")
+    assert "No decision could be scored" in empty.stdout
+
+
+class _Prices(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        name = self.path.rsplit("/", 1)[-1].removesuffix(".csv")
+        if name == "BMK":
+            body = b"Date,Open,High,Low,Close,Volume\n2024-01-02,1,1,1,50,1\n2024-01-03,1,1,1,51,1\n"
+            self.send_response(200)
+        else:
+            body = b"not here"
+            self.send_response(404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def price_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Prices)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_fetch_from_a_url_template_on_loopback(tmp_path: Path, price_server: str) -> None:
+    db = seeded(tmp_path / "s.db")
+    out = run("prices", "fetch", "--url-template", price_server + "/{ticker}.csv", "--benchmark", "BMK", db=db)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "Fetching 3 tickers."  # AAA and BBB of the decisions, and BMK
+    assert "0 prices added, 2 already stored, 2 rejected" in out.stdout  # AAA and BBB: 404
+    assert "rejected " in out.stdout and "AAA" in out.stdout
+    assert run("prices", "fetch", db=db).returncode == 1  # no source named
+
+
+def test_fetch_from_yahoo_with_an_injected_downloader(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    db = schema.connect(seeded(tmp_path / "s.db"))
+    asked = {}
+
+    def download(tickers, start, end, **kwargs):
+        asked.update(tickers=tickers, start=start)
+        index = pd.to_datetime(["2024-01-08", "2024-01-09"])
+        columns = pd.MultiIndex.from_product([["Adj Close", "Close"], tickers])
+        return pd.DataFrame([[11.0] * len(columns), [12.0] * len(columns)], index=index, columns=columns)
+
+    tickers, report = track.fetch_prices(db, yahoo=True, since="2024-01-06", benchmark="BMK", download=download)
+    assert tickers == asked["tickers"] == ["AAA", "BBB", "BMK"] and asked["start"] == "2024-01-06"
+    assert (report.added, report.exit_code) == (6, 0)
+    assert track.price_reads.latest_dates(db.conn) == {"AAA": "2024-01-09", "BBB": "2024-01-09", "BMK": "2024-01-09"}
+
+
+def test_a_schema_11_database_migrates_and_keeps_its_articles(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 11)
+    old = schema.connect(path)
+    writes.write_batch(
+        old, [Article(title="Kept", source="S", url="https://e.com/k", published_at="2024-01-01")], [], "t"
+    )
+    assert schema.schema_version(old) == 11 and "prices" not in old.table_names()
+    old.close()
+    monkeypatch.undo()
+    (tmp_path / "p.csv").write_text(LONG)
+    out = run("prices", "import", str(tmp_path / "p.csv"), db=path)
+    assert out.returncode == 0, out.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 12
+        assert conn.execute("SELECT title FROM articles").fetchall() == [("Kept",)]
+        assert conn.execute("SELECT count(*) FROM prices").fetchone()[0] == 3
