@@ -22,6 +22,7 @@ from newsdesk.rejections import group_problems
 
 MAX_UPLOAD_MB = float(os.environ.get("NEWSDESK_MAX_UPLOAD_MB", "50"))
 ACCEPTED = ["txt", "md", "jsonl", "ndjson", "json", "csv", "tsv", "xml", "rss", "atom", "gz"]
+MAX_GROUPS = 50  # reasons listed; the rest are counted
 BAD_DATE_LABELS = {
     "reject": "Reject the record",
     "estimate": "Keep it with an estimated date (flagged; not counted in daily totals)",
@@ -172,18 +173,12 @@ def _show(path: Path, last: dict) -> None:
         st.warning(escape_md(warning))
     if last["groups"]:
         st.markdown("**Rejected records**, grouped by reason")
-        groups = pd.DataFrame(last["groups"], columns=["Records", "Reason", "Examples"])
-        st.dataframe(
-            groups,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Records": st.column_config.NumberColumn("Records", format="%d"),
-                "Reason": st.column_config.TextColumn("Reason", width="large"),
-                "Examples": st.column_config.TextColumn("Examples", help="Where the first three are (file:line)"),
-            },
-            key="ingest_rejections",
-        )
+        groups = pd.DataFrame(last["groups"][:MAX_GROUPS], columns=["Records", "Reason", "Examples"])
+        groups["Records"] = groups["Records"].map("{:,}".format)
+        st.table(groups.set_index("Records"))
+        more = len(last["groups"]) - MAX_GROUPS
+        if more > 0:
+            st.caption(f"… and {more:,} more reasons, each with fewer records.")
         if last["not_listed"]:
             st.caption(f"… and {last['not_listed']:,} more rejected records (all are in the problems table).")
     if last["added_ids"]:

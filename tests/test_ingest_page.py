@@ -74,10 +74,10 @@ def test_an_all_rejected_upload_is_an_error_box_with_grouped_reasons(seeded) -> 
         f"{escape_md('bad_dates.csv')}: nothing added: every record was rejected ({BAD_ROWS:,}).",
     ]
     assert not at.success
-    (groups,) = [d.value for d in at.dataframe if "Reason" in d.value.columns]
+    (groups,) = [t.value for t in at.table]
     assert len(groups) == 1  # one row, not 2,800
+    assert list(groups.index) == [f"{BAD_ROWS:,}"]
     row = groups.iloc[0]
-    assert row["Records"] == BAD_ROWS
     assert row["Reason"].startswith("date '…' is not a recognised date")
     assert "'%d/%m/%Y %H:%M'" in row["Reason"]  # the hint every record shares is kept
     assert row["Examples"] == "bad_dates.csv:2, bad_dates.csv:3, bad_dates.csv:4"
@@ -89,8 +89,8 @@ def test_partial_success_is_a_warning_and_a_repeat_is_not_an_error(seeded) -> No
     assert verdict(first) == "warning"
     at = show(first)
     assert [e.value for e in at.warning] == ["3 added, 0 duplicates, 5 rejected"] and not at.error
-    (groups,) = [d.value for d in at.dataframe if "Reason" in d.value.columns]
-    assert list(groups["Records"]) == [1] * 5
+    (groups,) = [t.value for t in at.table]
+    assert list(groups.index) == ["1"] * 5
     again = outcome_of(ingest(seeded, [("mixed.jsonl", data)]))
     assert (again["added"], again["duplicates"], verdict(again)) == (0, 3, "warning")
 
