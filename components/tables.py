@@ -69,6 +69,8 @@ def article_table(
     view = df[SHOWN_COLUMNS].copy()
     view["url"] = view["url"].map(safe_link)
     view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
+    if "published_estimated" in df:  # an estimated date is listed, marked, and counted in no total
+        view.insert(1, "date_note", df["published_estimated"].map(lambda v: "estimated" if v else ""))
     tinted = coloured and len(view) <= TINT_ROWS
     styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if tinted else view
     event = st.dataframe(
@@ -79,6 +81,9 @@ def article_table(
         selection_mode="single-row",
         column_config={
             "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
+            "date_note": st.column_config.TextColumn(
+                "Date", help="'estimated': the input gave no readable date; not counted in daily totals or charts"
+            ),
             "title": st.column_config.TextColumn("Title", width="large"),
             "categories": st.column_config.TextColumn("Categories", width="medium"),
             "companies": st.column_config.TextColumn("Companies", help="Tickers named, most relevant first"),

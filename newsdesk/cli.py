@@ -21,6 +21,7 @@ from newsdesk.db import schema, writes
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
+from newsdesk.rejections import describe, group_problems
 
 DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
 
@@ -150,8 +151,8 @@ def ingest(
     if state["bar"] is not None:
         state["bar"].close()
     click.echo(report.summary())
-    for p in report.problems:
-        click.echo(f"  rejected {p.locator}: {p.reason}")
+    for group in group_problems(report.problems):
+        click.echo(f"  rejected {describe(group)}")
     if report.problems_not_listed:
         click.echo(f"  ... and {report.problems_not_listed:,} more rejected records (all are in the problems table)")
     for warning in report.warnings:

@@ -85,6 +85,39 @@ def article_id(url: str | None, source: str, title: str, published_at: str | Non
     return _digest("sth", source.casefold().strip(), normal_title(title), day)
 
 
+def story_ids(url: str | None, source: str, title: str, published_at: str | None, guid: str | None) -> list[str]:
+    """The ids a story may have, in the order they are tried: :func:`article_id` first (the id of every
+    story stored before v13), then, for a story whose canonical URL another story already holds (a
+    per-symbol feed linking every item to one page, a podcast linking each episode to its home
+    page), the URL with the record's guid, with its normalised title, and with both."""
+    first = article_id(url, source, title, published_at)
+    canon = canonical_url(url)
+    if not canon:
+        return [first]
+    words = normal_title(title)
+    ids = [first]
+    if guid:
+        ids.append(_digest("url+guid", canon, guid))
+    ids.append(_digest("url+title", canon, words))
+    if guid:
+        ids.append(_digest("url+guid+title", canon, guid, words))
+    return ids
+
+
+TITLE_OVERLAP = 0.6  # the share of words two titles of one story have in common at least
+
+
+def titles_differ(a: str, b: str) -> bool:
+    """True when two titles clearly name different stories: neither normalised title holds the other
+    and they share fewer than :data:`TITLE_OVERLAP` of their words (so an edited headline, a suffix or
+    a casing change is the same story; "AAPL: Apple rises" and "MSFT: Microsoft falls" are not)."""
+    na, nb = normal_title(a), normal_title(b)
+    if not na or not nb or na in nb or nb in na:
+        return False
+    wa, wb = set(na.split()), set(nb.split())
+    return len(wa & wb) / len(wa | wb) < TITLE_OVERLAP
+
+
 def content_hash(title: str, summary: str, body: str) -> str:
     """Hash of the normalised text, used to spot the same story under another id."""
     return _digest("content", normal_title(title), collapse_ws(summary), collapse_ws(body))

@@ -259,3 +259,32 @@ def test_scorecard_shows_its_table_and_charts(server, page) -> None:
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_text("Traceback").count() == 0
     screenshot(page, "scorecard")
+
+
+def test_an_all_rejected_upload_shows_an_error_box_with_grouped_reasons(server, tmp_path, page) -> None:
+    """Every record of the file rejected: a red error box (not green), and one grouped row with the
+    count and three examples instead of 2,800 lines."""
+    server, _ = server
+    bad = tmp_path / "bad_dates.csv"
+    rows = [f"Fixture story number {n} about freight,{n} moons ago,Fixture Wire" for n in range(2_800)]
+    bad.write_text("title,date,source\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    page.goto(f"{server}/Ingest", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Ingest").click()
+    wait_idle(page, timeout=120_000)
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("0 added, 0 duplicates, 2800 rejected").wait_for(timeout=60_000)
+    box = main.get_by_test_id("stAlertContainer").filter(has_text="0 added, 0 duplicates, 2800 rejected")
+    assert box.get_by_test_id("stAlertContentError").count() == 1
+    assert main.get_by_test_id("stAlertContentSuccess").count() == 0
+    assert main.get_by_text("Rejected records").is_visible()
+    table = main.get_by_test_id("stTable")
+    rows = table.locator("tbody tr")
+    assert rows.count() == 1  # one row for 2,800 records
+    cells = [c.strip() for c in rows.first.locator("th, td").all_inner_texts()]
+    assert cells[0] == "2,800"
+    assert cells[1].startswith("date '…' is not a recognised date"), cells
+    assert cells[2] == "bad_dates.csv:2, bad_dates.csv:3, bad_dates.csv:4"
+    screenshot(page, "ingest_all_rejected")

@@ -154,13 +154,14 @@ def test_huge_report_keeps_a_bounded_list_of_problems(db, tmp_path, monkeypatch)
 
 
 def test_cli_reports_how_many_rejections_it_did_not_list(tmp_path, monkeypatch):
-    """The CLI lists the kept problems and says how many more are in the problems table."""
+    """The CLI lists the kept problems (grouped by reason) and says how many more are in the problems table."""
     monkeypatch.setattr(pipeline, "REPORT_KEEPS", 3)
     path = tmp_path / "bad.jsonl"
     _write(path, ["{broken"] * 8)
     result = CliRunner().invoke(cli, ["ingest", str(path), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 3, result.output  # read, every record rejected
-    assert result.output.count("  rejected ") == 3
+    assert result.output.count("  rejected ") == 1
+    assert "  rejected 3 × not valid JSON" in result.output
     assert "and 5 more rejected records" in result.output
 
 

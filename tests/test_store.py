@@ -326,6 +326,8 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     db = schema.connect(db_path)
     writes.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
     with schema.transaction(db):  # turn it back into a v5 database
+        db.execute("DROP INDEX idx_articles_title_key")
+        db.execute("ALTER TABLE articles DROP COLUMN guid")
         db.execute("DROP TABLE category_set_totals")
         for name in ("insert", "delete", "move"):
             db.execute(f"DROP TRIGGER article_entities_count_{name}")

@@ -68,7 +68,7 @@ SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS
        count(a.impact) AS impact_n
 FROM articles a
 JOIN (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1) c ON c.article_id = a.id
-WHERE a.published_at IS NOT NULL AND a.sentiment IS NOT NULL
+WHERE a.published_at IS NOT NULL AND a.published_estimated = 0 AND a.sentiment IS NOT NULL
 GROUP BY day, c.category
 """
 
@@ -106,7 +106,7 @@ x AS (
   SELECT substr(a.published_at, 1, 10) AS day, coalesce(s.cats, '') AS cats, a.sentiment, a.impact,
          a.sentiment_label, d.k
   FROM articles a LEFT JOIN s ON s.article_id = a.id LEFT JOIN d ON d.article_id = a.id
-  WHERE a.published_at IS NOT NULL
+  WHERE a.published_at IS NOT NULL AND a.published_estimated = 0
 )
 SELECT 'day' AS grain, day AS period, cats, {_SET_VALUES} FROM x GROUP BY day, cats
 UNION ALL
@@ -148,7 +148,10 @@ class BatchTotals:
         self.sets: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0] * len(VALUE_COLUMNS))
 
     def add(self, a: Article, sign: int = 1) -> None:
-        """Count one stored article in (``sign`` 1) or out of (``sign`` -1) both tables."""
+        """Count one stored article in (``sign`` 1) or out of (``sign`` -1) both tables; an article
+        whose date is estimated counts in neither (it is not news of the day it was read on)."""
+        if a.published_estimated:
+            return
         cats = effective_categories(a)
         self.add_set(a.published_at, cats, a.sentiment, a.impact, a.sentiment_label, len(a.decisions), sign)
         if not a.published_at or a.sentiment is None:
@@ -205,7 +208,8 @@ class BatchTotals:
 
 def recompute(conn: sqlite3.Connection) -> None:
     """Rebuild ``daily_category_sentiment`` and ``category_set_totals`` from the base tables (call
-    inside a transaction; the week and month totals follow by their triggers)."""
+    inside a transaction; the week and month totals follow by their triggers). Articles whose date is
+    estimated (``published_estimated = 1``) count in no derived table."""
     conn.execute("DELETE FROM daily_category_sentiment")
     conn.execute(f"INSERT INTO daily_category_sentiment ({', '.join(DAILY_COLUMNS)}) {DAILY_RECOMPUTE_SQL}")
     recompute_sets(conn)
@@ -306,7 +310,7 @@ def add_period_totals(db: sqlite_utils.Database) -> None:
 DAILY_TOTALS_SQL = f"""
 SELECT substr(published_at, 1, 10) AS day, count(*) AS n, coalesce(sum(sentiment), 0.0) AS sentiment_sum,
        count(sentiment) AS sentiment_n, coalesce(sum(impact >= {HIGH_IMPACT}), 0) AS high_impact
-FROM articles WHERE published_at IS NOT NULL GROUP BY 1
+FROM articles WHERE published_at IS NOT NULL AND published_estimated = 0 GROUP BY 1
 """
 
 
@@ -316,7 +320,7 @@ def _totals_change(row: str, sign: str) -> str:
         "INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) "
         f"SELECT substr({row}.published_at, 1, 10), {sign}1, {sign}coalesce({row}.sentiment, 0.0), "
         f"{sign}({row}.sentiment IS NOT NULL), {sign}coalesce({row}.impact >= {HIGH_IMPACT}, 0) "
-        f"WHERE {row}.published_at IS NOT NULL "
+        f"WHERE {row}.published_at IS NOT NULL AND {row}.published_estimated = 0 "
         "ON CONFLICT (day) DO UPDATE SET n = n + excluded.n, sentiment_sum = sentiment_sum + excluded.sentiment_sum, "
         "sentiment_n = sentiment_n + excluded.sentiment_n, high_impact = high_impact + excluded.high_impact;"
     )
@@ -329,13 +333,37 @@ def add_daily_totals(db: sqlite_utils.Database) -> None:
         "CREATE TABLE daily_totals (day TEXT PRIMARY KEY, n INTEGER NOT NULL, sentiment_sum REAL NOT NULL, "
         "sentiment_n INTEGER NOT NULL, high_impact INTEGER NOT NULL)"
     )
-    db.execute("INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) " + DAILY_TOTALS_SQL)
+    _create_totals_triggers(db)
+    recompute_daily_totals(db.conn)
+
+
+TOTALS_TRIGGERS = ("articles_totals_insert", "articles_totals_delete", "articles_totals_update")
+
+
+def _create_totals_triggers(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE TRIGGER articles_totals_insert AFTER INSERT ON articles BEGIN {_totals_change('NEW', '+')} END")
     db.execute(f"CREATE TRIGGER articles_totals_delete AFTER DELETE ON articles BEGIN {_totals_change('OLD', '-')} END")
     db.execute(
-        "CREATE TRIGGER articles_totals_update AFTER UPDATE OF published_at, sentiment, impact ON articles "
-        f"BEGIN {_totals_change('OLD', '-')} {_totals_change('NEW', '+')} END"
+        "CREATE TRIGGER articles_totals_update AFTER UPDATE OF published_at, published_estimated, sentiment, impact "
+        f"ON articles BEGIN {_totals_change('OLD', '-')} {_totals_change('NEW', '+')} END"
     )
+
+
+def recompute_daily_totals(conn: sqlite3.Connection) -> None:
+    """Rebuild ``daily_totals`` from ``articles`` (call inside a transaction)."""
+    conn.execute("DELETE FROM daily_totals")
+    conn.execute("INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) " + DAILY_TOTALS_SQL)
+
+
+def count_real_dates_only(db: sqlite_utils.Database) -> None:
+    """Migration 13 (part): articles whose date is estimated leave the derived tables (daily and
+    period category totals, daily totals, category-set totals): the totals triggers are made anew
+    with the rule, and every derived table is recomputed."""
+    for name in TOTALS_TRIGGERS:  # constant names
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _create_totals_triggers(db)
+    recompute_daily_totals(db.conn)
+    recompute(db.conn)
 
 
 def add_category_set_totals(db: sqlite_utils.Database) -> None:

@@ -1,7 +1,11 @@
-"""Which stored story a new record is, and which of two duplicates is kept.
+"""Which stored story a new record is, which of two duplicates is kept, and what a merge keeps.
 
-A record duplicates a story when it has the same id (canonical URL), the same source and normalised
-title within :data:`DEDUPE_HOURS`, or the same text (content hash). The richer record is kept.
+A record is the story stored under one of its ids (:func:`newsdesk.identity.story_ids`: the canonical
+URL first) unless that story is clearly another one — a clearly different title, or another guid from
+the same source — in which case the record takes the next free id. Otherwise it duplicates a story
+with the same normalised title from the same source within :data:`DEDUPE_HOURS`, from any source
+within :data:`CROSS_SOURCE_HOURS` (titles of at least :data:`CROSS_SOURCE_WORDS` words), or with the
+same text (content hash). The richer record is kept, with the companies and categories of both.
 """
 
 from __future__ import annotations
@@ -10,17 +14,19 @@ import functools
 import sqlite3
 from datetime import datetime, timedelta
 
-from newsdesk.identity import article_id, canonical_url, content_hash, iso_utc
+from newsdesk.identity import canonical_url, content_hash, iso_utc, normal_title, story_ids, titles_differ
 from newsdesk.models import Article
 
 DEDUPE_HOURS = 48
+CROSS_SOURCE_HOURS = 6
+CROSS_SOURCE_WORDS = 4
 
 
 def assign_identity(article: Article, ingested_at: str) -> Article:
     """Give ``article`` its canonical URL (only http(s); tracking parameters dropped), its stable id
     and, when it has no date, the ingest time (flagged)."""
     article.url = canonical_url(article.url)
-    article.id = article.id or article_id(article.url, article.source, article.title, article.published_at)
+    article.id = article.id or story_ids(article.url, article.source, article.title, article.published_at, None)[0]
     if not article.published_at:
         article.published_at = ingested_at
         article.published_estimated = True
@@ -63,21 +69,94 @@ def richness(a: Article) -> int:
     )
 
 
+def guids_differ(a_source: str, a_guid: str | None, b_source: str, b_guid: str | None) -> bool:
+    """True when two records of one source carry different guids (a feed's own ids of its items)."""
+    return bool(a_guid and b_guid and a_source == b_source and a_guid != b_guid)
+
+
+def same_story(a: Article, title: str, guid: str | None, source: str) -> bool:
+    """Whether ``a`` tells the story stored as (``title``, ``guid``, ``source``) under one of its ids."""
+    return not guids_differ(a.source, a.guid, source, guid) and not titles_differ(a.title, title)
+
+
+def title_match(a: Article, when: str, source: str, guid: str | None) -> bool:
+    """Whether a story with ``a``'s normalised title, published at ``when`` by ``source``, is ``a``:
+    from the same source within :data:`DEDUPE_HOURS`, from another within :data:`CROSS_SOURCE_HOURS`
+    when the title has at least :data:`CROSS_SOURCE_WORDS` words."""
+    if not a.published_at or guids_differ(a.source, a.guid, source, guid):
+        return False
+    if source == a.source:
+        hours = DEDUPE_HOURS
+    elif len(normal_title(a.title).split()) >= CROSS_SOURCE_WORDS:
+        hours = CROSS_SOURCE_HOURS
+    else:
+        return False
+    return shift_hours(a.published_at, -hours) <= when <= shift_hours(a.published_at, hours)
+
+
+STORY_SQL = "SELECT title, guid, source FROM articles WHERE id = ?"
+TITLE_SQL = "SELECT id, published_at, source, guid FROM articles WHERE title_key = ? AND published_at BETWEEN ? AND ?"
+HASH_SQL = "SELECT id, source, guid FROM articles WHERE content_hash = ?"
+
+
+def find_story(conn: sqlite3.Connection, batch: BatchArticles, a: Article, chash: str) -> tuple[str | None, bool]:
+    """The id of the story ``a`` duplicates and whether it waits in ``batch`` (else it is stored);
+    ``(None, False)`` for a new story, whose ``id`` is then set to its first free id."""
+    ids = [a.id] if a.id and a.id != story_ids(a.url, a.source, a.title, a.published_at, None)[0] else None
+    ids = ids or story_ids(a.url, a.source, a.title, a.published_at, a.guid)
+    for candidate in ids:
+        if candidate in batch.items:
+            other = batch.items[candidate][0]
+            if same_story(a, other.title, other.guid, other.source):
+                return candidate, True
+            continue
+        row = conn.execute(STORY_SQL, [candidate]).fetchone()
+        if row is None:
+            a.id = candidate
+            break
+        if same_story(a, *row):
+            return candidate, False
+    else:  # every id is held by another story (a feed repeating one guid and link): the first is it
+        return ids[0], ids[0] in batch.items
+    queued = batch.find(a, chash)
+    if queued is not None:
+        return queued, True
+    return find_duplicate(conn, a, chash), False
+
+
 def find_duplicate(conn: sqlite3.Connection, a: Article, chash: str) -> str | None:
-    """The id of the stored article ``a`` duplicates, or None."""
-    row = conn.execute("SELECT id FROM articles WHERE id = ?", [a.id]).fetchone()
-    if row:
-        return row[0]
+    """The id of the stored article ``a`` duplicates by title and time or by text, or None."""
     if a.published_at:
         lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
-        row = conn.execute(
-            "SELECT id FROM articles WHERE source = ? AND title_key = ? AND published_at BETWEEN ? AND ? LIMIT 1",
-            [a.source, title_key(a.title), lo, hi],
-        ).fetchone()
-        if row:
-            return row[0]
-    row = conn.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", [chash]).fetchone()
-    return row[0] if row else None
+        for other, when, source, guid in conn.execute(TITLE_SQL, [title_key(a.title), lo, hi]):
+            if title_match(a, when, source, guid):
+                return other
+    for other, source, guid in conn.execute(HASH_SQL, [chash]):
+        if not guids_differ(a.source, a.guid, source, guid):
+            return other
+    return None
+
+
+def merge_into(kept: Article, other: Article) -> bool:
+    """Give ``kept`` the companies, categories and guid of ``other`` it lacks (two records of one
+    story: a headline listed once per ticker keeps every ticker); True when anything was added."""
+    changed = False
+    tickers = {e.ticker for e in kept.entities}
+    for e in other.entities:
+        if e.ticker not in tickers:
+            kept.entities.append(e)
+            tickers.add(e.ticker)
+            changed = True
+    tags = {(c.category, c.origin) for c in kept.categories}
+    for c in other.categories:
+        if (c.category, c.origin) not in tags:
+            kept.categories.append(c)
+            tags.add((c.category, c.origin))
+            changed = True
+    if other.guid and not kept.guid and kept.source == other.source:
+        kept.guid = other.guid
+        changed = True
+    return changed
 
 
 class BatchArticles:
@@ -86,32 +165,35 @@ class BatchArticles:
 
     def __init__(self) -> None:
         self.items: dict[str, tuple[Article, str]] = {}
-        self.by_hash: dict[str, str] = {}
-        self.by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.by_hash: dict[str, list[str]] = {}
+        self.by_title: dict[str, list[str]] = {}
         self.sources: list[tuple[str, str, str, str]] = []
 
     def add(self, a: Article, chash: str) -> None:
         """Queue a new article (its content hash ``chash``)."""
         self.items[a.id] = (a, chash)
-        self.by_hash.setdefault(chash, a.id)
-        self.by_title.setdefault((a.source, title_key(a.title)), []).append((a.published_at or "", a.id))
+        self.by_hash.setdefault(chash, []).append(a.id)
+        self.by_title.setdefault(title_key(a.title), []).append(a.id)
 
     def find(self, a: Article, chash: str) -> str | None:
-        """The id of the queued article ``a`` duplicates, or None."""
-        if a.id in self.items:
-            return a.id
-        if chash in self.by_hash:
-            return self.by_hash[chash]
-        if a.published_at:
-            lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
-            for when, other in self.by_title.get((a.source, title_key(a.title)), []):
-                if lo <= when <= hi:
-                    return other
+        """The id of the queued article ``a`` duplicates by title and time or by text, or None."""
+        for other_id in self.by_title.get(title_key(a.title), []):
+            other = self.items[other_id][0]
+            if title_match(a, other.published_at or "", other.source, other.guid):
+                return other_id
+        for other_id in self.by_hash.get(chash, []):
+            other = self.items[other_id][0]
+            if not guids_differ(a.source, a.guid, other.source, other.guid):
+                return other_id
         return None
 
-    def replace_if_richer(self, queued_id: str, a: Article, chash: str) -> None:
-        """Keep ``a`` instead of the queued article it duplicates when it tells more."""
+    def merge(self, queued_id: str, a: Article, chash: str) -> None:
+        """Merge ``a`` into the queued article it duplicates: the richer record is kept, with the
+        companies and categories of both."""
         old, _ = self.items[queued_id]
         if richness(a) > richness(old):
             a.id = queued_id
+            merge_into(a, old)
             self.items[queued_id] = (a, chash)
+        else:
+            merge_into(old, a)

@@ -19,7 +19,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -177,6 +177,16 @@ def _migration_12(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_13(db: sqlite_utils.Database) -> None:
+    """Real-world identity and dates: the input's own id of each story (a feed item's guid, so two
+    items of one feed linking to one page stay two stories), an index for the cross-source title
+    match, and derived tables that count only articles with a real date."""
+    db.execute("ALTER TABLE articles ADD COLUMN guid TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_title_key ON articles (title_key, published_at)")
+    db.execute("UPDATE articles SET published_estimated = 0 WHERE published_estimated IS NULL")
+    aggregates.count_real_dates_only(db)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -190,6 +200,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: aggregates.add_time_copies,
     11: aggregates.add_ticker_counts,
     12: _migration_12,
+    13: _migration_13,
 }
 
 

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from newsdesk.db import aggregates
-from newsdesk.db.dedupe import BatchArticles, assign_identity, find_duplicate, richness, text_hash, title_key
+from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
 from newsdesk.db.schema import transaction
 from newsdesk.identity import iso_utc
-from newsdesk.models import Article, CategoryTag, Decision, Problem
+from newsdesk.models import Article, CategoryTag, Decision, Entity, Problem
 
 # ------------------------------------------------------------------ the Article -> rows mapping
 
@@ -44,6 +44,7 @@ ARTICLE_INSERT_COLUMNS = (
     "title_key",
     "sentiment_terms",
     "impact_components",
+    "guid",
 )
 SCORE_COLUMNS = (
     "sentiment",
@@ -120,6 +121,7 @@ def article_values(a: Article, chash: str) -> tuple:
         title_key(a.title),
         json.dumps(a.sentiment_terms) if a.sentiment_terms else None,
         json.dumps(a.impact_components) if a.impact_components else None,
+        a.guid,
     )
 
 
@@ -258,9 +260,32 @@ def replace_article(conn: sqlite3.Connection, old: Article, new: Article, chash:
     totals.write(conn)
 
 
+def merge_stored(conn: sqlite3.Connection, old: Article, new: Article, chash: str) -> None:
+    """Merge ``new`` into the stored article ``old`` it duplicates: the richer record's text and
+    scores are kept, with the companies and categories of both; the derived tables follow. Call
+    inside :func:`newsdesk.db.schema.transaction`."""
+    if richness(new) > richness(old):
+        new.id = old.id
+        merge_into(new, old)
+        replace_article(conn, old, new, chash)
+        return
+    merged = load_article(conn, old.id)
+    if not merge_into(merged, new):
+        return
+    totals = aggregates.BatchTotals()
+    totals.add(old, sign=-1)
+    totals.add(merged)
+    totals.write(conn)
+    conn.execute("UPDATE articles SET guid = ? WHERE id = ?", [merged.guid, merged.id])
+    conn.execute("DELETE FROM article_categories WHERE article_id = ?", [merged.id])
+    conn.execute("DELETE FROM article_entities WHERE article_id = ?", [merged.id])
+    conn.executemany(CATEGORY_INSERT_SQL, category_values(merged))
+    conn.executemany(ENTITY_INSERT_SQL, entity_values(merged))
+
+
 def load_article(conn: sqlite3.Connection, article_id: str) -> Article:
-    """Rebuild a stored article (with its source categories and decision texts) for rescoring or
-    for comparing it with a duplicate: the mapping read back."""
+    """Rebuild a stored article (with its source categories, companies and decision texts) for
+    rescoring or for comparing it with a duplicate: the mapping read back."""
     cur = conn.execute("SELECT * FROM articles WHERE id = ?", [article_id])
     row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     a = Article(
@@ -279,7 +304,16 @@ def load_article(conn: sqlite3.Connection, article_id: str) -> Article:
         sentiment_label=row["sentiment_label"],
         impact=row["impact"],
         scorer_version=row["scorer_version"],
+        guid=row.get("guid"),
     )
+    a.entities = [
+        Entity(*r)
+        for r in conn.execute(
+            "SELECT ticker, name, mentions, relevance, sentiment FROM article_entities WHERE article_id = ? "
+            "ORDER BY rowid",
+            [article_id],
+        )
+    ]
     a.categories = [
         CategoryTag(*r)
         for r in conn.execute(
@@ -335,10 +369,11 @@ def write_batch(
 ) -> RunResult:
     """Store one batch of scored articles and its problems in a single transaction.
 
-    A duplicate — same id (canonical URL), same source and normalised title within 48 hours, or the
-    same text — is not added: the stored story keeps one row, the duplicate's source and URL are
-    recorded in ``article_sources``, and when the duplicate is the richer record its text and scores
-    replace the stored ones. Returns the run's counts.
+    A duplicate (see :mod:`newsdesk.db.dedupe`: the same canonical URL and not clearly another story,
+    the same normalised title at a close time, or the same text) is not added: the stored story keeps
+    one row, the duplicate's source and URL are recorded in ``article_sources``, its companies and
+    categories are added to the story's, and when the duplicate is the richer record its text and
+    scores replace the stored ones. Returns the run's counts.
     """
     started = now_iso()
     problems = list(problems)
@@ -350,24 +385,19 @@ def write_batch(
         for article in articles:
             assign_identity(article, started)
             chash = text_hash(article)
-            in_batch = batch.find(article, chash)
-            if in_batch is not None:  # a duplicate of an article earlier in this batch
-                result.duplicates += 1
-                batch.sources.append((in_batch, article.source, article.url or "", started))
-                batch.replace_if_richer(in_batch, article, chash)
-                continue
-            existing = find_duplicate(conn, article, chash)
-            if existing is None:
+            found, queued = find_story(conn, batch, article, chash)
+            if found is None:
                 batch.add(article, chash)
                 result.added += 1
                 result.added_ids.append(article.id)
                 continue
             result.duplicates += 1
-            conn.execute(SOURCE_INSERT_SQL, [existing, article.source, article.url or "", started])
-            old = load_article(conn, existing)
-            if richness(article) > richness(old):
-                article.id = existing
-                replace_article(conn, old, article, chash)
+            if queued:  # a duplicate of an article earlier in this batch
+                batch.sources.append((found, article.source, article.url or "", started))
+                batch.merge(found, article, chash)
+            else:
+                conn.execute(SOURCE_INSERT_SQL, [found, article.source, article.url or "", started])
+                merge_stored(conn, load_article(conn, found), article, chash)
         insert_articles(conn, list(batch.items.values()), started)
         conn.executemany(SOURCE_INSERT_SQL, batch.sources)
         conn.executemany(PROBLEM_INSERT_SQL, [(run_id, p.source, p.locator, p.reason, p.raw) for p in problems])
