@@ -225,9 +225,12 @@ def test_a_schema_11_database_migrates_and_keeps_its_articles(tmp_path: Path, mo
     path = tmp_path / "old.db"
     monkeypatch.setattr(schema, "SCHEMA_VERSION", 11)
     old = schema.connect(path)
-    writes.write_batch(
-        old, [Article(title="Kept", source="S", url="https://e.com/k", published_at="2024-01-01")], [], "t"
+    # written as a schema-11 writer would: today's writer also fills later migrations' columns
+    old.execute(
+        "INSERT INTO articles (id, title, source, url, published_at, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ["k1", "Kept", "S", "https://e.com/k", "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"],
     )
+    old.conn.commit()
     assert schema.schema_version(old) == 11 and "prices" not in old.table_names()
     old.close()
     monkeypatch.undo()
@@ -235,6 +238,6 @@ def test_a_schema_11_database_migrates_and_keeps_its_articles(tmp_path: Path, mo
     out = run("prices", "import", str(tmp_path / "p.csv"), db=path)
     assert out.returncode == 0, out.stderr
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 12
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert conn.execute("SELECT title FROM articles").fetchall() == [("Kept",)]
         assert conn.execute("SELECT count(*) FROM prices").fetchone()[0] == 3
