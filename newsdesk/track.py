@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
 DEMO_DAYS_BEFORE = 30  # illustrative closes start this many days before the first demo article
-DEMO_DAYS_AFTER = 380  # ... and end this many after the last, so even one-year horizons close
+# ... and end on a fixed day that had passed when the demo corpus was written: illustrative closes never
+# run past the present (a decision is "open" until its horizon ends, as with real prices), and the demo
+# stays the same whenever it is built.
+DEMO_PRICES_END = date(2026, 12, 4)
 
 
 # ------------------------------------------------------------------------------------------- importing
@@ -156,7 +159,7 @@ def fetch_prices(
 def load_demo_prices(db: sqlite_utils.Database) -> PriceWrite | None:
     """Store ILLUSTRATIVE closes (:mod:`newsdesk.prices.demo`, source ``illustrative``) for every ticker
     the stored decisions need (basket legs: their members) and their benchmarks, from a month before the first article
-    to :data:`DEMO_DAYS_AFTER` days after the last. None when there are no articles."""
+    to :data:`DEMO_PRICES_END`. None when there are no articles."""
     first, last = price_reads.article_span(db.conn)
     if not first:
         return None
@@ -164,7 +167,7 @@ def load_demo_prices(db: sqlite_utils.Database) -> PriceWrite | None:
     tickers = tickers_needed(decision_inputs(db.conn), price_reads.basket_weights(db.conn), benchmark_of)
     links = {t: b for t in tickers if (b := benchmark_of(t)) and b != t}
     start = date.fromisoformat(first[:10]) - timedelta(days=DEMO_DAYS_BEFORE)
-    end = date.fromisoformat(last[:10]) + timedelta(days=DEMO_DAYS_AFTER)
+    end = max(DEMO_PRICES_END, date.fromisoformat(last[:10]))
     rows = demo.illustrative_prices(tickers, start, end, links)
     return write_prices(db, rows, [], demo.SOURCE)
 
