@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
+from newsdesk.score.impact import as_number
+
 OPEN, EXPIRED, NO_HORIZON = "open", "expired", "no horizon"
-
-
-def _number(value) -> float | None:
-    """``value`` as a float, None for null/NaN/non-numbers."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def horizon_status(published_at, horizon_max_days, today: date | None = None) -> tuple[str, date] | None:
     """``("open", end)`` when ``published_at`` + ``horizon_max_days`` falls after ``today`` (UTC
     today by default), ``("expired", end)`` otherwise; None when the decision states no horizon or
     the publish date is unreadable."""
-    days = _number(horizon_max_days)
+    days = as_number(horizon_max_days)
     if days is None or not isinstance(published_at, str):
         return None
     try:
@@ -38,7 +30,9 @@ def statuses(published: Iterable, horizons: Iterable) -> list[str]:
     """The status (open / expired / no horizon) of each decision, given its article's publish time
     and its longest horizon in days. Decisions sharing a publish day and horizon share one answer,
     so 2,000 decisions cost a few hundred look-ups."""
-    keys = [(str(p).strip()[:10], None if _number(h) is None else h) for p, h in zip(published, horizons, strict=True)]
+    keys = [
+        (str(p).strip()[:10], None if as_number(h) is None else h) for p, h in zip(published, horizons, strict=True)
+    ]
     answers = {}
     for day, hi in set(keys):
         found = horizon_status(day, hi)

@@ -276,7 +276,7 @@ def market_impact(
     return round(score, 3), components
 
 
-def _number(value) -> float | None:
+def as_number(value) -> float | None:
     """``value`` as a float, None for null/NaN/non-numbers."""
     try:
         number = float(value)
@@ -302,7 +302,7 @@ def impact_breakdown(components: dict) -> list[dict]:
     """
     if not components:
         return []
-    get = lambda key: _number(components.get(key)) or 0.0  # noqa: E731
+    get = lambda key: as_number(components.get(key)) or 0.0  # noqa: E731
     terms = lambda key: ", ".join(str(t) for t in components.get(key) or [])  # noqa: E731
     evidence = {
         **EVIDENCE,
@@ -341,7 +341,7 @@ def impact_breakdown(components: dict) -> list[dict]:
             else "no calm phrases",
         },
     ]
-    impact = _number(components.get("score"))
+    impact = as_number(components.get("score"))
     if impact is None:
         impact = combine(base, novelty, calm)
     rows.append(
