@@ -11,7 +11,8 @@ import streamlit as st
 
 from components import loaders, page
 from components.chart_cache import show
-from components.layout import empty_state, grain_picker, page_header
+from components.chart_data import DEFAULT_LINES, MAX_LINES, top_categories
+from components.layout import empty_state, grain_picker, line_picker, page_header
 from components.tables import article_links, article_table, kpi_row
 
 TABLE_LIMIT = 200
@@ -40,7 +41,8 @@ if daily.empty:
 else:
     lines, grid = st.tabs(["Lines", "Heatmap"])
     with lines:
-        show("sentiment", daily, grain, width="stretch", height=540)
+        drawn = line_picker(top_categories(daily, len(daily)), DEFAULT_LINES, MAX_LINES)
+        show("sentiment", daily[daily["category"].isin(drawn)], grain, width="stretch", height=540)
         st.caption(
             "Points: each period's mean; lines: rolling mean over 3 periods; grey bars: articles per period. "
             "Click a category in the legend to isolate it."

@@ -40,8 +40,8 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
     color = alt.Color(
         "category:N",
         title="Category",
-        scale=alt.Scale(scheme="tableau20"),
-        legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+        scale=alt.Scale(scheme="tableau10"),  # 10 colours: the chart draws at most 10 lines (no repeats)
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=150, symbolType="stroke"),
     )
     tooltip = [
         alt.Tooltip("category:N", title="Category"),
@@ -55,6 +55,7 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
     points = base.mark_circle(size=45).encode(y=y, opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)))
     lines = base.mark_line(strokeWidth=2.2).encode(
         y=alt.Y("rolling_sentiment:Q", scale=alt.Scale(domain=[-reach, reach])),
+        detail="segment:N",  # a period without articles breaks the line
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
@@ -71,7 +72,7 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
             alt.Tooltip("sum(articles):Q", title="Articles in view"),
         ],
     )
-    lines_layer = (zero + lines + points).add_params(pick)
+    lines_layer = zero + lines + points
     return alt.layer(volume.properties(height=360), lines_layer.properties(height=360)).resolve_scale(y="independent")
 
 
@@ -86,8 +87,8 @@ def heatmap_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("yearmonthdate(period):O", title="Week of", axis=alt.Axis(format="%b %d", labelAngle=-45)),
-            y=alt.Y("category:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=240)),
+            x=alt.X("yearmonthdate(period):O", title="Week of", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-45)),
+            y=alt.Y("category:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=240, labelOverlap=False)),
             color=alt.Color("mean_sentiment:Q", title="Sentiment", scale=alt.Scale(scheme="redblue", domain=[-1, 1])),
             tooltip=[
                 alt.Tooltip("category:N", title="Category"),

@@ -66,9 +66,11 @@ def filter_bar(
     bounds: tuple[date | None, date | None],
     sources: list[str] | None = None,
     companies: dict[str, str] | None = None,
+    default_since: date | None = None,
 ) -> Filters:
     """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
-    values (tickers, ``basket:<id>``) to their labels."""
+    values (tickers, ``basket:<id>``) to their labels; ``default_since`` is where a view starts when
+    neither the URL nor the user chose a start (the latest 90 days that hold data)."""
     _init_from_url()
     lo, hi = bounds
     options = {
@@ -82,7 +84,8 @@ def filter_bar(
         allowed = set(values)
         chosen[name] = [v for v in st.session_state.get(f"nd_{name}", []) if v in allowed]
         st.session_state[f"w_{name}"] = chosen[name]
-    since = st.session_state.get(SINCE) or lo
+    first = default_since or lo
+    since = st.session_state.get(SINCE) or first
     until = st.session_state.get(UNTIL) or hi
     if lo and hi:
         since = min(max(since, lo), hi)
@@ -160,7 +163,7 @@ def filter_bar(
     )
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
-    _set_url("since", filters.since.isoformat() if filters.since else None)
+    _set_url("since", since.isoformat() if lo and since != first else None)
     _set_url("until", filters.until.isoformat() if filters.until else None)
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
     _set_url("q", filters.text or None)
@@ -175,4 +178,5 @@ def sidebar(path, version: int) -> Filters:
         loaders.load_bounds(str(path), version),
         loaders.load_sources(str(path), version),
         loaders.load_company_options(str(path), version),
+        loaders.load_default_since(str(path), version),
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+from datetime import date
 
 import pytest
 
-from tests.apptest_util import app, metrics, sentiment_data
+from tests.apptest_util import app, chart_specs, metrics, sentiment_data
 from tests.conftest import ROOT
-from tests.seed import ROWS, seed
+from tests.seed import ROWS, WIDE_CATEGORIES, seed, seed_wide
 
 TOPIC = "Trade & Tariffs"
 
@@ -106,7 +108,13 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch) -> None:
     at = app().run(timeout=120)
     assert not at.exception
     assert path.exists()
-    assert int(metrics(at)["Articles"].replace(",", "")) >= 120
+    with sqlite3.connect(path) as conn:
+        last = conn.execute("SELECT max(substr(published_at, 1, 10)) FROM articles").fetchone()[0]
+        recent = conn.execute(
+            "SELECT count(*) FROM articles WHERE published_at >= date(?, '-89 days')", [last]
+        ).fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 120
+    assert int(metrics(at)["Articles"].replace(",", "")) == recent  # the latest 90 days by default
     assert any("illustrative" in w.value for w in at.warning)
 
 
@@ -269,3 +277,48 @@ def test_chart_specs_are_valid_vega_lite(seeded, kind, grain) -> None:
     chart.to_dict(validate=True)  # raises on an invalid spec
     spec = to_spec(chart)
     assert spec["datasets"] and all(isinstance(v, bytes) for v in spec["datasets"].values())
+
+
+@pytest.fixture
+def wide(tmp_path, monkeypatch):
+    path = seed_wide(tmp_path / "wide.db")
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    return path
+
+
+def test_overview_defaults_to_the_latest_90_days_and_the_top_8_categories(wide) -> None:
+    at = app().run()
+    assert not at.exception
+    # the 2019 story is outside the latest 90 days that hold data (the undated page does not count)
+    assert metrics(at)["Articles"] == str(_count(wide, "published_at >= '2026-04-01'"))
+    assert at.query_params.get("since") is None  # the default is not written into the URL
+    data = sentiment_data(at)
+    assert sorted(set(data["category"])) == sorted(WIDE_CATEGORIES[:8])
+    picker = at.multiselect(key="w_lines")
+    assert picker.value == WIDE_CATEGORIES[:8] and picker.options == WIDE_CATEGORIES
+    (spec,) = [s for s in chart_specs(at) if "rolling_sentiment" in json.dumps(s)]
+    assert '"scheme": "tableau10"' in json.dumps(spec)  # 10 colours, at most 10 lines: no repeats
+    picker.set_value(WIDE_CATEGORIES[:10]).run()
+    assert set(sentiment_data(at)["category"]) == set(WIDE_CATEGORIES[:10])
+    # the date filter still rules: the whole range brings the 2019 story back
+    at.date_input(key="w_dates").set_value((date(2019, 3, 1), date(2026, 12, 1))).run()
+    assert metrics(at)["Articles"] == str(_count(wide, "1 = 1"))
+    assert at.query_params.get("since") == "2019-03-01"
+
+
+def test_sentiment_lines_break_over_a_period_without_articles(wide) -> None:
+    at = app().run()
+    data = sentiment_data(at).sort_values("period")
+    rates = data[data["category"] == "Monetary Policy & Rates"]
+    assert rates["segment"].nunique() == 2  # the empty week splits the line in two
+    after_gap = rates[rates["segment"] == rates["segment"].max()].iloc[0]
+    assert after_gap["rolling_sentiment"] == pytest.approx(after_gap["mean_sentiment"], abs=1e-4)
+    spec = json.dumps([s for s in chart_specs(at) if "rolling_sentiment" in json.dumps(s)])
+    assert '"detail": {"field": "segment"' in spec
+
+
+def test_heatmap_labels_every_row_and_shows_the_year(wide) -> None:
+    at = app().run()
+    (heat,) = [s for s in chart_specs(at) if s.get("mark", {}).get("type") == "rect"]
+    assert heat["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert "%Y" in heat["encoding"]["x"]["axis"]["format"]
