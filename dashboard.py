@@ -54,8 +54,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("What moved")
-    end = filters.until or bounds[1]
-    moved = loaders.load_what_moved(str(path), filters, end, version)
+    moved, end = loaders.load_what_moved(str(path), filters, version)
     if moved.dropna(subset=["z"]).empty:
         st.info(
             "Not enough history in this view: each category needs articles in the last 14 days and in the "
@@ -63,7 +62,10 @@ with left:
         )
     else:
         show("moved", moved, width="stretch")
-        st.caption(f"Last 14 days up to {end} against each category's own 30 days before (z-score of the mean).")
+        st.caption(
+            f"Last 14 days up to {end} against each category's own 30 days before (z-score of the mean); "
+            "n: articles in the 14 days / in the 30 days before. Estimated publish dates are left out."
+        )
 with right:
     st.subheader("Latest high-impact articles")
     high = loaders.load_articles(

@@ -61,8 +61,16 @@ def heatmap_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, d
 
 
 def moved_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`moved_chart` draws: categories with a z-score."""
-    return df.dropna(subset=["z"]), {}
+    """The rows :func:`moved_chart` draws: categories with a z-score, each labelled with its article
+    counts (``label``: the category and n recent / n baseline)."""
+    data = df.dropna(subset=["z"])
+    if "baseline_articles" not in data:
+        data = data.assign(baseline_articles=pd.Series(dtype="int64"))
+    label = [
+        f"{c} (n={r:,}/{b:,})"
+        for c, r, b in zip(data["category"], data["recent_articles"], data["baseline_articles"], strict=True)
+    ]
+    return data.assign(label=pd.Series(label, index=data.index, dtype="object")), {}
 
 
 def spark_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:

@@ -114,7 +114,7 @@ def moved_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
         .encode(
             x=alt.X("z:Q", title="z-score vs trailing baseline"),
             y=alt.Y(
-                "category:N",
+                "label:N",  # the category with its article counts: each bar's n
                 sort=alt.EncodingSortField("z", order="descending"),
                 title=None,
                 axis=alt.Axis(labelLimit=240),
@@ -126,6 +126,7 @@ def moved_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
                 alt.Tooltip("recent:Q", title="Recent mean", format="+.2f"),
                 alt.Tooltip("baseline:Q", title="Baseline mean", format="+.2f"),
                 alt.Tooltip("recent_articles:Q", title="Recent articles"),
+                alt.Tooltip("baseline_articles:Q", title="Baseline articles"),
             ],
         )
         .properties(height=alt.Step(20))

@@ -127,9 +127,12 @@ def load_daily(path: str, filters: Filters, grain: str, version: int) -> pd.Data
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
-def load_what_moved(path: str, filters: Filters, end, version: int) -> pd.DataFrame:
-    """Category z-scores against their trailing 30-day baseline (last 14 days up to ``end``)."""
-    return _read(path, timeline.what_moved, filters, end, 14, 30)
+def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataFrame, date | None]:
+    """Category z-scores against their trailing 30-day baseline (the last 14 days up to the end of
+    the view), and that end."""
+    with closing(connect_readonly(path)) as conn:
+        end = timeline.view_end(conn, filters)
+        return timeline.what_moved(conn, filters, end, 14, 30), end
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from tests.apptest_util import app, chart_specs, metrics, sentiment_data
+from newsdesk.db.read import timeline as read_timeline
+from newsdesk.db.read.filters import Filters
+from tests.apptest_util import app, chart_frames, chart_specs, metrics, sentiment_data
 from tests.conftest import ROOT
 from tests.seed import ROWS, WIDE_CATEGORIES, seed, seed_wide
 
@@ -322,3 +324,52 @@ def test_heatmap_labels_every_row_and_shows_the_year(wide) -> None:
     (heat,) = [s for s in chart_specs(at) if s.get("mark", {}).get("type") == "rect"]
     assert heat["encoding"]["y"]["axis"]["labelOverlap"] is False
     assert "%Y" in heat["encoding"]["x"]["axis"]["format"]
+
+
+def test_what_moved_ends_at_the_view_and_skips_estimated_dates(wide) -> None:
+    at = app().run()
+    assert not at.exception
+    frames = [f for f in chart_frames(at) if "z" in f.columns]
+    assert frames, "no What moved chart: the undated page (estimated, 2026-12-01) drove the window"
+    (moved,) = frames
+    with sqlite3.connect(wide) as conn:
+        last = conn.execute("SELECT max(published_at) FROM articles WHERE published_estimated = 0").fetchone()[0]
+    assert any(f"up to {last[:10]}" in c.value for c in at.caption)
+    assert all(
+        label.startswith(cat) and "(n=" in label for cat, label in zip(moved["category"], moved["label"], strict=True)
+    )
+    # the recent window is the 14 days up to the view's last exact day
+    cut = (date.fromisoformat(last[:10]) - timedelta(days=13)).isoformat()
+    for row in moved.itertuples():
+        assert row.recent_articles == _count(
+            wide,
+            "published_estimated = 0 AND published_at >= ? AND id IN "
+            "(SELECT article_id FROM article_categories WHERE category = ? AND effective = 1)",
+            (cut, row.category),
+        )
+
+
+@pytest.mark.parametrize(
+    ("filters", "where", "params"),
+    [
+        (Filters(labels=("bullish", "somewhat-bullish")), "sentiment_label LIKE '%bullish'", ()),
+        (Filters(sources=("Wide Wire",)), "source = 'Wide Wire'", ()),
+        (Filters(min_impact=0.01), "impact >= 0.01", ()),
+        (Filters(text="strong"), "rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'strong')", ()),
+        (Filters(sources=("Nobody",)), "0", ()),
+        (Filters(since=date(2026, 6, 20)), "published_at >= '2026-06-20'", ()),
+    ],
+)
+def test_what_moved_honours_every_filter(wide, filters, where, params) -> None:
+    with sqlite3.connect(wide) as conn:
+        moved = read_timeline.what_moved(conn, filters, date(2026, 7, 10), window=14, baseline=30)
+    for row in moved.itertuples():
+        assert row.recent_articles + row.baseline_articles == _count(
+            wide,
+            f"{where} AND published_estimated = 0 AND published_at >= '2026-05-28' AND published_at < '2026-07-11' "
+            "AND id IN "
+            "(SELECT article_id FROM article_categories WHERE category = ? AND effective = 1)",
+            (*params, row.category),
+        )
+    if where == "0":
+        assert moved.empty
