@@ -23,7 +23,7 @@ bounds = loaders.load_bounds(str(path), version)
 page_header(
     "Overview",
     "Sentiment over time by category, and the articles behind it.",
-    loaders.has_demo(str(path), version),
+    loaders.demo_in_view(str(path), filters, version),
 )
 kpi = loaders.load_kpis(str(path), filters, version)
 if not kpi["articles"]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["HIGH_IMPACT", "Filters", "facet_note", "previous_period"]  # plain values and functions pages use
 
 TTL = 600
+DEMO_SOURCE = articles.DEMO_SOURCE
 facet_note = facets.facet_note
 previous_period = totals.previous_period
 
@@ -112,6 +113,18 @@ def load_company_options(path: str, version: int) -> dict[str, str]:
 def has_demo(path: str, version: int) -> bool:
     """True when the database holds articles of the illustrative demo corpus."""
     return _read(path, articles.has_source, articles.DEMO_SOURCE)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def has_real(path: str, version: int) -> bool:
+    """True when the database holds articles from outside the demo corpus."""
+    return _read(path, articles.has_other_source, articles.DEMO_SOURCE)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def demo_in_view(path: str, filters: Filters, version: int) -> bool:
+    """True when the view holds an article of the demo corpus (the demo notice shows only then)."""
+    return _read(path, articles.source_in_view, filters, articles.DEMO_SOURCE)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)

@@ -18,7 +18,7 @@ path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Decisions",
     "Key decisions for investors from the articles in view, each beside the sector baskets it trades.",
-    loaders.has_demo(str(path), version),
+    loaders.demo_in_view(str(path), filters, version),
 )
 
 decisions, total, links = loaders.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)

@@ -15,7 +15,7 @@ path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Articles",
     "Every article in view: sort by clicking a column, pick a row to open it.",
-    loaders.has_demo(str(path), version),
+    loaders.demo_in_view(str(path), filters, version),
 )
 kpi = loaders.load_kpis(str(path), filters, version)
 if not kpi["articles"]:

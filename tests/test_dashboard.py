@@ -373,3 +373,62 @@ def test_what_moved_honours_every_filter(wide, filters, where, params) -> None:
         )
     if where == "0":
         assert moved.empty
+
+
+def _demo_and_real(path):
+    """The demo corpus plus three real articles in its last weeks."""
+    from newsdesk import pipeline
+    from newsdesk.db import schema, writes
+    from newsdesk.models import Article, CategoryTag
+    from newsdesk.score import score_article
+
+    pipeline.create_demo_database(path)
+    db = schema.connect(path)
+    real = [
+        Article(
+            title=f"Real story {n}",
+            source="Real Wire",
+            url=f"https://example.com/real/{n}",
+            published_at=f"2026-11-1{n}T09:00:00Z",
+            summary="Strong gains.",
+            categories=[CategoryTag("Macro & Growth")],
+        )
+        for n in range(3)
+    ]
+    writes.write_batch(db, [score_article(a) for a in real], [], "real")
+    db.close()
+    return path
+
+
+def test_demo_is_hidden_once_real_articles_exist_and_the_switch_shows_it(tmp_path, monkeypatch) -> None:
+    path = _demo_and_real(tmp_path / "mixed.db")
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert not at.exception
+    assert at.segmented_control(key="w_demo").value == "hide"
+    assert set(at.dataframe[0].value["source"]) == {"Real Wire"}
+    assert metrics(at)["Articles"] == "3"
+    assert not any("illustrative" in w.value for w in at.warning)  # no demo article in view: no banner
+    assert at.query_params.get("demo") is None
+    at.segmented_control(key="w_demo").set_value("show").run()
+    assert "newsdesk demo desk" in set(at.dataframe[0].value["source"])
+    assert any("illustrative" in w.value for w in at.warning)
+    assert query_values(at, "demo") == ["show"]
+    at.switch_page("pages/2_Articles.py").run()  # the choice holds on every page
+    assert at.segmented_control(key="w_demo").value == "show"
+    assert any("illustrative" in w.value for w in at.warning)
+    fresh = app()
+    fresh.query_params["demo"] = "show"  # and a pasted URL reproduces it
+    fresh.run()
+    assert fresh.segmented_control(key="w_demo").value == "show"
+
+
+def test_a_demo_only_database_shows_the_demo(tmp_path, monkeypatch) -> None:
+    from newsdesk import pipeline
+
+    path = tmp_path / "demo.db"
+    pipeline.create_demo_database(path)
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert at.segmented_control(key="w_demo").value == "show"
+    assert any("illustrative" in w.value for w in at.warning)

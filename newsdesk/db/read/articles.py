@@ -88,6 +88,18 @@ def has_source(conn: sqlite3.Connection, source: str) -> bool:
     return conn.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", [source]).fetchone() is not None
 
 
+def has_other_source(conn: sqlite3.Connection, source: str) -> bool:
+    """True when some article comes from another source than ``source``."""
+    return conn.execute("SELECT 1 FROM articles WHERE source <> ? LIMIT 1", [source]).fetchone() is not None
+
+
+def source_in_view(conn: sqlite3.Connection, filters: Filters, source: str) -> bool:
+    """True when some article of the view comes from ``source``."""
+    clause, params = where(filters, "a", topics_exist=True)
+    sql = f"SELECT 1 FROM articles a WHERE a.source = ? AND {clause} LIMIT 1"
+    return conn.execute(sql, [source, *params]).fetchone() is not None
+
+
 def stale_ids(conn: sqlite3.Connection, version: str, everything: bool = False) -> list[str]:
     """Ids of the articles scored by another scorer version (all ids with ``everything``), oldest first."""
     if everything:
