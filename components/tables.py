@@ -12,17 +12,19 @@ from components.cards import escape_md
 from components.loaders import TTL
 from newsdesk.export import csv_bytes
 
-SHOWN_COLUMNS = [
+SHOWN_COLUMNS = [  # what a reader scans first, left to right: nothing key is off-screen at 1440 px
     "published_at",
     "title",
-    "categories",
-    "companies",
+    "source",
     "sentiment",
     "sentiment_label",
     "impact",
-    "source",
+    "categories",
+    "companies",
     "url",
 ]
+TITLE_CHARS = 90  # a longer title is cut with an ellipsis (the Article page has it whole)
+TEXT_COLUMNS = ("title", "source", "sentiment_label", "categories", "companies")
 LABEL_COLORS = {
     "bearish": "rgba(215, 25, 28, 0.30)",
     "somewhat-bearish": "rgba(215, 25, 28, 0.14)",
@@ -67,6 +69,9 @@ def article_table(
     tints the sentiment cells by label, for tables of at most :data:`TINT_ROWS` rows (a pandas
     Styler costs ~0.35 s per rerun for 1,000 rows; bigger tables keep the label words only)."""
     view = df[SHOWN_COLUMNS].copy()
+    for column in TEXT_COLUMNS:  # a blank cell, never "None"
+        view[column] = view[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+    view["title"] = view["title"].map(shorten)
     view["url"] = view["url"].map(safe_link)
     view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
     tinted = coloured and len(view) <= TINT_ROWS
@@ -79,13 +84,21 @@ def article_table(
         selection_mode="single-row",
         column_config={
             "published_at": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
-            "title": st.column_config.TextColumn("Title", width="large"),
+            "title": st.column_config.TextColumn(
+                "Title",
+                width="large",
+                help=f"Titles longer than {TITLE_CHARS} characters end in …: pick the row to read the article whole.",
+            ),
+            "source": st.column_config.TextColumn("Source", width="small"),
+            "sentiment": st.column_config.NumberColumn(
+                "Sentiment", format="%+.2f", width="small", help="newsdesk's score, -1 bearish … +1 bullish"
+            ),
+            "sentiment_label": st.column_config.TextColumn("Label", width="small"),
+            "impact": st.column_config.ProgressColumn(
+                "Impact", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+            ),
             "categories": st.column_config.TextColumn("Categories", width="medium"),
             "companies": st.column_config.TextColumn("Companies", help="Tickers named, most relevant first"),
-            "sentiment": st.column_config.NumberColumn("Sentiment", format="%+.2f"),
-            "sentiment_label": st.column_config.TextColumn("Label"),
-            "impact": st.column_config.ProgressColumn("Impact", min_value=0.0, max_value=1.0, format="%.2f"),
-            "source": st.column_config.TextColumn("Source"),
             "url": st.column_config.LinkColumn("Link", display_text="open"),
         },
         key=f"{key}_table",
@@ -103,8 +116,23 @@ def article_table(
     return None
 
 
+def shorten(title, limit: int = TITLE_CHARS) -> str:
+    """``title`` cut at a word before ``limit`` characters, with an ellipsis; blank for None."""
+    if not isinstance(title, str):
+        return ""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0] if " " in title[: limit - 1] else title[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+# facet name -> the filter a clicked row sets (shared session key)
+FACET_FILTERS = {"category": "nd_topics", "source": "nd_sources", "sentiment": "nd_labels"}
+
+
 def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
-    """Counts of the view per category, source and sentiment label, side by side."""
+    """Counts of the view per category, source and sentiment label, side by side. Clicking a row
+    adds its value to that filter (as Datasette's facets do)."""
     cols = st.columns(len(facets))
     for col, (name, frame) in zip(cols, facets.items(), strict=True):
         with col:
@@ -112,17 +140,25 @@ def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
             if frame.empty:
                 st.caption("—")
                 continue
-            st.dataframe(
+            event = st.dataframe(
                 frame.rename(columns={"value": name.title(), "articles": "Articles"}),
                 hide_index=True,
                 width="stretch",
                 height=min(38 + 35 * len(frame), 300),
+                on_select="rerun",
+                selection_mode="single-row",
+                key=f"facet_{name}",
                 column_config={
-                    "Articles": st.column_config.ProgressColumn(
-                        "Articles", min_value=0, max_value=int(frame["articles"].max()), format="%d"
-                    )
+                    name.title(): st.column_config.TextColumn(name.title(), help="Click a row to filter by it"),
+                    "Articles": st.column_config.NumberColumn("Articles", format="%d", width="small"),
                 },
             )
+            if event and event.selection.rows and name in FACET_FILTERS:
+                value = str(frame.iloc[event.selection.rows[0]]["value"])
+                key = FACET_FILTERS[name]
+                st.session_state[key] = [*st.session_state.get(key, []), value]
+                st.session_state.pop(f"facet_{name}", None)
+                st.rerun()
 
 
 def _delta(now, before, fmt: str):
