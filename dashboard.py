@@ -79,5 +79,5 @@ with right:
 st.subheader("Articles")
 articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
 shown = f"{len(articles):,}" + (f" of {kpi['articles']:,} (newest first)" if kpi["articles"] > len(articles) else "")
-st.caption(f"{shown} articles; the Articles page lists the newest 1,000 with facets, and the CLI exports all.")
-article_table(articles, coloured=False)  # plain on the Overview: its rerun stays under 0.1 s
+st.caption(f"{shown} articles; the Articles page lists the newest 1,000 with facets; the downloads hold all.")
+article_table(articles, coloured=False, view=(str(path), filters))  # plain on the Overview: its rerun stays under 0.1 s

@@ -154,6 +154,15 @@ def load_articles(path: str, filters: Filters, limit: int, version: int) -> pd.D
     return _read(path, articles.articles, filters, limit)
 
 
+def export_csv(path: str, filters: Filters, columns: str = "human", link_base: str | None = None) -> bytes:
+    """The CSV of every article in the view (not only the rows a table shows), read from the
+    database in chunks (uncached: made when the user clicks the download)."""
+    from newsdesk.export import csv_stream
+
+    with closing(connect_readonly(path)) as conn:
+        return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base))
+
+
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_articles_by_id(path: str, ids: tuple[str, ...], version: int) -> pd.DataFrame:
     """The given articles (e.g. those an ingest just added), newest first."""

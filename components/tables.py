@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
+from components import loaders
 from components.cards import escape_md
 from components.loaders import TTL
-from newsdesk.export import csv_bytes
+from newsdesk.db.read.filters import Filters
+from newsdesk.export import csv_bytes, file_name
 
 SHOWN_COLUMNS = [  # what a reader scans first, left to right: nothing key is off-screen at 1440 px
     "published_at",
@@ -58,24 +62,73 @@ def table_csv(df: pd.DataFrame) -> bytes:
 def deferred_csv(df: pd.DataFrame) -> Callable[[], bytes]:
     """The formula-safe CSV of ``df`` made when the user clicks "Download CSV", not on every run (a
     1,000-row CSV costs ~80 ms; a filter change would pay it for a file nobody asked for yet)."""
-    return functools.partial(csv_bytes, df)
+    return functools.partial(csv_bytes, df, True)
+
+
+def deferred_export(path: str, filters: Filters, columns: str, base: str | None) -> Callable[[], bytes]:
+    """The CSV of every article in the view, made when the user clicks (see :func:`deferred_csv`)."""
+    return functools.partial(loaders.export_csv, path, filters, columns, base)
+
+
+def app_base() -> str | None:
+    """The dashboard's address as the browser sees it (scheme, host, port), for links in a CSV."""
+    try:
+        url = st.context.url
+    except AttributeError:
+        return None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def view_downloads(path: str, filters: Filters, key: str) -> None:
+    """Two CSV downloads of every article in the view (not only the rows shown), made on click from
+    the database in chunks: the analyst's columns (UTF-8 with a byte-order mark, so Excel shows every
+    script) and all stored columns; the file names say the filters and the day."""
+    today = date.today()
+    base = app_base()
+    human, everything = st.columns(2)
+    human.download_button(
+        "Download CSV",
+        data=deferred_export(str(path), filters, "human", base),
+        file_name=file_name("articles", filters, today),
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        help="Every article in view, not only the rows shown: published (UTC), title, source, URL, sentiment, "
+        "label, impact, categories, companies, decisions and a link to its page here. Formula-safe for spreadsheets.",
+    )
+    everything.download_button(
+        "Download CSV (all columns)",
+        data=deferred_export(str(path), filters, "all", base),
+        file_name=file_name("articles", filters, today, "all"),
+        mime="text/csv",
+        key=f"{key}_csv_all",
+        help="Every article in view with every stored column (as `python -m newsdesk export articles`).",
+    )
 
 
 def article_table(
-    df: pd.DataFrame, key: str = "articles", selectable: bool = False, coloured: bool = True
+    df: pd.DataFrame,
+    key: str = "articles",
+    selectable: bool = False,
+    coloured: bool = True,
+    view: tuple[str, Filters] | None = None,
 ) -> str | None:
-    """Show articles with column configuration, then a "Download CSV" of exactly these rows.
+    """Show articles with column configuration, then the CSV downloads: of the whole view when
+    ``view`` (the database path and the filters) is given, else of exactly these rows.
     With ``selectable`` a row can be picked; the picked article's id is returned. ``coloured``
     tints the sentiment cells by label, for tables of at most :data:`TINT_ROWS` rows (a pandas
     Styler costs ~0.35 s per rerun for 1,000 rows; bigger tables keep the label words only)."""
-    view = df[SHOWN_COLUMNS].copy()
+    shown = df[SHOWN_COLUMNS].copy()
     for column in TEXT_COLUMNS:  # a blank cell, never "None"
-        view[column] = view[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-    view["title"] = view["title"].map(shorten)
-    view["url"] = view["url"].map(safe_link)
-    view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
-    tinted = coloured and len(view) <= TINT_ROWS
-    styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if tinted else view
+        shown[column] = shown[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+    shown["title"] = shown["title"].map(shorten)
+    shown["url"] = shown["url"].map(safe_link)
+    shown["published_at"] = pd.to_datetime(shown["published_at"], utc=True, errors="coerce")
+    tinted = coloured and len(shown) <= TINT_ROWS
+    styled = shown.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if tinted else shown
     event = st.dataframe(
         styled,
         hide_index=True,
@@ -103,14 +156,17 @@ def article_table(
         },
         key=f"{key}_table",
     )
-    st.download_button(
-        "Download CSV",
-        data=deferred_csv(df),
-        file_name="newsdesk-articles.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        help="Every column of the rows shown above (formula-safe for spreadsheets).",
-    )
+    if view is not None:
+        view_downloads(*view, key)
+    else:
+        st.download_button(
+            "Download CSV",
+            data=deferred_csv(df),
+            file_name=f"newsdesk-articles_{date.today().isoformat()}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            help="Every column of the rows shown above (formula-safe for spreadsheets).",
+        )
     if selectable and event and event.selection.rows:
         return str(df.iloc[event.selection.rows[0]]["id"])
     return None

@@ -29,9 +29,9 @@ if note:
 articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
 more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
 st.caption(
-    f"{len(articles):,} articles{more}. The CSV holds exactly the rows of the table; "
-    "`python -m newsdesk export articles` writes every filtered article."
+    f"{len(articles):,} articles{more}. The CSV downloads hold every article in view; "
+    "`python -m newsdesk export articles` writes the same from the command line."
 )
-picked = article_table(articles, key="articles_page", selectable=True)
+picked = article_table(articles, key="articles_page", selectable=True, view=(str(path), filters))
 if picked:
     st.switch_page("pages/3_Article.py", query_params={"id": picked})
