@@ -509,8 +509,12 @@ def link_targets(markdown: str) -> list[str]:
     return found
 
 
+# the dashboard's own pages, linked by path from the same site: never another scheme or host
+INTERNAL_LINK = re.compile(r"/(?:Article|Articles|Baskets|Decisions)?\?[\w%.=&+-]*")
+
+
 def is_web_link(target: str) -> bool:
-    return re.match(r"https?://[^/\\\s]", target, re.I) is not None
+    return re.match(r"https?://[^/\\\s]", target, re.I) is not None or INTERNAL_LINK.fullmatch(target) is not None
 
 
 def markdown_strings(at) -> list[str]:
@@ -576,6 +580,10 @@ def assert_only_web_links(at) -> list[str]:
         ("[ok](https://ok.example/a)", [], True),
         (r"see https\://ok\.example/a", [], True),
         ("see www.ok.example", [], True),
+        ("[b](/Baskets?basket=japan-defense)", [], True),
+        ("[t](/?company=7011.T)", [], True),
+        ("[r](//evil.example/?x=1)", ["//evil.example/?x=1"], False),
+        ("[p](/Baskets/../x?y=1)", ["/Baskets/../x?y=1"], False),
     ],
 )
 def test_link_scanner_finds_live_links_and_ignores_escaped_ones(markdown, bad, web) -> None:

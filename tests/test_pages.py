@@ -189,3 +189,35 @@ def test_facet_counts_are_numbers_never_bars(seeded) -> None:
     config = json.loads(facet.proto.columns)
     assert config["Articles"]["type_config"]["type"] == "number"  # a progress bar clipped its count
     assert facet.proto.selection_mode  # rows are clickable: a click sets the filter
+
+
+def test_decisions_table_view_is_sortable_and_cards_link_their_legs(demo_db, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    at = open_page("pages/1_Decisions.py")
+    assert not at.exception
+    cards = " ".join(m.value for m in at.markdown)
+    assert "](/?company=" in cards or "](/Baskets?basket=" in cards  # legs link to the filter / basket page
+    at.segmented_control(key="w_dec_view").set_value("table").run()
+    assert not at.exception
+    (table,) = [d for d in at.dataframe if "exposure" in d.value.columns]
+    wanted = ["published", "source", "action", "exposure", "legs", "horizon end", "status"]
+    assert set(wanted) <= set(table.value.columns)
+    assert table.value["legs"].sum() > 0 and table.value["source"].ne("").all()
+    assert at.query_params.get("view") == "table"
+    assert all(link.startswith("/Article?id=") for link in table.value["article"])
+
+
+def test_article_page_shows_decisions_before_the_analysis(demo_db, monkeypatch) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    with sqlite3.connect(demo_db) as conn:
+        (aid,) = conn.execute(
+            "SELECT article_id FROM decisions d JOIN articles a ON a.id = d.article_id "
+            "WHERE a.body IS NOT NULL AND a.body <> '' LIMIT 1"
+        ).fetchone()
+    at = app().run()
+    at.query_params["id"] = aid
+    at.switch_page("pages/3_Article.py").run()
+    heads = [h.value for h in at.subheader]
+    assert heads.index("Key decisions for investors") < heads.index("Summary")
