@@ -34,7 +34,7 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart
 
 def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: float) -> alt.LayerChart:
     """The chart of :func:`sentiment_over_time` over prepared rows (see :func:`sentiment_data`)."""
-    pick = alt.selection_point(fields=["category"], bind="legend")
+    pick = alt.selection_point(name="isolate", fields=["category"], bind="legend")
     unit = TIME_UNITS[grain]
     x = alt.X(f"{unit}(period):T", title=GRAIN_TITLES[grain])
     color = alt.Color(
@@ -57,7 +57,8 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
         y=alt.Y("rolling_sentiment:Q", scale=alt.Scale(domain=[-reach, reach])),
         detail="segment:N",  # a period without articles breaks the line
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
-    )
+    ).properties(name="category_lines")
+    lines = lines.add_params(pick)  # on the layer with the category colour: a legend click isolates one
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
     volume = base.mark_bar(opacity=0.28, color="#888888").encode(
         y=alt.Y(
@@ -73,7 +74,9 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
         ],
     )
     lines_layer = zero + lines + points
-    return alt.layer(volume.properties(height=360), lines_layer.properties(height=360)).resolve_scale(y="independent")
+    chart = alt.layer(volume.properties(height=360), lines_layer.properties(height=360))
+    # SVG: each line is an element whose opacity a browser (and a test) can read after a legend click
+    return chart.resolve_scale(y="independent").properties(usermeta={"embedOptions": {"renderer": "svg"}})
 
 
 def heatmap(df: pd.DataFrame) -> alt.Chart:

@@ -239,3 +239,52 @@ def test_upload_over_the_size_limit_is_refused_with_a_message(tmp_path, page) ->
     db = schema.connect(db_path)
     assert [r[0] for r in db.execute("SELECT title FROM articles")] == ["Small upload within the limit"]
     db.close()
+
+
+@pytest.fixture(scope="module")
+def wide_server(tmp_path_factory):
+    from tests.seed import seed_wide
+
+    tmp = tmp_path_factory.mktemp("wide")
+    path = seed_wide(tmp / "wide.db")
+    with streamlit_server(path, tmp / "streamlit.log") as url:
+        yield url
+
+
+LINE_OPACITIES = """() => {
+  const chart = document.querySelectorAll('[data-testid=stVegaLiteChart]')[0];
+  const paths = [...chart.querySelectorAll('g.mark-line path')];
+  return paths.map(p => [p.getAttribute('stroke'), p.getAttribute('opacity')]);
+}"""
+
+
+def test_legend_click_isolates_one_category(wide_server, page) -> None:
+    page.goto(wide_server, timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stVegaLiteChart]')[0]"
+        ".querySelectorAll('g.mark-line path').length"
+    )
+    before = page.evaluate(LINE_OPACITIES)
+    assert len({stroke for stroke, _ in before}) == 8  # the top 8 categories, 8 colours
+    assert all(float(opacity or 1) == 1 for _, opacity in before)
+    chart.locator("g.role-legend-label text", has_text="Trade & Tariffs").first.click()
+    page.wait_for_timeout(500)
+    after = page.evaluate(LINE_OPACITIES)
+    kept = {stroke for stroke, opacity in after if float(opacity or 1) == 1}
+    faded = {stroke for stroke, opacity in after if float(opacity or 1) < 0.2}
+    assert len(kept) == 1 and len(faded) == 7, after  # one category stays, the other seven fade
+    screenshot(page, "overview-legend-isolated")
+
+
+def test_facet_row_click_sets_the_filter(wide_server, page) -> None:
+    page.goto(f"{wide_server}/Articles", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    grid = page.get_by_test_id("stDataFrame").nth(1)  # category, source, sentiment: the source facet
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 18)  # the first data row's selection area
+    page.wait_for_url("**source=Wide+Wire*", timeout=30_000)
+    wait_idle(page)
+    assert "Wide Wire" in page.get_by_test_id("stSidebar").inner_text()

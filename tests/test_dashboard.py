@@ -432,3 +432,13 @@ def test_a_demo_only_database_shows_the_demo(tmp_path, monkeypatch) -> None:
     at = app().run()
     assert at.segmented_control(key="w_demo").value == "show"
     assert any("illustrative" in w.value for w in at.warning)
+
+
+def test_legend_selection_is_bound_to_the_coloured_line_layer(wide) -> None:
+    at = app().run()
+    (spec,) = [s for s in chart_specs(at) if "rolling_sentiment" in json.dumps(s)]
+    (param,) = spec["params"]
+    assert param["bind"] == "legend"
+    named = {m.get("name"): m for layer in spec["layer"] for m in layer.get("layer", [layer])}
+    (view,) = param["views"]
+    assert named[view]["mark"]["type"] == "line" and named[view]["encoding"]["color"]["field"] == "category"
