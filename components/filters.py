@@ -8,6 +8,7 @@ mirrored into the URL (``?topic=A&topic=B&since=…&label=bearish&min_impact=0.5
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -68,12 +69,13 @@ def filter_bar(
     bounds: tuple[date | None, date | None],
     sources: list[str] | None = None,
     companies: dict[str, str] | None = None,
-    default_since: date | None = None,
+    default_since: Callable[[tuple[str, ...]], date | None] | None = None,
     demo: tuple[bool, bool] = (False, False),
 ) -> Filters:
     """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
     values (tickers, ``basket:<id>``) to their labels; ``default_since`` is where a view starts when
-    neither the URL nor the user chose a start (the latest 90 days that hold data). ``demo`` says
+    neither the URL nor the user chose a start (the latest 90 days that hold data; called with the
+    sources hidden). ``demo`` says
     whether the database holds demo articles and real ones: with both, the demo is hidden unless the
     user shows it (``?demo=show``)."""
     _init_from_url()
@@ -89,7 +91,11 @@ def filter_bar(
         allowed = set(values)
         chosen[name] = [v for v in st.session_state.get(f"nd_{name}", []) if v in allowed]
         st.session_state[f"w_{name}"] = chosen[name]
-    first = default_since or lo
+    has_demo, has_real = demo
+    demo_default = "hide" if has_real else "show"
+    demo_choice = st.session_state.get(DEMO) or demo_default
+    hidden = (loaders.DEMO_SOURCE,) if has_demo and demo_choice == "hide" else ()
+    first = (default_since(hidden) if default_since else None) or lo
     since = st.session_state.get(SINCE) or first
     until = st.session_state.get(UNTIL) or hi
     if lo and hi:
@@ -155,9 +161,6 @@ def filter_bar(
             placeholder="Any company",
             help="Articles naming the company, or any member of the basket.",
         )
-        has_demo, has_real = demo
-        demo_default = "hide" if has_real else "show"
-        demo_choice = st.session_state.get(DEMO) or demo_default
         if has_demo:
             st.session_state["w_demo"] = demo_choice
             st.segmented_control(
@@ -181,7 +184,7 @@ def filter_bar(
         sources=tuple(chosen["sources"]),
         companies=tuple(chosen["companies"]),
         text=str(st.session_state.get(TEXT, "")).strip()[:200],
-        hidden_sources=(loaders.DEMO_SOURCE,) if has_demo and demo_choice == "hide" else (),
+        hidden_sources=hidden,
     )
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
@@ -201,6 +204,6 @@ def sidebar(path, version: int) -> Filters:
         loaders.load_bounds(str(path), version),
         loaders.load_sources(str(path), version),
         loaders.load_company_options(str(path), version),
-        loaders.load_default_since(str(path), version),
+        lambda hidden: loaders.load_default_since(str(path), hidden, version),
         (loaders.has_demo(str(path), version), loaders.has_real(str(path), version)),
     )

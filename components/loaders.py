@@ -86,9 +86,10 @@ def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_default_since(path: str, version: int) -> date | None:
-    """The first day of the latest 90 days that hold data: the default start of a view."""
-    return _read(path, options.default_since)
+def load_default_since(path: str, hidden_sources: tuple[str, ...], version: int) -> date | None:
+    """The first day of the latest 90 days that hold data (of the sources not hidden): the default
+    start of a view."""
+    return _read(path, options.default_since, hidden_sources)
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)

@@ -375,8 +375,8 @@ def test_what_moved_honours_every_filter(wide, filters, where, params) -> None:
         assert moved.empty
 
 
-def _demo_and_real(path):
-    """The demo corpus plus three real articles in its last weeks."""
+def _demo_and_real(path, month: str = "2026-11"):
+    """The demo corpus plus three real articles (by default in its last weeks)."""
     from newsdesk import pipeline
     from newsdesk.db import schema, writes
     from newsdesk.models import Article, CategoryTag
@@ -389,7 +389,7 @@ def _demo_and_real(path):
             title=f"Real story {n}",
             source="Real Wire",
             url=f"https://example.com/real/{n}",
-            published_at=f"2026-11-1{n}T09:00:00Z",
+            published_at=f"{month}-1{n}T09:00:00Z",
             summary="Strong gains.",
             categories=[CategoryTag("Macro & Growth")],
         )
@@ -442,3 +442,13 @@ def test_legend_selection_is_bound_to_the_coloured_line_layer(wide) -> None:
     named = {m.get("name"): m for layer in spec["layer"] for m in layer.get("layer", [layer])}
     (view,) = param["views"]
     assert named[view]["mark"]["type"] == "line" and named[view]["encoding"]["color"]["field"] == "category"
+
+
+def test_default_window_follows_the_articles_in_view(tmp_path, monkeypatch) -> None:
+    """Real articles years older than the demo: with the demo hidden, the default 90 days are theirs."""
+    path = _demo_and_real(tmp_path / "old.db", "2024-03")
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert metrics(at)["Articles"] == "3"
+    at.segmented_control(key="w_demo").set_value("show").run()
+    assert int(metrics(at)["Articles"]) > 3 and "Real Wire" not in set(at.dataframe[0].value["source"])

@@ -60,20 +60,24 @@ def date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
 DEFAULT_DAYS = 90
 
 
-def latest_exact_day(conn: sqlite3.Connection) -> date | None:
+def latest_exact_day(conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = ()) -> date | None:
     """The last publish day that is not an estimate (an undated page stamped with its ingest time
-    does not count); walks ``idx_articles_published`` newest first."""
+    does not count), among the sources not hidden; walks the articles newest first."""
+    hide = f" AND source NOT IN ({', '.join('?' for _ in hidden_sources)})" if hidden_sources else ""
     row = conn.execute(
-        "SELECT published_at FROM articles WHERE published_estimated = 0 ORDER BY published_at DESC LIMIT 1"
+        f"SELECT published_at FROM articles WHERE published_estimated = 0{hide} ORDER BY published_at DESC LIMIT 1",
+        list(hidden_sources),
     ).fetchone()
     return parse_day(row[0]) if row else None
 
 
-def default_since(conn: sqlite3.Connection, days: int = DEFAULT_DAYS) -> date | None:
-    """The first day of the latest ``days`` days that hold data (None when the database holds fewer days
-    than that, or nothing): a view's default start."""
+def default_since(
+    conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = (), days: int = DEFAULT_DAYS
+) -> date | None:
+    """The first day of the latest ``days`` days that hold data of the sources not hidden (None when
+    the database holds fewer days than that, or nothing): a view's default start."""
     lo, _ = date_bounds(conn)
-    last = latest_exact_day(conn)
+    last = latest_exact_day(conn, hidden_sources)
     if lo is None or last is None:
         return None
     start = last - timedelta(days=days - 1)
