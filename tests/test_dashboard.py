@@ -452,3 +452,41 @@ def test_default_window_follows_the_articles_in_view(tmp_path, monkeypatch) -> N
     assert metrics(at)["Articles"] == "3"
     at.segmented_control(key="w_demo").set_value("show").run()
     assert int(metrics(at)["Articles"]) > 3 and "Real Wire" not in set(at.dataframe[0].value["source"])
+
+
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(labels=("neutral", "bullish", "bearish")), Filters(text="quiet")]
+)
+def test_an_article_without_a_category_is_uncategorised_never_dropped(seeded, filters) -> None:
+    from contextlib import closing
+
+    from newsdesk.db import schema, writes
+    from newsdesk.db.read import facets as read_facets
+    from newsdesk.models import Article
+    from newsdesk.score import score_article
+
+    db = schema.connect(seeded)
+    plain = score_article(
+        Article(
+            title="A quiet day", source="Seed Wire", url="https://example.com/q", published_at="2026-07-01T09:00:00Z"
+        )
+    )
+    plain.categories = []
+    writes.write_batch(db, [plain], [], "plain")
+    db.close()
+    with closing(schema.connect_readonly(seeded)) as conn:
+        assert not conn.execute(
+            "SELECT count(*) FROM article_categories c JOIN articles a ON a.id = c.article_id WHERE a.title = ?",
+            ["A quiet day"],
+        ).fetchone()[0]
+        daily = read_timeline.daily_sentiment(conn, filters, "week")
+        assert daily.loc[daily["category"] == "Uncategorised", "articles"].sum() == 1
+        found = [read_facets.facets(conn, filters)]
+        if filters == Filters():  # the category-set totals answer a date view's facets
+            found.append(read_facets.set_facets(conn, filters, 20))
+        for facet in found:
+            counts = dict(zip(facet["category"]["value"], facet["category"]["articles"], strict=True))
+            assert counts["Uncategorised"] == 1
+    if filters == Filters():
+        at = app().run()
+        assert "Uncategorised" in set(sentiment_data(at)["category"])

@@ -25,9 +25,42 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     return _periods(conn, _period_parts(filters, grain), grain)
 
 
+UNCATEGORISED = "Uncategorised"  # the articles with no category: shown as one, never dropped
+
+
 def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
     """Sub-selects of (day, category, n, sentiment_sum, impact_sum, impact_n) rows whose union holds
-    the view exactly once; ``day`` is a day or a period's first day."""
+    the view exactly once; ``day`` is a day or a period's first day. Without a topic filter the
+    articles that have no category are one more category, :data:`UNCATEGORISED`."""
+    parts = _categorised_parts(filters, grain)
+    if not filters.topics:
+        parts.append(_uncategorised_part(filters))
+    return parts
+
+
+def _uncategorised_part(filters: Filters) -> tuple[str, list]:
+    """The view's articles without a category, per day: from the day rows of the empty category set
+    in a date view (no impact there), else from ``articles``."""
+    if plan(filters).from_totals:
+        dates, params = day_range("period", filters.since, filters.until)
+        clauses = " AND ".join(["grain = 'day'", "cats = ''", *dates])
+        return (
+            f"SELECT period AS day, '{UNCATEGORISED}' AS category, sentiment_n AS n, sentiment_sum, "
+            f"0 AS impact_sum, 0 AS impact_n FROM category_set_totals WHERE {clauses}",
+            params,
+        )
+    clause, params = where(filters, "a")
+    return (
+        f"SELECT substr(a.published_at, 1, 10) AS day, '{UNCATEGORISED}' AS category, count(*) AS n, "
+        "sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0) AS impact_sum, count(a.impact) AS impact_n "
+        f"FROM articles a WHERE {clause} AND a.sentiment IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM article_categories c WHERE c.article_id = a.id AND c.effective = 1) GROUP BY day",
+        params,
+    )
+
+
+def _categorised_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
+    """The sub-selects of :func:`_period_parts` for the articles' categories."""
     how = plan(filters)
     if not how.from_totals and how.from_category_rows:
         view, params = category_view(filters)
