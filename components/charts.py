@@ -41,7 +41,8 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
         "category:N",
         title="Category",
         scale=alt.Scale(scheme="tableau10"),  # 10 colours: the chart draws at most 10 lines (no repeats)
-        legend=alt.Legend(orient="bottom", columns=2, labelLimit=150, symbolType="stroke"),
+        # one column: fits a 390 px phone and stays shorter than the plot with at most 10 entries
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=230, symbolType="stroke"),
     )
     tooltip = [
         alt.Tooltip("category:N", title="Category"),

@@ -288,3 +288,27 @@ def test_facet_row_click_sets_the_filter(wide_server, page) -> None:
     page.wait_for_url("**source=Wide+Wire*", timeout=30_000)
     wait_idle(page)
     assert "Wide Wire" in page.get_by_test_id("stSidebar").inner_text()
+
+
+def test_phone_width_overview_legend_and_charts_fit(wide_server, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(wide_server, timeout=120_000)
+        wait_idle(page, timeout=120_000)
+        charts = page.get_by_test_id("stVegaLiteChart")
+        charts.first.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=stVegaLiteChart]')[0].querySelector('g.role-legend')"
+        )
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        legend = charts.first.locator("g.role-legend").first.bounding_box()
+        assert legend["x"] >= 0 and legend["x"] + legend["width"] <= width, (legend, width)  # not clipped
+        for n in range(charts.count()):
+            box = charts.nth(n).bounding_box()
+            if box:  # charts in a hidden tab have no box
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (n, box, width)
+        overflow = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth")
+        assert overflow <= width + 1
+    finally:
+        context.close()
