@@ -11,7 +11,8 @@ import streamlit as st
 
 from components import loaders, page
 from components.chart_cache import show
-from components.layout import empty_state, grain_picker, page_header
+from components.chart_data import DEFAULT_LINES, MAX_LINES, top_categories
+from components.layout import empty_state, grain_picker, line_picker, page_header
 from components.tables import article_links, article_table, kpi_row
 
 TABLE_LIMIT = 200
@@ -22,7 +23,7 @@ bounds = loaders.load_bounds(str(path), version)
 page_header(
     "Overview",
     "Sentiment over time by category, and the articles behind it.",
-    loaders.has_demo(str(path), version),
+    loaders.demo_in_view(str(path), filters, version),
 )
 kpi = loaders.load_kpis(str(path), filters, version)
 if not kpi["articles"]:
@@ -40,7 +41,8 @@ if daily.empty:
 else:
     lines, grid = st.tabs(["Lines", "Heatmap"])
     with lines:
-        show("sentiment", daily, grain, width="stretch", height=540)
+        drawn = line_picker(top_categories(daily, len(daily)), DEFAULT_LINES, MAX_LINES)
+        show("sentiment", daily[daily["category"].isin(drawn)], grain, width="stretch", height=540)
         st.caption(
             "Points: each period's mean; lines: rolling mean over 3 periods; grey bars: articles per period. "
             "Click a category in the legend to isolate it."
@@ -52,8 +54,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("What moved")
-    end = filters.until or bounds[1]
-    moved = loaders.load_what_moved(str(path), filters, end, version)
+    moved, end = loaders.load_what_moved(str(path), filters, version)
     if moved.dropna(subset=["z"]).empty:
         st.info(
             "Not enough history in this view: each category needs articles in the last 14 days and in the "
@@ -61,7 +62,10 @@ with left:
         )
     else:
         show("moved", moved, width="stretch")
-        st.caption(f"Last 14 days up to {end} against each category's own 30 days before (z-score of the mean).")
+        st.caption(
+            f"Last 14 days up to {end} against each category's own 30 days before (z-score of the mean); "
+            "n: articles in the 14 days / in the 30 days before. Estimated publish dates are left out."
+        )
 with right:
     st.subheader("Latest high-impact articles")
     high = loaders.load_articles(
@@ -75,5 +79,5 @@ with right:
 st.subheader("Articles")
 articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
 shown = f"{len(articles):,}" + (f" of {kpi['articles']:,} (newest first)" if kpi["articles"] > len(articles) else "")
-st.caption(f"{shown} articles; the Articles page lists the newest 1,000 with facets, and the CLI exports all.")
-article_table(articles, coloured=False)  # plain on the Overview: its rerun stays under 0.1 s
+st.caption(f"{shown} articles; the Articles page lists the newest 1,000 with facets; the downloads hold all.")
+article_table(articles, coloured=False, view=(str(path), filters))  # plain on the Overview: its rerun stays under 0.1 s

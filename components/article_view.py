@@ -375,6 +375,9 @@ def article_page(path: str, filters: Filters, version: int) -> None:
     decisions = loaders.load_article_decisions(path, aid, version)
     header(article, loaders.load_article_sources(path, aid, version), categories)
     key_figures(article, decisions)
+    # what to act on first, then the long text that explains it
+    decisions_section(article, decisions, loaders.load_article_baskets(path, aid, version))
+    st.divider()
     left, right = st.columns([3, 2], gap="large")
     with left:
         text_section(article)
@@ -382,8 +385,6 @@ def article_page(path: str, filters: Filters, version: int) -> None:
         sentiment_section(article)
         categories_section(categories)
     impact_section(article)
-    st.divider()
-    decisions_section(article, decisions, loaders.load_article_baskets(path, aid, version))
     st.divider()
     companies_section(loaders.load_article_companies(path, aid, version))
     related_section(loaders.load_related(path, aid, version))

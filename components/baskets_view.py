@@ -8,6 +8,7 @@ URL (``?basket=japan-defense``), so a copied URL opens the same basket.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 from pathlib import Path
 
@@ -339,6 +340,43 @@ def _copy_into_new(row: dict, members: list[tuple[str, float]]) -> None:
     _flash("new", "success", "Copied its members here: rename it, adjust the members, then create it.")
 
 
+def resolve_member(text: str, companies: pd.DataFrame) -> tuple[str | None, list[str]]:
+    """The ticker a user typed: an exact ticker first (any case), then an exact company name; else
+    None and up to five closest known tickers or names (difflib), as ``TICKER · Name``."""
+    typed = (text or "").strip()
+    if not typed:
+        return None, []
+    tickers = {str(t).upper(): str(t) for t in companies["ticker"]}
+    if typed.upper() in tickers:
+        return tickers[typed.upper()], []
+    names = {str(n).casefold(): str(t) for t, n in zip(companies["ticker"], companies["name"], strict=True) if n}
+    if typed.casefold() in names:
+        return names[typed.casefold()], []
+    label = {str(t): f"{t} · {n}" for t, n in zip(companies["ticker"], companies["name"], strict=True)}
+    near = difflib.get_close_matches(typed.upper(), list(tickers), n=5, cutoff=0.5)
+    near_names = difflib.get_close_matches(typed.casefold(), list(names), n=5, cutoff=0.6)
+    found = [tickers[t] for t in near] + [names[n] for n in near_names]
+    return None, [label[t] for t in dict.fromkeys(found)][:5]
+
+
+def _add_typed(prefix: str, companies: pd.DataFrame) -> None:
+    """On Enter in the "Add a member" box: add exactly the ticker typed (one per Enter), or say why not."""
+    typed = st.session_state.get(f"{prefix}_add", "")
+    ticker, near = resolve_member(typed, companies)
+    chosen_key = f"{prefix}_members"
+    st.session_state[f"{prefix}_add"] = ""
+    if ticker is None:
+        if typed.strip():
+            hint = f" Closest known: {', '.join(near)}." if near else " No known company is close."
+            st.session_state[f"{prefix}_add_msg"] = f"Unknown ticker {typed.strip()!r}.{hint}"
+        return
+    chosen = list(st.session_state.get(chosen_key) or [])
+    if ticker not in chosen:
+        chosen.append(ticker)
+    st.session_state[chosen_key] = chosen[: baskets.MAX_MEMBERS]
+    st.session_state[f"{prefix}_add_msg"] = None
+
+
 def _fields(prefix: str, companies: pd.DataFrame) -> None:
     """Name, description, member tickers and one optional weight per member."""
     labels = {
@@ -349,12 +387,23 @@ def _fields(prefix: str, companies: pd.DataFrame) -> None:
     chosen_key = f"{prefix}_members"
     if chosen_key in st.session_state:
         st.session_state[chosen_key] = [t for t in st.session_state[chosen_key] if t in labels]
+    st.text_input(
+        "Add a member",
+        key=f"{prefix}_add",
+        on_change=_add_typed,
+        args=(prefix, companies),
+        placeholder="Type a ticker (AAPL) or a company name and press Enter",
+        help="Adds exactly the ticker typed (or the company of that exact name), one per Enter.",
+    )
+    message = st.session_state.get(f"{prefix}_add_msg")
+    if message:
+        st.warning(message, icon=":material/search_off:")
     st.multiselect(
         "Member companies",
         list(labels),
         key=chosen_key,
         format_func=labels.get,
-        placeholder="Type a ticker or a company name",
+        placeholder="Pick from the list, or add above",
         max_selections=baskets.MAX_MEMBERS,
     )
     chosen = st.session_state.get(chosen_key) or []

@@ -103,9 +103,10 @@ def _leg_line(leg: dict, baskets: dict[str, dict]) -> str:
     return f"- {side_md} **{escape_md(name)}**" + (f" ({escape_md(ticker)})" if ticker and ticker != name else "")
 
 
-def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> None:
+def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict], leg_line: str | None = None) -> None:
     """One decision: action, direction badge, the bullet, legs with sides, structure, horizon
-    (open or expired, counted from the publish date) and conditions."""
+    (open or expired, counted from the publish date) and conditions. With ``leg_line`` (compact)
+    the legs are that one line instead of a list."""
     with st.container(border=True):
         head = [f"**{int(row['position'])}. {escape_md(str(row['action'] or 'decision').capitalize())}**"]
         direction = row.get("direction")
@@ -117,7 +118,9 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict]) -> No
         st.markdown(" ".join(head))
         st.markdown(escape_md(row["text"]))
         legs = row["instruments"] or []
-        if legs:
+        if legs and leg_line:
+            st.markdown(f"**Legs:** {leg_line}")
+        elif legs:
             st.caption(f"Exposure: {escape_md(exposure_text(legs, ' · '))}")
             st.markdown("**Legs**\n\n" + "\n".join(_leg_line(leg, baskets) for leg in legs))
         facts = []

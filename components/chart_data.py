@@ -16,21 +16,40 @@ ROLLING = 3
 _SENTINEL = 987_654_321.0078125  # exactly representable, so it survives JSON unchanged
 
 
-def with_rolling(df: pd.DataFrame, periods: int = ROLLING) -> pd.DataFrame:
-    """Add ``rolling_sentiment``: each category's article-weighted mean over its last ``periods``
-    periods (fewer at the start)."""
+def with_rolling(df: pd.DataFrame, periods: int = ROLLING, grain: str = "week") -> pd.DataFrame:
+    """Add ``segment`` (runs of back-to-back periods of a category: its line breaks where a period
+    has no articles) and ``rolling_sentiment``: the article-weighted mean over the segment's last
+    ``periods`` periods (fewer at the start), so a rolling line never bridges a gap."""
     out = []
     for _, g in df.sort_values("period").groupby("category", sort=False):
         g = g.copy()
-        weighted = (g["mean_sentiment"] * g["articles"]).rolling(periods, min_periods=1).sum()
-        g["rolling_sentiment"] = (weighted / g["articles"].rolling(periods, min_periods=1).sum()).round(4)
+        period = pd.to_datetime(g["period"])
+        g["segment"] = _segments(period, _period_end(period, grain)).astype(int)
+        weighted = (
+            (g["mean_sentiment"] * g["articles"])
+            .groupby(g["segment"])
+            .transform(lambda s: s.rolling(periods, min_periods=1).sum())
+        )
+        count = g["articles"].groupby(g["segment"]).transform(lambda s: s.rolling(periods, min_periods=1).sum())
+        g["rolling_sentiment"] = (weighted / count).round(4)
         out.append(g)
-    return pd.concat(out) if out else df.assign(rolling_sentiment=[])
+    return pd.concat(out) if out else df.assign(segment=[], rolling_sentiment=[])
+
+
+MAX_LINES = 10  # the palette's size: no two shown lines share a colour
+DEFAULT_LINES = 8
+
+
+def top_categories(df: pd.DataFrame, n: int = DEFAULT_LINES) -> list[str]:
+    """The ``n`` categories with the most articles in ``df`` (ties alphabetically)."""
+    volume = df.groupby("category")["articles"].sum().reset_index()
+    volume = volume.sort_values(["articles", "category"], ascending=[False, True])
+    return volume["category"].head(n).tolist()
 
 
 def sentiment_data(df: pd.DataFrame, grain: str) -> tuple[pd.DataFrame, dict[str, float]]:
     """The rows :func:`sentiment_chart` draws and the numbers its scales need."""
-    data = with_rolling(df).assign(period=lambda d: pd.to_datetime(d["period"]))
+    data = with_rolling(df, grain=grain).assign(period=lambda d: pd.to_datetime(d["period"]))
     reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
     volume_max = float(data.groupby("period")["articles"].sum().max() or 1)
     return data, {"reach": reach, "volume_top": volume_max * 4}
@@ -42,8 +61,16 @@ def heatmap_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, d
 
 
 def moved_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`moved_chart` draws: categories with a z-score."""
-    return df.dropna(subset=["z"]), {}
+    """The rows :func:`moved_chart` draws: categories with a z-score, each labelled with its article
+    counts (``label``: the category and n recent / n baseline)."""
+    data = df.dropna(subset=["z"])
+    if "baseline_articles" not in data:
+        data = data.assign(baseline_articles=pd.Series(dtype="int64"))
+    label = [
+        f"{c} (n={r:,}/{b:,})"
+        for c, r, b in zip(data["category"], data["recent_articles"], data["baseline_articles"], strict=True)
+    ]
+    return data.assign(label=pd.Series(label, index=data.index, dtype="object")), {}
 
 
 def spark_data(df: pd.DataFrame, grain: str = "week") -> tuple[pd.DataFrame, dict[str, float]]:

@@ -34,14 +34,15 @@ def sentiment_over_time(df: pd.DataFrame, grain: str = "week") -> alt.LayerChart
 
 def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: float) -> alt.LayerChart:
     """The chart of :func:`sentiment_over_time` over prepared rows (see :func:`sentiment_data`)."""
-    pick = alt.selection_point(fields=["category"], bind="legend")
+    pick = alt.selection_point(name="isolate", fields=["category"], bind="legend")
     unit = TIME_UNITS[grain]
     x = alt.X(f"{unit}(period):T", title=GRAIN_TITLES[grain])
     color = alt.Color(
         "category:N",
         title="Category",
-        scale=alt.Scale(scheme="tableau20"),
-        legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+        scale=alt.Scale(scheme="tableau10"),  # 10 colours: the chart draws at most 10 lines (no repeats)
+        # one column: fits a 390 px phone and stays shorter than the plot with at most 10 entries
+        legend=alt.Legend(orient="bottom", columns=1, labelLimit=230, symbolType="stroke"),
     )
     tooltip = [
         alt.Tooltip("category:N", title="Category"),
@@ -55,8 +56,10 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
     points = base.mark_circle(size=45).encode(y=y, opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)))
     lines = base.mark_line(strokeWidth=2.2).encode(
         y=alt.Y("rolling_sentiment:Q", scale=alt.Scale(domain=[-reach, reach])),
+        detail="segment:N",  # a period without articles breaks the line
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
-    )
+    ).properties(name="category_lines")
+    lines = lines.add_params(pick)  # on the layer with the category colour: a legend click isolates one
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
     volume = base.mark_bar(opacity=0.28, color="#888888").encode(
         y=alt.Y(
@@ -71,8 +74,10 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
             alt.Tooltip("sum(articles):Q", title="Articles in view"),
         ],
     )
-    lines_layer = (zero + lines + points).add_params(pick)
-    return alt.layer(volume.properties(height=360), lines_layer.properties(height=360)).resolve_scale(y="independent")
+    lines_layer = zero + lines + points
+    chart = alt.layer(volume.properties(height=360), lines_layer.properties(height=360))
+    # SVG: each line is an element whose opacity a browser (and a test) can read after a legend click
+    return chart.resolve_scale(y="independent").properties(usermeta={"embedOptions": {"renderer": "svg"}})
 
 
 def heatmap(df: pd.DataFrame) -> alt.Chart:
@@ -86,8 +91,8 @@ def heatmap_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("yearmonthdate(period):O", title="Week of", axis=alt.Axis(format="%b %d", labelAngle=-45)),
-            y=alt.Y("category:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=240)),
+            x=alt.X("yearmonthdate(period):O", title="Week of", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-45)),
+            y=alt.Y("category:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=240, labelOverlap=False)),
             color=alt.Color("mean_sentiment:Q", title="Sentiment", scale=alt.Scale(scheme="redblue", domain=[-1, 1])),
             tooltip=[
                 alt.Tooltip("category:N", title="Category"),
@@ -113,7 +118,7 @@ def moved_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
         .encode(
             x=alt.X("z:Q", title="z-score vs trailing baseline"),
             y=alt.Y(
-                "category:N",
+                "label:N",  # the category with its article counts: each bar's n
                 sort=alt.EncodingSortField("z", order="descending"),
                 title=None,
                 axis=alt.Axis(labelLimit=240),
@@ -125,6 +130,7 @@ def moved_chart(data: pd.DataFrame, grain: str = "week") -> alt.Chart:
                 alt.Tooltip("recent:Q", title="Recent mean", format="+.2f"),
                 alt.Tooltip("baseline:Q", title="Baseline mean", format="+.2f"),
                 alt.Tooltip("recent_articles:Q", title="Recent articles"),
+                alt.Tooltip("baseline_articles:Q", title="Baseline articles"),
             ],
         )
         .properties(height=alt.Step(20))

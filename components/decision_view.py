@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ from components import loaders
 from components.cards import escape_md
 from components.chart_cache import build_spec
 from newsdesk.db.read.sql import decode_json
+from newsdesk.score.decisions import exposure_text
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
 STATUSES = ("open", "expired", "no horizon")
@@ -109,3 +111,91 @@ def basket_beside(path, basket_id: str, name: str, side: str, members: str, vers
             st.caption("Too few articles on its members for a sentiment line yet.")
         for article_id, title in recent:
             st.page_link("pages/3_Article.py", label=escape_md(title[:80]), query_params={"id": article_id})
+
+
+VIEWS = ("cards", "table")
+
+
+def _on_view() -> None:
+    st.session_state["nd_dec_view"] = st.session_state["w_dec_view"] or "cards"
+
+
+def view_picker() -> str:
+    """Cards or a sortable table (kept in the URL as ``view=table``)."""
+    if "nd_dec_view" not in st.session_state:
+        wanted = st.query_params.get("view")
+        st.session_state["nd_dec_view"] = wanted if wanted in VIEWS else "cards"
+    st.session_state["w_dec_view"] = st.session_state["nd_dec_view"]
+    st.segmented_control("Show as", VIEWS, key="w_dec_view", on_change=_on_view, format_func=str.title, required=True)
+    view = st.session_state["nd_dec_view"]
+    if view == "cards":
+        st.query_params.pop("view", None)
+    else:
+        st.query_params["view"] = view
+    return view
+
+
+def triage_frame(view: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """One row per decision for the triage table: published, source, action, exposure, legs,
+    horizon end, status, direction, the first basket it trades and links to its article and basket."""
+    first_basket = links.drop_duplicates("decision_id").set_index("decision_id")
+    legs_of = [legs(row) for _, row in view.iterrows()]
+    published = pd.to_datetime(view["published_at"], utc=True, errors="coerce", format="ISO8601")
+    horizon_end = published + pd.to_timedelta(view["horizon_max_days"].astype("Float64"), unit="D")
+    basket_id = view["id"].map(first_basket["basket_id"]) if not first_basket.empty else None
+    basket_name = view["id"].map(first_basket["name"]) if not first_basket.empty else None
+    return pd.DataFrame(
+        {
+            "published": published,
+            "source": view.get("source", pd.Series("", index=view.index)).fillna(""),
+            "action": view["action"].fillna(""),
+            "direction": view["direction"].fillna(""),
+            "exposure": [exposure_text(x, "; ") for x in legs_of],
+            "legs": [len(x) for x in legs_of],
+            "horizon end": horizon_end.dt.date,
+            "status": view["status"],
+            "basket": basket_name.fillna("") if basket_name is not None else "",
+            "decision": view["text"].fillna(""),
+            "article": [f"/Article?id={a}" for a in view["article_id"]],
+            "basket page": [f"/Baskets?basket={b}" if isinstance(b, str) else None for b in basket_id]
+            if basket_id is not None
+            else None,
+        },
+        index=view.index,
+    )
+
+
+def decision_table(view: pd.DataFrame, links: pd.DataFrame) -> None:
+    """Every decision of the view in one sortable table (click a header to sort)."""
+    st.dataframe(
+        triage_frame(view, links),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(view), 700),
+        key="decision_table",
+        column_config={
+            "published": st.column_config.DatetimeColumn("Published (UTC)", format="YYYY-MM-DD HH:mm"),
+            "exposure": st.column_config.TextColumn("Exposure", help="Each leg's side and name"),
+            "legs": st.column_config.NumberColumn("Legs", format="%d", width="small"),
+            "horizon end": st.column_config.DateColumn("Horizon end", help="Publish day + the longest stated horizon"),
+            "decision": st.column_config.TextColumn("Decision", width="large"),
+            "article": st.column_config.LinkColumn("Article", display_text="open"),
+            "basket page": st.column_config.LinkColumn("Basket page", display_text="open"),
+        },
+    )
+
+
+def leg_links(row_legs: list[dict], baskets: dict[str, dict]) -> str:
+    """The legs as Markdown links: a ticker to the view filtered on that company, a basket to its
+    Baskets page."""
+    out = []
+    for leg in row_legs:
+        side = escape_md(leg.get("side") or "")
+        if leg.get("basket"):
+            name = (baskets.get(str(leg["basket"])) or {}).get("name") or leg.get("name") or leg["basket"]
+            out.append(f"{side} [{escape_md(name)}](/Baskets?basket={quote(str(leg['basket']))})")
+        elif leg.get("ticker"):
+            out.append(f"{side} [{escape_md(leg['ticker'])}](/?company={quote(str(leg['ticker']))})")
+        elif leg.get("name"):
+            out.append(f"{side} {escape_md(leg['name'])}")
+    return " · ".join(out)

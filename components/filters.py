@@ -8,6 +8,7 @@ mirrored into the URL (``?topic=A&topic=B&since=…&label=bearish&min_impact=0.5
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -20,7 +21,8 @@ from newsdesk.score.labels import LABELS
 
 # shared key, widget key, URL parameter; multi-value filters
 MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
-SINCE, UNTIL, MIN_IMPACT, TEXT = "nd_since", "nd_until", "nd_min_impact", "nd_text"
+SINCE, UNTIL, MIN_IMPACT, TEXT, DEMO = "nd_since", "nd_until", "nd_min_impact", "nd_text", "nd_demo"
+DEMO_CHOICES = ("show", "hide")
 W_DATES = "w_dates"
 
 
@@ -40,6 +42,7 @@ def _init_from_url() -> None:
     except ValueError:
         st.session_state[MIN_IMPACT] = 0.0
     st.session_state[TEXT] = (qp.get("q") or "")[:200]
+    st.session_state[DEMO] = qp.get("demo") if qp.get("demo") in DEMO_CHOICES else None
     st.session_state["nd_init"] = True
 
 
@@ -66,9 +69,15 @@ def filter_bar(
     bounds: tuple[date | None, date | None],
     sources: list[str] | None = None,
     companies: dict[str, str] | None = None,
+    default_since: Callable[[tuple[str, ...]], date | None] | None = None,
+    demo: tuple[bool, bool] = (False, False),
 ) -> Filters:
     """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
-    values (tickers, ``basket:<id>``) to their labels."""
+    values (tickers, ``basket:<id>``) to their labels; ``default_since`` is where a view starts when
+    neither the URL nor the user chose a start (the latest 90 days that hold data; called with the
+    sources hidden). ``demo`` says
+    whether the database holds demo articles and real ones: with both, the demo is hidden unless the
+    user shows it (``?demo=show``)."""
     _init_from_url()
     lo, hi = bounds
     options = {
@@ -82,7 +91,12 @@ def filter_bar(
         allowed = set(values)
         chosen[name] = [v for v in st.session_state.get(f"nd_{name}", []) if v in allowed]
         st.session_state[f"w_{name}"] = chosen[name]
-    since = st.session_state.get(SINCE) or lo
+    has_demo, has_real = demo
+    demo_default = "hide" if has_real else "show"
+    demo_choice = st.session_state.get(DEMO) or demo_default
+    hidden = (loaders.DEMO_SOURCE,) if has_demo and demo_choice == "hide" else ()
+    first = (default_since(hidden) if default_since else None) or lo
+    since = st.session_state.get(SINCE) or first
     until = st.session_state.get(UNTIL) or hi
     if lo and hi:
         since = min(max(since, lo), hi)
@@ -147,6 +161,19 @@ def filter_bar(
             placeholder="Any company",
             help="Articles naming the company, or any member of the basket.",
         )
+        if has_demo:
+            st.session_state["w_demo"] = demo_choice
+            st.segmented_control(
+                "Demo articles",
+                DEMO_CHOICES,
+                key="w_demo",
+                on_change=_copy,
+                args=("demo",),
+                format_func=str.title,
+                required=True,
+                help="The illustrative demo corpus (source: newsdesk demo desk); hidden by default once real "
+                "articles are in the database.",
+            )
         st.caption("Filters apply to every page and are kept in the URL: copy it to share this view.")
     filters = Filters(
         topics=tuple(chosen["topics"]),
@@ -157,13 +184,15 @@ def filter_bar(
         sources=tuple(chosen["sources"]),
         companies=tuple(chosen["companies"]),
         text=str(st.session_state.get(TEXT, "")).strip()[:200],
+        hidden_sources=hidden,
     )
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
-    _set_url("since", filters.since.isoformat() if filters.since else None)
+    _set_url("since", since.isoformat() if lo and since != first else None)
     _set_url("until", filters.until.isoformat() if filters.until else None)
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
     _set_url("q", filters.text or None)
+    _set_url("demo", demo_choice if has_demo and demo_choice != demo_default else None)
     return filters
 
 
@@ -175,4 +204,6 @@ def sidebar(path, version: int) -> Filters:
         loaders.load_bounds(str(path), version),
         loaders.load_sources(str(path), version),
         loaders.load_company_options(str(path), version),
+        lambda hidden: loaders.load_default_since(str(path), hidden, version),
+        (loaders.has_demo(str(path), version), loaders.has_real(str(path), version)),
     )

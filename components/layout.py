@@ -51,6 +51,22 @@ def demo_notice() -> None:
     )
 
 
+def line_picker(ranked: list[str], shown: int, most: int) -> list[str]:
+    """The categories the sentiment chart draws: the first ``shown`` of ``ranked`` (most articles
+    first) unless the user picks others, at most ``most`` (the palette's size)."""
+    if len(ranked) <= shown:
+        return ranked
+    return st.multiselect(
+        "Categories drawn",
+        ranked,
+        default=ranked[:shown],
+        max_selections=most,
+        key="w_lines",
+        help=f"The {shown} categories with the most articles in this view; add others (up to {most} lines, "
+        "one colour each) or remove some.",
+    )
+
+
 def _on_grain() -> None:
     st.session_state["nd_grain"] = st.session_state["w_grain"] or "week"
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["HIGH_IMPACT", "Filters", "facet_note", "previous_period"]  # plain values and functions pages use
 
 TTL = 600
+DEMO_SOURCE = articles.DEMO_SOURCE
 facet_note = facets.facet_note
 previous_period = totals.previous_period
 
@@ -85,6 +86,13 @@ def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_default_since(path: str, hidden_sources: tuple[str, ...], version: int) -> date | None:
+    """The first day of the latest 90 days that hold data (of the sources not hidden): the default
+    start of a view."""
+    return _read(path, options.default_since, hidden_sources)
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_sources(path: str, version: int) -> list[str]:
     """Sources, alphabetically."""
     return _read(path, options.sources)["source"].tolist()
@@ -108,6 +116,18 @@ def has_demo(path: str, version: int) -> bool:
     return _read(path, articles.has_source, articles.DEMO_SOURCE)
 
 
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def has_real(path: str, version: int) -> bool:
+    """True when the database holds articles from outside the demo corpus."""
+    return _read(path, articles.has_other_source, articles.DEMO_SOURCE)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def demo_in_view(path: str, filters: Filters, version: int) -> bool:
+    """True when the view holds an article of the demo corpus (the demo notice shows only then)."""
+    return _read(path, articles.source_in_view, filters, articles.DEMO_SOURCE)
+
+
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_kpis(path: str, filters: Filters, version: int) -> dict:
     """KPIs of the filtered view."""
@@ -121,15 +141,27 @@ def load_daily(path: str, filters: Filters, grain: str, version: int) -> pd.Data
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
-def load_what_moved(path: str, filters: Filters, end, version: int) -> pd.DataFrame:
-    """Category z-scores against their trailing 30-day baseline (last 14 days up to ``end``)."""
-    return _read(path, timeline.what_moved, filters, end, 14, 30)
+def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataFrame, date | None]:
+    """Category z-scores against their trailing 30-day baseline (the last 14 days up to the end of
+    the view), and that end."""
+    with closing(connect_readonly(path)) as conn:
+        end = timeline.view_end(conn, filters)
+        return timeline.what_moved(conn, filters, end, 14, 30), end
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
 def load_articles(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
     """The filtered articles, newest first, at most ``limit``."""
     return _read(path, articles.articles, filters, limit)
+
+
+def export_csv(path: str, filters: Filters, columns: str = "human", link_base: str | None = None) -> bytes:
+    """The CSV of every article in the view (not only the rows a table shows), read from the
+    database in chunks (uncached: made when the user clicks the download)."""
+    from newsdesk.export import csv_stream
+
+    with closing(connect_readonly(path)) as conn:
+        return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base))
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
+from components import loaders
 from components.cards import escape_md
 from components.loaders import TTL
-from newsdesk.export import csv_bytes
+from newsdesk.db.read.filters import Filters
+from newsdesk.export import csv_bytes, file_name
 
-SHOWN_COLUMNS = [
+SHOWN_COLUMNS = [  # what a reader scans first, left to right: nothing key is off-screen at 1440 px
     "published_at",
     "title",
-    "categories",
-    "companies",
+    "source",
     "sentiment",
     "sentiment_label",
     "impact",
-    "source",
+    "categories",
+    "companies",
     "url",
 ]
+TITLE_CHARS = 90  # a longer title is cut with an ellipsis (the Article page has it whole)
+TEXT_COLUMNS = ("title", "source", "sentiment_label", "categories", "companies")
 LABEL_COLORS = {
     "bearish": "rgba(215, 25, 28, 0.30)",
     "somewhat-bearish": "rgba(215, 25, 28, 0.14)",
@@ -56,23 +62,75 @@ def table_csv(df: pd.DataFrame) -> bytes:
 def deferred_csv(df: pd.DataFrame) -> Callable[[], bytes]:
     """The formula-safe CSV of ``df`` made when the user clicks "Download CSV", not on every run (a
     1,000-row CSV costs ~80 ms; a filter change would pay it for a file nobody asked for yet)."""
-    return functools.partial(csv_bytes, df)
+    return functools.partial(csv_bytes, df, True)
+
+
+def deferred_export(path: str, filters: Filters, columns: str, base: str | None) -> Callable[[], bytes]:
+    """The CSV of every article in the view, made when the user clicks (see :func:`deferred_csv`)."""
+    return functools.partial(loaders.export_csv, path, filters, columns, base)
+
+
+def app_base() -> str | None:
+    """The dashboard's address as the browser sees it (scheme, host, port), for links in a CSV."""
+    try:
+        url = st.context.url
+    except AttributeError:
+        return None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def view_downloads(path: str, filters: Filters, key: str) -> None:
+    """Two CSV downloads of every article in the view (not only the rows shown), made on click from
+    the database in chunks: the analyst's columns (UTF-8 with a byte-order mark, so Excel shows every
+    script) and all stored columns; the file names say the filters and the day."""
+    today = date.today()
+    base = app_base()
+    human, everything = st.columns(2)
+    human.download_button(
+        "Download CSV",
+        data=deferred_export(str(path), filters, "human", base),
+        file_name=file_name("articles", filters, today),
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        help="Every article in view, not only the rows shown: published (UTC), title, source, URL, sentiment, "
+        "label, impact, categories, companies, decisions and a link to its page here. Formula-safe for spreadsheets.",
+    )
+    everything.download_button(
+        "Download CSV (all columns)",
+        data=deferred_export(str(path), filters, "all", base),
+        file_name=file_name("articles", filters, today, "all"),
+        mime="text/csv",
+        key=f"{key}_csv_all",
+        help="Every article in view with every stored column (as `python -m newsdesk export articles`).",
+    )
 
 
 def article_table(
-    df: pd.DataFrame, key: str = "articles", selectable: bool = False, coloured: bool = True
+    df: pd.DataFrame,
+    key: str = "articles",
+    selectable: bool = False,
+    coloured: bool = True,
+    view: tuple[str, Filters] | None = None,
 ) -> str | None:
-    """Show articles with column configuration, then a "Download CSV" of exactly these rows.
+    """Show articles with column configuration, then the CSV downloads: of the whole view when
+    ``view`` (the database path and the filters) is given, else of exactly these rows.
     With ``selectable`` a row can be picked; the picked article's id is returned. ``coloured``
     tints the sentiment cells by label, for tables of at most :data:`TINT_ROWS` rows (a pandas
     Styler costs ~0.35 s per rerun for 1,000 rows; bigger tables keep the label words only)."""
-    view = df[SHOWN_COLUMNS].copy()
-    view["url"] = view["url"].map(safe_link)
-    view["published_at"] = pd.to_datetime(view["published_at"], utc=True, errors="coerce")
+    shown = df[SHOWN_COLUMNS].copy()
+    for column in TEXT_COLUMNS:  # a blank cell, never "None"
+        shown[column] = shown[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+    shown["title"] = shown["title"].map(shorten)
+    shown["url"] = shown["url"].map(safe_link)
+    shown["published_at"] = pd.to_datetime(shown["published_at"], utc=True, errors="coerce")
     if "published_estimated" in df:  # an estimated date is listed, marked, and counted in no total
-        view.insert(1, "date_note", df["published_estimated"].map(lambda v: "estimated" if v else ""))
-    tinted = coloured and len(view) <= TINT_ROWS
-    styled = view.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if tinted else view
+        shown.insert(1, "date_note", df["published_estimated"].map(lambda v: "estimated" if v else ""))
+    tinted = coloured and len(shown) <= TINT_ROWS
+    styled = shown.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if tinted else shown
     event = st.dataframe(
         styled,
         hide_index=True,
@@ -84,32 +142,58 @@ def article_table(
             "date_note": st.column_config.TextColumn(
                 "Date", help="'estimated': the input gave no readable date; not counted in daily totals or charts"
             ),
-            "title": st.column_config.TextColumn("Title", width="large"),
+            "title": st.column_config.TextColumn(
+                "Title",
+                width="large",
+                help=f"Titles longer than {TITLE_CHARS} characters end in …: pick the row to read the article whole.",
+            ),
+            "source": st.column_config.TextColumn("Source", width="small"),
+            "sentiment": st.column_config.NumberColumn(
+                "Sentiment", format="%+.2f", width="small", help="newsdesk's score, -1 bearish … +1 bullish"
+            ),
+            "sentiment_label": st.column_config.TextColumn("Label", width="small"),
+            "impact": st.column_config.ProgressColumn(
+                "Impact", min_value=0.0, max_value=1.0, format="%.2f", width="small"
+            ),
             "categories": st.column_config.TextColumn("Categories", width="medium"),
             "companies": st.column_config.TextColumn("Companies", help="Tickers named, most relevant first"),
-            "sentiment": st.column_config.NumberColumn("Sentiment", format="%+.2f"),
-            "sentiment_label": st.column_config.TextColumn("Label"),
-            "impact": st.column_config.ProgressColumn("Impact", min_value=0.0, max_value=1.0, format="%.2f"),
-            "source": st.column_config.TextColumn("Source"),
             "url": st.column_config.LinkColumn("Link", display_text="open"),
         },
         key=f"{key}_table",
     )
-    st.download_button(
-        "Download CSV",
-        data=deferred_csv(df),
-        file_name="newsdesk-articles.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        help="Every column of the rows shown above (formula-safe for spreadsheets).",
-    )
+    if view is not None:
+        view_downloads(*view, key)
+    else:
+        st.download_button(
+            "Download CSV",
+            data=deferred_csv(df),
+            file_name=f"newsdesk-articles_{date.today().isoformat()}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            help="Every column of the rows shown above (formula-safe for spreadsheets).",
+        )
     if selectable and event and event.selection.rows:
         return str(df.iloc[event.selection.rows[0]]["id"])
     return None
 
 
+def shorten(title, limit: int = TITLE_CHARS) -> str:
+    """``title`` cut at a word before ``limit`` characters, with an ellipsis; blank for None."""
+    if not isinstance(title, str):
+        return ""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0] if " " in title[: limit - 1] else title[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+# facet name -> the filter a clicked row sets (shared session key)
+FACET_FILTERS = {"category": "nd_topics", "source": "nd_sources", "sentiment": "nd_labels"}
+
+
 def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
-    """Counts of the view per category, source and sentiment label, side by side."""
+    """Counts of the view per category, source and sentiment label, side by side. Clicking a row
+    adds its value to that filter (as Datasette's facets do)."""
     cols = st.columns(len(facets))
     for col, (name, frame) in zip(cols, facets.items(), strict=True):
         with col:
@@ -117,17 +201,25 @@ def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
             if frame.empty:
                 st.caption("—")
                 continue
-            st.dataframe(
+            event = st.dataframe(
                 frame.rename(columns={"value": name.title(), "articles": "Articles"}),
                 hide_index=True,
                 width="stretch",
                 height=min(38 + 35 * len(frame), 300),
+                on_select="rerun",
+                selection_mode="single-row",
+                key=f"facet_{name}",
                 column_config={
-                    "Articles": st.column_config.ProgressColumn(
-                        "Articles", min_value=0, max_value=int(frame["articles"].max()), format="%d"
-                    )
+                    name.title(): st.column_config.TextColumn(name.title(), help="Click a row to filter by it"),
+                    "Articles": st.column_config.NumberColumn("Articles", format="%d", width="small"),
                 },
             )
+            if event and event.selection.rows and name in FACET_FILTERS:
+                value = str(frame.iloc[event.selection.rows[0]]["value"])
+                key = FACET_FILTERS[name]
+                st.session_state[key] = [*st.session_state.get(key, []), value]
+                st.session_state.pop(f"facet_{name}", None)
+                st.rerun()
 
 
 def _delta(now, before, fmt: str):

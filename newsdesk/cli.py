@@ -178,8 +178,18 @@ def ingest(
 @click.option("--topic", "topics", multiple=True, help="Only articles with this category (repeatable: any of).")
 @click.option("--since", help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this day (YYYY-MM-DD).")
-def export(db_path, table, output, topics, since, until) -> None:
-    """Export articles or decisions to CSV, with the same filters as the dashboard."""
+@click.option(
+    "--columns",
+    type=click.Choice(["all", "human"]),
+    default="all",
+    show_default=True,
+    help="Articles: every stored column (re-ingestable), or the dashboard's download columns (published UTC, "
+    "title, source, URL, sentiment, label, impact, categories, companies, decisions, link).",
+)
+@click.option("--base-url", help="The dashboard's address, for the article links of --columns human.")
+def export(db_path, table, output, topics, since, until, columns, base_url) -> None:
+    """Export articles or decisions to CSV (UTF-8 with a byte-order mark, formula-safe), with the
+    same filters as the dashboard; articles are read and written in chunks."""
     from newsdesk import export as export_mod  # pandas: imported only by the commands that need it
     from newsdesk.db.read import articles, decisions, options
     from newsdesk.db.read.filters import Filters, parse_day
@@ -194,18 +204,29 @@ def export(db_path, table, output, topics, since, until) -> None:
     if unknown:
         fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
     if table == "articles":
-        df = articles.articles(db.conn, filters)
+        counted = []
+
+        def chunks():
+            for df in articles.article_chunks(db.conn, filters):
+                counted.append(len(df))
+                yield df
+
+        parts = export_mod.csv_stream(chunks(), columns, base_url)
     else:
         df = export_mod.with_exposures(decisions.decisions(db.conn, filters))
-    data = export_mod.csv_bytes(df)
+        counted = [len(df)]
+        parts = iter([export_mod.csv_bytes(df, bom=True)])
     if output == "-":
-        sys.stdout.buffer.write(data)
+        for part in parts:
+            sys.stdout.buffer.write(part)
         return
     try:
-        Path(output).write_bytes(data)
+        with Path(output).open("wb") as out:
+            for part in parts:
+                out.write(part)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    click.echo(f"Wrote {len(df)} {table} to {output}")
+    click.echo(f"Wrote {sum(counted)} {table} to {output}")
 
 
 @cli.command()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
+from collections.abc import Iterable, Iterator
+from datetime import date
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -74,8 +78,104 @@ def _legs(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
+def csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
     """UTF-8 CSV bytes of ``df`` (no index), neutralised against formula injection. Rows end in
     CRLF (RFC 4180), so a cell holding a bare CR is quoted instead of breaking its row in two — the
-    text after that CR would otherwise start a new, unneutralised cell."""
-    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    text after that CR would otherwise start a new, unneutralised cell. With ``bom`` the bytes start
+    with a UTF-8 byte-order mark (Excel on Windows then reads ’, CJK and Cyrillic right)."""
+    text = safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    return (BOM if bom else b"") + text
+
+
+BOM = "\ufeff".encode()
+COLUMN_SETS = ("human", "all")
+
+# the columns an analyst reads, in order: name in the file -> how it is made from an article row
+HUMAN_COLUMNS = (
+    "published (UTC)",
+    "title",
+    "source",
+    "url",
+    "sentiment",
+    "label",
+    "impact",
+    "categories",
+    "companies",
+    "decisions",
+    "newsdesk link",
+)
+
+
+def human_frame(df: pd.DataFrame, link_base: str | None = None) -> pd.DataFrame:
+    """The analyst's columns (:data:`HUMAN_COLUMNS`) of an article frame (the columns of
+    ``read.articles.article_chunks``): published as ``YYYY-MM-DD HH:MM`` UTC, which Excel reads as a
+    date, blanks for missing values, and a link to the article's page in the dashboard at
+    ``link_base`` (left blank without one)."""
+    published = pd.to_datetime(df["published_at"], utc=True, errors="coerce", format="ISO8601")
+    base = (link_base or "").rstrip("/")
+    links = [f"{base}/Article?id={quote(str(i))}" if base else "" for i in df["id"]]
+    decisions = df["decision_count"] if "decision_count" in df else pd.Series(0, index=df.index)
+    out = pd.DataFrame(
+        {
+            "published (UTC)": published.dt.strftime("%Y-%m-%d %H:%M").fillna(""),
+            "title": df["title"],
+            "source": df["source"],
+            "url": df["url"],
+            "sentiment": pd.to_numeric(df["sentiment"], errors="coerce").round(3),
+            "label": df["sentiment_label"],
+            "impact": pd.to_numeric(df["impact"], errors="coerce").round(3),
+            "categories": df["categories"],
+            "companies": df["companies"],
+            "decisions": decisions.fillna(0).astype(int),
+            "newsdesk link": links,
+        },
+        index=df.index,
+    )
+    for column in ("title", "source", "url", "label", "categories", "companies"):
+        out[column] = out[column].astype(object).where(out[column].notna(), "")
+    return out
+
+
+def csv_stream(chunks: Iterable[pd.DataFrame], columns: str = "human", link_base: str | None = None) -> Iterator[bytes]:
+    """CSV bytes of article frames, chunk by chunk (a byte-order mark and the header first, then
+    each chunk's rows): ``columns`` is ``human`` (:func:`human_frame`) or ``all`` (every stored
+    column); each chunk is neutralised against formula injection. Memory stays that of one chunk."""
+    if columns not in COLUMN_SETS:
+        raise ValueError(f"columns must be one of {', '.join(COLUMN_SETS)}, not {columns!r}")
+    first = True
+    for df in chunks:
+        view = human_frame(df, link_base) if columns == "human" else df
+        text = safe_frame(view).to_csv(index=False, header=first, lineterminator="\r\n").encode("utf-8")
+        yield (BOM + text) if first else text
+        first = False
+    if first:  # no article at all: the header alone
+        empty = pd.DataFrame(columns=list(HUMAN_COLUMNS)) if columns == "human" else pd.DataFrame()
+        yield BOM + empty.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+def file_name(table: str, filters, today: date, columns: str = "human") -> str:
+    """A download's file name that says its view and day: ``newsdesk-articles_topic-trade-tariffs_
+    2026-05-01-to-2026-07-31_2026-12-06.csv`` (``filters`` is a ``read.filters.Filters``)."""
+    parts = [f"newsdesk-{table}"]
+    for name in ("topics", "labels", "sources", "companies"):
+        values = getattr(filters, name)
+        if values:
+            parts.append(f"{name[:-1] if name != 'companies' else 'company'}-" + "+".join(map(_slug, values)))
+    if filters.since or filters.until:
+        lo = filters.since.isoformat() if filters.since else "start"
+        hi = filters.until.isoformat() if filters.until else "end"
+        parts.append(f"{lo}-to-{hi}")
+    if filters.min_impact:
+        parts.append(f"impact-{filters.min_impact:g}")
+    if filters.text:
+        parts.append("q-" + _slug(filters.text))
+    if columns == "all":
+        parts.append("all-columns")
+    parts.append(today.isoformat())
+    name = "_".join(parts)
+    return (name[:180] if len(name) > 180 else name) + ".csv"
+
+
+def _slug(text: str) -> str:
+    """Lower-case letters, digits, dots and dashes only (safe in a file name on any system)."""
+    return re.sub(r"[^a-z0-9.]+", "-", unicodedata.normalize("NFKD", str(text)).lower()).strip("-")[:40] or "x"

@@ -6,11 +6,11 @@ import streamlit as st
 
 from components import loaders, page
 from components.cards import decision_card, decisions_for_export, escape_md
-from components.decision_view import basket_beside, decision_filters, legs
+from components.decision_view import basket_beside, decision_filters, decision_table, leg_links, legs, view_picker
 from components.layout import page_header
 from components.tables import deferred_csv
 
-PER_PAGE = 12
+PER_PAGE = 20
 MAX_DECISIONS = 2000
 
 ctx = page.start("Decisions")
@@ -18,7 +18,7 @@ path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Decisions",
     "Key decisions for investors from the articles in view, each beside the sector baskets it trades.",
-    loaders.has_demo(str(path), version),
+    loaders.demo_in_view(str(path), filters, version),
 )
 
 decisions, total, links = loaders.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)
@@ -50,6 +50,9 @@ st.download_button(
     file_name="newsdesk-decisions.csv",
     mime="text/csv",
 )
+if view_picker() == "table":
+    decision_table(view, links)
+    st.stop()
 pages = max(1, -(-len(view) // PER_PAGE))
 page = 1
 if pages > 1:
@@ -77,7 +80,7 @@ for _, row in shown.iterrows():
         card = row.copy()
         row_legs = legs(row)
         card["instruments"] = row_legs
-        decision_card(card, {"published_at": row["published_at"]}, basket_info)
+        decision_card(card, {"published_at": row["published_at"]}, basket_info, leg_links(row_legs, basket_info))
     with right:
         traded = by_decision.get(row["id"])
         if traded is not None and not traded.empty:

@@ -15,7 +15,7 @@ path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Articles",
     "Every article in view: sort by clicking a column, pick a row to open it.",
-    loaders.has_demo(str(path), version),
+    loaders.demo_in_view(str(path), filters, version),
 )
 kpi = loaders.load_kpis(str(path), filters, version)
 if not kpi["articles"]:
@@ -29,9 +29,9 @@ if note:
 articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
 more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
 st.caption(
-    f"{len(articles):,} articles{more}. The CSV holds exactly the rows of the table; "
-    "`python -m newsdesk export articles` writes every filtered article."
+    f"{len(articles):,} articles{more}. The CSV downloads hold every article in view; "
+    "`python -m newsdesk export articles` writes the same from the command line."
 )
-picked = article_table(articles, key="articles_page", selectable=True)
+picked = article_table(articles, key="articles_page", selectable=True, view=(str(path), filters))
 if picked:
     st.switch_page("pages/3_Article.py", query_params={"id": picked})

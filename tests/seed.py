@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from newsdesk.db import schema, writes
@@ -41,5 +42,64 @@ def seed(path: Path) -> Path:
         )
         articles.append(score_article(a))
     writes.write_batch(db, articles, [], "seed")
+    db.close()
+    return path
+
+
+WIDE_CATEGORIES = [
+    "Monetary Policy & Rates",
+    "Trade & Tariffs",
+    "Macro & Growth",
+    "Semiconductors & Supply Chain",
+    "Energy & Commodities",
+    "Financial Markets",
+    "Infrastructure & Defense",
+    "Earnings & Corporate",
+    "Technology & AI",
+    "Consumer & Retail",
+    "Healthcare & Pharma",
+    "Real Estate & Housing",
+]
+
+
+def seed_wide(path: Path) -> Path:
+    """A database over years with gaps: 12 categories (the n-th has 13 - n articles a week) over six
+    weeks of 2026, one old article in 2019, and an undated page stamped 2026-12-01 (estimated)."""
+    db = schema.connect(path)
+    articles = []
+    for week in (0, 1, 3, 4, 5):  # week 2 holds nothing
+        for n, category in enumerate(WIDE_CATEGORIES):
+            for k in range(len(WIDE_CATEGORIES) - n):
+                day = (date(2026, 6, 1) + timedelta(days=week * 7 + k % 5)).isoformat()
+                articles.append(
+                    Article(
+                        title=f"{category} story {week}-{k}",
+                        source="Wide Wire",
+                        url=f"https://example.com/wide/{week}/{n}/{k}",
+                        published_at=f"{day}T10:00:00Z",
+                        summary="Strong gains." if (week + k) % 2 else "Weak losses.",
+                        categories=[CategoryTag(category)],
+                    )
+                )
+    articles.append(
+        Article(
+            title="An old story",
+            source="Wide Wire",
+            url="https://example.com/wide/old",
+            published_at="2019-03-01T10:00:00Z",
+            categories=[CategoryTag("Trade & Tariffs")],
+        )
+    )
+    undated = Article(
+        title="An undated page",
+        source="Wide Wire",
+        url="https://example.com/wide/undated",
+        published_at="2026-12-01T10:00:00Z",
+        summary="Terrible, awful collapse.",
+        categories=[CategoryTag("Macro & Growth")],
+    )
+    undated.published_estimated = True
+    articles.append(undated)
+    writes.write_batch(db, [score_article(a) for a in articles], [], "seed")
     db.close()
     return path

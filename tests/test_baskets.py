@@ -607,3 +607,41 @@ def test_basket_chart_templates_give_altairs_spec(index_db, grain) -> None:
             continue
         same_spec(build_spec("basket_index", index, grain), index_chart(index, grain))
         same_spec(build_spec("spark", index, grain), basket_spark(index))
+
+
+def test_typing_a_ticker_and_enter_adds_exactly_that_member(page_db) -> None:
+    at = open_baskets("japan-defense")
+    at.text_input(key="bk_new_add").set_value("7011.t").run()  # any case: the exact ticker
+    assert not at.exception
+    assert at.multiselect(key="bk_new_members").value == ["7011.T"]
+    at.text_input(key="bk_new_add").set_value("7012.T").run()  # one member per Enter
+    assert at.multiselect(key="bk_new_members").value == ["7011.T", "7012.T"]
+    assert at.text_input(key="bk_new_add").value == ""
+    at.text_input(key="bk_new_add").set_value("7011.X").run()
+    (message,) = [w for w in texts(at.warning) if "Unknown ticker" in w]
+    assert "7011.X" in message and "7011.T" in message  # the closest known ones
+    assert at.multiselect(key="bk_new_members").value == ["7011.T", "7012.T"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "ticker", "near"),
+    [
+        ("AAPL", "AAPL", []),
+        ("aapl ", "AAPL", []),
+        ("Apple Inc.", "AAPL", []),
+        ("AAP", None, ["AAPL · Apple Inc."]),
+        ("", None, []),
+        ("zzzzzz", None, []),
+    ],
+)
+def test_resolve_member(typed, ticker, near) -> None:
+    import pandas as pd
+
+    from components.baskets_view import resolve_member
+
+    companies = pd.DataFrame(
+        {"ticker": ["AAPL", "AAL", "MSFT", "7011.T"], "name": ["Apple Inc.", "American Airlines", "Microsoft", "MHI"]}
+    )
+    found, close = resolve_member(typed, companies)
+    assert found == ticker
+    assert close[: len(near)] == near

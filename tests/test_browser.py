@@ -11,6 +11,9 @@ from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, require_chromium, screen
 
 pytestmark = pytest.mark.browser
 TOPIC = "Trade & Tariffs"
+# the whole demo in view: from before its first article, and shown although the server's database
+# also holds a real (hostile) article, which hides the demo by default
+DEMO = "since=2026-05-01&demo=show"
 
 
 HOSTILE = (
@@ -66,7 +69,14 @@ def test_first_start_on_an_empty_data_folder_shows_the_demo_chart(tmp_path, page
         chart = page.locator("[data-testid=stVegaLiteChart]").first
         chart.wait_for(state="visible", timeout=60_000)
         chart.locator("canvas, svg").first.wait_for(state="attached", timeout=60_000)
-        assert int(metric(page, "Articles").replace(",", "")) == 120
+        import sqlite3
+
+        with sqlite3.connect(data / "newsdesk.db") as conn:  # the latest 90 days that hold data, by default
+            recent = conn.execute(
+                "SELECT count(*) FROM articles WHERE published_at >= "
+                "date((SELECT max(published_at) FROM articles), '-89 days')"
+            ).fetchone()[0]
+        assert int(metric(page, "Articles").replace(",", "")) == recent
         assert page.get_by_test_id("stException").count() == 0
         assert page.get_by_text("Traceback").count() == 0
     assert (data / "newsdesk.db").exists()
@@ -77,7 +87,7 @@ def test_first_start_on_an_empty_data_folder_shows_the_demo_chart(tmp_path, page
 
 def test_pick_topic_then_download_csv(server, page) -> None:
     server, _ = server
-    page.goto(server, timeout=120_000)
+    page.goto(f"{server}/?{DEMO}", timeout=120_000)  # the whole demo, not the latest 90 days
     wait_idle(page, timeout=120_000)
     assert page.locator("[data-testid=stVegaLiteChart]").count() >= 1
     total = int(metric(page, "Articles").replace(",", ""))
@@ -101,10 +111,10 @@ def test_pick_topic_then_download_csv(server, page) -> None:
     screenshot(page, "overview-topic")
 
     with page.expect_download() as info:
-        page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV").click()
-    content = open(info.value.path(), encoding="utf-8").read()
+        page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV", exact=True).click()
+    content = open(info.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(content)))
-    assert len(rows) == filtered
+    assert len(rows) == filtered  # the whole view, in the analyst's columns
     assert all(TOPIC in r["categories"].split("; ") for r in rows)
 
 
@@ -127,18 +137,18 @@ def test_upload_on_ingest_page(server, page) -> None:
 
 def test_shared_url_reproduces_the_view_on_another_page(server, page) -> None:
     server, _ = server
-    page.goto(f"{server}/Articles?topic=Trade+%26+Tariffs&label=bullish&min_impact=0.2", timeout=120_000)
+    page.goto(f"{server}/Articles?topic=Trade+%26+Tariffs&label=bullish&min_impact=0.2&{DEMO}", timeout=120_000)
     wait_idle(page, timeout=120_000)
     sidebar = page.get_by_test_id("stSidebar")
     assert sidebar.get_by_text("Trade & Tariffs").count() >= 1
-    caption = page.get_by_test_id("stMain").get_by_text(" articles. The CSV holds").inner_text()
+    caption = page.get_by_test_id("stMain").get_by_text(" articles. The CSV downloads hold").inner_text()
     n = int(caption.split()[0].replace(",", ""))
     with page.expect_download() as info:
-        page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV").click()
-    rows = list(csv.DictReader(open(info.value.path(), encoding="utf-8")))
+        page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV", exact=True).click()
+    rows = list(csv.DictReader(open(info.value.path(), encoding="utf-8-sig")))
     assert len(rows) == n > 0
     assert all("Trade & Tariffs" in r["categories"].split("; ") for r in rows)
-    assert all(r["sentiment_label"] == "bullish" and float(r["impact"]) >= 0.2 for r in rows)
+    assert all(r["label"] == "bullish" and float(r["impact"]) >= 0.2 for r in rows)
     screenshot(page, "articles-shared-url")
     # the same filters survive a page change
     page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
@@ -148,7 +158,7 @@ def test_shared_url_reproduces_the_view_on_another_page(server, page) -> None:
 
 def test_articles_row_opens_the_article_with_its_decisions(server, page) -> None:
     server, _ = server
-    page.goto(f"{server}/Articles?topic=Geopolitics+%26+War", timeout=120_000)
+    page.goto(f"{server}/Articles?topic=Geopolitics+%26+War&{DEMO}", timeout=120_000)
     wait_idle(page, timeout=120_000)
     grid = page.get_by_test_id("stDataFrame").last
     box = grid.bounding_box()
@@ -201,7 +211,7 @@ def test_hostile_title_is_shown_as_text(tmp_path, page) -> None:
 
 def test_decision_card_shows_its_basket_beside_it(server, page) -> None:
     server, _ = server
-    page.goto(f"{server}/Decisions?trades=japan-defense", timeout=120_000)
+    page.goto(f"{server}/Decisions?trades=japan-defense&{DEMO}", timeout=120_000)
     wait_idle(page, timeout=120_000)
     main = page.get_by_test_id("stMain")
     caption = main.get_by_text(" decisions from ").inner_text()
@@ -288,3 +298,76 @@ def test_an_all_rejected_upload_shows_an_error_box_with_grouped_reasons(server, 
     assert cells[1].startswith("date '…' is not a recognised date"), cells
     assert cells[2] == "bad_dates.csv:2, bad_dates.csv:3, bad_dates.csv:4"
     screenshot(page, "ingest_all_rejected")
+
+
+@pytest.fixture(scope="module")
+def wide_server(tmp_path_factory):
+    from tests.seed import seed_wide
+
+    tmp = tmp_path_factory.mktemp("wide")
+    path = seed_wide(tmp / "wide.db")
+    with streamlit_server(path, tmp / "streamlit.log") as url:
+        yield url
+
+
+LINE_OPACITIES = """() => {
+  const chart = document.querySelectorAll('[data-testid=stVegaLiteChart]')[0];
+  const paths = [...chart.querySelectorAll('g.mark-line path')];
+  return paths.map(p => [p.getAttribute('stroke'), p.getAttribute('opacity')]);
+}"""
+
+
+def test_legend_click_isolates_one_category(wide_server, page) -> None:
+    page.goto(wide_server, timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=stVegaLiteChart]')[0]"
+        ".querySelectorAll('g.mark-line path').length"
+    )
+    before = page.evaluate(LINE_OPACITIES)
+    assert len({stroke for stroke, _ in before}) == 8  # the top 8 categories, 8 colours
+    assert all(float(opacity or 1) == 1 for _, opacity in before)
+    chart.locator("g.role-legend-label text", has_text="Trade & Tariffs").first.click()
+    page.wait_for_timeout(500)
+    after = page.evaluate(LINE_OPACITIES)
+    kept = {stroke for stroke, opacity in after if float(opacity or 1) == 1}
+    faded = {stroke for stroke, opacity in after if float(opacity or 1) < 0.2}
+    assert len(kept) == 1 and len(faded) == 7, after  # one category stays, the other seven fade
+    screenshot(page, "overview-legend-isolated")
+
+
+def test_facet_row_click_sets_the_filter(wide_server, page) -> None:
+    page.goto(f"{wide_server}/Articles", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    grid = page.get_by_test_id("stDataFrame").nth(1)  # category, source, sentiment: the source facet
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 18)  # the first data row's selection area
+    page.wait_for_url("**source=Wide+Wire*", timeout=30_000)
+    wait_idle(page)
+    assert "Wide Wire" in page.get_by_test_id("stSidebar").inner_text()
+
+
+def test_phone_width_overview_legend_and_charts_fit(wide_server, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(wide_server, timeout=120_000)
+        wait_idle(page, timeout=120_000)
+        charts = page.get_by_test_id("stVegaLiteChart")
+        charts.first.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=stVegaLiteChart]')[0].querySelector('g.role-legend')"
+        )
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        legend = charts.first.locator("g.role-legend").first.bounding_box()
+        assert legend["x"] >= 0 and legend["x"] + legend["width"] <= width, (legend, width)  # not clipped
+        for n in range(charts.count()):
+            box = charts.nth(n).bounding_box()
+            if box:  # charts in a hidden tab have no box
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (n, box, width)
+        overflow = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth")
+        assert overflow <= width + 1
+    finally:
+        context.close()

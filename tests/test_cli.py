@@ -27,7 +27,9 @@ def run(*args: str, db: Path | None = None, env: dict | None = None) -> subproce
 
 
 def rows(path: Path) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark: Excel reads every script
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def test_sample_ingest_export_and_reingest(sample_path, tmp_path) -> None:

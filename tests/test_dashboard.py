@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+from datetime import date, timedelta
 
 import pytest
 
-from tests.apptest_util import app, metrics, sentiment_data
+from newsdesk.db.read import timeline as read_timeline
+from newsdesk.db.read.filters import Filters
+from tests.apptest_util import app, chart_frames, chart_specs, metrics, sentiment_data
 from tests.conftest import ROOT
-from tests.seed import ROWS, seed
+from tests.seed import ROWS, WIDE_CATEGORIES, seed, seed_wide
 
 TOPIC = "Trade & Tariffs"
 
@@ -106,7 +110,13 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch) -> None:
     at = app().run(timeout=120)
     assert not at.exception
     assert path.exists()
-    assert int(metrics(at)["Articles"].replace(",", "")) >= 120
+    with sqlite3.connect(path) as conn:
+        last = conn.execute("SELECT max(substr(published_at, 1, 10)) FROM articles").fetchone()[0]
+        recent = conn.execute(
+            "SELECT count(*) FROM articles WHERE published_at >= date(?, '-89 days')", [last]
+        ).fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 120
+    assert int(metrics(at)["Articles"].replace(",", "")) == recent  # the latest 90 days by default
     assert any("illustrative" in w.value for w in at.warning)
 
 
@@ -269,3 +279,214 @@ def test_chart_specs_are_valid_vega_lite(seeded, kind, grain) -> None:
     chart.to_dict(validate=True)  # raises on an invalid spec
     spec = to_spec(chart)
     assert spec["datasets"] and all(isinstance(v, bytes) for v in spec["datasets"].values())
+
+
+@pytest.fixture
+def wide(tmp_path, monkeypatch):
+    path = seed_wide(tmp_path / "wide.db")
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    return path
+
+
+def test_overview_defaults_to_the_latest_90_days_and_the_top_8_categories(wide) -> None:
+    at = app().run()
+    assert not at.exception
+    # the 2019 story is outside the latest 90 days that hold data (the undated page does not count)
+    assert metrics(at)["Articles"] == str(_count(wide, "published_at >= '2026-04-01'"))
+    assert at.query_params.get("since") is None  # the default is not written into the URL
+    data = sentiment_data(at)
+    assert sorted(set(data["category"])) == sorted(WIDE_CATEGORIES[:8])
+    picker = at.multiselect(key="w_lines")
+    assert picker.value == WIDE_CATEGORIES[:8] and picker.options == WIDE_CATEGORIES
+    (spec,) = [s for s in chart_specs(at) if "rolling_sentiment" in json.dumps(s)]
+    assert '"scheme": "tableau10"' in json.dumps(spec)  # 10 colours, at most 10 lines: no repeats
+    picker.set_value(WIDE_CATEGORIES[:10]).run()
+    assert set(sentiment_data(at)["category"]) == set(WIDE_CATEGORIES[:10])
+    # the date filter still rules: the whole range brings the 2019 story back
+    at.date_input(key="w_dates").set_value((date(2019, 3, 1), date(2026, 12, 1))).run()
+    assert metrics(at)["Articles"] == str(_count(wide, "1 = 1"))
+    assert at.query_params.get("since") == "2019-03-01"
+
+
+def test_sentiment_lines_break_over_a_period_without_articles(wide) -> None:
+    at = app().run()
+    data = sentiment_data(at).sort_values("period")
+    rates = data[data["category"] == "Monetary Policy & Rates"]
+    assert rates["segment"].nunique() == 2  # the empty week splits the line in two
+    after_gap = rates[rates["segment"] == rates["segment"].max()].iloc[0]
+    assert after_gap["rolling_sentiment"] == pytest.approx(after_gap["mean_sentiment"], abs=1e-4)
+    spec = json.dumps([s for s in chart_specs(at) if "rolling_sentiment" in json.dumps(s)])
+    assert '"detail": {"field": "segment"' in spec
+
+
+def test_heatmap_labels_every_row_and_shows_the_year(wide) -> None:
+    at = app().run()
+    (heat,) = [s for s in chart_specs(at) if s.get("mark", {}).get("type") == "rect"]
+    assert heat["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert "%Y" in heat["encoding"]["x"]["axis"]["format"]
+
+
+def test_what_moved_ends_at_the_view_and_skips_estimated_dates(wide) -> None:
+    at = app().run()
+    assert not at.exception
+    frames = [f for f in chart_frames(at) if "z" in f.columns]
+    assert frames, "no What moved chart: the undated page (estimated, 2026-12-01) drove the window"
+    (moved,) = frames
+    with sqlite3.connect(wide) as conn:
+        last = conn.execute("SELECT max(published_at) FROM articles WHERE published_estimated = 0").fetchone()[0]
+    assert any(f"up to {last[:10]}" in c.value for c in at.caption)
+    assert all(
+        label.startswith(cat) and "(n=" in label for cat, label in zip(moved["category"], moved["label"], strict=True)
+    )
+    # the recent window is the 14 days up to the view's last exact day
+    cut = (date.fromisoformat(last[:10]) - timedelta(days=13)).isoformat()
+    for row in moved.itertuples():
+        assert row.recent_articles == _count(
+            wide,
+            "published_estimated = 0 AND published_at >= ? AND id IN "
+            "(SELECT article_id FROM article_categories WHERE category = ? AND effective = 1)",
+            (cut, row.category),
+        )
+
+
+@pytest.mark.parametrize(
+    ("filters", "where", "params"),
+    [
+        (Filters(labels=("bullish", "somewhat-bullish")), "sentiment_label LIKE '%bullish'", ()),
+        (Filters(sources=("Wide Wire",)), "source = 'Wide Wire'", ()),
+        (Filters(min_impact=0.01), "impact >= 0.01", ()),
+        (Filters(text="strong"), "rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'strong')", ()),
+        (Filters(sources=("Nobody",)), "0", ()),
+        (Filters(since=date(2026, 6, 20)), "published_at >= '2026-06-20'", ()),
+    ],
+)
+def test_what_moved_honours_every_filter(wide, filters, where, params) -> None:
+    with sqlite3.connect(wide) as conn:
+        moved = read_timeline.what_moved(conn, filters, date(2026, 7, 10), window=14, baseline=30)
+    for row in moved.itertuples():
+        assert row.recent_articles + row.baseline_articles == _count(
+            wide,
+            f"{where} AND published_estimated = 0 AND published_at >= '2026-05-28' AND published_at < '2026-07-11' "
+            "AND id IN "
+            "(SELECT article_id FROM article_categories WHERE category = ? AND effective = 1)",
+            (*params, row.category),
+        )
+    if where == "0":
+        assert moved.empty
+
+
+def _demo_and_real(path, month: str = "2026-11"):
+    """The demo corpus plus three real articles (by default in its last weeks)."""
+    from newsdesk import pipeline
+    from newsdesk.db import schema, writes
+    from newsdesk.models import Article, CategoryTag
+    from newsdesk.score import score_article
+
+    pipeline.create_demo_database(path)
+    db = schema.connect(path)
+    real = [
+        Article(
+            title=f"Real story {n}",
+            source="Real Wire",
+            url=f"https://example.com/real/{n}",
+            published_at=f"{month}-1{n}T09:00:00Z",
+            summary="Strong gains.",
+            categories=[CategoryTag("Macro & Growth")],
+        )
+        for n in range(3)
+    ]
+    writes.write_batch(db, [score_article(a) for a in real], [], "real")
+    db.close()
+    return path
+
+
+def test_demo_is_hidden_once_real_articles_exist_and_the_switch_shows_it(tmp_path, monkeypatch) -> None:
+    path = _demo_and_real(tmp_path / "mixed.db")
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert not at.exception
+    assert at.segmented_control(key="w_demo").value == "hide"
+    assert set(at.dataframe[0].value["source"]) == {"Real Wire"}
+    assert metrics(at)["Articles"] == "3"
+    assert not any("illustrative" in w.value for w in at.warning)  # no demo article in view: no banner
+    assert at.query_params.get("demo") is None
+    at.segmented_control(key="w_demo").set_value("show").run()
+    assert "newsdesk demo desk" in set(at.dataframe[0].value["source"])
+    assert any("illustrative" in w.value for w in at.warning)
+    assert query_values(at, "demo") == ["show"]
+    at.switch_page("pages/2_Articles.py").run()  # the choice holds on every page
+    assert at.segmented_control(key="w_demo").value == "show"
+    assert any("illustrative" in w.value for w in at.warning)
+    fresh = app()
+    fresh.query_params["demo"] = "show"  # and a pasted URL reproduces it
+    fresh.run()
+    assert fresh.segmented_control(key="w_demo").value == "show"
+
+
+def test_a_demo_only_database_shows_the_demo(tmp_path, monkeypatch) -> None:
+    from newsdesk import pipeline
+
+    path = tmp_path / "demo.db"
+    pipeline.create_demo_database(path)
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert at.segmented_control(key="w_demo").value == "show"
+    assert any("illustrative" in w.value for w in at.warning)
+
+
+def test_legend_selection_is_bound_to_the_coloured_line_layer(wide) -> None:
+    at = app().run()
+    (spec,) = [s for s in chart_specs(at) if "rolling_sentiment" in json.dumps(s)]
+    (param,) = spec["params"]
+    assert param["bind"] == "legend"
+    named = {m.get("name"): m for layer in spec["layer"] for m in layer.get("layer", [layer])}
+    (view,) = param["views"]
+    assert named[view]["mark"]["type"] == "line" and named[view]["encoding"]["color"]["field"] == "category"
+
+
+def test_default_window_follows_the_articles_in_view(tmp_path, monkeypatch) -> None:
+    """Real articles years older than the demo: with the demo hidden, the default 90 days are theirs."""
+    path = _demo_and_real(tmp_path / "old.db", "2024-03")
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert metrics(at)["Articles"] == "3"
+    at.segmented_control(key="w_demo").set_value("show").run()
+    assert int(metrics(at)["Articles"]) > 3 and "Real Wire" not in set(at.dataframe[0].value["source"])
+
+
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(labels=("neutral", "bullish", "bearish")), Filters(text="quiet")]
+)
+def test_an_article_without_a_category_is_uncategorised_never_dropped(seeded, filters) -> None:
+    from contextlib import closing
+
+    from newsdesk.db import schema, writes
+    from newsdesk.db.read import facets as read_facets
+    from newsdesk.models import Article
+    from newsdesk.score import score_article
+
+    db = schema.connect(seeded)
+    plain = score_article(
+        Article(
+            title="A quiet day", source="Seed Wire", url="https://example.com/q", published_at="2026-07-01T09:00:00Z"
+        )
+    )
+    plain.categories = []
+    writes.write_batch(db, [plain], [], "plain")
+    db.close()
+    with closing(schema.connect_readonly(seeded)) as conn:
+        assert not conn.execute(
+            "SELECT count(*) FROM article_categories c JOIN articles a ON a.id = c.article_id WHERE a.title = ?",
+            ["A quiet day"],
+        ).fetchone()[0]
+        daily = read_timeline.daily_sentiment(conn, filters, "week")
+        assert daily.loc[daily["category"] == "Uncategorised", "articles"].sum() == 1
+        found = [read_facets.facets(conn, filters)]
+        if filters == Filters():  # the category-set totals answer a date view's facets
+            found.append(read_facets.set_facets(conn, filters, 20))
+        for facet in found:
+            counts = dict(zip(facet["category"]["value"], facet["category"]["articles"], strict=True))
+            assert counts["Uncategorised"] == 1
+    if filters == Filters():
+        at = app().run()
+        assert "Uncategorised" in set(sentiment_data(at)["category"])

@@ -36,6 +36,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from components.loaders import export_csv
 from newsdesk import pipeline
 from newsdesk.cli import cli
 from newsdesk.db import custom_baskets, schema, writes
@@ -271,6 +272,7 @@ def captured_downloads():
         # The big tables' CSVs are made on click (a callable); AppTest has no runtime to run one,
         # so here they are made at once from the same frame (tests/test_browser.py clicks the real one).
         mp.setattr("components.tables.deferred_csv", csv_bytes)
+        mp.setattr("components.tables.deferred_export", export_csv)
         yield files
 
 
@@ -290,20 +292,23 @@ def downloads(at, files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 # ------------------------------------------------------------------------------ 1. formula injection
 
 ARTICLE_FIELDS = ("title", "summary", "body", "source")
+HUMAN_FIELDS = ("title", "source")  # the analyst's columns of a download: no summary or body
 DECISION_FIELDS = ("title", "text", "conditions")
 PATH_FIELDS = {
     "csv_bytes:articles": ARTICLE_FIELDS,
     "csv_bytes:decisions": DECISION_FIELDS,
     "cli:articles": ARTICLE_FIELDS,
     "cli:decisions": DECISION_FIELDS,
-    "overview:Download CSV": ARTICLE_FIELDS,
-    "articles:Download CSV": ARTICLE_FIELDS,
+    "overview:Download CSV": HUMAN_FIELDS,
+    "overview:Download CSV (all columns)": ARTICLE_FIELDS,
+    "articles:Download CSV": HUMAN_FIELDS,
+    "articles:Download CSV (all columns)": ARTICLE_FIELDS,
     "article:Download CSV": ARTICLE_FIELDS,  # the newest articles when the URL names none
     "article:Download these decisions (CSV)": ("text", "conditions"),
     "decisions:Download CSV": DECISION_FIELDS,
@@ -433,7 +438,7 @@ def test_no_cell_of_any_export_is_a_formula_and_numbers_stay_numbers(exports, ex
                     seen_negative |= cell == str(NEGATIVE)
                 elif cell and not is_number(cell):
                     assert not is_formula(cell), (export_path, col, cell)
-    if PATH_FIELDS[export_path] == ARTICLE_FIELDS:
+    if PATH_FIELDS[export_path] in (ARTICLE_FIELDS, HUMAN_FIELDS):
         assert seen_negative, f"the lead articles' sentiment {NEGATIVE} is missing from {export_path}"
 
 
@@ -504,8 +509,12 @@ def link_targets(markdown: str) -> list[str]:
     return found
 
 
+# the dashboard's own pages, linked by path from the same site: never another scheme or host
+INTERNAL_LINK = re.compile(r"/(?:Article|Articles|Baskets|Decisions)?\?[\w%.=&+-]*")
+
+
 def is_web_link(target: str) -> bool:
-    return re.match(r"https?://[^/\\\s]", target, re.I) is not None
+    return re.match(r"https?://[^/\\\s]", target, re.I) is not None or INTERNAL_LINK.fullmatch(target) is not None
 
 
 def markdown_strings(at) -> list[str]:
@@ -571,6 +580,10 @@ def assert_only_web_links(at) -> list[str]:
         ("[ok](https://ok.example/a)", [], True),
         (r"see https\://ok\.example/a", [], True),
         ("see www.ok.example", [], True),
+        ("[b](/Baskets?basket=japan-defense)", [], True),
+        ("[t](/?company=7011.T)", [], True),
+        ("[r](//evil.example/?x=1)", ["//evil.example/?x=1"], False),
+        ("[p](/Baskets/../x?y=1)", ["/Baskets/../x?y=1"], False),
     ],
 )
 def test_link_scanner_finds_live_links_and_ignores_escaped_ones(markdown, bad, web) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,83 @@ def test_decision_status_matches_horizon_status_row_by_row() -> None:
         want.append(found[0] if found else "no horizon")
     assert got == want
     assert got[3] == got[4] == got[6] == "no horizon"
+
+
+LONG_TITLE = (
+    "Exporters brace for a second round of tariffs as talks stall over steel quotas, farm access and "
+    "digital services taxes"
+)
+
+
+def test_articles_table_key_columns_first_blanks_and_ellipsis(seeded) -> None:
+    from newsdesk.db import schema, writes
+    from newsdesk.models import Article, CategoryTag
+    from newsdesk.score import score_article
+
+    db = schema.connect(seeded)
+    long = Article(
+        title=LONG_TITLE,
+        source="Seed Wire",
+        url="https://example.com/long",
+        published_at="2026-07-28T09:00:00Z",
+        categories=[CategoryTag("Trade & Tariffs")],
+    )
+    writes.write_batch(db, [score_article(long)], [], "long")
+    db.close()
+    at = open_page("pages/2_Articles.py")
+    assert not at.exception
+    table = at.dataframe[-1]
+    assert list(table.value.columns)[:6] == [
+        "published_at",
+        "title",
+        "source",
+        "sentiment",
+        "sentiment_label",
+        "impact",
+    ]
+    assert "None" not in table.value.astype(str).to_numpy().ravel().tolist()
+    assert not table.value["companies"].isna().any()
+    (shown,) = [t for t in table.value["title"] if t.startswith("Exporters brace")]
+    assert shown.endswith("…") and len(shown) <= 90 and LONG_TITLE.startswith(shown[:-1])
+    config = json.loads(table.proto.columns)
+    assert "…" in config["title"]["help"]
+
+
+def test_facet_counts_are_numbers_never_bars(seeded) -> None:
+    at = open_page("pages/2_Articles.py")
+    facet = next(d for d in at.dataframe if "Category" in d.value.columns)
+    config = json.loads(facet.proto.columns)
+    assert config["Articles"]["type_config"]["type"] == "number"  # a progress bar clipped its count
+    assert facet.proto.selection_mode  # rows are clickable: a click sets the filter
+
+
+def test_decisions_table_view_is_sortable_and_cards_link_their_legs(demo_db, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    at = open_page("pages/1_Decisions.py")
+    assert not at.exception
+    cards = " ".join(m.value for m in at.markdown)
+    assert "](/?company=" in cards or "](/Baskets?basket=" in cards  # legs link to the filter / basket page
+    at.segmented_control(key="w_dec_view").set_value("table").run()
+    assert not at.exception
+    (table,) = [d for d in at.dataframe if "exposure" in d.value.columns]
+    wanted = ["published", "source", "action", "exposure", "legs", "horizon end", "status"]
+    assert set(wanted) <= set(table.value.columns)
+    assert table.value["legs"].sum() > 0 and table.value["source"].ne("").all()
+    assert at.query_params.get("view") == "table"
+    assert all(link.startswith("/Article?id=") for link in table.value["article"])
+
+
+def test_article_page_shows_decisions_before_the_analysis(demo_db, monkeypatch) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    with sqlite3.connect(demo_db) as conn:
+        (aid,) = conn.execute(
+            "SELECT article_id FROM decisions d JOIN articles a ON a.id = d.article_id "
+            "WHERE a.body IS NOT NULL AND a.body <> '' LIMIT 1"
+        ).fetchone()
+    at = app().run()
+    at.query_params["id"] = aid
+    at.switch_page("pages/3_Article.py").run()
+    heads = [h.value for h in at.subheader]
+    assert heads.index("Key decisions for investors") < heads.index("Summary")

@@ -7,6 +7,7 @@ decoded, and a value that is not valid JSON decodes to an empty list or dict ins
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -37,6 +38,26 @@ def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int 
     if limit is None:
         return frame(conn, *articles_sql(filters))
     return frame(conn, *articles_sql(filters, limit, plan(filters, conn, newest=True)))
+
+
+EXPORT_CHUNK = 2_000
+
+
+def article_chunks(
+    conn: sqlite3.Connection, filters: Filters = Filters(), size: int = EXPORT_CHUNK
+) -> Iterator[pd.DataFrame]:
+    """Every article of the view, newest first, as frames of at most ``size`` rows read from one
+    cursor (memory bounded by ``size``, whatever the view's size): the columns of :func:`articles`
+    plus ``decision_count``."""
+    columns = (
+        f"a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
+        f"{COMPANY_LIST.format(a='a')} AS companies, "
+        "(SELECT count(*) FROM decisions d WHERE d.article_id = a.id) AS decision_count"
+    )
+    cur = conn.execute(*articles_sql(filters, columns=columns))
+    names = [d[0] for d in cur.description]
+    while batch := cur.fetchmany(size):
+        yield pd.DataFrame(batch, columns=names)
 
 
 def articles_sql(
@@ -86,6 +107,18 @@ def articles_by_id(conn: sqlite3.Connection, ids: list[str]) -> pd.DataFrame:
 def has_source(conn: sqlite3.Connection, source: str) -> bool:
     """True when some article comes from ``source``."""
     return conn.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", [source]).fetchone() is not None
+
+
+def has_other_source(conn: sqlite3.Connection, source: str) -> bool:
+    """True when some article comes from another source than ``source``."""
+    return conn.execute("SELECT 1 FROM articles WHERE source <> ? LIMIT 1", [source]).fetchone() is not None
+
+
+def source_in_view(conn: sqlite3.Connection, filters: Filters, source: str) -> bool:
+    """True when some article of the view comes from ``source``."""
+    clause, params = where(filters, "a", topics_exist=True)
+    sql = f"SELECT 1 FROM articles a WHERE a.source = ? AND {clause} LIMIT 1"
+    return conn.execute(sql, [source, *params]).fetchone() is not None
 
 
 def stale_ids(conn: sqlite3.Connection, version: str, everything: bool = False) -> list[str]:

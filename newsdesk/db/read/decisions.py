@@ -45,7 +45,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
-    ``published_at``, ``id`` and the detail columns, newest article first, in bullet order."""
+    ``published_at``, ``id``, ``source`` and the detail columns, newest article first, in bullet order."""
     how = plan(filters, conn)
     walk = how.dense or (not filters.topics and how.from_category_rows)  # newest decisions first
     clause, params = where(filters, "a", topics_exist=how.dense)
@@ -59,7 +59,7 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int
         joined = "decisions d JOIN articles a ON a.id = d.article_id"
     df = frame(
         conn,
-        f"SELECT {_select('d.article_id', 'a.title', 'a.published_at', 'd.id')} "
+        f"SELECT {_select('d.article_id', 'a.title', 'a.published_at', 'd.id', 'a.source')} "
         f"FROM {joined} WHERE {clause} ORDER BY {order}" + (" LIMIT ?" if limit else ""),
         [*params, limit] if limit else params,
     )

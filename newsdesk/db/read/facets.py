@@ -11,6 +11,7 @@ from newsdesk.db.read.articles import articles_sql
 from newsdesk.db.read.filters import Filters, plan
 from newsdesk.db.read.filters import where as filter_where
 from newsdesk.db.read.sql import frame
+from newsdesk.db.read.timeline import UNCATEGORISED
 from newsdesk.db.read.totals import set_totals_sql
 from newsdesk.score.labels import LABELS
 
@@ -40,7 +41,7 @@ def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[s
     for cats, n, *by_label in per_set:  # one read of the sets gives both facets
         total += n
         labels = [a + b for a, b in zip(labels, by_label, strict=True)]
-        for category in split_key(cats):
+        for category in split_key(cats) or [UNCATEGORISED]:  # no category: counted, never dropped
             counts[category] = counts.get(category, 0) + n
     category = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     label_rows = list(zip(LABELS, labels, strict=True))
@@ -79,13 +80,22 @@ def facets(
     else:
         source, (where, params) = "articles a", filter_where(filters, "a")
         categorised = "articles a JOIN article_categories c ON c.article_id = a.id AND c.effective = 1"
+    category = frame(
+        conn,
+        f"SELECT c.category AS value, count(*) AS articles FROM {categorised} WHERE {where} "
+        "GROUP BY c.category ORDER BY 2 DESC, 1 LIMIT ?",
+        [*params, limit],
+    )
+    alone = conn.execute(
+        f"SELECT count(*) FROM {source} WHERE {where} AND NOT EXISTS (SELECT 1 FROM article_categories u "
+        "WHERE u.article_id = a.id AND u.effective = 1)",
+        params,
+    ).fetchone()[0]
+    if alone:  # articles without a category: one more row, never dropped
+        category = pd.concat([category, pd.DataFrame({"value": [UNCATEGORISED], "articles": [alone]})])
+        category = category.sort_values(["articles", "value"], ascending=[False, True]).head(limit)
     return {
-        "category": frame(
-            conn,
-            f"SELECT c.category AS value, count(*) AS articles FROM {categorised} WHERE {where} "
-            "GROUP BY c.category ORDER BY 2 DESC, 1 LIMIT ?",
-            [*params, limit],
-        ),
+        "category": category.reset_index(drop=True),
         "source": frame(
             conn,
             f"SELECT a.source AS value, count(*) AS articles FROM {source} WHERE {where} "

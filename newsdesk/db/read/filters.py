@@ -44,7 +44,8 @@ class Filters:
     """The view's filters. Every field narrows the articles: topics (any of, on the article's
     defining categories), an inclusive date range on ``published_at``, sentiment labels (any of),
     a minimum impact, sources (any of), companies or baskets (``7011.T`` or ``basket:japan-defense``;
-    any of) and free text searched in title, summary and body."""
+    any of), free text searched in title, summary and body, and sources left out (``hidden_sources``:
+    the demo corpus when the user hides it)."""
 
     topics: tuple[str, ...] = ()
     since: date | None = None
@@ -54,6 +55,7 @@ class Filters:
     sources: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
     text: str = ""
+    hidden_sources: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ the plan
@@ -102,7 +104,7 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     are dense (one read of the monthly totals) and, for a ``newest`` list, whether the text matches
     are many (one full-text count)."""
     text = fts_query(filters.text)
-    if filters.sources or filters.companies or text:
+    if filters.sources or filters.hidden_sources or filters.companies or text:
         scope = ARTICLES
     elif filters.labels or filters.min_impact:
         scope = CATEGORIES
@@ -190,6 +192,9 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
     if filters.sources:
         clauses.append(f"{alias}.source IN ({marks(filters.sources)})")
         params.extend(filters.sources)
+    if filters.hidden_sources:
+        clauses.append(f"{alias}.source NOT IN ({marks(filters.hidden_sources)})")
+        params.extend(filters.hidden_sources)
     tickers = [c for c in filters.companies if not c.startswith("basket:")]
     baskets = [c.removeprefix("basket:") for c in filters.companies if c.startswith("basket:")]
     if tickers or baskets:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -55,3 +55,30 @@ def date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
     lo = conn.execute("SELECT min(published_at) FROM articles").fetchone()[0]  # two one-seek queries:
     hi = conn.execute("SELECT max(published_at) FROM articles").fetchone()[0]  # together they scan
     return parse_day(lo), parse_day(hi)
+
+
+DEFAULT_DAYS = 90
+
+
+def latest_exact_day(conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = ()) -> date | None:
+    """The last publish day that is not an estimate (an undated page stamped with its ingest time
+    does not count), among the sources not hidden; walks the articles newest first."""
+    hide = f" AND source NOT IN ({', '.join('?' for _ in hidden_sources)})" if hidden_sources else ""
+    row = conn.execute(
+        f"SELECT published_at FROM articles WHERE published_estimated = 0{hide} ORDER BY published_at DESC LIMIT 1",
+        list(hidden_sources),
+    ).fetchone()
+    return parse_day(row[0]) if row else None
+
+
+def default_since(
+    conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = (), days: int = DEFAULT_DAYS
+) -> date | None:
+    """The first day of the latest ``days`` days that hold data of the sources not hidden (None when
+    the database holds fewer days than that, or nothing): a view's default start."""
+    lo, _ = date_bounds(conn)
+    last = latest_exact_day(conn, hidden_sources)
+    if lo is None or last is None:
+        return None
+    start = last - timedelta(days=days - 1)
+    return start if start > lo else None

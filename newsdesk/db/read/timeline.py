@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -24,9 +25,42 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     return _periods(conn, _period_parts(filters, grain), grain)
 
 
+UNCATEGORISED = "Uncategorised"  # the articles with no category: shown as one, never dropped
+
+
 def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
     """Sub-selects of (day, category, n, sentiment_sum, impact_sum, impact_n) rows whose union holds
-    the view exactly once; ``day`` is a day or a period's first day."""
+    the view exactly once; ``day`` is a day or a period's first day. Without a topic filter the
+    articles that have no category are one more category, :data:`UNCATEGORISED`."""
+    parts = _categorised_parts(filters, grain)
+    if not filters.topics:
+        parts.append(_uncategorised_part(filters))
+    return parts
+
+
+def _uncategorised_part(filters: Filters) -> tuple[str, list]:
+    """The view's articles without a category, per day: from the day rows of the empty category set
+    in a date view (no impact there), else from ``articles``."""
+    if plan(filters).from_totals:
+        dates, params = day_range("period", filters.since, filters.until)
+        clauses = " AND ".join(["grain = 'day'", "cats = ''", *dates])
+        return (
+            f"SELECT period AS day, '{UNCATEGORISED}' AS category, sentiment_n AS n, sentiment_sum, "
+            f"0 AS impact_sum, 0 AS impact_n FROM category_set_totals WHERE {clauses}",
+            params,
+        )
+    clause, params = where(filters, "a")
+    return (
+        f"SELECT substr(a.published_at, 1, 10) AS day, '{UNCATEGORISED}' AS category, count(*) AS n, "
+        "sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0) AS impact_sum, count(a.impact) AS impact_n "
+        f"FROM articles a WHERE {clause} AND a.sentiment IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM article_categories c WHERE c.article_id = a.id AND c.effective = 1) GROUP BY day",
+        params,
+    )
+
+
+def _categorised_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
+    """The sub-selects of :func:`_period_parts` for the articles' categories."""
     how = plan(filters)
     if not how.from_totals and how.from_category_rows:
         view, params = category_view(filters)
@@ -130,24 +164,47 @@ def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list]], grain: str
     )
 
 
+def view_end(conn: sqlite3.Connection, filters: Filters) -> date | None:
+    """The last day of the view: its ``until`` day, else the last exact publish day among its
+    articles (an estimated date, such as an undated page stamped at ingest, never counts)."""
+    if filters.until:
+        return filters.until
+    clause, params = where(filters, "a", topics_exist=True)
+    row = conn.execute(
+        f"SELECT a.published_at FROM articles a WHERE {clause} AND a.published_estimated = 0 "
+        "ORDER BY a.published_at DESC LIMIT 1",
+        params,
+    ).fetchone()
+    return date.fromisoformat(row[0][:10]) if row else None
+
+
 def what_moved(
-    conn: sqlite3.Connection, filters: Filters, end: date, window: int = 7, baseline: int = 30
+    conn: sqlite3.Connection, filters: Filters, end: date | None = None, window: int = 7, baseline: int = 30
 ) -> pd.DataFrame:
-    """Each category's mean sentiment over the ``window`` days up to ``end`` against its trailing
-    ``baseline`` days before that: z = (window mean − baseline mean) / baseline day-to-day std.
-    Reads ``daily_category_sentiment``. Columns: category, recent, baseline, z, recent_articles."""
+    """Each category's mean sentiment over the ``window`` days up to ``end`` (default: the end of the
+    view, :func:`view_end`) against its trailing ``baseline`` days before that: z = (window mean −
+    baseline mean) / baseline day-to-day std. Honours every filter (the view's start included) and
+    leaves out articles whose date is an estimate. Columns: category, recent, baseline, z,
+    recent_articles, baseline_articles."""
+    end = end or view_end(conn, filters)
+    cols = ["category", "recent", "baseline", "z", "recent_articles", "baseline_articles"]
+    if end is None:
+        return pd.DataFrame(columns=cols)
     start = end - timedelta(days=window + baseline - 1)
-    clauses, params = day_range("day", start, end)
-    clauses.append("n > 0")
+    if filters.since and filters.since > start:
+        start = filters.since
+    clause, params = where(replace(filters, since=start, until=end), "a")
     if filters.topics:
-        clauses.append(f"category IN ({marks(filters.topics)})")
-        params.extend(filters.topics)
+        clause += f" AND c.category IN ({marks(filters.topics)})"
+        params = [*params, *filters.topics]
     df = frame(
         conn,
-        f"SELECT day, category, n, sentiment_sum FROM daily_category_sentiment WHERE {' AND '.join(clauses)}",
+        "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
+        "sum(a.sentiment) AS sentiment_sum FROM articles a JOIN article_categories c ON c.article_id = a.id "
+        f"AND c.effective = 1 WHERE {clause} AND a.published_estimated = 0 AND a.sentiment IS NOT NULL "
+        "GROUP BY day, c.category",
         params,
     )
-    cols = ["category", "recent", "baseline", "z", "recent_articles"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     cut = (end - timedelta(days=window - 1)).isoformat()
@@ -171,6 +228,7 @@ def what_moved(
             "baseline": base_mean.round(3).to_numpy(),
             "z": pd.to_numeric(z.round(2), errors="coerce").to_numpy(),
             "recent_articles": both["n_recent"].astype(int).to_numpy(),
+            "baseline_articles": both["n"].astype(int).to_numpy(),
         }
     )
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
