@@ -127,7 +127,8 @@ def article_table(
     shown["title"] = shown["title"].map(shorten)
     shown["url"] = shown["url"].map(safe_link)
     shown["published_at"] = pd.to_datetime(shown["published_at"], utc=True, errors="coerce")
-    if "published_estimated" in df:  # an estimated date is listed, marked, and counted in no total
+    if "published_estimated" in df and df["published_estimated"].fillna(0).astype(bool).any():
+        # an estimated date is listed, marked, and counted in no total (the column only when one is shown)
         shown.insert(1, "date_note", df["published_estimated"].map(lambda v: "estimated" if v else ""))
     tinted = coloured and len(shown) <= TINT_ROWS
     styled = shown.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if tinted else shown

@@ -18,7 +18,9 @@ PAGE = "pages/6_Scorecard.py"
 
 
 def open_scorecard():
-    at = app().run()
+    at = app()
+    at.query_params["since"] = "2026-01-01"  # the whole demo, not the default latest 90 days
+    at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
