@@ -253,7 +253,7 @@ def test_upload_over_the_size_limit_is_refused_with_a_message(tmp_path, page) ->
 
 def test_scorecard_shows_its_table_and_charts(server, page) -> None:
     server, _ = server
-    page.goto(f"{server}/Scorecard", timeout=120_000)
+    page.goto(f"{server}/Scorecard?since=2026-05-01&demo=show", timeout=120_000)  # the whole demo
     wait_idle(page, timeout=120_000)
     main = page.get_by_test_id("stMain")
     assert main.get_by_text("Illustrative prices.", exact=False).count() >= 1
