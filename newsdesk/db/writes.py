@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from newsdesk.db import aggregates
+from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
 from newsdesk.db.schema import transaction
 from newsdesk.identity import iso_utc
@@ -67,21 +68,7 @@ CATEGORY_COLUMNS = (
     "sentiment_label",
 )
 ENTITY_COLUMNS = ("article_id", "ticker", "name", "mentions", "relevance", "sentiment", "published_at")
-DECISION_COLUMNS = (
-    "id",
-    "article_id",
-    "position",
-    "text",
-    "action",
-    "direction",
-    "instruments",
-    "structure",
-    "horizon_text",
-    "horizon_min_days",
-    "horizon_max_days",
-    "conditions",
-    "published_at",
-)
+DECISION_COLUMNS = ("id", "article_id", *DECISION_DETAIL_COLUMNS, "published_at")
 LINK_COLUMNS = ("decision_id", "basket_id", "side")
 
 

@@ -11,23 +11,13 @@ from datetime import date
 
 import pandas as pd
 
+from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.read.filters import Filters, plan, where
 from newsdesk.db.read.sql import and_day_range, decode_json, frame
 from newsdesk.db.read.totals import set_totals_sql
 
 # the columns of ``decisions`` every query returns, after its own lead columns, in this order
-DETAIL_COLUMNS = (
-    "position",
-    "text",
-    "action",
-    "direction",
-    "instruments",
-    "structure",
-    "horizon_text",
-    "horizon_min_days",
-    "horizon_max_days",
-    "conditions",
-)
+DETAIL_COLUMNS = DECISION_DETAIL_COLUMNS
 WHOLE_DAYS = ("position", "horizon_min_days", "horizon_max_days")
 
 
