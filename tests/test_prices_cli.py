@@ -38,7 +38,7 @@ def test_import_long_wide_yahoo_then_again_adds_nothing(tmp_path: Path) -> None:
     first = run("prices", "import", *files, db=db)
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines()[0] == "8 prices added, 0 already stored, 1 rejected"
-    assert "SPY.csv line 4: SPY: close 'oops' is not a number" in first.stdout
+    assert "SPY.csv line 4: close 'oops' is not a number" in first.stdout
     assert stored(db) == [
         ("AAA", "2024-01-02", 100.0, "long.csv"),
         ("AAA", "2024-01-03", 102.0, "long.csv"),
