@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 from datetime import date, datetime
@@ -264,7 +265,7 @@ class _Collector:
         self.source = source
         self.date_format = date_format
         self.name_tickers = name_tickers  # multi-ticker layout: the locator names the ticker
-        self.pending: list[tuple[int, str, str, str, list[str]]] = []
+        self.pending: list[tuple[int, str, str, str, str]] = []  # line, ticker, date, close, the row
         self.problems: list[tuple[int, Problem]] = []
         self.notes: list[str] = []
         self.time_column: str | None = None  # a time-of-day column beside the date: rows may be intraday bars
@@ -280,21 +281,23 @@ class _Collector:
             return
         if blank_ok and (raw_close or "").strip().lower() in MISSING:
             return
-        self.pending.append((line, ticker, raw_date, raw_close, raw))
+        self.pending.append((line, ticker, raw_date, raw_close, ",".join(raw)[:MAX_RAW]))
 
     def batch(self, layout: str) -> PriceBatch:
-        order = DateOrder([(line, raw_date) for line, _, raw_date, _, _ in self.pending])
-        settled = order.order
+        first_seen: dict[str, int] = {}  # each distinct date text once (long files repeat them per ticker)
+        for line, _, raw_date, _, _ in self.pending:
+            first_seen.setdefault(raw_date, line)
+        order = DateOrder([(line, raw_date) for raw_date, line in first_seen.items()])
+        days = {raw_date: self._day(raw_date, order) for raw_date in first_seen}
         seen: dict[tuple[str, str], tuple[float, int]] = {}
         for line, ticker, raw_date, raw_close, raw in self.pending:
             try:
-                day = parse_price_date(raw_date, settled, self.date_format)
+                day = days[raw_date]
+                if isinstance(day, ValueError):
+                    raise day
                 close = parse_close(raw_close)
             except ValueError as exc:
-                reason = str(exc)
-                if "ambiguous" in reason and not self.date_format:
-                    reason = order.reason(raw_date)
-                self.problem(line, reason, raw, ticker)
+                self.problem(line, str(exc), raw, ticker)
                 continue
             key = (ticker, day)
             if key in seen:
@@ -317,6 +320,15 @@ class _Collector:
         problems = [p for _, p in sorted(self.problems, key=lambda item: item[0])]
         return PriceBatch(rows=rows, problems=problems, format=layout, notes=notes)
 
+    def _day(self, raw_date: str, order: DateOrder) -> str | ValueError:
+        """``raw_date`` read with the file's order, or the error saying why it cannot be."""
+        try:
+            return parse_price_date(raw_date, order.order, self.date_format)
+        except ValueError as exc:
+            if "ambiguous" in str(exc) and not self.date_format:
+                return ValueError(order.reason(raw_date))
+            return exc
+
 
 def parse_prices(
     data: str | bytes, name: str, ticker: str | None = None, fmt: str = "auto", date_format: str | None = None
@@ -338,9 +350,10 @@ def parse_prices(
     if not text.strip():
         raise SourceReadError(f"{name} is empty: it needs a header row and one row per close")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text.split("\n", 1)[0]))
-    rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    header = rows[0][1]
-    layout = fmt if fmt != "auto" else detect_layout(header, rows[1][1] if len(rows) > 1 else None)
+    stream = ((reader.line_num, row) for row in reader if "".join(row).strip())  # rows are read once, in turn
+    head = list(itertools.islice(stream, MAX_HEADER_ROWS + 1))
+    header = head[0][1]
+    layout = fmt if fmt != "auto" else detect_layout(header, head[1][1] if len(head) > 1 else None)
     if layout is None:
         raise UnknownFormatError(
             f"{name}: header {','.join(header)[:120]!r} is not a price layout newsdesk knows. Use date,ticker,close "
@@ -349,10 +362,10 @@ def parse_prices(
     explicit = ticker.strip().upper() if ticker and ticker.strip() else None
     out = _Collector(name, date_format, name_tickers=layout in ("long", "wide", "yfinance"))
     names = [_norm(h) for h in header]
-    body = rows[1:]
+    body = itertools.chain(head[1:], stream)
     named = None
     if layout == "yfinance":
-        named = _read_yfinance(rows, out, explicit, name)
+        named = _read_yfinance(head, stream, out, explicit, name)
     elif layout == "wide":
         _read_wide(header, names, body, out)
     else:
@@ -417,17 +430,17 @@ def _read_wide(header, names, body, out: _Collector) -> None:
             out.add(line, symbol, row[d], row[i] if i < len(row) else "", row, blank_ok=True)
 
 
-def _read_yfinance(rows, out: _Collector, explicit: str | None, name: str) -> str | None:
-    """Read a file with several header rows (see the module docstring); returns the ticker taken from
-    the file name, if one was."""
+def _read_yfinance(rows, stream, out: _Collector, explicit: str | None, name: str) -> str | None:
+    """Read a file with several header rows (see the module docstring): ``rows`` are its first rows,
+    ``stream`` the rest; returns the ticker taken from the file name, if one was."""
     depth = 1
     while depth < min(MAX_HEADER_ROWS, len(rows)) and _is_header_row(rows[depth][1]):
         depth += 1
     headers = [[_norm(c) for c in row] for _, row in rows[:depth]]
     fields_at = max(range(depth), key=lambda i: _fields_count(headers[i]))
     fields = headers[fields_at]
-    body = rows[depth:]
-    first = body[0][1] if body else []
+    first = rows[depth][1] if len(rows) > depth else []
+    body = itertools.chain(rows[depth:], stream)
     date_col = next((i for i, cell in enumerate(first) if _DATEISH.fullmatch(cell)), 0)
     symbols_at = next(
         (i for i in range(depth) if i != fields_at and any(headers[i][j] for j in range(1, len(headers[i])))), None
