@@ -272,10 +272,11 @@ def _price_report(report, again: str) -> None:
         for group in group_problems(shown):
             click.echo(f"  rejected {describe(group)}")
     if report.illustrative_replaced:
-        click.echo(f"Replaced {report.illustrative_replaced:,} illustrative closes by real ones (same ticker, date).")
+        n = report.illustrative_replaced
+        click.echo(f"Replaced {n:,} illustrative close{'s' if n != 1 else ''} by real ones (same ticker and date).")
     for name, write in report.writes:
         if write.replaced:
-            click.echo(f"Replaced the stored series: {write.replaced:,} stored closes removed before storing {name}.")
+            click.echo(f"--replace: removed {write.replaced:,} stored closes of {Path(name).name}'s tickers first.")
         for splice in write.splices:
             click.echo(
                 f"Warning: {splice.describe()}. Kept the stored closes; to replace {splice.ticker}'s whole stored "

@@ -108,7 +108,7 @@ def test_a_splice_warns_keeps_the_stored_closes_and_replace_leaves_one_series(tm
     replaced = run("prices", "import", "--replace", new, db=db)
     assert replaced.returncode == 0, replaced.stderr
     assert "Warning" not in replaced.stderr
-    assert "Replaced the stored series: 5 stored closes removed" in replaced.stdout
+    assert "--replace: removed 5 stored closes of AAPL_historical_data.csv's tickers first." in replaced.stdout
     aapl = [r for r in stored(db) if r[0] == "AAPL"]
     assert aapl == [
         ("AAPL", d, float(c), "AAPL_historical_data.csv")
