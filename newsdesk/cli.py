@@ -259,7 +259,8 @@ PRICE_FORMATS = ("auto", "long", "wide", "yahoo", "stooq", "stooq-raw", "yfinanc
 
 
 def _price_report(report, again: str) -> None:
-    """Print a price import or fetch: the summary, how each input was read, the rejected rows grouped by
+    """Print a price import or fetch: the summary (rows of spliced tickers, held back, are in none of its
+    counts), how each input was read, the rejected rows grouped by
     reason (as ``ingest`` prints them), illustrative closes replaced, splices (``again`` is the command
     that would replace the stored series), each unreadable input; exit with its code."""
     from newsdesk.models import Problem
@@ -279,8 +280,9 @@ def _price_report(report, again: str) -> None:
             click.echo(f"--replace: removed {write.replaced:,} stored closes of {Path(name).name}'s tickers first.")
         for splice in write.splices:
             click.echo(
-                f"Warning: {splice.describe()}. Kept the stored closes; to replace {splice.ticker}'s whole stored "
-                f"series by these: {again}",
+                f"Warning: {splice.describe()}. Kept the stored closes and left out all {splice.held_back:,} new "
+                f"{splice.ticker} closes (two adjustments in one series make a false step); to replace "
+                f"{splice.ticker}'s whole stored series by these: {again}",
                 err=True,
             )
     for _name, reason in report.unreadable:

@@ -73,6 +73,10 @@ class PriceImport:
         return sum(w.rejected for _, w in self.writes)
 
     @property
+    def held_back(self) -> int:
+        return sum(w.held_back for _, w in self.writes)
+
+    @property
     def illustrative_replaced(self) -> int:
         return sum(w.illustrative_replaced for _, w in self.writes)
 
@@ -86,7 +90,8 @@ class PriceImport:
         return EXIT_OK
 
     def summary(self) -> str:
-        return f"{self.added} prices added, {self.duplicates} already stored, {self.rejected} rejected"
+        held = f", {self.held_back:,} held back (a splice: see the warning)" if self.held_back else ""
+        return f"{self.added} prices added, {self.duplicates} already stored, {self.rejected} rejected{held}"
 
 
 def known_tickers() -> set[str]:

@@ -97,18 +97,19 @@ def test_a_splice_warns_keeps_the_stored_closes_and_replace_leaves_one_series(tm
     new = str(tmp_path / "new" / "AAPL_historical_data.csv")
     out = run("prices", "import", new, db=db)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[0] == "1 prices added, 4 already stored, 0 rejected"
+    held = "0 prices added, 0 already stored, 0 rejected, 5 held back (a splice: see the warning)"
+    assert out.stdout.splitlines()[0] == held
     assert (
         "Warning: AAPL: 3 stored closes (2020-08-26 to 2020-08-28) differ by more than 0.5 % from the new ones; "
         "median ratio new/stored 0.2500 = a 4:1 split (a constant ratio is a split or dividend adjustment). "
-        "Kept the stored closes; to replace AAPL's whole stored series by these: "
-        f"newsdesk prices import --replace {new}"
+        "Kept the stored closes and left out all 5 new AAPL closes (two adjustments in one series make a false "
+        f"step); to replace AAPL's whole stored series by these: newsdesk prices import --replace {new}"
     ) in out.stderr
-    assert stored(db) == sorted([*before, ("AAPL", "2020-09-01", 134.18, "AAPL_historical_data.csv")])
+    assert stored(db) == before  # nothing of AAPL added: 2020-09-01 would sit on a differently adjusted series
     replaced = run("prices", "import", "--replace", new, db=db)
     assert replaced.returncode == 0, replaced.stderr
     assert "Warning" not in replaced.stderr
-    assert "--replace: removed 5 stored closes of AAPL_historical_data.csv's tickers first." in replaced.stdout
+    assert "--replace: removed 4 stored closes of AAPL_historical_data.csv's tickers first." in replaced.stdout
     aapl = [r for r in stored(db) if r[0] == "AAPL"]
     assert aapl == [
         ("AAPL", d, float(c), "AAPL_historical_data.csv")
@@ -117,6 +118,24 @@ def test_a_splice_warns_keeps_the_stored_closes_and_replace_leaves_one_series(tm
     assert ("MSFT", "2020-08-31", 225.53, "MSFT.csv") in stored(db)  # another ticker is left alone
     again = run("prices", "import", new, db=db)
     assert again.stdout.splitlines()[0] == "0 prices added, 5 already stored, 0 rejected" and not again.stderr
+
+
+def test_a_splice_holds_back_that_ticker_only_and_small_differences_are_no_splice(tmp_path: Path) -> None:
+    db = schema.connect(tmp_path / "p.db")
+    (tmp_path / "first.csv").write_text("date,ticker,close\n2024-01-02,AAA,100\n2024-01-02,BBB,50\n")
+    track.import_price_files(db, [tmp_path / "first.csv"])
+    # AAA: a 2:1 split adjustment; BBB: 0.4 % off (within the tolerance) and a new day
+    (tmp_path / "second.csv").write_text(
+        "date,ticker,close\n2024-01-02,AAA,50\n2024-01-03,AAA,51\n2024-01-02,BBB,50.2\n2024-01-03,BBB,51\n"
+    )
+    write = track.import_price_files(db, [tmp_path / "second.csv"]).writes[0][1]
+    (splice,) = write.splices
+    assert (splice.ticker, splice.dates, splice.ratio, splice.held_back) == ("AAA", 1, 0.5, 2)
+    assert "= a 2:1 split" in splice.describe()
+    assert (write.added, write.duplicates, write.held_back) == (1, 1, 2)
+    assert track.price_reads.price_rows(db.conn) == [
+        ("AAA", "2024-01-02", 100.0), ("BBB", "2024-01-02", 50.0), ("BBB", "2024-01-03", 51.0)
+    ]  # fmt: skip
 
 
 def test_real_closes_win_over_illustrative_ones_and_reads_tell_them_apart(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ keeps its source (a file name, a URL template, ``yfinance``, ``illustrative``). 
 illustrative ones: a real import replaces the illustrative closes of the same ticker and date, and
 illustrative closes never replace anything. A real close that differs from a stored real close by
 more than :data:`SPLICE_TOLERANCE` is a :class:`Splice` (a split or dividend adjustment, or another
-source): the stored close is kept unless ``replace`` asks for the ticker's whole series to be replaced.
+source): the ticker's stored closes are kept and none of its new ones are added (they would join two
+differently adjusted series with a false step), unless ``replace`` asks for the ticker's whole series
+to be replaced.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ _DROP_ILLUSTRATIVE_SQL = (
     "DELETE FROM prices AS p WHERE p.source = ? AND EXISTS "
     "(SELECT 1 FROM temp.price_import i WHERE i.ticker = p.ticker AND i.date = p.date)"
 )
+_HOLD_BACK_SQL = "DELETE FROM temp.price_import WHERE ticker = ?"
 _MOVE_SQL = (
     "INSERT OR IGNORE INTO prices (ticker, date, close, source) SELECT ticker, date, close, ? FROM temp.price_import"
 )
@@ -63,6 +66,7 @@ class Splice:
     first_date: str
     last_date: str
     ratio: float
+    held_back: int = 0  # the import's closes of this ticker left out (all of them)
 
     def describe(self) -> str:
         """``AAPL: 2,093 stored closes (2015-01-02 to 2020-06-10) differ ...; median ratio new/stored 0.2500``."""
@@ -87,7 +91,8 @@ def _split_hint(ratio: float) -> str:
 @dataclass
 class PriceWrite:
     """What one price write did: rows added, rows already stored (same ticker and date), rows rejected,
-    illustrative closes replaced by real ones, stored real closes removed by ``replace``, and splices."""
+    illustrative closes replaced by real ones, stored real closes removed by ``replace``, and splices
+    (whose tickers' closes were ``held_back``: neither added nor already stored)."""
 
     run_id: int
     added: int = 0
@@ -98,8 +103,13 @@ class PriceWrite:
     replaced: int = 0
     splices: list[Splice] = field(default_factory=list)
 
+    @property
+    def held_back(self) -> int:
+        return sum(s.held_back for s in self.splices)
+
     def summary(self) -> str:
-        return f"{self.added} prices added, {self.duplicates} already stored, {self.rejected} rejected"
+        held = f", {self.held_back:,} held back (a splice: see the warning)" if self.held_back else ""
+        return f"{self.added} prices added, {self.duplicates} already stored, {self.rejected} rejected{held}"
 
 
 def write_prices(
@@ -114,7 +124,8 @@ def write_prices(
 
     A stored (ticker, date) keeps its close, except that real closes replace illustrative ones.
     ``replace``: first remove every stored real close of the tickers in ``rows`` (their whole series
-    becomes the new one). Splices (see :class:`Splice`) are reported, never written over."""
+    becomes the new one). Splices (see :class:`Splice`) are reported, never written over: a spliced
+    ticker's rows are held back whole."""
     problems = list(problems)
     staged = [(r.ticker, r.date, float(r.close)) for r in rows]
     illustrative = source == ILLUSTRATIVE_SOURCE
@@ -130,11 +141,13 @@ def write_prices(
                 result.replaced = conn.execute(_REPLACE_SQL, [ILLUSTRATIVE_SOURCE]).rowcount
             else:
                 result.splices = _splices(conn.execute(_SPLICE_SQL, [ILLUSTRATIVE_SOURCE, SPLICE_TOLERANCE]))
+                for splice in result.splices:
+                    splice.held_back = conn.execute(_HOLD_BACK_SQL, [splice.ticker]).rowcount
             result.illustrative_replaced = conn.execute(_DROP_ILLUSTRATIVE_SQL, [ILLUSTRATIVE_SOURCE]).rowcount
         before = conn.total_changes
         conn.execute(_MOVE_SQL, [source])
         result.added = conn.total_changes - before
-        result.duplicates = len(staged) - result.added
+        result.duplicates = len(staged) - result.added - result.held_back
         conn.execute("DELETE FROM temp.price_import")
         conn.executemany(PROBLEM_INSERT_SQL, [(run_id, p.source, p.locator, p.reason, p.raw) for p in problems])
         conn.execute(RUN_FINISH_SQL, [now_iso(), result.added, result.duplicates, result.rejected, run_id])
