@@ -208,6 +208,16 @@ CASES = [
         [],
         [(2, "mixes day/month orders ('13/01/2024' on line 2, '01/14/2024' on line 3)"), (3, "mixes"), (4, "mixes")],
     ),
+    (
+        "a non-US spreadsheet's DD-MM-YYYY with dashes, yfinance's column order",
+        "AAPL.csv",
+        "Date,Adj Close,Close,High,Low,Open,Volume\n12-12-1980,0.0988,0.1283,0.1289,0.1283,0.1283,469033600\n"
+        "15-12-1980,0.0936,0.1217,0.1222,0.1217,0.1222,175884800\n",
+        None,
+        "yahoo",
+        [("AAPL", "1980-12-12", 0.0988), ("AAPL", "1980-12-15", 0.0936)],
+        [],
+    ),
     # ---- long files: each row's own ticker
     (
         "Kaggle all_stocks_5yr.csv: a Name column per row",
@@ -265,6 +275,16 @@ CASES = [
         None,
         "yfinance",
         [("AAPL", "2024-01-02", 1.5), ("AAPL", "2024-01-03", 4.5)],
+        [],
+    ),
+    (
+        "reset_index().to_csv(index=False) of an index: ^GSPC in the ticker row",
+        "spx.csv",
+        "Date,Adj Close,Close,High,Low,Open,Volume\n,^GSPC,^GSPC,^GSPC,^GSPC,^GSPC,^GSPC\n"
+        "2024-01-02,4742.83,4742.83,4754.33,4722.67,4745.2,3743050000\n",
+        None,
+        "yfinance",
+        [("^GSPC", "2024-01-02", 4742.83)],
         [],
     ),
     (
@@ -467,6 +487,9 @@ def test_a_bad_second_row_is_not_taken_for_a_header_row():
     batch = parse_prices("date,ticker,close\nsoon,AAPL,10\n2024-01-02,AAPL,11\n", "p.csv")
     assert batch.format == "long" and batch.rows == [PriceRow("AAPL", "2024-01-02", 11.0)]
     assert "is not a date" in batch.problems[0].reason and batch.problems[0].locator == "line 2 (AAPL)"
+    units = parse_prices("date,ticker,close\n,,USD\n2024-01-02,AAPL,11\n", "p.csv")
+    assert units.format == "long" and units.rows == [PriceRow("AAPL", "2024-01-02", 11.0)]
+    assert units.problems[0].reason == "no ticker"
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,8 @@ def _first(names: list[str], wanted: tuple[str, ...]) -> int | None:
 def detect_layout(header: list[str], second: list[str] | None = None) -> str | None:
     """The layout of a price file from its header row (and the row after it), or None."""
     names = [_norm(h) for h in header]
-    if second and _is_header_row(second) and _fields_count(names) + _fields_count([_norm(c) for c in second]):
+    multi = second and _is_header_row(second) and _fields_count(names) + _fields_count([_norm(c) for c in second])
+    if multi and _first(names[1:], TICKER_COLUMNS) is None:  # a long file's units row is not a ticker row
         return "yfinance"
     has_date = _first(names, DATE_COLUMNS) is not None
     if "per" in names and "ticker" in names and has_date:
