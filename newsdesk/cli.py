@@ -259,10 +259,9 @@ PRICE_FORMATS = ("auto", "long", "wide", "yahoo", "stooq", "stooq-raw", "yfinanc
 
 
 def _price_report(report, again: str) -> None:
-    """Print a price import or fetch: the summary (rows of spliced tickers, held back, are in none of its
-    counts), how each input was read, the rejected rows grouped by
-    reason (as ``ingest`` prints them), illustrative closes replaced, splices (``again`` is the command
-    that would replace the stored series), each unreadable input; exit with its code."""
+    """Print a price import or fetch: the summary, how each input was read, the rejected rows grouped by
+    reason (as ``ingest`` prints them), illustrative closes replaced, splices (``again`` says how to
+    replace the stored series), each unreadable input; exit with its code."""
     from newsdesk.models import Problem
 
     click.echo(report.summary())
@@ -330,8 +329,9 @@ def prices_import(
 ) -> None:
     """Import price files: long (date,ticker,close or a Name/symbol column), wide (date + a column per
     ticker), Yahoo, Stooq or yfinance downloads. A (ticker, date) already stored keeps its close, so
-    importing a file again adds 0; a close that differs from the stored one by more than 0.5 % is
-    warned about (a split or dividend adjustment) and kept until --replace.
+    importing a file again adds 0. When closes differ from the stored ones by more than 0.5 % (a split
+    or dividend adjustment), a warning names the ticker, whose stored series is kept and whose new
+    closes are held back until --replace.
 
     \b
     Exit codes: 0 ok, 1 a file could not be read, 3 every row of a file was rejected.
