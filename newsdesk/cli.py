@@ -349,7 +349,12 @@ def prices_import(
 @click.option("--yahoo", is_flag=True, help="Fetch from Yahoo Finance (needs the optional yfinance package).")
 @click.option("--since", help="Only closes on or after this day (YYYY-MM-DD; Yahoo default: 5 years back).")
 @click.option("--benchmark", help="Fetch this benchmark instead of the per-market ones of data/benchmarks.toml.")
-@click.option("--replace", is_flag=True, help="Replace each fetched ticker's stored closes by the fetched ones.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace each fetched ticker's whole stored series by the fetched closes (with --since, the stored "
+    "closes before that day go too).",
+)
 def prices_fetch(
     db_path: str | None,
     url_template: str | None,
