@@ -258,17 +258,32 @@ def stats(db_path: str | None, as_json: bool) -> None:
 PRICE_FORMATS = ("auto", "long", "wide", "yahoo", "stooq", "stooq-raw", "yfinance")
 
 
-def _price_report(report) -> None:
-    """Print a price import or fetch: the summary, each bad row, each unreadable input; exit with its code."""
+def _price_report(report, again: str) -> None:
+    """Print a price import or fetch: the summary, how each input was read, the rejected rows grouped by
+    reason (as ``ingest`` prints them), illustrative closes replaced, splices (``again`` says how to
+    replace the stored series), each unreadable input; exit with its code."""
+    from newsdesk.models import Problem
+
     click.echo(report.summary())
-    shown = 0
+    for name, note in report.notes:
+        click.echo(f"  {Path(name).name}: {note}")
     for name, write in report.writes:
-        for p in write.problems:
-            if shown < 20:
-                click.echo(f"  rejected {name} {p.locator}: {p.reason}")
-            shown += 1
-    if shown > 20:
-        click.echo(f"  ... and {shown - 20:,} more rejected rows (all are in the problems table)")
+        shown = [Problem(p.source, f"{Path(name).name} {p.locator}", p.reason, p.raw) for p in write.problems]
+        for group in group_problems(shown):
+            click.echo(f"  rejected {describe(group)}")
+    if report.illustrative_replaced:
+        n = report.illustrative_replaced
+        click.echo(f"Replaced {n:,} illustrative close{'s' if n != 1 else ''} by real ones (same ticker and date).")
+    for name, write in report.writes:
+        if write.replaced:
+            click.echo(f"--replace: removed {write.replaced:,} stored closes of {Path(name).name}'s tickers first.")
+        for splice in write.splices:
+            click.echo(
+                f"Warning: {splice.describe()}. Kept the stored closes and left out all {splice.held_back:,} new "
+                f"{splice.ticker} closes (two adjustments in one series make a false step); to replace "
+                f"{splice.ticker}'s whole stored series by these: {again}",
+                err=True,
+            )
     for _name, reason in report.unreadable:
         click.echo(f"Error: {reason}", err=True)
     for name, write in report.writes:
@@ -285,7 +300,11 @@ def prices() -> None:
 @prices.command("import")
 @db_option
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--ticker", help="Ticker of one-ticker files (default: from the file name, AAPL.csv -> AAPL).")
+@click.option(
+    "--ticker",
+    help="Ticker of one-ticker files (default: from the file name: AAPL.csv, AAPL_data.csv, "
+    "AAPL_historical_data.csv, aapl.us.txt -> AAPL).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -294,9 +313,25 @@ def prices() -> None:
     show_default=True,
     help="File layout; auto detects it from the header.",
 )
-def prices_import(db_path: str | None, paths: tuple[str, ...], ticker: str | None, fmt: str) -> None:
-    """Import price files: long (date,ticker,close), wide (date + a column per ticker), Yahoo or Stooq
-    downloads. A (ticker, date) already stored keeps its close, so importing a file again adds 0.
+@click.option(
+    "--date-format",
+    help="strftime pattern of the file's dates, tried before the built-in forms, e.g. '%m/%d/%Y' "
+    "(without it, numeric day/month dates take the order any row of the file settles, e.g. 12/15/1980).",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace each ticker's stored closes by the file's (its whole series; illustrative closes "
+    "are always replaced by real ones on the same dates).",
+)
+def prices_import(
+    db_path: str | None, paths: tuple[str, ...], ticker: str | None, fmt: str, date_format: str | None, replace: bool
+) -> None:
+    """Import price files: long (date,ticker,close or a Name/symbol column), wide (date + a column per
+    ticker), Yahoo, Stooq or yfinance downloads. A (ticker, date) already stored keeps its close, so
+    importing a file again adds 0. When closes differ from the stored ones by more than 0.5 % (a split
+    or dividend adjustment), a warning names the ticker, whose stored series is kept and whose new
+    closes are held back until --replace.
 
     \b
     Exit codes: 0 ok, 1 a file could not be read, 3 every row of a file was rejected.
@@ -304,7 +339,8 @@ def prices_import(db_path: str | None, paths: tuple[str, ...], ticker: str | Non
     from newsdesk.track import import_price_files
 
     db, _ = open_db(db_path)
-    _price_report(import_price_files(db, paths, ticker=ticker, fmt=fmt))
+    report = import_price_files(db, paths, ticker=ticker, fmt=fmt, date_format=date_format or None, replace=replace)
+    _price_report(report, "newsdesk prices import --replace " + " ".join(paths))
 
 
 @prices.command("fetch")
@@ -313,8 +349,19 @@ def prices_import(db_path: str | None, paths: tuple[str, ...], ticker: str | Non
 @click.option("--yahoo", is_flag=True, help="Fetch from Yahoo Finance (needs the optional yfinance package).")
 @click.option("--since", help="Only closes on or after this day (YYYY-MM-DD; Yahoo default: 5 years back).")
 @click.option("--benchmark", help="Fetch this benchmark instead of the per-market ones of data/benchmarks.toml.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace each fetched ticker's whole stored series by the fetched closes (with --since, the stored "
+    "closes before that day go too).",
+)
 def prices_fetch(
-    db_path: str | None, url_template: str | None, yahoo: bool, since: str | None, benchmark: str | None
+    db_path: str | None,
+    url_template: str | None,
+    yahoo: bool,
+    since: str | None,
+    benchmark: str | None,
+    replace: bool,
 ) -> None:
     """Fetch the closes of the tickers the stored decisions and baskets need, and their benchmarks.
 
@@ -333,11 +380,13 @@ def prices_fetch(
         fail(str(exc))
     db, _ = open_db(db_path)
     try:
-        tickers, report = fetch_prices(db, url_template, yahoo, day.isoformat() if day else None, benchmark)
+        tickers, report = fetch_prices(
+            db, url_template, yahoo, day.isoformat() if day else None, benchmark, replace=replace
+        )
     except PriceSourceError as exc:
         fail(str(exc))
     click.echo(f"Fetching {len(tickers)} tickers.")
-    _price_report(report)
+    _price_report(report, "run this prices fetch again with --replace")
 
 
 def _fmt_pct(value: float | None) -> str:

@@ -25,6 +25,7 @@ from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
 from newsdesk.prices.fetch import fetch_from_template, fetch_from_yfinance
 from newsdesk.prices.files import read_price_file
 from newsdesk.prices.series import PriceBook
+from newsdesk.reference import load_companies
 from newsdesk.scorecard import (
     DEFAULT_HORIZON_DAYS,
     DecisionInput,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
+YFINANCE_SOURCE = "yfinance"  # the source stored with closes fetched through yfinance
 DEMO_DAYS_BEFORE = 30  # illustrative closes start this many days before the first demo article
 # ... and end on a fixed day that had passed when the demo corpus was written: illustrative closes never
 # run past the present (a decision is "open" until its horizon ends, as with real prices), and the demo
@@ -51,11 +53,12 @@ DEMO_PRICES_END = date(2026, 12, 4)
 
 @dataclass
 class PriceImport:
-    """What ``prices import`` or ``prices fetch`` did: one :class:`PriceWrite` per input, and the
-    inputs that could not be read at all."""
+    """What ``prices import`` or ``prices fetch`` did: one :class:`PriceWrite` per input, the inputs
+    that could not be read at all, and notes on how each input was read (``(input, note)``)."""
 
     writes: list[tuple[str, PriceWrite]] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def added(self) -> int:
@@ -70,6 +73,14 @@ class PriceImport:
         return sum(w.rejected for _, w in self.writes)
 
     @property
+    def held_back(self) -> int:
+        return sum(w.held_back for _, w in self.writes)
+
+    @property
+    def illustrative_replaced(self) -> int:
+        return sum(w.illustrative_replaced for _, w in self.writes)
+
+    @property
     def exit_code(self) -> int:
         """1 when an input could not be read, else 3 when an input had rows but all were rejected, else 0."""
         if self.unreadable:
@@ -79,21 +90,55 @@ class PriceImport:
         return EXIT_OK
 
     def summary(self) -> str:
-        return f"{self.added} prices added, {self.duplicates} already stored, {self.rejected} rejected"
+        held = f", {self.held_back:,} held back (a splice: see the warning)" if self.held_back else ""
+        return f"{self.added} prices added, {self.duplicates} already stored, {self.rejected} rejected{held}"
+
+
+def known_tickers() -> set[str]:
+    """The tickers of ``data/companies.csv`` and the benchmarks of ``data/benchmarks.toml``."""
+    return {c.ticker for c in load_companies()} | set(load_benchmarks().tickers)
+
+
+def ticker_notes(batch: PriceBatch, known: set[str]) -> list[str]:
+    """A note when the tickers read are not known companies (a file named ``download (1).csv``)."""
+    if batch.named_ticker is not None:
+        if batch.named_ticker in known:
+            return []
+        return [
+            f"ticker {batch.named_ticker} (from the file name) is not a company of data/companies.csv: "
+            "if that is not its ticker, import it again with --ticker"
+        ]
+    unknown = [t for t in batch.tickers if t not in known]
+    if not unknown:
+        return []
+    if len(batch.tickers) == 1:
+        return [f"ticker {unknown[0]} is not a company of data/companies.csv"]
+    return [
+        f"{len(unknown):,} of {len(batch.tickers):,} tickers are not companies of data/companies.csv "
+        f"(e.g. {', '.join(unknown[:3])})"
+    ]
 
 
 def import_price_files(
-    db: sqlite_utils.Database, paths: Iterable[str | Path], ticker: str | None = None, fmt: str = "auto"
+    db: sqlite_utils.Database,
+    paths: Iterable[str | Path],
+    ticker: str | None = None,
+    fmt: str = "auto",
+    date_format: str | None = None,
+    replace: bool = False,
 ) -> PriceImport:
-    """Read each price file (:func:`newsdesk.prices.files.read_price_file`) and store it as one run."""
+    """Read each price file (:func:`newsdesk.prices.files.read_price_file`) and store it as one run
+    (source: the file's name). ``replace``: each ticker's stored real closes are replaced by the file's."""
     report = PriceImport()
+    known = known_tickers()
     for path in paths:
         try:
-            batch = read_price_file(path, ticker=ticker, fmt=fmt)
+            batch = read_price_file(path, ticker=ticker, fmt=fmt, date_format=date_format)
         except (SourceReadError, UnknownFormatError) as exc:
             report.unreadable.append((str(path), str(exc)))
             continue
-        report.writes.append((str(path), write_prices(db, batch.rows, batch.problems, Path(path).name)))
+        report.notes += [(str(path), note) for note in [*batch.notes, *ticker_notes(batch, known)]]
+        report.writes.append((str(path), write_prices(db, batch.rows, batch.problems, Path(path).name, replace)))
     return report
 
 
@@ -138,10 +183,12 @@ def fetch_prices(
     benchmark: str | None = None,
     fetch: Callable[[str], bytes] | None = None,
     download: Callable | None = None,
+    replace: bool = False,
 ) -> tuple[list[str], PriceImport]:
     """Fetch the closes of :func:`wanted_tickers` from a URL template and/or Yahoo (``yfinance``) and
-    store each source as one run; returns the tickers asked for and the report. ``fetch`` and
-    ``download`` replace the network in tests."""
+    store each source as one run (source: the template, or ``yfinance``); returns the tickers asked for
+    and the report. ``replace`` as for :func:`import_price_files`. ``fetch`` and ``download`` replace the
+    network in tests."""
     tickers = wanted_tickers(db.conn, benchmark)
     report = PriceImport()
     batches: list[tuple[str, PriceBatch]] = []
@@ -149,10 +196,10 @@ def fetch_prices(
         batches.append((template, fetch_from_template(tickers, template, fetch=fetch)))
     if yahoo:
         start = since or (date.today() - timedelta(days=5 * 365)).isoformat()
-        batches.append(("yahoo", fetch_from_yfinance(tickers, start, download=download)))
+        batches.append((YFINANCE_SOURCE, fetch_from_yfinance(tickers, start, download=download)))
     for name, batch in batches:
         rows = [r for r in batch.rows if not since or r.date >= since]
-        report.writes.append((name, write_prices(db, rows, batch.problems, name)))
+        report.writes.append((name, write_prices(db, rows, batch.problems, name, replace)))
     return tickers, report
 
 

@@ -85,7 +85,7 @@ def test_fetch_from_template_over_loopback(server):
     ]
     problems = {(p.locator, p.reason.split(":")[0]) for p in batch.problems}
     reasons = " | ".join(p.reason for p in batch.problems)
-    assert ("line 3", "MSFT.US") in problems  # the bad row, with its line
+    assert ("line 3 (MSFT.US)", "close '-1' is not positive") in problems  # the bad row, its line and ticker
     assert {"GONE", "EMPTY", "NODATA"} <= {p.locator for p in batch.problems}
     assert "HTTP 404" in reasons and "no prices" in reasons and "not a price layout" in reasons
 

@@ -38,7 +38,7 @@ def test_import_long_wide_yahoo_then_again_adds_nothing(tmp_path: Path) -> None:
     first = run("prices", "import", *files, db=db)
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines()[0] == "8 prices added, 0 already stored, 1 rejected"
-    assert "SPY.csv line 4: SPY: close 'oops' is not a number" in first.stdout
+    assert "SPY.csv line 4: close 'oops' is not a number" in first.stdout
     assert stored(db) == [
         ("AAA", "2024-01-02", 100.0, "long.csv"),
         ("AAA", "2024-01-03", 102.0, "long.csv"),
@@ -74,6 +74,137 @@ def test_import_exit_codes_and_explicit_ticker(tmp_path: Path) -> None:
     ok = run("prices", "import", str(one), "--ticker", "7203.T", "--format", "stooq", db=db)
     assert ok.returncode == 0, ok.stderr
     assert stored(db) == [("7203.T", "2024-01-02", 9.5, "download.csv")]
+
+
+# ------------------------------------------------------------------ splices, --replace, provenance
+
+UNADJUSTED = "Date,Close\n2020-08-26,506.09\n2020-08-27,500.04\n2020-08-28,499.23\n2020-08-31,129.04\n"
+# split-adjusted (4:1 on 2020-08-31), one close within 0.5 % of the stored one, and a new day
+ADJUSTED = "Date,Close\n2020-08-26,126.5225\n2020-08-27,125.01\n2020-08-28,124.8075\n2020-08-31,129.3\n" \
+    "2020-09-01,134.18\n"
+
+
+def test_a_splice_warns_keeps_the_stored_closes_and_replace_leaves_one_series(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "AAPL.csv").write_text(UNADJUSTED)
+    (tmp_path / "new" / "AAPL_historical_data.csv").write_text(ADJUSTED)
+    (tmp_path / "MSFT.csv").write_text("Date,Close\n2020-08-31,225.53\n")
+    first = run("prices", "import", str(tmp_path / "old" / "AAPL.csv"), str(tmp_path / "MSFT.csv"), db=db)
+    assert first.returncode == 0, first.stderr
+    before = stored(db)
+    new = str(tmp_path / "new" / "AAPL_historical_data.csv")
+    out = run("prices", "import", new, db=db)
+    assert out.returncode == 0, out.stderr
+    held = "0 prices added, 0 already stored, 0 rejected, 5 held back (a splice: see the warning)"
+    assert out.stdout.splitlines()[0] == held
+    assert (
+        "Warning: AAPL: 3 stored closes (2020-08-26 to 2020-08-28) differ by more than 0.5 % from the new ones; "
+        "median ratio new/stored 0.2500 = a 4:1 split (a constant ratio is a split or dividend adjustment). "
+        "Kept the stored closes and left out all 5 new AAPL closes (two adjustments in one series make a false "
+        f"step); to replace AAPL's whole stored series by these: newsdesk prices import --replace {new}"
+    ) in out.stderr
+    assert stored(db) == before  # nothing of AAPL added: 2020-09-01 would sit on a differently adjusted series
+    replaced = run("prices", "import", "--replace", new, db=db)
+    assert replaced.returncode == 0, replaced.stderr
+    assert "Warning" not in replaced.stderr
+    assert "--replace: removed 4 stored closes of AAPL_historical_data.csv's tickers first." in replaced.stdout
+    aapl = [r for r in stored(db) if r[0] == "AAPL"]
+    assert aapl == [
+        ("AAPL", d, float(c), "AAPL_historical_data.csv")
+        for d, c in (line.split(",") for line in ADJUSTED.splitlines()[1:])
+    ]
+    assert ("MSFT", "2020-08-31", 225.53, "MSFT.csv") in stored(db)  # another ticker is left alone
+    again = run("prices", "import", new, db=db)
+    assert again.stdout.splitlines()[0] == "0 prices added, 5 already stored, 0 rejected" and not again.stderr
+
+
+def test_a_splice_holds_back_that_ticker_only_and_small_differences_are_no_splice(tmp_path: Path) -> None:
+    db = schema.connect(tmp_path / "p.db")
+    (tmp_path / "first.csv").write_text("date,ticker,close\n2024-01-02,AAA,100\n2024-01-02,BBB,50\n")
+    track.import_price_files(db, [tmp_path / "first.csv"])
+    # AAA: a 2:1 split adjustment; BBB: 0.4 % off (within the tolerance) and a new day
+    (tmp_path / "second.csv").write_text(
+        "date,ticker,close\n2024-01-02,AAA,50\n2024-01-03,AAA,51\n2024-01-02,BBB,50.2\n2024-01-03,BBB,51\n"
+    )
+    write = track.import_price_files(db, [tmp_path / "second.csv"]).writes[0][1]
+    (splice,) = write.splices
+    assert (splice.ticker, splice.dates, splice.ratio, splice.held_back) == ("AAA", 1, 0.5, 2)
+    assert "= a 2:1 split" in splice.describe()
+    assert (write.added, write.duplicates, write.held_back) == (1, 1, 2)
+    assert track.price_reads.price_rows(db.conn) == [
+        ("AAA", "2024-01-02", 100.0), ("BBB", "2024-01-02", 50.0), ("BBB", "2024-01-03", 51.0)
+    ]  # fmt: skip
+
+
+def test_real_closes_win_over_illustrative_ones_and_reads_tell_them_apart(tmp_path: Path) -> None:
+    from newsdesk.db.prices import write_prices
+    from newsdesk.db.read import prices as reads
+    from newsdesk.prices import ILLUSTRATIVE_SOURCE, PriceRow
+
+    db = schema.connect(tmp_path / "p.db")
+    demo = [PriceRow("AAA", f"2024-01-0{d}", 10.0 + d) for d in range(1, 6)]
+    assert write_prices(db, demo, [], ILLUSTRATIVE_SOURCE).added == 5
+    (tmp_path / "AAA.csv").write_text("Date,Close\n2024-01-02,50\n2024-01-03,51\n2024-01-08,52\n")
+    report = track.import_price_files(db, [tmp_path / "AAA.csv"])
+    assert (report.added, report.duplicates, report.illustrative_replaced) == (3, 0, 2)
+    assert not report.writes[0][1].splices  # illustrative closes are replaced, not warned about
+    again = write_prices(db, demo, [], ILLUSTRATIVE_SOURCE)  # the demo loaded again never overwrites a real close
+    assert (again.added, again.duplicates, again.illustrative_replaced) == (0, 5, 0)
+    assert reads.price_rows_with_source(db.conn, ["AAA"]) == [
+        ("AAA", "2024-01-01", 11.0, "illustrative"),
+        ("AAA", "2024-01-02", 50.0, "AAA.csv"),
+        ("AAA", "2024-01-03", 51.0, "AAA.csv"),
+        ("AAA", "2024-01-04", 14.0, "illustrative"),
+        ("AAA", "2024-01-05", 15.0, "illustrative"),
+        ("AAA", "2024-01-08", 52.0, "AAA.csv"),
+    ]
+    real = [("AAA", "2024-01-02", 50.0), ("AAA", "2024-01-03", 51.0), ("AAA", "2024-01-08", 52.0)]
+    assert reads.real_price_rows(db.conn) == reads.real_price_rows(db.conn, ["AAA", "ZZZ"]) == real
+    frame = reads.price_series_with_source(db.conn, ["AAA"])
+    assert list(frame.columns) == ["ticker", "date", "close", "source", "illustrative"]
+    assert frame["illustrative"].tolist() == [True, False, False, True, True, False]
+    assert len(reads.price_series_with_source(db.conn, real_only=True)) == 3
+    replaced = track.import_price_files(db, [tmp_path / "AAA.csv"], replace=True)  # --replace keeps the demo's days
+    assert (replaced.writes[0][1].replaced, replaced.added) == (3, 3)
+    assert len(reads.price_rows_with_source(db.conn, ["AAA"])) == 6
+
+
+def test_rejections_are_grouped_by_reason_notes_say_how_a_file_was_read(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    long = "date,open,close,volume,Name\n" + "".join(
+        f"2/{d}/2013,1,{'' if d % 2 else '2'},3,{t}\n" for d in range(8, 16) for t in ("AAL", "AAPL")
+    )
+    (tmp_path / "all_stocks_5yr.csv").write_text(long)
+    (tmp_path / "download (1).csv").write_text("Date,Close\n05/01/2024,3\n15/01/2024,4\n")
+    out = run("prices", "import", str(tmp_path / "all_stocks_5yr.csv"), str(tmp_path / "download (1).csv"), db=db)
+    assert out.returncode == 0, out.stderr  # some rows rejected, not all: 0 as for ingest
+    lines = out.stdout.splitlines()
+    assert lines[0] == "10 prices added, 0 already stored, 8 rejected"
+    assert (
+        "  rejected 8 × no close (blank) (e.g. all_stocks_5yr.csv line 4 (AAL), all_stocks_5yr.csv line 5 (AAPL), "
+        "all_stocks_5yr.csv line 8 (AAL))"
+    ) in lines  # 2/9, 2/11, 2/13, 2/15 for both tickers
+    assert "  all_stocks_5yr.csv: 1 of 2 tickers are not companies of data/companies.csv (e.g. AAL)" in lines
+    assert "  all_stocks_5yr.csv: tickers from the 'Name' column" in lines
+    assert "  all_stocks_5yr.csv: dates read as month/day/year ('2/13/2013' on line 12 settles the order)" in lines
+    assert "  download (1).csv: ticker DOWNLOAD (1) (from the file name) is not a company of data/companies.csv: " \
+        "if that is not its ticker, import it again with --ticker" in lines
+    assert "  download (1).csv: dates read as day/month/year ('15/01/2024' on line 3 settles the order)" in lines
+    assert [r for r in stored(db) if r[0] == "AAL"][0] == ("AAL", "2013-02-08", 2.0, "all_stocks_5yr.csv")
+    assert ("DOWNLOAD (1)", "2024-01-05", 3.0, "download (1).csv") in stored(db)
+    (tmp_path / "SPY.csv").write_text("Date,Close\n01/02/2024,470\n02/01/2024,471\n")
+    ambiguous = run("prices", "import", str(tmp_path / "SPY.csv"), db=db)
+    assert ambiguous.returncode == 3
+    assert "2 × date '…' is ambiguous (day/month order) and no row of the file settles it: pass --date-format " \
+        "'%m/%d/%Y' or '%d/%m/%Y'" in ambiguous.stdout
+    told = run("prices", "import", str(tmp_path / "SPY.csv"), "--date-format", "%d/%m/%Y", db=db)
+    assert told.returncode == 0 and told.stdout.splitlines()[0] == "2 prices added, 0 already stored, 0 rejected"
+    assert [r[1:3] for r in stored(db) if r[0] == "SPY"] == [("2024-01-02", 471.0), ("2024-02-01", 470.0)]
+    (tmp_path / "msft.us.txt").write_text("Date,Time,Close\n2019-04-01,16:00:00,117.3\n2019-04-01,17:00:00,117.2\n")
+    hourly = run("prices", "import", str(tmp_path / "msft.us.txt"), db=db)
+    assert hourly.returncode == 1 and "intraday bars" in hourly.stderr
 
 
 # ------------------------------------------------------------------ the scorecard on a hand-made table
@@ -219,6 +350,7 @@ def test_fetch_from_yahoo_with_an_injected_downloader(tmp_path: Path) -> None:
     assert tickers == asked["tickers"] == ["AAA", "BBB", "BMK"] and asked["start"] == "2024-01-06"
     assert (report.added, report.exit_code) == (6, 0)
     assert track.price_reads.latest_dates(db.conn) == {"AAA": "2024-01-09", "BBB": "2024-01-09", "BMK": "2024-01-09"}
+    assert {r[3] for r in track.price_reads.price_rows_with_source(db.conn) if r[1] >= "2024-01-08"} == {"yfinance"}
 
 
 def test_a_schema_11_database_migrates_and_keeps_its_articles(tmp_path: Path, monkeypatch) -> None:

@@ -16,6 +16,8 @@ from typing import NamedTuple
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Problem
 
+ILLUSTRATIVE_SOURCE = "illustrative"  # the source of the demo's generated closes (never market data)
+
 
 class PriceRow(NamedTuple):
     """One daily close: ``ticker``, ``date`` as ``YYYY-MM-DD``, ``close`` (a positive float)."""
@@ -32,11 +34,14 @@ class PriceBatch:
     rows: list[PriceRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     format: str = ""
+    notes: list[str] = field(default_factory=list)  # how the input was read (close column, date order, ticker)
+    named_ticker: str | None = None  # the ticker taken from the file name, when it was
 
     def extend(self, other: PriceBatch) -> None:
         """Append another batch's rows and problems to this one."""
         self.rows.extend(other.rows)
         self.problems.extend(other.problems)
+        self.notes.extend(other.notes)
 
     @property
     def tickers(self) -> list[str]:

@@ -17,12 +17,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from newsdesk.prices import PriceRow
+from newsdesk.prices import ILLUSTRATIVE_SOURCE, PriceRow
 
 DEMO_SEED = 20260501
 EPOCH = date(2020, 1, 1)  # every walk starts here, so a date's close is the same whatever range is asked
 ILLUSTRATIVE_NOTE = "Illustrative prices generated for the demo (not market data)."
-SOURCE = "illustrative"
+SOURCE = ILLUSTRATIVE_SOURCE
 BENCHMARK_DAILY_VOL = 0.009
 STOCK_DAILY_VOL = 0.016
 

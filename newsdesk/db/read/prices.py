@@ -10,6 +10,7 @@ import pandas as pd
 
 from newsdesk.db.read.filters import Filters, where
 from newsdesk.db.read.sql import frame, marks
+from newsdesk.prices import ILLUSTRATIVE_SOURCE
 
 # the effective categories of article ``a``, joined by '|' (categories never hold '|')
 _CATEGORIES_SQL = (
@@ -35,6 +36,42 @@ def price_rows(conn: sqlite3.Connection, tickers: Iterable[str] | None = None) -
 def price_series(conn: sqlite3.Connection, tickers: Iterable[str]) -> pd.DataFrame:
     """Closes of ``tickers`` as a frame: ``ticker``, ``date``, ``close``."""
     return pd.DataFrame(price_rows(conn, tickers), columns=["ticker", "date", "close"])
+
+
+def price_rows_with_source(
+    conn: sqlite3.Connection, tickers: Iterable[str] | None = None, real_only: bool = False
+) -> list[tuple[str, str, float, str]]:
+    """``(ticker, date, close, source)`` of ``tickers`` (every ticker when None), by ticker and date;
+    ``source`` is the file name, URL template, ``yfinance`` or ``illustrative`` ('' when unknown).
+    ``real_only``: leave out the illustrative (generated) closes."""
+    real = " AND coalesce(source, '') != ?" if real_only else ""
+    extra = [ILLUSTRATIVE_SOURCE] if real_only else []
+    select = "SELECT ticker, date, close, coalesce(source, '') FROM prices WHERE "
+    if tickers is None:
+        return conn.execute(f"{select}1{real} ORDER BY ticker, date", extra).fetchall()
+    wanted = sorted(set(tickers))
+    out: list[tuple[str, str, float, str]] = []
+    for i in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+        chunk = wanted[i : i + 500]
+        out += conn.execute(
+            f"{select}ticker IN ({marks(chunk)}){real} ORDER BY ticker, date", [*chunk, *extra]
+        ).fetchall()
+    return out
+
+
+def real_price_rows(conn: sqlite3.Connection, tickers: Iterable[str] | None = None) -> list[tuple[str, str, float]]:
+    """``(ticker, date, close)`` as :func:`price_rows`, without the illustrative (generated) closes."""
+    return [row[:3] for row in price_rows_with_source(conn, tickers, real_only=True)]
+
+
+def price_series_with_source(
+    conn: sqlite3.Connection, tickers: Iterable[str] | None = None, real_only: bool = False
+) -> pd.DataFrame:
+    """Closes with their source as a frame: ``ticker``, ``date``, ``close``, ``source``, ``illustrative``
+    (a bool); see :func:`price_rows_with_source`."""
+    df = pd.DataFrame(price_rows_with_source(conn, tickers, real_only), columns=["ticker", "date", "close", "source"])
+    df["illustrative"] = df["source"] == ILLUSTRATIVE_SOURCE
+    return df
 
 
 def coverage(conn: sqlite3.Connection) -> pd.DataFrame:
