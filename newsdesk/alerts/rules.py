@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import tomli_w
 
-from newsdesk.alerts.secrets import check_url
+from newsdesk.alerts.secrets import NotifyUrlError, check_url
 from newsdesk.db.read.filters import Filters
 from newsdesk.errors import NewsdeskError
 from newsdesk.score.labels import LABELS
@@ -157,7 +157,10 @@ def make_rule(data: dict) -> Rule:
         raise RuleError("text and author must be text")
     notify = _strings(data.get("notify"), "notify")
     for url in notify:
-        check_url(url)
+        try:
+            check_url(url)
+        except NotifyUrlError as exc:
+            raise RuleError(str(exc)) from None
     rule = Rule(
         name=name,
         kind=kind,

@@ -8,6 +8,7 @@ and the host, with Apprise's own privacy form where Apprise knows the service â€
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -16,6 +17,10 @@ import apprise
 from newsdesk.errors import NewsdeskError
 
 MASK = "****"
+# Apprise logs the URLs it cannot parse, secrets and all: its records go to handlers newsdesk adds
+# (apprise.LogCapture while sending), never to the root logger or stderr.
+logging.getLogger("apprise").addHandler(logging.NullHandler())
+logging.getLogger("apprise").propagate = False
 
 
 class NotifyUrlError(NewsdeskError):
