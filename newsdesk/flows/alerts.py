@@ -202,3 +202,20 @@ def check(db, base_url: str | None = None, now: datetime | None = None, send: Se
     fired = store.record_events(db, events, urls)
     sent, failures = deliver(db, send)
     return CheckReport(fired, sent, failures, problems)
+
+
+EXAMPLE_RULE = {
+    "name": "Example: high-impact chip news",
+    "kind": ARTICLE,
+    "topics": ["Semiconductors & Supply Chain"],
+    "min_impact": 0.7,
+    "paused": True,
+}
+
+
+def add_example_rule(db) -> None:
+    """The demo's one example rule, paused (so the Alerts page is not empty on a first start)."""
+    from newsdesk.alerts.rules import make_rule
+
+    if not reads.rules(db.conn):
+        store.add_rule(db, make_rule(EXAMPLE_RULE))
