@@ -100,6 +100,16 @@ def feed_controls(path) -> None:
         st.rerun()
 
 
+def failed_notes(failed: list[dict]) -> None:
+    """One warning per failed delivery: the rule, the URL masked, the (masked) error; retried next check."""
+    for f in failed[:20]:
+        st.warning(
+            f"Delivery of rule “{f['rule']}” to {mask_url(f['url'])} failed ({f['error']}; "
+            f"{f['attempts']} attempt(s)): it is retried on the next check.",
+            icon="⚠️",
+        )
+
+
 # ------------------------------------------------------------------ rules
 
 

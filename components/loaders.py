@@ -365,6 +365,11 @@ def load_alert_events(path: str, limit: int = 200) -> list[dict]:
     return _read(path, alert_reads.events, limit)
 
 
+def load_failed_deliveries(path: str) -> list[dict]:
+    """Deliveries that failed last time (retried on the next check), with the URL as stored."""
+    return _read(path, alert_reads.failed_deliveries)
+
+
 def load_alert_stats(path: str) -> dict[int, dict]:
     """Per rule id: events fired and the last time."""
     return _read(path, alert_reads.rule_stats)

@@ -18,6 +18,7 @@ av.flash()
 fired, rules, brief = st.tabs(["Fired", "Rules", "Brief"])
 with fired:
     av.feed_controls(path)
+    av.failed_notes(loaders.load_failed_deliveries(str(path)))
     av.events_table(loaders.load_alert_events(str(path)))
 with rules:
     found = loaders.load_alert_rules(str(path))

@@ -119,3 +119,17 @@ def test_the_demo_ships_one_example_rule_paused(tmp_path: Path) -> None:
     with schema.connect_readonly(path) as conn:
         found = rules(conn)
     assert [(r.name, r.paused) for r in found] == [("Example: high-impact chip news", True)]
+
+
+def test_a_failed_delivery_is_shown_with_its_url_masked(db_path: Path, monkeypatch) -> None:
+    db = schema.connect(db_path)
+    store_articles(db, article("Nvidia dips", tickers=("NVDA",)))
+    url = f"json://bot:{SECRET}@127.0.0.1:9/hook"
+    store.add_rule(db, with_start(make_rule({"name": "nvda", "companies": ["NVDA"], "notify": [url]}), "", True))
+    check(db, send=lambda *_: f"connection refused by {url}")
+    db.close()
+    monkeypatch.setenv("NEWSDESK_DB", str(db_path))
+    at = open_alerts()
+    notes = [w.value for w in at.warning if "Delivery of rule" in w.value]
+    assert notes and "json://bot:****@127.0.0.1:9/hook" in notes[0] and "retried on the next check" in notes[0]
+    assert SECRET not in "\n".join(w.value for w in at.warning)

@@ -3,6 +3,7 @@ references no remote resource (parsed), opened offline in Chromium, and the ``br
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -153,3 +154,20 @@ def test_sparkline(points, lines, dots) -> None:
     svg = sparkline(points)
     assert svg.count("<polyline") == lines and svg.count("<circle") == dots
     assert (svg == "") == (lines + dots == 0)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "[click](javascript:alert(1))",
+        "<script>alert(1)</script>",
+        "**bold** _x_ `code` | # h",
+        "![img](http://x/y.png)",
+    ],
+)
+def test_hostile_titles_stay_text(db, title) -> None:
+    store(db, article(title, day="2026-11-19", impact=0.9))
+    brief = build_brief(db.conn, parse_window("24h", NOW), NOW)
+    md, page = to_markdown(brief), to_html(brief)
+    assert not re.search(r"(?<!\\)\]\(", md.replace("](http", "")) and "![" not in md and "<script>" not in md
+    assert "<script>" not in page and "<img" not in page
