@@ -266,3 +266,16 @@ def test_mask_url(url, shown, hidden) -> None:
     assert masked.startswith(shown) and hidden not in masked
     if hidden in url:
         assert hidden not in mask_text(f"failed to send to {url} (pw {hidden})", [url])
+
+
+def test_a_rule_that_drops_a_url_stops_retrying_it(desk) -> None:
+    from newsdesk.db.read.alerts import failed_deliveries, rules
+
+    add(desk, name="nvda", companies=["NVDA"], notify=["json://127.0.0.1:9/old"])
+    report = check(desk, now=NOW, send=lambda *_: "refused")
+    assert len(report.fired) == 2 and len(report.failures) == 2
+    assert len(failed_deliveries(desk.conn)) == 2
+    rule = rules(desk.conn)[0]
+    alert_store.update_rule(desk, rule.id, make_rule({"name": "nvda", "companies": ["NVDA"], "notify": []}))
+    assert failed_deliveries(desk.conn) == []
+    assert check(desk, now=NOW).exit_code == 0

@@ -119,11 +119,13 @@ class Rule:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items() if k not in skip}
 
     def describe(self) -> str:
-        """One line: the kind and every condition set, e.g. ``article · companies NVDA · impact >= 0.7``."""
+        """One line: the kind and every condition set, e.g. ``article · companies NVDA · min impact 0.7``
+        (a kind's own parameters only for that kind)."""
+        own = {SENTIMENT: ("below", "above", "window_days"), MOVED: ("z",), HORIZON: ("days",)}
+        kind_only = {"below", "above", "window_days", "z", "days"} - set(own.get(self.kind, ()))
         parts = [self.kind]
         for name, value in self.conditions().items():
-            default = Rule.__dataclass_fields__[name].default
-            if value in ((), [], "", None) or value == default and name in ("window_days", "z", "days"):
+            if name in kind_only or value in ([], "", None):
                 continue
             shown = ", ".join(value) if isinstance(value, list) else f"{value:g}" if isinstance(value, float) else value
             parts.append(f"{name.replace('_', ' ')} {shown}")

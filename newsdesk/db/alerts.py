@@ -57,6 +57,12 @@ def update_rule(db, rule_id: int, rule) -> None:
             "UPDATE alert_rules SET name = ?, kind = ?, conditions = ?, notify = ?, paused = ? WHERE id = ?",
             [*_rule_values(rule), rule_id],
         )
+        # an undelivered event is no longer sent to a URL the rule dropped
+        db.conn.execute(
+            "DELETE FROM alert_deliveries WHERE status != 'delivered' AND event_id IN "
+            f"(SELECT id FROM alert_events WHERE rule_id = ?) AND url NOT IN ({', '.join('?' for _ in rule.notify)})",
+            [rule_id, *rule.notify],
+        )
 
 
 def set_paused(db, name: str, paused: bool) -> bool:
