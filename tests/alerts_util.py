@@ -59,11 +59,19 @@ def closed_port() -> int:
 
 
 @contextmanager
-def webhook(port: int = 0):
-    """A loopback HTTP server; yields ``(url_base, received)``: every POST body, decoded from JSON."""
+def webhook(port: int = 0, feed: bytes = b""):
+    """A loopback HTTP server; yields ``(url_base, received)``: every POST body, decoded from JSON.
+    With ``feed``, ``GET /feed.xml`` answers it (an RSS feed for ``watch``)."""
     received: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200 if feed else 404)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            self.wfile.write(feed)
+
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             received.append(json.loads(body or b"{}"))

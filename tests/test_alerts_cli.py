@@ -166,3 +166,20 @@ def test_cli_refuses_bad_rules_with_a_reason(db_path: Path) -> None:
     assert run(db_path, "alerts", "add", "x").exit_code == 0
     dup = run(db_path, "alerts", "add", "x")
     assert dup.exit_code == 1 and "exists" in dup.output
+
+
+def test_watch_checks_the_rules_after_every_round(db_path: Path, tmp_path: Path) -> None:
+    feed = (ROOT / "tests" / "fixtures_http" / "markets.xml").read_bytes()
+    with webhook(feed=feed) as (host, received):
+        conf = tmp_path / "feeds.toml"
+        conf.write_text(f'[[feed]]\nname = "Fixture Markets"\nurl = "http://{host}/feed.xml"\n')
+        assert (
+            run(db_path, "alerts", "add", "steel", "--q", "steelmaker", "--notify", f"json://{host}/hook").exit_code
+            == 0
+        )
+        out = CliRunner().invoke(
+            cli, ["watch", "--db", str(db_path), "--feeds", str(conf), "--rounds", "1", "--alerts"]
+        )
+        assert out.exit_code == 0, out.output
+        assert "1 alert(s) fired, 1 notification(s) sent." in out.output
+        assert [m["title"] for m in received] == ["[steel] Steelmaker lifts outlook as orders recover"]
