@@ -133,3 +133,23 @@ def test_a_failed_delivery_is_shown_with_its_url_masked(db_path: Path, monkeypat
     notes = [w.value for w in at.warning if "Delivery of rule" in w.value]
     assert notes and "json://bot:****@127.0.0.1:9/hook" in notes[0] and "retried on the next check" in notes[0]
     assert SECRET not in "\n".join(w.value for w in at.warning)
+
+
+def test_a_rule_is_edited_paused_and_deleted_from_the_page(fired_db) -> None:
+    at = open_alerts()
+    at.selectbox(key="al_pick").set_value("nvda").run()
+    assert not at.exception
+    assert SECRET not in texts(at)  # the stored URL is never put in a text box
+    at.number_input[0].set_value(0.8)  # Minimum impact
+    at.button(key="FormSubmitter:al_1-Save the rule").click().run()  # the form of rule id 1
+    assert not at.exception, at.exception
+    with schema.connect_readonly(fired_db) as conn:
+        (rule,) = rules(conn)
+    assert rule.min_impact == 0.8 and rule.notify == (f"json://bot:{SECRET}@127.0.0.1:9/hook",)  # URLs kept
+    at.button(key=f"al_{rule.id}_pause").click().run()
+    with schema.connect_readonly(fired_db) as conn:
+        assert rules(conn)[0].paused
+    at.button(key=f"al_{rule.id}_delete").click().run()
+    assert not at.exception
+    with schema.connect_readonly(fired_db) as conn:
+        assert rules(conn) == []
