@@ -12,8 +12,6 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-import apprise
-
 from newsdesk.errors import NewsdeskError
 
 MASK = "****"
@@ -44,10 +42,7 @@ def mask_url(url: str) -> str:
     """``url`` safe to show: Apprise's privacy form without its query (``slack://T...2/A...D/T...Q``,
     ``json://user:****@host/path``), else scheme and host only. Never the password, token or key."""
     url = str(url or "").strip()
-    try:
-        service = apprise.Apprise.instantiate(url, suppress_exceptions=True)
-    except Exception:  # noqa: BLE001 - a plugin failing to parse is "not parseable", never a crash
-        service = None
+    service = _service(url)
     if not service:
         return _generic(url)
     private = service.url(privacy=True)
@@ -87,13 +82,20 @@ def secrets_of(url: str) -> list[str]:
     return [s for s in found if s]
 
 
+def _service(url: str):
+    """Apprise's object for ``url`` (None when Apprise cannot parse it); Apprise is imported here,
+    so the dashboard's reads never load it."""
+    import apprise
+
+    try:
+        return apprise.Apprise.instantiate(url, suppress_exceptions=True) or None
+    except Exception:  # noqa: BLE001 - a plugin failing to parse is "not parseable", never a crash
+        return None
+
+
 def check_url(url: str) -> str:
     """``url`` when Apprise can send to it; raise :class:`NotifyUrlError` (URL masked) otherwise."""
-    try:
-        ok = apprise.Apprise.instantiate(url, suppress_exceptions=True)
-    except Exception:  # noqa: BLE001
-        ok = None
-    if not ok:
+    if not _service(url):
         raise NotifyUrlError(
             f"{mask_url(url)} is not a notification URL Apprise knows (e.g. json://host/path, "
             "slack://..., mailto://user:pass@host; see the Apprise wiki)"
