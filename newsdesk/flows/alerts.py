@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from newsdesk.alerts import events as ev
 from newsdesk.alerts.rules import ARTICLE, DECISION, GRADE, HORIZON, MOVED, SENTIMENT, Rule
@@ -22,7 +22,7 @@ from newsdesk.db import alerts as store
 from newsdesk.db.read import alerts as reads
 from newsdesk.db.read.articles import DEMO_SOURCE, has_other_source
 from newsdesk.db.read.decisions import article_decisions
-from newsdesk.db.read.prices import basket_weights
+from newsdesk.db.read.prices import basket_weights, price_count
 from newsdesk.db.read.sql import decode_json
 from newsdesk.db.read.timeline import what_moved
 from newsdesk.flows import notify
@@ -102,7 +102,9 @@ def rule_events(conn, rule: Rule, base_url: str | None, now: datetime, context: 
     if rule.kind == HORIZON:
         members = context.setdefault("members", _members(conn))
         out = []
-        for r in reads.decisions_with_horizon(conn, rule, filters):
+        today = _today(now)
+        first = None if not rule.starts_at else today
+        for r in reads.decisions_with_horizon(conn, rule, filters, first, today + timedelta(days=rule.days)):
             end = ev.horizon_end(r["published_at"], r["horizon_min_days"], r["horizon_max_days"])
             due = ev.horizon_due(end, _today(now), rule.days, backfill=not rule.starts_at)
             if due and ev.leg_matches(rule, r["instruments"], members) and ev.author_matches(rule, r["author"]):
@@ -125,6 +127,8 @@ def _grade_events(conn, rule: Rule, filters, base_url: str | None, context: dict
     """Decisions whose grade closed since the rule started (the scorecard over the stored closes)."""
     from newsdesk.track import run_scorecard  # the scorecard flow: only grade rules need it
 
+    if not price_count(conn):  # no closes: nothing can be graded
+        return []
     results = run_scorecard(conn, filters)
     closed = {
         f"{r.decision.article_id}-{r.decision.position}": r  # the stored decision id (db.writes.decision_id)
