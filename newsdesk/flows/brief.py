@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from newsdesk.alerts.events import article_link, horizon_end
+from newsdesk.alerts.events import article_link
 from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import brief as reads
 from newsdesk.db.read.filters import Filters, parse_day
@@ -83,8 +83,11 @@ def _spark(conn, filters: Filters, end: date) -> list[tuple[str, float | None]]:
 
 def _movers(conn, filters: Filters, since: date, limit: int = 5) -> list[dict]:
     """The open decisions and those closed in the window with the largest excess return (either sign)."""
+    from newsdesk.db.read.prices import price_count
     from newsdesk.track import run_scorecard
 
+    if not price_count(conn):  # no closes: no decision can be scored
+        return []
     try:
         results = run_scorecard(conn, Filters(hidden_sources=filters.hidden_sources))
     except Exception as exc:  # noqa: BLE001 - the brief goes out without this section
@@ -125,12 +128,10 @@ def build_brief(conn, start: datetime, now: datetime | None = None, base_url: st
     for d in decisions:
         d["exposure"] = exposure_text(d["instruments"])
         d["link"] = article_link(base_url, d["article_id"])
-    horizons = []
-    for d in reads.horizon_decisions(conn, view):
-        end = horizon_end(d["published_at"], d["horizon_min_days"], d["horizon_max_days"])
-        if end is not None and until <= end <= until + timedelta(days=HORIZON_DAYS):
-            horizons.append({**d, "ends": end.isoformat(), "exposure": exposure_text(d["instruments"])})
-    horizons.sort(key=lambda d: d["ends"])
+    horizons = [
+        {**d, "exposure": exposure_text(d["instruments"])}
+        for d in alert_reads.decisions_with_horizon(conn, None, view, until, until + timedelta(days=HORIZON_DAYS))
+    ]
     return Brief(
         title=f"newsdesk brief · {since.isoformat()} to {until.isoformat()}",
         since=since,

@@ -92,22 +92,29 @@ def new_decisions(
 
 
 def decisions_with_horizon(
-    conn: sqlite3.Connection, rule: Rule, filters: Filters, first: date | None, last: date, limit: int = 2000
+    conn: sqlite3.Connection,
+    rule: Rule | None,
+    filters: Filters,
+    first: date | None,
+    last: date,
+    limit: int = 2000,
 ) -> list[dict]:
-    """Decisions of articles matching ``filters`` (companies matched by the caller) whose horizon —
-    the publish day plus the longest stated horizon — ends between ``first`` (None: any time
-    before) and ``last``, not yet fired for as ``horizon``."""
-    clause, params = where(replace(filters, companies=()), "a")
+    """Decisions of articles matching ``filters`` (dates and companies left to the caller) whose
+    horizon — the publish day plus the longest stated horizon — ends between ``first`` (None: any
+    time before) and ``last``, soonest first; with a ``rule``, only those it has not fired for."""
+    clause, params = where(replace(filters, companies=(), since=None, until=None), "a")
     author = "d.author" if decision_author_column(conn) else "NULL"
     # decisions first (CROSS JOIN): each carries its article's publish time, so the horizon test needs no article
     ends = "date(substr(d.published_at, 1, 10), '+' || coalesce(d.horizon_max_days, d.horizon_min_days) || ' days')"
+    fired, fired_params = (f" AND {_not_fired('d', 'id', 'horizon')}", [rule.id]) if rule is not None else ("", [])
     found = rows(
         conn,
         f"SELECT d.id, d.article_id, d.text, d.instruments, d.horizon_min_days, d.horizon_max_days, "
-        f"{author} AS author, {ARTICLE_FIELDS.replace('a.id, ', '')} FROM decisions d CROSS JOIN articles a "
-        f"ON a.id = d.article_id WHERE {clause} AND coalesce(d.horizon_max_days, d.horizon_min_days) IS NOT NULL "
-        f"AND {ends} BETWEEN ? AND ? AND {_not_fired('d', 'id', 'horizon')} ORDER BY d.published_at LIMIT ?",
-        [*params, first.isoformat() if first else "", last.isoformat(), rule.id, limit],
+        f"{author} AS author, {ARTICLE_FIELDS.replace('a.id, ', '')}, {ends} AS ends FROM decisions d "
+        f"CROSS JOIN articles a ON a.id = d.article_id WHERE {clause} "
+        f"AND coalesce(d.horizon_max_days, d.horizon_min_days) IS NOT NULL AND {ends} BETWEEN ? AND ?{fired} "
+        "ORDER BY ends, d.published_at LIMIT ?",
+        [*params, first.isoformat() if first else "", last.isoformat(), *fired_params, limit],
     )
     for r in found:
         r["instruments"] = decode_json(r["instruments"], [])

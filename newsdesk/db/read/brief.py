@@ -4,7 +4,6 @@ the decisions with a stated horizon, and the daily sentiment a sparkline draws."
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 
 from newsdesk.db.read.alerts import decision_author_column
 from newsdesk.db.read.filters import Filters, where
@@ -52,18 +51,5 @@ def window_decisions(conn: sqlite3.Connection, filters: Filters, limit: int = 50
             conn,
             f"{_decision_select(conn)} WHERE {clause} ORDER BY a.published_at DESC, d.article_id, d.position LIMIT ?",
             [*params, limit],
-        )
-    )
-
-
-def horizon_decisions(conn: sqlite3.Connection, filters: Filters) -> list[dict]:
-    """Every decision with a stated horizon among the articles of ``filters`` (dates ignored)."""
-    clause, params = where(replace(filters, since=None, until=None), "a")
-    return _decoded(
-        rows(
-            conn,
-            f"{_decision_select(conn)} WHERE {clause} AND coalesce(d.horizon_max_days, d.horizon_min_days) "
-            "IS NOT NULL ORDER BY a.published_at",
-            params,
         )
     )
