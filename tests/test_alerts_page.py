@@ -118,7 +118,7 @@ def test_the_demo_ships_one_example_rule_paused(tmp_path: Path) -> None:
     create_demo_database(path)
     with schema.connect_readonly(path) as conn:
         found = rules(conn)
-    assert [(r.name, r.paused) for r in found] == [("Example: high-impact chip news", True)]
+    assert [(r.name, r.paused, bool(r.starts_at)) for r in found] == [("Example: high-impact chip news", True, True)]
 
 
 def test_a_failed_delivery_is_shown_with_its_url_masked(db_path: Path, monkeypatch) -> None:
@@ -153,3 +153,16 @@ def test_a_rule_is_edited_paused_and_deleted_from_the_page(fired_db) -> None:
     assert not at.exception
     with schema.connect_readonly(fired_db) as conn:
         assert rules(conn) == []
+
+
+def test_check_now_fires_what_is_new(fired_db) -> None:
+    db = schema.connect(fired_db)
+    store_articles(db, article("Nvidia again", tickers=("NVDA",)))
+    db.close()
+    at = open_alerts()
+    at.button[0].click().run()  # Check the rules now (the rule's URL is a closed port: the failure is shown)
+    assert not at.exception, at.exception
+    feed = next(d.value for d in at.dataframe if "what" in d.value.columns)
+    assert list(feed["what"]) == ["Nvidia again", "Nvidia soars"]
+    assert any("1 alert(s) fired" in w.value and "json://bot:****@127.0.0.1:9/hook" in w.value for w in at.warning)
+    assert SECRET not in "\n".join(w.value for w in at.warning)

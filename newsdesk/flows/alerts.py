@@ -26,6 +26,7 @@ from newsdesk.db.read.prices import basket_weights, price_count
 from newsdesk.db.read.sql import decode_json
 from newsdesk.db.read.timeline import what_moved
 from newsdesk.flows import notify
+from newsdesk.identity import iso_utc
 
 log = logging.getLogger(__name__)
 Sender = Callable[[str, str, str], "str | None"]
@@ -219,7 +220,7 @@ EXAMPLE_RULE = {
 
 def add_example_rule(db) -> None:
     """The demo's one example rule, paused (so the Alerts page is not empty on a first start)."""
-    from newsdesk.alerts.rules import make_rule
+    from newsdesk.alerts.rules import make_rule, with_start
 
-    if not reads.rules(db.conn):
-        store.add_rule(db, make_rule(EXAMPLE_RULE))
+    if not reads.rules(db.conn):  # starts from now, like every new rule: resumed, it waits for new articles
+        store.add_rule(db, with_start(make_rule(EXAMPLE_RULE), iso_utc(datetime.now(UTC)), backfill=False))
