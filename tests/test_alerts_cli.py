@@ -121,6 +121,9 @@ def test_secrets_are_never_printed(db_path: Path, tmp_path: Path) -> None:
     outputs = [run(db_path, *args[:2], *args[2:]).output]
     db = schema.connect(db_path)
     store(db, article("Nvidia story", tickers=("NVDA",)))
+    refused = run(db_path, "alerts", "add", "y", "--notify", f"nosuch://desk:{SECRET}@example.com/{TOKEN}")
+    assert refused.exit_code == 1 and "nosuch://desk:****@example.com/…" in refused.output
+    outputs.append(refused.output)
     for cmd in (["alerts", "list"], ["alerts", "list", "--json"], ["alerts", "check"], ["alerts", "check", "--json"]):
         outputs.append(run(db_path, *cmd).output)
     from newsdesk.db.read.alerts import failed_deliveries
