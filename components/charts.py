@@ -54,15 +54,11 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
     base = alt.Chart(data).encode(x=x, color=color, tooltip=tooltip)
     y = alt.Y("mean_sentiment:Q", title="Mean sentiment", scale=alt.Scale(domain=[-reach, reach]))
     points = base.mark_circle(size=45).encode(y=y, opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)))
-    lines = (
-        base.mark_line(strokeWidth=2.2)
-        .encode(
-            y=alt.Y("rolling_sentiment:Q", scale=alt.Scale(domain=[-reach, reach])),
-            detail="segment:N",  # a period without articles breaks the line
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
-        )
-        .properties(name="category_lines")
-    )
+    lines = base.mark_line(strokeWidth=2.2).encode(
+        y=alt.Y("rolling_sentiment:Q", scale=alt.Scale(domain=[-reach, reach])),
+        detail="segment:N",  # a period without articles breaks the line
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.08)),
+    ).properties(name="category_lines")
     lines = lines.add_params(pick)  # on the layer with the category colour: a legend click isolates one
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
     volume = base.mark_bar(opacity=0.28, color="#888888").encode(
