@@ -196,7 +196,8 @@ def alerts_export(db_path, file) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--backfill", is_flag=True, help="Imported rules fire for what is already stored too.")
 def alerts_import(db_path, file, backfill) -> None:
-    """Add the rules of a TOML file (``[[rule]]`` tables); a rule whose name exists is skipped."""
+    """Add the rules of a TOML file (``[[rule]]`` tables); a rule whose name exists is skipped. Each
+    starts from now (a ``starts_at`` in the file is ignored) unless --backfill."""
     try:
         text = Path(file).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -206,7 +207,7 @@ def alerts_import(db_path, file, backfill) -> None:
     added = 0
     for rule in found:
         try:
-            store.add_rule(db, rule if rule.starts_at else with_start(rule, _now(), backfill))
+            store.add_rule(db, with_start(rule, _now(), backfill))  # a new rule here: from now, or --backfill
             added += 1
         except RuleError as exc:
             problems.append(f"{rule.name!r}: {exc}")
