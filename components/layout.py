@@ -15,7 +15,9 @@ PAGES = (
     ("pages/4_Baskets.py", "Baskets", ":material/shopping_basket:"),
     ("pages/5_Ingest.py", "Ingest", ":material/upload_file:"),
     ("pages/6_Scorecard.py", "Scorecard", ":material/scoreboard:"),
+    ("pages/7_Alerts.py", "Alerts", ":material/notifications:"),
 )
+ALERTS_PAGE = "pages/7_Alerts.py"
 
 
 def nav() -> None:
@@ -25,6 +27,18 @@ def nav() -> None:
             if (ROOT / target).exists():
                 st.page_link(target, label=label, icon=icon)
         st.divider()
+
+
+def alerts_badge(unseen: int) -> None:
+    """The count of unseen fired alerts at the foot of the sidebar, a link to the Alerts page."""
+    if unseen and (ROOT / ALERTS_PAGE).exists():
+        with st.sidebar:
+            st.divider()
+            st.page_link(
+                ALERTS_PAGE,
+                label=f"{unseen:,} new alert{'s' if unseen != 1 else ''}",
+                icon=":material/notifications_active:",
+            )
 
 
 def page_header(title: str, subtitle: str, demo: bool = False) -> None:

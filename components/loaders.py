@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_path
+from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, timeline, totals
 from newsdesk.db.read.filters import Filters
 from newsdesk.db.schema import connect_readonly
@@ -349,3 +350,42 @@ def load_evidence(path: str, filters: Filters, version: int) -> list:
     from newsdesk.evidence import evidence
 
     return evidence(_read(path, track.observations, filters), load_market(path, None, version))
+
+
+# ------------------------------------------------------------------ alerts (uncached: rules change without an ingest)
+
+
+def load_alert_rules(path: str) -> list:
+    """The alert rules by name (:class:`newsdesk.alerts.rules.Rule`)."""
+    return _read(path, alert_reads.rules)
+
+
+def load_alert_events(path: str, limit: int = 200) -> list[dict]:
+    """The fired events, newest first, with their delivery counts."""
+    return _read(path, alert_reads.events, limit)
+
+
+def load_failed_deliveries(path: str) -> list[dict]:
+    """Deliveries that failed last time (retried on the next check), with the URL as stored."""
+    return _read(path, alert_reads.failed_deliveries)
+
+
+def load_alert_stats(path: str) -> dict[int, dict]:
+    """Per rule id: events fired and the last time."""
+    return _read(path, alert_reads.rule_stats)
+
+
+def unseen_alerts(path: str) -> int:
+    """How many fired events nobody has marked seen (one count; 0 on any read error)."""
+    try:
+        return _read(path, alert_reads.unseen_count)
+    except Exception:  # noqa: BLE001 - the sidebar badge never breaks a page
+        return 0
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_brief(path: str, since: str, base_url: str | None, version: int, minute: str):
+    """The morning brief of the window ``since`` (24h, 3d ...), cached per minute and data version."""
+    from newsdesk.flows.brief import build_brief, parse_window
+
+    return _read(path, lambda conn: build_brief(conn, parse_window(since), base_url=base_url))

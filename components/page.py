@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import loaders
 from components.filters import sidebar
+from components.layout import alerts_badge
 from newsdesk.db.read.filters import Filters
 
 
@@ -27,4 +28,6 @@ def start(name: str) -> PageContext:
     st.set_page_config(page_title=f"newsdesk · {name}", page_icon="📰", layout="wide")
     path = loaders.database_path()
     version = loaders.data_version(path)
-    return PageContext(path, version, sidebar(path, version))
+    filters = sidebar(path, version)
+    alerts_badge(loaders.unseen_alerts(str(path)))
+    return PageContext(path, version, filters)

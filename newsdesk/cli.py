@@ -1,7 +1,7 @@
 """The command line: ``python -m newsdesk``. Each command wraps one core function.
 
 Exit codes: 0 ok, 1 error (an ``Error:`` line on stderr), 2 usage; ``ingest`` also 3 when an input
-was read but every record in it was rejected.
+was read but every record in it was rejected; ``alerts check`` 4 when an alert fired.
 """
 
 from __future__ import annotations
@@ -482,8 +482,12 @@ def fetch(db_path: str | None, feeds_file: str | None) -> None:
 @click.option("--feeds", "feeds_file", type=click.Path(dir_okay=False), help="Feeds TOML (default data/feeds.toml).")
 @click.option("--every", default="15m", show_default=True, help="Pause between rounds: 90s, 15m, 2h.")
 @click.option("--rounds", type=int, default=0, help="Stop after this many rounds (0: until interrupted).")
-def watch(db_path: str | None, feeds_file: str | None, every: str, rounds: int) -> None:
-    """Fetch the feeds again and again until stopped (Ctrl-C)."""
+@click.option("--alerts", "check_alerts", is_flag=True, help="Check the alert rules after every round.")
+@click.option("--base-url", help="The dashboard's address, for the links in alert messages.")
+def watch(
+    db_path: str | None, feeds_file: str | None, every: str, rounds: int, check_alerts: bool, base_url: str | None
+) -> None:
+    """Fetch the feeds again and again until stopped (Ctrl-C); with --alerts, check the rules after each round."""
     import time
 
     from newsdesk.feeds import parse_interval
@@ -498,6 +502,10 @@ def watch(db_path: str | None, feeds_file: str | None, every: str, rounds: int) 
         while True:
             click.echo(f"-- {writes.now_iso()} round {done + 1}")
             _feeds_round(db, feeds_file)
+            if check_alerts:
+                from newsdesk.cli_alerts import run_check
+
+                run_check(db, base_url)
             done += 1
             if rounds and done >= rounds:
                 break
@@ -736,6 +744,12 @@ def bench_pipeline(words: int) -> None:
         f"newsdesk full pipeline       {r['pipeline'] * 1000:8.3f} ms/article  {1 / r['pipeline']:8,.0f} articles/s"
     )
     click.echo(f"pipeline / TextBlob          {r['ratio']:8.2f}x  (target <= 1.30x)")
+
+
+from newsdesk.cli_alerts import alerts, brief  # noqa: E402 - the command groups of their own modules
+
+cli.add_command(alerts)
+cli.add_command(brief)
 
 
 def main() -> None:

@@ -290,11 +290,15 @@ def demo_files() -> list[Path]:
 
 def load_demo(db: sqlite_utils.Database) -> IngestReport:
     """Ingest the illustrative demo corpus into ``db``, and ILLUSTRATIVE closes for its decisions'
-    tickers and benchmarks (:func:`newsdesk.track.load_demo_prices`, source ``illustrative``)."""
+    tickers and benchmarks (:func:`newsdesk.track.load_demo_prices`, source ``illustrative``), and
+    one example alert rule, paused."""
     from newsdesk.track import load_demo_prices
 
     report = ingest_paths(db, demo_files(), fmt="page")
     load_demo_prices(db)
+    from newsdesk.flows.alerts import add_example_rule
+
+    add_example_rule(db)  # paused: an example on the Alerts page, never a notification
     return report
 
 

@@ -1,7 +1,8 @@
 """The database file: connections, the schema and its migrations (``PRAGMA user_version``).
 
 Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
-refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes.
+refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes;
+14 the alert rules, events and deliveries.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -187,6 +188,32 @@ def _migration_13(db: sqlite_utils.Database) -> None:
     aggregates.count_real_dates_only(db)
 
 
+def _migration_14(db: sqlite_utils.Database) -> None:
+    """Alerts (:mod:`newsdesk.db.alerts`): ``alert_rules``, ``alert_events`` (UNIQUE rule, subject, kind) and
+    ``alert_deliveries`` (one row per event and URL: status, attempts, last error), and an index on
+    the articles' ingest time (a rule watches what arrived since it started)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS alert_rules (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+        "kind TEXT NOT NULL DEFAULT 'article', conditions TEXT NOT NULL DEFAULT '{}', "
+        "notify TEXT NOT NULL DEFAULT '[]', paused INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, "
+        "starts_at TEXT NOT NULL DEFAULT '')"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS alert_events (id INTEGER PRIMARY KEY, rule_id INTEGER NOT NULL, "
+        "rule_name TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', "
+        "occurred_at TEXT, fired_at TEXT NOT NULL, link TEXT, article_id TEXT, decision_id TEXT, "
+        "detail TEXT NOT NULL DEFAULT '{}', seen INTEGER NOT NULL DEFAULT 0, UNIQUE (rule_id, subject, kind))"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_alert_events_fired ON alert_events (fired_at)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS alert_deliveries (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, "
+        "url TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, "
+        "last_error TEXT, claim TEXT, updated_at TEXT, UNIQUE (event_id, url))"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_alert_deliveries_status ON alert_deliveries (status)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_ingested ON articles (ingested_at)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -201,6 +228,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     11: aggregates.add_ticker_counts,
     12: _migration_12,
     13: _migration_13,
+    14: _migration_14,
 }
 
 
