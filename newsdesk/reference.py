@@ -1,8 +1,14 @@
-"""Reference data shipped in ``data/``: listed companies and sector baskets."""
+"""Reference data shipped in ``data/``: listed companies, the listing universe and sector baskets.
+
+Two layers of companies: ``companies.csv`` is the curated layer (620 companies with aliases, sectors and
+baskets); ``listings.csv`` is the universe behind it (every U.S.-listed stock and ETF plus the major
+foreign listings, from public sources named in its header). Where both have a ticker, the curated row
+wins."""
 
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,7 +17,16 @@ from pathlib import Path
 from newsdesk.config import DATA_DIR
 
 COMPANIES_FILE = DATA_DIR / "companies.csv"
+LISTINGS_FILE = DATA_DIR / "listings.csv"
 BASKETS_FILE = DATA_DIR / "baskets.toml"
+# the legal form and the generic holding words that end a company's formal name
+LEGAL_WORDS = frozenset(
+    "inc incorporated corp corporation co company cos companies ltd limited plc llc lp l p sa ag se nv bv spa "
+    "asa ab oyj as tbk bhd pcl kgaa holdings holding group new the".split()
+)
+LEGAL_FORMS = re.compile(
+    r"\b(?:S\.?A\.?B\.?|S\.?A\.?)\s+de\s+C\.?V\.?|\bS\.p\.A\.?|\bA/S\b|\(The\)|\bN\.V\.|\bS\.A\.", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +39,7 @@ class Company:
     sector: str = ""
     country: str = ""
     exchange: str = ""
+    kind: str = "stock"
 
 
 @dataclass
@@ -78,5 +94,60 @@ def load_baskets(path: Path = BASKETS_FILE) -> tuple[Basket, ...]:
 
 
 def companies_by_ticker() -> dict[str, Company]:
-    """Every company keyed by ticker."""
+    """Every curated company keyed by ticker."""
     return {c.ticker: c for c in load_companies()}
+
+
+@lru_cache(maxsize=4)
+def load_listings(path: Path = LISTINGS_FILE) -> tuple[Company, ...]:
+    """Read the listing universe (``ticker,name,exchange,country,sector,kind`` after ``#`` header lines);
+    a row without a ticker or a name is skipped."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(line for line in fh if not line.startswith("#"))
+        header = next(rows, [])
+        col = {name: i for i, name in enumerate(header)}
+        t, n, e, c, s, k = (col.get(x) for x in ("ticker", "name", "exchange", "country", "sector", "kind"))
+        out = []
+        for row in rows:
+            if len(row) != len(header) or not row[t].strip() or not row[n].strip():
+                continue
+            out.append(Company(row[t].strip(), row[n].strip(), (), row[s], row[c], row[e], row[k] or "stock"))
+        return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def universe() -> dict[str, Company]:
+    """Every known listing by ticker: the curated companies, then the listing universe."""
+    out = {c.ticker: c for c in load_listings()}
+    out.update(companies_by_ticker())
+    return out
+
+
+def lookup(ticker: str) -> Company | None:
+    """The company listed under ``ticker`` (curated first, then the universe); a bare symbol also finds
+    its Yahoo-style spelling (``BRK.B`` -> ``BRK-B``)."""
+    known = universe()
+    symbol = (ticker or "").strip().upper()
+    return known.get(ticker) or known.get(symbol) or known.get(symbol.replace(".", "-"))
+
+
+def plain_name(name: str) -> str:
+    """A company name without case, punctuation or legal form: ``"Delta Air Lines, Inc."`` -> ``"delta air
+    lines"``; names that differ only so are the same company's."""
+    words = re.findall(r"[a-z0-9]+", LEGAL_FORMS.sub(" ", name).lower().replace("&", " and ").replace("'s", "s"))
+    while words and words[-1] in LEGAL_WORDS:
+        words.pop()
+    while words and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+def short_name(name: str) -> str:
+    """A formal name as news writes it: the legal form and a leading "The" dropped, case kept
+    (``"The Trade Desk, Inc."`` -> ``"Trade Desk"``, ``"Amazon.com, Inc."`` -> ``"Amazon.com"``)."""
+    words = LEGAL_FORMS.sub(" ", name).replace(",", " ").split()
+    while words and re.sub(r"[^a-z]", "", words[-1].lower()) in LEGAL_WORDS | {""}:
+        words.pop()
+    if words and words[0].lower() == "the":
+        words.pop(0)
+    return " ".join(words).strip(" .-")
