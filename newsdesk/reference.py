@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,8 @@ LEGAL_WORDS = frozenset(
     "inc incorporated corp corporation co company cos companies ltd limited plc llc lp l p sa ag se nv bv spa "
     "asa ab oyj as tbk bhd pcl kgaa holdings holding group new the".split()
 )
+_LEGAL_OR_EMPTY = LEGAL_WORDS | {""}
+_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "’‘“”"})
 LEGAL_FORMS = re.compile(
     r"\b(?:S\.?A\.?B\.?|S\.?A\.?)\s+de\s+C\.?V\.?|\bS\.p\.A\.?|\bA/S\b|\(The\)|\bN\.V\.|\bS\.A\.", re.I
 )
@@ -134,7 +137,9 @@ def lookup(ticker: str) -> Company | None:
 def plain_name(name: str) -> str:
     """A company name without case, punctuation or legal form: ``"Delta Air Lines, Inc."`` -> ``"delta air
     lines"``; names that differ only so are the same company's."""
-    words = re.findall(r"[a-z0-9]+", LEGAL_FORMS.sub(" ", name).lower().replace("&", " and ").replace("'s", "s"))
+    if "." in name or "/" in name or "(" in name:
+        name = LEGAL_FORMS.sub(" ", name)
+    words = name.lower().replace("&", " and ").replace("'s", "s").translate(_PUNCTUATION).split()
     while words and words[-1] in LEGAL_WORDS:
         words.pop()
     while words and words[0] == "the":
@@ -145,8 +150,10 @@ def plain_name(name: str) -> str:
 def short_name(name: str) -> str:
     """A formal name as news writes it: the legal form and a leading "The" dropped, case kept
     (``"The Trade Desk, Inc."`` -> ``"Trade Desk"``, ``"Amazon.com, Inc."`` -> ``"Amazon.com"``)."""
-    words = LEGAL_FORMS.sub(" ", name).replace(",", " ").split()
-    while words and re.sub(r"[^a-z]", "", words[-1].lower()) in LEGAL_WORDS | {""}:
+    if "." in name or "/" in name or "(" in name:
+        name = LEGAL_FORMS.sub(" ", name)
+    words = name.replace(",", " ").split()
+    while words and words[-1].lower().strip(".()-") in _LEGAL_OR_EMPTY:
         words.pop()
     if words and words[0].lower() == "the":
         words.pop(0)

@@ -84,8 +84,9 @@ def first_word(name: str) -> str:
 
 def proper(name: str) -> str:
     """An all-capital SEC name in title case ("DELTA AIR LINES, INC." -> "Delta Air Lines, Inc.")."""
+    name = re.sub(r"\s*/[A-Za-z]{2,4}/?\s*$", "", name).strip()  # SEC's state tags: "BANK OF AMERICA CORP /DE/"
     if name != name.upper():
-        return name.strip()
+        return name
     words = []
     for w in name.split():
         letters = re.sub(r"[^A-Za-z]", "", w)
@@ -124,6 +125,20 @@ def plain_name(name: str) -> str:
     return " ".join(words)
 
 
+def note_or_stock(ticker: str, tickers: list[str], direct: dict, mirrored: dict) -> str:
+    """``stock`` for a registrant's shares; ``note`` for the exchange-traded notes and bonds a bank or a
+    fund lists under its own name (Credit Suisse AG's GLDI, UBS AG's AMUB): a ticker after the first of
+    its registrant that does not share its first three letters, or any ticker of a registrant with three
+    or more unrelated tickers unless FinanceDatabase knows it as a company's share."""
+    first = tickers[0]
+    unrelated = [t for t in tickers if t[:3] != first[:3]]
+    if ticker in direct or ticker in mirrored:
+        return "stock"
+    if len(unrelated) >= 2 or ticker[:3] != first[:3]:
+        return "note"
+    return "stock"
+
+
 def build(sec_json: Path, db: Path) -> list[tuple[str, str, str, str, str, str]]:
     rows: dict[str, tuple[str, str, str, str, str, str]] = {}
     direct, mirrored, named = us_companies(db)
@@ -133,12 +148,17 @@ def build(sec_json: Path, db: Path) -> list[tuple[str, str, str, str, str, str]]
             if ticker and ticker not in rows and r.get("currency") == "USD" and "." not in ticker:
                 rows[ticker] = (ticker, r["name"].strip(), ETF_EXCHANGES[ex], "US", "", "etf")
     data = json.loads(sec_json.read_text(encoding="utf-8"))
-    for record in data["data"]:
-        rec = dict(zip(data["fields"], record, strict=False))
+    records = [dict(zip(data["fields"], record, strict=False)) for record in data["data"]]
+    by_cik: dict[object, list[str]] = {}
+    for rec in records:
+        if SEC_EXCHANGES.get(rec.get("exchange") or "") and not PREFERRED.search(str(rec.get("ticker") or "")):
+            by_cik.setdefault(rec.get("cik"), []).append(str(rec.get("ticker") or "").strip().upper())
+    for rec in records:
         exchange = SEC_EXCHANGES.get(rec.get("exchange") or "")
         ticker = str(rec.get("ticker") or "").strip().upper()
         if not exchange or not ticker or PREFERRED.search(ticker) or ticker in rows:
             continue
+        kind = note_or_stock(ticker, by_cik.get(rec.get("cik"), [ticker]), direct, mirrored)
         name = proper(str(rec.get("name") or ""))
         sector = ""
         for known in (direct.get(ticker), mirrored.get(ticker)):
@@ -146,7 +166,7 @@ def build(sec_json: Path, db: Path) -> list[tuple[str, str, str, str, str, str]]
                 name, sector = known["name"].strip(), known["sector"]
                 break
         sector = sector or named.get(plain_name(name), "")
-        rows[ticker] = (ticker, name, exchange, "US", SECTORS.get(sector, sector), "stock")
+        rows[ticker] = (ticker, name, exchange, "US", SECTORS.get(sector, sector), kind)
     seen: set[tuple[str, str]] = set()
     for ex, (exchange, country, homes) in FOREIGN.items():
         for r in read_csv(db / "equities" / f"{ex}.csv"):

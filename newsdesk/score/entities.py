@@ -8,6 +8,20 @@ same article; so does a one-word name at the start of a sentence, where every wo
 (there a corporate headline verb after it is a cue: "Burberry to cut 500 jobs", "Shell posts profit").
 A capitalised name only matches where the text capitalises it too ("frontline
 workers" is not Frontline), and short all-capital aliases ("MHI", "UPS") must match their case exactly.
+
+The listing universe (``data/listings.csv``) adds every other listed company under its formal name
+without the legal form ("Delta Air Lines", "Agilent Technologies"), never a word of it. A universe
+name of one ordinary word ("Compass", "Toast") needs its ticker in the text, an exchange-prefixed
+ticker or a corporate word after it, in every path (trade-idea bullets included); a name made of
+ordinary words only ("Energy Transfer") needs a second cue like the curated ones. In a bullet, a
+curated ordinary-word name inside a longer capitalised phrase ("Raises Price Target", "Block Trade",
+"Target Date") is not a company either.
+
+Which listing: a company named in text is booked to its curated ticker (its home listing in
+``companies.csv``, e.g. Barrick -> ABX.TO, ABB -> ABBN.SW), else to the first universe line with
+its name (the U.S. line where there is one). The text says otherwise with an exchange-prefixed ticker
+("NYSE: GOLD", "(NASDAQ:TSLA)"), which names that listing, and an input row's ticker column names
+the article's own listing (see :func:`merge_given`).
 """
 
 from __future__ import annotations
@@ -19,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.models import Entity
-from newsdesk.reference import Company, load_companies
+from newsdesk.reference import Company, load_companies, load_listings, lookup, plain_name, short_name
 from newsdesk.score import finance
 from newsdesk.score.matcher import PhraseMatcher
 
@@ -54,6 +68,17 @@ HEADLINE_FOLLOWERS = re.compile(
     r"q[1-4]\b|h[12]\b)"
 )
 SYMBOL = re.compile(r"\$?\b[A-Z][A-Z0-9\-]{1,9}\b")
+# "NYSE: DAL", "(NASDAQ:TSLA)", "TSX: ABX": an exchange names the listing
+EXCHANGE_TICKER = re.compile(
+    r"\b(?:NYSE(?:\s?American|\s?Arca|\s?MKT)?|NASDAQ|Nasdaq|AMEX|NYSEAMERICAN|BATS|Cboe|CBOE|OTC)\s*:\s*"
+    r"\$?([A-Z][A-Z0-9]{0,5}(?:[.\-][A-Z]{1,2})?)\b"
+)
+# a trade verb before a bullet's ordinary-word name: "Short Target", "Buy Block"
+TRADE_WORDS = frozenset(
+    "buy sell short long trim add avoid hold own underweight overweight accumulate reduce exit cover keep "
+    "maintain watch stay favor favour prefer like wait monitor hedge protect trade take lighten cut close open "
+    "fund pair rotate switch and or versus vs against into from in of on over than with".split()
+)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 
@@ -79,24 +104,49 @@ class Alias:
     text: str
     ambiguous: bool
     exact_case: bool
+    strict: bool = False  # one ordinary word from the universe: only its ticker or a corporate word backs it
 
 
 class CompanyMatcher:
-    """Finds listed companies in text."""
+    """Finds listed companies in text: the curated companies, then the listing universe by name."""
 
-    def __init__(self, companies: tuple[Company, ...] | None = None) -> None:
+    def __init__(
+        self, companies: tuple[Company, ...] | None = None, listings: tuple[Company, ...] | None = None
+    ) -> None:
         companies = companies if companies is not None else load_companies()
+        listings = listings if listings is not None else load_listings()
         common = common_words()
         phrases = []
         self.by_ticker = {c.ticker: c for c in companies}
+        self._names: dict[str, set[str]] = {}  # ticker -> plain names, to tell two listings of one company
+        names = set()
         for c in companies:
             for text in (c.name, *c.aliases):
                 plain = text.strip()
                 if not plain:
                     continue
+                names.add(plain_name(plain))
+                self._names.setdefault(c.ticker, set()).add(plain_name(plain))
                 ambiguous = plain.lower() in common
                 exact = len(plain) <= 5 and plain.isupper()
                 phrases.append((plain, Alias(c, plain, ambiguous, exact)))
+        for c in listings:
+            if c.ticker in self.by_ticker:
+                continue
+            self.by_ticker[c.ticker] = c
+            key = plain_name(c.name)
+            self._names[c.ticker] = {key}
+            if c.kind != "stock" or not key or key in names:
+                continue  # ETFs by ticker only; a curated company's or an earlier line's name keeps its listing
+            names.add(key)
+            text = short_name(c.name)
+            words = [w.strip(".'&-").lower() for w in text.split()]
+            if len(text) < 3 or not all(words):
+                continue
+            ordinary = all(w in common for w in words)
+            exact = len(text) <= 5 and text.isupper()
+            ambiguous = len(words) == 1 or (ordinary and len(words) == 2)
+            phrases.append((text, Alias(c, text, ambiguous, exact, strict=ordinary and len(words) == 1)))
         self._matcher = PhraseMatcher(phrases)
 
     def mentions(self, text: str, lenient: bool = False) -> dict[str, list[int]]:
@@ -130,22 +180,56 @@ class CompanyMatcher:
                 else:
                     rest.append((alias, start, end))
             pending = rest
+        for m in EXCHANGE_TICKER.finditer(text):
+            company = lookup(m.group(1))
+            for ticker, spans in list(found.items()):  # the exchange word is no company ("NASDAQ:TSLA")
+                spans[:] = [sp for sp in spans if not (sp[0] < m.start(1) and m.start() < sp[1])]
+                if not spans or (company and ticker != company.ticker and self.same_company(ticker, company.ticker)):
+                    del found[ticker]  # the named listing wins over another line of the same company
+            if company and company.ticker in self.by_ticker:
+                found.setdefault(company.ticker, []).append((m.start(1), m.end(1)))
         for spans in found.values():
             spans.sort()
         return found
 
+    def same_company(self, a: str, b: str) -> bool:
+        """True when tickers ``a`` and ``b`` are two listings of one company: one symbol on two markets
+        (ABX, ABX.TO), a curated name or alias of the one written as the other ("ABB" for ABB), or the
+        same name without its legal form."""
+        if a == b or a.split(".")[0] == b.split(".")[0]:
+            return True
+        names_a, names_b = self._names.get(a, set()), self._names.get(b, set())
+        return bool(names_a & names_b) or a.lower() in names_b or b.lower() in names_a
+
+    def merge_given(self, given: list[Entity], found: list[Entity]) -> list[Entity]:
+        """The entities of an article whose input names its own tickers (a ``stock``/``ticker`` column,
+        Alpha Vantage's ``ticker_sentiment``): the given ones first, each with its company's name when
+        the curated list or the universe knows the ticker (else the ticker stays its name), then the
+        found ones that are not another listing of a given company (the row names the listing)."""
+        out = []
+        for e in given:
+            company = self.by_ticker.get(e.ticker) or lookup(e.ticker)
+            if company and e.name == e.ticker:
+                e.name = company.name
+            out.append(e)
+        tickers = [e.ticker for e in given]
+        out += [e for e in found if not any(self.same_company(e.ticker, t) for t in tickers)]
+        return out
+
     def _second_cue(self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False) -> bool:
         if not text[start].isupper():
             return False
-        if lenient or alias.company.ticker in found:
-            return True
-        after = text[start + len(alias.text) : start + len(alias.text) + 40]
-        if CORPORATE_WORDS.match(after.lstrip(" ,")):
-            return True
-        if _sentence_start(text, start) and HEADLINE_FOLLOWERS.match(after.lstrip(" ,")):
-            return True
+        after = text[start + len(alias.text) : start + len(alias.text) + 40].lstrip(" ,")
         symbol = alias.company.ticker.split(".")[0]
-        return len(symbol) >= 2 and symbol in _symbols(text)
+        if alias.company.ticker in found or CORPORATE_WORDS.match(after):
+            return True
+        if len(symbol) >= 2 and symbol in _symbols(text):
+            return True
+        if alias.strict:
+            return False
+        if lenient:
+            return not alias.ambiguous or _alone(text, start, start + len(alias.text))
+        return _sentence_start(text, start) and bool(HEADLINE_FOLLOWERS.match(after))
 
     def entities(
         self,
@@ -202,6 +286,16 @@ def article_text(title: str, summary: str, body: str) -> str:
 def _symbols(text: str) -> frozenset[str]:
     """Upper-case words of ``text`` (candidate tickers such as TGT or $AAPL)."""
     return frozenset(m.group(0).lstrip("$") for m in SYMBOL.finditer(text))
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """True when the name at ``text[start:end]`` is not part of a longer capitalised phrase: neither the
+    word before it (unless a trade verb such as "Short") nor the word after it is capitalised."""
+    before = re.search(r"([A-Za-z][\w'&.-]*)[ \t]+$", text[max(0, start - 30) : start])
+    after = re.match(r"[ \t]+([A-Za-z][\w'&.-]*)", text[end : end + 30])
+    if before and before.group(1)[0].isupper() and before.group(1).lower() not in TRADE_WORDS:
+        return False
+    return not (after and after.group(1)[0].isupper())
 
 
 def _sentence_start(text: str, start: int) -> bool:

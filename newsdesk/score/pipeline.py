@@ -86,11 +86,7 @@ def score_article(
     article.categories = source_categories(article.categories) + tag_topics(
         article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors)
     )
-    for e in given.values():
-        company = ctx.companies.by_ticker.get(e.ticker)
-        if company and e.name == e.ticker:
-            e.name = company.name
-    article.entities = [*given.values(), *(e for e in found if e.ticker not in given)]
+    article.entities = ctx.companies.merge_given(list(given.values()), found)
     names = {c.category for c in article.categories}
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)

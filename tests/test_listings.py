@@ -1,0 +1,166 @@
+"""The listing universe (data/listings.csv), entity precision with it, the home-listing rule and the
+tickers an input row names."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from newsdesk.ingest import csvfile, jsonl
+from newsdesk.models import Entity
+from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
+from newsdesk.reference import LISTINGS_FILE, load_listings, lookup, plain_name, short_name
+from newsdesk.score.entities import CompanyMatcher
+from newsdesk.score.pipeline import score_article
+
+
+@pytest.fixture(scope="module")
+def matcher() -> CompanyMatcher:
+    return CompanyMatcher()
+
+
+def test_universe_file_names_its_sources_and_licence() -> None:
+    head = [line for line in LISTINGS_FILE.read_text(encoding="utf-8").splitlines()[:6] if line.startswith("#")]
+    text = " ".join(head)
+    assert "company_tickers_exchange.json" in text and "public domain" in text
+    assert "FinanceDatabase" in text and "MIT" in text
+    licence = LISTINGS_FILE.with_suffix(".LICENSE").read_text(encoding="utf-8")
+    assert "Permission is hereby granted" in licence and "Jeroen Bouma" in licence
+    assert LISTINGS_FILE.stat().st_size < 5_000_000
+
+
+def test_universe_rows_are_whole_and_unique() -> None:
+    with open(LISTINGS_FILE, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(line for line in fh if not line.startswith("#")))
+    header, body = rows[0], rows[1:]
+    assert header == ["ticker", "name", "exchange", "country", "sector", "kind"]
+    assert all(len(r) == 6 and r[0] and r[1] for r in body)
+    tickers = [r[0] for r in body]
+    assert len(tickers) == len(set(tickers)) == len(load_listings())
+    assert {r[5] for r in body} == {"stock", "etf", "note"}
+    assert all(r[3] == "US" for r in body if "." not in r[0])  # a bare symbol is a U.S. line
+    us_stocks = sum(1 for r in body if r[3] == "US" and r[5] == "stock")
+    assert us_stocks > 5000 and sum(1 for r in body if r[5] == "etf") > 2000
+    assert len({r[3] for r in body}) >= 30
+
+
+@pytest.mark.parametrize(
+    ("ticker", "name", "country"),
+    [
+        ("DAL", "Delta Air Lines, Inc.", "US"),
+        ("A", "Agilent Technologies, Inc.", "US"),
+        ("SPY", "SPDR S&P 500 ETF Trust", "US"),
+        ("BRK.B", "Berkshire Hathaway", "US"),  # Yahoo spells it BRK-B; the curated row wins
+        ("7203.T", "Toyota Motor", "JP"),
+        ("SHEL.L", "Shell", "GB"),
+    ],
+)
+def test_lookup_finds_curated_then_universe(ticker, name, country) -> None:
+    company = lookup(ticker)
+    assert company is not None and company.name == name and company.country == country
+
+
+@pytest.mark.parametrize("ticker", ["", "ZZZZQ", "NOT A TICKER"])
+def test_lookup_of_unknown_is_none(ticker) -> None:
+    assert lookup(ticker) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "short", "plain"),
+    [
+        ("The Trade Desk, Inc.", "Trade Desk", "trade desk"),
+        ("Amazon.com, Inc.", "Amazon.com", "amazon com"),
+        ("Goldman Sachs Group, Inc. (The)", "Goldman Sachs", "goldman sachs"),
+        ("Grupo Mexico, S.A.B. de C.V.", "Grupo Mexico", "grupo mexico"),
+        ("Lowe's Companies, Inc.", "Lowe's", "lowes"),
+        ("", "", ""),
+    ],
+)
+def test_name_forms(name, short, plain) -> None:
+    assert short_name(name) == short and plain_name(name) == plain
+
+
+# headline -> the companies it names (text only; lenient = a trade-idea bullet)
+HEADLINES = [
+    ("Goldman Sachs Upgrades Agilent Technologies to Buy, Raises Price Target to $95", False, {"GS", "A"}),
+    ("Goldman Sachs Upgrades Agilent Technologies to Buy, Raises Price Target to $95", True, {"GS", "A"}),
+    ("Short Delta Air Lines into the summer", True, {"DAL"}),
+    ("Delta Air Lines cuts capacity as fuel costs rise", False, {"DAL"}),
+    ("Advance Auto Parts shares slide after guidance cut", False, {"AAP"}),
+    ("Block Trade: 2 million shares change hands", False, set()),
+    ("Block Trade: 2 million shares change hands", True, set()),
+    ("Target Date Funds gain favour with savers", False, set()),
+    ("Target Date Funds gain favour with savers", True, set()),
+    ("Apple pie recipes for autumn", False, set()),
+    ("Analyst raises Price Target on the sector", True, set()),
+    ("Stocks That Hit 52-Week Highs On Friday", False, set()),
+    ("Compass points north as Energy Transfer talk cools", False, set()),  # one ordinary word; two
+    ("Energy Transfer to buy Crestwood", False, {"ET"}),
+    ("Tesla ( NASDAQ:TSLA ) gains after deliveries", False, {"TSLA"}),  # the exchange word is no company
+    ("Shares of Chewy Inc rose", False, {"CHWY"}),
+    ("Keep Apple at market weight for now.", True, {"AAPL"}),
+    ("Short Target into earnings", True, {"TGT"}),
+    ("Buy Block and Apple", True, {"XYZ", "AAPL"}),
+]
+
+
+@pytest.mark.parametrize(("text", "lenient", "expected"), HEADLINES)
+def test_headline_companies(matcher, text, lenient, expected) -> None:
+    assert set(matcher.mentions(text, lenient=lenient)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Barrick Gold beats estimates", {"ABX.TO"}),  # the curated (home) listing
+        ("Barrick (NYSE: B) beats estimates", {"B"}),  # the text names the U.S. listing
+        ("ABB wins a grid order", {"ABBN.SW"}),
+    ],
+)
+def test_home_listing_unless_the_text_names_another(matcher, text, expected) -> None:
+    assert set(matcher.mentions(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("row", "text", "expected"),
+    [
+        ("ABX", "Barrick Gold beats estimates", ["ABX"]),  # a U.S. row: ABX, not ABX.TO as well
+        ("ABB", "ABB wins a grid order", ["ABB"]),
+        ("DAL", "Delta Air Lines cuts capacity", ["DAL"]),
+        ("AAP", "Goldman Sachs Upgrades Advance Auto Parts", ["AAP", "GS"]),
+    ],
+)
+def test_row_ticker_is_the_listing(matcher, row, text, expected) -> None:
+    merged = matcher.merge_given([Entity(row, row)], matcher.entities(text, "", ""))
+    assert [e.ticker for e in merged] == expected
+
+
+def test_row_tickers_get_universe_names(tmp_path) -> None:
+    text = "headline,date,stock\nDelta cuts capacity,2020-06-05,DAL\nAn odd one,2020-06-05,ZZZZQ\n"
+    result = csvfile.parse_text(text, "rows.csv")
+    assert [a.entities[0].ticker for a in result.articles] == ["DAL", "ZZZZQ"]
+    named = [score_article(a).entities[0] for a in result.articles]
+    assert (named[0].ticker, named[0].name) == ("DAL", "Delta Air Lines, Inc.")
+    assert (named[1].ticker, named[1].name) == ("ZZZZQ", "ZZZZQ")  # unknown: the ticker stays its name
+
+
+def test_jsonl_ticker_keys(tmp_path) -> None:
+    text = '{"title": "Delta cuts capacity", "published_at": "2020-06-05", "symbol": "$DAL"}\n'
+    result = jsonl.parse_text(text, "rows.jsonl")
+    assert [e.ticker for e in result.articles[0].entities] == ["DAL"]
+
+
+@pytest.mark.parametrize(
+    ("ticker", "expected"),
+    [
+        ("AAP", "SPY"),  # universe, U.S.
+        ("ABX", "SPY"),  # unknown bare symbol: a U.S. listing
+        ("SHEL.L", "ISF.L"),
+        ("7203.T", "1306.T"),
+        ("ZZZZ.XX", "ACWI"),  # unknown with a suffix: the default
+        ("NOT-A-COMPANY", "ACWI"),
+    ],
+)
+def test_unknown_and_universe_tickers_benchmark(ticker, expected) -> None:
+    assert benchmark_for(ticker, {}, load_benchmarks()) == expected
