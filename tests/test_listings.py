@@ -102,6 +102,7 @@ HEADLINES = [
     ("Keep Apple at market weight for now.", True, {"AAPL"}),
     ("Short Target into earnings", True, {"TGT"}),
     ("Buy Block and Apple", True, {"XYZ", "AAPL"}),
+    ("Underweight Apple against the Nasdaq 100 for a month", True, {"AAPL"}),  # an index, not Nasdaq Inc.
 ]
 
 

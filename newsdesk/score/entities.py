@@ -289,13 +289,14 @@ def _symbols(text: str) -> frozenset[str]:
 
 
 def _alone(text: str, start: int, end: int) -> bool:
-    """True when the name at ``text[start:end]`` is not part of a longer capitalised phrase: neither the
-    word before it (unless a trade verb such as "Short") nor the word after it is capitalised."""
+    """True when the name at ``text[start:end]`` is not part of a longer capitalised phrase or an index: neither
+    the word before it (unless a trade verb such as "Short") nor the word after it is capitalised, and no
+    number follows it ("Nasdaq 100")."""
     before = re.search(r"([A-Za-z][\w'&.-]*)[ \t]+$", text[max(0, start - 30) : start])
-    after = re.match(r"[ \t]+([A-Za-z][\w'&.-]*)", text[end : end + 30])
+    after = re.match(r"[ \t]+([A-Za-z0-9][\w'&.-]*)", text[end : end + 30])
     if before and before.group(1)[0].isupper() and before.group(1).lower() not in TRADE_WORDS:
         return False
-    return not (after and after.group(1)[0].isupper())
+    return not (after and (after.group(1)[0].isupper() or after.group(1)[0].isdigit()))
 
 
 def _sentence_start(text: str, start: int) -> bool:
