@@ -83,8 +83,22 @@ def test_name_forms(name, short, plain) -> None:
 
 # headline -> the companies it names (text only; lenient = a trade-idea bullet)
 HEADLINES = [
-    ("Goldman Sachs Upgrades Agilent Technologies to Buy, Raises Price Target to $95", False, {"GS", "A"}),
-    ("Goldman Sachs Upgrades Agilent Technologies to Buy, Raises Price Target to $95", True, {"GS", "A"}),
+    # a broker writing a rating is the author, not a company the headline is about
+    ("Goldman Sachs Upgrades Agilent Technologies to Buy, Raises Price Target to $95", False, {"A"}),
+    ("Goldman Sachs Upgrades Agilent Technologies to Buy, Raises Price Target to $95", True, {"A"}),
+    ("Morgan Stanley Maintains Equal-Weight on Agilent Technologies, Lowers Price Target to $90", False, {"A"}),
+    ("Agilent Technologies Upgraded to Buy at Goldman Sachs", False, {"A"}),
+    ("Citigroup Downgrades Advance Auto Parts to Neutral", True, {"AAP"}),
+    ("UBS Initiates Coverage On Delta Air Lines With Buy Rating", False, {"DAL"}),
+    ("JPMorgan Raises Price Target on Apple to $200", False, {"AAPL"}),  # the rated company is a cue
+    ("Morgan Stanley Maintains Overweight on Target, Lowers PT", False, {"TGT"}),
+    ("Overweight Gold miners, led by Newmont and Agnico Eagle", True, {"NEM", "AEM.TO"}),
+    ("Benzinga's Top Upgrades, Downgrades For June 5, 2020", False, set()),
+    ("JPMorgan Raises Dividend", False, {"JPM"}),  # a company acting, not rating
+    ("Goldman Sachs posts record profit", False, {"GS"}),
+    ("Shell Posts Record Profit", True, {"SHEL.L"}),  # Title Case: the verb is capitalised too
+    ("Apple Pie Sales Rise", False, set()),
+    ("Target Practice Begins", True, set()),
     ("Short Delta Air Lines into the summer", True, {"DAL"}),
     ("Delta Air Lines cuts capacity as fuel costs rise", False, {"DAL"}),
     ("Advance Auto Parts shares slide after guidance cut", False, {"AAP"}),

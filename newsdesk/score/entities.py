@@ -15,7 +15,9 @@ name of one ordinary word ("Compass", "Toast") needs its ticker in the text, an 
 ticker or a corporate word after it, in every path (trade-idea bullets included); a name made of
 ordinary words only ("Energy Transfer") needs a second cue like the curated ones. In a bullet, a
 curated ordinary-word name inside a longer capitalised phrase ("Raises Price Target", "Block Trade",
-"Target Date") is not a company either.
+"Target Date") is not a company either. A broker writing a rating is the author, not a company the
+text is about ("Goldman Sachs Upgrades Agilent to Buy", "... Upgraded to Buy at Citi"): see
+:data:`AUTHOR_AFTER` and :data:`AUTHOR_BEFORE`.
 
 Which listing: a company named in text is booked to its curated ticker (its home listing in
 ``companies.csv``, e.g. Barrick -> ABX.TO, ABB -> ABBN.SW), else to the first universe line with
@@ -65,13 +67,44 @@ HEADLINE_FOLLOWERS = re.compile(
     rf"^(?:(?:to|will|set\s+to|plans\s+to|agrees\s+to|moves\s+to|seeks\s+to)\s+(?:{HEADLINE_VERBS})\b|"
     rf"(?:{HEADLINE_VERBS})\b|(?:{MOVE_VERBS})\s+(?:[$£€]?\d|on\b|after\b|as\b)|"
     r"boss\b|chairman\b|profits?\b|quarterly\b|(?:first|second|third|fourth|full|half)[- ](?:quarter|year)\b|"
-    r"q[1-4]\b|h[12]\b)"
+    r"q[1-4]\b|h[12]\b)",
+    re.I,  # a Title Case headline capitalises the verb too: "Burberry To Cut 500 Jobs", "Shell Posts Profit"
 )
 SYMBOL = re.compile(r"\$?\b[A-Z][A-Z0-9\-]{1,9}\b")
 # "NYSE: DAL", "(NASDAQ:TSLA)", "TSX: ABX": an exchange names the listing
 EXCHANGE_TICKER = re.compile(
     r"\b(?:NYSE(?:\s?American|\s?Arca|\s?MKT)?|NASDAQ|Nasdaq|AMEX|NYSEAMERICAN|BATS|Cboe|CBOE|OTC)\s*:\s*"
     r"\$?([A-Z][A-Z0-9]{0,5}(?:[.\-][A-Z]{1,2})?)\b"
+)
+# A broker writing a rating is the author of the news, not a company it is about: "Goldman Sachs Upgrades
+# Agilent to Buy", "Morgan Stanley Maintains Equal-Weight on X, Lowers Price Target", "X Upgraded to Buy at
+# Citi". Rating verbs after a name, with a rating, coverage or a price target in the same clause; or the
+# name after "at/by/from" that follows a rating action or a price target ("Overweight miners, led by
+# Newmont" is no rating).
+_RATING = (
+    r"(?:strong[- ])?(?:buy|sell|hold|neutral|outperform|underperform|overweight|underweight|equal[- ]weight|"
+    r"(?:market|sector|peer)[- ]perform|in[- ]line|positive|negative|accumulate|reduce|coverage|price\s+target|"
+    r"target\s+price|pt|rating|estimates?)"
+)
+AUTHOR_AFTER = re.compile(
+    r"^(?:'s|’s)?(?:\s+(?:analysts?|research|securities|capital\s+markets))?\s+"
+    r"(?:(?:upgrades?|downgrades?|initiates?|assumes?|resumes?|reinstates?|reiterates?|maintains?|starts?|"
+    r"begins?)\b[^.;:!?]{0,80}?\b"
+    rf"{_RATING}\b|(?:raises?|lowers?|cuts?|boosts?|trims?|lifts?|sets?|ups?)\s+(?:its\s+|the\s+)?"
+    r"(?:price\s+target|target\s+price|pt)\b)",
+    re.I,
+)
+AUTHOR_BEFORE = re.compile(
+    r"\b(?:upgraded|downgraded|upgrades?|downgrades?|initiated|reiterated|maintained|resumed|assumed|"
+    r"price\s+target|target\s+price|pt|rating|coverage)\b[^.;:!?]{0,50}?\b(?:at|by|from)\s+$",
+    re.I,
+)
+# the company a rating is about: "Upgrades Apple", "Price Target on Apple", "Maintains Buy on Apple"
+RATED_SUBJECT = re.compile(
+    r"\b(?:upgrades?|downgrades?|(?:initiates?|assumes?|resumes?|reinstates?|starts?|begins?)\s+coverage\s+(?:on|of)|"
+    r"(?:price\s+target|target\s+price|pt|rating|coverage)\s+(?:on|of|for)|"
+    r"(?:maintains?|reiterates?)\s+[\w\- ]{1,25}?\s+(?:on|for))\s+$",
+    re.I,
 )
 # a trade verb before a bullet's ordinary-word name: "Short Target", "Buy Block"
 TRADE_WORDS = frozenset(
@@ -180,6 +213,10 @@ class CompanyMatcher:
                 else:
                     rest.append((alias, start, end))
             pending = rest
+        for ticker, spans in list(found.items()):
+            spans[:] = [sp for sp in spans if not _author(text, *sp)]
+            if not spans:
+                del found[ticker]
         for m in EXCHANGE_TICKER.finditer(text):
             company = lookup(m.group(1))
             for ticker, spans in list(found.items()):  # the exchange word is no company ("NASDAQ:TSLA")
@@ -223,13 +260,15 @@ class CompanyMatcher:
         symbol = alias.company.ticker.split(".")[0]
         if alias.company.ticker in found or CORPORATE_WORDS.match(after):
             return True
+        if RATED_SUBJECT.search(text[max(0, start - 60) : start]):
+            return True
         if len(symbol) >= 2 and symbol in _symbols(text):
             return True
         if alias.strict:
             return False
-        if lenient:
-            return not alias.ambiguous or _alone(text, start, start + len(alias.text))
-        return _sentence_start(text, start) and bool(HEADLINE_FOLLOWERS.match(after))
+        if _sentence_start(text, start) and HEADLINE_FOLLOWERS.match(after):
+            return True
+        return lenient and (not alias.ambiguous or _alone(text, start, start + len(alias.text)))
 
     def entities(
         self,
@@ -286,6 +325,12 @@ def article_text(title: str, summary: str, body: str) -> str:
 def _symbols(text: str) -> frozenset[str]:
     """Upper-case words of ``text`` (candidate tickers such as TGT or $AAPL)."""
     return frozenset(m.group(0).lstrip("$") for m in SYMBOL.finditer(text))
+
+
+def _author(text: str, start: int, end: int) -> bool:
+    """True when the name at ``text[start:end]`` is a broker writing a rating (:data:`AUTHOR_AFTER`,
+    :data:`AUTHOR_BEFORE`)."""
+    return bool(AUTHOR_AFTER.match(text[end : end + 120]) or AUTHOR_BEFORE.search(text[max(0, start - 70) : start]))
 
 
 def _alone(text: str, start: int, end: int) -> bool:
