@@ -93,6 +93,17 @@ HEADLINES = [
     ("JPMorgan Raises Price Target on Apple to $200", False, {"AAPL"}),  # the rated company is a cue
     ("Morgan Stanley Maintains Overweight on Target, Lowers PT", False, {"TGT"}),
     ("Overweight Gold miners, led by Newmont and Agnico Eagle", True, {"NEM", "AEM.TO"}),
+    # head words of universe names, and the words that are not one
+    ("Agilent Reports Third-Quarter Results", False, {"A"}),
+    ("Agilent", True, {"A"}),
+    ("New York Stock Exchange reopens", False, set()),  # not York Water
+    ("German company cons investors", False, set()),  # not German American Bancorp
+    ("City investors urge top firms to pay more", False, set()),  # not City Holding
+    ("Bitcoin falls $1,000 after crackdown", False, set()),  # not Bitcoin Depot
+    ("VAT cut for restaurants", False, set()),  # an acronym name needs its ticker or a corporate word
+    ("Boeing shares rise on ISS operations contract", False, {"BA"}),
+    ("Dow plunges 800 points", False, set()),  # the index, not Dow Inc.
+    ("Dow Inc shares fall", False, {"DOW"}),
     ("Benzinga's Top Upgrades, Downgrades For June 5, 2020", False, set()),
     ("JPMorgan Raises Dividend", False, {"JPM"}),  # a company acting, not rating
     ("Goldman Sachs posts record profit", False, {"GS"}),

@@ -132,7 +132,10 @@ def note_or_stock(ticker: str, tickers: list[str], direct: dict, mirrored: dict)
     or more unrelated tickers unless FinanceDatabase knows it as a company's share."""
     first = tickers[0]
     unrelated = [t for t in tickers if t[:3] != first[:3]]
-    if ticker in direct or ticker in mirrored:
+    known = direct.get(ticker) or mirrored.get(ticker)
+    if known and re.search(r"\bET[NF]s?\b|\bNotes?\b", known["name"]):
+        return "note"  # VXZ: "iPath Series B S&P 500 VIX Mid-Term Futures ETN" under Barclays Bank PLC
+    if known:
         return "stock"
     if len(unrelated) >= 2 or ticker[:3] != first[:3]:
         return "note"

@@ -10,10 +10,14 @@ A capitalised name only matches where the text capitalises it too ("frontline
 workers" is not Frontline), and short all-capital aliases ("MHI", "UPS") must match their case exactly.
 
 The listing universe (``data/listings.csv``) adds every other listed company under its formal name
-without the legal form ("Delta Air Lines", "Agilent Technologies"), never a word of it. A universe
-name of one ordinary word ("Compass", "Toast") needs its ticker in the text, an exchange-prefixed
-ticker or a corporate word after it, in every path (trade-idea bullets included); a name made of
-ordinary words only ("Energy Transfer") needs a second cue like the curated ones. In a bullet, a
+without the legal form ("Delta Air Lines", "Agilent Technologies"), and under the first word of that
+name when it is no ordinary word, no name the lexicon knows ("German", "York") and starts no other
+company's name ("Agilent"); such a head word needs a second cue like a one-word name and never
+follows another capitalised word ("New York Stock Exchange" is not York Water). A universe name of
+one ordinary word ("Compass"; "City" of City Holding) is found by its ticker only; an acronym ("VAT",
+"ISS") or an index word ("Dow", "Nasdaq") needs its ticker written beside it, an exchange-prefixed
+ticker or a corporate word after it, in every path (trade-idea bullets included); a name of two
+ordinary words ("Energy Transfer") needs a second cue like the curated ones. In a bullet, a
 curated ordinary-word name inside a longer capitalised phrase ("Raises Price Target", "Block Trade",
 "Target Date") is not a company either. A broker writing a rating is the author, not a company the
 text is about ("Goldman Sachs Upgrades Agilent to Buy", "... Upgraded to Buy at Citi"): see
@@ -106,6 +110,14 @@ RATED_SUBJECT = re.compile(
     r"(?:maintains?|reiterates?)\s+[\w\- ]{1,25}?\s+(?:on|for))\s+$",
     re.I,
 )
+# market indexes that share a word with a company (Dow Inc., Nasdaq Inc.): such a name needs a ticker or a
+# corporate word after it
+INDEX_WORDS = frozenset("dow nasdaq nikkei ftse dax cac russell stoxx kospi sensex nifty topix hang".split())
+# words newer than the lexicon that head no company's name ("Bitcoin" is not Bitcoin Depot)
+NOT_HEADS = frozenset(
+    "bitcoin ethereum crypto cryptocurrency blockchain covid coronavirus brexit fintech biotech metaverse "
+    "internet online digital cyber cannabis".split()
+)
 # a trade verb before a bullet's ordinary-word name: "Short Target", "Buy Block"
 TRADE_WORDS = frozenset(
     "buy sell short long trim add avoid hold own underweight overweight accumulate reduce exit cover keep "
@@ -113,6 +125,16 @@ TRADE_WORDS = frozenset(
     "fund pair rotate switch and or versus vs against into from in of on over than with".split()
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
+
+
+@lru_cache(maxsize=1)
+def lexicon_names() -> frozenset[str]:
+    """Lower-case forms of the capitalised words of the TextBlob lexicon: nationalities, places and other
+    names ("German", "York") that are no company's own word."""
+    spec = importlib.util.find_spec("textblob")
+    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(w.lower() for w in (line.split(" ", 1)[0] for line in fh) if w[:1].isupper())
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +159,8 @@ class Alias:
     text: str
     ambiguous: bool
     exact_case: bool
-    strict: bool = False  # one ordinary word from the universe: only its ticker or a corporate word backs it
+    strict: bool = False  # one ordinary word or an acronym from the universe: only a ticker or corporate word backs it
+    head: bool = False  # the first word of a universe name ("Agilent"): never after another capitalised word
 
 
 class CompanyMatcher:
@@ -153,6 +176,7 @@ class CompanyMatcher:
         self.by_ticker = {c.ticker: c for c in companies}
         self._names: dict[str, set[str]] = {}  # ticker -> plain names, to tell two listings of one company
         names = set()
+        heads: dict[str, list[tuple[str, Company]]] = {}  # first word of universe names -> (word, company)
         for c in companies:
             for text in (c.name, *c.aliases):
                 plain = text.strip()
@@ -179,7 +203,18 @@ class CompanyMatcher:
             ordinary = all(w in common for w in words)
             exact = len(text) <= 5 and text.isupper()
             ambiguous = len(words) == 1 or (ordinary and len(words) == 2)
-            phrases.append((text, Alias(c, text, ambiguous, exact, strict=ordinary and len(words) == 1)))
+            if len(words) == 1 and ordinary:
+                continue  # "Compass", "City" (City Holding): found by ticker only
+            strict = len(words) == 1 and (exact or words[0] in INDEX_WORDS)  # "VAT", "ISS", "Dow"
+            phrases.append((text, Alias(c, text, ambiguous, exact, strict=strict)))
+            first = text.split()[0].strip(",.")
+            if len(words) > 1 and len(first) >= 4 and not first.isupper() and words[0] not in common:
+                heads.setdefault(plain_name(first), []).append((first, c))
+        proper = lexicon_names()
+        for key, lines in heads.items():  # "Agilent" of Agilent Technologies: only the one company so named
+            if len(lines) == 1 and key not in names and key not in proper and key not in NOT_HEADS:
+                first, c = lines[0]
+                phrases.append((first, Alias(c, first, True, False, head=True)))
         self._matcher = PhraseMatcher(phrases)
 
     def mentions(self, text: str, lenient: bool = False) -> dict[str, list[int]]:
@@ -256,14 +291,16 @@ class CompanyMatcher:
     def _second_cue(self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False) -> bool:
         if not text[start].isupper():
             return False
+        if alias.head and not _sentence_start(text, start) and re.search(r"[A-Z][\w'&.-]*[ \t]+$", text[:start]):
+            return False  # "New York Stock Exchange" is not York Water
         after = text[start + len(alias.text) : start + len(alias.text) + 40].lstrip(" ,")
         symbol = alias.company.ticker.split(".")[0]
         if alias.company.ticker in found or CORPORATE_WORDS.match(after):
             return True
         if RATED_SUBJECT.search(text[max(0, start - 60) : start]):
             return True
-        if len(symbol) >= 2 and symbol in _symbols(text):
-            return True
+        if len(symbol) >= 2 and symbol != alias.text.upper() and symbol in _symbols(text):
+            return True  # the ticker written beside the name (not the name itself: "ISS operations")
         if alias.strict:
             return False
         if _sentence_start(text, start) and HEADLINE_FOLLOWERS.match(after):
