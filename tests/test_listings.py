@@ -149,17 +149,19 @@ def test_home_listing_unless_the_text_names_another(matcher, text, expected) -> 
 
 
 @pytest.mark.parametrize(
-    ("row", "text", "expected"),
+    ("row", "text", "expected", "name"),
     [
-        ("ABX", "Barrick Gold beats estimates", ["ABX"]),  # a U.S. row: ABX, not ABX.TO as well
-        ("ABB", "ABB wins a grid order", ["ABB"]),
-        ("DAL", "Delta Air Lines cuts capacity", ["DAL"]),
-        ("AAP", "Goldman Sachs Upgrades Advance Auto Parts", ["AAP", "GS"]),
+        ("ABX", "Barrick Gold beats estimates", ["ABX"], "Barrick"),  # a U.S. row: ABX, not ABX.TO as well
+        ("ABB", "ABB wins a grid order", ["ABB"], "ABB"),
+        ("DAL", "Delta Air Lines cuts capacity", ["DAL"], "Delta Air Lines, Inc."),
+        ("AAP", "Goldman Sachs Upgrades Advance Auto Parts", ["AAP"], "Advance Auto Parts, Inc."),
+        ("ZZZZQ", "Nothing named here", ["ZZZZQ"], "ZZZZQ"),
     ],
 )
-def test_row_ticker_is_the_listing(matcher, row, text, expected) -> None:
+def test_row_ticker_is_the_listing(matcher, row, text, expected, name) -> None:
     merged = matcher.merge_given([Entity(row, row)], matcher.entities(text, "", ""))
     assert [e.ticker for e in merged] == expected
+    assert merged[0].name == name  # from the universe, else from the company found in the text
 
 
 def test_row_tickers_get_universe_names(tmp_path) -> None:

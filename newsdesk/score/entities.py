@@ -276,13 +276,17 @@ class CompanyMatcher:
     def merge_given(self, given: list[Entity], found: list[Entity]) -> list[Entity]:
         """The entities of an article whose input names its own tickers (a ``stock``/``ticker`` column,
         Alpha Vantage's ``ticker_sentiment``): the given ones first, each with its company's name when
-        the curated list or the universe knows the ticker (else the ticker stays its name), then the
+        the curated list or the universe knows the ticker, else the name of the same company found in
+        the text, else the ticker itself; then the
         found ones that are not another listing of a given company (the row names the listing)."""
         out = []
         for e in given:
             company = self.by_ticker.get(e.ticker) or lookup(e.ticker)
             if company and e.name == e.ticker:
                 e.name = company.name
+            twin = next((f for f in found if self.same_company(f.ticker, e.ticker)), None)
+            if twin and e.name == e.ticker:
+                e.name = twin.name  # a row's old U.S. symbol (ABX) named by its company found in the text
             out.append(e)
         tickers = [e.ticker for e in given]
         out += [e for e in found if not any(self.same_company(e.ticker, t) for t in tickers)]
