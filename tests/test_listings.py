@@ -106,6 +106,8 @@ HEADLINES = [
     ("Dow Inc shares fall", False, {"DOW"}),
     ("Benzinga's Top Upgrades, Downgrades For June 5, 2020", False, set()),
     ("JPMorgan Raises Dividend", False, {"JPM"}),  # a company acting, not rating
+    ("Goldman Sachs Upgrades Advance Auto Parts", False, {"AAP"}),
+    ("Apple Upgrades iPhone Camera Module", True, {"AAPL"}),
     ("Goldman Sachs posts record profit", False, {"GS"}),
     ("Shell Posts Record Profit", True, {"SHEL.L"}),  # Title Case: the verb is capitalised too
     ("Apple Pie Sales Rise", False, set()),

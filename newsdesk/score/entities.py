@@ -98,6 +98,7 @@ AUTHOR_AFTER = re.compile(
     r"(?:price\s+target|target\s+price|pt)\b)",
     re.I,
 )
+RATING_VERB = re.compile(r"(?:'s|’s)?\s+(?:upgrades?|downgrades?)\s+", re.I)
 AUTHOR_BEFORE = re.compile(
     r"\b(?:upgraded|downgraded|upgrades?|downgrades?|initiated|reiterated|maintained|resumed|assumed|"
     r"price\s+target|target\s+price|pt|rating|coverage)\b[^.;:!?]{0,50}?\b(?:at|by|from)\s+$",
@@ -248,8 +249,9 @@ class CompanyMatcher:
                 else:
                     rest.append((alias, start, end))
             pending = rest
+        starts = {sp[0] for spans in found.values() for sp in spans}
         for ticker, spans in list(found.items()):
-            spans[:] = [sp for sp in spans if not _author(text, *sp)]
+            spans[:] = [sp for sp in spans if not _author(text, *sp, starts)]
             if not spans:
                 del found[ticker]
         for m in EXCHANGE_TICKER.finditer(text):
@@ -368,10 +370,14 @@ def _symbols(text: str) -> frozenset[str]:
     return frozenset(m.group(0).lstrip("$") for m in SYMBOL.finditer(text))
 
 
-def _author(text: str, start: int, end: int) -> bool:
+def _author(text: str, start: int, end: int, starts: set[int] = frozenset()) -> bool:
     """True when the name at ``text[start:end]`` is a broker writing a rating (:data:`AUTHOR_AFTER`,
-    :data:`AUTHOR_BEFORE`)."""
-    return bool(AUTHOR_AFTER.match(text[end : end + 120]) or AUTHOR_BEFORE.search(text[max(0, start - 70) : start]))
+    :data:`AUTHOR_BEFORE`), or upgrades or downgrades another company named right after the verb
+    ("Goldman Sachs Upgrades Advance Auto Parts"; "Apple Upgrades iPhone Camera" stays Apple's)."""
+    if AUTHOR_AFTER.match(text[end : end + 120]) or AUTHOR_BEFORE.search(text[max(0, start - 70) : start]):
+        return True
+    verb = RATING_VERB.match(text[end : end + 30])
+    return bool(verb) and end + verb.end() in starts
 
 
 def _alone(text: str, start: int, end: int) -> bool:
