@@ -107,7 +107,7 @@ HEADLINES = [
     ("Benzinga's Top Upgrades, Downgrades For June 5, 2020", False, set()),
     ("JPMorgan Raises Dividend", False, {"JPM"}),  # a company acting, not rating
     ("Goldman Sachs Upgrades Advance Auto Parts", False, {"AAP"}),
-    ("Apple Upgrades iPhone Camera Module", True, {"AAPL"}),
+    ("Apple upgrades its iPhone camera module", True, {"AAPL"}),  # no company after the verb: not a rating
     ("Goldman Sachs posts record profit", False, {"GS"}),
     ("Shell Posts Record Profit", True, {"SHEL.L"}),  # Title Case: the verb is capitalised too
     ("Apple Pie Sales Rise", False, set()),
