@@ -27,6 +27,7 @@ LEGAL_WORDS = frozenset(
 )
 _LEGAL_OR_EMPTY = LEGAL_WORDS | {""}
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "’‘“”"})
+_FORM_HINTS = ("de C", "S.p.A", "A/S", "(The)", "N.V.", "S.A.", "s.a.", "n.v.")
 LEGAL_FORMS = re.compile(
     r"\b(?:S\.?A\.?B\.?|S\.?A\.?)\s+de\s+C\.?V\.?|\bS\.p\.A\.?|\bA/S\b|\(The\)|\bN\.V\.|\bS\.A\.", re.I
 )
@@ -137,7 +138,7 @@ def lookup(ticker: str) -> Company | None:
 def plain_name(name: str) -> str:
     """A company name without case, punctuation or legal form: ``"Delta Air Lines, Inc."`` -> ``"delta air
     lines"``; names that differ only so are the same company's."""
-    if "." in name or "/" in name or "(" in name:
+    if any(form in name for form in _FORM_HINTS):
         name = LEGAL_FORMS.sub(" ", name)
     words = name.lower().replace("&", " and ").replace("'s", "s").translate(_PUNCTUATION).split()
     while words and words[-1] in LEGAL_WORDS:
@@ -150,7 +151,7 @@ def plain_name(name: str) -> str:
 def short_name(name: str) -> str:
     """A formal name as news writes it: the legal form and a leading "The" dropped, case kept
     (``"The Trade Desk, Inc."`` -> ``"Trade Desk"``, ``"Amazon.com, Inc."`` -> ``"Amazon.com"``)."""
-    if "." in name or "/" in name or "(" in name:
+    if any(form in name for form in _FORM_HINTS):
         name = LEGAL_FORMS.sub(" ", name)
     words = name.replace(",", " ").split()
     while words and words[-1].lower().strip(".()-") in _LEGAL_OR_EMPTY:

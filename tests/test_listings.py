@@ -8,6 +8,7 @@ import csv
 import pytest
 
 from newsdesk.ingest import csvfile, jsonl
+from newsdesk.ingest.fields import split_tickers
 from newsdesk.models import Entity
 from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
 from newsdesk.reference import LISTINGS_FILE, load_listings, lookup, plain_name, short_name
@@ -173,6 +174,28 @@ def test_row_tickers_get_universe_names(tmp_path) -> None:
     named = [score_article(a).entities[0] for a in result.articles]
     assert (named[0].ticker, named[0].name) == ("DAL", "Delta Air Lines, Inc.")
     assert (named[1].ticker, named[1].name) == ("ZZZZQ", "ZZZZQ")  # unknown: the ticker stays its name
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("AAPL", ["AAPL"]),
+        ("AAPL, $msft; NASDAQ:NVDA | BRK.B", ["AAPL", "MSFT", "NVDA", "BRK.B"]),
+        ("NYSE: DAL", ["DAL"]),
+        ("LON:BARC", ["LON:BARC"]),  # another market's prefix is kept: BARC alone would be a U.S. symbol
+        ("SHEL.L 7203.T", ["SHEL.L", "7203.T"]),
+        ("AAPL,AAPL,,", ["AAPL"]),
+        ("", []),
+        (" ; | ", []),
+    ],
+)
+def test_split_tickers(cell, expected) -> None:
+    assert split_tickers(cell) == expected
+
+
+def test_row_ticker_takes_the_universe_spelling(matcher) -> None:
+    merged = matcher.merge_given([Entity("BRK.B", "BRK.B")], [])
+    assert (merged[0].ticker, merged[0].name) == ("BRK-B", "Berkshire Hathaway")
 
 
 def test_jsonl_ticker_keys(tmp_path) -> None:

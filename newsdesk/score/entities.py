@@ -286,6 +286,8 @@ class CompanyMatcher:
             company = self.by_ticker.get(e.ticker) or lookup(e.ticker)
             if company and e.name == e.ticker:
                 e.name = company.name
+            if company and company.ticker != e.ticker:
+                e.ticker = company.ticker  # the universe's spelling: BRK.B -> BRK-B
             twin = next((f for f in found if self.same_company(f.ticker, e.ticker)), None)
             if twin and e.name == e.ticker:
                 e.name = twin.name  # a row's old U.S. symbol (ABX) named by its company found in the text
