@@ -9,9 +9,10 @@ import pytest
 
 from newsdesk.ingest import csvfile, jsonl
 from newsdesk.ingest.fields import split_tickers
-from newsdesk.models import Entity
+from newsdesk.models import Decision, Entity
 from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
-from newsdesk.reference import LISTINGS_FILE, load_listings, lookup, plain_name, short_name
+from newsdesk.reference import LISTINGS_FILE, load_baskets, load_listings, lookup, plain_name, short_name
+from newsdesk.score.decisions import DecisionParser
 from newsdesk.score.entities import CompanyMatcher
 from newsdesk.score.pipeline import score_article
 
@@ -217,3 +218,20 @@ def test_jsonl_ticker_keys(tmp_path) -> None:
 )
 def test_unknown_and_universe_tickers_benchmark(ticker, expected) -> None:
     assert benchmark_for(ticker, {}, load_benchmarks()) == expected
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        ("Short Delta Air Lines into the summer travel peak.", {("DAL", "short")}),
+        ("Buy Agilent Technologies on the pullback.", {("A", "long")}),
+        ("Avoid Target into earnings.", {("TGT", "reduce")}),
+        # a written universe ticker is no leg (the parser's written tickers stay the curated ones)
+        ("Treasury blocks plan to tackle NHS backlog; avoid the FCA headlines.", set()),
+        ("Raises Price Target on the sector; Block Trade seen.", set()),
+    ],
+)
+def test_bullet_legs_with_the_universe(bullet, expected) -> None:
+    parser = DecisionParser(CompanyMatcher(), load_baskets())  # a fresh matcher: nothing found before
+    legs = parser.parse(Decision(0, bullet)).instruments
+    assert {(leg["ticker"], leg["side"]) for leg in legs if leg.get("ticker")} == expected

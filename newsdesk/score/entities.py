@@ -174,7 +174,11 @@ class CompanyMatcher:
         listings = listings if listings is not None else load_listings()
         common = common_words()
         phrases = []
+        # by_ticker: the curated companies, and each universe company once the text has named it (so a
+        # caller that lists by_ticker at start, as the decision parser does for written tickers such as
+        # NVDA, lists the curated ones only: "NHS", "FCA", "WTO" are tickers too); listings: every one
         self.by_ticker = {c.ticker: c for c in companies}
+        self.listings = dict(self.by_ticker)
         self._names: dict[str, set[str]] = {}  # ticker -> plain names, to tell two listings of one company
         names = set()
         heads: dict[str, list[tuple[str, Company]]] = {}  # first word of universe names -> (word, company)
@@ -189,9 +193,9 @@ class CompanyMatcher:
                 exact = len(plain) <= 5 and plain.isupper()
                 phrases.append((plain, Alias(c, plain, ambiguous, exact)))
         for c in listings:
-            if c.ticker in self.by_ticker:
+            if c.ticker in self.listings:
                 continue
-            self.by_ticker[c.ticker] = c
+            self.listings[c.ticker] = c
             key = plain_name(c.name)
             self._names[c.ticker] = {key}
             if c.kind != "stock" or not key or key in names:
@@ -260,10 +264,11 @@ class CompanyMatcher:
                 spans[:] = [sp for sp in spans if not (sp[0] < m.start(1) and m.start() < sp[1])]
                 if not spans or (company and ticker != company.ticker and self.same_company(ticker, company.ticker)):
                     del found[ticker]  # the named listing wins over another line of the same company
-            if company and company.ticker in self.by_ticker:
+            if company and company.ticker in self.listings:
                 found.setdefault(company.ticker, []).append((m.start(1), m.end(1)))
-        for spans in found.values():
+        for ticker, spans in found.items():
             spans.sort()
+            self.by_ticker.setdefault(ticker, self.listings[ticker])
         return found
 
     def same_company(self, a: str, b: str) -> bool:
@@ -283,7 +288,7 @@ class CompanyMatcher:
         found ones that are not another listing of a given company (the row names the listing)."""
         out = []
         for e in given:
-            company = self.by_ticker.get(e.ticker) or lookup(e.ticker)
+            company = self.listings.get(e.ticker) or lookup(e.ticker)
             if company and e.name == e.ticker:
                 e.name = company.name
             if company and company.ticker != e.ticker:
