@@ -235,3 +235,27 @@ def test_bullet_legs_with_the_universe(bullet, expected) -> None:
     parser = DecisionParser(CompanyMatcher(), load_baskets())  # a fresh matcher: nothing found before
     legs = parser.parse(Decision(0, bullet)).instruments
     assert {(leg["ticker"], leg["side"]) for leg in legs if leg.get("ticker")} == expected
+
+
+def test_row_tickers_through_ingest_into_the_filter_options(tmp_path) -> None:
+    from newsdesk import pipeline
+    from newsdesk.db import schema
+    from newsdesk.db.read import options
+
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "headline,date,stock\n"
+        "Delta Air Lines cuts capacity as fuel costs rise,2020-06-05,DAL\n"
+        "Barrick Gold beats estimates,2020-06-05,ABX\n"
+        "An odd one about nothing,2020-06-06,ZZZZQ\n",
+        encoding="utf-8",
+    )
+    db = schema.connect(tmp_path / "n.db")
+    try:
+        pipeline.ingest_paths(db, [path])
+        rows = db.execute("SELECT ticker, name FROM article_entities ORDER BY ticker").fetchall()
+        labels = dict(options.company_options(db.conn)[["value", "label"]].itertuples(index=False))
+    finally:
+        db.close()
+    assert rows == [("ABX", "Barrick"), ("DAL", "Delta Air Lines, Inc."), ("ZZZZQ", "ZZZZQ")]  # no ABX.TO
+    assert labels["DAL"] == "DAL · Delta Air Lines, Inc." and labels["ZZZZQ"] == "ZZZZQ · ZZZZQ"
