@@ -27,9 +27,12 @@ LEGAL_WORDS = frozenset(
 )
 _LEGAL_OR_EMPTY = LEGAL_WORDS | {""}
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "’‘“”"})
-_FORM_HINTS = ("de C", "S.p.A", "A/S", "(The)", "N.V.", "S.A.", "s.a.", "n.v.")
+_FORM_HINTS = ("de C", "S.p.A", "A/S", "(", "N.V", "S.A", "s.a", "n.v", "Class", "Series", "Common", "Ordinary",
+               "Depositary", "ADR")
 LEGAL_FORMS = re.compile(
-    r"\b(?:S\.?A\.?B\.?|S\.?A\.?)\s+de\s+C\.?V\.?|\bS\.p\.A\.?|\bA/S\b|\(The\)|\bN\.V\.|\bS\.A\.", re.I
+    r"\b(?:S\.?A\.?B\.?|S\.?A\.?)\s+de\s+C\.?V\.?|\bS\.p\.A\.?|\bA/S\b|\(The\)|\(publ\)|\bN\.V\.|\bS\.A\.|"
+    r"\s(?:Class|Series)\s+[A-Z]\b.*$|\s(?:Common|Ordinary)\s+(?:Stock|Shares).*$|\sAmerican\s+Depositary.*$|\sADRs?$",
+    re.I,
 )
 
 
@@ -44,6 +47,7 @@ class Company:
     country: str = ""
     exchange: str = ""
     kind: str = "stock"
+    short: str = ""  # the name as news writes it (listings.csv precomputes :func:`short_name`)
 
 
 @dataclass
@@ -104,18 +108,21 @@ def companies_by_ticker() -> dict[str, Company]:
 
 @lru_cache(maxsize=4)
 def load_listings(path: Path = LISTINGS_FILE) -> tuple[Company, ...]:
-    """Read the listing universe (``ticker,name,exchange,country,sector,kind`` after ``#`` header lines);
-    a row without a ticker or a name is skipped."""
+    """Read the listing universe (``ticker,name,exchange,country,sector,kind,short`` after ``#`` header
+    lines; ``short`` is the name as news writes it); a row without a ticker or a name is skipped."""
     with open(path, encoding="utf-8", newline="") as fh:
         rows = csv.reader(line for line in fh if not line.startswith("#"))
         header = next(rows, [])
         col = {name: i for i, name in enumerate(header)}
-        t, n, e, c, s, k = (col.get(x) for x in ("ticker", "name", "exchange", "country", "sector", "kind"))
+        t, n, e, c, s, k, m = (
+            col.get(x) for x in ("ticker", "name", "exchange", "country", "sector", "kind", "short")
+        )
         out = []
         for row in rows:
             if len(row) != len(header) or not row[t].strip() or not row[n].strip():
                 continue
-            out.append(Company(row[t].strip(), row[n].strip(), (), row[s], row[c], row[e], row[k] or "stock"))
+            short = row[m] if m is not None else short_name(row[n])
+            out.append(Company(row[t].strip(), row[n].strip(), (), row[s], row[c], row[e], row[k] or "stock", short))
         return tuple(out)
 
 
@@ -138,8 +145,15 @@ def lookup(ticker: str) -> Company | None:
 def plain_name(name: str) -> str:
     """A company name without case, punctuation or legal form: ``"Delta Air Lines, Inc."`` -> ``"delta air
     lines"``; names that differ only so are the same company's."""
-    if any(form in name for form in _FORM_HINTS):
-        name = LEGAL_FORMS.sub(" ", name)
+    return name_key(_without_forms(name))
+
+
+def _without_forms(name: str) -> str:
+    return LEGAL_FORMS.sub(" ", name) if any(hint in name for hint in _FORM_HINTS) else name
+
+
+def name_key(name: str) -> str:
+    """:func:`plain_name` of a name whose legal forms are already gone (a :func:`short_name`): cheap."""
     words = name.lower().replace("&", " and ").replace("'s", "s").translate(_PUNCTUATION).split()
     while words and words[-1] in LEGAL_WORDS:
         words.pop()
@@ -151,9 +165,7 @@ def plain_name(name: str) -> str:
 def short_name(name: str) -> str:
     """A formal name as news writes it: the legal form and a leading "The" dropped, case kept
     (``"The Trade Desk, Inc."`` -> ``"Trade Desk"``, ``"Amazon.com, Inc."`` -> ``"Amazon.com"``)."""
-    if any(form in name for form in _FORM_HINTS):
-        name = LEGAL_FORMS.sub(" ", name)
-    words = name.replace(",", " ").split()
+    words = _without_forms(name).replace(",", " ").split()
     while words and words[-1].lower().strip(".()-") in _LEGAL_OR_EMPTY:
         words.pop()
     if words and words[0].lower() == "the":

@@ -36,8 +36,8 @@ def test_universe_rows_are_whole_and_unique() -> None:
     with open(LISTINGS_FILE, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(line for line in fh if not line.startswith("#")))
     header, body = rows[0], rows[1:]
-    assert header == ["ticker", "name", "exchange", "country", "sector", "kind"]
-    assert all(len(r) == 6 and r[0] and r[1] for r in body)
+    assert header == ["ticker", "name", "exchange", "country", "sector", "kind", "short"]
+    assert all(len(r) == 7 and r[0] and r[1] and (r[6] or r[5] != "stock") for r in body)
     tickers = [r[0] for r in body]
     assert len(tickers) == len(set(tickers)) == len(load_listings())
     assert {r[5] for r in body} == {"stock", "etf", "note"}

@@ -21,6 +21,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from newsdesk.reference import short_name  # noqa: E402  (the one definition of the name news writes)
+
 US_EQUITY_FILES = ("NCM", "NGM", "ASE", "BTS", "PCX", "NMS", "NYQ")  # by symbol (NMS/NYQ may be absent)
 US_MIRRORS = ("MEX", "VIE", "BUE", "GER")  # foreign lines of U.S. companies: AAPL.MX -> AAPL
 US_ETF_FILES = ("PCX", "NMS", "NGM", "BTS", "NYQ", "ASE", "NCM", "NIM")
@@ -191,8 +194,8 @@ def build(sec_json: Path, db: Path) -> list[tuple[str, str, str, str, str, str]]
 def main(argv: list[str]) -> int:
     sec_json, db = Path(argv[1]), Path(argv[2])
     out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow(("ticker", "name", "exchange", "country", "sector", "kind"))
-    out.writerows(build(sec_json, db))
+    out.writerow(("ticker", "name", "exchange", "country", "sector", "kind", "short"))
+    out.writerows((*row, short_name(row[1]) if row[5] == "stock" else "") for row in build(sec_json, db))
     return 0
 
 

@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.models import Entity
-from newsdesk.reference import Company, load_companies, load_listings, lookup, plain_name, short_name
+from newsdesk.reference import Company, load_companies, load_listings, lookup, name_key, plain_name, short_name
 from newsdesk.score import finance
 from newsdesk.score.matcher import PhraseMatcher
 
@@ -196,12 +196,14 @@ class CompanyMatcher:
             if c.ticker in self.listings:
                 continue
             self.listings[c.ticker] = c
-            key = plain_name(c.name)
+            if c.kind != "stock":
+                continue  # ETFs and notes by ticker only
+            text = c.short or short_name(c.name)
+            key = name_key(text)
             self._names[c.ticker] = {key}
-            if c.kind != "stock" or not key or key in names:
-                continue  # ETFs by ticker only; a curated company's or an earlier line's name keeps its listing
+            if not key or key in names:
+                continue  # a curated company's or an earlier line's name keeps its listing
             names.add(key)
-            text = short_name(c.name)
             words = [w.strip(".'&-").lower() for w in text.split()]
             if len(text) < 3 or not all(words):
                 continue
@@ -214,7 +216,7 @@ class CompanyMatcher:
             phrases.append((text, Alias(c, text, ambiguous, exact, strict=strict)))
             first = text.split()[0].strip(",.")
             if len(words) > 1 and len(first) >= 4 and not first.isupper() and words[0] not in common:
-                heads.setdefault(plain_name(first), []).append((first, c))
+                heads.setdefault(name_key(first), []).append((first, c))
         proper = lexicon_names()
         for key, lines in heads.items():  # "Agilent" of Agilent Technologies: only the one company so named
             if len(lines) == 1 and key not in names and key not in proper and key not in NOT_HEADS:
