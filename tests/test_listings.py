@@ -106,6 +106,7 @@ HEADLINES = [
     ("Boeing shares rise on ISS operations contract", False, {"BA"}),
     ("Dow plunges 800 points", False, set()),  # the index, not Dow Inc.
     ("Dow Inc shares fall", False, {"DOW"}),
+    ("Listing on the Nasdaq Stock Exchange next week", False, set()),  # the market, not Nasdaq Inc.
     ("Benzinga's Top Upgrades, Downgrades For June 5, 2020", False, set()),
     ("JPMorgan Raises Dividend", False, {"JPM"}),  # a company acting, not rating
     ("Goldman Sachs Upgrades Advance Auto Parts", False, {"AAP"}),

@@ -114,6 +114,7 @@ RATED_SUBJECT = re.compile(
 # market indexes that share a word with a company (Dow Inc., Nasdaq Inc.): such a name needs a ticker or a
 # corporate word after it
 INDEX_WORDS = frozenset("dow nasdaq nikkei ftse dax cac russell stoxx kospi sensex nifty topix hang".split())
+LEGAL_AFTER = re.compile(r"^(?:'s|’s)?\s*(?:inc|corp|corporation|co|company|plc|group|ceo|chief)\b", re.I)
 # words newer than the lexicon that head no company's name ("Bitcoin" is not Bitcoin Depot)
 NOT_HEADS = frozenset(
     "bitcoin ethereum crypto cryptocurrency blockchain covid coronavirus brexit fintech biotech metaverse "
@@ -310,8 +311,10 @@ class CompanyMatcher:
             return False  # "New York Stock Exchange" is not York Water
         after = text[start + len(alias.text) : start + len(alias.text) + 40].lstrip(" ,")
         symbol = alias.company.ticker.split(".")[0]
-        if alias.company.ticker in found or CORPORATE_WORDS.match(after):
+        if alias.company.ticker in found:
             return True
+        if (LEGAL_AFTER if alias.text.lower() in INDEX_WORDS else CORPORATE_WORDS).match(after):
+            return True  # an index word takes a legal form only: "Nasdaq Inc", not "Nasdaq stocks"
         if RATED_SUBJECT.search(text[max(0, start - 60) : start]):
             return True
         if len(symbol) >= 2 and symbol != alias.text.upper() and symbol in _symbols(text):
