@@ -98,6 +98,9 @@ AUTHOR_AFTER = re.compile(
     r"(?:price\s+target|target\s+price|pt)\b)",
     re.I,
 )
+RATING_HINT = re.compile(
+    r"upgrade|downgrade|initiat|assume|resume|reinstat|reiterat|maintain|target|\bPT\b|coverage|rating", re.I
+)
 RATING_VERB = re.compile(r"(?:'s|’s)?\s+(?:upgrades?|downgrades?)\s+", re.I)
 AUTHOR_BEFORE = re.compile(
     r"\b(?:upgraded|downgraded|upgrades?|downgrades?|initiated|reiterated|maintained|resumed|assumed|"
@@ -256,11 +259,12 @@ class CompanyMatcher:
                 else:
                     rest.append((alias, start, end))
             pending = rest
-        starts = {sp[0] for spans in found.values() for sp in spans}
-        for ticker, spans in list(found.items()):
-            spans[:] = [sp for sp in spans if not _author(text, *sp, starts)]
-            if not spans:
-                del found[ticker]
+        if RATING_HINT.search(text):  # most texts rate nothing: skip the author checks
+            starts = {sp[0] for spans in found.values() for sp in spans}
+            for ticker, spans in list(found.items()):
+                spans[:] = [sp for sp in spans if not _author(text, *sp, starts)]
+                if not spans:
+                    del found[ticker]
         for m in EXCHANGE_TICKER.finditer(text):
             company = lookup(m.group(1))
             for ticker, spans in list(found.items()):  # the exchange word is no company ("NASDAQ:TSLA")
