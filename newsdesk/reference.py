@@ -1,8 +1,15 @@
-"""Reference data shipped in ``data/``: listed companies and sector baskets."""
+"""Reference data shipped in ``data/``: listed companies, the listing universe and sector baskets.
+
+Two layers of companies: ``companies.csv`` is the curated layer (620 companies with aliases, sectors and
+baskets); ``listings.csv`` is the universe behind it (every U.S.-listed stock and ETF plus the major
+foreign listings, from public sources named in its header). Where both have a ticker, the curated row
+wins."""
 
 from __future__ import annotations
 
 import csv
+import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,7 +18,22 @@ from pathlib import Path
 from newsdesk.config import DATA_DIR
 
 COMPANIES_FILE = DATA_DIR / "companies.csv"
+LISTINGS_FILE = DATA_DIR / "listings.csv"
 BASKETS_FILE = DATA_DIR / "baskets.toml"
+# the legal form and the generic holding words that end a company's formal name
+LEGAL_WORDS = frozenset(
+    "inc incorporated corp corporation co company cos companies ltd limited plc llc lp l p sa ag se nv bv spa "
+    "asa ab oyj as tbk bhd pcl kgaa holdings holding group new the".split()
+)
+_LEGAL_OR_EMPTY = LEGAL_WORDS | {""}
+_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "’‘“”"})
+_FORM_HINTS = ("de C", "S.p.A", "A/S", "(", "N.V", "S.A", "s.a", "n.v", "Class", "Series", "Common", "Ordinary",
+               "Depositary", "ADR")
+LEGAL_FORMS = re.compile(
+    r"\b(?:S\.?A\.?B\.?|S\.?A\.?)\s+de\s+C\.?V\.?|\bS\.p\.A\.?|\bA/S\b|\(The\)|\(publ\)|\bN\.V\.|\bS\.A\.|"
+    r"\s(?:Class|Series)\s+[A-Z]\b.*$|\s(?:Common|Ordinary)\s+(?:Stock|Shares).*$|\sAmerican\s+Depositary.*$|\sADRs?$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +46,8 @@ class Company:
     sector: str = ""
     country: str = ""
     exchange: str = ""
+    kind: str = "stock"
+    short: str = ""  # the name as news writes it (listings.csv precomputes :func:`short_name`)
 
 
 @dataclass
@@ -78,5 +102,72 @@ def load_baskets(path: Path = BASKETS_FILE) -> tuple[Basket, ...]:
 
 
 def companies_by_ticker() -> dict[str, Company]:
-    """Every company keyed by ticker."""
+    """Every curated company keyed by ticker."""
     return {c.ticker: c for c in load_companies()}
+
+
+@lru_cache(maxsize=4)
+def load_listings(path: Path = LISTINGS_FILE) -> tuple[Company, ...]:
+    """Read the listing universe (``ticker,name,exchange,country,sector,kind,short`` after ``#`` header
+    lines; ``short`` is the name as news writes it); a row without a ticker or a name is skipped."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(line for line in fh if not line.startswith("#"))
+        header = next(rows, [])
+        col = {name: i for i, name in enumerate(header)}
+        t, n, e, c, s, k, m = (
+            col.get(x) for x in ("ticker", "name", "exchange", "country", "sector", "kind", "short")
+        )
+        out = []
+        for row in rows:
+            if len(row) != len(header) or not row[t].strip() or not row[n].strip():
+                continue
+            short = row[m] if m is not None else short_name(row[n])
+            out.append(Company(row[t].strip(), row[n].strip(), (), row[s], row[c], row[e], row[k] or "stock", short))
+        return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def universe() -> dict[str, Company]:
+    """Every known listing by ticker: the curated companies, then the listing universe."""
+    out = {c.ticker: c for c in load_listings()}
+    out.update(companies_by_ticker())
+    return out
+
+
+def lookup(ticker: str) -> Company | None:
+    """The company listed under ``ticker`` (curated first, then the universe); a bare symbol also finds
+    its Yahoo-style spelling (``BRK.B`` -> ``BRK-B``)."""
+    known = universe()
+    symbol = (ticker or "").strip().upper()
+    return known.get(ticker) or known.get(symbol) or known.get(symbol.replace(".", "-"))
+
+
+def plain_name(name: str) -> str:
+    """A company name without case, punctuation or legal form: ``"Delta Air Lines, Inc."`` -> ``"delta air
+    lines"``; names that differ only so are the same company's."""
+    return name_key(_without_forms(name))
+
+
+def _without_forms(name: str) -> str:
+    return LEGAL_FORMS.sub(" ", name) if any(hint in name for hint in _FORM_HINTS) else name
+
+
+def name_key(name: str) -> str:
+    """:func:`plain_name` of a name whose legal forms are already gone (a :func:`short_name`): cheap."""
+    words = name.lower().replace("&", " and ").replace("'s", "s").translate(_PUNCTUATION).split()
+    while words and words[-1] in LEGAL_WORDS:
+        words.pop()
+    while words and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+def short_name(name: str) -> str:
+    """A formal name as news writes it: the legal form and a leading "The" dropped, case kept
+    (``"The Trade Desk, Inc."`` -> ``"Trade Desk"``, ``"Amazon.com, Inc."`` -> ``"Amazon.com"``)."""
+    words = _without_forms(name).replace(",", " ").split()
+    while words and words[-1].lower().strip(".()-") in _LEGAL_OR_EMPTY:
+        words.pop()
+    if words and words[0].lower() == "the":
+        words.pop(0)
+    return " ".join(words).strip(" .-")

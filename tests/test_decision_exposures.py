@@ -517,7 +517,8 @@ EXPOSURES = [
         {"basket:us-regional-banks": "reduce"},
         (90, 90),
     ),
-    ("Short Carvana? No: sell Ford into the rally over the next month.", "bearish", {"F": "reduce"}, (30, 30)),
+    # an unknown name (Carvana is in the listing universe now, and the parser reads "Short Carvana?" as a short)
+    ("Short Zorblax? No: sell Ford into the rally over the next month.", "bearish", {"F": "reduce"}, (30, 30)),
     (
         "Do not buy Intel yet; wait for the foundry spin-off over the next two quarters.",
         "neutral",

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from newsdesk.errors import RecordError, SourceReadError
-from newsdesk.ingest.fields import FIELDS, guess_mapping, parse_mapping  # noqa: F401 (re-exported)
+from newsdesk.ingest.fields import FIELDS, guess_mapping, parse_mapping, split_tickers  # noqa: F401 (re-exported)
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
@@ -144,7 +144,7 @@ def parse_row(
     title = collapse_ws(html_to_text(get("title")))
     if not title:
         raise RecordError("the title cell is empty")
-    tickers = [t.strip().lstrip("$") for t in get("tickers").replace(";", ",").replace("|", ",").split(",")]
+    tickers = split_tickers(get("tickers"))
     cats = [c.strip() for c in get("categories").replace("|", ";").split(";")]
     url = get("url").strip() or None
     published, estimated = (dates or DateReader()).read(get("published_at") or None)

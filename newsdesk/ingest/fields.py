@@ -8,6 +8,7 @@ Common names are recognised case-insensitively, with ``_`` and ``-`` read as spa
 from __future__ import annotations
 
 import functools
+import re
 
 from newsdesk.errors import SourceReadError
 
@@ -73,3 +74,19 @@ def _guess(header: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
                 mapping.append((field, column))
                 break
     return tuple(mapping)
+
+
+US_PREFIX = re.compile(r"^(?:NYSE(?:\s?AMERICAN|\s?ARCA|\s?MKT)?|NASDAQ(?:GS|GM|CM)?|AMEX|BATS|CBOE)\s*:\s*", re.I)
+TICKER_SPLIT = re.compile(r"[,;|\s]+")
+
+
+def split_tickers(value: str) -> list[str]:
+    """A ticker cell as tickers, in order and once each: ``"AAPL, $msft; NASDAQ:NVDA | BRK.B"`` ->
+    ``["AAPL", "MSFT", "NVDA", "BRK.B"]``. A U.S. exchange prefix is dropped (the bare symbol is a U.S.
+    listing); another market's prefix is kept, since the bare symbol would name a U.S. listing."""
+    out = []
+    for part in TICKER_SPLIT.split(value or ""):
+        ticker = US_PREFIX.sub("", part.strip().lstrip("$")).lstrip("$").upper()
+        if ticker and ticker not in out:
+            out.append(ticker)
+    return out

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from newsdesk.errors import RecordError
-from newsdesk.ingest.fields import guess_mapping
+from newsdesk.ingest.fields import guess_mapping, split_tickers
 from newsdesk.ingest.jsondoc import number_field
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
@@ -230,11 +230,11 @@ def _categories(obj: dict, key: str) -> list[CategoryTag]:
 def _tickers(obj: dict, key: str | None) -> list[Entity]:
     raw = obj.get(key) if key else None
     if isinstance(raw, str):
-        raw = raw.replace(";", ",").replace("|", ",").split(",")
+        raw = [raw]
     if not isinstance(raw, list):
         return []
-    tickers = [collapse_ws(t).lstrip("$") for t in raw if isinstance(t, str)]
-    return [Entity(t, t) for t in dict.fromkeys(tickers) if t]
+    tickers = split_tickers(",".join(t for t in raw if isinstance(t, str)))
+    return [Entity(t, t) for t in tickers]
 
 
 def _text(obj: dict, key: str, keep_paragraphs: bool = False) -> str:

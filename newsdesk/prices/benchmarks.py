@@ -1,12 +1,15 @@
 """Market benchmarks: which ticker a leg is measured against.
 
 ``data/benchmarks.toml`` maps a country (as in ``data/companies.csv``) to a benchmark ticker and has a
-``[default]`` for every other country and for tickers newsdesk does not know. An override (the CLI's
+``[default]`` for every other country. A ticker the caller has no country for takes the country of its
+listing in ``data/listings.csv``; a bare symbol the universe does not know (``AAP``, no ``.XX`` suffix)
+is a U.S. listing; anything else gets the default. An override (the CLI's
 ``--benchmark TICKER``) replaces the choice for every leg.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,9 +18,10 @@ from pathlib import Path
 
 from newsdesk.config import DATA_DIR
 from newsdesk.errors import NewsdeskError
-from newsdesk.reference import load_companies
+from newsdesk.reference import load_companies, lookup
 
 BENCHMARKS_FILE = DATA_DIR / "benchmarks.toml"
+BARE_SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}(?:-[A-Z]{1,2})?$")
 
 
 class BenchmarkConfigError(NewsdeskError):
@@ -77,7 +81,17 @@ def benchmark_for(
     country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``), else the default."""
     if override and override.strip():
         return override.strip()
-    return benchmarks.for_country(countries.get(ticker)).ticker
+    country = countries[ticker] if ticker in countries else listing_country(ticker)
+    return benchmarks.for_country(country).ticker
+
+
+def listing_country(ticker: str) -> str | None:
+    """The country of ``ticker``'s market: its line in the curated list or the universe, else ``US`` for a
+    bare symbol (no exchange suffix), else None."""
+    company = lookup(ticker)
+    if company and company.country:
+        return company.country
+    return "US" if BARE_SYMBOL.match((ticker or "").strip()) else None
 
 
 def company_countries() -> dict[str, str]:

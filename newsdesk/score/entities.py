@@ -8,6 +8,26 @@ same article; so does a one-word name at the start of a sentence, where every wo
 (there a corporate headline verb after it is a cue: "Burberry to cut 500 jobs", "Shell posts profit").
 A capitalised name only matches where the text capitalises it too ("frontline
 workers" is not Frontline), and short all-capital aliases ("MHI", "UPS") must match their case exactly.
+
+The listing universe (``data/listings.csv``) adds every other listed company under its formal name
+without the legal form ("Delta Air Lines", "Agilent Technologies"), and under the first word of that
+name when it is no ordinary word, no name the lexicon knows ("German", "York") and starts no other
+company's name ("Agilent"); such a head word needs a second cue like a one-word name and never
+follows another capitalised word ("New York Stock Exchange" is not York Water). A universe name of
+one ordinary word ("Compass"; "City" of City Holding) is found by its ticker only; an acronym ("VAT",
+"ISS") or an index word ("Dow", "Nasdaq") needs its ticker written beside it, an exchange-prefixed
+ticker or a corporate word after it, in every path (trade-idea bullets included); a name of two
+ordinary words ("Energy Transfer") needs a second cue like the curated ones. In a bullet, a
+curated ordinary-word name inside a longer capitalised phrase ("Raises Price Target", "Block Trade",
+"Target Date") is not a company either. A broker writing a rating is the author, not a company the
+text is about ("Goldman Sachs Upgrades Agilent to Buy", "... Upgraded to Buy at Citi"): see
+:data:`AUTHOR_AFTER` and :data:`AUTHOR_BEFORE`.
+
+Which listing: a company named in text is booked to its curated ticker (its home listing in
+``companies.csv``, e.g. Barrick -> ABX.TO, ABB -> ABBN.SW), else to the first universe line with
+its name (the U.S. line where there is one). The text says otherwise with an exchange-prefixed ticker
+("NYSE: GOLD", "(NASDAQ:TSLA)"), which names that listing, and an input row's ticker column names
+the article's own listing (see :func:`merge_given`).
 """
 
 from __future__ import annotations
@@ -19,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.models import Entity
-from newsdesk.reference import Company, load_companies
+from newsdesk.reference import Company, load_companies, load_listings, lookup, name_key, plain_name, short_name
 from newsdesk.score import finance
 from newsdesk.score.matcher import PhraseMatcher
 
@@ -51,10 +71,75 @@ HEADLINE_FOLLOWERS = re.compile(
     rf"^(?:(?:to|will|set\s+to|plans\s+to|agrees\s+to|moves\s+to|seeks\s+to)\s+(?:{HEADLINE_VERBS})\b|"
     rf"(?:{HEADLINE_VERBS})\b|(?:{MOVE_VERBS})\s+(?:[$£€]?\d|on\b|after\b|as\b)|"
     r"boss\b|chairman\b|profits?\b|quarterly\b|(?:first|second|third|fourth|full|half)[- ](?:quarter|year)\b|"
-    r"q[1-4]\b|h[12]\b)"
+    r"q[1-4]\b|h[12]\b)",
+    re.I,  # a Title Case headline capitalises the verb too: "Burberry To Cut 500 Jobs", "Shell Posts Profit"
 )
 SYMBOL = re.compile(r"\$?\b[A-Z][A-Z0-9\-]{1,9}\b")
+# "NYSE: DAL", "(NASDAQ:TSLA)", "TSX: ABX": an exchange names the listing
+EXCHANGE_TICKER = re.compile(
+    r"\b(?:NYSE(?:\s?American|\s?Arca|\s?MKT)?|NASDAQ|Nasdaq|AMEX|NYSEAMERICAN|BATS|Cboe|CBOE|OTC)\s*:\s*"
+    r"\$?([A-Z][A-Z0-9]{0,5}(?:[.\-][A-Z]{1,2})?)\b"
+)
+# A broker writing a rating is the author of the news, not a company it is about: "Goldman Sachs Upgrades
+# Agilent to Buy", "Morgan Stanley Maintains Equal-Weight on X, Lowers Price Target", "X Upgraded to Buy at
+# Citi". Rating verbs after a name, with a rating, coverage or a price target in the same clause; or the
+# name after "at/by/from" that follows a rating action or a price target ("Overweight miners, led by
+# Newmont" is no rating).
+_RATING = (
+    r"(?:strong[- ])?(?:buy|sell|hold|neutral|outperform|underperform|overweight|underweight|equal[- ]weight|"
+    r"(?:market|sector|peer)[- ]perform|in[- ]line|positive|negative|accumulate|reduce|coverage|price\s+target|"
+    r"target\s+price|pt|rating|estimates?)"
+)
+AUTHOR_AFTER = re.compile(
+    r"^(?:'s|’s)?(?:\s+(?:analysts?|research|securities|capital\s+markets))?\s+"
+    r"(?:(?:upgrades?|downgrades?|initiates?|assumes?|resumes?|reinstates?|reiterates?|maintains?|starts?|"
+    r"begins?)\b[^.;:!?]{0,80}?\b"
+    rf"{_RATING}\b|(?:raises?|lowers?|cuts?|boosts?|trims?|lifts?|sets?|ups?)\s+(?:its\s+|the\s+)?"
+    r"(?:price\s+target|target\s+price|pt)\b)",
+    re.I,
+)
+RATING_HINT = re.compile(
+    r"upgrade|downgrade|initiat|assume|resume|reinstat|reiterat|maintain|target|\bPT\b|coverage|rating", re.I
+)
+RATING_VERB = re.compile(r"(?:'s|’s)?\s+(?:upgrades?|downgrades?)\s+", re.I)
+AUTHOR_BEFORE = re.compile(
+    r"\b(?:upgraded|downgraded|upgrades?|downgrades?|initiated|reiterated|maintained|resumed|assumed|"
+    r"price\s+target|target\s+price|pt|rating|coverage)\b[^.;:!?]{0,50}?\b(?:at|by|from)\s+$",
+    re.I,
+)
+# the company a rating is about: "Upgrades Apple", "Price Target on Apple", "Maintains Buy on Apple"
+RATED_SUBJECT = re.compile(
+    r"\b(?:upgrades?|downgrades?|(?:initiates?|assumes?|resumes?|reinstates?|starts?|begins?)\s+coverage\s+(?:on|of)|"
+    r"(?:price\s+target|target\s+price|pt|rating|coverage)\s+(?:on|of|for)|"
+    r"(?:maintains?|reiterates?)\s+[\w\- ]{1,25}?\s+(?:on|for))\s+$",
+    re.I,
+)
+# market indexes that share a word with a company (Dow Inc., Nasdaq Inc.): such a name needs a ticker or a
+# corporate word after it
+INDEX_WORDS = frozenset("dow nasdaq nikkei ftse dax cac russell stoxx kospi sensex nifty topix hang".split())
+LEGAL_AFTER = re.compile(r"^(?:'s|’s)?\s*(?:inc|corp|corporation|co|company|plc|group|ceo|chief)\b", re.I)
+# words newer than the lexicon that head no company's name ("Bitcoin" is not Bitcoin Depot)
+NOT_HEADS = frozenset(
+    "bitcoin ethereum crypto cryptocurrency blockchain covid coronavirus brexit fintech biotech metaverse "
+    "internet online digital cyber cannabis".split()
+)
+# a trade verb before a bullet's ordinary-word name: "Short Target", "Buy Block"
+TRADE_WORDS = frozenset(
+    "buy sell short long trim add avoid hold own underweight overweight accumulate reduce exit cover keep "
+    "maintain watch stay favor favour prefer like wait monitor hedge protect trade take lighten cut close open "
+    "fund pair rotate switch and or versus vs against into from in of on over than with".split()
+)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
+
+
+@lru_cache(maxsize=1)
+def lexicon_names() -> frozenset[str]:
+    """Lower-case forms of the capitalised words of the TextBlob lexicon: nationalities, places and other
+    names ("German", "York") that are no company's own word."""
+    spec = importlib.util.find_spec("textblob")
+    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(w.lower() for w in (line.split(" ", 1)[0] for line in fh) if w[:1].isupper())
 
 
 @lru_cache(maxsize=1)
@@ -79,24 +164,68 @@ class Alias:
     text: str
     ambiguous: bool
     exact_case: bool
+    strict: bool = False  # one ordinary word or an acronym from the universe: only a ticker or corporate word backs it
+    head: bool = False  # the first word of a universe name ("Agilent"): never after another capitalised word
 
 
 class CompanyMatcher:
-    """Finds listed companies in text."""
+    """Finds listed companies in text: the curated companies, then the listing universe by name."""
 
-    def __init__(self, companies: tuple[Company, ...] | None = None) -> None:
+    def __init__(
+        self, companies: tuple[Company, ...] | None = None, listings: tuple[Company, ...] | None = None
+    ) -> None:
         companies = companies if companies is not None else load_companies()
+        listings = listings if listings is not None else load_listings()
         common = common_words()
         phrases = []
+        # by_ticker: the curated companies, and each universe company once the text has named it (so a
+        # caller that lists by_ticker at start, as the decision parser does for written tickers such as
+        # NVDA, lists the curated ones only: "NHS", "FCA", "WTO" are tickers too); listings: every one
         self.by_ticker = {c.ticker: c for c in companies}
+        self.listings = dict(self.by_ticker)
+        self._names: dict[str, set[str]] = {}  # ticker -> plain names, to tell two listings of one company
+        names = set()
+        heads: dict[str, list[tuple[str, Company]]] = {}  # first word of universe names -> (word, company)
         for c in companies:
             for text in (c.name, *c.aliases):
                 plain = text.strip()
                 if not plain:
                     continue
+                names.add(plain_name(plain))
+                self._names.setdefault(c.ticker, set()).add(plain_name(plain))
                 ambiguous = plain.lower() in common
                 exact = len(plain) <= 5 and plain.isupper()
                 phrases.append((plain, Alias(c, plain, ambiguous, exact)))
+        for c in listings:
+            if c.ticker in self.listings:
+                continue
+            self.listings[c.ticker] = c
+            if c.kind != "stock":
+                continue  # ETFs and notes by ticker only
+            text = c.short or short_name(c.name)
+            key = name_key(text)
+            self._names[c.ticker] = {key}
+            if not key or key in names:
+                continue  # a curated company's or an earlier line's name keeps its listing
+            names.add(key)
+            words = [w.strip(".'&-").lower() for w in text.split()]
+            if len(text) < 3 or not all(words):
+                continue
+            ordinary = all(w in common for w in words)
+            exact = len(text) <= 5 and text.isupper()
+            ambiguous = len(words) == 1 or (ordinary and len(words) == 2)
+            if len(words) == 1 and ordinary:
+                continue  # "Compass", "City" (City Holding): found by ticker only
+            strict = len(words) == 1 and (exact or words[0] in INDEX_WORDS)  # "VAT", "ISS", "Dow"
+            phrases.append((text, Alias(c, text, ambiguous, exact, strict=strict)))
+            first = text.split()[0].strip(",.")
+            if len(words) > 1 and len(first) >= 4 and not first.isupper() and words[0] not in common:
+                heads.setdefault(name_key(first), []).append((first, c))
+        proper = lexicon_names()
+        for key, lines in heads.items():  # "Agilent" of Agilent Technologies: only the one company so named
+            if len(lines) == 1 and key not in names and key not in proper and key not in NOT_HEADS:
+                first, c = lines[0]
+                phrases.append((first, Alias(c, first, True, False, head=True)))
         self._matcher = PhraseMatcher(phrases)
 
     def mentions(self, text: str, lenient: bool = False) -> dict[str, list[int]]:
@@ -130,22 +259,75 @@ class CompanyMatcher:
                 else:
                     rest.append((alias, start, end))
             pending = rest
-        for spans in found.values():
+        if RATING_HINT.search(text):  # most texts rate nothing: skip the author checks
+            starts = {sp[0] for spans in found.values() for sp in spans}
+            for ticker, spans in list(found.items()):
+                spans[:] = [sp for sp in spans if not _author(text, *sp, starts)]
+                if not spans:
+                    del found[ticker]
+        for m in EXCHANGE_TICKER.finditer(text):
+            company = lookup(m.group(1))
+            for ticker, spans in list(found.items()):  # the exchange word is no company ("NASDAQ:TSLA")
+                spans[:] = [sp for sp in spans if not (sp[0] < m.start(1) and m.start() < sp[1])]
+                if not spans or (company and ticker != company.ticker and self.same_company(ticker, company.ticker)):
+                    del found[ticker]  # the named listing wins over another line of the same company
+            if company and company.ticker in self.listings:
+                found.setdefault(company.ticker, []).append((m.start(1), m.end(1)))
+        for ticker, spans in found.items():
             spans.sort()
+            self.by_ticker.setdefault(ticker, self.listings[ticker])
         return found
+
+    def same_company(self, a: str, b: str) -> bool:
+        """True when tickers ``a`` and ``b`` are two listings of one company: one symbol on two markets
+        (ABX, ABX.TO), a curated name or alias of the one written as the other ("ABB" for ABB), or the
+        same name without its legal form."""
+        if a == b or a.split(".")[0] == b.split(".")[0]:
+            return True
+        names_a, names_b = self._names.get(a, set()), self._names.get(b, set())
+        return bool(names_a & names_b) or a.lower() in names_b or b.lower() in names_a
+
+    def merge_given(self, given: list[Entity], found: list[Entity]) -> list[Entity]:
+        """The entities of an article whose input names its own tickers (a ``stock``/``ticker`` column,
+        Alpha Vantage's ``ticker_sentiment``): the given ones first, each with its company's name when
+        the curated list or the universe knows the ticker, else the name of the same company found in
+        the text, else the ticker itself; then the
+        found ones that are not another listing of a given company (the row names the listing)."""
+        out = []
+        for e in given:
+            company = self.listings.get(e.ticker) or lookup(e.ticker)
+            if company and e.name == e.ticker:
+                e.name = company.name
+            if company and company.ticker != e.ticker:
+                e.ticker = company.ticker  # the universe's spelling: BRK.B -> BRK-B
+            twin = next((f for f in found if self.same_company(f.ticker, e.ticker)), None)
+            if twin and e.name == e.ticker:
+                e.name = twin.name  # a row's old U.S. symbol (ABX) named by its company found in the text
+            out.append(e)
+        tickers = [e.ticker for e in given]
+        out += [e for e in found if not any(self.same_company(e.ticker, t) for t in tickers)]
+        return out
 
     def _second_cue(self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False) -> bool:
         if not text[start].isupper():
             return False
-        if lenient or alias.company.ticker in found:
-            return True
-        after = text[start + len(alias.text) : start + len(alias.text) + 40]
-        if CORPORATE_WORDS.match(after.lstrip(" ,")):
-            return True
-        if _sentence_start(text, start) and HEADLINE_FOLLOWERS.match(after.lstrip(" ,")):
-            return True
+        if alias.head and not _sentence_start(text, start) and re.search(r"[A-Z][\w'&.-]*[ \t]+$", text[:start]):
+            return False  # "New York Stock Exchange" is not York Water
+        after = text[start + len(alias.text) : start + len(alias.text) + 40].lstrip(" ,")
         symbol = alias.company.ticker.split(".")[0]
-        return len(symbol) >= 2 and symbol in _symbols(text)
+        if alias.company.ticker in found:
+            return True
+        if (LEGAL_AFTER if alias.text.lower() in INDEX_WORDS else CORPORATE_WORDS).match(after):
+            return True  # an index word takes a legal form only: "Nasdaq Inc", not "Nasdaq stocks"
+        if RATED_SUBJECT.search(text[max(0, start - 60) : start]):
+            return True
+        if len(symbol) >= 2 and symbol != alias.text.upper() and symbol in _symbols(text):
+            return True  # the ticker written beside the name (not the name itself: "ISS operations")
+        if alias.strict:
+            return False
+        if _sentence_start(text, start) and HEADLINE_FOLLOWERS.match(after):
+            return True
+        return lenient and (not alias.ambiguous or _alone(text, start, start + len(alias.text)))
 
     def entities(
         self,
@@ -202,6 +384,27 @@ def article_text(title: str, summary: str, body: str) -> str:
 def _symbols(text: str) -> frozenset[str]:
     """Upper-case words of ``text`` (candidate tickers such as TGT or $AAPL)."""
     return frozenset(m.group(0).lstrip("$") for m in SYMBOL.finditer(text))
+
+
+def _author(text: str, start: int, end: int, starts: set[int] = frozenset()) -> bool:
+    """True when the name at ``text[start:end]`` is a broker writing a rating (:data:`AUTHOR_AFTER`,
+    :data:`AUTHOR_BEFORE`), or upgrades or downgrades another company named right after the verb
+    ("Goldman Sachs Upgrades Advance Auto Parts"; "Apple Upgrades iPhone Camera" stays Apple's)."""
+    if AUTHOR_AFTER.match(text[end : end + 120]) or AUTHOR_BEFORE.search(text[max(0, start - 70) : start]):
+        return True
+    verb = RATING_VERB.match(text[end : end + 30])
+    return bool(verb) and end + verb.end() in starts
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """True when the name at ``text[start:end]`` is not part of a longer capitalised phrase or an index: neither
+    the word before it (unless a trade verb such as "Short") nor the word after it is capitalised, and no
+    number follows it ("Nasdaq 100")."""
+    before = re.search(r"([A-Za-z][\w'&.-]*)[ \t]+$", text[max(0, start - 30) : start])
+    after = re.match(r"[ \t]+([A-Za-z0-9][\w'&.-]*)", text[end : end + 30])
+    if before and before.group(1)[0].isupper() and before.group(1).lower() not in TRADE_WORDS:
+        return False
+    return not (after and (after.group(1)[0].isupper() or after.group(1)[0].isdigit()))
 
 
 def _sentence_start(text: str, start: int) -> bool:

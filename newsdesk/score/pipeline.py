@@ -18,7 +18,7 @@ from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
 from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
 from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
 
-PIPELINE_VERSION = "pipeline/2"  # 2: decision legs carry an exposure (long, short, funding, reduce, hold)
+PIPELINE_VERSION = "pipeline/3"  # 2: decision legs carry an exposure; 3: the listing universe in entities and legs
 
 
 @dataclass
@@ -86,11 +86,7 @@ def score_article(
     article.categories = source_categories(article.categories) + tag_topics(
         article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors)
     )
-    for e in given.values():
-        company = ctx.companies.by_ticker.get(e.ticker)
-        if company and e.name == e.ticker:
-            e.name = company.name
-    article.entities = [*given.values(), *(e for e in found if e.ticker not in given)]
+    article.entities = ctx.companies.merge_given(list(given.values()), found)
     names = {c.category for c in article.categories}
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)

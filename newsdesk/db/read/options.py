@@ -35,7 +35,8 @@ def sources(conn: sqlite3.Connection) -> pd.DataFrame:
 def company_options(conn: sqlite3.Connection) -> pd.DataFrame:
     """Filter options for companies and baskets: ``value`` (ticker or ``basket:<id>``), ``label``
     and ``articles`` (for a company, how many articles name it; for a basket, its member count) —
-    baskets first, then companies by article count."""
+    baskets first, then companies by article count. A company outside the reference list is labelled
+    with the name its articles carry (from the listing universe), else its ticker."""
     baskets = frame(
         conn,
         "SELECT 'basket:' || b.id AS value, 'Basket: ' || b.name AS label, count(m.ticker) AS articles "
@@ -43,7 +44,8 @@ def company_options(conn: sqlite3.Connection) -> pd.DataFrame:
     )
     firms = frame(
         conn,
-        "SELECT e.ticker AS value, e.ticker || ' · ' || coalesce(c.name, e.ticker) AS label, e.n AS articles "
+        "SELECT e.ticker AS value, e.ticker || ' · ' || coalesce(c.name, (SELECT a.name FROM article_entities a "
+        "WHERE a.ticker = e.ticker AND a.name != a.ticker LIMIT 1), e.ticker) AS label, e.n AS articles "
         "FROM ticker_counts e "
         "LEFT JOIN companies c ON c.ticker = e.ticker ORDER BY e.n DESC, e.ticker",
     )
