@@ -19,7 +19,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -187,6 +187,25 @@ def _migration_13(db: sqlite_utils.Database) -> None:
     aggregates.count_real_dates_only(db)
 
 
+def _migration_14(db: sqlite_utils.Database) -> None:
+    """Analyst calls: who made a decision (the broker of a rating headline), the rating it ends on and
+    the one it left, the price targets, and where the decision came from (a bullet of the input or the
+    headline read as a call: rescoring rebuilds only the bullets)."""
+    existing = {c.name for c in db["decisions"].columns}
+    for name, kind in (
+        ("author", "TEXT"),
+        ("rating", "TEXT"),
+        ("rating_prev", "TEXT"),
+        ("price_target", "REAL"),
+        ("price_target_prev", "REAL"),
+    ):
+        if name not in existing:
+            db.execute(f"ALTER TABLE decisions ADD COLUMN {name} {kind}")
+    if "origin" not in existing:
+        db.execute("ALTER TABLE decisions ADD COLUMN origin TEXT NOT NULL DEFAULT 'bullet'")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_decisions_author ON decisions (author)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -201,6 +220,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     11: aggregates.add_ticker_counts,
     12: _migration_12,
     13: _migration_13,
+    14: _migration_14,
 }
 
 
