@@ -187,11 +187,12 @@ def ingest(
 @click.option(
     "--columns",
     type=click.Choice(["all", "human"]),
-    default=None,
-    help="Articles (default all): every stored column (re-ingestable), or the dashboard's download columns "
-    "(published UTC, title, source, URL, sentiment, label, impact, categories, companies, decisions, link). "
-    "Decisions (default human): published, author, source, the decision, each leg's company and exposure, "
-    "rating, price target, horizon end, status, return, excess return, title, link; or every stored column.",
+    default="all",
+    show_default=True,
+    help="Every stored column (articles: re-ingestable), or the dashboard's download columns: for articles "
+    "published UTC, title, source, URL, sentiment, label, impact, categories, companies, decisions, link; for "
+    "decisions published UTC, author, source, the decision, each leg's company and exposure, rating, price "
+    "target, horizon end, status, return, excess return, title, link.",
 )
 @click.option("--base-url", help="The dashboard's address, for the article links of --columns human.")
 def export(db_path, table, output, topics, since, until, authors, columns, base_url) -> None:
@@ -220,14 +221,14 @@ def export(db_path, table, output, topics, since, until, authors, columns, base_
                 counted.append(len(df))
                 yield df
 
-        parts = export_mod.csv_stream(chunks(), columns or "all", base_url)
+        parts = export_mod.csv_stream(chunks(), columns, base_url)
     else:
         from newsdesk.track import run_scorecard
 
         df = decisions.decisions(db.conn, filters)
         counted = [len(df)]
-        results = run_scorecard(db.conn, filters) if (columns or "human") == "human" else []
-        parts = iter([export_mod.decisions_csv(df, columns or "human", base_url, results)])
+        results = run_scorecard(db.conn, filters) if columns == "human" else []
+        parts = iter([export_mod.decisions_csv(df, columns, base_url, results)])
     if output == "-":
         for part in parts:
             sys.stdout.buffer.write(part)

@@ -134,26 +134,39 @@ _ROUNDUP = re.compile(
 # an author: capitalised words (with &, ., ', -, digits) before the verb; a lower-case word only as a link
 _AUTHOR = r"(?P<author>[A-Z0-9][\w.&'’\-]*(?:\s+(?:&|and|de|of|du|la|[A-Z0-9][\w.&'’\-]*))*?)"
 ACTIVE = re.compile(rf"^{_AUTHOR}\s+(?P<verb>(?i:{_ACTIVE_VERB}))\b(?P<rest>.*)$", re.S)
+_BE = r"(?:(?:was|were|is|are|has\s+been|have\s+been|gets|got)\s+)?"
 PASSIVE = re.compile(
-    rf"^(?P<subject>.+?)\s+(?:(?:stock|shares)\s+)?(?P<verb>(?i:upgraded|downgraded|initiated|started|assumed|resumed|"
-    rf"reinstated|maintained|reiterated|reaffirmed))(?P<rest>.*?)\s+(?:at|by)\s+{_AUTHOR}\s*(?:[,;(].*)?$",
+    rf"^(?P<subject>.+?)\s+(?:(?:stock|shares)\s+)?{_BE}(?P<verb>(?i:upgraded|downgraded|initiated|started|assumed|"
+    rf"resumed|reinstated|maintained|reiterated|reaffirmed|raised|lifted|boosted|lowered|cut))(?P<rest>.*?)\s+"
+    rf"(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
     re.S,
 )
+# "raised to Overweight at Stephens" is an upgrade, "cut to Underweight" a downgrade (a rating must follow)
+PASSIVE_KINDS = {
+    "raised": "upgrade",
+    "lifted": "upgrade",
+    "boosted": "upgrade",
+    "lowered": "downgrade",
+    "cut": "downgrade",
+}
 PASSIVE_PT = re.compile(
-    rf"^(?P<subject>.+?)(?:'s|’s)?\s+(?i:{_PT})\s+(?P<verb>(?i:raised|lowered|cut|boosted|trimmed|reduced|lifted|"
-    rf"increased|decreased|hiked|slashed))\b(?P<rest>.*?)\s+(?:at|by)\s+{_AUTHOR}\s*(?:[,;(].*)?$",
+    rf"^(?P<subject>.+?)(?:'s|’s)?\s+(?:(?i:saw|sees|had|has|gets|got)\s+(?i:its|a)\s+)?(?i:{_PT})\s+{_BE}(?P<verb>(?i:raised|lowered|cut|boosted|trimmed|reduced|lifted|"
+    rf"increased|decreased|hiked|slashed))\b(?P<rest>.*?)\s+(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
     re.S,
 )
 _RAISE = re.compile(r"^(?:raises|boosts|lifts|hikes|ups|raised|boosted|lifted|increased|hiked)$", re.I)
 _LOWER = re.compile(r"^(?:lowers|cuts|trims|reduces|slashes|lowered|cut|trimmed|reduced|decreased|slashed)$", re.I)
 _PT_MOVE = re.compile(
     rf"\b(?P<verb>raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|announces|sets|maintains|"
-    rf"reiterates|keeps|with|establishes|raised|lowered|cut)\s+(?:(?:its|the)\s+)?{_PT}"
+    rf"reiterates|keeps|with|establishes|raised|lowered|cut|lifted|boosted|trimmed|reduced)\s+(?:(?:its|the)\s+)?{_PT}"
     rf"(?:\s+(?:on|for)\s+[^,$]*?)?(?:\s+from\s+{_MONEY.format(g='prev')})?\s*(?:to|of|at|:)?\s*"
     + _MONEY.format(g="pt"),
     re.I,
 )
-_PT_ANY = re.compile(rf"{_MONEY.format(g='pt')}\s*{_PT}\b|\b{_PT}\s*(?:of|at|to|:)?\s*{_MONEY.format(g='pt2')}", re.I)
+_PT_ANY = re.compile(
+    rf"{_MONEY.format(g='pt')}\s*{_PT}\b|\b{_PT}\s*(?:(?:was|is)\s+\w+\s+)?(?:of|at|to|:)?\s*{_MONEY.format(g='pt2')}",
+    re.I,
+)
 _FROM_TO = re.compile(rf"\bfrom\s+{_MONEY.format(g='prev')}\s+to\s+{_MONEY.format(g='pt')}", re.I)
 _NOT_AN_AUTHOR = re.compile(
     r"^(?:the|a|an|this|that|it|he|she|they|we|analyst|analysts|firm|company|board|fed|investors|"
@@ -396,9 +409,11 @@ def _active(text: str) -> Call | None:
 
 def _passive(text: str) -> Call | None:
     m = PASSIVE.match(text)
+    if m and m.group("verb").lower() in PASSIVE_KINDS and not _rating_after(m.group("rest"), "to"):
+        m = None  # "PT Raised to $600 at Mizuho": a target, read below
     if m:
         verb = m.group("verb").lower()
-        kind = KINDS.get(verb)
+        kind = KINDS.get(verb) or PASSIVE_KINDS.get(verb)
         rest = m.group("rest")
         r = _rating_after(rest, "to|at|with|as") or re.match(rf"\s+(?P<r>{RATING_RE})\b", rest, re.I)
         if kind is None or (r is None and kind in ("upgrade", "downgrade", "maintain", "reiterate")):
@@ -421,8 +436,16 @@ def _passive(text: str) -> Call | None:
         if pt is None:
             ft = re.search(rf"to\s+{_MONEY.format(g='pt')}", m.group("rest"), re.I)
             pt = _number(ft.group("pt")) if ft else None
+        kept = _rating_after(m.group("tail") or "", "kept|keeps|maintained|maintains|reiterated|reiterates|has|with")
         return _call(
-            m.group("author"), _clean_subject(m.group("subject")), "target", None, None, pt, prev, m.group("verb")
+            m.group("author"),
+            _clean_subject(m.group("subject")),
+            "target",
+            kept.group("r") if kept else None,
+            None,
+            pt,
+            prev,
+            m.group("verb"),
         )
     return None
 
