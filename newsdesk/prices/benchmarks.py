@@ -1,12 +1,14 @@
 """Market benchmarks: which ticker a leg is measured against.
 
 ``data/benchmarks.toml`` maps a country (as in ``data/companies.csv``) to a benchmark ticker and has a
-``[default]`` for every other country and for tickers newsdesk does not know. An override (the CLI's
+``[default]`` for every other country and for tickers newsdesk does not know (a plain US symbol such as
+a row's own ``AAP`` counts as a US listing). An override (the CLI's
 ``--benchmark TICKER``) replaces the choice for every leg.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,6 +69,9 @@ def load_benchmarks(path: Path = BENCHMARKS_FILE) -> Benchmarks:
     )
 
 
+US_SYMBOL = re.compile(r"[A-Z]{1,5}")
+
+
 def benchmark_for(
     ticker: str,
     countries: Mapping[str, str],
@@ -74,10 +79,13 @@ def benchmark_for(
     override: str | None = None,
 ) -> str:
     """The benchmark ticker of ``ticker``: ``override`` when given, else the benchmark of the company's
-    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``), else the default."""
+    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``); a ticker newsdesk
+    does not list that is a plain US symbol (1-5 capitals, no exchange suffix: a row's own ``stock``
+    column) is a US listing; else the default."""
     if override and override.strip():
         return override.strip()
-    return benchmarks.for_country(countries.get(ticker)).ticker
+    country = countries.get(ticker) or ("US" if US_SYMBOL.fullmatch(ticker or "") else None)
+    return benchmarks.for_country(country).ticker
 
 
 def company_countries() -> dict[str, str]:
