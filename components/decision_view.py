@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date, timedelta
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from components import loaders
+from components import loaders, tables
 from components.cards import escape_md
 from components.chart_cache import build_spec
-from components.tables import app_base
 from newsdesk.db.read.sql import decode_json
-from newsdesk.export import decisions_csv
 from newsdesk.score.decisions import exposure_text
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
@@ -204,22 +201,15 @@ def leg_links(row_legs: list[dict], baskets: dict[str, dict]) -> str:
     return " · ".join(out)
 
 
-def _decisions_csv(view: pd.DataFrame, path: str, filters, columns: str, base: str | None, version: int) -> bytes:
-    results = []
-    if columns == "human" and loaders.load_price_sources(path, version):
-        results = loaders.load_scorecard(path, filters, 90, version)
-    return decisions_csv(view, columns, base, results)
-
-
 def decision_downloads(view: pd.DataFrame, path: str, filters, version: int) -> None:
     """Two CSV downloads of the decisions shown, made on click by the one decisions writer
     (:func:`newsdesk.export.decisions_csv`): the analyst's columns (published, author, source, each
     leg's company and exposure in words, horizon end, status, return, excess return, link) and all."""
-    base = app_base()
+    base = tables.app_base()
     human, everything = st.columns(2)
     human.download_button(
         "Download CSV",
-        functools.partial(_decisions_csv, view, path, filters, "human", base, version),
+        tables.deferred_decisions(view, path, filters, "human", base, version),
         file_name="newsdesk-decisions.csv",
         mime="text/csv",
         key="dec_csv",
@@ -229,7 +219,7 @@ def decision_downloads(view: pd.DataFrame, path: str, filters, version: int) -> 
     )
     everything.download_button(
         "Download CSV (all columns)",
-        functools.partial(_decisions_csv, view, path, filters, "all", base, version),
+        tables.deferred_decisions(view, path, filters, "all", base, version),
         file_name="newsdesk-decisions-all-columns.csv",
         mime="text/csv",
         key="dec_csv_all",
