@@ -95,6 +95,24 @@ def test_ratings_and_targets_are_read(text, rating, prev, pt, pt_prev) -> None:
     assert (call.rating, call.rating_prev, call.price_target, call.price_target_prev) == (rating, prev, pt, pt_prev)
 
 
+@pytest.mark.parametrize(
+    ("title", "given", "leg"),
+    [
+        # several tickers on the row (Alpha Vantage's ticker_sentiment): the one the subject names
+        ("Barclays Upgrades Apple to Overweight", ["MSFT", "AAPL"], "AAPL"),
+        ("Barclays Upgrades Microsoft to Overweight", ["MSFT", "AAPL"], "MSFT"),
+        # the broker tagged on the row is never the leg
+        ("Goldman Sachs Upgrades Apple to Buy", ["GS", "AAPL"], "AAPL"),
+        ("Goldman Sachs Upgrades Acme Widgets to Buy", ["GS", "ACMW"], "ACMW"),
+    ],
+)
+def test_the_leg_is_the_rows_company_the_subject_names(title, given, leg) -> None:
+    article = Article(title=title, source="test", entities=[Entity(t, t) for t in given])
+    score_article(article)
+    (call,) = article.decisions
+    assert [x["ticker"] for x in call.instruments] == [leg]
+
+
 def test_card_line() -> None:
     assert card_line("Goldman Sachs", "upgrade", "Buy", 95.0) == "Goldman Sachs · upgrade to Buy · PT $95"
     assert card_line("UBS", "maintain", "Neutral", 12.5) == "UBS · maintain Neutral · PT $12.50"

@@ -138,3 +138,8 @@ def test_scorecard_page_shows_the_authors_table(calls_db, monkeypatch) -> None:
     assert authors["verdict"].iloc[1].startswith("too few calls")
     sources = next(d.value for d in at.dataframe if "Source" in d.value.columns and "verdict" in d.value.columns)
     assert sources["calls"].sum() == 7
+    at.multiselect(key="w_author").set_value(["Citigroup"]).run()  # the sidebar's author filter
+    assert not at.exception, at.exception
+    assert at.query_params["author"] in ("Citigroup", ["Citigroup"])  # AppTest shows one value bare
+    authors = next(d.value for d in at.dataframe if "Author" in d.value.columns)
+    assert authors["Author"].tolist() == ["Citigroup"]
