@@ -333,12 +333,21 @@ def decisions_section(article: dict, decisions: pd.DataFrame, baskets: pd.DataFr
         for col, row in zip(st.columns(2), rows[start : start + 2], strict=False):
             with col:
                 decision_card(row, article, by_basket)
-    st.download_button(
+    human, everything = st.columns(2)
+    human.download_button(
         "Download these decisions (CSV)",
-        decisions_csv(decisions),
+        decisions_csv(decisions, article, "human"),
         file_name=f"newsdesk-decisions-{article['id']}.csv",
         mime="text/csv",
-        help="This article's decisions, every column (formula-safe for spreadsheets).",
+        help="This article's decisions: published, author, source, the decision, each leg's company and "
+        "exposure, rating, price target, horizon end (formula-safe for spreadsheets).",
+    )
+    everything.download_button(
+        "Download these decisions (CSV, all columns)",
+        decisions_csv(decisions, article, "all"),
+        file_name=f"newsdesk-decisions-{article['id']}-all-columns.csv",
+        mime="text/csv",
+        help="This article's decisions, every stored column.",
     )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from components import loaders
-from components.cards import escape_md
+from components.cards import decisions_csv, escape_md
 from components.tables import safe_link, table_csv
 from newsdesk import pipeline
 from newsdesk.config import read_only
@@ -192,7 +192,7 @@ def decision_cards(decisions: pd.DataFrame, basket_id: str, limit: int = MAX_CAR
         st.caption(f"Showing the newest {limit} of {len(decisions):,}; the CSV has them all.")
     st.download_button(
         "Download decisions CSV",
-        table_csv(decisions),
+        decisions_csv(decisions, columns="human"),
         file_name=f"newsdesk-basket-{basket_id}-decisions.csv",
         mime="text/csv",
         key="bk_decisions_csv",

@@ -9,7 +9,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from newsdesk.export import csv_bytes, with_exposures
+from newsdesk.export import decisions_csv as decisions_csv_bytes
+from newsdesk.score.analyst import card_line
 from newsdesk.score.decisions import exposure_text
 from newsdesk.score.horizon import horizon_status
 
@@ -116,6 +117,9 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict], leg_l
         if isinstance(row.get("structure"), str) and row["structure"]:
             head.append(f":gray-badge[{escape_md(row['structure'])}]")
         st.markdown(" ".join(head))
+        call = call_line(row)
+        if call:
+            st.markdown(f"**{escape_md(call)}**")
         st.markdown(escape_md(row["text"]))
         legs = row["instruments"] or []
         if legs and leg_line:
@@ -157,13 +161,23 @@ def price_result(row: pd.Series) -> None:
         st.caption(f":material/query_stats: {escape_md(line)}")
 
 
-def decisions_csv(decisions: pd.DataFrame) -> bytes:
-    """CSV bytes of an article's decisions with ``instruments`` as stored (JSON) and the legs' exposures
-    (``reduce AAPL; long MSFT``), formula-safe."""
-    stored = decisions.assign(instruments=[json.dumps(v) if v else None for v in decisions["instruments"]])
-    return csv_bytes(with_exposures(stored))
+def call_line(row) -> str:
+    """ "Goldman Sachs · upgrade to Buy · PT $95" for an analyst call's row; "" for any other decision."""
+    author = row.get("author")
+    if not isinstance(author, str) or not author:
+        return ""
+    rating = row.get("rating") if isinstance(row.get("rating"), str) else None
+    target = row.get("price_target")
+    target = None if target is None or pd.isna(target) else float(target)
+    action = row.get("action") if isinstance(row.get("action"), str) else None
+    return card_line(author, action, rating, target)
 
 
-def decisions_for_export(decisions: pd.DataFrame) -> pd.DataFrame:
-    """The decisions table as exported: its columns plus the legs' ``exposures`` (``reduce AAPL; long MSFT``)."""
-    return with_exposures(decisions)
+def decisions_csv(decisions: pd.DataFrame, article: dict | None = None, columns: str = "all") -> bytes:
+    """CSV bytes of an article's decisions (:func:`newsdesk.export.decisions_csv`, the one writer of
+    every decisions download): the article's publish time, title and source beside each."""
+    df = decisions.copy()
+    for col in ("published_at", "title", "source"):
+        if col not in df.columns:
+            df[col] = (article or {}).get(col)
+    return decisions_csv_bytes(df, columns)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from components import loaders
+from components import loaders, tables
 from components.cards import escape_md
 from components.chart_cache import build_spec
 from newsdesk.db.read.sql import decode_json
@@ -199,3 +199,29 @@ def leg_links(row_legs: list[dict], baskets: dict[str, dict]) -> str:
         elif leg.get("name"):
             out.append(f"{side} {escape_md(leg['name'])}")
     return " · ".join(out)
+
+
+def decision_downloads(view: pd.DataFrame, path: str, filters, version: int) -> None:
+    """Two CSV downloads of the decisions shown, made on click by the one decisions writer
+    (:func:`newsdesk.export.decisions_csv`): the analyst's columns (published, author, source, each
+    leg's company and exposure in words, horizon end, status, return, excess return, link) and all."""
+    base = tables.app_base()
+    human, everything = st.columns(2)
+    human.download_button(
+        "Download CSV",
+        tables.deferred_decisions(view, path, filters, "human", base, version),
+        file_name="newsdesk-decisions.csv",
+        mime="text/csv",
+        key="dec_csv",
+        icon=":material/download:",
+        help="Published (UTC), author, source, the decision, each leg's company and exposure, rating, price "
+        "target, horizon end, status, return and excess return (when prices are loaded), a link to its article.",
+    )
+    everything.download_button(
+        "Download CSV (all columns)",
+        tables.deferred_decisions(view, path, filters, "all", base, version),
+        file_name="newsdesk-decisions-all-columns.csv",
+        mime="text/csv",
+        key="dec_csv_all",
+        help="Every stored column of the decisions shown (as `python -m newsdesk export decisions --columns all`).",
+    )

@@ -24,6 +24,7 @@ MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies":
 SINCE, UNTIL, MIN_IMPACT, TEXT, DEMO = "nd_since", "nd_until", "nd_min_impact", "nd_text", "nd_demo"
 DEMO_CHOICES = ("show", "hide")
 W_DATES = "w_dates"
+AUTHOR_PARAM = "author"  # only on the pages that draw the author filter (Decisions, Scorecard)
 
 
 def _init_from_url() -> None:
@@ -32,6 +33,7 @@ def _init_from_url() -> None:
     qp = st.query_params
     for name, param in MULTI.items():
         st.session_state[f"nd_{name}"] = qp.get_all(param)
+    st.session_state["nd_author"] = qp.get_all(AUTHOR_PARAM)
     for key, name in ((SINCE, "since"), (UNTIL, "until")):
         try:
             st.session_state[key] = parse_day(qp.get(name))
@@ -71,13 +73,15 @@ def filter_bar(
     companies: dict[str, str] | None = None,
     default_since: Callable[[tuple[str, ...]], date | None] | None = None,
     demo: tuple[bool, bool] = (False, False),
+    authors: dict[str, int] | None = None,
 ) -> Filters:
     """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
     values (tickers, ``basket:<id>``) to their labels; ``default_since`` is where a view starts when
     neither the URL nor the user chose a start (the latest 90 days that hold data; called with the
     sources hidden). ``demo`` says
     whether the database holds demo articles and real ones: with both, the demo is hidden unless the
-    user shows it (``?demo=show``)."""
+    user shows it (``?demo=show``). ``authors`` (author -> calls) adds the author filter of analyst calls
+    (``?author=Goldman+Sachs``); without it the view has no author filter and the URL keeps its choice."""
     _init_from_url()
     lo, hi = bounds
     options = {
@@ -87,6 +91,8 @@ def filter_bar(
         "companies": list((companies or {}).keys()),
     }
     chosen = {}
+    if authors is not None:
+        options["author"] = list(authors)
     for name, values in options.items():
         allowed = set(values)
         chosen[name] = [v for v in st.session_state.get(f"nd_{name}", []) if v in allowed]
@@ -161,6 +167,18 @@ def filter_bar(
             placeholder="Any company",
             help="Articles naming the company, or any member of the basket.",
         )
+        if authors is not None:
+            st.multiselect(
+                "Author (analyst calls)",
+                options["author"],
+                key="w_author",
+                on_change=_copy,
+                args=("author",),
+                format_func=lambda v: f"{v} ({authors.get(v, 0)})",
+                placeholder="Any author",
+                help="The broker or analyst house of a rating headline ('Goldman Sachs Upgrades Agilent to Buy'): "
+                "only its calls.",
+            )
         if has_demo:
             st.session_state["w_demo"] = demo_choice
             st.segmented_control(
@@ -185,9 +203,12 @@ def filter_bar(
         companies=tuple(chosen["companies"]),
         text=str(st.session_state.get(TEXT, "")).strip()[:200],
         hidden_sources=hidden,
+        author=tuple(chosen.get("author", ())),
     )
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
+    if authors is not None:
+        _set_url(AUTHOR_PARAM, list(filters.author))
     _set_url("since", since.isoformat() if lo and since != first else None)
     _set_url("until", filters.until.isoformat() if filters.until else None)
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
@@ -196,8 +217,9 @@ def filter_bar(
     return filters
 
 
-def sidebar(path, version: int) -> Filters:
-    """The shared filter bar for a page: reads the options from the database at ``path``."""
+def sidebar(path, version: int, authors: bool = False) -> Filters:
+    """The shared filter bar for a page: reads the options from the database at ``path`` (and the
+    authors of analyst calls when ``authors``)."""
     categories = loaders.load_categories(str(path), version)["category"].tolist()
     return filter_bar(
         categories,
@@ -206,4 +228,5 @@ def sidebar(path, version: int) -> Filters:
         loaders.load_company_options(str(path), version),
         lambda hidden: loaders.load_default_since(str(path), hidden, version),
         (loaders.has_demo(str(path), version), loaders.has_real(str(path), version)),
+        loaders.load_authors(str(path), version) if authors else None,
     )

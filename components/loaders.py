@@ -112,6 +112,13 @@ def load_company_options(path: str, version: int) -> dict[str, str]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_authors(path: str, version: int) -> dict[str, int]:
+    """Authors of analyst calls -> how many calls, most first."""
+    df = _read(path, decisions.authors)
+    return dict(zip(df["author"], df["calls"].astype(int), strict=True))
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def has_demo(path: str, version: int) -> bool:
     """True when the database holds articles of the illustrative demo corpus."""
     return _read(path, articles.has_source, articles.DEMO_SOURCE)

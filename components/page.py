@@ -22,12 +22,13 @@ class PageContext:
     filters: Filters
 
 
-def start(name: str) -> PageContext:
+def start(name: str, authors: bool = False) -> PageContext:
     """Set the page config (title ``newsdesk · <name>``), open the database (built from the demo
-    corpus on first start) and draw the shared filter bar."""
+    corpus on first start) and draw the shared filter bar (with the authors of analyst calls when
+    ``authors``: the Decisions and Scorecard pages)."""
     st.set_page_config(page_title=f"newsdesk · {name}", page_icon="📰", layout="wide")
     path = loaders.database_path()
     version = loaders.data_version(path)
-    filters = sidebar(path, version)
+    filters = sidebar(path, version, authors)
     alerts_badge(loaders.unseen_alerts(str(path)))
     return PageContext(path, version, filters)

@@ -27,7 +27,7 @@ from newsdesk.scorecard import (
 )
 
 GROUP_LABELS = {"source": "Source", "category": "Category", "action": "Action", "exposure": "Exposure",
-                 "horizon": "Horizon"}  # fmt: skip
+                 "horizon": "Horizon", "author": "Author"}  # fmt: skip
 MAX_DETAIL_TICKERS = 8
 MARGIN_DAYS = 14  # the detail chart shows this many days either side of the holding
 
@@ -159,6 +159,78 @@ def groups_table(results: list[DecisionResult], by: str, include_open: bool) -> 
     st.download_button("Download groups CSV", table_csv(table), file_name=f"newsdesk-scorecard-by-{by}.csv",
                        mime="text/csv", key="sc_groups_csv")  # fmt: skip
     return table
+
+
+def verdict(n: int, ci_low: float | None, ci_high: float | None) -> str:
+    """A track record in words: too few calls to judge, beat or lagged the benchmark (the 95 % interval
+    clear of zero), or no clear edge."""
+    if n < MIN_GROUP_N:
+        return f"too few calls to judge (n < {MIN_GROUP_N})"
+    if ci_low is not None and ci_low > 0:
+        return "beat the benchmark"
+    if ci_high is not None and ci_high < 0:
+        return "lagged the benchmark"
+    return "no clear edge"
+
+
+def record_frame(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
+    """A TipRanks-style track record by ``by`` (author or source): calls, success rate, mean excess
+    return, t, the 95 % interval and a verdict in words, most calls first. By author, only analyst calls
+    (decisions with an author) count."""
+    if by == "author":
+        results = [r for r in results if r.decision.author]
+    rows = [
+        {
+            GROUP_LABELS[by]: g.key,
+            "calls": g.n,
+            "success_rate": g.success_rate,
+            "mean_excess_return": g.mean_excess_return,
+            "t_stat": g.t_stat,
+            "ci_low": g.ci_low,
+            "ci_high": g.ci_high,
+            "verdict": verdict(g.n, g.ci_low, g.ci_high),
+        }
+        for g in group_results(results, by, include_open=include_open)
+    ]
+    columns = [GROUP_LABELS[by], "calls", "success_rate", "mean_excess_return", "t_stat", "ci_low", "ci_high",
+               "verdict"]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["calls", GROUP_LABELS[by]], ascending=[False, True], ignore_index=True)
+
+
+def track_records(results: list[DecisionResult], include_open: bool) -> None:
+    """The Authors table (whose analyst calls made money) beside the same table by source."""
+    left, right = st.columns(2)
+    for column, by, empty in (
+        (left, "author", "No analyst call of this view could be scored (rating headlines such as "
+                         "'Goldman Sachs Upgrades Agilent to Buy' become calls with their author)."),
+        (right, "source", "No decision of this view could be scored."),
+    ):  # fmt: skip
+        with column:
+            st.markdown(f"**{GROUP_LABELS[by]}s**")
+            table = record_frame(results, by, include_open)
+            if table.empty:
+                st.caption(empty)
+                continue
+            shown = table.assign(**{c: table[c] * 100 for c in ("success_rate", "mean_excess_return", "ci_low",
+                                                                 "ci_high")})  # fmt: skip
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                key=f"sc_record_{by}",
+                column_config={
+                    "calls": st.column_config.NumberColumn("Calls", help="Calls scored."),
+                    "success_rate": PERCENT("Success", format="%.0f %%", help="Share with excess return > 0."),
+                    "mean_excess_return": PERCENT("Mean excess", format="%+.2f %%"),
+                    "t_stat": st.column_config.NumberColumn("t", format="%+.2f"),
+                    "ci_low": PERCENT("95 % low", format="%+.2f %%"),
+                    "ci_high": PERCENT("95 % high", format="%+.2f %%"),
+                    "verdict": st.column_config.TextColumn("Verdict"),
+                },
+            )
+            st.download_button(f"Download {by}s CSV", table_csv(table), file_name=f"newsdesk-track-record-{by}.csv",
+                               mime="text/csv", key=f"sc_record_{by}_csv")  # fmt: skip
 
 
 def cumulative_chart(results: list[DecisionResult]) -> None:

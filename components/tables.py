@@ -14,7 +14,7 @@ from components import loaders
 from components.cards import escape_md
 from components.loaders import TTL
 from newsdesk.db.read.filters import Filters
-from newsdesk.export import csv_bytes, file_name
+from newsdesk.export import csv_bytes, decisions_csv, file_name
 
 SHOWN_COLUMNS = [  # what a reader scans first, left to right: nothing key is off-screen at 1440 px
     "published_at",
@@ -68,6 +68,24 @@ def deferred_csv(df: pd.DataFrame) -> Callable[[], bytes]:
 def deferred_export(path: str, filters: Filters, columns: str, base: str | None) -> Callable[[], bytes]:
     """The CSV of every article in the view, made when the user clicks (see :func:`deferred_csv`)."""
     return functools.partial(loaders.export_csv, path, filters, columns, base)
+
+
+def decisions_export(
+    view: pd.DataFrame, path: str, filters: Filters, columns: str, base: str | None, version: int
+) -> bytes:
+    """The decisions CSV of ``view`` (:func:`newsdesk.export.decisions_csv`, the one decisions writer);
+    the analyst's columns carry the scorecard's status and returns when the database holds prices."""
+    results = []
+    if columns == "human" and loaders.load_price_sources(path, version):
+        results = loaders.load_scorecard(path, filters, 90, version)
+    return decisions_csv(view, columns, base, results)
+
+
+def deferred_decisions(
+    view: pd.DataFrame, path: str, filters: Filters, columns: str, base: str | None, version: int
+) -> Callable[[], bytes]:
+    """:func:`decisions_export` made when the user clicks (see :func:`deferred_csv`)."""
+    return functools.partial(decisions_export, view, path, filters, columns, base, version)
 
 
 def app_base() -> str | None:

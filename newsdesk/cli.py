@@ -179,15 +179,23 @@ def ingest(
 @click.option("--since", help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this day (YYYY-MM-DD).")
 @click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Only analyst calls by this house, e.g. 'Goldman Sachs' (repeatable: any of).",
+)
+@click.option(
     "--columns",
     type=click.Choice(["all", "human"]),
     default="all",
     show_default=True,
-    help="Articles: every stored column (re-ingestable), or the dashboard's download columns (published UTC, "
-    "title, source, URL, sentiment, label, impact, categories, companies, decisions, link).",
+    help="Every stored column (articles: re-ingestable), or the dashboard's download columns: for articles "
+    "published UTC, title, source, URL, sentiment, label, impact, categories, companies, decisions, link; for "
+    "decisions published UTC, author, source, the decision, each leg's company and exposure, rating, price "
+    "target, horizon end, status, return, excess return, title, link.",
 )
 @click.option("--base-url", help="The dashboard's address, for the article links of --columns human.")
-def export(db_path, table, output, topics, since, until, columns, base_url) -> None:
+def export(db_path, table, output, topics, since, until, authors, columns, base_url) -> None:
     """Export articles or decisions to CSV (UTF-8 with a byte-order mark, formula-safe), with the
     same filters as the dashboard; articles are read and written in chunks."""
     from newsdesk import export as export_mod  # pandas: imported only by the commands that need it
@@ -196,7 +204,9 @@ def export(db_path, table, output, topics, since, until, columns, base_url) -> N
 
     db, _ = open_db(db_path)
     try:
-        filters = Filters(tuple(topics), parse_day(since, "--since"), parse_day(until, "--until"))
+        filters = Filters(
+            tuple(topics), parse_day(since, "--since"), parse_day(until, "--until"), author=tuple(authors)
+        )
     except NewsdeskError as exc:
         fail(str(exc))
     known = set(options.categories(db.conn)["category"])
@@ -213,9 +223,12 @@ def export(db_path, table, output, topics, since, until, columns, base_url) -> N
 
         parts = export_mod.csv_stream(chunks(), columns, base_url)
     else:
-        df = export_mod.with_exposures(decisions.decisions(db.conn, filters))
+        from newsdesk.track import run_scorecard
+
+        df = decisions.decisions(db.conn, filters)
         counted = [len(df)]
-        parts = iter([export_mod.csv_bytes(df, bom=True)])
+        results = run_scorecard(db.conn, filters) if columns == "human" else []
+        parts = iter([export_mod.decisions_csv(df, columns, base_url, results)])
     if output == "-":
         for part in parts:
             sys.stdout.buffer.write(part)
@@ -397,7 +410,7 @@ def _fmt_pct(value: float | None) -> str:
 @db_option
 @click.option(
     "--by",
-    type=click.Choice(["source", "category", "action", "exposure", "horizon", "all"]),
+    type=click.Choice(["source", "category", "action", "exposure", "horizon", "author", "all"]),
     default="source",
     show_default=True,
     help="Group the decisions by this.",
@@ -406,8 +419,15 @@ def _fmt_pct(value: float | None) -> str:
 @click.option("--default-horizon", default=90, show_default=True, help="Days held when a decision states none.")
 @click.option("--benchmark", help="Measure every leg against this ticker instead of its market's benchmark.")
 @click.option("--closed-only", is_flag=True, help="Leave open decisions out of the groups.")
+@click.option("--author", "authors", multiple=True, help="Only analyst calls by this house (repeatable: any of).")
 def scorecard(
-    db_path: str | None, by: str, as_json: bool, default_horizon: int, benchmark: str | None, closed_only: bool
+    db_path: str | None,
+    by: str,
+    as_json: bool,
+    default_horizon: int,
+    benchmark: str | None,
+    closed_only: bool,
+    authors: tuple[str, ...],
 ) -> None:
     """Did the decisions work? Each decision's return against its benchmark from the first close after
     publication to its horizon (README, "Scorecard"), grouped with n, success rate, mean excess
@@ -418,7 +438,10 @@ def scorecard(
     if default_horizon < 1:
         fail("--default-horizon must be at least 1 day")
     db, _ = open_db(db_path)
-    results = run_scorecard(db.conn, default_horizon_days=default_horizon, benchmark=benchmark)
+    from newsdesk.db.read.filters import Filters
+
+    filters = Filters(author=tuple(authors))
+    results = run_scorecard(db.conn, filters, default_horizon_days=default_horizon, benchmark=benchmark)
     groups = group_results(results, None if by == "all" else by, include_open=not closed_only)
     if as_json:
         click.echo(json.dumps(scorecard_json(results, groups), indent=2))

@@ -179,3 +179,117 @@ def file_name(table: str, filters, today: date, columns: str = "human") -> str:
 def _slug(text: str) -> str:
     """Lower-case letters, digits, dots and dashes only (safe in a file name on any system)."""
     return re.sub(r"[^a-z0-9.]+", "-", unicodedata.normalize("NFKD", str(text)).lower()).strip("-")[:40] or "x"
+
+
+# ------------------------------------------------------------------ decisions
+
+# the columns of a decisions CSV an analyst reads, in order
+DECISION_HUMAN_COLUMNS = (
+    "published (UTC)",
+    "author",
+    "source",
+    "decision",
+    "legs",
+    "exposure",
+    "rating",
+    "price target",
+    "horizon end",
+    "status",
+    "return",
+    "excess return",
+    "title",
+    "newsdesk link",
+)
+DEFAULT_HORIZON_DAYS = 90  # the scorecard's default holding period (newsdesk.scorecard)
+
+
+def legs_in_words(instruments) -> str:
+    """``long Agilent Technologies (A); reduce basket Japan defense``: each leg's side, company and ticker."""
+    parts = []
+    for leg in _legs(instruments):
+        if not isinstance(leg, dict):
+            continue
+        side = leg.get("side") or "?"
+        if leg.get("basket"):
+            parts.append(f"{side} basket {leg.get('name') or leg['basket']}")
+            continue
+        name, ticker = leg.get("name") or "", leg.get("ticker") or ""
+        label = f"{name} ({ticker})" if name and ticker and name != ticker else (name or ticker)
+        if label:
+            parts.append(f"{side} {label}")
+    return "; ".join(parts)
+
+
+def decisions_human(df: pd.DataFrame, link_base: str | None = None, results: Iterable = ()) -> pd.DataFrame:
+    """The analyst's columns (:data:`DECISION_HUMAN_COLUMNS`) of a decisions frame (the columns of
+    ``read.decisions.decisions``): published as ``YYYY-MM-DD HH:MM`` UTC, the author of an analyst
+    call, each leg's company and exposure in words, the end of its horizon (the stated one, else the
+    scorecard's default), and, from the scorecard ``results`` when given, its status, return and
+    excess return (blank without prices); a link to the article in the dashboard at ``link_base``."""
+    by_key = {(r.decision.article_id, int(r.decision.position)): r for r in results}
+    published = pd.to_datetime(df["published_at"], utc=True, errors="coerce", format="ISO8601")
+    base = (link_base or "").rstrip("/")
+    rows = []
+    for i, (_, row) in enumerate(df.iterrows()):
+        result = by_key.get((str(row.get("article_id")), int(row["position"]) if pd.notna(row.get("position")) else -1))
+        days = row.get("horizon_max_days")
+        stated = days is not None and not pd.isna(days)
+        day = published.iloc[i]
+        end = "" if pd.isna(day) else (day + pd.Timedelta(days=int(days) if stated else DEFAULT_HORIZON_DAYS))
+        status = (
+            result.status if result is not None else (row.get("status") if isinstance(row.get("status"), str) else "")
+        )
+        rows.append(
+            {
+                "published (UTC)": "" if pd.isna(day) else day.strftime("%Y-%m-%d %H:%M"),
+                "author": _text(row.get("author")),
+                "source": _text(row.get("source")),
+                "decision": _text(row.get("text")),
+                "legs": legs_in_words(row.get("instruments")),
+                "exposure": exposure_text(_legs(row.get("instruments"))),
+                "rating": _text(row.get("rating")),
+                "price target": _float(row.get("price_target")),
+                "horizon end": "" if end == "" else end.strftime("%Y-%m-%d") + ("" if stated else " (default)"),
+                "status": status,
+                "return": None if result is None or result.return_ is None else round(result.return_, 4),
+                "excess return": (
+                    None if result is None or result.excess_return is None else round(result.excess_return, 4)
+                ),
+                "title": _text(row.get("title")),
+                "newsdesk link": f"{base}/Article?id={quote(str(row.get('article_id')))}" if base else "",
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(DECISION_HUMAN_COLUMNS))
+    for col in ("price target", "return", "excess return"):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    return out
+
+
+def decisions_csv(
+    df: pd.DataFrame, columns: str = "human", link_base: str | None = None, results: Iterable = ()
+) -> bytes:
+    """The one writer of every decisions download and ``export decisions``: UTF-8 with a byte-order
+    mark, formula-safe; ``human`` (:func:`decisions_human`) or ``all`` (every stored column, the legs
+    as stored JSON, plus their ``exposures``)."""
+    if columns not in COLUMN_SETS:
+        raise ValueError(f"columns must be one of {', '.join(COLUMN_SETS)}, not {columns!r}")
+    if columns == "human":
+        return csv_bytes(decisions_human(df, link_base, results), bom=True)
+    stored = df.copy()
+    if "instruments" in stored.columns:
+        stored["instruments"] = [
+            v if isinstance(v, str) or v is None else (json.dumps(v) if v else None) for v in stored["instruments"]
+        ]
+    return csv_bytes(with_exposures(stored), bom=True)
+
+
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _float(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number

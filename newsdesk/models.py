@@ -39,6 +39,13 @@ class Decision:
     horizon_min_days: int | None = None
     horizon_max_days: int | None = None
     conditions: str | None = None
+    # an analyst call (newsdesk.score.analyst): the house that made it, the rating and price targets
+    author: str | None = None
+    rating: str | None = None
+    rating_prev: str | None = None
+    price_target: float | None = None
+    price_target_prev: float | None = None
+    origin: str = "bullet"  # "bullet" (from the input) or "headline" (the title read as an analyst call)
 
 
 @dataclass

@@ -93,6 +93,7 @@ class DecisionInput:
     source: str | None = None
     categories: tuple[str, ...] = ()
     text: str = ""
+    author: str | None = None  # the house behind an analyst call
 
     @classmethod
     def from_models(cls, article: Article, decision: DecisionModel) -> DecisionInput:
@@ -108,6 +109,7 @@ class DecisionInput:
             source=article.source,
             categories=tuple(c.category for c in article.categories),
             text=decision.text,
+            author=decision.author,
         )
 
     @classmethod
@@ -137,6 +139,7 @@ class DecisionInput:
             source=row.get("source"),
             categories=tuple(categories),
             text=row.get("text") or "",
+            author=row.get("author") if isinstance(row.get("author"), str) and row.get("author") else None,
         )
 
 
@@ -488,6 +491,7 @@ GROUP_KEYS: dict[str, Callable[[DecisionResult], str | Iterable[str]]] = {
     "action": lambda r: r.decision.action or "(no action)",
     "exposure": exposure,
     "horizon": horizon_bucket,
+    "author": lambda r: r.decision.author or "(no author)",
 }
 
 

@@ -18,6 +18,7 @@ from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
 from newsdesk.db.read.baskets import list_baskets
 from newsdesk.db.read.filters import Filters
+from newsdesk.db.read.timeline import UNCATEGORISED
 from newsdesk.errors import SourceReadError, UnknownFormatError
 from newsdesk.evidence import EvidenceRow, Observation, evidence
 from newsdesk.prices import PriceBatch, demo
@@ -272,9 +273,10 @@ def observations(conn: sqlite3.Connection, filters: Filters = Filters()) -> list
             score=r["sentiment"],
             estimated=bool(r["published_estimated"] or False),
         )
-        if r["category"] and (r["article_id"], r["category"], r["ticker"]) not in seen:
-            seen.add((r["article_id"], r["category"], r["ticker"]))
-            out.append(Observation(group=r["category"], ticker=r["ticker"], **common))
+        category = r["category"] if isinstance(r["category"], str) and r["category"] else UNCATEGORISED
+        if (r["article_id"], category, r["ticker"]) not in seen:  # a headline without a category: one group
+            seen.add((r["article_id"], category, r["ticker"]))
+            out.append(Observation(group=category, ticker=r["ticker"], **common))
         for basket in holders.get(r["ticker"], ()):
             if (r["article_id"], basket) not in seen:
                 seen.add((r["article_id"], basket))

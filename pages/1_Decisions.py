@@ -5,15 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from components import loaders, page
-from components.cards import decision_card, decisions_for_export, escape_md
-from components.decision_view import basket_beside, decision_filters, decision_table, leg_links, legs, view_picker
+from components.cards import decision_card, escape_md
+from components.decision_view import (
+    basket_beside,
+    decision_downloads,
+    decision_filters,
+    decision_table,
+    leg_links,
+    legs,
+    view_picker,
+)
 from components.layout import page_header
-from components.tables import deferred_csv
 
 PER_PAGE = 20
 MAX_DECISIONS = 2000
 
-ctx = page.start("Decisions")
+ctx = page.start("Decisions", authors=True)
 path, version, filters = ctx.path, ctx.version, ctx.filters
 page_header(
     "Decisions",
@@ -44,12 +51,7 @@ if total > len(decisions):
         f"The view holds {total:,} decisions; these are chosen among the newest {len(decisions):,}. Narrow the "
         "filters, or `python -m newsdesk export decisions` for all of them."
     )
-st.download_button(
-    "Download CSV",
-    deferred_csv(decisions_for_export(view)),
-    file_name="newsdesk-decisions.csv",
-    mime="text/csv",
-)
+decision_downloads(view, str(path), filters, version)
 if view_picker() == "table":
     decision_table(view, links)
     st.stop()

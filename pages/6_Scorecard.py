@@ -10,7 +10,7 @@ from components import loaders, page
 from components import scorecard_view as sv
 from components.layout import page_header
 
-ctx = page.start("Scorecard")
+ctx = page.start("Scorecard", authors=True)
 path, version, filters = str(ctx.path), ctx.version, ctx.filters
 page_header(
     "Scorecard",
@@ -35,6 +35,9 @@ st.caption(
 
 st.subheader("By " + sv.GROUP_LABELS[by].lower())
 sv.groups_table(results, by, include_open=not closed_only)
+
+st.subheader("Track records: authors and sources")
+sv.track_records(results, include_open=not closed_only)
 
 st.subheader("Following every closed decision")
 sv.cumulative_chart(results)

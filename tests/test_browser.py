@@ -221,6 +221,22 @@ def test_decision_card_shows_its_basket_beside_it(server, page) -> None:
     screenshot(page, "decisions-basket")
 
 
+def test_decisions_csv_download_has_the_analysts_columns(server, page) -> None:
+    """The Decisions page's CSV is made on click by the one decisions writer: the analyst's columns,
+    each leg's company and exposure in words, and the scorecard's status (the demo has prices)."""
+    server, _ = server
+    page.goto(f"{server}/Decisions?trades=japan-defense&{DEMO}", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+    main = page.get_by_test_id("stMain")
+    shown = int(main.get_by_text(" decisions from ").inner_text().split()[0])
+    with page.expect_download() as info:
+        main.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV", exact=True).click()
+    rows = list(csv.DictReader(open(info.value.path(), encoding="utf-8-sig")))
+    assert len(rows) == shown
+    assert list(rows[0])[:4] == ["published (UTC)", "author", "source", "decision"]
+    assert all(r["legs"] and r["status"] in ("closed", "open", "unscored") for r in rows)
+
+
 def test_upload_over_the_size_limit_is_refused_with_a_message(tmp_path, page) -> None:
     """With NEWSDESK_MAX_UPLOAD_MB set below a file's size, the Ingest page refuses that file with
     a message naming the limit, ingests the other one, and the database gains only its articles."""

@@ -50,6 +50,11 @@ def test_sample_ingest_export_and_reingest(sample_path, tmp_path) -> None:
     assert [d["position"] for d in decisions] == ["1", "2", "3", "4", "5"]
     assert list(decisions[0])[:3] == ["article_id", "title", "published_at"]
     assert [d["text"].split()[0] for d in decisions] == ["Overweight", "Add", "Hedge", "Buy", "Pair"]
+    assert run("export", "decisions", "--columns", "human", "-o", str(dec), db=db).returncode == 0
+    decisions = rows(dec)  # the analyst's columns, as the dashboard's download
+    assert list(decisions[0])[:4] == ["published (UTC)", "author", "source", "decision"]
+    assert [d["decision"].split()[0] for d in decisions] == ["Overweight", "Add", "Hedge", "Buy", "Pair"]
+    assert "long Mitsubishi Heavy Industries (7011.T)" in decisions[0]["legs"]
     again = run("ingest", str(sample_path), db=db)
     assert (again.returncode, again.stdout) == (0, "0 added, 1 duplicates, 0 rejected\n")
 

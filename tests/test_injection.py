@@ -37,6 +37,7 @@ import pytest
 from click.testing import CliRunner
 
 from components.loaders import export_csv
+from components.tables import decisions_export
 from newsdesk import pipeline
 from newsdesk.cli import cli
 from newsdesk.db import custom_baskets, schema, writes
@@ -273,6 +274,7 @@ def captured_downloads():
         # so here they are made at once from the same frame (tests/test_browser.py clicks the real one).
         mp.setattr("components.tables.deferred_csv", csv_bytes)
         mp.setattr("components.tables.deferred_export", export_csv)
+        mp.setattr("components.tables.deferred_decisions", decisions_export)
         yield files
 
 
@@ -310,11 +312,18 @@ PATH_FIELDS = {
     "articles:Download CSV": HUMAN_FIELDS,
     "articles:Download CSV (all columns)": ARTICLE_FIELDS,
     "article:Download CSV": ARTICLE_FIELDS,  # the newest articles when the URL names none
-    "article:Download these decisions (CSV)": ("text", "conditions"),
-    "decisions:Download CSV": DECISION_FIELDS,
-    "baskets:Download decisions CSV": DECISION_FIELDS,
+    "article:Download these decisions (CSV)": ("text",),  # the analyst's columns: the text is "decision"
+    "article:Download these decisions (CSV, all columns)": ("text", "conditions"),
+    "decisions:Download CSV": ("title", "text"),
+    "decisions:Download CSV (all columns)": DECISION_FIELDS,
+    "baskets:Download decisions CSV": ("title", "text"),
     "baskets:Download members CSV": ("company_name", "company_sector"),
     "baskets:Download basket list CSV": ("basket_name", "basket_description"),
+}
+# (export path, field) -> its column where a path names it otherwise (the analyst's decisions columns)
+PATH_COLUMN = {
+    (path, "text"): "decision"
+    for path in ("article:Download these decisions (CSV)", "decisions:Download CSV", "baskets:Download decisions CSV")
 }
 CSV_COLUMN = {
     "company_name": "name",
@@ -416,7 +425,7 @@ def test_formula_lead_is_neutralised_on_every_export_path(exports, lead, export_
     cells = [(col, v) for data in exports[export_path] for row in rows(data) for col, v in row.items()]
     for field in PATH_FIELDS[export_path]:
         raw = hostile(field, lead)
-        column = CSV_COLUMN.get(field, field)
+        column = PATH_COLUMN.get((export_path, field)) or CSV_COLUMN.get(field, field)
         values = [v for col, v in cells if col == column]
         assert "'" + raw in values, f"{field} of lead {lead!r} missing from {export_path}"
         assert raw not in values, f"{field} of lead {lead!r} left raw in {export_path}"

@@ -12,4 +12,10 @@ DECISION_DETAIL_COLUMNS = (
     "horizon_min_days",
     "horizon_max_days",
     "conditions",
+    "author",
+    "rating",
+    "rating_prev",
+    "price_target",
+    "price_target_prev",
+    "origin",
 )

@@ -20,7 +20,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -214,6 +214,25 @@ def _migration_14(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_ingested ON articles (ingested_at)")
 
 
+def _migration_15(db: sqlite_utils.Database) -> None:
+    """Analyst calls: who made a decision (the broker of a rating headline), the rating it ends on and
+    the one it left, the price targets, and where the decision came from (a bullet of the input or the
+    headline read as a call: rescoring rebuilds only the bullets)."""
+    existing = {c.name for c in db["decisions"].columns}
+    for name, kind in (
+        ("author", "TEXT"),
+        ("rating", "TEXT"),
+        ("rating_prev", "TEXT"),
+        ("price_target", "REAL"),
+        ("price_target_prev", "REAL"),
+    ):
+        if name not in existing:
+            db.execute(f"ALTER TABLE decisions ADD COLUMN {name} {kind}")
+    if "origin" not in existing:
+        db.execute("ALTER TABLE decisions ADD COLUMN origin TEXT NOT NULL DEFAULT 'bullet'")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_decisions_author ON decisions (author)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -229,6 +248,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     12: _migration_12,
     13: _migration_13,
     14: _migration_14,
+    15: _migration_15,
 }
 
 

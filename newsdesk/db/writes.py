@@ -162,6 +162,12 @@ def decision_values(a: Article) -> list[tuple]:
             d.horizon_min_days,
             d.horizon_max_days,
             d.conditions,
+            d.author,
+            d.rating,
+            d.rating_prev,
+            d.price_target,
+            d.price_target_prev,
+            d.origin,
             a.published_at,
         )
         for d in a.decisions
@@ -308,10 +314,10 @@ def load_article(conn: sqlite3.Connection, article_id: str) -> Article:
             [article_id],
         )
     ]
-    a.decisions = [
-        Decision(*r)
+    a.decisions = [  # a headline call (origin "headline") is rebuilt by the scorer from the title
+        Decision(position=r[0], text=r[1], origin=r[2] or "bullet")
         for r in conn.execute(
-            "SELECT position, text FROM decisions WHERE article_id = ? ORDER BY position", [article_id]
+            "SELECT position, text, origin FROM decisions WHERE article_id = ? ORDER BY position", [article_id]
         )
     ]
     return a

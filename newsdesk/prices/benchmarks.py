@@ -78,7 +78,9 @@ def benchmark_for(
     override: str | None = None,
 ) -> str:
     """The benchmark ticker of ``ticker``: ``override`` when given, else the benchmark of the company's
-    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``), else the default."""
+    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``); a ticker newsdesk
+    does not list that is a plain US symbol (1-5 capitals, no exchange suffix: a row's own ``stock``
+    column) is a US listing; else the default."""
     if override and override.strip():
         return override.strip()
     country = countries[ticker] if ticker in countries else listing_country(ticker)

@@ -59,6 +59,7 @@ from dataclasses import dataclass
 
 from newsdesk.models import Decision
 from newsdesk.reference import Basket
+from newsdesk.score.analyst import excluded_spans, fill_decision, read_call, subject_leg
 from newsdesk.score.cuewords import CueScanner
 from newsdesk.score.entities import CompanyMatcher, common_words
 from newsdesk.score.matcher import PhraseMatcher
@@ -418,9 +419,14 @@ class DecisionParser:
             t: t for t in companies.by_ticker if t not in _ACRONYMS and t.lower() not in words and (len(t) >= 2)
         }
 
-    def parse(self, decision: Decision) -> Decision:
-        """Fill the structured fields of ``decision`` from its text (in place; returns it)."""
+    def parse(self, decision: Decision, row_entities=()) -> Decision:
+        """Fill the structured fields of ``decision`` from its text (in place; returns it). An analyst
+        action ("Goldman Sachs Upgrades Agilent to Buy") is read by :mod:`newsdesk.score.analyst`: one
+        leg, on the row's own company (``row_entities``, the input's ticker column) when it has one."""
         text = decision.text or ""
+        call = read_call(text)
+        if call:
+            return fill_decision(decision, call, subject_leg(call, text, row_entities, self.companies))
         action = _action(text)
         hits = self._legs(text)
         reading = _read(text, hits)
@@ -453,17 +459,19 @@ class DecisionParser:
 
     def _legs(self, text: str) -> list[_Hit]:
         hits: list[_Hit] = []
+        # "Price Target", "Block Trade", the broker of "Goldman Sachs Upgrades ...": never a leg
+        excluded = [_Hit(a, b, "", None, None) for a, b in excluded_spans(text)]
         for start, end, _key, ids in self._basket_matcher.find(text):
             b = self.baskets[ids[0]]
             hits.append(_Hit(start, end, b.name, None, b.id))
         for ticker, spans in self.companies.mention_spans(text, lenient=True).items():
             company = self.companies.by_ticker[ticker]
             for start, end in spans:
-                if not any(h.start < end and start < h.end for h in hits):
+                if not any(h.start < end and start < h.end for h in (*hits, *excluded)):
                     hits.append(_Hit(start, end, company.name, ticker, None))
         for m in _TICKER.finditer(text):
             ticker = self._symbols.get(m.group(1))
-            if ticker and not any(h.start < m.end() and m.start() < h.end for h in hits):
+            if ticker and not any(h.start < m.end() and m.start() < h.end for h in (*hits, *excluded)):
                 hits.append(_Hit(m.start(), m.end(), self.companies.by_ticker[ticker].name, ticker, None))
         hits.sort(key=lambda h: h.start)
         return hits

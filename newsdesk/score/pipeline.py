@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsdesk.models import Article, CategoryTag
+from newsdesk.models import Article, CategoryTag, Decision
 from newsdesk.reference import load_baskets
 from newsdesk.score import finance
+from newsdesk.score.analyst import read_call
 from newsdesk.score.decisions import DecisionParser
 from newsdesk.score.entities import CompanyMatcher, article_text
 from newsdesk.score.finance import TITLE_WEIGHT
@@ -18,7 +19,7 @@ from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
 from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
 from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
 
-PIPELINE_VERSION = "pipeline/3"  # 2: decision legs carry an exposure; 3: the listing universe in entities and legs
+PIPELINE_VERSION = "pipeline/3"  # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating headlines are calls
 
 
 @dataclass
@@ -93,10 +94,24 @@ def score_article(
     article.impact, article.impact_components = market_impact(
         article.title, body, article.sentiment, weights, prominence, recent_titles
     )
+    headline_call(article)
     for decision in article.decisions:
-        ctx.decisions.parse(decision)
+        ctx.decisions.parse(decision, list(given.values()))
     article.scorer_version = ctx.version
     return article
+
+
+def headline_call(article: Article) -> None:
+    """A title that states an analyst action ("Goldman Sachs Upgrades Agilent to Buy") is a decision of
+    its own (origin ``headline``), unless a bullet already says the same; a rescore rebuilds it."""
+    article.decisions = [d for d in article.decisions if d.origin != "headline"]
+    title = " ".join((article.title or "").split())
+    if not title or read_call(title) is None:
+        return
+    if any(" ".join(d.text.split()) == title for d in article.decisions):
+        return
+    position = max((d.position for d in article.decisions), default=0) + 1
+    article.decisions.append(Decision(position=position, text=title, origin="headline"))
 
 
 def source_categories(categories: list[CategoryTag]) -> list[CategoryTag]:

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
-from newsdesk.db.read.filters import Filters, plan, where
+from newsdesk.db.read.filters import Filters, author_clause, plan, where
 from newsdesk.db.read.sql import and_day_range, decode_json, frame
 from newsdesk.db.read.totals import set_totals_sql
 
@@ -39,6 +39,8 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int
     how = plan(filters, conn)
     walk = how.dense or (not filters.topics and how.from_category_rows)  # newest decisions first
     clause, params = where(filters, "a", topics_exist=how.dense)
+    by_author, author_params = author_clause(filters)
+    clause, params = clause + by_author, [*params, *author_params]
     order = "a.published_at DESC, d.article_id, d.position"
     if walk:  # each decision carries its article's publish time (schema v10): walk them in that order
         joined = "decisions d CROSS JOIN articles a ON a.id = d.article_id"
@@ -63,8 +65,19 @@ def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> in
         return conn.execute(*set_totals_sql(filters, "coalesce(sum(decisions), 0)")).fetchone()[0]
     how = plan(filters, conn)
     clause, params = where(filters, "a", topics_exist=how.dense)
+    by_author, author_params = author_clause(filters)
+    clause, params = clause + by_author, [*params, *author_params]
     joined = f"decisions d {'CROSS ' if how.dense else ''}JOIN articles a ON a.id = d.article_id"
     return conn.execute(f"SELECT count(*) FROM {joined} WHERE {clause}", params).fetchone()[0]
+
+
+def authors(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every author of an analyst call with how many calls it made: ``author``, ``calls``, most first."""
+    return frame(
+        conn,
+        "SELECT author, count(*) AS calls FROM decisions WHERE author IS NOT NULL AND author != '' "
+        "GROUP BY author ORDER BY calls DESC, author",
+    )
 
 
 def article_decisions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame:

@@ -44,8 +44,9 @@ class Filters:
     """The view's filters. Every field narrows the articles: topics (any of, on the article's
     defining categories), an inclusive date range on ``published_at``, sentiment labels (any of),
     a minimum impact, sources (any of), companies or baskets (``7011.T`` or ``basket:japan-defense``;
-    any of), free text searched in title, summary and body, and sources left out (``hidden_sources``:
-    the demo corpus when the user hides it)."""
+    any of), free text searched in title, summary and body, sources left out (``hidden_sources``:
+    the demo corpus when the user hides it), and the authors of analyst calls (``author``, any of: the
+    articles holding a call by one of them, and in decision reads those calls only)."""
 
     topics: tuple[str, ...] = ()
     since: date | None = None
@@ -56,6 +57,7 @@ class Filters:
     companies: tuple[str, ...] = ()
     text: str = ""
     hidden_sources: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ the plan
@@ -104,7 +106,7 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     are dense (one read of the monthly totals) and, for a ``newest`` list, whether the text matches
     are many (one full-text count)."""
     text = fts_query(filters.text)
-    if filters.sources or filters.hidden_sources or filters.companies or text:
+    if filters.sources or filters.hidden_sources or filters.companies or filters.author or text:
         scope = ARTICLES
     elif filters.labels or filters.min_impact:
         scope = CATEGORIES
@@ -165,6 +167,14 @@ def category_view(filters: Filters) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+def author_clause(filters: Filters, alias: str = "d") -> tuple[str, list]:
+    """`` AND d.author IN (?, ...)`` for a read of decisions (aliased ``alias``) when the view names
+    authors, else ``""``: an article may hold calls by several houses and bullets by none."""
+    if not filters.author:
+        return "", []
+    return f" AND {alias}.author IN ({marks(filters.author)})", list(filters.author)
+
+
 def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_walk: bool = False) -> tuple[str, list]:
     """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params.
     With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
@@ -206,6 +216,12 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
             parts.append(f"ticker IN (SELECT ticker FROM basket_members WHERE basket_id IN ({marks(baskets)}))")
             params.extend(baskets)
         clauses.append(f"{alias}.id IN (SELECT article_id FROM article_entities WHERE {' OR '.join(parts)})")
+    if filters.author:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM decisions fa WHERE fa.article_id = {alias}.id "
+            f"AND fa.author IN ({marks(filters.author)}))"
+        )
+        params.extend(filters.author)
     query = fts_query(filters.text)
     if query:
         key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from newsdesk.db.read.filters import Filters, where
+from newsdesk.db.read.filters import Filters, author_clause, where
 from newsdesk.db.read.sql import frame, marks
 from newsdesk.prices import ILLUSTRATIVE_SOURCE
 
@@ -104,16 +104,18 @@ def scorecard_decisions(
 ) -> pd.DataFrame:
     """The decisions of the filtered articles as the scorecard needs them, oldest article first:
     ``article_id``, ``position``, ``id``, ``text``, ``action``, ``instruments`` (JSON text),
-    ``horizon_max_days``, ``published_at``, ``published_estimated``, ``source``, ``title`` and
+    ``horizon_max_days``, ``published_at``, ``published_estimated``, ``source``, ``title``, ``author`` and
     ``categories`` ('|'-joined effective categories). ``article_id``: that article's only."""
     clause, params = where(filters, "a")
+    by_author, author_params = author_clause(filters)
+    clause, params = clause + by_author, [*params, *author_params]
     if article_id is not None:
         clause, params = f"{clause} AND d.article_id = ?", [*params, str(article_id)]
     df = frame(
         conn,
         "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
         "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
-        "coalesce(a.published_estimated, 0) AS published_estimated, a.source, a.title, "
+        "coalesce(a.published_estimated, 0) AS published_estimated, a.source, a.title, d.author, "
         f"coalesce({_CATEGORIES_SQL}, '') AS categories "
         f"FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {clause} "
         "ORDER BY a.published_at, d.article_id, d.position",

@@ -1,0 +1,600 @@
+"""Analyst actions as calls: "Goldman Sachs Upgrades Agilent to Buy, Raises Price Target to $95".
+
+A headline (or a sentence, or a decision bullet) of the rating kinds becomes one :class:`Call`: its
+**author** (the broker or analyst house), its **subject** (the company as written), the **kind** of
+action, the **rating** it ends on (and the one it left), the price target (and the previous one) as
+numbers, and the **side** (exposure) the call takes on the subject. The README's "Analyst calls" table
+states the same rules.
+
+Forms read (the verb in any case; the author starts with a capital letter):
+
+- active: ``AUTHOR Upgrades|Downgrades SUBJECT [from R0] to R1 [from R0]``,
+  ``AUTHOR Initiates|Assumes|Resumes|Reinstates|Starts [Coverage On] SUBJECT at|with R1 [Rating]``,
+  ``AUTHOR Maintains|Reiterates R1 [Rating] on SUBJECT``, ``AUTHOR Maintains|Reiterates SUBJECT at R1``,
+  ``AUTHOR Reiterates R1 Rating, $X PT on SUBJECT``, ``AUTHOR Raises|Lowers|Cuts|Boosts [Price Target|PT]
+  on SUBJECT [from $X] to $Y`` and ``AUTHOR Raises|Lowers SUBJECT [Price Target|PT] to $Y``; each may be
+  followed by ``, Raises|Lowers|Announces|Sets Price Target|PT [from $X] to|of|at $Y``;
+- passive: ``SUBJECT Upgraded|Downgraded|Initiated|Reiterated|Maintained|... [to|at|with] R1 at|by AUTHOR``
+  and ``SUBJECT PT|Price Target Raised|Lowered|Cut to $Y at|by AUTHOR``;
+- a leading ``Update:``, ``Analyst:``, ``Breaking:`` (any case) is skipped. Roundups ("Benzinga's Top Upgrades,
+  Downgrades For ...", "Top Initiations", "Analyst Ratings For ...") are not calls.
+
+Ratings (:data:`RATINGS`) have a stance: positive, neutral or negative. The side:
+
+- a positive rating (buy, strong buy, outperform, overweight, positive, accumulate, add, ...) → ``long``;
+- a negative rating (sell, strong sell, underperform, underweight, reduce, negative) → ``short``;
+- a neutral rating (neutral, hold, equal-weight, market / sector / peer perform, in-line, ...):
+  a downgrade to it → ``reduce``; an upgrade to it (from a negative rating) → ``hold`` (the short is
+  closed, no long is opened); maintained, reiterated, initiated, assumed, resumed at it → ``hold``;
+- a price target moved with no rating named: raised → ``long``, lowered → ``reduce`` (the analyst's view
+  moved that way; no outright short is implied);
+- a rating the table does not know: the kind decides (upgrade → long, downgrade → reduce, else hold).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
+
+# rating (lower case, spaces and hyphens as written) -> stance; longer forms first where they overlap
+RATINGS: dict[str, str] = {
+    "strong buy": POSITIVE,
+    "conviction buy": POSITIVE,
+    "speculative buy": POSITIVE,
+    "long-term buy": POSITIVE,
+    "moderate buy": POSITIVE,
+    "top pick": POSITIVE,
+    "buy": POSITIVE,
+    "outperform": POSITIVE,
+    "sector outperform": POSITIVE,
+    "market outperform": POSITIVE,
+    "outperformer": POSITIVE,
+    "overweight": POSITIVE,
+    "positive": POSITIVE,
+    "accumulate": POSITIVE,
+    "add": POSITIVE,
+    "attractive": POSITIVE,
+    "neutral": NEUTRAL,
+    "hold": NEUTRAL,
+    "equal-weight": NEUTRAL,
+    "equal weight": NEUTRAL,
+    "equalweight": NEUTRAL,
+    "market perform": NEUTRAL,
+    "sector perform": NEUTRAL,
+    "peer perform": NEUTRAL,
+    "perform": NEUTRAL,
+    "in-line": NEUTRAL,
+    "inline": NEUTRAL,
+    "in line": NEUTRAL,
+    "market weight": NEUTRAL,
+    "sector weight": NEUTRAL,
+    "mixed": NEUTRAL,
+    "sector neutral": NEUTRAL,
+    "fair value": NEUTRAL,
+    "strong sell": NEGATIVE,
+    "sell": NEGATIVE,
+    "underperform": NEGATIVE,
+    "sector underperform": NEGATIVE,
+    "market underperform": NEGATIVE,
+    "underweight": NEGATIVE,
+    "reduce": NEGATIVE,
+    "negative": NEGATIVE,
+    "unattractive": NEGATIVE,
+}
+_RATING = "|".join(
+    re.escape(r).replace(r"\-", "[-\\s]?").replace(r"\ ", r"[-\s]") for r in sorted(RATINGS, key=len, reverse=True)
+)
+RATING_RE = rf"(?:{_RATING})"
+
+# the kind of each verb as written (lower case) -> the call's kind
+KINDS = {
+    "upgrades": "upgrade",
+    "upgraded": "upgrade",
+    "upgrade": "upgrade",
+    "raises": "upgrade",  # only with a rating after "to": "Raises Agilent to Buy"
+    "downgrades": "downgrade",
+    "downgraded": "downgrade",
+    "downgrade": "downgrade",
+    "cuts": "downgrade",
+    "initiates": "initiate",
+    "initiated": "initiate",
+    "starts": "initiate",
+    "started": "initiate",
+    "launches": "initiate",
+    "assumes": "assume",
+    "assumed": "assume",
+    "resumes": "resume",
+    "resumed": "resume",
+    "reinstates": "reinstate",
+    "reinstated": "reinstate",
+    "maintains": "maintain",
+    "maintained": "maintain",
+    "reiterates": "reiterate",
+    "reiterated": "reiterate",
+    "reaffirms": "reiterate",
+    "reaffirmed": "reiterate",
+    "keeps": "maintain",
+}
+_COVER = r"(?:\s+(?:coverage|research\s+coverage)\s+(?:on|of|for))?"
+_ACTIVE_VERB = (
+    r"upgrades|downgrades|initiates|starts|launches|assumes|resumes|reinstates|maintains|reiterates|reaffirms|"
+    r"keeps|raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|sets|ups"
+)
+_PT = r"(?:price\s+targets?|pt|target(?:\s+price)?|price\s+objective|fair\s+value(?:\s+estimate)?)"
+_MONEY = r"(?:[A-Z]{{0,3}}\$|£|€|¥|Rs\.?\s?|INR\s?)\s?(?P<{g}>\d[\d,]*(?:\.\d+)?)"
+_PREFIX = re.compile(r"^\s*(?:(?:update[d]?|breaking|analyst)\s*\d*\s*[:\-–—]\s*)+", re.I)
+_ROUNDUP = re.compile(
+    r"\btop\s+(?:upgrades|downgrades|initiations)|\bupgrades\s*(?:,|and|&)\s*downgrades\b|"
+    r"\banalyst\s+ratings?\s+(?:for|roundup|changes)|\b(?:upgrades|downgrades)\s+(?:for|roundup)\b|"
+    r"\bmost\s+(?:upgraded|downgraded)|\bstocks?\s+(?:upgraded|downgraded)\b|\bwhy\b|\?",
+    re.I,
+)
+# an author: capitalised words (with &, ., ', -, digits) before the verb; a lower-case word only as a link
+_AUTHOR = r"(?P<author>[A-Z0-9][\w.&'’\-]*(?:\s+(?:&|and|de|of|du|la|[A-Z0-9][\w.&'’\-]*))*?)"
+ACTIVE = re.compile(rf"^{_AUTHOR}\s+(?P<verb>(?i:{_ACTIVE_VERB}))\b(?P<rest>.*)$", re.S)
+_BE = r"(?:(?:was|were|is|are|has\s+been|have\s+been|gets|got)\s+)?"
+PASSIVE = re.compile(
+    rf"^(?P<subject>.+?)\s+(?:(?:stock|shares)\s+)?{_BE}(?P<verb>(?i:upgraded|downgraded|initiated|started|assumed|"
+    rf"resumed|reinstated|maintained|reiterated|reaffirmed|raised|lifted|boosted|lowered|cut))(?P<rest>.*?)\s+"
+    rf"(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
+    re.S,
+)
+# "raised to Overweight at Stephens" is an upgrade, "cut to Underweight" a downgrade (a rating must follow)
+PASSIVE_KINDS = {
+    "raised": "upgrade",
+    "lifted": "upgrade",
+    "boosted": "upgrade",
+    "lowered": "downgrade",
+    "cut": "downgrade",
+}
+PASSIVE_PT = re.compile(
+    rf"^(?P<subject>.+?)(?:'s|’s)?\s+(?:(?i:saw|sees|had|has|gets|got)\s+(?i:its|a)\s+)?(?i:{_PT})\s+{_BE}(?P<verb>(?i:raised|lowered|cut|boosted|trimmed|reduced|lifted|"
+    rf"increased|decreased|hiked|slashed))\b(?P<rest>.*?)\s+(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
+    re.S,
+)
+_RAISE = re.compile(r"^(?:raises|boosts|lifts|hikes|ups|raised|boosted|lifted|increased|hiked)$", re.I)
+_LOWER = re.compile(r"^(?:lowers|cuts|trims|reduces|slashes|lowered|cut|trimmed|reduced|decreased|slashed)$", re.I)
+_PT_MOVE = re.compile(
+    rf"\b(?P<verb>raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|announces|sets|maintains|"
+    rf"reiterates|keeps|with|establishes|raised|lowered|cut|lifted|boosted|trimmed|reduced)\s+(?:(?:its|the)\s+)?{_PT}"
+    rf"(?:\s+(?:on|for)\s+[^,$]*?)?(?:\s+from\s+{_MONEY.format(g='prev')})?\s*(?:to|of|at|:)?\s*"
+    + _MONEY.format(g="pt"),
+    re.I,
+)
+_PT_ANY = re.compile(
+    rf"{_MONEY.format(g='pt')}\s*{_PT}\b|\b{_PT}\s*(?:(?:was|is)\s+\w+\s+)?(?:of|at|to|:)?\s*{_MONEY.format(g='pt2')}",
+    re.I,
+)
+_FROM_TO = re.compile(rf"\bfrom\s+{_MONEY.format(g='prev')}\s+to\s+{_MONEY.format(g='pt')}", re.I)
+_NOT_AN_AUTHOR = re.compile(
+    r"^(?:the|a|an|this|that|it|he|she|they|we|analyst|analysts|firm|company|board|fed|investors|"
+    r"moody'?s|s&p|fitch)$",
+    re.I,
+)
+_SUBJECT_END = re.compile(
+    r"\s+(?:from|to|at|with|on|as|after|following|ahead|amid|into|citing|says|sees|on\s+valuation)\b|,|;|\s[-–—]\s|$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One analyst action read from a sentence."""
+
+    author: str
+    subject: str  # the company as the sentence writes it ("" when the sentence names none)
+    kind: str  # upgrade, downgrade, initiate, assume, resume, reinstate, maintain, reiterate, target
+    side: str  # long, short, reduce or hold (see the module docstring)
+    rating: str | None = None  # the rating it ends on, as written ("Buy", "Equal-Weight")
+    rating_prev: str | None = None
+    price_target: float | None = None
+    price_target_prev: float | None = None
+
+    @property
+    def label(self) -> str:
+        """ "upgrade to Buy", "maintain Overweight", "raise target": what the card says."""
+        kind = self.kind
+        if kind == "target":
+            return "raise target" if self.side == "long" else "lower target"
+        if self.rating:
+            joiner = " to " if kind in ("upgrade", "downgrade") else " at " if kind != "maintain" else " "
+            if kind in ("maintain", "reiterate"):
+                joiner = " "
+            return f"{kind}{joiner}{self.rating}"
+        return kind
+
+
+ALIASES = {
+    "goldman": "Goldman Sachs",
+    "citi": "Citigroup",
+    "citigroup": "Citigroup",
+    "citi research": "Citigroup",
+    "jp morgan": "JPMorgan",
+    "j.p. morgan": "JPMorgan",
+    "jpmorgan": "JPMorgan",
+    "jpmorgan chase": "JPMorgan",
+    "bofa": "BofA Securities",
+    "bofa merrill lynch": "BofA Securities",
+    "bofa securities": "BofA Securities",
+    "bank of america": "BofA Securities",
+    "merrill lynch": "BofA Securities",
+    "bank of america merrill lynch": "BofA Securities",
+    "ms": "Morgan Stanley",
+    "cs": "Credit Suisse",
+    "db": "Deutsche Bank",
+    "bmo": "BMO Capital",
+    "bmo capital markets": "BMO Capital",
+    "rbc": "RBC Capital",
+    "rbc capital markets": "RBC Capital",
+    "cowen": "Cowen & Co.",
+    "cowen and company": "Cowen & Co.",
+    "cowen & company": "Cowen & Co.",
+    "cowen & co": "Cowen & Co.",
+    "stifel": "Stifel Nicolaus",
+    "stifel nicolaus": "Stifel Nicolaus",
+    "baird": "Baird",
+    "robert w. baird": "Baird",
+    "rw baird": "Baird",
+    "keybanc": "KeyBanc",
+    "keybanc capital markets": "KeyBanc",
+    "bernstein": "Bernstein",
+    "sanford bernstein": "Bernstein",
+    "sanford c. bernstein": "Bernstein",
+    "evercore": "Evercore ISI",
+    "evercore isi": "Evercore ISI",
+    "deutsche": "Deutsche Bank",
+    "wells": "Wells Fargo",
+    "piper": "Piper Sandler",
+    "piper jaffray": "Piper Jaffray",
+    "suntrust": "SunTrust Robinson Humphrey",
+    "credit suisse": "Credit Suisse",
+}
+
+
+def canonical_author(author: str) -> str:
+    """The house's one name: "Citi" → "Citigroup", "JP Morgan" → "JPMorgan"; otherwise as written,
+    spaces collapsed and a trailing "Securities", "Research" kept."""
+    text = " ".join(author.split()).strip(" ,.:;-")
+    if text.endswith(" Co"):
+        text += "."
+    return ALIASES.get(text.lower().rstrip("."), text)
+
+
+def rating_stance(rating: str | None) -> str | None:
+    """positive, neutral or negative for a rating of :data:`RATINGS` (any case, hyphen or space)."""
+    if not rating:
+        return None
+    key = re.sub(r"[\s\-]+", " ", rating.lower()).strip()
+    for form in (key, key.replace(" ", "-"), key.replace(" ", "")):
+        if form in RATINGS:
+            return RATINGS[form]
+    return None
+
+
+def side_of(kind: str, stance: str | None) -> str:
+    """The exposure a call takes (see the module docstring)."""
+    if stance == POSITIVE:
+        return "long"
+    if stance == NEGATIVE:
+        return "short"
+    if stance == NEUTRAL:
+        return "reduce" if kind == "downgrade" else "hold"
+    return {"upgrade": "long", "downgrade": "reduce"}.get(kind, "hold")
+
+
+def _number(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _targets(text: str) -> tuple[float | None, float | None, str | None]:
+    """(price target, previous target, the verb that moved it) read from ``text``."""
+    m = _PT_MOVE.search(text)
+    if m:
+        return _number(m.group("pt")), _number(m.group("prev")), m.group("verb")
+    ft = _FROM_TO.search(text)
+    if ft and re.search(rf"\b{_PT}\b", text, re.I):
+        return _number(ft.group("pt")), _number(ft.group("prev")), None
+    m = _PT_ANY.search(text)
+    if m:
+        return _number(m.group("pt") or m.group("pt2")), None, None
+    return None, None, None
+
+
+def _rating_after(text: str, words: str) -> re.Match | None:
+    return re.search(rf"\b(?:{words})\s+(?:an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})\b", text, re.I)
+
+
+def _clean_subject(subject: str) -> str:
+    subject = re.sub(r"^(?:shares\s+of|coverage\s+(?:on|of)|on|of)\s+", "", subject.strip(), flags=re.I)
+    subject = re.sub(r"(?:'s|’s)?\s+(?:stock|shares)$", "", subject, flags=re.I)
+    return subject.strip(" ,.:;\"'“”")
+
+
+def _subject_before(rest: str) -> str:
+    m = _SUBJECT_END.search(rest)
+    return _clean_subject(rest[: m.start()] if m else rest)
+
+
+def read_call(sentence: str) -> Call | None:
+    """The analyst call ``sentence`` states, or None (not a rating sentence, or a roundup)."""
+    if not sentence or len(sentence) > 400:
+        return None
+    text = " ".join(_PREFIX.sub("", sentence).split())
+    if not text or _ROUNDUP.search(text):
+        return None
+    return _active(text) or _passive(text)
+
+
+def _active(text: str) -> Call | None:
+    m = ACTIVE.match(text)
+    if not m:
+        return None
+    author, verb, rest = m.group("author"), m.group("verb").lower(), m.group("rest")
+    if _NOT_AN_AUTHOR.match(author) or len(author.split()) > 6:
+        return None
+    pt, prev, pt_verb = _targets(m.group("verb") + rest)
+    kind = KINDS.get(verb)
+    rating = rating_prev = None
+    subject = ""
+    if verb in ("upgrades", "downgrades"):
+        to = _rating_after(rest, "to")
+        if not to:
+            return None
+        rating = to.group("r")
+        frm = _rating_after(rest, "from")
+        rating_prev = frm.group("r") if frm else None
+        subject = _subject_before(rest)
+    elif kind in ("initiate", "assume", "resume", "reinstate"):
+        cover = re.match(rf"{_COVER}\s+(?P<s>.*)$", rest, re.I | re.S)
+        body = cover.group("s") if cover else rest
+        if kind == "initiate" and not re.match(r"\s+(?:coverage|research)", rest, re.I):
+            if verb in ("starts", "launches") and not _rating_after(body, "at|with"):
+                return None
+        r = _rating_after(body, "at|with|to|as")
+        rating = r.group("r") if r else None
+        if not r and not re.match(r"\s+(?:coverage|research)", rest, re.I) and pt is None:
+            return None
+        subject = _subject_before(body)
+    elif kind in ("maintain", "reiterate"):
+        lead = re.match(
+            rf"\s+(?:its\s+|an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})[\"'”]?(?:\s+rating)?\b(?P<after>.*)$",
+            rest,
+            re.I | re.S,
+        )
+        if lead:
+            rating = lead.group("r")
+            after = lead.group("after")
+            on = re.search(r"\b(?:on|for)\s+(?P<s>.+)$", after, re.I | re.S)
+            subject = _subject_before(on.group("s")) if on else ""
+        else:
+            r = _rating_after(rest, "at|with|as|to")
+            if not r:
+                return None
+            rating = r.group("r")
+            subject = _subject_before(rest)
+    elif verb == "raises" and _rating_after(rest, "to") and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I):
+        to = _rating_after(rest, "to")  # "Raises Agilent to Buy": an upgrade
+        kind, rating, subject = "upgrade", to.group("r"), _subject_before(rest)
+    elif verb == "cuts" and _rating_after(rest, "to") and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I):
+        to = _rating_after(rest, "to")
+        kind, rating, subject = "downgrade", to.group("r"), _subject_before(rest)
+    elif _RAISE.match(verb) or _LOWER.match(verb):
+        if pt is None and not re.search(rf"\b{_PT}\b", rest, re.I):
+            return None
+        kind = "target"
+        on = re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\s+(?:on|for)\s+(?P<s>.+)$", rest, re.I | re.S)
+        if on:
+            subject = _subject_before(on.group("s"))
+        else:
+            own = re.match(rf"\s+(?P<s>.+?)(?:'s|’s)?\s+{_PT}\b", rest, re.I | re.S)
+            subject = _clean_subject(own.group("s")) if own else ""
+        pt_verb = verb
+        r = _rating_after(rest, "maintains|reiterates|keeps|at|with")
+        rating = r.group("r") if r else None
+    else:
+        return None
+    if kind is None:
+        return None
+    if kind in ("maintain", "reiterate") and rating is None:
+        return None
+    return _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb)
+
+
+def _passive(text: str) -> Call | None:
+    m = PASSIVE.match(text)
+    if m and m.group("verb").lower() in PASSIVE_KINDS and not _rating_after(m.group("rest"), "to"):
+        m = None  # "PT Raised to $600 at Mizuho": a target, read below
+    if m:
+        verb = m.group("verb").lower()
+        kind = KINDS.get(verb) or PASSIVE_KINDS.get(verb)
+        rest = m.group("rest")
+        r = _rating_after(rest, "to|at|with|as") or re.match(rf"\s+(?P<r>{RATING_RE})\b", rest, re.I)
+        if kind is None or (r is None and kind in ("upgrade", "downgrade", "maintain", "reiterate")):
+            return None
+        frm = _rating_after(rest, "from")
+        pt, prev, pt_verb = _targets(text)
+        return _call(
+            m.group("author"),
+            _clean_subject(m.group("subject")),
+            kind,
+            r.group("r") if r else None,
+            frm.group("r") if frm else None,
+            pt,
+            prev,
+            pt_verb,
+        )
+    m = PASSIVE_PT.match(text)
+    if m:
+        pt, prev, _ = _targets(m.group("rest"))
+        if pt is None:
+            ft = re.search(rf"to\s+{_MONEY.format(g='pt')}", m.group("rest"), re.I)
+            pt = _number(ft.group("pt")) if ft else None
+        kept = _rating_after(m.group("tail") or "", "kept|keeps|maintained|maintains|reiterated|reiterates|has|with")
+        return _call(
+            m.group("author"),
+            _clean_subject(m.group("subject")),
+            "target",
+            kept.group("r") if kept else None,
+            None,
+            pt,
+            prev,
+            m.group("verb"),
+        )
+    return None
+
+
+def _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb) -> Call | None:
+    if _NOT_AN_AUTHOR.match(author.strip()):
+        return None
+    stance = rating_stance(rating)
+    if kind == "target" and stance is None:
+        if pt_verb and _LOWER.match(pt_verb):
+            side = "reduce"
+        elif pt_verb and _RAISE.match(pt_verb):
+            side = "long"
+        elif pt is not None and prev is not None:
+            side = "long" if pt > prev else "reduce"
+        else:
+            return None
+    else:
+        side = side_of(kind, stance)
+    return Call(
+        author=canonical_author(author),
+        subject=subject,
+        kind=kind,
+        side=side,
+        rating=_title(rating),
+        rating_prev=_title(rating_prev),
+        price_target=pt,
+        price_target_prev=prev,
+    )
+
+
+def _title(rating: str | None) -> str | None:
+    if not rating:
+        return None
+    return (
+        "-".join(w[:1].upper() + w[1:].lower() for w in rating.split("-"))
+        if "-" in rating
+        else " ".join(w[:1].upper() + w[1:].lower() for w in rating.split())
+    )
+
+
+# ordinary phrases that hold a company's name but never name the company: no leg, in any decision path
+NOT_A_COMPANY = re.compile(
+    r"\b(?:price|stock|share|earnings|inflation|growth|sales|revenue|margin|deficit|emissions|return|"
+    r"upside|downside|raised|lowered|new|its|their)\s+targets?\b|"
+    r"\btargets?\s+(?:price|date|range|rate|level|zone|weight|allocation|audience|market|fund)s?\b|"
+    r"\bon\s+target\b|\bblock\s+(?:trades?|sales?|deals?|purchases?|orders?)\b|"
+    r"\b(?:apple|shell|block|target)\s+(?:pie|shock|chain|practice)\b|\bPT\b",
+    re.I,
+)
+
+
+def excluded_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds no leg: ordinary phrases (:data:`NOT_A_COMPANY`: "Price Target", "Block
+    Trade", "Target Date") and the author of an analyst action ("Goldman Sachs Upgrades ...")."""
+    spans = [m.span() for m in NOT_A_COMPANY.finditer(text)]
+    for m in re.finditer(rf"(?:^|(?<=[.;:!?\n]\s)|(?<=[.;:!?\n]))\s*{_AUTHOR}\s+(?i:{_ACTIVE_VERB})\b", text):
+        if read_call(text[m.start("author") :]):
+            spans.append(m.span("author"))
+    for m in re.finditer(rf"\b(?:at|by)\s+{_AUTHOR}", text):
+        if read_call(text[: m.end()]):
+            spans.append(m.span("author"))
+    return spans
+
+
+def _names_of(entity, companies) -> list[str]:
+    company = companies.by_ticker.get(entity.ticker) if companies else None
+    names = [entity.ticker, entity.name or ""]
+    if company:
+        names += [company.name, *company.aliases]
+    return [n.lower() for n in names if n and len(n) > 1]
+
+
+_WRITTEN_TICKER = re.compile(
+    r"\((?:(?:NYSE|NASDAQ|Nasdaq|NYSE\s?American|AMEX|OTC)\s*:\s*)?\$?([A-Z]{1,5}(?:\.[A-Z]{1,2})?)\)"
+)
+
+
+def subject_leg(call: Call, sentence: str, row_entities=(), companies=None) -> dict | None:
+    """The leg of ``call``: the row's own company (its ticker column) when it has one, even one
+    newsdesk does not list; else the subject's name resolved to a listed company; else a ticker
+    written in the sentence ("(NASDAQ: XYZ)"); else None. Never the author."""
+    author = call.author.lower()
+    subject = call.subject.lower()
+    row = [e for e in row_entities if e.ticker and not any(n in author for n in _names_of(e, companies))]
+    if row:
+        if subject:
+            named = [e for e in row if any(n in subject for n in _names_of(e, companies))]
+            pick = named[0] if named else row[0]
+        else:
+            pick = row[0]
+        company = companies.by_ticker.get(pick.ticker) if companies else None
+        name = company.name if company else (pick.name if pick.name and pick.name != pick.ticker else call.subject)
+        return {"name": name or pick.ticker, "ticker": pick.ticker, "side": call.side}
+    if companies is not None and call.subject:
+        found = companies.mention_spans(call.subject, lenient=True)
+        for ticker in found:
+            company = companies.by_ticker[ticker]
+            if company.name.lower() not in author:
+                return {"name": company.name, "ticker": ticker, "side": call.side}
+    written = _WRITTEN_TICKER.search(sentence)
+    if written:
+        return {"name": call.subject or written.group(1), "ticker": written.group(1), "side": call.side}
+    return None
+
+
+def fill_decision(decision, call: Call, leg: dict | None):
+    """Fill a :class:`~newsdesk.models.Decision`'s structured fields from ``call`` (in place)."""
+    decision.action = call.label.split(" ")[0] if call.kind != "target" else call.label
+    decision.direction = {"long": "bullish", "short": "bearish", "reduce": "bearish", "hold": "neutral"}[call.side]
+    decision.instruments = [leg] if leg else []
+    decision.structure = "single name" if leg else None
+    decision.horizon_text = decision.horizon_min_days = decision.horizon_max_days = None
+    decision.conditions = None
+    decision.author = call.author
+    decision.rating = call.rating
+    decision.rating_prev = call.rating_prev
+    decision.price_target = call.price_target
+    decision.price_target_prev = call.price_target_prev
+    return decision
+
+
+def card_line(author: str | None, action: str | None, rating: str | None, price_target: float | None) -> str:
+    """ "Goldman Sachs · upgrade to Buy · PT $95": what a decision card says about an analyst call."""
+    parts = [author] if author else []
+    if action:
+        kind = action
+        if rating and action in ("upgrade", "downgrade"):
+            kind = f"{action} to {rating}"
+        elif rating and action in ("initiate", "assume", "resume", "reinstate"):
+            kind = f"{action} at {rating}"
+        elif rating and action in ("maintain", "reiterate"):
+            kind = f"{action} {rating}"
+        parts.append(kind)
+    if price_target is not None:
+        parts.append(f"PT ${price_target:,.2f}".replace(".00", ""))
+    return " · ".join(parts)
+
+
+__all__ = [
+    "Call",
+    "NOT_A_COMPANY",
+    "RATINGS",
+    "canonical_author",
+    "card_line",
+    "excluded_spans",
+    "fill_decision",
+    "rating_stance",
+    "read_call",
+    "side_of",
+    "subject_leg",
+]
