@@ -19,7 +19,8 @@ from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
 from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
 from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
 
-PIPELINE_VERSION = "pipeline/3"  # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating headlines are calls
+# 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating headlines are calls
+PIPELINE_VERSION = "pipeline/3"
 
 
 @dataclass
