@@ -94,13 +94,12 @@ def test_decision_rule_on_company_basket_and_every_decision(desk) -> None:
     assert len([g for g in got if g[0] == "any"]) == 4
 
 
-def test_decision_rule_by_author_fires_nothing_without_an_author_column(desk) -> None:
+def test_decision_rule_by_author_fires_nothing_when_no_decision_has_that_author(desk) -> None:
     add(desk, name="by ann", kind="decision", author="Ann")
-    assert fired(desk) == []  # decisions carry no author in this schema: nothing matches, nothing breaks
+    assert fired(desk) == []  # no decision carries an author here: nothing matches, nothing breaks
 
 
 def test_decision_rule_by_author_where_decisions_have_one(desk) -> None:
-    desk.conn.execute("ALTER TABLE decisions ADD COLUMN author TEXT")
     desk.conn.execute("UPDATE decisions SET author = 'Ann' WHERE text LIKE 'Buy AMD%'")
     desk.conn.commit()
     add(desk, name="by ann", kind="decision", author="ann")

@@ -65,11 +65,6 @@ def new_articles(conn: sqlite3.Connection, rule: Rule, filters: Filters, limit: 
     )
 
 
-def decision_author_column(conn: sqlite3.Connection) -> bool:
-    """True when decisions carry an ``author`` (a later schema may add it; alerts work without)."""
-    return any(r[1] == "author" for r in conn.execute("PRAGMA table_info(decisions)").fetchall())
-
-
 def new_decisions(
     conn: sqlite3.Connection, rule: Rule, filters: Filters, kind: str = "decision", limit: int = 500
 ) -> list[dict]:
@@ -77,11 +72,10 @@ def new_decisions(
     legs) ingested since the rule started, that the rule has not fired for as ``kind``; with their
     article's fields, decoded ``instruments`` and ``author`` (None where decisions have none)."""
     clause, params = where(replace(filters, companies=()), "a")
-    author = "d.author" if decision_author_column(conn) else "NULL"
     found = rows(
         conn,
         f"SELECT d.id, d.article_id, d.text, d.instruments, d.horizon_min_days, d.horizon_max_days, "
-        f"{author} AS author, {ARTICLE_FIELDS.replace('a.id, ', '')} FROM decisions d JOIN articles a "
+        f"d.author AS author, {ARTICLE_FIELDS.replace('a.id, ', '')} FROM decisions d JOIN articles a "
         f"ON a.id = d.article_id WHERE {clause} AND a.ingested_at >= ? AND {_not_fired('d', 'id', kind)} "
         "ORDER BY a.ingested_at, d.article_id, d.position LIMIT ?",
         [*params, rule.starts_at if kind == "decision" else "", rule.id, limit],
@@ -103,14 +97,13 @@ def decisions_with_horizon(
     horizon — the publish day plus the longest stated horizon — ends between ``first`` (None: any
     time before) and ``last``, soonest first; with a ``rule``, only those it has not fired for."""
     clause, params = where(replace(filters, companies=(), since=None, until=None), "a")
-    author = "d.author" if decision_author_column(conn) else "NULL"
     # decisions first (CROSS JOIN): each carries its article's publish time, so the horizon test needs no article
     ends = "date(substr(d.published_at, 1, 10), '+' || coalesce(d.horizon_max_days, d.horizon_min_days) || ' days')"
     fired, fired_params = (f" AND {_not_fired('d', 'id', 'horizon')}", [rule.id]) if rule is not None else ("", [])
     found = rows(
         conn,
         f"SELECT d.id, d.article_id, d.text, d.instruments, d.horizon_min_days, d.horizon_max_days, "
-        f"{author} AS author, {ARTICLE_FIELDS.replace('a.id, ', '')}, {ends} AS ends FROM decisions d "
+        f"d.author AS author, {ARTICLE_FIELDS.replace('a.id, ', '')}, {ends} AS ends FROM decisions d "
         f"CROSS JOIN articles a ON a.id = d.article_id WHERE {clause} "
         f"AND coalesce(d.horizon_max_days, d.horizon_min_days) IS NOT NULL AND {ends} BETWEEN ? AND ?{fired} "
         "ORDER BY ends, d.published_at LIMIT ?",
@@ -125,10 +118,9 @@ def decision_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
     """Decisions by id with their article's fields and decoded ``instruments``."""
     if not ids:
         return {}
-    author = "d.author" if decision_author_column(conn) else "NULL"
     found = rows(
         conn,
-        f"SELECT d.id, d.article_id, d.text, d.instruments, {author} AS author, "
+        f"SELECT d.id, d.article_id, d.text, d.instruments, d.author AS author, "
         f"{ARTICLE_FIELDS.replace('a.id, ', '')} FROM decisions d JOIN articles a ON a.id = d.article_id "
         f"WHERE d.id IN ({', '.join('?' for _ in ids)})",
         ids,

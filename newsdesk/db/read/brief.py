@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsdesk.db.read.alerts import decision_author_column
 from newsdesk.db.read.filters import Filters, where
 from newsdesk.db.read.sql import decode_json, rows
 
@@ -29,10 +28,9 @@ def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> 
 
 
 def _decision_select(conn: sqlite3.Connection) -> str:
-    author = "d.author" if decision_author_column(conn) else "NULL"
     return (
         "SELECT d.id, d.article_id, d.text, d.instruments, d.horizon_min_days, d.horizon_max_days, "
-        f"{author} AS author, a.title, a.source, a.published_at FROM decisions d JOIN articles a ON a.id = d.article_id"
+        "d.author AS author, a.title, a.source, a.published_at FROM decisions d JOIN articles a ON a.id = d.article_id"
     )
 
 
