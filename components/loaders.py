@@ -314,13 +314,16 @@ def load_price_sources(path: str, version: int) -> list[str]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_scorecard(path: str, filters: Filters, default_horizon: int, version: int) -> list:
-    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard`."""
+def load_scorecard(
+    path: str, filters: Filters, default_horizon: int, version: int, benchmark: str | None = None
+) -> list:
+    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard` (against each
+    market's benchmark, or ``benchmark`` for every leg)."""
     from newsdesk import track
     from newsdesk.scorecard import score_decisions
 
     inputs = _read(path, track.decision_inputs, filters)
-    return score_decisions(inputs, load_market(path, None, version), default_horizon)
+    return score_decisions(inputs, load_market(path, benchmark, version), default_horizon)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
@@ -343,9 +346,12 @@ def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.D
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_evidence(path: str, filters: Filters, version: int) -> list:
-    """The evidence rows (:func:`newsdesk.evidence.evidence`) of the view's articles."""
+def load_evidence(
+    path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
+) -> list:
+    """The evidence measurements (:func:`newsdesk.evidence.measurements`: one per observation and window)
+    of the view's articles grouped ``by`` (all, category, basket, source)."""
     from newsdesk import track
-    from newsdesk.evidence import evidence
+    from newsdesk.evidence import measurements
 
-    return evidence(_read(path, track.observations, filters), load_market(path, None, version))
+    return measurements(_read(path, track.observations, filters, by), load_market(path, benchmark, version))

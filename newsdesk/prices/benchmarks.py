@@ -15,6 +15,7 @@ from pathlib import Path
 
 from newsdesk.config import DATA_DIR
 from newsdesk.errors import NewsdeskError
+from newsdesk.prices.sessions import exchange_of
 from newsdesk.reference import load_companies
 
 BENCHMARKS_FILE = DATA_DIR / "benchmarks.toml"
@@ -74,10 +75,13 @@ def benchmark_for(
     override: str | None = None,
 ) -> str:
     """The benchmark ticker of ``ticker``: ``override`` when given, else the benchmark of the company's
-    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``), else the default."""
+    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``); a ticker not in it
+    takes the country of its exchange by its suffix (``data/exchanges.csv``: no suffix is the US), so an
+    unknown US ticker is measured against the US benchmark, not the world's; else the default."""
     if override and override.strip():
         return override.strip()
-    return benchmarks.for_country(countries.get(ticker)).ticker
+    country = countries.get(ticker) or exchange_of(ticker).country
+    return benchmarks.for_country(country).ticker
 
 
 def company_countries() -> dict[str, str]:
