@@ -474,8 +474,9 @@ def evidence(
     if not rows:
         click.echo("No bullish or bearish article has prices around it within the staleness bound.")
         return
-    width = max(len(by), *(len(r.group) for r in rows))
-    click.echo(f"{by:<{width}}  {'tone':<7}  {'window':<6}  {'n':>5}  {'mean':>8}  {'t':>6}  95 % interval")
+    head = "group" if by == "all" else by
+    width = max(len(head), *(len(r.group) for r in rows))
+    click.echo(f"{head:<{width}}  {'tone':<7}  {'window':<6}  {'n':>5}  {'mean':>8}  {'t':>6}  95 % interval")
     for r in rows:
         interval = "-" if r.ci_low is None else f"{_fmt_pct(r.ci_low, 2)} .. {_fmt_pct(r.ci_high, 2)}"
         t = "-" if r.t_stat is None else f"{r.t_stat:+.2f}"
