@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from newsdesk.cells import flag, missing, text_or_none
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article
 from newsdesk.models import Decision as DecisionModel
@@ -134,14 +135,14 @@ class DecisionInput:
         the article's ``published_at`` and, when present, ``published_estimated``, ``source`` and
         ``categories`` (a list, or text separated by ``|`` or ``,``)."""
         instruments = row.get("instruments")
-        instruments = [] if _missing(instruments) else instruments
+        instruments = [] if missing(instruments) else instruments
         if isinstance(instruments, str):
             try:
                 instruments = json.loads(instruments)
             except ValueError:
                 instruments = []
         categories = row.get("categories")
-        categories = () if _missing(categories) else categories
+        categories = () if missing(categories) else categories
         if isinstance(categories, str):
             sep = "|" if "|" in categories else ","
             categories = [c.strip() for c in categories.split(sep) if c.strip()]
@@ -161,33 +162,10 @@ class DecisionInput:
         )
 
 
-def _missing(value) -> bool:
-    """True for None and a missing number (NaN, pandas' NA): what SQL NULL becomes in a frame."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN and NA are not equal to themselves
-    except (TypeError, ValueError):
-        return False
-
-
-def text_or_none(value) -> str | None:
-    """A text cell as text, or None for NULL (None, NaN, NA) and blank text; never NaN."""
-    if _missing(value):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def flag(value) -> bool:
-    """A 0/1 cell as a bool; NULL (None, NaN, NA) is False (``bool(nan)`` would be True)."""
-    return False if _missing(value) else bool(value)
-
-
 def _whole_days(value) -> int | None:
     """A horizon cell as int; None for a missing one (None, NaN, pandas' NA)."""
     try:
-        return None if _missing(value) else int(value)
+        return None if missing(value) else int(value)
     except (TypeError, ValueError, OverflowError):
         return None
 

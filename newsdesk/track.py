@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsdesk.cells import flag, text_or_none
 from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
 from newsdesk.db.read.articles import DEMO_SOURCE
@@ -33,10 +34,8 @@ from newsdesk.scorecard import (
     DecisionResult,
     Market,
     ScorecardError,
-    flag,
     result_line,
     score_decisions,
-    text_or_none,
     tickers_needed,
 )
 

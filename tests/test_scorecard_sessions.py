@@ -201,3 +201,20 @@ def test_sessions_outside_the_calendar_are_weekdays():
     ny = sessions_for("XNYS")
     assert ny.shift("1975-01-03", 1) == "1975-01-06"  # Friday -> Monday: weekdays stand in before 1990
     assert ny.lag("2020-07-02", "2020-07-06") == 1  # 07-03 is a holiday
+
+
+def test_session_tables_are_cached_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    sessions_for.cache_clear()
+    try:
+        built = sessions_for("XSHG")
+        (stored,) = (tmp_path / "newsdesk" / "sessions").glob("XSHG-*.json")
+        sessions_for.cache_clear()
+        again = sessions_for("XSHG")
+        assert (again.dates, again.closes) == (built.dates, built.closes)
+        stored.write_text("{not json")  # a broken cache is rebuilt, never an error
+        sessions_for.cache_clear()
+        assert sessions_for("XSHG").dates == built.dates
+        assert "2020-01-24" not in built.dates  # Shanghai closed for the lunar new year
+    finally:
+        sessions_for.cache_clear()

@@ -9,15 +9,24 @@ weekdays closing at the exchange's regular close stand in for its sessions.
 
 A publish time is ISO 8601 (as stored: UTC). A time of exactly midnight UTC is how a bare date is stored,
 so it counts as a date **without** a time of day: published after that day's close.
+
+Building a calendar takes from 0.1 s to several seconds (Korea's lunar holidays), so each exchange's
+sessions are kept in a small JSON file under the user's cache folder (``$XDG_CACHE_HOME/newsdesk`` or
+``~/.cache/newsdesk``), keyed by the exchange, the library's version and the span; a cache that cannot
+be read or written is simply rebuilt.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import os
+import tempfile
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
@@ -144,9 +153,54 @@ def _weekday_closes(start: pd.Timestamp, end: pd.Timestamp, tz: str, close_time)
     return pd.Series(local.tz_convert("UTC"), index=days)
 
 
-@lru_cache(maxsize=32)
+def cache_dir() -> Path:
+    """Where built session tables are kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsdesk" / "sessions"
+
+
+def _calendar_end() -> pd.Timestamp:
+    """Calendars run to the 1st of January two years ahead (so a cached table is reused all year)."""
+    return pd.Timestamp(year=pd.Timestamp.today().year + 2, month=1, day=1)
+
+
+def _cached(path: Path) -> Sessions | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return Sessions(data["code"], list(data["dates"]), [int(x) for x in data["closes"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _store(path: Path, table: Sessions) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"code": table.code, "dates": table.dates, "closes": table.closes}, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+@lru_cache(maxsize=64)
 def sessions_for(code: str) -> Sessions:
-    """The :class:`Sessions` of an ``exchange-calendars`` code (cached), weekdays around its span."""
+    """The :class:`Sessions` of an ``exchange-calendars`` code, weekdays around its span (kept in memory
+    and in the cache folder); an unknown code is New York's."""
+    try:
+        lib = version("exchange-calendars")
+    except PackageNotFoundError:
+        lib = "unknown"
+    path = cache_dir() / f"{code}-{lib}-{CALENDAR_FROM.date()}-{_calendar_end().date()}.json"
+    table = _cached(path)
+    if table is None:
+        table = _build(code)
+        _store(path, table)
+    return table
+
+
+def _build(code: str) -> Sessions:
+    """Build an exchange's sessions with ``exchange-calendars``."""
     import exchange_calendars as xc
 
     factory = xc.calendar_utils._default_calendar_factories.get(code)
@@ -155,7 +209,7 @@ def sessions_for(code: str) -> Sessions:
         factory = xc.calendar_utils._default_calendar_factories[code]
     start = max(CALENDAR_FROM, factory.bound_min() or CALENDAR_FROM)
     bound_max = factory.bound_max()
-    end = pd.Timestamp.today().normalize() + pd.DateOffset(years=1)
+    end = _calendar_end()
     end = min(end, bound_max) if bound_max is not None else end
     cal = xc.get_calendar(code, start=start, end=end)
     closes = cal.closes
