@@ -127,9 +127,22 @@ def results_frame(results: list[DecisionResult]) -> pd.DataFrame:
     ])  # fmt: skip
 
 
+def illustrative_by_group(results: list[DecisionResult], by: str, include_open: bool) -> dict[str, int]:
+    """Group key -> how many of its decisions are graded on illustrative closes."""
+    counts: dict[str, int] = {}
+    for r in results:
+        if r.illustrative and (r.status == "closed" or (include_open and r.status == "open")):
+            keys = GROUP_KEYS[by](r)
+            for key in [keys] if isinstance(keys, str) else keys:
+                counts[str(key)] = counts.get(str(key), 0) + 1
+    return counts
+
+
 def groups_frame(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
-    """The groups table: key, n, success rate, mean excess, t, interval and the too-few mark."""
+    """The groups table: key, n, success rate, mean excess, t, interval, the too-few mark and how many
+    of the group's decisions are on illustrative closes."""
     groups = group_results(results, by, include_open=include_open)
+    fake = illustrative_by_group(results, by, include_open)
     return pd.DataFrame(
         [
             {
@@ -141,11 +154,12 @@ def groups_frame(results: list[DecisionResult], by: str, include_open: bool) -> 
                 "ci_low": g.ci_low,
                 "ci_high": g.ci_high,
                 "too_few": g.too_few,
+                "illustrative": fake.get(g.key, 0),
             }
             for g in groups
         ],
         columns=[GROUP_LABELS[by], "n", "success_rate", "mean_excess_return", "t_stat", "ci_low", "ci_high",
-                 "too_few"],
+                 "too_few", "illustrative"],
     )  # fmt: skip
 
 
@@ -202,6 +216,9 @@ def groups_table(results: list[DecisionResult], by: str, include_open: bool) -> 
             "ci_low": PERCENT("95 % low", format="%+.2f %%"),
             "ci_high": PERCENT("95 % high", format="%+.2f %%"),
             "too_few": st.column_config.CheckboxColumn("Too few", help=f"n < {MIN_GROUP_N}: too few to judge."),
+            "illustrative": st.column_config.NumberColumn(
+                "On illustrative closes", help="Decisions of the group graded on the demo's generated prices."
+            ),
         },
     )
     few = int(table["too_few"].sum())

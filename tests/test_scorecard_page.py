@@ -115,6 +115,8 @@ def test_demo_grades_say_illustrative(demo_db, monkeypatch) -> None:
     table = frame_with(at, "excess_return")
     graded = table[table["status"] != "unscored"]
     assert len(graded) and set(graded["closes"]) == {"illustrative"}
+    groups = frame_with(at, "Source")
+    assert (groups["illustrative"] == groups["n"]).all()  # every demo grade is on illustrative closes
     assert any("on illustrative closes" in c.value for c in at.caption)
 
 
