@@ -161,3 +161,35 @@ def test_csv_module_reads_what_evidence_wrote(tmp_path: Path, bare_db: Path) -> 
     target = tmp_path / "o.csv"
     assert run("evidence", "--observations", str(target), db=bare_db).returncode == 0
     assert len(list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))) > 1
+
+
+def test_a_real_article_beside_the_demo_is_never_graded_on_illustrative_closes(tmp_path: Path) -> None:
+    from newsdesk.pipeline import create_demo_database
+
+    db = tmp_path / "demo.db"
+    create_demo_database(db)
+    conn = schema.connect(db)
+    real = Article(title="A real call", source="Real Wire", url="https://example.com/real",
+                   published_at="2026-06-01T14:00:00Z")  # fmt: skip
+    real.decisions = [Decision(1, "Buy Apple.", "buy", instruments=[leg("AAPL", "long")], horizon_max_days=30)]
+    writes.write_batch(conn, [real], [], "t")
+    conn.close()
+    data = json.loads(run("scorecard", "--json", db=db).stdout)
+    ids = {r[0] for r in sqlite3.connect(db).execute("SELECT id FROM articles WHERE source = 'Real Wire'")}
+    (mine,) = [d for d in data["decisions"] if d["article_id"] in ids]
+    assert mine["status"] == "unscored" and "illustrative closes grade only demo articles" in mine["reason"]
+    demo = [d for d in data["decisions"] if d["article_id"] not in ids and d["status"] != "unscored"]
+    assert demo and {d["closes"] for d in demo} == {"illustrative"}
+    # with real closes for AAPL and its benchmark the real article is graded on them, and says so
+    rows = ["date,ticker,close"] + [f"2026-06-{d:02d},{t},{c}" for d, t, c in
+                                    [(1, "AAPL", 200.0), (2, "AAPL", 202.0), (1, "SPY", 500.0), (2, "SPY", 500.0)]]
+    (tmp_path / "aapl.csv").write_text("\n".join(rows) + "\n")
+    with sqlite3.connect(db) as raw:  # the stored illustrative closes of those dates make way for the real ones
+        raw.execute("DELETE FROM prices WHERE ticker IN ('AAPL', 'SPY') AND date IN ('2026-06-01', '2026-06-02')")
+    assert run("prices", "import", str(tmp_path / "aapl.csv"), db=db).returncode == 0
+    data = json.loads(run("scorecard", "--json", db=db).stdout)
+    (mine,) = [d for d in data["decisions"] if d["article_id"] in ids]
+    # entry 06-01 (10:00 ET) at 200; the real table ends on 06-02 with AAPL's last close: open, marked at 202;
+    # SPY flat: excess 0.01
+    assert (mine["status"], mine["entry_date"], mine["closes"]) == ("open", "2026-06-01", "real")
+    assert mine["excess_return"] == pytest.approx(0.01)
