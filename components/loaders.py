@@ -334,7 +334,15 @@ def load_result_lines(path: str, article_id: str, version: int) -> dict[int, str
 
     if not load_price_sources(path, version):
         return {}
-    return _read(path, track.result_lines, article_id)
+    return _read(path, track.result_lines, article_id, load_latest_closes(path, version))
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_latest_closes(path: str, version: int) -> tuple[str | None, str | None]:
+    """The latest real and illustrative close of the whole price table (one scan per data version)."""
+    from newsdesk.db.read import prices
+
+    return _read(path, prices.latest_close_by_kind)
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)

@@ -180,10 +180,13 @@ def load_demo_prices(db: sqlite_utils.Database) -> PriceWrite | None:
 # -------------------------------------------------------------------------------------------- scoring
 
 
-def _market(conn: sqlite3.Connection, rows, baskets, benchmark_of, max_lag: int = MAX_LAG_SESSIONS) -> Market:
+def _market(
+    conn: sqlite3.Connection, rows, baskets, benchmark_of, max_lag: int = MAX_LAG_SESSIONS, latest=None
+) -> Market:
     """A :class:`Market` from ``(ticker, date, close, illustrative)`` rows: real and illustrative closes
-    apart, with the latest close of each whole table (what the open-leg rule compares with)."""
-    latest_real, latest_fake = price_reads.latest_close_by_kind(conn)
+    apart, with the latest close of each whole table (what the open-leg rule compares with; ``latest``
+    when the caller has it, else read)."""
+    latest_real, latest_fake = latest if latest is not None else price_reads.latest_close_by_kind(conn)
     return Market(
         PriceBook((t, d, c) for t, d, c, fake in rows if not fake), baskets, benchmark_of,
         illustrative=PriceBook((t, d, c) for t, d, c, fake in rows if fake), max_lag=max_lag,
@@ -204,19 +207,24 @@ def market_for(
     decisions: list[DecisionInput],
     benchmark: str | None = None,
     max_lag: int = MAX_LAG_SESSIONS,
+    latest: tuple[str | None, str | None] | None = None,
 ) -> Market:
-    """A :class:`Market` holding only the closes ``decisions`` read (e.g. one article's, for its cards)."""
+    """A :class:`Market` holding only the closes ``decisions`` read (e.g. one article's, for its cards);
+    ``latest``: the whole tables' latest real and illustrative closes, when the caller has them."""
     baskets = price_reads.basket_weights(conn)
     benchmark_of = benchmark_lookup(conn, benchmark)
     rows = price_reads.graded_price_rows(conn, tickers_needed(decisions, baskets, benchmark_of))
-    return _market(conn, rows, baskets, benchmark_of, max_lag)
+    return _market(conn, rows, baskets, benchmark_of, max_lag, latest)
 
 
-def result_lines(conn: sqlite3.Connection, article_id: str) -> dict[int, str]:
+def result_lines(
+    conn: sqlite3.Connection, article_id: str, latest: tuple[str | None, str | None] | None = None
+) -> dict[int, str]:
     """Position -> :func:`newsdesk.scorecard.result_line` of each decision of one article (it says when
-    the grade rests on illustrative closes)."""
+    the grade rests on illustrative closes). ``latest`` as for :func:`market_for`."""
     inputs = decision_inputs(conn, Filters(), article_id)
-    return {r.decision.position: result_line(r) for r in score_decisions(inputs, market_for(conn, inputs))}
+    market = market_for(conn, inputs, latest=latest)
+    return {r.decision.position: result_line(r) for r in score_decisions(inputs, market)}
 
 
 def run_scorecard(
