@@ -19,6 +19,7 @@ from components import loaders
 from components.cards import decisions_csv, escape_md
 from components.tables import safe_link, table_csv
 from newsdesk import pipeline
+from newsdesk.cells import text_or_none
 from newsdesk.config import read_only
 from newsdesk.db import custom_baskets as baskets
 from newsdesk.errors import BasketError
@@ -332,7 +333,7 @@ def _delete(path: str, basket_id: str, name: str) -> None:
 def _copy_into_new(row: dict, members: list[tuple[str, float]]) -> None:
     _forget(NEW)
     st.session_state[f"{NEW}_name"] = f"{row['name']} (custom)"
-    st.session_state[f"{NEW}_desc"] = row.get("description") or ""
+    st.session_state[f"{NEW}_desc"] = text_or_none(row.get("description")) or ""
     st.session_state[f"{NEW}_members"] = [t for t, _ in members]
     for ticker, weight in members:
         st.session_state[f"{NEW}_w_{ticker}"] = round(float(weight), 4)
@@ -453,7 +454,7 @@ def manage_panel(path: Path, found: pd.DataFrame, selected: str, companies: pd.D
         prefix = f"bk_edit_{selected}"
         if f"{prefix}_name" not in st.session_state:
             st.session_state[f"{prefix}_name"] = row["name"]
-            st.session_state[f"{prefix}_desc"] = row.get("description") or ""
+            st.session_state[f"{prefix}_desc"] = text_or_none(row.get("description")) or ""
             st.session_state[f"{prefix}_members"] = [t for t, _ in pairs]
             for ticker, weight in pairs:
                 st.session_state[f"{prefix}_w_{ticker}"] = round(float(weight), 4)

@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from newsdesk.cells import text_or_none
 from newsdesk.export import decisions_csv as decisions_csv_bytes
 from newsdesk.score.analyst import card_line
 from newsdesk.score.decisions import exposure_text
@@ -109,7 +110,8 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict], leg_l
     (open or expired, counted from the publish date) and conditions. With ``leg_line`` (compact)
     the legs are that one line instead of a list."""
     with st.container(border=True):
-        head = [f"**{int(row['position'])}. {escape_md(str(row['action'] or 'decision').capitalize())}**"]
+        action = text_or_none(row.get("action")) or "decision"
+        head = [f"**{int(row['position'])}. {escape_md(action.capitalize())}**"]
         direction = row.get("direction")
         if isinstance(direction, str) and direction:
             icon = DIRECTION_ICONS.get(direction, "")

@@ -215,10 +215,10 @@ def legs_spec(lines: pd.DataFrame, marks: pd.DataFrame) -> dict:
     }  # fmt: skip
 
 
-def evidence_spec(rows: pd.DataFrame) -> dict:
-    """Mean benchmark-relative return after bullish and bearish articles with its 95 % interval, one
-    small panel per horizon: rows ``group``, ``tone``, ``days`` (as ``horizon`` text), ``mean``,
-    ``ci_low``, ``ci_high``, ``n``."""
+def evidence_spec(rows: pd.DataFrame, order: list[str] | None = None) -> dict:
+    """Mean benchmark-relative return around bullish and bearish articles with its 95 % interval, one
+    small panel per window: rows ``group``, ``tone``, ``horizon`` (the window's label, panels in
+    ``order``), ``mean``, ``ci_low``, ``ci_high``, ``n``."""
     y = {"field": "group", "type": "nominal", "title": None, "axis": {"labelLimit": 200}}
     color = {
         "field": "tone",
@@ -231,7 +231,7 @@ def evidence_spec(rows: pd.DataFrame) -> dict:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": _records(rows)},
         "facet": {"column": {"field": "horizon", "type": "nominal", "title": None,
-                             "sort": ["1 day", "5 days", "20 days"]}},
+                             "sort": order or sorted(rows["horizon"].unique())}},
         "spec": {
             "width": 180,
             "height": {"step": 16},

@@ -322,13 +322,16 @@ def load_price_sources(path: str, version: int) -> list[str]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_scorecard(path: str, filters: Filters, default_horizon: int, version: int) -> list:
-    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard`."""
+def load_scorecard(
+    path: str, filters: Filters, default_horizon: int, version: int, benchmark: str | None = None
+) -> list:
+    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard` (against each
+    market's benchmark, or ``benchmark`` for every leg)."""
     from newsdesk import track
     from newsdesk.scorecard import score_decisions
 
     inputs = _read(path, track.decision_inputs, filters)
-    return score_decisions(inputs, load_market(path, None, version), default_horizon)
+    return score_decisions(inputs, load_market(path, benchmark, version), default_horizon)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
@@ -339,7 +342,15 @@ def load_result_lines(path: str, article_id: str, version: int) -> dict[int, str
 
     if not load_price_sources(path, version):
         return {}
-    return _read(path, track.result_lines, article_id)
+    return _read(path, track.result_lines, article_id, load_latest_closes(path, version))
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_latest_closes(path: str, version: int) -> tuple[str | None, str | None]:
+    """The latest real and illustrative close of the whole price table (one scan per data version)."""
+    from newsdesk.db.read import prices
+
+    return _read(path, prices.latest_close_by_kind)
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
@@ -351,12 +362,15 @@ def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.D
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_evidence(path: str, filters: Filters, version: int) -> list:
-    """The evidence rows (:func:`newsdesk.evidence.evidence`) of the view's articles."""
+def load_evidence(
+    path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
+) -> list:
+    """The evidence measurements (:func:`newsdesk.evidence.measurements`: one per observation and window)
+    of the view's articles grouped ``by`` (all, category, basket, source)."""
     from newsdesk import track
-    from newsdesk.evidence import evidence
+    from newsdesk.evidence import measurements
 
-    return evidence(_read(path, track.observations, filters), load_market(path, None, version))
+    return measurements(_read(path, track.observations, filters, by), load_market(path, benchmark, version))
 
 
 # ------------------------------------------------------------------ alerts (uncached: rules change without an ingest)

@@ -12,13 +12,16 @@ from components import loaders
 from components.cards import escape_md
 from components.chart_data import cumulative_spec, evidence_spec, legs_spec
 from components.tables import table_csv
-from newsdesk.evidence import EvidenceRow
+from newsdesk.evidence import OBSERVATION_COLUMNS, REACTION, EvidenceRow, Measured, observation_row, summarise
+from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
 from newsdesk.prices.demo import SOURCE as ILLUSTRATIVE
 from newsdesk.scorecard import (
     GROUP_KEYS,
+    MAX_LAG_SESSIONS,
     MIN_GROUP_N,
     DecisionResult,
+    closes_label,
     cumulative_excess,
     exposure,
     group_results,
@@ -32,17 +35,50 @@ MAX_DETAIL_TICKERS = 8
 MARGIN_DAYS = 14  # the detail chart shows this many days either side of the holding
 
 RULES = (
-    "**What the numbers are.** Each decision is held from the first close dated strictly after its "
-    "article's publish day (UTC) to the last close on or before entry + its horizon's maximum days (90 days "
-    "when it states none, flagged); a decision whose exit is after the latest close is *open* and marked "
-    "at that close. A leg's return is exit close / entry close − 1 (a basket leg: its members' "
-    "weight-averaged return, over the members with prices); the benchmark (its market's, from "
+    "**What the numbers are.** Each decision is held from the first close at or after its article's "
+    "publication, in the exchange's own sessions (a call before that exchange's close enters that day's "
+    "close; after the close, on a holiday, or with no time of day, the next session's), to the last close "
+    "on or before entry + its horizon's maximum days (90 days when it states none, flagged); a decision "
+    "whose exit is after the latest close is *open* and marked at that close. A leg whose first close comes "
+    f"more than {MAX_LAG_SESSIONS} sessions late, whose benchmark's closes are more than {MAX_LAG_SESSIONS} "
+    "sessions from its own, or whose prices stop while the table goes on, is *not scored* (the reason is in "
+    "the table). A real article is graded on real closes only; the demo's illustrative closes grade only demo "
+    "articles, and such grades say *illustrative*. A leg's return is exit close / entry close − 1 (a basket "
+    "leg: its members' weight-averaged return, over the members with prices); the benchmark (its market's, from "
     "data/benchmarks.toml) is measured over the same dates. Excess: long r − b; short, funding and "
     "reduce b − r; hold legs are not scored. A pair (long and short legs) scores the spread mean(r long) − "
     "mean(r short) with no benchmark. Success: excess > 0. Articles with an estimated date are not scored. "
     f"*t* = mean / (sd / √n); the interval is 95 % from Student's t. A group with n < {MIN_GROUP_N} is "
     "marked **too few**: with so few decisions a good mean is as likely luck as skill."
 )
+
+
+def illustrative_count(results: list[DecisionResult]) -> None:
+    """Say how many grades of the view rest on illustrative closes."""
+    fake = sum(1 for r in results if r.illustrative)
+    if fake:
+        st.caption(f":orange[**{fake:,} of the grades below are on illustrative closes**] (demo articles on the "
+                   "demo's generated prices: they show how the scorecard works, not how a call did).")  # fmt: skip
+
+
+def unscored_reasons(results: list[DecisionResult]) -> pd.DataFrame:
+    """Why decisions are not scored: one row per reason (its first clause, tickers left out) with a count."""
+    counts: dict[str, int] = {}
+    for r in results:
+        if not r.scored:
+            for part in (r.reason or "no reason given").split("; "):
+                key = part.split(": ", 1)[1] if ": " in part and not part.startswith("no ") else part
+                counts[key] = counts.get(key, 0) + 1
+    return pd.DataFrame(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), columns=["reason", "decisions"])
+
+
+def unscored_list(results: list[DecisionResult]) -> None:
+    """The reasons decisions are not scored, with counts."""
+    table = unscored_reasons(results)
+    if table.empty:
+        return
+    with st.expander(f"Why {int(sum(1 for r in results if not r.scored)):,} decisions are not scored"):
+        st.dataframe(table, hide_index=True, width="stretch", key="sc_unscored")
 
 
 def illustrative_banner(sources: list[str]) -> None:
@@ -70,8 +106,8 @@ def results_frame(results: list[DecisionResult]) -> pd.DataFrame:
                 "decision": f"{d.article_id}-{d.position}",
                 "published": (d.published_at or "")[:10],
                 "text": d.text,
-                "source": d.source,
-                "action": d.action,
+                "source": d.source or "",
+                "action": d.action or "",
                 "exposure": exposure(r) if r.scored else "",
                 "horizon": horizon_bucket(r),
                 "status": r.status,
@@ -81,18 +117,32 @@ def results_frame(results: list[DecisionResult]) -> pd.DataFrame:
                 "benchmark_return": r.benchmark_return,
                 "excess_return": r.excess_return,
                 "success": r.success,
+                "closes": closes_label(r),
                 "note": r.reason or ("no horizon stated: 90 days assumed" if r.horizon_defaulted else ""),
             }
         )
     return pd.DataFrame(rows, columns=[
         "decision", "published", "text", "source", "action", "exposure", "horizon", "status", "entry_date",
-        "exit_date", "return", "benchmark_return", "excess_return", "success", "note",
+        "exit_date", "return", "benchmark_return", "excess_return", "success", "closes", "note",
     ])  # fmt: skip
 
 
+def illustrative_by_group(results: list[DecisionResult], by: str, include_open: bool) -> dict[str, int]:
+    """Group key -> how many of its decisions are graded on illustrative closes."""
+    counts: dict[str, int] = {}
+    for r in results:
+        if r.illustrative and (r.status == "closed" or (include_open and r.status == "open")):
+            keys = GROUP_KEYS[by](r)
+            for key in [keys] if isinstance(keys, str) else keys:
+                counts[str(key)] = counts.get(str(key), 0) + 1
+    return counts
+
+
 def groups_frame(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
-    """The groups table: key, n, success rate, mean excess, t, interval and the too-few mark."""
+    """The groups table: key, n, success rate, mean excess, t, interval, the too-few mark and how many
+    of the group's decisions are on illustrative closes."""
     groups = group_results(results, by, include_open=include_open)
+    fake = illustrative_by_group(results, by, include_open)
     return pd.DataFrame(
         [
             {
@@ -104,12 +154,28 @@ def groups_frame(results: list[DecisionResult], by: str, include_open: bool) -> 
                 "ci_low": g.ci_low,
                 "ci_high": g.ci_high,
                 "too_few": g.too_few,
+                "illustrative": fake.get(g.key, 0),
             }
             for g in groups
         ],
         columns=[GROUP_LABELS[by], "n", "success_rate", "mean_excess_return", "t_stat", "ci_low", "ci_high",
-                 "too_few"],
+                 "too_few", "illustrative"],
     )  # fmt: skip
+
+
+MARKET_DEFAULT = "Each market's own"
+
+
+def benchmark_control() -> str | None:
+    """The benchmark every leg is measured against: each market's own (data/benchmarks.toml) by default,
+    or one ticker (picked or typed). None for the default."""
+    options = [MARKET_DEFAULT, *load_benchmarks().tickers]
+    picked = st.selectbox(
+        "Benchmark", options, index=0, key="sc_benchmark", accept_new_options=True,
+        help="Measure every leg against its market's benchmark, or against one ticker (type any stored ticker).",
+    )  # fmt: skip
+    text = str(picked or "").strip()
+    return None if not text or text == MARKET_DEFAULT else text.upper()
 
 
 def controls() -> tuple[str, bool, int]:
@@ -150,6 +216,9 @@ def groups_table(results: list[DecisionResult], by: str, include_open: bool) -> 
             "ci_low": PERCENT("95 % low", format="%+.2f %%"),
             "ci_high": PERCENT("95 % high", format="%+.2f %%"),
             "too_few": st.column_config.CheckboxColumn("Too few", help=f"n < {MIN_GROUP_N}: too few to judge."),
+            "illustrative": st.column_config.NumberColumn(
+                "On illustrative closes", help="Decisions of the group graded on the demo's generated prices."
+            ),
         },
     )
     few = int(table["too_few"].sum())
@@ -353,41 +422,62 @@ def detail(result: DecisionResult, path: str, version: int) -> None:
             st.caption("Each ticker and its benchmark rebased to 100 at its entry close; points mark entry and exit.")
 
 
+WINDOW_LABELS = {"day0": "reaction (day 0)", "1d": "1 session", "5d": "5 sessions", "20d": "20 sessions"}
+EVIDENCE_KINDS = {"Categories": "category", "Baskets": "basket", "Sources": "source", "All": "all"}
+
+
 def evidence_frame(rows: list[EvidenceRow]) -> pd.DataFrame:
-    """Evidence rows as a frame (fractions), with ``horizon`` as text."""
+    """Evidence rows as a frame (fractions), with the window's label as ``horizon``."""
     return pd.DataFrame(
         [
-            {"group": r.group, "tone": r.tone, "days": r.days, "horizon": f"{r.days} day{'s' if r.days > 1 else ''}",
+            {"group": r.group, "tone": r.tone, "window": r.window, "horizon": WINDOW_LABELS[r.window],
              "n": r.n, "mean": r.mean_excess_return, "t": r.t_stat, "ci_low": r.ci_low, "ci_high": r.ci_high,
              "too_few": r.too_few}
             for r in rows
         ],
-        columns=["group", "tone", "days", "horizon", "n", "mean", "t", "ci_low", "ci_high", "too_few"],
+        columns=["group", "tone", "window", "horizon", "n", "mean", "t", "ci_low", "ci_high", "too_few"],
     )  # fmt: skip
 
 
-def evidence_section(rows: list[EvidenceRow]) -> None:
-    """Mean benchmark-relative return 1, 5 and 20 trading days after bullish and bearish articles, per
-    category and basket, as a small chart and a table."""
-    frame = evidence_frame(rows)
-    kind = st.segmented_control("Evidence for", ["Categories", "Baskets"], default="Categories", key="sc_ev_kind")
-    baskets = frame["group"].str.startswith("basket: ")
-    frame = frame[baskets if kind == "Baskets" else ~baskets].reset_index(drop=True)
-    if frame.empty:
-        st.info("No bullish or bearish article of this view has prices after it yet.")
-        return
-    enough = frame[~frame["too_few"] & frame["ci_low"].notna()]
+def evidence_kind() -> str:
+    """What the evidence is grouped by (categories by default)."""
+    kind = st.segmented_control("Evidence for", list(EVIDENCE_KINDS), default="Categories", key="sc_ev_kind")
+    return EVIDENCE_KINDS.get(kind or "Categories", "category")
+
+
+def _evidence_chart(frame: pd.DataFrame, windows: list[str]) -> None:
+    enough = frame[frame["window"].isin(windows) & ~frame["too_few"] & frame["ci_low"].notna()]
     if enough.empty:
-        st.info(f"Every group has fewer than {MIN_GROUP_N} articles with prices after them: too few to say anything.")
+        st.info(f"Every group has fewer than {MIN_GROUP_N} observations here: too few to say anything.")
     else:
-        st.vega_lite_chart(evidence_spec(enough), width="content")
-    few = frame["too_few"].sum()
+        st.vega_lite_chart(evidence_spec(enough, [WINDOW_LABELS[w] for w in windows]), width="content")
+
+
+def evidence_section(measured: list[Measured]) -> None:
+    """The reaction (day 0) and the drift (1, 5 and 20 sessions) around bullish and bearish articles, per
+    group, as two small charts, a table and the observations behind every number."""
+    frame = evidence_frame(summarise(measured))
+    if frame.empty:
+        st.info("No bullish or bearish article of this view has prices around it (within "
+                f"{MAX_LAG_SESSIONS} sessions of publication).")  # fmt: skip
+        return
+    fake = sum(1 for m in measured if m.illustrative)
+    if fake:
+        st.caption(f":orange[**{fake:,} of {len(measured):,} observations are on illustrative closes**] (demo "
+                   "articles on generated prices).")  # fmt: skip
+    st.markdown("**Reaction**: from the last close before the article to the first close at or after it (the "
+                "publication day's move, in the stock's exchange's sessions), minus the benchmark's move.")  # fmt: skip
+    _evidence_chart(frame, [REACTION])
+    st.markdown("**Drift**: from that first close (what a reader could still trade) to 1, 5 and 20 sessions "
+                "later, minus the benchmark's move over the same dates.")  # fmt: skip
+    _evidence_chart(frame, ["1d", "5d", "20d"])
+    few = int(frame["too_few"].sum())
     st.caption(
-        "Each point: the mean of (ticker return − benchmark return) from the first close after the article to "
-        "1, 5 or 20 trading days later, over the articles of that category (one observation per company the "
-        "article names) or naming a member of that basket; the line is its 95 % interval. "
-        f"Groups with fewer than {MIN_GROUP_N} articles ({few} rows) are left out of the chart: too few to tell a "
-        "pattern from noise. An interval that crosses 0 means no detectable difference."
+        "Each point is a mean over the observations of a group (one per article and company it names, or "
+        "basket holding one; several articles on one ticker and session count once, with their mean "
+        f"sentiment); the line is its 95 % interval. Closes more than {MAX_LAG_SESSIONS} sessions from the "
+        f"ones the rule asks for are not used. Groups with fewer than {MIN_GROUP_N} observations ({few} rows) "
+        "are left out of the charts. An interval that crosses 0 means no detectable difference."
     )
     with st.expander(f"Evidence table ({len(frame)} rows)"):
         st.dataframe(frame.assign(**{c: frame[c] * 100 for c in ("mean", "ci_low", "ci_high")}), hide_index=True,
@@ -397,3 +487,8 @@ def evidence_section(rows: list[EvidenceRow]) -> None:
                          "ci_high": PERCENT("95 % high", format="%+.2f %%")})  # fmt: skip
         st.download_button("Download evidence CSV", table_csv(frame), file_name="newsdesk-evidence.csv",
                            mime="text/csv", key="sc_evidence_csv")  # fmt: skip
+        observations = pd.DataFrame([{**observation_row(m), "group": m.group} for m in measured],
+                                    columns=[*OBSERVATION_COLUMNS, "group"])  # fmt: skip
+        st.download_button("Download observations CSV", table_csv(observations),
+                           file_name="newsdesk-evidence-observations.csv", mime="text/csv",
+                           key="sc_observations_csv")  # fmt: skip

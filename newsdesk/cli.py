@@ -255,7 +255,8 @@ def stats(db_path: str | None, as_json: bool) -> None:
         click.echo(json.dumps({"database": str(path), **s}, indent=2))
         return
     click.echo(f"Database: {path}")
-    click.echo(f"Articles: {s['articles']} ({s['first_published'] or '-'} to {s['last_published'] or '-'})")
+    undated = f"; {s['estimated_dates']} without a date of their own" if s["estimated_dates"] else ""
+    click.echo(f"Articles: {s['articles']} ({s['first_published'] or '-'} to {s['last_published'] or '-'}{undated})")
     click.echo(f"Decisions: {s['decisions']}")
     click.echo(f"Ingest runs: {s['ingest_runs']}, problems recorded: {s['problems']}")
     if s["sentiment_labels"]:
@@ -402,8 +403,8 @@ def prices_fetch(
     _price_report(report, "run this prices fetch again with --replace")
 
 
-def _fmt_pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:+.1f} %"
+def _fmt_pct(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value * 100:+.{digits}f} %"
 
 
 @cli.command()
@@ -420,6 +421,12 @@ def _fmt_pct(value: float | None) -> str:
 @click.option("--benchmark", help="Measure every leg against this ticker instead of its market's benchmark.")
 @click.option("--closed-only", is_flag=True, help="Leave open decisions out of the groups.")
 @click.option("--author", "authors", multiple=True, help="Only analyst calls by this house (repeatable: any of).")
+@click.option(
+    "--max-entry-lag",
+    default=5,
+    show_default=True,
+    help="Sessions a first close (or a benchmark's close) may come after the one the rules ask for.",
+)
 def scorecard(
     db_path: str | None,
     by: str,
@@ -428,20 +435,26 @@ def scorecard(
     benchmark: str | None,
     closed_only: bool,
     authors: tuple[str, ...],
+    max_entry_lag: int,
 ) -> None:
-    """Did the decisions work? Each decision's return against its benchmark from the first close after
-    publication to its horizon (README, "Scorecard"), grouped with n, success rate, mean excess
-    return, t and a 95 % interval."""
+    """Did the decisions work? Each decision's return against its benchmark from the first close at or
+    after publication (in the exchange's sessions) to its horizon (README, "Scorecard rules"), grouped
+    with n, success rate, mean excess return, t and a 95 % interval."""
+    from newsdesk.db.read.prices import price_count
     from newsdesk.scorecard import MIN_GROUP_N, group_results, scorecard_json
     from newsdesk.track import run_scorecard
 
     if default_horizon < 1:
         fail("--default-horizon must be at least 1 day")
+    if max_entry_lag < 0:
+        fail("--max-entry-lag must be 0 or more sessions")
     db, _ = open_db(db_path)
     from newsdesk.db.read.filters import Filters
 
     filters = Filters(author=tuple(authors))
-    results = run_scorecard(db.conn, filters, default_horizon_days=default_horizon, benchmark=benchmark)
+    results = run_scorecard(
+        db.conn, filters, default_horizon_days=default_horizon, benchmark=benchmark, max_lag=max_entry_lag
+    )
     groups = group_results(results, None if by == "all" else by, include_open=not closed_only)
     if as_json:
         click.echo(json.dumps(scorecard_json(results, groups), indent=2))
@@ -452,8 +465,16 @@ def scorecard(
         f"{len(results)} decisions: {len(scored) - opened} closed, {opened} open, {len(results) - len(scored)} "
         f"not scored{' (open ones left out of the groups)' if closed_only else ''}."
     )
+    fake = sum(1 for r in results if r.illustrative)
+    if fake:
+        click.echo(f"{fake} of them on ILLUSTRATIVE closes (demo articles on generated prices, not market data).")
     if not groups:
-        click.echo("No decision could be scored: import prices first (newsdesk prices import / fetch).")
+        if not results:
+            click.echo("No decisions to grade.")
+        elif not price_count(db.conn):
+            click.echo("No decision could be scored: import prices first (newsdesk prices import / fetch).")
+        else:
+            click.echo("No decision could be scored. Why, by decision: newsdesk scorecard --json (\"reason\").")
         return
     width = max(len(by), *(len(g.key) for g in groups))
     click.echo(f"{by:<{width}}  {'n':>4}  {'success':>7}  {'mean excess':>11}  {'t':>6}  95 % interval")
@@ -467,6 +488,74 @@ def scorecard(
         )
     if any(g.too_few for g in groups):
         click.echo(f"'too few': fewer than {MIN_GROUP_N} decisions, too few to tell skill from luck.")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--by",
+    type=click.Choice(["all", "category", "basket", "source"]),
+    default="all",
+    show_default=True,
+    help="Group the observations by this.",
+)
+@click.option("--benchmark", help="Measure every ticker against this ticker instead of its market's benchmark.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.option("--observations", "observations_file", type=click.Path(dir_okay=False),
+              help="Write one row per observation and window to this CSV.")  # fmt: skip
+@click.option("--max-entry-lag", default=5, show_default=True, help="Sessions a close may come late (as scorecard).")
+def evidence(
+    db_path: str | None,
+    by: str,
+    benchmark: str | None,
+    as_json: bool,
+    observations_file: str | None,
+    max_entry_lag: int,
+) -> None:
+    """What prices did around bullish and bearish articles, benchmark-relative: the reaction (day0: the
+    last close before publication to the first at or after it) and the drift (1d, 5d, 20d sessions from
+    that close), with n, mean, t and a 95 % interval (README, "Evidence")."""
+    from newsdesk.evidence import MIN_GROUP_N, OBSERVATION_COLUMNS, evidence_json, observation_row, summarise
+    from newsdesk.export import csv_bytes
+    from newsdesk.track import run_measurements
+
+    if max_entry_lag < 0:
+        fail("--max-entry-lag must be 0 or more sessions")
+    db, _ = open_db(db_path)
+    measured = run_measurements(db.conn, by=by, benchmark=benchmark, max_lag=max_entry_lag)
+    rows = summarise(measured)
+    if observations_file:
+        import pandas as pd
+
+        table = pd.DataFrame([observation_row(m) for m in measured], columns=OBSERVATION_COLUMNS)
+        try:
+            Path(observations_file).write_bytes(csv_bytes(table))
+        except OSError as exc:
+            fail(f"cannot write {observations_file}: {exc.strerror or exc}")
+    if as_json:
+        click.echo(json.dumps(evidence_json(rows), indent=2))
+        return
+    fake = sum(1 for m in measured if m.illustrative)
+    click.echo(f"{len(measured)} observations (article and ticker over one window)"
+               + (f", {fake} on ILLUSTRATIVE closes" if fake else "") + ".")  # fmt: skip
+    if observations_file:
+        click.echo(f"Wrote {len(measured)} observations to {observations_file}")
+    if not rows:
+        click.echo("No bullish or bearish article has prices around it within the staleness bound.")
+        return
+    head = "group" if by == "all" else by
+    width = max(len(head), *(len(r.group) for r in rows))
+    click.echo(f"{head:<{width}}  {'tone':<7}  {'window':<6}  {'n':>5}  {'mean':>8}  {'t':>6}  95 % interval")
+    for r in rows:
+        interval = "-" if r.ci_low is None else f"{_fmt_pct(r.ci_low, 2)} .. {_fmt_pct(r.ci_high, 2)}"
+        t = "-" if r.t_stat is None else f"{r.t_stat:+.2f}"
+        mark = "  too few" if r.too_few else ""
+        click.echo(f"{r.group:<{width}}  {r.tone:<7}  {r.window:<6}  {r.n:>5}  "
+                   f"{_fmt_pct(r.mean_excess_return, 2):>8}  {t:>6}  {interval}{mark}")  # fmt: skip
+    click.echo("day0: the reaction (last close before publication -> first close at or after it); 1d/5d/20d: the "
+               "drift from that close. Each minus its benchmark over the same dates.")  # fmt: skip
+    if any(r.too_few for r in rows):
+        click.echo(f"'too few': fewer than {MIN_GROUP_N} observations.")
 
 
 def _feeds_round(db, feeds_file: str | None) -> int:

@@ -1,48 +1,63 @@
-"""Evidence: what prices did after bullish and after bearish articles, against the benchmark.
+"""Evidence: what prices did around bullish and bearish articles, against the benchmark.
 
-For each observation (an article's publish time, its tone, and a ticker or a basket it is about) the
-benchmark-relative return over ``k`` trading days is r - b, where r runs from the entry close (the first
-close dated strictly after the publish date's UTC calendar day, as in the scorecard) to the k-th close
-after it in the ticker's own series, and b is the benchmark over the same dates (the scorecard's
-benchmark rule). A basket's r and b are weight-averaged over the members with k closes after entry,
-weights renormalised. Observations without k closes yet, with an estimated date, or neutral, are left
-out. Each (group, tone, k) gets n, the mean and its t statistic and interval; n < 5 is marked too few.
+An observation is an article's publish time, its tone and a ticker or basket it is about. Several
+articles on the same instrument entering at the same session count once, with their mean sentiment.
+Windows, in the ticker's exchange's own sessions (:mod:`newsdesk.prices.sessions`):
+
+- ``day0``, the **reaction**: from the last close before publication (the base) to the first close at or
+  after it (the entry, the scorecard's entry rule);
+- ``1d``, ``5d``, ``20d``, the **drift**: from the entry close to the close 1, 5 or 20 sessions later:
+  what a reader could still trade.
+
+Each window's return r is benchmark-relative, r - b, b over the same dates by the scorecard's benchmark
+rule; a basket's r and b are weight-averaged over the members that have the window. The scorecard's
+staleness bound applies to every close (the base, the entry, the exit, the benchmark's: each within
+``max_lag`` sessions of the session the rule asks for), and its provenance rule too (a real article is
+measured on real closes only). Each (group, tone, window) gets n, the mean and its t and interval; n < 5
+is marked too few.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from newsdesk.prices.sessions import Moment, parse_moment
 from newsdesk.scorecard import (
     MIN_GROUP_N,
     Leg,
     Market,
-    Trip,
     benchmark_closes,
-    combine_trips,
+    entry_index,
     members_of,
-    publish_day,
 )
 from newsdesk.stats import estimate_mean
 
 BULLISH, BEARISH = "bullish", "bearish"
-HORIZONS = (1, 5, 20)
+WINDOWS = ("day0", "1d", "5d", "20d")
+DRIFT_SESSIONS = {"1d": 1, "5d": 5, "20d": 20}
+REACTION = "day0"
 BULLISH_FROM = 0.15  # the Alpha Vantage bands: >= 0.15 somewhat-bullish or bullish
 BEARISH_TO = -0.15  # <= -0.15 somewhat-bearish or bearish
+LABEL_SCORES = {"bullish": 0.5, "somewhat-bullish": 0.25, "neutral": 0.0, "somewhat-bearish": -0.25, "bearish": -0.5}
+
+
+def _label(label: str | None) -> str:
+    return str(label or "").strip().lower().replace("_", "-")
 
 
 def tone(label: str | None = None, score: float | None = None) -> str | None:
     """``bullish``, ``bearish`` or None (neutral or unknown) from a sentiment label (``somewhat-`` counts)
     or else a score in [-1, 1]."""
     if label:
-        name = label.strip().lower().replace("_", "-")
+        name = _label(label)
         if name in ("bullish", "somewhat-bullish"):
             return BULLISH
         if name in ("bearish", "somewhat-bearish"):
             return BEARISH
         return None
-    if score is None:
+    if score is None or score != score:
         return None
     if score >= BULLISH_FROM:
         return BULLISH
@@ -54,7 +69,7 @@ def tone(label: str | None = None, score: float | None = None) -> str | None:
 @dataclass(frozen=True)
 class Observation:
     """One article about one ticker or basket: when it was published, its sentiment, and the group it
-    counts in (a category, a basket name, ...)."""
+    counts in (a category, a basket name, a source, ``all``); ``demo`` for an article of the demo corpus."""
 
     published_at: str | None
     group: str
@@ -63,15 +78,52 @@ class Observation:
     label: str | None = None
     score: float | None = None
     estimated: bool = False
+    article_id: str = ""
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One observation measured over one window: a row of ``newsdesk evidence --observations``."""
+
+    group: str
+    article_id: str
+    ticker: str
+    benchmark: str
+    tone: str
+    published_at: str
+    base_date: str
+    entry_date: str
+    exit_date: str
+    window: str
+    return_: float
+    benchmark_return: float
+    illustrative: bool = False
+
+    @property
+    def excess_return(self) -> float:
+        return self.return_ - self.benchmark_return
+
+
+OBSERVATION_COLUMNS = ["article_id", "ticker", "benchmark", "tone", "published_at", "base_date", "entry_date",
+                       "exit_date", "window", "return", "benchmark_return", "excess_return"]  # fmt: skip
+
+
+def observation_row(m: Measured) -> dict:
+    """A :class:`Measured` as a row of the observations CSV (:data:`OBSERVATION_COLUMNS`)."""
+    return {"article_id": m.article_id, "ticker": m.ticker, "benchmark": m.benchmark, "tone": m.tone,
+            "published_at": m.published_at, "base_date": m.base_date, "entry_date": m.entry_date,
+            "exit_date": m.exit_date, "window": m.window, "return": m.return_,
+            "benchmark_return": m.benchmark_return, "excess_return": m.excess_return}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class EvidenceRow:
-    """Mean benchmark-relative return ``days`` trading days after the ``tone`` articles of ``group``."""
+    """Mean benchmark-relative return over ``window`` after the ``tone`` articles of ``group``."""
 
     group: str
     tone: str
-    days: int
+    window: str
     n: int
     mean_excess_return: float | None
     t_stat: float | None
@@ -79,56 +131,201 @@ class EvidenceRow:
     ci_high: float | None
     too_few: bool
 
+    @property
+    def days(self) -> int:
+        """The window in sessions (0 for the reaction)."""
+        return DRIFT_SESSIONS.get(self.window, 0)
+
+
+@dataclass(frozen=True)
+class _Span:
+    ticker: str
+    weight: float
+    base_date: str
+    entry_date: str
+    exit_date: str
+    r: float
+    benchmark: str
+    b: float
+    illustrative: bool
+
+
+def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo: bool) -> _Span | None:
+    """One ticker over one window by the rules above, or None when it cannot be had within the bounds."""
+    series, fake = market.series(ticker, demo)
+    if series is None or not len(series):
+        return None
+    sessions = market.sessions_of(ticker)
+    i, _ = entry_index(series, sessions, moment, market.max_lag)
+    if i is None:
+        return None
+    entry = series.dates[i]
+    k = sessions.entry_index(moment)
+    base_session = sessions.dates[k - 1] if k else None
+    j0 = series.last_on_or_before(base_session) if base_session else None
+    if j0 is not None and sessions.lag(series.dates[j0], base_session) > market.max_lag:
+        j0 = None
+    if window == REACTION:
+        if j0 is None:
+            return None
+        start, end = j0, i
+    else:
+        target = sessions.shift(entry, DRIFT_SESSIONS[window])
+        if target is None or target > series.latest_date:
+            return None
+        j = series.last_on_or_before(target)
+        if j is None or j <= i or sessions.lag(series.dates[j], target) > market.max_lag:
+            return None
+        start, end = i, j
+    bench = market.benchmark_of(ticker)
+    b_series, b_fake = market.series(bench, demo) if bench else (None, False)
+    if b_series is None:
+        return None
+    own = market.sessions_of(bench)
+    bi, _, _ = benchmark_closes(b_series, moment, entry, entry, sessions, market.max_lag, own)
+    if bi is None:
+        return None
+    if window == REACTION:
+        b0 = b_series.last_on_or_before(series.dates[start])
+        if b0 is None or b0 >= bi or abs(sessions.lag(b_series.dates[b0], series.dates[start])) > market.max_lag:
+            return None
+        b_start, b_end = b0, bi
+    else:
+        bj = b_series.last_on_or_before(series.dates[end])
+        if bj is None or bj < bi or abs(sessions.lag(b_series.dates[bj], series.dates[end])) > market.max_lag:
+            return None
+        b_start, b_end = bi, bj
+    return _Span(
+        ticker, 1.0, series.dates[j0] if j0 is not None else "", entry, series.dates[end],
+        series.closes[end] / series.closes[start] - 1.0, bench,
+        b_series.closes[b_end] / b_series.closes[b_start] - 1.0, fake or b_fake,
+    )  # fmt: skip
+
+
+def measure(observation: Observation, market: Market, window: str, sentiment_tone: str) -> Measured | None:
+    """One (merged) observation over one window, or None when it cannot be had."""
+    moment = parse_moment(observation.published_at)
+    if moment is None:
+        return None
+    leg = Leg(observation.ticker or observation.basket or "", "long", observation.ticker, observation.basket)
+    spans = []
+    for ticker, weight in (members_of(leg, market) or {}).items():
+        span = _ticker_span(market, ticker, moment, window, observation.demo)
+        if span is not None:
+            spans.append((weight, span))
+    if not spans:
+        return None
+    total = math.fsum(w for w, _ in spans)
+    r = math.fsum(w * s.r for w, s in spans) / total
+    b = math.fsum(w * s.b for w, s in spans) / total
+    return Measured(
+        observation.group, observation.article_id,
+        observation.ticker or f"basket:{observation.basket}",
+        "|".join(sorted({s.benchmark for _, s in spans})), sentiment_tone, observation.published_at or "",
+        min((s.base_date for _, s in spans if s.base_date), default=""), min(s.entry_date for _, s in spans),
+        max(s.exit_date for _, s in spans), window, r, b, any(s.illustrative for _, s in spans),
+    )  # fmt: skip
+
 
 def forward_excess(observation: Observation, market: Market, days: int) -> float | None:
-    """r - b over ``days`` trading days after the observation's entry, or None when it cannot be had."""
-    publish = publish_day(observation.published_at)
-    leg = Leg(observation.ticker or observation.basket or "", "long", observation.ticker, observation.basket)
-    members = members_of(leg, market) if publish else None
-    trips = []
-    for ticker, weight in (members or {}).items():
-        series = market.prices.get(ticker)
-        i = series.first_after(publish) if series is not None else None
-        if i is None or i + days >= len(series):
+    """r - b over ``days`` sessions after the observation's entry (0: the reaction), or None."""
+    window = REACTION if days == 0 else f"{days}d"
+    if window not in WINDOWS:
+        raise ValueError(f"no window of {days} sessions: use one of {', '.join(WINDOWS)}")
+    found = measure(observation, market, window, "")
+    return None if found is None else found.excess_return
+
+
+@dataclass
+class _Merged:
+    first: Observation
+    ids: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+
+
+def _value(obs: Observation) -> float | None:
+    if obs.score is not None and obs.score == obs.score:
+        return float(obs.score)
+    return LABEL_SCORES.get(_label(obs.label))
+
+
+def merge(observations: Iterable[Observation], market: Market) -> list[tuple[Observation, str]]:
+    """The observations with a tone, several on one (group, instrument, entry session) counted once with
+    their mean sentiment (one alone keeps its label's tone); estimated dates are left out."""
+    merged: dict[tuple, _Merged] = {}
+    for obs in observations:
+        moment = parse_moment(obs.published_at)
+        if obs.estimated or moment is None:
             continue
-        j = i + days
-        bench = market.benchmark_of(ticker)
-        b_in, b_out = benchmark_closes(
-            market.prices.get(bench) if bench else None, publish, series.dates[i], series.dates[j]
-        )
-        trips.append(
-            Trip(ticker, weight, series.dates[i], series.closes[i], series.dates[j], series.closes[j], False,
-                 bench, b_in, b_out)
-        )  # fmt: skip
-    if not trips:
-        return None
-    r, b = combine_trips(trips)
-    return None if b is None else r - b
+        instrument = obs.ticker or f"basket:{obs.basket}"
+        first = obs.ticker or min((market.baskets.get(obs.basket or "") or {"": 0}), default="")
+        k = market.sessions_of(first).entry_index(moment)
+        key = (obs.group, instrument, k, obs.demo)
+        slot = merged.setdefault(key, _Merged(obs))
+        slot.ids.append(obs.article_id)
+        value = _value(obs)
+        if value is not None:
+            slot.values.append(value)
+    out = []
+    for slot in merged.values():
+        if len(slot.ids) == 1:
+            side = tone(slot.first.label, slot.first.score)
+        else:
+            side = tone(None, math.fsum(slot.values) / len(slot.values)) if slot.values else None
+        if side is not None:
+            ids = "|".join(dict.fromkeys(i for i in slot.ids if i))
+            out.append((Observation(**{**slot.first.__dict__, "article_id": ids}), side))
+    return out
+
+
+def measurements(
+    observations: Iterable[Observation], market: Market, windows: Iterable[str] = WINDOWS
+) -> list[Measured]:
+    """Every merged observation measured over every window it has, in order."""
+    out = []
+    for obs, side in merge(observations, market):
+        for window in windows:
+            found = measure(obs, market, window, side)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def summarise(
+    measured: Iterable[Measured], min_n: int = MIN_GROUP_N, confidence: float = 0.95
+) -> list[EvidenceRow]:
+    """One :class:`EvidenceRow` per (group, tone, window) that has any observation; by group, bullish
+    before bearish, the reaction before the drift."""
+    samples: dict[tuple[str, str, str], list[float]] = {}
+    for m in measured:
+        samples.setdefault((m.group, m.tone, m.window), []).append(m.excess_return)
+    rows = []
+    for (group, side, window), values in sorted(
+        samples.items(), key=lambda kv: (kv[0][0], kv[0][1] != BULLISH, WINDOWS.index(kv[0][2]))
+    ):
+        est = estimate_mean(values, confidence)
+        rows.append(EvidenceRow(group, side, window, est.n, est.mean, est.t_stat, est.ci_low, est.ci_high,
+                                est.n < min_n))  # fmt: skip
+    return rows
 
 
 def evidence(
     observations: Iterable[Observation],
     market: Market,
-    horizons: Iterable[int] = HORIZONS,
+    windows: Iterable[str] = WINDOWS,
     min_n: int = MIN_GROUP_N,
     confidence: float = 0.95,
 ) -> list[EvidenceRow]:
-    """One :class:`EvidenceRow` per (group, tone, horizon) that has any observation; bullish before
-    bearish, shorter horizons first."""
-    horizons = tuple(horizons)
-    samples: dict[tuple[str, str, int], list[float]] = {}
-    for obs in observations:
-        side = tone(obs.label, obs.score)
-        if side is None or obs.estimated:
-            continue
-        for days in horizons:
-            excess = forward_excess(obs, market, days)
-            if excess is not None:
-                samples.setdefault((obs.group, side, days), []).append(excess)
-    rows = []
-    for (group, side, days), values in sorted(
-        samples.items(), key=lambda kv: (kv[0][0], kv[0][1] != BULLISH, kv[0][2])
-    ):
-        est = estimate_mean(values, confidence)
-        rows.append(EvidenceRow(group, side, days, est.n, est.mean, est.t_stat, est.ci_low, est.ci_high, est.n < min_n))
-    return rows
+    """The evidence table: :func:`measurements` summarised by :func:`summarise`."""
+    return summarise(measurements(observations, market, windows), min_n, confidence)
+
+
+def evidence_json(rows: Iterable[EvidenceRow]) -> list[dict]:
+    """``newsdesk evidence --json``: ``{group, tone, window, n, mean, t, ci_low, ci_high, too_few}``."""
+
+    def number(x):
+        return None if x is None or not math.isfinite(x) else float(x)
+
+    return [{"group": r.group, "tone": r.tone, "window": r.window, "n": r.n, "mean": number(r.mean_excess_return),
+             "t": number(r.t_stat), "ci_low": number(r.ci_low), "ci_high": number(r.ci_high),
+             "too_few": r.too_few} for r in rows]  # fmt: skip

@@ -2,16 +2,29 @@
 
 The rules (README "Scorecard rules" states the same):
 
-- **Entry**: for each leg ticker (each member of a basket leg), the first close dated strictly after the
-  article's publish date (its UTC calendar date). Articles with an estimated date are not scored.
+- **Entry**: for each leg ticker (each member of a basket leg), the first close **at or after the
+  publication time** in the ticker's exchange's own sessions (:mod:`newsdesk.prices.sessions`): published
+  on a trading day before that exchange's close (half days close early) -> that day's close; after the
+  close, on a weekend or a holiday -> the next session's close. A publish time without a time of day
+  (stored as midnight UTC) counts as after that day's close. Articles with an estimated date are not scored.
+- **Staleness**: a leg whose first stored close comes more than ``max_lag`` (5) sessions after the
+  session the rule enters is ``unscored`` ("no close within 5 sessions of publication"). The benchmark's
+  entry and exit closes must each be within 5 sessions of the leg's, else the leg has no excess
+  ("benchmark prices stale"). An ``open`` leg is marked at its latest close only when that close is within
+  5 sessions of the latest close of the whole price table (of its kind: real or illustrative), else it
+  is unscored ("prices stop on ...").
+- **Provenance**: a real article is graded on real closes only; illustrative closes (the demo's
+  generated ones) grade only articles of the demo corpus, which read a ticker's illustrative series when
+  there is one, else its real one. A result says when any of its closes are illustrative.
 - **Exit**: the last close on or before entry date + the horizon's maximum days. If that day is after the
   ticker's latest close, the leg is ``open`` and marked at its latest close. No stated horizon: the
   ``default_horizon_days`` (90), and the decision is flagged ``horizon_defaulted``.
 - **Leg return** r = exit close / entry close - 1. A basket leg's r is the weight-averaged r of the members
   that have prices, weights renormalised over them. The benchmark return b uses the same dates: the
   benchmark's closes on the entry and exit dates; where it has no close on a date (another market's
-  holiday) its last close before it, except that the entry close must still be dated after the publish
-  date (else its first close after it). A basket's b is averaged over the same members and weights.
+  holiday) its last close before it, except that the entry close must still be at or after publication
+  in the benchmark's own sessions (else its first close at or after that). A basket's b is averaged over
+  the same members and weights.
 - **Leg excess**: long r - b; short, funding and reduce b - r. Hold legs are not scored.
 - **Decision excess**: a decision with both long and short (or funding) legs with prices (a pair, a funded
   basket) scores mean(r of long legs) - mean(r of short and funding legs), no benchmark; otherwise the mean
@@ -31,15 +44,20 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from newsdesk.cells import flag, missing, text_or_none
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article
 from newsdesk.models import Decision as DecisionModel
 from newsdesk.prices.series import PriceBook, PriceSeries
+from newsdesk.prices.sessions import Moment, Sessions, parse_moment, sessions_of
 from newsdesk.stats import estimate_mean
 
 DEFAULT_HORIZON_DAYS = 90
+MAX_LAG_SESSIONS = 5
+STALE_ENTRY = "no close within {n} sessions of publication"
+STALE_BENCHMARK = "benchmark prices stale"
 MIN_GROUP_N = 5
 LONG = "long"
 SHORTS = frozenset({"short", "funding"})
@@ -94,6 +112,7 @@ class DecisionInput:
     categories: tuple[str, ...] = ()
     text: str = ""
     author: str | None = None  # the house behind an analyst call
+    demo: bool = False
 
     @classmethod
     def from_models(cls, article: Article, decision: DecisionModel) -> DecisionInput:
@@ -117,13 +136,15 @@ class DecisionInput:
         """From a database row: the ``decisions`` columns (``instruments`` as JSON text or a list) plus
         the article's ``published_at`` and, when present, ``published_estimated``, ``source`` and
         ``categories`` (a list, or text separated by ``|`` or ``,``)."""
-        instruments = row.get("instruments") or []
+        instruments = row.get("instruments")
+        instruments = [] if missing(instruments) else instruments
         if isinstance(instruments, str):
             try:
                 instruments = json.loads(instruments)
             except ValueError:
                 instruments = []
-        categories = row.get("categories") or ()
+        categories = row.get("categories")
+        categories = () if missing(categories) else categories
         if isinstance(categories, str):
             sep = "|" if "|" in categories else ","
             categories = [c.strip() for c in categories.split(sep) if c.strip()]
@@ -131,34 +152,60 @@ class DecisionInput:
         return cls(
             article_id=str(row["article_id"]),
             position=int(row["position"]),
-            published_at=row.get("published_at"),
+            published_at=text_or_none(row.get("published_at")),
             legs=tuple(Leg.from_instrument(i) for i in instruments if isinstance(i, Mapping)),
             horizon_max_days=_whole_days(horizon),
-            published_estimated=bool(row.get("published_estimated") or False),
-            action=row.get("action"),
-            source=row.get("source"),
-            categories=tuple(categories),
-            text=row.get("text") or "",
-            author=row.get("author") if isinstance(row.get("author"), str) and row.get("author") else None,
+            published_estimated=flag(row.get("published_estimated")),
+            action=text_or_none(row.get("action")),
+            source=text_or_none(row.get("source")),
+            categories=tuple(str(c) for c in categories if text_or_none(c)),
+            text=text_or_none(row.get("text")) or "",
+            demo=flag(row.get("demo")),
+            author=text_or_none(row.get("author")),
         )
 
 
 def _whole_days(value) -> int | None:
     """A horizon cell as int; None for a missing one (None, NaN, pandas' NA)."""
     try:
-        return None if value is None else int(value)
-    except (TypeError, ValueError):
+        return None if missing(value) else int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
 @dataclass
 class Market:
-    """Everything the rules read besides the decision: the closes, the baskets' members (basket id ->
-    ticker -> weight) and each ticker's benchmark (``benchmark_of(ticker)``, None for none)."""
+    """Everything the rules read besides the decision: the real closes (``prices``), the illustrative
+    ones (``illustrative``, the demo's), the baskets' members (basket id -> ticker -> weight), each
+    ticker's benchmark (``benchmark_of(ticker)``, None for none), each ticker's exchange sessions, the
+    staleness bound in sessions, and the latest close of the whole real and illustrative tables (None:
+    the newest close in the book)."""
 
     prices: PriceBook
     baskets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     benchmark_of: Callable[[str], str | None] = lambda ticker: None
+    illustrative: PriceBook = field(default_factory=PriceBook)
+    sessions_of: Callable[[str], Sessions] = sessions_of
+    max_lag: int = MAX_LAG_SESSIONS
+    latest_real: str | None = None
+    latest_illustrative: str | None = None
+
+    def series(self, ticker: str | None, demo: bool) -> tuple[PriceSeries | None, bool]:
+        """The closes a ticker is graded on and whether they are illustrative: a real article reads real
+        closes only; a demo article the illustrative series when there is one, else the real one."""
+        if not ticker:
+            return None, False
+        if demo:
+            fake = self.illustrative.get(ticker)
+            if fake is not None and len(fake):
+                return fake, True
+        return self.prices.get(ticker), False
+
+    def table_latest(self, illustrative: bool) -> str | None:
+        """The latest close of the whole table of that kind."""
+        if illustrative:
+            return self.latest_illustrative or self.illustrative.latest_date
+        return self.latest_real or self.prices.latest_date
 
 
 # --------------------------------------------------------------------------------------------- results
@@ -179,6 +226,9 @@ class Trip:
     benchmark: str | None = None
     benchmark_entry_close: float | None = None
     benchmark_exit_close: float | None = None
+    illustrative: bool = False
+    benchmark_entry_date: str | None = None
+    benchmark_exit_date: str | None = None
 
     @property
     def return_(self) -> float:
@@ -215,6 +265,16 @@ class LegResult:
     def exit_date(self) -> str | None:
         return max((t.exit_date for t in self.trips), default=None)
 
+    @property
+    def open(self) -> bool:
+        """True when any ticker it holds is still open (marked at its latest close)."""
+        return any(t.open for t in self.trips)
+
+    @property
+    def illustrative(self) -> bool:
+        """True when any of its closes (or its benchmark's) are illustrative."""
+        return any(t.illustrative for t in self.trips)
+
 
 @dataclass
 class DecisionResult:
@@ -247,6 +307,11 @@ class DecisionResult:
             return [leg for leg in self.legs if leg.return_ is not None and leg.leg.side in SHORTS | {LONG}]
         return [leg for leg in self.legs if leg.excess_return is not None]
 
+    @property
+    def illustrative(self) -> bool:
+        """True when the grade rests on any illustrative close (the demo's generated prices)."""
+        return self.scored and any(leg.illustrative for leg in self.used_legs)
+
 
 # ----------------------------------------------------------------------------------------------- rules
 
@@ -254,57 +319,99 @@ class DecisionResult:
 def publish_day(published_at: str | None) -> str | None:
     """The UTC calendar date (``YYYY-MM-DD``) of an ISO-8601 time; a time without offset is taken as
     UTC. None when missing or unreadable."""
-    if not published_at:
-        return None
-    text = str(published_at).strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.date().isoformat()
+    moment = parse_moment(published_at)
+    return moment.day if moment else None
 
 
 def _add_days(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
-def benchmark_closes(series: PriceSeries | None, publish: str, entry: str, exit_: str):
-    """The benchmark's (entry close, exit close) for a holding from ``entry`` to ``exit_``: its close on
-    the entry date, or when it has none then, its last close before it if that is dated after the publish
-    day, else its first close after the publish day; and its last close on or before the exit date (never
-    before its entry). (None, None) when it has no close after the publish day."""
-    if series is None:
-        return None, None
+def entry_index(series: PriceSeries, sessions: Sessions, moment: Moment, max_lag: int) -> tuple[int | None, str]:
+    """The index of a ticker's entry close by the entry and staleness rules: (index, "") or (None, why)."""
+    k = sessions.entry_index(moment)
+    if k is None:
+        return None, f"no session of {series.ticker}'s exchange after publication yet"
+    expected = sessions.dates[k]
+    i = series.first_on_or_after(expected)
+    if i is None:
+        return None, f"no close of {series.ticker} at or after {expected} yet"
+    if sessions.lag(expected, series.dates[i]) > max_lag:
+        return None, f"{series.ticker}: {STALE_ENTRY.format(n=max_lag)} (first close {series.dates[i]})"
+    return i, ""
+
+
+def benchmark_closes(
+    series: PriceSeries | None,
+    moment: Moment,
+    entry: str,
+    exit_: str,
+    sessions: Sessions,
+    max_lag: int = MAX_LAG_SESSIONS,
+    own_sessions: Sessions | None = None,
+) -> tuple[int | None, int | None, str]:
+    """Indexes of the benchmark's (entry close, exit close) for a holding from ``entry`` to ``exit_``:
+    its close on the entry date, or when it has none then, its last close before it if that is at or
+    after publication in its own sessions (``own_sessions``), else its first close at or after that;
+    and its last close on or before the exit date (never before its entry). Each must be within
+    ``max_lag`` sessions (``sessions``: the leg's) of the leg's date, else (None, None, "benchmark prices
+    stale"); (None, None, "no benchmark prices") when it has none."""
+    if series is None or not len(series):
+        return None, None, "no benchmark prices"
+    own = own_sessions or sessions
+    k = own.entry_index(moment)
+    first_allowed = own.dates[k] if k is not None else None
     i = series.last_on_or_before(entry)
-    if i is None or series.dates[i] <= publish:
-        i = series.first_after(publish)
-        if i is None:
-            return None, None
+    if i is None or (first_allowed is not None and series.dates[i] < first_allowed):
+        i = series.first_on_or_after(first_allowed) if first_allowed is not None else None
+    if i is None or abs(sessions.lag(entry, series.dates[i])) > max_lag:
+        return None, None, STALE_BENCHMARK
     j = series.last_on_or_before(exit_)
     j = i if j is None or j < i else j
-    return series.closes[i], series.closes[j]
+    if abs(sessions.lag(series.dates[j], exit_)) > max_lag:
+        return None, None, STALE_BENCHMARK
+    return i, j, ""
 
 
-def trip(market: Market, ticker: str, publish: str, horizon_days: int, weight: float = 1.0) -> tuple[Trip | None, str]:
-    """Hold ``ticker`` by the entry and exit rules from the publish day ``publish``: (trip, "") or
-    (None, reason)."""
-    series = market.prices.get(ticker)
+def trip(
+    market: Market, ticker: str, published_at, horizon_days: int, weight: float = 1.0, demo: bool = False
+) -> tuple[Trip | None, str]:
+    """Hold ``ticker`` by the entry, staleness and exit rules from publication (a publish time, or a
+    :class:`Moment`): (trip, "") or (None, reason). A trip whose benchmark is missing or stale has None
+    benchmark closes and its reason."""
+    moment = published_at if isinstance(published_at, Moment) else parse_moment(published_at)
+    if moment is None:
+        return None, "no publish date"
+    series, fake = market.series(ticker, demo)
     if series is None or not len(series):
-        return None, f"no prices for {ticker}"
-    i = series.first_after(publish)
+        only_fake = not demo and ticker in market.illustrative
+        return None, f"no real prices for {ticker} (illustrative closes grade only demo articles)" if only_fake \
+            else f"no prices for {ticker}"  # fmt: skip
+    sessions = market.sessions_of(ticker)
+    i, reason = entry_index(series, sessions, moment, market.max_lag)
     if i is None:
-        return None, f"no close of {ticker} after {publish} yet"
+        return None, reason
     entry = series.dates[i]
     target = _add_days(entry, horizon_days)
     is_open = target > series.latest_date
-    j = len(series) - 1 if is_open else series.last_on_or_before(target)
+    if is_open:
+        j = len(series) - 1
+        table_latest = market.table_latest(fake) or series.latest_date
+        if sessions.lag(series.dates[j], table_latest) > market.max_lag:
+            return None, f"{ticker}: prices stop on {series.dates[j]}"
+    else:
+        j = series.last_on_or_before(target)
     bench = market.benchmark_of(ticker)
-    b_entry, b_exit = benchmark_closes(market.prices.get(bench) if bench else None, publish, entry, series.dates[j])
+    b_series, b_fake = market.series(bench, demo) if bench else (None, False)
+    bi, bj, why = benchmark_closes(
+        b_series, moment, entry, series.dates[j], sessions, market.max_lag, market.sessions_of(bench) if bench else None
+    )
+    have = bi is not None
     return Trip(
-        ticker, weight, entry, series.closes[i], series.dates[j], series.closes[j], is_open, bench, b_entry, b_exit
-    ), ""
+        ticker, weight, entry, series.closes[i], series.dates[j], series.closes[j], is_open, bench,
+        b_series.closes[bi] if have else None, b_series.closes[bj] if have else None,
+        fake or (have and b_fake), b_series.dates[bi] if have else None, b_series.dates[bj] if have else None,
+    ), ("" if have or not bench else why)  # fmt: skip
 
 
 def combine_trips(trips: list[Trip]) -> tuple[float, float | None]:
@@ -325,8 +432,9 @@ def members_of(leg: Leg, market: Market) -> dict[str, float] | None:
     return {leg.ticker: 1.0} if leg.ticker else None
 
 
-def score_leg(leg: Leg, market: Market, publish: str, horizon_days: int) -> LegResult:
-    """One leg by the rules (see the module docstring)."""
+def score_leg(leg: Leg, market: Market, published_at, horizon_days: int, demo: bool = False) -> LegResult:
+    """One leg by the rules (see the module docstring). A leg whose benchmark is missing or stale keeps
+    its return (a pair can use it) but is ``unscored`` with no excess."""
     if leg.side == HOLD:
         return LegResult(leg, HOLD, "hold legs are not scored")
     if leg.side not in SCORED_SIDES:
@@ -334,21 +442,25 @@ def score_leg(leg: Leg, market: Market, publish: str, horizon_days: int) -> LegR
     members = members_of(leg, market)
     if not members:
         return LegResult(leg, UNSCORED, f"basket {leg.basket!r} is not known" if leg.basket else "no ticker")
-    trips, missing, reasons = [], [], []
+    trips, missing, reasons, bench_reasons = [], [], [], []
     for ticker, weight in members.items():
-        found, reason = trip(market, ticker, publish, horizon_days, weight)
+        found, reason = trip(market, ticker, published_at, horizon_days, weight, demo)
         if found is None:
             missing.append(ticker)
             reasons.append(reason)
         else:
             trips.append(found)
+            if reason:
+                bench_reasons.append(reason)
     if not trips:
         return LegResult(leg, UNSCORED, "; ".join(reasons), missing=missing)
     r, b = combine_trips(trips)
     excess = None if b is None else (r - b if leg.side == LONG else b - r)
+    if b is None:
+        why = STALE_BENCHMARK if STALE_BENCHMARK in bench_reasons else "no benchmark prices over the same dates"
+        return LegResult(leg, UNSCORED, why, r, None, None, trips, missing)
     status = OPEN if any(t.open for t in trips) else CLOSED
-    reason = "" if b is not None else "no benchmark prices over the same dates"
-    return LegResult(leg, status, reason, r, b, excess, trips, missing)
+    return LegResult(leg, status, "", r, b, excess, trips, missing)
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -365,11 +477,11 @@ def score_decision(
     if decision.published_estimated:
         result.reason = "the publish date is estimated"
         return result
-    publish = publish_day(decision.published_at)
-    if publish is None:
+    moment = parse_moment(decision.published_at)
+    if moment is None:
         result.reason = "no publish date"
         return result
-    result.legs = [score_leg(leg, market, publish, horizon) for leg in decision.legs]
+    result.legs = [score_leg(leg, market, moment, horizon, decision.demo) for leg in decision.legs]
     priced = [leg for leg in result.legs if leg.return_ is not None]
     longs = [leg for leg in priced if leg.leg.side == LONG]
     shorts = [leg for leg in priced if leg.leg.side in SHORTS]
@@ -388,7 +500,7 @@ def score_decision(
         result.benchmark_return = _mean([s * leg.benchmark_return for s, leg in zip(sign, used, strict=True)])
         result.excess_return = _mean([leg.excess_return for leg in used])
     used = result.used_legs
-    result.status = OPEN if any(leg.status == OPEN for leg in used) else CLOSED
+    result.status = OPEN if any(leg.open for leg in used) else CLOSED
     result.entry_date = min(leg.entry_date for leg in used)
     result.exit_date = max(leg.exit_date for leg in used)
     result.success = result.excess_return > 0
@@ -551,10 +663,19 @@ def result_line(result: DecisionResult) -> str:
     if not result.scored:
         return f"not scored: {result.reason}"
     against = "spread (long - short)" if result.pair else "vs benchmark"
-    flag = f" (no horizon stated: {result.horizon_days} days assumed)" if result.horizon_defaulted else ""
+    note = f" (no horizon stated: {result.horizon_days} days assumed)" if result.horizon_defaulted else ""
+    note += ILLUSTRATIVE_MARK if result.illustrative else ""
     if result.status == OPEN:
-        return f"since published: {_percent(result.excess_return)} {against}, open{flag}"
-    return f"closed {result.exit_date}: {_percent(result.excess_return)} {against}{flag}"
+        return f"since published: {_percent(result.excess_return)} {against}, open{note}"
+    return f"closed {result.exit_date}: {_percent(result.excess_return)} {against}{note}"
+
+
+ILLUSTRATIVE_MARK = " · on ILLUSTRATIVE closes (generated for the demo, not market data)"
+
+
+def closes_label(result: DecisionResult) -> str:
+    """What a grade's closes are: ``illustrative``, ``real``, or '' for an ungraded decision."""
+    return ("illustrative" if result.illustrative else "real") if result.scored else ""
 
 
 # ------------------------------------------------------------------------------------------------ JSON
@@ -576,6 +697,8 @@ def decision_json(result: DecisionResult) -> dict:
         "benchmark_return": _number(result.benchmark_return),
         "excess_return": _number(result.excess_return),
         "success": result.success,
+        "closes": closes_label(result) or None,
+        "reason": result.reason or None,
     }
 
 

@@ -14,13 +14,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsdesk.cells import flag, text_or_none
 from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
+from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.db.read.baskets import list_baskets
 from newsdesk.db.read.filters import Filters
 from newsdesk.db.read.timeline import UNCATEGORISED
 from newsdesk.errors import SourceReadError, UnknownFormatError
-from newsdesk.evidence import EvidenceRow, Observation, evidence
+from newsdesk.evidence import EvidenceRow, Measured, Observation, measurements, summarise
 from newsdesk.prices import PriceBatch, demo
 from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
 from newsdesk.prices.fetch import fetch_from_template, fetch_from_yfinance
@@ -29,9 +31,11 @@ from newsdesk.prices.series import PriceBook
 from newsdesk.reference import load_companies
 from newsdesk.scorecard import (
     DEFAULT_HORIZON_DAYS,
+    MAX_LAG_SESSIONS,
     DecisionInput,
     DecisionResult,
     Market,
+    ScorecardError,
     result_line,
     score_decisions,
     tickers_needed,
@@ -159,9 +163,10 @@ def benchmark_lookup(conn: sqlite3.Connection, override: str | None = None) -> C
 def decision_inputs(
     conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
 ) -> list[DecisionInput]:
-    """The filtered articles' decisions (or one article's) as scorecard inputs."""
+    """The filtered articles' decisions (or one article's) as scorecard inputs; those of the demo corpus
+    flagged ``demo`` (only they may be graded on illustrative closes)."""
     rows = price_reads.scorecard_decisions(conn, filters, article_id).to_dict("records")
-    return [DecisionInput.from_row(row) for row in rows]
+    return [DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}) for row in rows]
 
 
 def wanted_tickers(conn: sqlite3.Connection, benchmark: str | None = None) -> list[str]:
@@ -223,25 +228,51 @@ def load_demo_prices(db: sqlite_utils.Database) -> PriceWrite | None:
 # -------------------------------------------------------------------------------------------- scoring
 
 
-def market(conn: sqlite3.Connection, benchmark: str | None = None) -> Market:
-    """Every stored close, the baskets' weights and the benchmark look-up."""
+def _market(
+    conn: sqlite3.Connection, rows, baskets, benchmark_of, max_lag: int = MAX_LAG_SESSIONS, latest=None
+) -> Market:
+    """A :class:`Market` from ``(ticker, date, close, illustrative)`` rows: real and illustrative closes
+    apart, with the latest close of each whole table (what the open-leg rule compares with; ``latest``
+    when the caller has it, else read)."""
+    latest_real, latest_fake = latest if latest is not None else price_reads.latest_close_by_kind(conn)
     return Market(
-        PriceBook(price_reads.price_rows(conn)), price_reads.basket_weights(conn), benchmark_lookup(conn, benchmark)
-    )
+        PriceBook((t, d, c) for t, d, c, fake in rows if not fake), baskets, benchmark_of,
+        illustrative=PriceBook((t, d, c) for t, d, c, fake in rows if fake), max_lag=max_lag,
+        latest_real=latest_real, latest_illustrative=latest_fake,
+    )  # fmt: skip
 
 
-def market_for(conn: sqlite3.Connection, decisions: list[DecisionInput], benchmark: str | None = None) -> Market:
-    """A :class:`Market` holding only the closes ``decisions`` read (e.g. one article's, for its cards)."""
+def market(conn: sqlite3.Connection, benchmark: str | None = None, max_lag: int = MAX_LAG_SESSIONS) -> Market:
+    """Every stored close (real and illustrative apart), the baskets' weights and the benchmark look-up."""
+    return _market(
+        conn, price_reads.graded_price_rows(conn), price_reads.basket_weights(conn), benchmark_lookup(conn, benchmark),
+        max_lag,
+    )  # fmt: skip
+
+
+def market_for(
+    conn: sqlite3.Connection,
+    decisions: list[DecisionInput],
+    benchmark: str | None = None,
+    max_lag: int = MAX_LAG_SESSIONS,
+    latest: tuple[str | None, str | None] | None = None,
+) -> Market:
+    """A :class:`Market` holding only the closes ``decisions`` read (e.g. one article's, for its cards);
+    ``latest``: the whole tables' latest real and illustrative closes, when the caller has them."""
     baskets = price_reads.basket_weights(conn)
     benchmark_of = benchmark_lookup(conn, benchmark)
-    rows = price_reads.price_rows(conn, tickers_needed(decisions, baskets, benchmark_of))
-    return Market(PriceBook(rows), baskets, benchmark_of)
+    rows = price_reads.graded_price_rows(conn, tickers_needed(decisions, baskets, benchmark_of))
+    return _market(conn, rows, baskets, benchmark_of, max_lag, latest)
 
 
-def result_lines(conn: sqlite3.Connection, article_id: str) -> dict[int, str]:
-    """Position -> :func:`newsdesk.scorecard.result_line` of each decision of one article."""
+def result_lines(
+    conn: sqlite3.Connection, article_id: str, latest: tuple[str | None, str | None] | None = None
+) -> dict[int, str]:
+    """Position -> :func:`newsdesk.scorecard.result_line` of each decision of one article (it says when
+    the grade rests on illustrative closes). ``latest`` as for :func:`market_for`."""
     inputs = decision_inputs(conn, Filters(), article_id)
-    return {r.decision.position: result_line(r) for r in score_decisions(inputs, market_for(conn, inputs))}
+    market = market_for(conn, inputs, latest=latest)
+    return {r.decision.position: result_line(r) for r in score_decisions(inputs, market)}
 
 
 def run_scorecard(
@@ -249,43 +280,78 @@ def run_scorecard(
     filters: Filters = Filters(),
     default_horizon_days: int = DEFAULT_HORIZON_DAYS,
     benchmark: str | None = None,
+    max_lag: int = MAX_LAG_SESSIONS,
 ) -> list[DecisionResult]:
     """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard`."""
-    return score_decisions(decision_inputs(conn, filters), market(conn, benchmark), default_horizon_days)
+    return score_decisions(decision_inputs(conn, filters), market(conn, benchmark, max_lag), default_horizon_days)
 
 
-def observations(conn: sqlite3.Connection, filters: Filters = Filters()) -> list[Observation]:
-    """Evidence observations: each (article, company) in each of the article's categories, and each
-    (article, basket holding a company it mentions) once, grouped as ``basket: <name>``."""
+EVIDENCE_BY = ("all", "category", "basket", "source")
+
+
+def observations(conn: sqlite3.Connection, filters: Filters = Filters(), by: str = "category") -> list[Observation]:
+    """Evidence observations of the filtered articles grouped ``by``: ``all`` (each article and company it
+    names, one group), ``category`` (the same in each of the article's categories; none is
+    ``Uncategorised``), ``source``, or ``basket`` (each article and basket holding a company it names,
+    once, as ``basket: <name>``). NULL cells never become a group (SQL NULL reads as NaN)."""
+    if by not in EVIDENCE_BY:
+        raise ScorecardError(f"cannot group evidence by {by!r}: use one of {', '.join(EVIDENCE_BY)}")
     rows = price_reads.evidence_rows(conn, filters)
-    baskets = price_reads.basket_weights(conn)
-    names = dict(zip(*(list_baskets(conn)[c] for c in ("id", "name")), strict=True))
     holders: dict[str, list[str]] = {}
-    for basket, members in baskets.items():
-        for ticker in members:
-            holders.setdefault(ticker, []).append(basket)
+    names: dict[str, str] = {}
+    if by == "basket":
+        listed = list_baskets(conn)
+        names = dict(zip(listed["id"], listed["name"], strict=True))
+        for basket, members in price_reads.basket_weights(conn).items():
+            for ticker in members:
+                holders.setdefault(ticker, []).append(basket)
     out: list[Observation] = []
     seen: set[tuple] = set()
     for r in rows.to_dict("records"):
+        ticker, article = text_or_none(r["ticker"]), str(r["article_id"])
+        if ticker is None:
+            continue
+        source = text_or_none(r.get("source"))
+        score = r["sentiment"]
         common = dict(
-            published_at=r["published_at"],
-            label=r["sentiment_label"],
-            score=r["sentiment"],
-            estimated=bool(r["published_estimated"] or False),
+            published_at=text_or_none(r["published_at"]),
+            label=text_or_none(r["sentiment_label"]),
+            score=None if score is None or score != score else float(score),
+            estimated=flag(r["published_estimated"]),
+            article_id=article,
+            demo=source == DEMO_SOURCE,
         )
-        category = r["category"] if isinstance(r["category"], str) and r["category"] else UNCATEGORISED
-        if (r["article_id"], category, r["ticker"]) not in seen:  # a headline without a category: one group
-            seen.add((r["article_id"], category, r["ticker"]))
-            out.append(Observation(group=category, ticker=r["ticker"], **common))
-        for basket in holders.get(r["ticker"], ()):
-            if (r["article_id"], basket) not in seen:
-                seen.add((r["article_id"], basket))
-                out.append(Observation(group=f"basket: {names.get(basket, basket)}", basket=basket, **common))
+        if by == "basket":
+            for basket in holders.get(ticker, ()):
+                if (article, basket) not in seen:
+                    seen.add((article, basket))
+                    out.append(Observation(group=f"basket: {names.get(basket) or basket}", basket=basket, **common))
+            continue
+        fixed = {"all": "all", "source": source or "(no source)"}.get(by)
+        group = fixed or text_or_none(r["category"]) or UNCATEGORISED
+        if (article, group, ticker) not in seen:
+            seen.add((article, group, ticker))
+            out.append(Observation(group=group, ticker=ticker, **common))
     return out
 
 
+def run_measurements(
+    conn: sqlite3.Connection,
+    filters: Filters = Filters(),
+    by: str = "all",
+    benchmark: str | None = None,
+    max_lag: int = MAX_LAG_SESSIONS,
+) -> list[Measured]:
+    """Every evidence observation of the filtered articles measured over every window it has."""
+    return measurements(observations(conn, filters, by), market(conn, benchmark, max_lag))
+
+
 def run_evidence(
-    conn: sqlite3.Connection, filters: Filters = Filters(), benchmark: str | None = None
+    conn: sqlite3.Connection,
+    filters: Filters = Filters(),
+    benchmark: str | None = None,
+    by: str = "category",
+    max_lag: int = MAX_LAG_SESSIONS,
 ) -> list[EvidenceRow]:
     """The evidence table (:func:`newsdesk.evidence.evidence`) over the filtered articles."""
-    return evidence(observations(conn, filters), market(conn, benchmark))
+    return summarise(run_measurements(conn, filters, by, benchmark, max_lag))

@@ -15,7 +15,7 @@ path, version, filters = str(ctx.path), ctx.version, ctx.filters
 page_header(
     "Scorecard",
     "Did the calls work? Each decision of the articles in view against its benchmark, from the first close "
-    "after publication to the end of its horizon.",
+    "at or after publication to the end of its horizon.",
     loaders.has_demo(path, version),
 )
 sources = loaders.load_price_sources(path, version)
@@ -25,13 +25,17 @@ if not sources:
 st.markdown(sv.RULES)
 
 by, closed_only, horizon = sv.controls()
-results = loaders.load_scorecard(path, filters, horizon, version)
+benchmark = sv.benchmark_control()
+results = loaders.load_scorecard(path, filters, horizon, version, benchmark)
 scored = [r for r in results if r.scored]
 opened = sum(1 for r in scored if r.status == "open")
 st.caption(
     f"{len(results):,} decisions in view: {len(scored) - opened:,} closed, {opened:,} open, "
-    f"{len(results) - len(scored):,} not scored."
+    f"{len(results) - len(scored):,} not scored"
+    + (f"; every leg against {benchmark}." if benchmark else "; each leg against its market's benchmark.")
 )
+sv.illustrative_count(results)
+sv.unscored_list(results)
 
 st.subheader("By " + sv.GROUP_LABELS[by].lower())
 sv.groups_table(results, by, include_open=not closed_only)
@@ -47,5 +51,5 @@ chosen = sv.decisions_table(results)
 if chosen is not None:
     sv.detail(chosen, path, version)
 
-st.subheader("Evidence: what prices did after bullish and bearish articles")
-sv.evidence_section(loaders.load_evidence(path, filters, version))
+st.subheader("Evidence: what prices did around bullish and bearish articles")
+sv.evidence_section(loaders.load_evidence(path, filters, version, sv.evidence_kind(), benchmark))

@@ -69,7 +69,9 @@ def test_shipped_benchmarks_cover_the_required_markets():
         ("7011.T", None, "1306.T"),  # JP
         ("AAPL", None, "SPY"),  # US
         ("RHM.DE", None, "EXS1.DE"),  # DE
-        ("NOT-A-COMPANY", None, "ACWI"),  # unknown: the default
+        ("NOT-A-COMPANY", None, "SPY"),  # unknown without a suffix: listed in New York
+        ("NOT-A-COMPANY.T", None, "1306.T"),  # unknown on Tokyo: Japan's
+        ("NOT-A-COMPANY.ZZ", None, "SPY"),  # an unknown suffix (BRK.B): New York's
         ("7011.T", "SPY", "SPY"),  # --benchmark wins
         ("7011.T", "  ", "1306.T"),
     ],
@@ -82,7 +84,8 @@ def test_benchmark_for_countries_case_and_default():
     marks = Benchmarks(default=Benchmark("WORLD"), by_country={"JP": Benchmark("TPX")})
     assert benchmark_for("A", {"A": "jp"}, marks) == "TPX"
     assert benchmark_for("B", {"B": "ZZ"}, marks) == "WORLD"
-    assert benchmark_for("C", {"C": ""}, marks) == "WORLD"
+    assert benchmark_for("C", {"C": ""}, marks) == "WORLD"  # no US entry in this table: the default
+    assert benchmark_for("D.SA", {}, marks) == "WORLD"  # Brazil has none here: the default
 
 
 @pytest.mark.parametrize(

@@ -296,7 +296,7 @@ def test_scorecard_table(tmp_path: Path) -> None:
     assert lines[2].split()[:6] == ["buy", "2", "100", "%", "+4.0", "%"] and lines[2].endswith("too few")
     assert "too few to tell skill from luck" in lines[-1]
     empty = run("scorecard", db=tmp_path / "empty.db")
-    assert "No decision could be scored" in empty.stdout
+    assert "No decisions to grade" in empty.stdout
 
 
 class _Prices(http.server.BaseHTTPRequestHandler):

@@ -66,8 +66,12 @@ PRICES = [
     ("BM", "2024-04-01", 55.0),
 ]
 BASKETS = {"bsk": {"AAA": 0.5, "CCC": 0.3, "NOPE": 0.2}}  # NOPE has no prices
-MARKET = Market(PriceBook(PRICES), BASKETS, lambda ticker: "NOBM" if ticker == "CCC-NOBM" else "BM")
-TUESDAY = "2024-01-02T15:00:00Z"
+# The table's latest close, as the open rule reads it, is given as 01-11 (AAA's last): the April closes of
+# LLL and BM stand for long-horizon cases; test_open_leg_on_stopped_prices uses the table as it is.
+MARKET = Market(
+    PriceBook(PRICES), BASKETS, lambda ticker: "NOBM" if ticker == "CCC-NOBM" else "BM", latest_real="2024-01-11"
+)
+TUESDAY = "2024-01-02T22:00:00Z"  # 17:00 in New York: after the close, so the entry is 01-03
 
 
 def decision(*legs, horizon=7, published=TUESDAY, estimated=False, source="wire", action="buy", position=1):
@@ -158,20 +162,21 @@ CASES = {
         "2024-01-05T22:30:00-05:00",
         (CLOSED, "2024-01-08", "2024-01-10", 1 / 36, 1 / 84, 1 / 63, False),
     ),
-    # 23:30 in Tokyo on 01-02 is 14:30 UTC on 01-02: entry 01-03 as for the first row.
-    "UTC calendar date east": (
+    # 23:30 in Tokyo on 01-02 is 09:30 in New York, before the close: entry that day, 01-02 at 100; exit
+    # 01-09 at 110: r = 0.10; BM has no close on 01-09, its last before: 01-08 at 50.4: b = 0.008; 0.092.
+    "Tokyo evening is New York morning": (
         [("long", "AAA")],
         7,
         "2024-01-02T23:30:00+09:00",
-        (CLOSED, "2024-01-03", "2024-01-10", 0.11, 0.02, 0.09, False),
+        (CLOSED, "2024-01-02", "2024-01-09", 0.10, 0.008, 0.092, False),
     ),
-    # published 01-03: entry 01-04 at 104, exit 01-05 at 105: r = 1/104. BM has no close on 01-04 and its
-    # last before it (01-03) is not after the publish date, so its entry is its first close after: 01-05
-    # at 50.5, exit 01-05 at 50.5: b = 0; excess 1/104.
+    # published 01-03 at 16:30 New York, after the close: entry 01-04 at 104, exit 01-05 at 105: r = 1/104.
+    # BM has no close on 01-04 and its last before it (01-03) is before publication, so its entry is its
+    # first close after: 01-05 at 50.5 (one session late: within 5), exit 01-05 at 50.5: b = 0; 1/104.
     "benchmark holiday on entry": (
         [("long", "AAA")],
         1,
-        "2024-01-03T12:00:00Z",
+        "2024-01-03T21:30:00Z",
         (CLOSED, "2024-01-04", "2024-01-05", 1 / 104, 0.0, 1 / 104, False),
     ),
     # a pair and a reduce leg: the pair rule uses long and short legs only (0.21).
@@ -244,7 +249,7 @@ def test_no_horizon_uses_the_default_parameter_and_is_flagged():
 @pytest.mark.parametrize(
     "legs, published, reason",
     [
-        ([("long", "AAA")], "2024-01-11T09:00:00Z", "no close of AAA after 2024-01-11 yet"),
+        ([("long", "AAA")], "2024-01-11T22:00:00Z", "no close of AAA at or after 2024-01-12 yet"),
         ([("long", "MISSING")], TUESDAY, "no prices for MISSING"),
         ([("long", "bsk-unknown")], TUESDAY, "no prices for bsk-unknown"),
         ([("sideways", "AAA")], TUESDAY, "side 'sideways' is not scored"),
@@ -401,10 +406,13 @@ def test_json_shape():
         "benchmark_return",
         "excess_return",
         "success",
+        "closes",
+        "reason",
     ]
     assert list(doc["groups"][0]) == ["key", "n", "success_rate", "mean_excess_return", "t_stat", "ci_low", "ci_high"]
     first = doc["decisions"][0]
     assert first["status"] == "closed" and first["return"] == pytest.approx(0.11) and first["success"] is True
+    assert first["closes"] == "real" and first["reason"] is None
     assert first["excess_return"] == pytest.approx(0.09)
     unscored = doc["decisions"][5]
     assert unscored["status"] == "unscored" and unscored["return"] is None and unscored["success"] is None

@@ -107,3 +107,36 @@ def test_decision_cards_show_the_result_line(demo_db, monkeypatch) -> None:
     assert not at.exception
     lines = [c.value for c in at.caption if "vs benchmark" in c.value or "spread" in c.value]
     assert lines and all(("closed" in line) or ("since published" in line) for line in lines)
+
+
+def test_demo_grades_say_illustrative(demo_db, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    at = open_scorecard()
+    table = frame_with(at, "excess_return")
+    graded = table[table["status"] != "unscored"]
+    assert len(graded) and set(graded["closes"]) == {"illustrative"}
+    groups = frame_with(at, "Source")
+    assert (groups["illustrative"] == groups["n"]).all()  # every demo grade is on illustrative closes
+    assert any("on illustrative closes" in c.value for c in at.caption)
+
+
+def test_page_on_empty_optional_fields_every_grouping_and_a_benchmark(tmp_path, monkeypatch) -> None:
+    from tests.test_grades_cli import bare
+
+    monkeypatch.setenv("NEWSDESK_DB", str(bare(tmp_path / "bare.db")))
+    at = app()
+    at.query_params["since"] = "2024-01-01"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    for by in ("action", "category", "source", "exposure", "horizon"):
+        at.segmented_control(key="sc_by").set_value(by).run()
+        assert not at.exception, (by, at.exception)
+    assert set(frame_with(at, "excess_return")["closes"]) == {"real"}
+    for kind in ("Categories", "Sources", "All", "Baskets"):
+        at.segmented_control(key="sc_ev_kind").set_value(kind).run()
+        assert not at.exception, (kind, at.exception)
+    at.selectbox(key="sc_benchmark").set_value("ACWI").run()  # a benchmark without stored closes
+    assert not at.exception
+    table = frame_with(at, "excess_return")
+    assert set(table["status"]) == {"unscored"} and all("benchmark" in n for n in table["note"])

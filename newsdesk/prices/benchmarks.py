@@ -9,7 +9,6 @@ is a U.S. listing; anything else gets the default. An override (the CLI's
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,10 +17,10 @@ from pathlib import Path
 
 from newsdesk.config import DATA_DIR
 from newsdesk.errors import NewsdeskError
+from newsdesk.prices.sessions import exchange_of
 from newsdesk.reference import load_companies, lookup
 
 BENCHMARKS_FILE = DATA_DIR / "benchmarks.toml"
-BARE_SYMBOL = re.compile(r"^[A-Z][A-Z0-9]{0,5}(?:-[A-Z]{1,2})?$")
 
 
 class BenchmarkConfigError(NewsdeskError):
@@ -78,9 +77,10 @@ def benchmark_for(
     override: str | None = None,
 ) -> str:
     """The benchmark ticker of ``ticker``: ``override`` when given, else the benchmark of the company's
-    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``); a ticker newsdesk
-    does not list that is a plain US symbol (1-5 capitals, no exchange suffix: a row's own ``stock``
-    column) is a US listing; else the default."""
+    country (``countries`` maps ticker -> country, e.g. from ``data/companies.csv``); a ticker not in it
+    takes the country of its listing (the universe, ``data/listings.csv``), else of its exchange by its
+    suffix (``data/exchanges.csv``: no suffix is the US), so an unknown US ticker is measured against the
+    US benchmark, not the world's; else the default."""
     if override and override.strip():
         return override.strip()
     country = countries[ticker] if ticker in countries else listing_country(ticker)
@@ -88,12 +88,12 @@ def benchmark_for(
 
 
 def listing_country(ticker: str) -> str | None:
-    """The country of ``ticker``'s market: its line in the curated list or the universe, else ``US`` for a
-    bare symbol (no exchange suffix), else None."""
+    """The country of ``ticker``'s market: its line in the curated list or the universe, else the country
+    of its exchange by its suffix (none: the US)."""
     company = lookup(ticker)
     if company and company.country:
         return company.country
-    return "US" if BARE_SYMBOL.match((ticker or "").strip()) else None
+    return exchange_of((ticker or "").strip()).country if (ticker or "").strip() else None
 
 
 def company_countries() -> dict[str, str]:

@@ -31,6 +31,16 @@ class PriceSeries:
         i = bisect_right(self.dates, day)
         return i if i < len(self.dates) else None
 
+    def first_on_or_after(self, day: str) -> int | None:
+        """Index of the first close dated on or after ``day``, or None."""
+        i = bisect_left(self.dates, day)
+        return i if i < len(self.dates) else None
+
+    def last_before(self, day: str) -> int | None:
+        """Index of the last close dated strictly before ``day``, or None."""
+        i = bisect_left(self.dates, day) - 1
+        return i if i >= 0 else None
+
     def last_on_or_before(self, day: str) -> int | None:
         """Index of the last close dated on or before ``day``, or None."""
         i = bisect_right(self.dates, day) - 1
@@ -67,6 +77,11 @@ class PriceBook(Mapping[str, PriceSeries]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._series)
+
+    @property
+    def latest_date(self) -> str | None:
+        """The newest close of any ticker, or None for an empty book."""
+        return max((s.latest_date for s in self._series.values() if len(s)), default=None)
 
     def __len__(self) -> int:
         return len(self._series)

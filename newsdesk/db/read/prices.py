@@ -33,6 +33,36 @@ def price_rows(conn: sqlite3.Connection, tickers: Iterable[str] | None = None) -
     return out
 
 
+
+
+def graded_price_rows(
+    conn: sqlite3.Connection, tickers: Iterable[str] | None = None
+) -> list[tuple[str, str, float, int]]:
+    """``(ticker, date, close, illustrative)`` of ``tickers`` (every ticker when None), by ticker and
+    date; ``illustrative`` is 1 for the demo's generated closes, else 0: what grading keeps apart."""
+    sql = "SELECT ticker, date, close, coalesce(source, '') = ? FROM prices"
+    if tickers is None:
+        return conn.execute(f"{sql} ORDER BY ticker, date", [ILLUSTRATIVE_SOURCE]).fetchall()
+    wanted = sorted(set(tickers))
+    out: list[tuple[str, str, float, int]] = []
+    for i in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+        chunk = wanted[i : i + 500]
+        out += conn.execute(
+            f"{sql} WHERE ticker IN ({marks(chunk)}) ORDER BY ticker, date", [ILLUSTRATIVE_SOURCE, *chunk]
+        ).fetchall()
+    return out
+
+
+def latest_close_by_kind(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """The newest close date of the real closes and of the illustrative ones (None for none)."""
+    rows = dict(
+        conn.execute(
+            "SELECT coalesce(source, '') = ?, max(date) FROM prices GROUP BY 1", [ILLUSTRATIVE_SOURCE]
+        ).fetchall()
+    )
+    return rows.get(0), rows.get(1)
+
+
 def price_series(conn: sqlite3.Connection, tickers: Iterable[str]) -> pd.DataFrame:
     """Closes of ``tickers`` as a frame: ``ticker``, ``date``, ``close``."""
     return pd.DataFrame(price_rows(conn, tickers), columns=["ticker", "date", "close"])
@@ -139,13 +169,14 @@ def company_countries(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def evidence_rows(conn: sqlite3.Connection, filters: Filters = Filters()) -> pd.DataFrame:
-    """One row per (filtered article, company it mentions, effective category): ``published_at``,
-    ``published_estimated``, ``sentiment_label``, ``sentiment``, ``ticker``, ``category``."""
+    """One row per (filtered article, company it mentions, effective category): ``article_id``,
+    ``published_at``, ``published_estimated``, ``sentiment_label``, ``sentiment``, ``ticker``,
+    ``category`` (NULL for an article without one), ``source``."""
     clause, params = where(filters, "a")
     return frame(
         conn,
         "SELECT a.id AS article_id, a.published_at, a.published_estimated, a.sentiment_label, a.sentiment, "
-        "e.ticker, c.category FROM articles a JOIN article_entities e ON e.article_id = a.id "
+        "e.ticker, c.category, a.source FROM articles a JOIN article_entities e ON e.article_id = a.id "
         "LEFT JOIN (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1) c "
         f"ON c.article_id = a.id WHERE {clause} ORDER BY a.published_at, a.id, e.ticker",
         params,

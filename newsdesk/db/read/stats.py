@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsdesk.db.read.options import date_bounds
+from newsdesk.db.read.filters import parse_day
 
 
 def data_version(conn: sqlite3.Connection) -> int:
@@ -14,14 +14,16 @@ def data_version(conn: sqlite3.Connection) -> int:
 
 
 def stats(conn: sqlite3.Connection) -> dict:
-    """Counts a user wants at a glance: articles, date range, labels, categories, decisions,
-    sources, ingest runs and problems."""
+    """Counts a user wants at a glance: articles, date range (of real publish dates: an undated article
+    stamped with its ingest time does not stretch it to today; ``estimated_dates`` counts those), labels,
+    categories, decisions, sources, ingest runs and problems."""
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
-    lo, hi = date_bounds(conn)
+    lo, hi = exact_date_bounds(conn)
     return {
         "articles": one("SELECT count(*) FROM articles"),
         "first_published": lo.isoformat() if lo else None,
         "last_published": hi.isoformat() if hi else None,
+        "estimated_dates": one("SELECT count(*) FROM articles WHERE coalesce(published_estimated, 0) != 0"),
         "decisions": one("SELECT count(*) FROM decisions"),
         "categories": dict(
             conn.execute(
@@ -40,3 +42,15 @@ def stats(conn: sqlite3.Connection) -> dict:
         "ingest_runs": one("SELECT count(*) FROM ingest_runs"),
         "problems": one("SELECT count(*) FROM problems"),
     }
+
+
+def exact_date_bounds(conn: sqlite3.Connection):
+    """The first and last publish day of the articles whose date is not an estimate (None, None for none);
+    each walks the publish-time index from one end."""
+    ask = (
+        "SELECT published_at FROM articles WHERE published_at IS NOT NULL AND coalesce(published_estimated, 0) = 0 "
+        "ORDER BY published_at {} LIMIT 1"
+    )
+    lo = conn.execute(ask.format("ASC")).fetchone()
+    hi = conn.execute(ask.format("DESC")).fetchone()
+    return (parse_day(lo[0]) if lo else None), (parse_day(hi[0]) if hi else None)

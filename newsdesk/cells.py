@@ -1,0 +1,30 @@
+"""Cells read from SQL through pandas: NULL comes back as None, NaN or pandas' NA, and ``x or default``
+keeps NaN (it is truthy). These turn such a cell into a plain value before it becomes a group, a sort
+key or a label."""
+
+from __future__ import annotations
+
+
+def missing(value) -> bool:
+    """True for None and a missing number (NaN, pandas' NA): what SQL NULL becomes in a frame."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN is not equal to itself
+    except TypeError:  # pandas' NA: its comparisons are NA, whose truth is ambiguous
+        return True
+    except ValueError:  # an array
+        return False
+
+
+def text_or_none(value) -> str | None:
+    """A text cell as text, or None for NULL (None, NaN, NA) and blank text; never NaN."""
+    if missing(value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def flag(value) -> bool:
+    """A 0/1 cell as a bool; NULL (None, NaN, NA) is False (``bool(nan)`` would be True)."""
+    return False if missing(value) else bool(value)
