@@ -14,11 +14,12 @@ from newsdesk.score.entities import CompanyMatcher, article_text
 from newsdesk.score.finance import TITLE_WEIGHT
 from newsdesk.score.impact import market_impact
 from newsdesk.score.labels import sentiment_label
+from newsdesk.score.market import market_relevance
 from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
 from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
 from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
 
-PIPELINE_VERSION = "pipeline/2"  # 2: decision legs carry an exposure (long, short, funding, reduce, hold)
+PIPELINE_VERSION = "pipeline/3"  # 2: decision legs carry an exposure; 3: market relevance
 
 
 @dataclass
@@ -59,7 +60,8 @@ def score_article(
     """Score ``article`` in place and return it.
 
     Sets ``sentiment`` (title weighted double), ``sentiment_label``, ``subjectivity``,
-    ``sentiment_terms``, scored categories (added beside the source's), ``entities``, ``impact``
+    ``sentiment_terms``, scored categories (added beside the source's), ``entities``,
+    ``market_relevance`` / ``market_relevant``, ``impact``
     with ``impact_components``, the structured fields of every decision, and ``scorer_version``.
     Passing a bare :class:`Scorer` scores sentiment only (``impact`` is then the source's).
     """
@@ -91,6 +93,14 @@ def score_article(
         if company and e.name == e.ticker:
             e.name = company.name
     article.entities = [*given.values(), *(e for e in found if e.ticker not in given)]
+    market = market_relevance(
+        article.title,
+        article.summary,
+        article.body,
+        [(ctx.companies.by_ticker[e.ticker].name, e.relevance or 0.0) for e in found],
+        [(c.category, c.relevance or 0.0) for c in article.categories],
+    )
+    article.market_relevance, article.market_relevant = market.relevance, market.relevant
     names = {c.category for c in article.categories}
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)
