@@ -71,3 +71,67 @@ def test_the_pipeline_sets_both_fields() -> None:
 def test_sport_words_count_in_no_market_category() -> None:
     article = score_article(Article(title="Premier League football: Arsenal beat Chelsea in the derby", source="t"))
     assert not article.categories, article.categories
+
+
+# ------------------------------------------------------------------ stored, filtered, counted
+
+from newsdesk import pipeline  # noqa: E402
+from newsdesk.db import schema, writes  # noqa: E402
+from newsdesk.db.read.totals import kpis  # noqa: E402
+from newsdesk.db.read.filters import Filters, parse_market, plan  # noqa: E402
+from tests.fault_util import daily_mismatches, derived_mismatches  # noqa: E402
+
+SPORT = "Defender Estelle Johnson targets Cameroon success at Women's World Cup"
+MARKET_TITLE = "Refiner shares jump as profit beats estimates"
+
+
+def _article(title: str, day: str) -> Article:
+    return score_article(Article(title=title, source="Wire", published_at=f"{day}T09:00:00Z"))
+
+
+@pytest.fixture
+def stored(tmp_path):
+    db = schema.connect(tmp_path / "m.db")
+    writes.write_batch(db, [_article(SPORT, "2026-06-01"), _article(MARKET_TITLE, "2026-06-01")], [], "t")
+    yield db
+    db.close()
+
+
+def test_both_columns_are_stored(stored) -> None:
+    rows = dict(stored.execute("SELECT title, market_relevant FROM articles").fetchall())
+    assert rows == {SPORT: 0, MARKET_TITLE: 1}
+    assert stored.execute("SELECT count(*) FROM articles WHERE market_relevance IS NULL").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("extra", [{}, {"labels": ("bullish", "somewhat-bullish", "neutral")}, {"text": "success"}])
+def test_the_default_view_counts_market_news_only_and_everything_counts_all(stored, extra) -> None:
+    market = kpis(stored.conn, Filters(**extra))["articles"]
+    everything = kpis(stored.conn, Filters(market="all", **extra))["articles"]
+    assert market < everything
+    assert market == (0 if extra.get("text") else 1)
+
+
+def test_everything_is_answered_without_the_market_only_totals() -> None:
+    assert plan(Filters()).from_totals
+    assert not plan(Filters(market="all")).from_totals
+    assert not plan(Filters(topics=("Energy & Commodities",), market="all")).from_totals
+
+
+@pytest.mark.parametrize(
+    "given, expected", [("all", "all"), ("ALL", "all"), ("everything", "all"), ("market", "market"),
+                        ("", "market"), (None, "market"), ("bogus", "market"), (3, "market")]
+)  # fmt: skip
+def test_the_url_value_is_read_leniently(given, expected) -> None:
+    assert parse_market(given) == expected
+
+
+def test_the_derived_tables_hold_market_news_only_and_follow_a_rescore(stored) -> None:
+    assert stored.execute("SELECT sum(n) FROM daily_totals").fetchone()[0] == 1
+    assert not daily_mismatches(stored.conn) and not derived_mismatches(stored.conn)
+    stored.execute("UPDATE articles SET scorer_version = 'old'")
+    assert pipeline.rescore(stored, pipeline.stale_ids(stored, "x", everything=True)) == 2
+    assert stored.execute("SELECT sum(n) FROM daily_totals").fetchone()[0] == 1
+    with schema.transaction(stored):  # what an older scorer left: every article market news
+        stored.execute("UPDATE articles SET market_relevant = 1")
+    assert stored.execute("SELECT sum(n) FROM daily_totals").fetchone()[0] == 2
+    assert stored.execute("SELECT count(*) FROM article_categories WHERE market_relevant = 0").fetchone()[0] == 0
