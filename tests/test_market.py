@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk import pipeline
+from newsdesk.db import schema, writes
+from newsdesk.db.read.filters import Filters, parse_market, plan
+from newsdesk.db.read.totals import kpis
 from newsdesk.models import Article
 from newsdesk.score.market import THRESHOLD, market_relevance
 from newsdesk.score.pipeline import score_article
+from tests.fault_util import daily_mismatches, derived_mismatches
 
 
 @pytest.mark.parametrize(
@@ -75,11 +80,6 @@ def test_sport_words_count_in_no_market_category() -> None:
 
 # ------------------------------------------------------------------ stored, filtered, counted
 
-from newsdesk import pipeline  # noqa: E402
-from newsdesk.db import schema, writes  # noqa: E402
-from newsdesk.db.read.totals import kpis  # noqa: E402
-from newsdesk.db.read.filters import Filters, parse_market, plan  # noqa: E402
-from tests.fault_util import daily_mismatches, derived_mismatches  # noqa: E402
 
 SPORT = "Defender Estelle Johnson targets Cameroon success at Women's World Cup"
 MARKET_TITLE = "Refiner shares jump as profit beats estimates"

@@ -361,12 +361,13 @@ TOTALS_TRIGGERS = ("articles_totals_insert", "articles_totals_delete", "articles
 
 def _create_totals_triggers(db: sqlite_utils.Database) -> None:
     m = has_market_flag(db.conn)
-    db.execute(f"CREATE TRIGGER articles_totals_insert AFTER INSERT ON articles BEGIN {_totals_change('NEW', '+', m)} END")
-    db.execute(f"CREATE TRIGGER articles_totals_delete AFTER DELETE ON articles BEGIN {_totals_change('OLD', '-', m)} END")
+    add, drop = _totals_change("NEW", "+", m), _totals_change("OLD", "-", m)
+    db.execute(f"CREATE TRIGGER articles_totals_insert AFTER INSERT ON articles BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER articles_totals_delete AFTER DELETE ON articles BEGIN {drop} END")
     columns = "published_at, published_estimated, sentiment, impact" + (", market_relevant" if m else "")
     db.execute(
         f"CREATE TRIGGER articles_totals_update AFTER UPDATE OF {columns} "
-        f"ON articles BEGIN {_totals_change('OLD', '-', m)} {_totals_change('NEW', '+', m)} END"
+        f"ON articles BEGIN {drop} {add} END"
     )
 
 
@@ -451,9 +452,10 @@ MARKET_VIEW_COLUMNS = (*VIEW_COLUMNS, "market_relevant")  # the category rows' c
 def add_market_relevance(db: sqlite_utils.Database) -> None:
     """Migration 14: ``articles.market_relevance`` (0-1, NULL until scored) and ``market_relevant``
     (1 until ``rescore`` says otherwise), in the articles' date covering index; a copy of the flag on
-    the category rows (in their covering index, kept by the copy triggers); and the derived tables counting market news only: the totals
-    triggers are made anew with the rule. Every stored article starts as market news, so the derived
-    tables stay exact without a recomputation; ``python -m newsdesk rescore`` scores the flag."""
+    the category rows (in their covering index, kept by the copy triggers); and the derived tables
+    counting market news only: the totals triggers are made anew with the rule. Every stored article
+    starts as market news, so the derived tables stay exact without a recomputation; ``python -m
+    newsdesk rescore`` scores the flag (and the triggers and batch totals move the counts)."""
     db.execute("ALTER TABLE articles ADD COLUMN market_relevance REAL")
     db.execute("ALTER TABLE articles ADD COLUMN market_relevant INTEGER NOT NULL DEFAULT 1")
     db.execute("ALTER TABLE article_categories ADD COLUMN market_relevant INTEGER NOT NULL DEFAULT 1")
