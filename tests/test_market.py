@@ -135,3 +135,70 @@ def test_the_derived_tables_hold_market_news_only_and_follow_a_rescore(stored) -
         stored.execute("UPDATE articles SET market_relevant = 1")
     assert stored.execute("SELECT sum(n) FROM daily_totals").fetchone()[0] == 2
     assert stored.execute("SELECT count(*) FROM article_categories WHERE market_relevant = 0").fetchone()[0] == 0
+
+
+# ------------------------------------------------------------------ the switch in the filter bar
+
+
+def test_the_overview_counts_market_news_and_the_switch_and_url_show_everything(tmp_path, monkeypatch) -> None:
+    from tests.apptest_util import app, metrics
+
+    path = tmp_path / "desk.db"
+    db = schema.connect(path)
+    writes.write_batch(db, [_article(SPORT, "2026-06-01"), _article(MARKET_TITLE, "2026-06-02")], [], "t")
+    db.close()
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    at = app().run()
+    assert not at.exception
+    assert at.segmented_control(key="w_market").value == "market"
+    assert metrics(at)["Articles"] == "1"
+    assert list(at.dataframe[0].value["title"]) == [MARKET_TITLE]
+    assert at.query_params.get("market") is None
+    at.segmented_control(key="w_market").set_value("all").run()
+    assert metrics(at)["Articles"] == "2"
+    assert at.query_params.get("market") in ("all", ["all"])
+    fresh = app()
+    fresh.query_params["market"] = "all"  # a pasted URL reproduces it
+    fresh.run()
+    assert fresh.segmented_control(key="w_market").value == "all"
+    assert metrics(fresh)["Articles"] == "2"
+
+
+def _desk(tmp_path, monkeypatch):
+    path = tmp_path / "desk.db"
+    db = schema.connect(path)
+    writes.write_batch(db, [_article(SPORT, "2026-06-01"), _article(MARKET_TITLE, "2026-06-02")], [], "t")
+    ids = dict(db.execute("SELECT title, id FROM articles").fetchall())
+    db.close()
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    return path, ids
+
+
+def test_the_article_page_explains_the_verdict(tmp_path, monkeypatch) -> None:
+    from tests.apptest_util import app
+
+    _path, ids = _desk(tmp_path, monkeypatch)
+    at = app().run()
+    at.query_params["id"] = ids[SPORT]
+    at.switch_page("pages/3_Article.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Not market news" in text
+    assert "Other cues" in text and "world cup" in text.lower()
+
+
+def test_the_export_says_which_articles_are_market_news(tmp_path, monkeypatch) -> None:
+    import csv
+    import io
+
+    from newsdesk.db.read.articles import article_chunks
+    from newsdesk.export import csv_stream
+
+    path, _ids = _desk(tmp_path, monkeypatch)
+    db = schema.connect(path)
+    for market, expected in (("all", {SPORT: "no", MARKET_TITLE: "yes"}), ("market", {MARKET_TITLE: "yes"})):
+        data = b"".join(csv_stream(article_chunks(db.conn, Filters(market=market)))).decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(data)))
+        assert {r["title"]: r["market news"] for r in rows} == expected
+        assert all(0.0 <= float(r["market relevance"]) <= 1.0 for r in rows)
+    db.close()
