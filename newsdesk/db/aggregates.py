@@ -365,10 +365,7 @@ def _create_totals_triggers(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE TRIGGER articles_totals_insert AFTER INSERT ON articles BEGIN {add} END")
     db.execute(f"CREATE TRIGGER articles_totals_delete AFTER DELETE ON articles BEGIN {drop} END")
     columns = "published_at, published_estimated, sentiment, impact" + (", market_relevant" if m else "")
-    db.execute(
-        f"CREATE TRIGGER articles_totals_update AFTER UPDATE OF {columns} "
-        f"ON articles BEGIN {drop} {add} END"
-    )
+    db.execute(f"CREATE TRIGGER articles_totals_update AFTER UPDATE OF {columns} ON articles BEGIN {drop} {add} END")
 
 
 def recompute_daily_totals(conn: sqlite3.Connection) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,6 +19,13 @@ from newsdesk.score.market import market_relevance
 from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
 from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
 from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
+
+# a company named only as the yardstick of a comparison ("Netflix worth more than ExxonMobil") says
+# little about the story's sector: its sector evidence counts this much
+YARDSTICK = re.compile(
+    r"\b(?:than|versus|vs\.?|overtakes?|overtaking|overtook|outpaces?|outpaced)\s+(?:the\s+)?$", re.I
+)
+YARDSTICK_FACTOR = 0.3
 
 PIPELINE_VERSION = "pipeline/3"  # 2: decision legs carry an exposure; 3: market relevance
 
@@ -84,7 +92,12 @@ def score_article(
     bullets = "\n".join(d.text for d in article.decisions)
     given = {e.ticker: e for e in article.entities}  # from the source (e.g. Alpha Vantage ticker_sentiment)
     found = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
-    named = [(ctx.companies.by_ticker[e.ticker].sector, e.relevance or 0.0) for e in found]
+    spans = ctx.companies.mention_spans(article.title) if found else {}
+    named = [
+        (ctx.companies.by_ticker[e.ticker].sector, (e.relevance or 0.0) * _sector_share(article.title, spans.get(t)))
+        for e in found
+        for t in (e.ticker,)
+    ]
     article.categories = source_categories(article.categories) + tag_topics(
         article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors)
     )
@@ -111,6 +124,14 @@ def score_article(
         ctx.decisions.parse(decision)
     article.scorer_version = ctx.version
     return article
+
+
+def _sector_share(title: str, spans: list[tuple[int, int]] | None) -> float:
+    """How much of a company's sector evidence counts: less when every headline mention is the
+    yardstick of a comparison ("worth more than ExxonMobil")."""
+    if spans and all(YARDSTICK.search(title[max(0, start - 30) : start]) for start, _end in spans):
+        return YARDSTICK_FACTOR
+    return 1.0
 
 
 def source_categories(categories: list[CategoryTag]) -> list[CategoryTag]:
