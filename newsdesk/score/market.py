@@ -94,7 +94,7 @@ def market_relevance(
     market = other = 0.0
     market_cues: dict[str, None] = {}
     other_cues: dict[str, None] = {}
-    for text, part in zip((title, summary, body[:5000] if body else ""), PART_WEIGHTS, strict=True):
+    for text, part in zip((title, summary, body[:2000] if body else ""), PART_WEIGHTS, strict=True):
         if not text:
             continue
         for _s, _e, phrase, payloads in matcher.find(text):
