@@ -19,6 +19,7 @@ from newsdesk.db.read.filters import Filters
 from newsdesk.export import csv_bytes
 from newsdesk.score.horizon import horizon_status
 from newsdesk.score.impact import FORMULA, impact_breakdown
+from newsdesk.score.market import market_relevance
 from newsdesk.score.sentiment import split_terms
 
 PAGE = "pages/3_Article.py"
@@ -186,6 +187,36 @@ def key_figures(article: dict, decisions: pd.DataFrame) -> None:
         help="A decision is open while its horizon, counted from the publish date, is still running; "
         "decisions that state no horizon are neither open nor expired.",
     )
+
+
+def market_section(article: dict, categories: pd.DataFrame, companies: pd.DataFrame) -> None:
+    """Whether the article is market news (stored), and the cues that say so (read again from its text)."""
+    st.subheader("Market news?")
+    relevance, relevant = article.get("market_relevance"), article.get("market_relevant", 1)
+    if relevance is None or pd.isna(relevance):
+        st.caption("Not scored for market relevance yet: `python -m newsdesk rescore` scores it.")
+        return
+    named = (
+        []
+        if companies.empty
+        else list(zip(companies["name"].fillna(companies["ticker"]), companies["relevance"].fillna(0.0), strict=True))
+    )
+    cats = (
+        [] if categories.empty else list(zip(categories["category"], categories["relevance"].fillna(0.0), strict=True))
+    )
+    why = market_relevance(
+        article.get("title") or "", article.get("summary") or "", article.get("body") or "", named, cats
+    )
+    verdict = "Market news" if relevant else "Not market news"
+    st.markdown(f"**{verdict}** — market relevance {relevance:.2f} (0.5 or more is market news).")
+    if why.market_cues:
+        st.caption("Market cues: " + escape_md(", ".join(why.market_cues[:8])))
+    if why.other_cues:
+        st.caption("Other cues (sport, entertainment, lifestyle…): " + escape_md(", ".join(why.other_cues[:8])))
+    if not why.market_cues and not why.other_cues:
+        st.caption("No cue either way: kept as market news.")
+    if not relevant:
+        st.caption("Left out of counts, charts and lists unless the filter bar shows Everything.")
 
 
 def impact_section(article: dict) -> None:
@@ -393,7 +424,9 @@ def article_page(path: str, filters: Filters, version: int) -> None:
     with right:
         sentiment_section(article)
         categories_section(categories)
+    companies = loaders.load_article_companies(path, aid, version)
+    market_section(article, categories, companies)
     impact_section(article)
     st.divider()
-    companies_section(loaders.load_article_companies(path, aid, version))
+    companies_section(companies)
     related_section(loaders.load_related(path, aid, version))

@@ -3,7 +3,7 @@
 State lives in plain session keys (``nd_*``) that survive page changes; each run copies them into
 the page's widget keys (``w_*``, "shadow keys") and ``on_change`` writes them back. The state is
 mirrored into the URL (``?topic=A&topic=B&since=…&label=bearish&min_impact=0.5&source=…&company=7011.T
-&q=yen``) so a pasted URL reproduces the view on any page.
+&q=yen&market=all``) so a pasted URL reproduces the view on any page.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import loaders
 from components.layout import nav
-from newsdesk.db.read.filters import Filters, parse_day
+from newsdesk.db.read.filters import MARKET_ALL, MARKET_CHOICES, MARKET_ONLY, Filters, parse_day, parse_market
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
 
@@ -23,6 +23,8 @@ from newsdesk.score.labels import LABELS
 MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
 SINCE, UNTIL, MIN_IMPACT, TEXT, DEMO = "nd_since", "nd_until", "nd_min_impact", "nd_text", "nd_demo"
 DEMO_CHOICES = ("show", "hide")
+MARKET = "nd_market"
+MARKET_LABELS = {MARKET_ONLY: "Market news only", MARKET_ALL: "Everything"}
 W_DATES = "w_dates"
 AUTHOR_PARAM = "author"  # only on the pages that draw the author filter (Decisions, Scorecard)
 
@@ -45,6 +47,7 @@ def _init_from_url() -> None:
         st.session_state[MIN_IMPACT] = 0.0
     st.session_state[TEXT] = (qp.get("q") or "")[:200]
     st.session_state[DEMO] = qp.get("demo") if qp.get("demo") in DEMO_CHOICES else None
+    st.session_state[MARKET] = parse_market(qp.get("market"))
     st.session_state["nd_init"] = True
 
 
@@ -179,6 +182,20 @@ def filter_bar(
                 help="The broker or analyst house of a rating headline ('Goldman Sachs Upgrades Agilent to Buy'): "
                 "only its calls.",
             )
+        market = parse_market(st.session_state.get(MARKET))
+        st.session_state["w_market"] = market
+        st.segmented_control(
+            "News",
+            MARKET_CHOICES,
+            key="w_market",
+            on_change=_copy,
+            args=("market",),
+            format_func=MARKET_LABELS.get,
+            required=True,
+            help="Market news only (the default) leaves sport, entertainment, celebrity and lifestyle "
+            "stories out of every count, chart and list, unless a listed company or a market cue makes "
+            "them market news; Everything shows them too.",
+        )
         if has_demo:
             st.session_state["w_demo"] = demo_choice
             st.segmented_control(
@@ -204,6 +221,7 @@ def filter_bar(
         text=str(st.session_state.get(TEXT, "")).strip()[:200],
         hidden_sources=hidden,
         author=tuple(chosen.get("author", ())),
+        market=market,
     )
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
@@ -213,6 +231,7 @@ def filter_bar(
     _set_url("until", filters.until.isoformat() if filters.until else None)
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
     _set_url("q", filters.text or None)
+    _set_url("market", MARKET_ALL if not filters.market_only else None)
     _set_url("demo", demo_choice if has_demo and demo_choice != demo_default else None)
     return filters
 

@@ -99,6 +99,8 @@ HUMAN_COLUMNS = (
     "sentiment",
     "label",
     "impact",
+    "market news",
+    "market relevance",
     "categories",
     "companies",
     "decisions",
@@ -110,7 +112,8 @@ def human_frame(df: pd.DataFrame, link_base: str | None = None) -> pd.DataFrame:
     """The analyst's columns (:data:`HUMAN_COLUMNS`) of an article frame (the columns of
     ``read.articles.article_chunks``): published as ``YYYY-MM-DD HH:MM`` UTC, which Excel reads as a
     date, blanks for missing values, and a link to the article's page in the dashboard at
-    ``link_base`` (left blank without one)."""
+    ``link_base`` (left blank without one); ``market news`` is yes/no (``market_relevant``), blank when
+    not scored."""
     published = pd.to_datetime(df["published_at"], utc=True, errors="coerce", format="ISO8601")
     base = (link_base or "").rstrip("/")
     links = [f"{base}/Article?id={quote(str(i))}" if base else "" for i in df["id"]]
@@ -124,6 +127,10 @@ def human_frame(df: pd.DataFrame, link_base: str | None = None) -> pd.DataFrame:
             "sentiment": pd.to_numeric(df["sentiment"], errors="coerce").round(3),
             "label": df["sentiment_label"],
             "impact": pd.to_numeric(df["impact"], errors="coerce").round(3),
+            "market news": _yes_no(df["market_relevant"]) if "market_relevant" in df else "",
+            "market relevance": (
+                pd.to_numeric(df["market_relevance"], errors="coerce").round(3) if "market_relevance" in df else None
+            ),
             "categories": df["categories"],
             "companies": df["companies"],
             "decisions": decisions.fillna(0).astype(int),
@@ -134,6 +141,11 @@ def human_frame(df: pd.DataFrame, link_base: str | None = None) -> pd.DataFrame:
     for column in ("title", "source", "url", "label", "categories", "companies"):
         out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
+
+
+def _yes_no(column: pd.Series) -> pd.Series:
+    flags = pd.to_numeric(column, errors="coerce")
+    return flags.map({1: "yes", 0: "no"}).astype(object).where(flags.notna(), "")
 
 
 def csv_stream(chunks: Iterable[pd.DataFrame], columns: str = "human", link_base: str | None = None) -> Iterator[bytes]:
@@ -169,6 +181,8 @@ def file_name(table: str, filters, today: date, columns: str = "human") -> str:
         parts.append(f"impact-{filters.min_impact:g}")
     if filters.text:
         parts.append("q-" + _slug(filters.text))
+    if not getattr(filters, "market_only", True):
+        parts.append("everything")
     if columns == "all":
         parts.append("all-columns")
     parts.append(today.isoformat())

@@ -76,6 +76,8 @@ class Article:
     scorer_version: str | None = None
     sentiment_terms: list[str] = field(default_factory=list)
     impact_components: dict = field(default_factory=dict)
+    market_relevance: float | None = None  # 0-1: how much this is market news (newsdesk.score.market)
+    market_relevant: bool = True  # False: left out of the default (market news only) views
 
     @property
     def text(self) -> str:

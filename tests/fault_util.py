@@ -257,7 +257,7 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
             ).fetchone()[0]
             if n:
                 out.append(f"{n} {table} rows whose copied publish time differs from the article's")
-    copied = list(aggregates.VIEW_COLUMNS)
+    copied = list(aggregates.MARKET_VIEW_COLUMNS if aggregates.has_market_flag(conn) else aggregates.VIEW_COLUMNS)
     have = {r[1] for r in conn.execute("PRAGMA table_info(article_categories)")}
     if copied and set(copied) <= have:
         differ = " OR ".join(f"c.{col} IS NOT a.{col}" for col in copied)

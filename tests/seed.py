@@ -103,3 +103,16 @@ def seed_wide(path: Path) -> Path:
     writes.write_batch(db, [score_article(a) for a in articles], [], "seed")
     db.close()
     return path
+
+
+def undo_market_relevance(db) -> None:
+    """Take migration 14 back (with the copy and totals triggers and the indexes that name its columns)."""
+    from newsdesk.db import aggregates
+
+    for name in ("article_categories_view_fill", "articles_view_sync", *aggregates.TOTALS_TRIGGERS):
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("DROP INDEX idx_article_categories_view")
+    db.execute("DROP INDEX idx_articles_published_cover")
+    db.execute("ALTER TABLE article_categories DROP COLUMN market_relevant")
+    db.execute("ALTER TABLE articles DROP COLUMN market_relevant")
+    db.execute("ALTER TABLE articles DROP COLUMN market_relevance")

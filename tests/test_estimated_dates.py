@@ -11,6 +11,7 @@ from newsdesk.db import read, schema, writes
 from newsdesk.models import Article, CategoryTag
 from newsdesk.score import score_article
 from tests.fault_util import daily_mismatches, derived_mismatches
+from tests.seed import undo_market_relevance
 
 DERIVED = ("daily_category_sentiment", "period_category_sentiment", "daily_totals", "category_set_totals")
 
@@ -110,6 +111,7 @@ def test_migration_13_takes_estimated_rows_out_of_an_older_databases_totals(db_p
         "t",
     )
     with schema.transaction(db):  # a v11 database counted the estimated row like any other
+        undo_market_relevance(db)
         db.execute("DROP INDEX idx_articles_title_key")
         db.execute("ALTER TABLE articles DROP COLUMN guid")
         db.execute("UPDATE daily_totals SET n = n + 1")

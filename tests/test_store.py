@@ -10,6 +10,7 @@ from newsdesk.db import aggregates, schema, writes
 from newsdesk.errors import SchemaError
 from newsdesk.models import Article, CategoryTag, Decision, Problem
 from newsdesk.score import score_article
+from tests.seed import undo_market_relevance
 
 TABLES = {
     "articles",
@@ -326,6 +327,7 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     db = schema.connect(db_path)
     writes.write_batch(db, [make("Old story one"), make("Old story two", day="2026-06-03")], [], "t")
     with schema.transaction(db):  # turn it back into a v5 database
+        undo_market_relevance(db)
         db.execute("DROP INDEX idx_articles_title_key")
         db.execute("ALTER TABLE articles DROP COLUMN guid")
         db.execute("DROP TABLE category_set_totals")
@@ -339,15 +341,10 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
         db.execute("DROP INDEX idx_decisions_time")
         for table in aggregates.TIME_COPIES:
             db.execute(f"ALTER TABLE {table} DROP COLUMN published_at")
-        for name in ("insert", "delete", "update"):
-            db.execute(f"DROP TRIGGER articles_totals_{name}")
         db.execute("DROP TABLE daily_totals")
         for name in ("insert", "update", "move", "delete"):
             db.execute(f"DROP TRIGGER daily_category_sentiment_{name}")
         db.execute("DROP TABLE period_category_sentiment")
-        db.execute("DROP TRIGGER article_categories_view_fill")
-        db.execute("DROP TRIGGER articles_view_sync")
-        db.execute("DROP INDEX idx_article_categories_view")
         for col in aggregates.VIEW_COLUMNS:
             db.execute(f"ALTER TABLE article_categories DROP COLUMN {col}")
         db.execute("PRAGMA user_version = 5")

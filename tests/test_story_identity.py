@@ -12,6 +12,7 @@ from newsdesk import pipeline
 from newsdesk.db import schema
 from newsdesk.identity import article_id, canonical_url, titles_differ
 from tests.fault_util import daily_mismatches, derived_mismatches
+from tests.seed import undo_market_relevance
 
 STORIES = Path(__file__).resolve().parent / "fixtures" / "stories"
 
@@ -126,6 +127,7 @@ def test_a_database_of_schema_11_keeps_its_ids_and_reingest_adds_nothing(db_path
     ingest(db, "site_rss.xml", "per_ticker.csv")
     before = sorted(db.execute("SELECT id, title FROM articles"))
     with schema.transaction(db):  # turn it back into a v11 database
+        undo_market_relevance(db)
         db.execute("DROP INDEX idx_articles_title_key")
         db.execute("ALTER TABLE articles DROP COLUMN guid")
         db.execute("PRAGMA user_version = 11")

@@ -153,3 +153,30 @@ def test_amounts_inside_a_keyword_are_skipped(headline: str) -> None:
     assert not phrases & {key for _s, _e, key, _p in topic_matcher().find(headline)}  # not as written
     assert phrases & {key for _s, _e, key, _p in topic_matcher().find(without_amounts(headline))}
     assert "Earnings & Corporate" in [t.category for t in tag_topics(headline, "", "")]
+
+
+@pytest.mark.parametrize(
+    "headline, unwanted, wanted",
+    [
+        ("Debenhams rejects Mike Ashley coup attempt", "Geopolitics & War", None),
+        ("Netflix worth more than ExxonMobil", "Energy & Commodities", "Financial Markets"),
+        ("Army stages military coup in Niger", None, "Geopolitics & War"),
+        ("ExxonMobil profits soar as oil price climbs", None, "Energy & Commodities"),
+    ],
+)
+def test_a_boardroom_coup_is_no_war_and_a_yardstick_company_no_sector(headline, unwanted, wanted) -> None:
+    names = {c.category for c in score_article(Article(title=headline, source="t")).categories}
+    assert unwanted not in names
+    assert wanted is None or wanted in names
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Apple Unveils New Watch - Apple ( NASDAQ:AAPL )",
+        "Apple (NASDAQ: AAPL) unveils new watch",
+        "NYSE:IBM IBM launches AI",
+    ],
+)
+def test_exchange_ticker_tags_are_not_evidence_of_a_markets_story(title: str) -> None:
+    assert "Financial Markets" not in {c.category for c in tag_topics(title, "", "")}

@@ -62,15 +62,17 @@ DAILY_UPSERT_SQL = (
     "sentiment_sum = sentiment_sum + excluded.sentiment_sum, impact_sum = impact_sum + excluded.impact_sum, "
     "impact_n = impact_n + excluded.impact_n"
 )
-DAILY_RECOMPUTE_SQL = """
+_DAILY_RECOMPUTE = """
 SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n,
        sum(a.sentiment) AS sentiment_sum, coalesce(sum(a.impact), 0.0) AS impact_sum,
        count(a.impact) AS impact_n
 FROM articles a
 JOIN (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1) c ON c.article_id = a.id
-WHERE a.published_at IS NOT NULL AND a.published_estimated = 0 AND a.sentiment IS NOT NULL
+WHERE a.published_at IS NOT NULL AND a.published_estimated = 0 AND a.sentiment IS NOT NULL{market}
 GROUP BY day, c.category
 """
+MARKET_ONLY = " AND a.market_relevant = 1"  # the derived tables count market news only (v14)
+DAILY_RECOMPUTE_SQL = _DAILY_RECOMPUTE.format(market=MARKET_ONLY)
 
 # ------------------------------------------------------------------ category_set_totals (v9)
 
@@ -96,7 +98,7 @@ _SET_VALUES = (
     f"count(CASE WHEN impact >= {HIGH_IMPACT} THEN 1 END) AS high_impact, coalesce(sum(k), 0) AS decisions, "
     f"{_LABEL_COUNTS}"
 )
-SET_RECOMPUTE_SQL = f"""
+_SET_RECOMPUTE = f"""
 WITH s AS (
   SELECT article_id, char(31) || group_concat(category, char(31)) || char(31) AS cats
   FROM (SELECT DISTINCT article_id, category FROM article_categories WHERE effective = 1 ORDER BY article_id, category)
@@ -106,12 +108,13 @@ x AS (
   SELECT substr(a.published_at, 1, 10) AS day, coalesce(s.cats, '') AS cats, a.sentiment, a.impact,
          a.sentiment_label, d.k
   FROM articles a LEFT JOIN s ON s.article_id = a.id LEFT JOIN d ON d.article_id = a.id
-  WHERE a.published_at IS NOT NULL AND a.published_estimated = 0
+  WHERE a.published_at IS NOT NULL AND a.published_estimated = 0{{market}}
 )
 SELECT 'day' AS grain, day AS period, cats, {_SET_VALUES} FROM x GROUP BY day, cats
 UNION ALL
 SELECT 'month', substr(day, 1, 7) || '-01', cats, {_SET_VALUES} FROM x GROUP BY 2, cats
 """
+SET_RECOMPUTE_SQL = _SET_RECOMPUTE.format(market=MARKET_ONLY)
 SET_UPSERT_SQL = (
     f"INSERT INTO category_set_totals ({', '.join(SET_COLUMNS)}) VALUES ({', '.join('?' for _ in SET_COLUMNS)}) "
     f"ON CONFLICT (grain, period, cats) DO UPDATE SET "
@@ -149,8 +152,9 @@ class BatchTotals:
 
     def add(self, a: Article, sign: int = 1) -> None:
         """Count one stored article in (``sign`` 1) or out of (``sign`` -1) both tables; an article
-        whose date is estimated counts in neither (it is not news of the day it was read on)."""
-        if a.published_estimated:
+        whose date is estimated counts in neither (it is not news of the day it was read on), nor does
+        one that is not market news (``market_relevant`` false: the default view leaves it out)."""
+        if a.published_estimated or not a.market_relevant:
             return
         cats = effective_categories(a)
         self.add_set(a.published_at, cats, a.sentiment, a.impact, a.sentiment_label, len(a.decisions), sign)
@@ -206,19 +210,31 @@ class BatchTotals:
         self.sets.clear()
 
 
+def has_market_flag(conn: sqlite3.Connection) -> bool:
+    """True once migration 14 has given ``articles`` its ``market_relevant`` column (the derived
+    tables then count market news only; the migrations before it run without the column)."""
+    return any(row[1] == "market_relevant" for row in conn.execute("PRAGMA table_info(articles)"))
+
+
+def _market(conn: sqlite3.Connection, alias: str = "a.") -> str:
+    return f" AND {alias}market_relevant = 1" if has_market_flag(conn) else ""
+
+
 def recompute(conn: sqlite3.Connection) -> None:
     """Rebuild ``daily_category_sentiment`` and ``category_set_totals`` from the base tables (call
     inside a transaction; the week and month totals follow by their triggers). Articles whose date is
-    estimated (``published_estimated = 1``) count in no derived table."""
+    estimated (``published_estimated = 1``) or that are not market news count in no derived table."""
     conn.execute("DELETE FROM daily_category_sentiment")
-    conn.execute(f"INSERT INTO daily_category_sentiment ({', '.join(DAILY_COLUMNS)}) {DAILY_RECOMPUTE_SQL}")
+    daily = _DAILY_RECOMPUTE.format(market=_market(conn))
+    conn.execute(f"INSERT INTO daily_category_sentiment ({', '.join(DAILY_COLUMNS)}) {daily}")
     recompute_sets(conn)
 
 
 def recompute_sets(conn: sqlite3.Connection) -> None:
     """Rebuild ``category_set_totals`` from the base tables (call inside a transaction)."""
     conn.execute("DELETE FROM category_set_totals")
-    conn.execute(f"INSERT INTO category_set_totals ({', '.join(SET_COLUMNS)}) {SET_RECOMPUTE_SQL}")
+    sets = _SET_RECOMPUTE.format(market=_market(conn))
+    conn.execute(f"INSERT INTO category_set_totals ({', '.join(SET_COLUMNS)}) {sets}")
 
 
 # ------------------------------------------------------------------ tables kept by triggers (migrations 6-11)
@@ -307,20 +323,23 @@ def add_period_totals(db: sqlite_utils.Database) -> None:
         )
 
 
-DAILY_TOTALS_SQL = f"""
+_DAILY_TOTALS = f"""
 SELECT substr(published_at, 1, 10) AS day, count(*) AS n, coalesce(sum(sentiment), 0.0) AS sentiment_sum,
        count(sentiment) AS sentiment_n, coalesce(sum(impact >= {HIGH_IMPACT}), 0) AS high_impact
-FROM articles WHERE published_at IS NOT NULL AND published_estimated = 0 GROUP BY 1
+FROM articles WHERE published_at IS NOT NULL AND published_estimated = 0{{market}} GROUP BY 1
 """
+DAILY_TOTALS_SQL = _DAILY_TOTALS.format(market=" AND market_relevant = 1")
 
 
-def _totals_change(row: str, sign: str) -> str:
-    """Trigger statement adding (``+``) or removing (``-``) one article row's share of its day."""
+def _totals_change(row: str, sign: str, market: bool = False) -> str:
+    """Trigger statement adding (``+``) or removing (``-``) one article row's share of its day (with
+    ``market``, only a market-news row has one)."""
+    only_market = f" AND {row}.market_relevant = 1" if market else ""
     return (
         "INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) "
         f"SELECT substr({row}.published_at, 1, 10), {sign}1, {sign}coalesce({row}.sentiment, 0.0), "
         f"{sign}({row}.sentiment IS NOT NULL), {sign}coalesce({row}.impact >= {HIGH_IMPACT}, 0) "
-        f"WHERE {row}.published_at IS NOT NULL AND {row}.published_estimated = 0 "
+        f"WHERE {row}.published_at IS NOT NULL AND {row}.published_estimated = 0{only_market} "
         "ON CONFLICT (day) DO UPDATE SET n = n + excluded.n, sentiment_sum = sentiment_sum + excluded.sentiment_sum, "
         "sentiment_n = sentiment_n + excluded.sentiment_n, high_impact = high_impact + excluded.high_impact;"
     )
@@ -341,18 +360,19 @@ TOTALS_TRIGGERS = ("articles_totals_insert", "articles_totals_delete", "articles
 
 
 def _create_totals_triggers(db: sqlite_utils.Database) -> None:
-    db.execute(f"CREATE TRIGGER articles_totals_insert AFTER INSERT ON articles BEGIN {_totals_change('NEW', '+')} END")
-    db.execute(f"CREATE TRIGGER articles_totals_delete AFTER DELETE ON articles BEGIN {_totals_change('OLD', '-')} END")
-    db.execute(
-        "CREATE TRIGGER articles_totals_update AFTER UPDATE OF published_at, published_estimated, sentiment, impact "
-        f"ON articles BEGIN {_totals_change('OLD', '-')} {_totals_change('NEW', '+')} END"
-    )
+    m = has_market_flag(db.conn)
+    add, drop = _totals_change("NEW", "+", m), _totals_change("OLD", "-", m)
+    db.execute(f"CREATE TRIGGER articles_totals_insert AFTER INSERT ON articles BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER articles_totals_delete AFTER DELETE ON articles BEGIN {drop} END")
+    columns = "published_at, published_estimated, sentiment, impact" + (", market_relevant" if m else "")
+    db.execute(f"CREATE TRIGGER articles_totals_update AFTER UPDATE OF {columns} ON articles BEGIN {drop} {add} END")
 
 
 def recompute_daily_totals(conn: sqlite3.Connection) -> None:
     """Rebuild ``daily_totals`` from ``articles`` (call inside a transaction)."""
     conn.execute("DELETE FROM daily_totals")
-    conn.execute("INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) " + DAILY_TOTALS_SQL)
+    totals = _DAILY_TOTALS.format(market=_market(conn, ""))
+    conn.execute("INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) " + totals)
 
 
 def count_real_dates_only(db: sqlite_utils.Database) -> None:
@@ -421,3 +441,45 @@ def add_ticker_counts(db: sqlite_utils.Database) -> None:
     db.execute(
         f"CREATE TRIGGER article_entities_count_move AFTER UPDATE OF ticker ON article_entities BEGIN {drop} {add} END"
     )
+
+
+MARKET_VIEW_COLUMNS = (*VIEW_COLUMNS, "market_relevant")  # the category rows' copies from v14
+
+
+def add_market_relevance(db: sqlite_utils.Database) -> None:
+    """Migration 14: ``articles.market_relevance`` (0-1, NULL until scored) and ``market_relevant``
+    (1 until ``rescore`` says otherwise), in the articles' date covering index; a copy of the flag on
+    the category rows (in their covering index, kept by the copy triggers); and the derived tables
+    counting market news only: the totals triggers are made anew with the rule. Every stored article
+    starts as market news, so the derived tables stay exact without a recomputation; ``python -m
+    newsdesk rescore`` scores the flag (and the triggers and batch totals move the counts)."""
+    db.execute("ALTER TABLE articles ADD COLUMN market_relevance REAL")
+    db.execute("ALTER TABLE articles ADD COLUMN market_relevant INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE article_categories ADD COLUMN market_relevant INTEGER NOT NULL DEFAULT 1")
+    for name in ("article_categories_view_fill", "articles_view_sync", *TOTALS_TRIGGERS):  # constant names
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute("DROP INDEX IF EXISTS idx_article_categories_view")
+    db.execute("DROP INDEX IF EXISTS idx_articles_published_cover")
+    db.execute(
+        "CREATE INDEX idx_articles_published_cover "
+        "ON articles (published_at, sentiment, impact, sentiment_label, market_relevant)"
+    )
+    db.execute(
+        "CREATE INDEX idx_article_categories_view ON article_categories "
+        "(category, effective, published_at, article_id, sentiment, impact, sentiment_label, market_relevant)"
+    )
+    cols = ", ".join(MARKET_VIEW_COLUMNS)
+    new = ", ".join(f"NEW.{c}" for c in MARKET_VIEW_COLUMNS)
+    db.execute(
+        f"""CREATE TRIGGER article_categories_view_fill AFTER INSERT ON article_categories
+        WHEN NEW.published_at IS NULL BEGIN
+          UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = NEW.article_id)
+          WHERE rowid = NEW.rowid;
+        END"""
+    )
+    db.execute(
+        f"""CREATE TRIGGER articles_view_sync AFTER UPDATE OF {cols} ON articles BEGIN
+          UPDATE article_categories SET ({cols}) = ({new}) WHERE article_id = NEW.id;
+        END"""
+    )
+    _create_totals_triggers(db)

@@ -20,7 +20,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -249,6 +249,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     13: _migration_13,
     14: _migration_14,
     15: _migration_15,
+    16: aggregates.add_market_relevance,
 }
 
 

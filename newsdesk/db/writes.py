@@ -46,6 +46,8 @@ ARTICLE_INSERT_COLUMNS = (
     "sentiment_terms",
     "impact_components",
     "guid",
+    "market_relevance",
+    "market_relevant",
 )
 SCORE_COLUMNS = (
     "sentiment",
@@ -55,6 +57,8 @@ SCORE_COLUMNS = (
     "scorer_version",
     "sentiment_terms",
     "impact_components",
+    "market_relevance",
+    "market_relevant",
 )
 CATEGORY_COLUMNS = (
     "article_id",
@@ -66,6 +70,7 @@ CATEGORY_COLUMNS = (
     "sentiment",
     "impact",
     "sentiment_label",
+    "market_relevant",
 )
 ENTITY_COLUMNS = ("article_id", "ticker", "name", "mentions", "relevance", "sentiment", "published_at")
 DECISION_COLUMNS = ("id", "article_id", *DECISION_DETAIL_COLUMNS, "published_at")
@@ -109,6 +114,8 @@ def article_values(a: Article, chash: str) -> tuple:
         json.dumps(a.sentiment_terms) if a.sentiment_terms else None,
         json.dumps(a.impact_components) if a.impact_components else None,
         a.guid,
+        a.market_relevance,
+        int(bool(a.market_relevant)),
     )
 
 
@@ -131,6 +138,7 @@ def category_values(a: Article) -> list[tuple]:
                     a.sentiment,
                     a.impact,
                     a.sentiment_label,
+                    int(bool(a.market_relevant)),
                 )
             )
     return out
@@ -298,6 +306,8 @@ def load_article(conn: sqlite3.Connection, article_id: str) -> Article:
         impact=row["impact"],
         scorer_version=row["scorer_version"],
         guid=row.get("guid"),
+        market_relevance=row.get("market_relevance"),
+        market_relevant=bool(row.get("market_relevant", 1)),
     )
     a.entities = [
         Entity(*r)

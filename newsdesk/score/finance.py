@@ -21,6 +21,11 @@ Rules over the lexicon of :mod:`newsdesk.score.lexicon`, clause by clause:
    quality noun of something that is not a figure ("the strength of the alliance", "supply-chain
    resilience") counts for nothing when its clause has no metric.
 8. A hypothetical sentence ("if", "could", "would", "might", "unless", "scenario") counts half.
+9. Negative events (collapse, administration, insolvency, job losses, deadly strikes, fraud,
+   recession) are negative whatever metric stands near them; in the first clause that carries a cue
+   they set the sentence's sign however it continues ("collapses with loss of 300 jobs", "to go into
+   administration but 300 jobs saved"); in a later clause beside a positive main clause they count half
+   ("Stripe wins business following Wirecard's collapse": the subject gains).
 
 A text's raw score is the sum over clauses, divided by the square root of the number of sentences
 that carry a cue; the title of an article counts twice. The score is ``tanh(raw / 2)`` in (-1, 1).
@@ -43,7 +48,8 @@ SCALE = 0.5
 # "as" and "after" join two clauses in headlines ("shares fall as debt fears grow"): a move in one
 # never takes the metric of the other
 HARD_STOPS = {";", ".", "!", "?", "as", "after", "but", "while", "whereas", "although", "though", "however", "despite"}
-HARD_STOPS |= {"yet"}
+HARD_STOPS |= {"yet", "following"}
+EVENT_ASIDE = 0.5  # a negative event in a later clause than a positive main clause
 COMPARATORS = {("compared", "to"), ("compared", "with"), ("versus",), ("vs",), ("against",), ("from",)}
 COMPARATOR_FIRST = {c[0] for c in COMPARATORS}
 FRAMING = {("is", "that"), ("was", "that"), ("'s", "that"), ("here", "is"), ("is", "whether")}
@@ -265,7 +271,12 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
     cues: list[Cue] = []
     raw = 0.0
     starts = [m.start for m in matches]
+    lead = 0.0  # the first cue-bearing clause's value
+    lead_event = 0.0  # the negative events of that clause
+    seen_lead = False
     for lo, hi in _clauses(tokens):
+        clause_raw = 0.0
+        clause_event = 0.0
         clause = matches[bisect_left(starts, lo) : bisect_left(starts, hi)]
         has_direction = any(m.entry.direction is not None for m in clause)
         has_metric = any(m.entry.metric is not None for m in clause)
@@ -280,7 +291,11 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
             if m.used or e.negator is not None or e.intensifier is not None:
                 continue
             value = 0.0
-            if e.direction is not None:
+            if e.event is not None:
+                value, term = e.event, _span(tokens, m)
+                if seen_lead and lead > 0:
+                    value *= EVENT_ASIDE  # the main clause's subject gains from another's trouble
+            elif e.direction is not None:
                 target = _nearest_metric(clause, k)
                 if target is not None:
                     target.used = True
@@ -302,13 +317,20 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
             m.used = True
             if value:
                 cues.append(Cue(term, round(value, 3)))
-                raw += value
+                clause_raw += value
+                if e.event is not None and not seen_lead:
+                    clause_event += value
         for k, m in enumerate(clause):
             if not m.used and m.entry.metric is not None and m.entry.metric_weight:
                 value = m.entry.metric_weight * _modifier(clause, k)
                 cues.append(Cue(_span(tokens, m), round(value, 3)))
-                raw += value
+                clause_raw += value
                 m.used = True
+        raw += clause_raw
+        if clause_raw and not seen_lead:
+            seen_lead, lead, lead_event = True, clause_raw, clause_event
+    if lead_event < 0:  # a negative event leads: the sentence reads negative however it continues
+        raw = min(raw, lead_event)
     if raw and HYPOTHETICAL.intersection(tokens):
         raw *= HYPOTHETICAL_FACTOR
         cues = [Cue(c.term, round(c.value * HYPOTHETICAL_FACTOR, 3)) for c in cues]

@@ -37,6 +37,7 @@ class Entry:
     intensifier: float | None = None
     negator: float | None = None
     neutral: bool = False
+    event: float | None = None  # a negative event (collapse, administration, job losses): never a direction
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def _apply(entry: Entry, kind: str, weight: float) -> None:
         entry.negator = weight
     elif kind == "neutral":
         entry.neutral = True
+    elif kind == "event":
+        entry.event = weight
     else:
         raise ValueError(f"unknown lexicon kind {kind!r}")
 

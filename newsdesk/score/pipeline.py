@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsdesk.models import Article, CategoryTag, Decision
+from newsdesk.models import Article, CategoryTag, Decision, Entity
 from newsdesk.reference import load_baskets
 from newsdesk.score import finance
 from newsdesk.score.analyst import read_call
@@ -15,11 +16,20 @@ from newsdesk.score.entities import CompanyMatcher, article_text
 from newsdesk.score.finance import TITLE_WEIGHT
 from newsdesk.score.impact import market_impact
 from newsdesk.score.labels import sentiment_label
+from newsdesk.score.market import market_relevance
 from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
 from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
 from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
 
-# 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating headlines are calls
+# a company named only as the yardstick of a comparison ("Netflix worth more than ExxonMobil") says
+# little about the story's sector: its sector evidence counts this much
+YARDSTICK = re.compile(
+    r"\b(?:than|versus|vs\.?|overtakes?|overtaking|overtook|outpaces?|outpaced)\s+(?:the\s+)?$", re.I
+)
+YARDSTICK_FACTOR = 0.3
+
+# 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating
+# headlines are calls, market relevance
 PIPELINE_VERSION = "pipeline/3"
 
 
@@ -61,7 +71,8 @@ def score_article(
     """Score ``article`` in place and return it.
 
     Sets ``sentiment`` (title weighted double), ``sentiment_label``, ``subjectivity``,
-    ``sentiment_terms``, scored categories (added beside the source's), ``entities``, ``impact``
+    ``sentiment_terms``, scored categories (added beside the source's), ``entities``,
+    ``market_relevance`` / ``market_relevant``, ``impact``
     with ``impact_components``, the structured fields of every decision, and ``scorer_version``.
     Passing a bare :class:`Scorer` scores sentiment only (``impact`` is then the source's).
     """
@@ -84,11 +95,24 @@ def score_article(
     bullets = "\n".join(d.text for d in article.decisions)
     given = {e.ticker: e for e in article.entities}  # from the source (e.g. Alpha Vantage ticker_sentiment)
     found = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
-    named = [(ctx.companies.by_ticker[e.ticker].sector, e.relevance or 0.0) for e in found]
+    spans = ctx.companies.mention_spans(article.title) if found else {}
+    named = [
+        (ctx.companies.by_ticker[e.ticker].sector, (e.relevance or 0.0) * _sector_share(article.title, spans.get(t)))
+        for e in found
+        for t in (e.ticker,)
+    ]
     article.categories = source_categories(article.categories) + tag_topics(
         article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors)
     )
     article.entities = ctx.companies.merge_given(list(given.values()), found)
+    market = market_relevance(
+        article.title,
+        article.summary,
+        article.body,
+        [(_company_name(ctx, e), e.relevance or 0.0) for e in found],
+        [(c.category, c.relevance or 0.0) for c in article.categories],
+    )
+    article.market_relevance, article.market_relevant = market.relevance, market.relevant
     names = {c.category for c in article.categories}
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)
@@ -113,6 +137,20 @@ def headline_call(article: Article) -> None:
         return
     position = max((d.position for d in article.decisions), default=0) + 1
     article.decisions.append(Decision(position=position, text=title, origin="headline"))
+
+
+def _sector_share(title: str, spans: list[tuple[int, int]] | None) -> float:
+    """How much of a company's sector evidence counts: less when every headline mention is the
+    yardstick of a comparison ("worth more than ExxonMobil")."""
+    if spans and all(YARDSTICK.search(title[max(0, start - 30) : start]) for start, _end in spans):
+        return YARDSTICK_FACTOR
+    return 1.0
+
+
+def _company_name(ctx: ScoringContext, entity: Entity) -> str:
+    """The name of a company found in the text (the curated or universe name; the entity's own else)."""
+    company = ctx.companies.by_ticker.get(entity.ticker)
+    return company.name if company else entity.name
 
 
 def source_categories(categories: list[CategoryTag]) -> list[CategoryTag]:

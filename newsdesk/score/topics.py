@@ -38,6 +38,17 @@ AMOUNT = re.compile(
 )
 
 
+TICKER_TAG = re.compile(
+    r"\(?\s*\b(?:NASDAQ|NYSE|NYSEARCA|NYSEAMERICAN|AMEX|OTC|OTCMKTS|TSX|TSXV|LSE|BATS|CBOE|ASX|HKEX)\s*:\s*[A-Z][A-Z0-9.\-]*\s*\)?"
+)
+
+
+def without_ticker_tags(text: str) -> str:
+    """``text`` without exchange ticker tags ("Apple ( NASDAQ:AAPL )"): they name a company, which
+    is evidence for its sector, not for a markets story."""
+    return TICKER_TAG.sub(" ", text) if ":" in text else text
+
+
 def _parse_keyword(raw: str) -> tuple[str, float]:
     phrase, sep, weight = raw.rpartition(":")
     if sep and phrase:
@@ -100,6 +111,7 @@ def tag_topics(
     if summary and title and summary.startswith(title):  # many feeds repeat the headline as the summary
         summary = summary[len(title) :]
     lead: dict[str, float] = dict(evidence)  # the evidence of the headline and summary
+    title, summary, body = (without_ticker_tags(t or "") for t in (title, summary, body))
     for text, part_weight in zip((title, summary, body), PART_WEIGHTS, strict=True):
         lead_part = part_weight > PART_WEIGHTS[-1]  # headline or summary: short, where amounts sit in phrases
         for _s, _e, _key, payloads in matcher.find(without_amounts(text or "") if lead_part else text or ""):

@@ -46,7 +46,9 @@ class Filters:
     a minimum impact, sources (any of), companies or baskets (``7011.T`` or ``basket:japan-defense``;
     any of), free text searched in title, summary and body, sources left out (``hidden_sources``:
     the demo corpus when the user hides it), and the authors of analyst calls (``author``, any of: the
-    articles holding a call by one of them, and in decision reads those calls only)."""
+    articles holding a call by one of them, and in decision reads those calls only), and
+    ``market``: ``"market"`` (the default: market news only, see :mod:`newsdesk.score.market`) or
+    ``"all"`` (everything)."""
 
     topics: tuple[str, ...] = ()
     since: date | None = None
@@ -58,6 +60,23 @@ class Filters:
     text: str = ""
     hidden_sources: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
+    market: str = "market"
+
+    @property
+    def market_only(self) -> bool:
+        """True unless the view asks for everything (``market="all"``)."""
+        return self.market != MARKET_ALL
+
+
+MARKET_ONLY, MARKET_ALL = "market", "all"
+MARKET_CHOICES = (MARKET_ONLY, MARKET_ALL)
+
+
+def parse_market(value: object) -> str:
+    """``"all"`` for everything (also ``everything``, any case), else ``"market"``: an unknown value
+    falls back to the default, market news only."""
+    text = str(value or "").strip().lower()
+    return MARKET_ALL if text in (MARKET_ALL, "everything") else MARKET_ONLY
 
 
 # ------------------------------------------------------------------ the plan
@@ -73,7 +92,8 @@ class Plan:
     """Which table answers a view (see :func:`plan`).
 
     ``scope`` is the narrowest filter kind the view sets: ``dates`` (no filter but dates: the daily
-    and period totals answer), ``topics`` (topics and dates: the category-set and period totals
+    and period totals answer; they count market news only, so a view of everything is answered by the
+    category rows or ``articles``), ``topics`` (topics and dates: the category-set and period totals
     answer), ``categories`` (labels or a minimum impact too: the category rows, which carry each
     article's scores, answer) or ``articles`` (sources, companies or text: only ``articles`` does).
     ``dense``: the topics hold so many rows that walking the articles newest first and testing each
@@ -112,6 +132,8 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
         scope = CATEGORIES
     else:
         scope = TOPICS if filters.topics else DATES
+    if not filters.market_only and scope in (DATES, TOPICS):  # the totals hold market news only
+        scope = CATEGORIES if filters.topics else ARTICLES
     dense = bool(conn is not None and filters.topics and topic_rows(conn, filters)[0] > DENSE_ROWS)
     text_walk = bool(conn is not None and newest and text and text_matches(conn, filters) > TEXT_WALK)
     return Plan(scope, bool(filters.topics), dense, text_walk)
@@ -155,6 +177,8 @@ def category_view(filters: Filters) -> tuple[str, list]:
         clauses.append(f"category IN ({marks(filters.topics)})")
         params.extend(filters.topics)
     clauses.append("effective = 1")
+    if filters.market_only:
+        clauses.append("market_relevant = 1")
     dates, date_params = day_range("published_at", filters.since, filters.until)
     clauses += dates
     params += date_params
@@ -202,6 +226,8 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
     if filters.sources:
         clauses.append(f"{alias}.source IN ({marks(filters.sources)})")
         params.extend(filters.sources)
+    if filters.market_only:
+        clauses.append(f"{alias}.market_relevant = 1")
     if filters.hidden_sources:
         clauses.append(f"{alias}.source NOT IN ({marks(filters.hidden_sources)})")
         params.extend(filters.hidden_sources)
