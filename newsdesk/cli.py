@@ -97,7 +97,11 @@ def init(db_path: str | None, demo: bool) -> None:
     help="A date that cannot be read: reject the record, or keep it with an estimated date (the previous "
     "readable date of the input, else the ingest time), flagged as estimated, with a warning.",
 )
-@click.option("--source", help="Source name of records that name none (and of every item of a feed).")
+@click.option(
+    "--source",
+    help="Source name of records that name none (and of every item of a feed); else a record's link names its "
+    "outlet, else the file does ('file: NAME').",
+)
 def ingest(
     db_path: str | None,
     paths: tuple[str, ...],

@@ -4,15 +4,14 @@ with an unreadable date, and the name of its source."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from newsdesk.errors import RecordError
 from newsdesk.ingest.normalize import parse_date
+from newsdesk.ingest.outlets import site_outlet
 from newsdesk.models import ParseResult
 
 BAD_DATE_CHOICES = ("reject", "estimate")
 UNKNOWN_SOURCE = "unknown source"
-_HOST_PREFIXES = ("www.", "www2.", "feeds.", "feed.", "rss.", "m.", "amp.")
 
 
 @dataclass(frozen=True)
@@ -72,23 +71,16 @@ class DateReader:
 
 
 def site_name(url: str | None) -> str | None:
-    """The site a URL belongs to, as a source name: ``https://www.huffpost.com/x`` -> ``huffpost.com``."""
-    try:
-        host = (urlsplit((url or "").strip()).hostname or "").rstrip(".")
-    except ValueError:
-        return None
-    if "." not in host or not host.replace(".", "").replace("-", "").isalnum():
-        return None
-    for prefix in _HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix) :]
-            break
-    return host
+    """The outlet a URL belongs to, as a source name: its site's name from ``data/outlets.toml``
+    (``https://www.reuters.com/x`` -> ``Reuters``), else its registrable domain
+    (``https://news.example.co.uk/a`` -> ``example.co.uk``); None without a usable host."""
+    return site_outlet(url)
 
 
 def default_source(options: ReadOptions | None, *urls: str | None) -> str:
-    """The source of a record that names none: ``--source``, else the site of the first URL that has
-    one (the record's link, then the input's own URL), else :data:`UNKNOWN_SOURCE`."""
+    """The source of a record that names none: ``--source``, else the outlet of the first URL that has
+    a site (the record's link, then the input's own URL), else :data:`UNKNOWN_SOURCE` (which
+    :func:`newsdesk.ingest.stream_path` turns into the file's name, said as such)."""
     if options and options.source:
         return options.source
     for url in urls:
