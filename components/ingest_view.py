@@ -68,7 +68,7 @@ def ingest_panel(path: Path) -> None:
             key="ingest_date_format",
         )
         on_bad_date = st.radio(
-            "A date that cannot be read",
+            "A date that cannot be read, or is missing",
             BAD_DATE_CHOICES,
             format_func=BAD_DATE_LABELS.get,
             horizontal=True,
@@ -128,7 +128,7 @@ def outcome_of(report: pipeline.IngestReport, refused: list[str] = ()) -> dict:
             {"name": i.name, "added": i.added, "duplicates": i.duplicates, "rejected": i.rejected, "error": i.error}
             for i in report.inputs
         ],
-        "groups": [(g.count, g.reason, ", ".join(g.locators)) for g in group_problems(report.problems)],
+        "groups": [(g.count, g.reason, ", ".join(g.shown_examples)) for g in group_problems(report.problems)],
         "not_listed": report.problems_not_listed,
         "warnings": report.warnings,
         "refused": list(refused),

@@ -117,7 +117,8 @@ def ingest(
     \b
     Exit codes:
       0  records were stored or found to be duplicates (or an input held none, e.g. an empty feed)
-      1  an input could not be read, or is a news API's error body (rate limit, bad key ...)
+      1  an input could not be read, is not news (an HTML page, XML that is no feed, a CSV without
+         a title column), or is a news API's error body (rate limit, bad key ...)
       2  usage error
       3  an input was read but every record in it was rejected
     """

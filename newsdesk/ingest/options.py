@@ -9,6 +9,7 @@ from newsdesk.errors import RecordError
 from newsdesk.ingest.normalize import parse_date
 from newsdesk.ingest.outlets import site_outlet
 from newsdesk.models import ParseResult
+from newsdesk.rejections import shown
 
 BAD_DATE_CHOICES = ("reject", "estimate")
 UNKNOWN_SOURCE = "unknown source"
@@ -47,16 +48,24 @@ class DateReader:
         self.estimated = 0
         self.examples: list[str] = []
 
-    def read(self, value) -> tuple[str | None, bool]:
-        """``(iso_date_or_None, estimated)`` for a raw date value."""
+    def read(self, value, required: str | None = None) -> tuple[str | None, bool]:
+        """``(iso_date_or_None, estimated)`` for a raw date value. With ``required`` (what the record
+        is, e.g. its title) an empty value is no date: a :class:`RecordError` ("no date"), or an
+        estimate like an unreadable date; without it an empty value is None (the record has no date
+        field at all)."""
         try:
             iso = parse_date(value, self.date_format)
+            if iso is None and required is not None:
+                raise RecordError(
+                    f"no date: the row titled {shown(required)} has an empty date (so does a row split by a line "
+                    "break in a title); choose to keep such rows with an estimated date"
+                )
         except RecordError:
             if not self.estimate:
                 raise
             self.estimated += 1
             if len(self.examples) < 3:
-                self.examples.append(str(value)[:80])
+                self.examples.append(str(value if value not in (None, "") else "(no date)")[:80])
             return self.last_good, True
         if iso:
             self.last_good = iso
