@@ -54,6 +54,8 @@ def test_a_link_is_credited_to_its_outlet(url, outlet) -> None:
         ("SIMPLY WALL ST", "Simply Wall St"),
         ("simplywall.st", "Simply Wall St"),
         ("Motley Fool", "The Motley Fool"),
+        ("Money Control", "Moneycontrol"),  # Alpha Vantage's name and NewsAPI's for one outlet
+        ("Livemint", "Mint"),  # NewsAPI's name of livemint.com
         ("WSJ", "The Wall Street Journal"),
         ("Npr.org", "NPR"),  # a site name, listed
         ("barrons.com", "Barron's"),
