@@ -50,7 +50,8 @@ def ingest_panel(path: Path) -> None:
         source = right.text_input(
             "Source name (optional)",
             placeholder="e.g. Reuters",
-            help="The source of records that name none, and of every item of a feed.",
+            help="The source of records that name none, and of every item of a feed. Left empty, a record's link "
+            "names its outlet (reuters.com → Reuters), else the file's name does ('file: NAME').",
             key="ingest_source",
         )
         columns = left.text_input(
