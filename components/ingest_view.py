@@ -50,7 +50,8 @@ def ingest_panel(path: Path) -> None:
         source = right.text_input(
             "Source name (optional)",
             placeholder="e.g. Reuters",
-            help="The source of records that name none, and of every item of a feed.",
+            help="The source of records that name none, and of every item of a feed. Left empty, a record's link "
+            "names its outlet (reuters.com → Reuters), else the file's name does ('file: NAME').",
             key="ingest_source",
         )
         columns = left.text_input(
@@ -68,7 +69,7 @@ def ingest_panel(path: Path) -> None:
             key="ingest_date_format",
         )
         on_bad_date = st.radio(
-            "A date that cannot be read",
+            "A date that cannot be read, or is missing",
             BAD_DATE_CHOICES,
             format_func=BAD_DATE_LABELS.get,
             horizontal=True,
@@ -128,7 +129,7 @@ def outcome_of(report: pipeline.IngestReport, refused: list[str] = ()) -> dict:
             {"name": i.name, "added": i.added, "duplicates": i.duplicates, "rejected": i.rejected, "error": i.error}
             for i in report.inputs
         ],
-        "groups": [(g.count, g.reason, ", ".join(g.locators)) for g in group_problems(report.problems)],
+        "groups": [(g.count, g.reason, ", ".join(g.shown_examples)) for g in group_problems(report.problems)],
         "not_listed": report.problems_not_listed,
         "warnings": report.warnings,
         "refused": list(refused),

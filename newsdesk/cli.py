@@ -97,7 +97,11 @@ def init(db_path: str | None, demo: bool) -> None:
     help="A date that cannot be read: reject the record, or keep it with an estimated date (the previous "
     "readable date of the input, else the ingest time), flagged as estimated, with a warning.",
 )
-@click.option("--source", help="Source name of records that name none (and of every item of a feed).")
+@click.option(
+    "--source",
+    help="Source name of records that name none (and of every item of a feed); else a record's link names its "
+    "outlet, else the file does ('file: NAME').",
+)
 def ingest(
     db_path: str | None,
     paths: tuple[str, ...],
@@ -113,7 +117,8 @@ def ingest(
     \b
     Exit codes:
       0  records were stored or found to be duplicates (or an input held none, e.g. an empty feed)
-      1  an input could not be read, or is a news API's error body (rate limit, bad key ...)
+      1  an input could not be read, is not news (an HTML page, XML that is no feed, a CSV without
+         a title column), or is a news API's error body (rate limit, bad key ...)
       2  usage error
       3  an input was read but every record in it was rejected
     """

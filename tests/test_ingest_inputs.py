@@ -220,24 +220,13 @@ def test_json_lines_columns_map_other_keys(tmp_path: Path) -> None:
     ]
 
 
-def test_sources_never_come_from_file_stems(tmp_path: Path) -> None:
-    path = tmp_path / "csv_guardian_business_headlines.csv"
-    path.write_text("Time,Headlines\n18-Jul-20,Fixture Johnson asks for a recovery\n")
-    assert read_path(path).articles[0].source == "unknown source"
-    db = tmp_path / "x.db"
-    assert run(str(path), "--db", str(db), "--source", "The Guardian").exit_code == 0
-    assert rows(db, "SELECT source FROM articles") == [("The Guardian",)]
-    linked = tmp_path / "mixed.csv"
-    linked.write_text("title,link\nFixture story,https://www.theguardian.example/business/x\n")
-    assert read_path(linked).articles[0].source == "theguardian.example"
-
-
 @pytest.mark.parametrize(
     ("url", "name"),
     [
         ("https://www.huffpost.com/entry/x", "huffpost.com"),
         ("http://feeds.reuters.example/x", "reuters.example"),
-        ("https://news.example.co.uk/a", "news.example.co.uk"),
+        ("https://news.example.co.uk/a", "example.co.uk"),
+        ("https://www.reuters.com/markets/x", "Reuters"),
         ("https://localhost/x", None),
         ("/relative/path", None),
         ("http://[::1", None),

@@ -80,7 +80,7 @@ def test_an_all_rejected_upload_is_an_error_box_with_grouped_reasons(seeded) -> 
     row = groups.iloc[0]
     assert row["Reason"].startswith("date '…' is not a recognised date")
     assert "'%d/%m/%Y %H:%M'" in row["Reason"]  # the hint every record shares is kept
-    assert row["Examples"] == "bad_dates.csv:2, bad_dates.csv:3, bad_dates.csv:4"
+    assert row["Examples"] == ", ".join(f"bad_dates.csv:{n + 2} '{n} moons ago'" for n in range(3))  # the values
 
 
 def test_partial_success_is_a_warning_and_a_repeat_is_not_an_error(seeded) -> None:
@@ -146,6 +146,6 @@ def test_the_cli_groups_many_rejections(tmp_path) -> None:
     assert lines[0] == "1 added, 0 duplicates, 2800 rejected"
     assert len(lines) == 2
     assert lines[1].startswith("  rejected 2,800 × date '…' is not a recognised date")
-    assert lines[1].endswith(f"(e.g. {path}:2, {path}:3, {path}:4)")
+    assert lines[1].endswith(f"(e.g. {path}:2 '0 moons ago', {path}:3 '1 moons ago', {path}:4 '2 moons ago')")
     one = group_problems([Problem("f", "f:7", "'title' is missing or empty")])
     assert describe(one[0]) == "f:7: 'title' is missing or empty"

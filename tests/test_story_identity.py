@@ -158,3 +158,71 @@ def test_a_database_of_schema_11_keeps_its_ids_and_reingest_adds_nothing(db_path
 def test_titles_differ(a, b, differ) -> None:
     assert titles_differ(a, b) is differ
     assert titles_differ(b, a) is differ
+
+
+LOWS = "Stocks That Hit 52-Week Lows On Monday"
+UPGRADES = "Wire's Top Upgrades"
+RECAP = "Markets recap: stocks edge higher as oil slips"
+WEEKLY = [f"20{11 + n // 8}-{1 + n % 8:02d}-{10 + n % 3:02d}T08:00:00Z" for n in range(40)]  # 40 days, none adjacent
+
+
+def csv_rows(rows: list[tuple[str, str, str, str]]) -> str:
+    """A headline CSV of (title, published_at, url, summary) rows, all from one named source."""
+    lines = ["title,published_at,url,summary,source"]
+    lines += [f'"{t}",{p},{u},"{s}",Wire' for t, p, u, s in rows]
+    return "\n".join(lines) + "\n"
+
+
+IDENTITY = [
+    ("same title, three dates", [(LOWS, d, "", "") for d in ("2019-10-28", "2020-03-16", "2020-03-23")], 3),
+    ("same title, forty dates", [(UPGRADES, d, "", "") for d in WEEKLY], 40),
+    ("same title, same day", [(LOWS, "2020-03-16T09:00:00Z", "", ""), (LOWS, "2020-03-16T15:00:00Z", "", "")], 1),
+    ("same title, within 48 h", [(RECAP, "2026-05-04T10:00:00Z", "", ""), (RECAP, "2026-05-05T09:00:00Z", "", "")], 1),
+    ("same title, 3 days apart", [(RECAP, "2026-05-04T10:00:00Z", "", ""), (RECAP, "2026-05-07T10:00:00Z", "", "")], 2),
+    (
+        "same title and text, other day",
+        [(RECAP, "2026-05-04T10:00:00Z", "", "Stocks rose."), (RECAP, "2026-06-04T10:00:00Z", "", "Stocks rose.")],
+        2,
+    ),
+    (
+        "same title and text, next day",
+        [(RECAP, "2026-05-04T10:00:00Z", "", "Stocks rose."), (RECAP, "2026-05-05T08:00:00Z", "", "Stocks rose.")],
+        1,
+    ),
+    (
+        "same link, other day",
+        [
+            (RECAP, "2026-05-04T10:00:00Z", "https://wire.example/recap", ""),
+            (RECAP, "2026-09-04T10:00:00Z", "https://wire.example/recap", ""),
+        ],
+        1,
+    ),
+    (
+        "other links, same title, other day",
+        [
+            (RECAP, "2026-05-04T10:00:00Z", "https://wire.example/recap-1", ""),
+            (RECAP, "2026-09-04T10:00:00Z", "https://wire.example/recap-2", ""),
+        ],
+        2,
+    ),
+]
+
+
+@pytest.mark.parametrize("one_file", [True, False], ids=["one file", "a file per row"])
+@pytest.mark.parametrize(("case", "rows", "stories"), IDENTITY, ids=[c[0] for c in IDENTITY])
+def test_the_same_text_is_one_story_only_within_48_hours_or_with_its_link(
+    db, tmp_path, case, rows, stories, one_file
+) -> None:
+    """Within one batch and against stored stories alike; re-ingesting adds nothing."""
+    groups = [rows] if one_file else [[r] for r in rows]
+    paths = []
+    for n, group in enumerate(groups):
+        path = tmp_path / f"headlines{n}.csv"
+        path.write_text(csv_rows(group), "utf-8")
+        paths.append(path)
+    report = pipeline.ingest_paths(db, paths)
+    assert (report.added, report.duplicates, report.rejected) == (stories, len(rows) - stories, 0)
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == stories
+    again = pipeline.ingest_paths(db, paths)
+    assert (again.added, again.duplicates) == (0, len(rows))
+    exact(db)

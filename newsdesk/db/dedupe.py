@@ -5,7 +5,9 @@ URL first) unless that story is clearly another one — a clearly different titl
 the same source — in which case the record takes the next free id. Otherwise it duplicates a story
 with the same normalised title from the same source within :data:`DEDUPE_HOURS`, from any source
 within :data:`CROSS_SOURCE_HOURS` (titles of at least :data:`CROSS_SOURCE_WORDS` words), or with the
-same text (content hash). The richer record is kept, with the companies and categories of both.
+same text (content hash) within :data:`DEDUPE_HOURS`: the same text on another day is another story
+("Stocks That Hit 52-Week Lows On Monday" is a new story every Monday), unless it has the same link
+or guid. The richer record is kept, with the companies and categories of both.
 """
 
 from __future__ import annotations
@@ -79,6 +81,19 @@ def same_story(a: Article, title: str, guid: str | None, source: str) -> bool:
     return not guids_differ(a.source, a.guid, source, guid) and not titles_differ(a.title, title)
 
 
+def within(a: Article, when: str, hours: int = DEDUPE_HOURS) -> bool:
+    """Whether ``when`` is within ``hours`` of ``a``'s publish time (False when ``a`` has none)."""
+    if not a.published_at or not when:
+        return False
+    return shift_hours(a.published_at, -hours) <= when <= shift_hours(a.published_at, hours)
+
+
+def text_match(a: Article, when: str, source: str, guid: str | None) -> bool:
+    """Whether a story with ``a``'s text (content hash), published at ``when`` by ``source``, is ``a``:
+    within :data:`DEDUPE_HOURS` and not another guid of the same source."""
+    return within(a, when) and not guids_differ(a.source, a.guid, source, guid)
+
+
 def title_match(a: Article, when: str, source: str, guid: str | None) -> bool:
     """Whether a story with ``a``'s normalised title, published at ``when`` by ``source``, is ``a``:
     from the same source within :data:`DEDUPE_HOURS`, from another within :data:`CROSS_SOURCE_HOURS`
@@ -91,12 +106,12 @@ def title_match(a: Article, when: str, source: str, guid: str | None) -> bool:
         hours = CROSS_SOURCE_HOURS
     else:
         return False
-    return shift_hours(a.published_at, -hours) <= when <= shift_hours(a.published_at, hours)
+    return within(a, when, hours)
 
 
 STORY_SQL = "SELECT title, guid, source FROM articles WHERE id = ?"
 TITLE_SQL = "SELECT id, published_at, source, guid FROM articles WHERE title_key = ? AND published_at BETWEEN ? AND ?"
-HASH_SQL = "SELECT id, source, guid FROM articles WHERE content_hash = ?"
+HASH_SQL = "SELECT id, source, guid, published_at FROM articles WHERE content_hash = ? AND published_at BETWEEN ? AND ?"
 
 
 def find_story(conn: sqlite3.Connection, batch: BatchArticles, a: Article, chash: str) -> tuple[str | None, bool]:
@@ -125,14 +140,15 @@ def find_story(conn: sqlite3.Connection, batch: BatchArticles, a: Article, chash
 
 
 def find_duplicate(conn: sqlite3.Connection, a: Article, chash: str) -> str | None:
-    """The id of the stored article ``a`` duplicates by title and time or by text, or None."""
-    if a.published_at:
-        lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
-        for other, when, source, guid in conn.execute(TITLE_SQL, [title_key(a.title), lo, hi]):
-            if title_match(a, when, source, guid):
-                return other
-    for other, source, guid in conn.execute(HASH_SQL, [chash]):
-        if not guids_differ(a.source, a.guid, source, guid):
+    """The id of the stored article ``a`` duplicates by title and time or by text and time, or None."""
+    if not a.published_at:
+        return None
+    lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
+    for other, when, source, guid in conn.execute(TITLE_SQL, [title_key(a.title), lo, hi]):
+        if title_match(a, when, source, guid):
+            return other
+    for other, source, guid, when in conn.execute(HASH_SQL, [chash, lo, hi]):
+        if text_match(a, when, source, guid):
             return other
     return None
 
@@ -176,14 +192,14 @@ class BatchArticles:
         self.by_title.setdefault(title_key(a.title), []).append(a.id)
 
     def find(self, a: Article, chash: str) -> str | None:
-        """The id of the queued article ``a`` duplicates by title and time or by text, or None."""
+        """The id of the queued article ``a`` duplicates by title and time or by text and time, or None."""
         for other_id in self.by_title.get(title_key(a.title), []):
             other = self.items[other_id][0]
             if title_match(a, other.published_at or "", other.source, other.guid):
                 return other_id
         for other_id in self.by_hash.get(chash, []):
             other = self.items[other_id][0]
-            if not guids_differ(a.source, a.guid, other.source, other.guid):
+            if text_match(a, other.published_at or "", other.source, other.guid):
                 return other_id
         return None
 

@@ -24,7 +24,8 @@ from newsdesk.errors import ApiError, SourceReadError, UnknownFormatError
 from newsdesk.ingest import alphavantage, csvfile, feed, jsonarray, jsonl, newsapi, page
 from newsdesk.ingest.fields import guess_mapping
 from newsdesk.ingest.jsondoc import json_error, load_json, parse_items
-from newsdesk.ingest.options import DateReader, ReadOptions
+from newsdesk.ingest.options import UNKNOWN_SOURCE, DateReader, ReadOptions
+from newsdesk.ingest.outlets import file_source, outlet_name
 from newsdesk.models import ParseResult
 from newsdesk.taxonomy import category_names
 
@@ -281,8 +282,24 @@ def _merge(chunks) -> ParseResult:
     return result
 
 
+def named_sources(chunks: Iterator[ParseResult], name: str) -> Iterator[ParseResult]:
+    """``chunks`` with every article's source given its outlet's one name
+    (:func:`newsdesk.ingest.outlets.outlet_name`), and the articles that nothing names credited to
+    the input's file name, said as such (``file: guardian_headlines.csv``)."""
+    fallback = None if is_url(name) else file_source(name)
+    for chunk in chunks:
+        for a in chunk.articles:
+            a.source = fallback if a.source == UNKNOWN_SOURCE and fallback else outlet_name(a.source)
+        yield chunk
+
+
 def iter_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Iterator[ParseResult]:
-    """Decode and parse input bytes named ``name`` (a path or URL, used in locators), in chunks."""
+    """Decode and parse input bytes named ``name`` (a path or URL, used in locators), in chunks;
+    sources as :func:`named_sources` gives them."""
+    return named_sources(_iter_bytes(data, name, options), name)
+
+
+def _iter_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Iterator[ParseResult]:
     options = _options("auto", None, options)
     if data.startswith(GZIP_MAGIC):
         data = _gunzip(data, name)
@@ -374,11 +391,17 @@ def stream_path(
     """Read and parse one input as a sequence of results (chunks). CSV and JSON Lines files in an
     8-bit encoding (UTF-8, Windows-1252, Latin-1) are read as streams, so their size bounds neither
     memory nor a transaction; other inputs are read whole and parsed in chunks. Whole-input errors
-    raise :class:`NewsdeskError` before the first result."""
+    raise :class:`NewsdeskError` before the first result. Sources as :func:`named_sources` gives them."""
+    return named_sources(_stream_path(location, fmt, columns, options), str(location))
+
+
+def _stream_path(
+    location: str | Path, fmt: str = "auto", columns: dict[str, str] | None = None, options: ReadOptions | None = None
+) -> Iterator[ParseResult]:
     options = _options(fmt, columns, options)
     name = str(location)
     if is_url(location):
-        yield from iter_bytes(read_bytes(location), name, options)
+        yield from _iter_bytes(read_bytes(location), name, options)
         return
     path = Path(location)
     _check_size(path)
@@ -404,7 +427,7 @@ def stream_path(
         raise SourceReadError(f"{path} could not be read: {exc.strerror or exc}") from None
     except (EOFError, zlib.error) as exc:
         raise SourceReadError(f"{path} is not a readable gzip file: {exc}") from None
-    yield from iter_bytes(whole, name, options)
+    yield from _iter_bytes(whole, name, options)
 
 
 def _open(path: Path) -> BinaryIO:

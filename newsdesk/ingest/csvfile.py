@@ -3,7 +3,10 @@
 Columns are found by their names (see :mod:`newsdesk.ingest.fields`); ``--columns`` overrides the
 guesses. The delimiter (``,`` ``;`` tab ``|``) is chosen from the header row alone; quoting follows
 RFC 4180 everywhere (a field in double quotes, a quote inside it doubled), wherever in the file the
-first quoted field comes. Files are read as a stream, in chunks of :data:`CHUNK_RECORDS` rows.
+first quoted field comes. A row with one cell more than the header whose first cell is a whole number
+has a leading index (an export with an unnamed index column): that cell is dropped. When the file has
+a date column, a row whose date cell is empty is rejected ("no date"), or kept with an estimated date
+when the options say so. Files are read as a stream, in chunks of :data:`CHUNK_RECORDS` rows.
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ def iter_chunks(
                 continue
             records += 1
             locator = f"{source_name}:{line}"  # the row's first line, even when a quoted cell spans several
+            row = without_index(row, len(header))
             try:
                 article = parse_row(row, index, source_name, dates, options)
             except RecordError as exc:
@@ -121,6 +125,15 @@ def iter_chunks(
             result, records, yielded = ParseResult(), 0, True
     if records or not yielded:
         yield dates.report_to(result)
+
+
+def without_index(row: list[str], width: int) -> list[str]:
+    """``row`` without its leading index cell when it has one cell more than the header (``width``) and
+    that cell is a whole number: a table exported with an unnamed index column (``0,Title,2020-06-05``
+    under ``title,date``) is read by name, not shifted."""
+    if len(row) == width + 1 and row[0].strip().isascii() and row[0].strip().isdigit():
+        return row[1:]
+    return row
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
@@ -147,7 +160,8 @@ def parse_row(
     tickers = split_tickers(get("tickers"))
     cats = [c.strip() for c in get("categories").replace("|", ";").split(";")]
     url = get("url").strip() or None
-    published, estimated = (dates or DateReader()).read(get("published_at") or None)
+    required = title if "published_at" in index else None  # a file with a date column: every row needs one
+    published, estimated = (dates or DateReader()).read(get("published_at").strip() or None, required)
     return Article(
         title=title,
         source=collapse_ws(get("source")) or default_source(options, url, input_name),

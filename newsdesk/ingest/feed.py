@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 import xml.sax
@@ -62,6 +63,24 @@ def _is_http(url: str | None) -> bool:
     return bool(url) and _scheme(url) in ("http", "https")
 
 
+_HTML = re.compile(rb"<(!doctype\s+html|html[\s>])", re.I)
+_ROOT = re.compile(rb"<([A-Za-z][\w:.-]*)")
+
+
+def not_a_feed(source_name: str, data: bytes) -> str:
+    """Why a document with no entries that feedparser recognised as no feed is not news: an HTML page
+    (a web page saved as ``.xml``) or XML of another kind (named by its root element)."""
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", data[:65536], flags=re.S)
+    if _HTML.search(head):
+        return (
+            f"{source_name} is an HTML web page, not a news feed: give the site's RSS/Atom feed, or save its "
+            "articles as CSV or JSON Lines"
+        )
+    root = _ROOT.search(head)
+    kind = f"XML whose root element is <{root.group(1).decode('ascii', 'replace')}>" if root else "no feed"
+    return f"{source_name} is {kind}, not an RSS/Atom feed of news"
+
+
 def parse_text(
     text: str | bytes,
     source_name: str,
@@ -96,8 +115,8 @@ def iter_chunks(
     if not parsed.entries:
         if broken and not parsed.get("version"):
             raise SourceReadError(f"{source_name} is not a readable RSS/Atom feed: {parsed.get('bozo_exception')}")
-        if not parsed.get("feed") and not parsed.get("version"):
-            raise SourceReadError(f"{source_name} is not an RSS/Atom feed")
+        if not parsed.get("version"):
+            raise SourceReadError(not_a_feed(source_name, data))
     feed = parsed.get("feed", {})
     base = _base(feed, source_name)
     source = (

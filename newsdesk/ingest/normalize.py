@@ -17,6 +17,7 @@ from newsdesk.identity import (  # noqa: F401 - public names of this module, def
     replace_unsafe,
 )
 from newsdesk.ingest.dates import free_form
+from newsdesk.rejections import shown
 
 # The store shifts published dates by its dedupe (48 h) and novelty (72 h) windows: dates this close
 # to either end of datetime's range would overflow there, so parse_date refuses them.
@@ -97,7 +98,7 @@ def parse_date(value: str | int | float | None, date_format: str | None = None) 
     if moment is not None:
         return _utc(moment, text)
     raise RecordError(
-        f"date {text[:80]!r} is not a recognised date"
+        f"date {shown(text)} is not a recognised date"
         + (f" (nor of the format {date_format!r})" if date_format else "")
         + ": give its pattern as the date format (e.g. '%d/%m/%Y %H:%M'), or choose to keep such rows "
         "with an estimated date"
@@ -109,11 +110,11 @@ def _utc(dt: datetime, text: str) -> str:
     try:
         moment = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
     except ValueError:  # a zone offset of a day or more ("+9999")
-        raise RecordError(f"date {text!r} has an impossible time zone offset") from None
+        raise RecordError(f"date {shown(text)} has an impossible time zone offset") from None
     except OverflowError:
         moment = None
     if moment is None or not _EARLIEST <= moment <= _LATEST:
-        raise RecordError(f"date {text!r} is out of range: newsdesk stores dates from 0001-01-08 to 9999-12-24")
+        raise RecordError(f"date {shown(text)} is out of range: newsdesk stores dates from 0001-01-08 to 9999-12-24")
     return iso_utc(moment)
 
 
@@ -129,5 +130,5 @@ def _checked(build, text: str) -> str:
     try:
         moment = build()
     except ValueError as exc:
-        raise RecordError(f"date {text!r} is not a valid calendar date") from exc
+        raise RecordError(f"date {shown(text)} is not a valid calendar date") from exc
     return _utc(moment, text)

@@ -4,15 +4,15 @@ with an unreadable date, and the name of its source."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from newsdesk.errors import RecordError
 from newsdesk.ingest.normalize import parse_date
+from newsdesk.ingest.outlets import site_outlet
 from newsdesk.models import ParseResult
+from newsdesk.rejections import shown
 
 BAD_DATE_CHOICES = ("reject", "estimate")
 UNKNOWN_SOURCE = "unknown source"
-_HOST_PREFIXES = ("www.", "www2.", "feeds.", "feed.", "rss.", "m.", "amp.")
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,24 @@ class DateReader:
         self.estimated = 0
         self.examples: list[str] = []
 
-    def read(self, value) -> tuple[str | None, bool]:
-        """``(iso_date_or_None, estimated)`` for a raw date value."""
+    def read(self, value, required: str | None = None) -> tuple[str | None, bool]:
+        """``(iso_date_or_None, estimated)`` for a raw date value. With ``required`` (what the record
+        is, e.g. its title) an empty value is no date: a :class:`RecordError` ("no date"), or an
+        estimate like an unreadable date; without it an empty value is None (the record has no date
+        field at all)."""
         try:
             iso = parse_date(value, self.date_format)
+            if iso is None and required is not None:
+                raise RecordError(
+                    f"no date: the row titled {shown(required)} has an empty date (so does a row split by a line "
+                    "break in a title); choose to keep such rows with an estimated date"
+                )
         except RecordError:
             if not self.estimate:
                 raise
             self.estimated += 1
             if len(self.examples) < 3:
-                self.examples.append(str(value)[:80])
+                self.examples.append(str(value if value not in (None, "") else "(no date)")[:80])
             return self.last_good, True
         if iso:
             self.last_good = iso
@@ -72,23 +80,16 @@ class DateReader:
 
 
 def site_name(url: str | None) -> str | None:
-    """The site a URL belongs to, as a source name: ``https://www.huffpost.com/x`` -> ``huffpost.com``."""
-    try:
-        host = (urlsplit((url or "").strip()).hostname or "").rstrip(".")
-    except ValueError:
-        return None
-    if "." not in host or not host.replace(".", "").replace("-", "").isalnum():
-        return None
-    for prefix in _HOST_PREFIXES:
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix) :]
-            break
-    return host
+    """The outlet a URL belongs to, as a source name: its site's name from ``data/outlets.toml``
+    (``https://www.reuters.com/x`` -> ``Reuters``), else its registrable domain
+    (``https://news.example.co.uk/a`` -> ``example.co.uk``); None without a usable host."""
+    return site_outlet(url)
 
 
 def default_source(options: ReadOptions | None, *urls: str | None) -> str:
-    """The source of a record that names none: ``--source``, else the site of the first URL that has
-    one (the record's link, then the input's own URL), else :data:`UNKNOWN_SOURCE`."""
+    """The source of a record that names none: ``--source``, else the outlet of the first URL that has
+    a site (the record's link, then the input's own URL), else :data:`UNKNOWN_SOURCE` (which
+    :func:`newsdesk.ingest.stream_path` turns into the file's name, said as such)."""
     if options and options.source:
         return options.source
     for url in urls:
