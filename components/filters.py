@@ -15,6 +15,7 @@ import streamlit as st
 
 from components import loaders
 from components.layout import nav
+from newsdesk import search
 from newsdesk.db.read.filters import Filters, parse_day
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
@@ -112,8 +113,9 @@ def filter_bar(
             on_change=_copy,
             args=("text",),
             placeholder="words in title, summary or text",
-            help="Full-text search; every word must appear.",
+            help="Full-text search; every word (in any of its forms) must appear.",
         )
+        st.caption(search.SYNTAX_HELP)
         st.multiselect(
             "Topics",
             categories,

@@ -1,7 +1,8 @@
 """The database file: connections, the schema and its migrations (``PRAGMA user_version``).
 
 Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
-refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes.
+refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes;
+14 rebuilds the full-text index stemmed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -187,6 +188,19 @@ def _migration_13(db: sqlite_utils.Database) -> None:
     aggregates.count_real_dates_only(db)
 
 
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+def _migration_14(db: sqlite_utils.Database) -> None:
+    """Stemmed full-text search: the FTS5 table rebuilt with the Porter stemmer over unicode61, so a
+    word finds its other forms (tariff finds tariffs) and accents are folded (cafe finds café)."""
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    db.execute(f"CREATE VIRTUAL TABLE articles_fts USING fts5(title, summary, body, tokenize = '{FTS_TOKENIZE}')")
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, summary, body) SELECT rowid, title, summary, body FROM articles"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -201,6 +215,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     11: aggregates.add_ticker_counts,
     12: _migration_12,
     13: _migration_13,
+    14: _migration_14,
 }
 
 

@@ -9,11 +9,11 @@ sooner by walking ``articles`` newest first. Every read of :mod:`newsdesk.db.rea
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from newsdesk import search
 from newsdesk.db.read.sql import day_range, marks
 from newsdesk.errors import FilterError
 
@@ -31,12 +31,9 @@ def parse_day(value: str | date | None, what: str = "date") -> date | None:
 
 
 def fts_query(text: str) -> str | None:
-    """A safe FTS5 query for free text: every word quoted (so ``AND``, ``"``, ``*``, ``:`` or ``(``
-    typed by a user are searched for, never parsed), all words required; None when nothing is left."""
-    words = [w for w in re.findall(r"\w[\w'’.-]*", text or "") if w.strip("'’.-")]
-    if not words:
-        return None
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:20])
+    """The FTS5 expression the search box's ``text`` requires (see :mod:`newsdesk.search`): every
+    word quoted, only the operators the parser writes; None when it requires no text."""
+    return search.parse(text).match
 
 
 @dataclass(frozen=True)
@@ -103,8 +100,9 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     """Which table answers the view of ``filters``. With ``conn``, also measure whether the topics
     are dense (one read of the monthly totals) and, for a ``newest`` list, whether the text matches
     are many (one full-text count)."""
-    text = fts_query(filters.text)
-    if filters.sources or filters.hidden_sources or filters.companies or text:
+    query = search.parse(filters.text)
+    text = query.match
+    if filters.sources or filters.hidden_sources or filters.companies or query.needs_articles:
         scope = ARTICLES
     elif filters.labels or filters.min_impact:
         scope = CATEGORIES
@@ -206,9 +204,60 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
             parts.append(f"ticker IN (SELECT ticker FROM basket_members WHERE basket_id IN ({marks(baskets)}))")
             params.extend(baskets)
         clauses.append(f"{alias}.id IN (SELECT article_id FROM article_entities WHERE {' OR '.join(parts)})")
-    query = fts_query(filters.text)
-    if query:
-        key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up
-        clauses.append(f"{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(query)
+    text_sql, text_params = search_clause(filters.text, alias, text_walk)
+    if text_sql:
+        clauses.append(text_sql)
+        params.extend(text_params)
     return " AND ".join(clauses), params
+
+
+def _like(value: str) -> str:
+    """``%value%`` for a LIKE with ``ESCAPE '\\'``: the user's own ``%`` and ``_`` match themselves."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def phrase_test(alias: str, phrase: str) -> tuple[str, list]:
+    """SQL that holds when an article's title, summary or body has ``phrase`` (words separated by
+    single spaces) word for word: ASCII letters in any case, one space or punctuation mark between
+    the words, none of letters or digits around it. Its param is a GLOB pattern."""
+    parts = " || ' ' || ".join(f"coalesce({alias}.{col}, '')" for col in ("title", "summary", "body"))
+    folded = "".join(c.lower() if c.isascii() else c for c in phrase)
+    pattern = "*[^a-z0-9]" + "[^a-z0-9]".join(folded.split()) + "[^a-z0-9]*"
+    return f"lower(' ' || {parts} || ' ') GLOB ?", [pattern]
+
+
+def _company_test(values: tuple[str, ...]) -> tuple[str, list]:
+    parts, params = [], []
+    for value in values:
+        parts.append("ticker = ? OR name LIKE ? ESCAPE '\\'")
+        params += [value.upper(), _like(value)]
+    return f"SELECT article_id FROM article_entities WHERE {' OR '.join(parts)}", params
+
+
+def search_clause(text: str, alias: str = "a", text_walk: bool = False) -> tuple[str | None, list]:
+    """The part of the WHERE clause the search box's ``text`` adds (words, phrases, OR, -word,
+    ``company:`` and ``source:``; see :mod:`newsdesk.search`), and its params; None for no condition."""
+    query = search.parse(text)
+    clauses, params = [], []
+    key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up
+    if query.match:
+        clauses.append(f"{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(query.match)
+    for phrase in query.phrases:
+        test, test_params = phrase_test(alias, phrase)
+        clauses.append(test)
+        params += test_params
+    if query.exclude:
+        clauses.append(f"{alias}.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(query.exclude)
+    for values, negate in ((query.sources, ""), (query.not_sources, "NOT ")):
+        if values:
+            tests = " OR ".join(f"{alias}.source LIKE ? ESCAPE '\\'" for _ in values)
+            clauses.append(f"{negate}({tests})")
+            params += [_like(v) for v in values]
+    for values, negate in ((query.companies, ""), (query.not_companies, "NOT ")):
+        if values:
+            sub, sub_params = _company_test(values)
+            clauses.append(f"{alias}.id {negate}IN ({sub})")
+            params += sub_params
+    return (" AND ".join(clauses) or None), params
