@@ -16,33 +16,34 @@ import streamlit as st
 from components import loaders
 from components.layout import nav
 from newsdesk import search
-from newsdesk.db.read.filters import Filters, parse_day
+from newsdesk.db.read.filters import DEMO_CHOICES, MAX_TEXT, URL_MULTI, Filters, from_params, parse_day
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
 
 # shared key, widget key, URL parameter; multi-value filters
-MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
+MULTI = URL_MULTI
 SINCE, UNTIL, MIN_IMPACT, TEXT, DEMO = "nd_since", "nd_until", "nd_min_impact", "nd_text", "nd_demo"
-DEMO_CHOICES = ("show", "hide")
 W_DATES = "w_dates"
 
 
 def _init_from_url() -> None:
+    """Copy the URL's view into the shared keys once per session: the same parsing as ``export``'s
+    options (:func:`newsdesk.db.read.filters.from_params`); a date that is not one is dropped."""
     if st.session_state.get("nd_init"):
         return
     qp = st.query_params
-    for name, param in MULTI.items():
-        st.session_state[f"nd_{name}"] = qp.get_all(param)
-    for key, name in ((SINCE, "since"), (UNTIL, "until")):
+    params = {name: qp.get_all(name) for name in qp}
+    for name in ("since", "until"):
         try:
-            st.session_state[key] = parse_day(qp.get(name))
+            parse_day((params.get(name) or [None])[0])
         except FilterError:
-            st.session_state[key] = None
-    try:
-        st.session_state[MIN_IMPACT] = min(1.0, max(0.0, float(qp.get("min_impact") or 0)))
-    except ValueError:
-        st.session_state[MIN_IMPACT] = 0.0
-    st.session_state[TEXT] = (qp.get("q") or "")[:200]
+            params.pop(name)
+    view = from_params(params)
+    for name in MULTI:
+        st.session_state[f"nd_{name}"] = list(getattr(view, name))
+    st.session_state[SINCE], st.session_state[UNTIL] = view.since, view.until
+    st.session_state[MIN_IMPACT] = view.min_impact or 0.0
+    st.session_state[TEXT] = view.text
     st.session_state[DEMO] = qp.get("demo") if qp.get("demo") in DEMO_CHOICES else None
     st.session_state["nd_init"] = True
 
@@ -185,7 +186,7 @@ def filter_bar(
         min_impact=float(st.session_state.get(MIN_IMPACT) or 0.0) or None,
         sources=tuple(chosen["sources"]),
         companies=tuple(chosen["companies"]),
-        text=str(st.session_state.get(TEXT, "")).strip()[:200],
+        text=str(st.session_state.get(TEXT, "")).strip()[:MAX_TEXT],
         hidden_sources=hidden,
     )
     for name, param in MULTI.items():

@@ -10,6 +10,7 @@ sooner by walking ``articles`` newest first. Every read of :mod:`newsdesk.db.rea
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,6 +54,47 @@ class Filters:
     companies: tuple[str, ...] = ()
     text: str = ""
     hidden_sources: tuple[str, ...] = ()
+
+
+# ------------------------------------------------------------------ a view from a URL or a command line
+
+URL_MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
+DEMO_CHOICES = ("show", "hide")
+MAX_TEXT = 200
+
+
+def from_params(
+    params: Mapping[str, Sequence[str]], demo_source: str | None = None, hide_demo_by_default: bool = False
+) -> Filters:
+    """The :class:`Filters` of a view's query parameters, as the dashboard's URL carries them
+    (``?q=…&topic=…&since=…&until=…&label=…&min_impact=…&source=…&company=…&demo=show|hide``, each a
+    list of values) and as ``export`` builds them from its options, so both give the same rows.
+    ``demo_source`` is hidden when ``demo=hide``, or when ``hide_demo_by_default`` and the parameters
+    do not say ``demo=show``. A bad date raises :class:`FilterError`; a bad minimum impact counts as
+    none, out-of-range ones are clamped to 0-1. (A ``market`` parameter goes here once
+    :class:`Filters` has a ``market`` field.)"""
+
+    def first(name: str) -> str | None:
+        values = [v for v in params.get(name) or () if v not in (None, "")]
+        return str(values[0]) if values else None
+
+    try:
+        impact = min(1.0, max(0.0, float(first("min_impact") or 0)))
+    except ValueError:
+        impact = 0.0
+    demo = first("demo")
+    hide = demo == "hide" or (demo != "show" and hide_demo_by_default)
+    multi = {
+        name: tuple(dict.fromkeys(str(v) for v in params.get(param) or () if v)) for name, param in URL_MULTI.items()
+    }
+    return Filters(
+        since=parse_day(first("since"), "since"),
+        until=parse_day(first("until"), "until"),
+        min_impact=impact or None,
+        text=(first("q") or "").strip()[:MAX_TEXT],
+        hidden_sources=(demo_source,) if hide and demo_source else (),
+        **multi,
+    )
 
 
 # ------------------------------------------------------------------ the plan
