@@ -75,35 +75,44 @@ SPARK_WEEKS = 26
 
 
 @st.cache_data(ttl=loaders.TTL, max_entries=128, show_spinner=False)
-def basket_strip(path: str, basket_id: str, version: int) -> tuple[dict | None, list[tuple[str, str]]]:
+def basket_strip(
+    path: str, basket_id: str, version: int, hidden: tuple[str, ...] = ()
+) -> tuple[dict | None, list[tuple[str, str]]]:
     """What :func:`basket_beside` shows of a basket, cached by plain keys (no frame to hash on a
     rerun): the spec of its weekly sentiment line (None with fewer than two weeks of articles) and
-    its newest three articles (id, title), both over the last :data:`SPARK_WEEKS` weeks of data."""
+    its newest three articles (id, title), both over the last :data:`SPARK_WEEKS` weeks of data,
+    none of the ``hidden`` sources."""
     end = loaders.load_bounds(path, version)[1] or date.today()
     window = end - timedelta(weeks=SPARK_WEEKS)  # a bounded read at any database size
-    shown = loaders.load_index(path, basket_id, "week", window, None, version).tail(12)
+    shown = loaders.load_index(path, basket_id, "week", window, None, version, hidden).tail(12)
     spec = build_spec("spark", shown) if len(shown) >= 2 else None
-    recent = loaders.load_recent(path, basket_id, 3, window, None, version)
+    recent = loaders.load_recent(path, basket_id, 3, window, None, version, hidden)
     return spec, [(str(r.id), str(r.title)) for r in recent.itertuples(index=False)]
 
 
 @st.cache_data(ttl=loaders.TTL, max_entries=4, show_spinner=False)
-def all_basket_strips(path: str, version: int) -> dict[str, tuple[dict | None, list[tuple[str, str]]]]:
+def all_basket_strips(
+    path: str, version: int, hidden: tuple[str, ...] = ()
+) -> dict[str, tuple[dict | None, list[tuple[str, str]]]]:
     """:func:`basket_strip` of every basket at once (~25 ms each at a million articles). A strip
-    does not depend on the view's filters, so one pass per data version serves every filter change."""
-    return {b: basket_strip(path, b, version) for b in loaders.load_baskets(path, version)["id"]}
+    depends only on the hidden sources of the view, so one pass per data version and demo choice
+    serves every other filter change."""
+    return {b: basket_strip(path, b, version, hidden) for b in loaders.load_baskets(path, version)["id"]}
 
 
-def basket_beside(path, basket_id: str, name: str, side: str, members: str, version: int) -> None:
+def basket_beside(
+    path, basket_id: str, name: str, side: str, members: str, version: int, hidden: tuple[str, ...] = ()
+) -> None:
     """A basket next to a decision: its side, members, its weekly sentiment (the latest 12 weeks with
-    articles within the last :data:`SPARK_WEEKS` weeks of data) and its newest articles of that window."""
+    articles within the last :data:`SPARK_WEEKS` weeks of data) and its newest articles of that window,
+    none of the ``hidden`` sources (the demo when the view hides it)."""
     with st.container(border=True):
         st.markdown(f"**{escape_md(name)}** · {escape_md(side)}")
         tickers = [t for t in (members or "").split(", ") if t]
         if tickers:
             st.caption(escape_md(", ".join(tickers[:8]) + (" …" if len(tickers) > 8 else "")))
-        strip = all_basket_strips(str(path), version).get(basket_id)  # a basket made since: its own
-        spec, recent = strip if strip is not None else basket_strip(str(path), basket_id, version)
+        strip = all_basket_strips(str(path), version, hidden).get(basket_id)  # a basket made since: its own
+        spec, recent = strip if strip is not None else basket_strip(str(path), basket_id, version, hidden)
         if spec is not None:
             st.vega_lite_chart(spec, width="stretch")
             st.caption("Basket sentiment, weekly (latest weeks with articles)")

@@ -238,9 +238,11 @@ def load_article_sources(path: str, article_id: str, version: int) -> pd.DataFra
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_related(path: str, article_id: str, version: int, limit: int = articles.RELATED_LIMIT) -> pd.DataFrame:
-    """Articles sharing companies or categories with this one, best first."""
-    return _read(path, articles.related, article_id, limit)
+def load_related(
+    path: str, article_id: str, version: int, limit: int = articles.RELATED_LIMIT, hidden: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Articles sharing companies or categories with this one, best first (none of ``hidden`` sources)."""
+    return _read(path, articles.related, article_id, limit, hidden)
 
 
 # ------------------------------------------------------------------ baskets
@@ -259,33 +261,47 @@ def load_companies(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_members(path: str, basket_id: str, since: date | None, until: date | None, version: int) -> pd.DataFrame:
-    """The basket's members with their article counts in the date range."""
-    return _read(path, baskets.members, basket_id, since, until)
+def load_members(
+    path: str, basket_id: str, since: date | None, until: date | None, version: int, hidden: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The basket's members with their article counts in the date range (none of ``hidden`` sources)."""
+    return _read(path, baskets.members, basket_id, since, until, hidden)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_index(
-    path: str, basket_id: str, grain: str, since: date | None, until: date | None, version: int
+    path: str,
+    basket_id: str,
+    grain: str,
+    since: date | None,
+    until: date | None,
+    version: int,
+    hidden: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """The basket sentiment index per period."""
-    return _read(path, baskets.basket_sentiment, basket_id, grain, since, until)
+    """The basket sentiment index per period (none of ``hidden`` sources)."""
+    return _read(path, baskets.basket_sentiment, basket_id, grain, since, until, hidden)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_basket_decisions(
-    path: str, basket_id: str, since: date | None, until: date | None, version: int
+    path: str, basket_id: str, since: date | None, until: date | None, version: int, hidden: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Decisions that trade the basket."""
-    return _read(path, decisions.basket_decisions, basket_id, since, until)
+    """Decisions that trade the basket (none of ``hidden`` sources' articles)."""
+    return _read(path, decisions.basket_decisions, basket_id, since, until, hidden)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_recent(
-    path: str, basket_id: str, limit: int, since: date | None, until: date | None, version: int
+    path: str,
+    basket_id: str,
+    limit: int,
+    since: date | None,
+    until: date | None,
+    version: int,
+    hidden: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """The newest articles naming a member of the basket."""
-    return _read(path, baskets.recent_articles, basket_id, limit, since, until)
+    """The newest articles naming a member of the basket (none of ``hidden`` sources)."""
+    return _read(path, baskets.recent_articles, basket_id, limit, since, until, hidden)
 
 
 def overall_sentiment(index: pd.DataFrame) -> float | None:

@@ -85,13 +85,12 @@ for _, row in shown.iterrows():
         traded = by_decision.get(row["id"])
         if traded is not None and not traded.empty:
             for r in traded.itertuples(index=False):
-                basket_beside(path, r.basket_id, r.name, r.side, r.members, version)
+                basket_beside(path, r.basket_id, r.name, r.side, r.members, version, filters.hidden_sources)
         else:
             held = [(leg, m) for leg in row_legs if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
             if not held:
                 st.caption("Trades no sector basket, and its names belong to none.")
             for leg, m in held[:2]:
-                basket_beside(
-                    path, m["basket_id"], m["name"], f"holds {leg['ticker']} ({leg['side']})", m["members"], version
-                )
+                side = f"holds {leg['ticker']} ({leg['side']})"
+                basket_beside(path, m["basket_id"], m["name"], side, m["members"], version, filters.hidden_sources)
     st.divider()
