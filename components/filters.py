@@ -16,7 +16,7 @@ import streamlit as st
 from components import loaders
 from components.layout import nav
 from newsdesk import search
-from newsdesk.db.read.filters import DEMO_CHOICES, MAX_TEXT, URL_MULTI, Filters, from_params, parse_day
+from newsdesk.db.read.filters import DEMO_CHOICES, MAX_TEXT, UNCATEGORISED, URL_MULTI, Filters, from_params, parse_day
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
 
@@ -82,6 +82,7 @@ def filter_bar(
     user shows it (``?demo=show``)."""
     _init_from_url()
     lo, hi = bounds
+    categories = [*categories, *([] if UNCATEGORISED in categories else [UNCATEGORISED])]  # no category: a topic
     options = {
         "topics": categories,
         "labels": list(LABELS),

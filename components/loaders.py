@@ -24,11 +24,10 @@ from newsdesk.score.horizon import statuses
 if TYPE_CHECKING:
     import sqlite_utils
 
-__all__ = ["HIGH_IMPACT", "Filters", "facet_note", "previous_period"]  # plain values and functions pages use
+__all__ = ["HIGH_IMPACT", "Filters", "previous_period"]  # plain values and functions pages use
 
 TTL = 600
 DEMO_SOURCE = articles.DEMO_SOURCE
-facet_note = facets.facet_note
 previous_period = totals.previous_period
 
 
@@ -172,8 +171,7 @@ def load_articles_by_id(path: str, ids: tuple[str, ...], version: int) -> pd.Dat
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
 def load_facets(path: str, filters: Filters, version: int, total: int | None = None) -> dict:
-    """Facet counts of the filtered view (see :func:`facet_note` for what they cover when
-    ``total`` is larger than the facet cap)."""
+    """Exact facet counts of the filtered view."""
     return _read(path, facets.facets, filters, 12, total)
 
 

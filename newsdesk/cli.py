@@ -18,7 +18,7 @@ from tqdm import tqdm
 from newsdesk import pipeline
 from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
 from newsdesk.db import schema, writes
-from newsdesk.db.read.filters import DEMO_CHOICES
+from newsdesk.db.read.filters import DEMO_CHOICES, UNCATEGORISED
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
@@ -260,7 +260,7 @@ def export(
     except NewsdeskError as exc:
         fail(str(exc).replace("since ", "--since ", 1).replace("until ", "--until ", 1))
     known = set(options.categories(db.conn)["category"])
-    unknown = [t for t in topics if t not in known]
+    unknown = [t for t in topics if t not in known and t != UNCATEGORISED]  # Uncategorised: no category
     if unknown:
         fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
     known_sources = set(options.sources(db.conn)["source"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from newsdesk import search
@@ -57,6 +57,8 @@ class Filters:
 
 
 # ------------------------------------------------------------------ a view from a URL or a command line
+
+UNCATEGORISED = "Uncategorised"  # the topic of the articles with no category: shown, counted, selectable
 
 URL_MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
 DEMO_CHOICES = ("show", "hide")
@@ -144,7 +146,8 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     are many (one full-text count)."""
     query = search.parse(filters.text)
     text = query.match
-    if filters.sources or filters.hidden_sources or filters.companies or query.needs_articles:
+    uncategorised = UNCATEGORISED in filters.topics  # no category row to read: only articles answer
+    if filters.sources or filters.hidden_sources or filters.companies or query.needs_articles or uncategorised:
         scope = ARTICLES
     elif filters.labels or filters.min_impact:
         scope = CATEGORIES
@@ -210,16 +213,24 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
     With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
     full-text matches are a set each article is tested against (both for newest-first walks)."""
     clauses, params = ["1 = 1"], []
-    if filters.topics and topics_exist:
-        clauses.append(
+    topics = [t for t in filters.topics if t != UNCATEGORISED]
+    either = []  # any of the chosen topics, "Uncategorised" (no category at all) among them
+    if topics and topics_exist:
+        either.append(
             f"EXISTS (SELECT 1 FROM article_categories tc WHERE tc.article_id = {alias}.id "
-            f"AND tc.category IN ({marks(filters.topics)}) AND tc.effective = 1)"
+            f"AND tc.category IN ({marks(topics)}) AND tc.effective = 1)"
         )
-        params.extend(filters.topics)
-    elif filters.topics:
-        view, view_params = category_view(filters)
-        clauses.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE {view})")
+        params.extend(topics)
+    elif topics:
+        view, view_params = category_view(replace(filters, topics=tuple(topics)))
+        either.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE {view})")
         params.extend(view_params)
+    if len(topics) < len(filters.topics):
+        either.append(
+            f"NOT EXISTS (SELECT 1 FROM article_categories uc WHERE uc.article_id = {alias}.id AND uc.effective = 1)"
+        )
+    if either:
+        clauses.append(either[0] if len(either) == 1 else "(" + " OR ".join(either) + ")")
     dates, date_params = day_range(f"{alias}.published_at", filters.since, filters.until)
     clauses += dates
     params += date_params

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.db.periods import GRAINS, split_range, start_sql
-from newsdesk.db.read.filters import Filters, category_view, plan, where
+from newsdesk.db.read.filters import UNCATEGORISED, Filters, category_view, plan, where
 from newsdesk.db.read.sql import day_range, frame, marks
 from newsdesk.errors import FilterError
 
@@ -25,15 +25,12 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     return _periods(conn, _period_parts(filters, grain), grain)
 
 
-UNCATEGORISED = "Uncategorised"  # the articles with no category: shown as one, never dropped
-
-
 def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
     """Sub-selects of (day, category, n, sentiment_sum, impact_sum, impact_n) rows whose union holds
-    the view exactly once; ``day`` is a day or a period's first day. Without a topic filter the
-    articles that have no category are one more category, :data:`UNCATEGORISED`."""
+    the view exactly once; ``day`` is a day or a period's first day. Without a topic filter (or with
+    :data:`UNCATEGORISED` among the topics) the articles that have no category are one more category."""
     parts = _categorised_parts(filters, grain)
-    if not filters.topics:
+    if not filters.topics or UNCATEGORISED in filters.topics:
         parts.append(_uncategorised_part(filters))
     return parts
 
