@@ -17,12 +17,14 @@ from components import loaders
 from components.layout import nav
 from newsdesk import search
 from newsdesk.db.read.filters import DEMO_CHOICES, MAX_TEXT, UNCATEGORISED, URL_MULTI, Filters, from_params, parse_day
+from newsdesk.db.read.options import DefaultWindow
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
 
 # shared key, widget key, URL parameter; multi-value filters
 MULTI = URL_MULTI
 SINCE, UNTIL, MIN_IMPACT, TEXT, DEMO = "nd_since", "nd_until", "nd_min_impact", "nd_text", "nd_demo"
+NOTE = "nd_window_note"
 W_DATES = "w_dates"
 
 
@@ -71,13 +73,13 @@ def filter_bar(
     bounds: tuple[date | None, date | None],
     sources: list[str] | None = None,
     companies: dict[str, str] | None = None,
-    default_since: Callable[[tuple[str, ...]], date | None] | None = None,
+    default_window: Callable[[tuple[str, ...]], DefaultWindow] | None = None,
     demo: tuple[bool, bool] = (False, False),
 ) -> Filters:
     """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
-    values (tickers, ``basket:<id>``) to their labels; ``default_since`` is where a view starts when
-    neither the URL nor the user chose a start (the latest 90 days that hold data; called with the
-    sources hidden). ``demo`` says
+    values (tickers, ``basket:<id>``) to their labels; ``default_window`` is where a view starts and
+    ends when neither the URL nor the user chose dates (the latest 90 days that hold enough data to
+    draw; called with the sources hidden; its note is kept for :func:`default_note`). ``demo`` says
     whether the database holds demo articles and real ones: with both, the demo is hidden unless the
     user shows it (``?demo=show``)."""
     _init_from_url()
@@ -98,9 +100,10 @@ def filter_bar(
     demo_default = "hide" if has_real else "show"
     demo_choice = st.session_state.get(DEMO) or demo_default
     hidden = (loaders.DEMO_SOURCE,) if has_demo and demo_choice == "hide" else ()
-    first = (default_since(hidden) if default_since else None) or lo
+    window = default_window(hidden) if default_window else DefaultWindow()
+    first, last = window.since or lo, window.until or hi
     since = st.session_state.get(SINCE) or first
-    until = st.session_state.get(UNTIL) or hi
+    until = st.session_state.get(UNTIL) or last
     if lo and hi:
         since = min(max(since, lo), hi)
         until = max(min(until, hi), since)
@@ -193,11 +196,18 @@ def filter_bar(
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
     _set_url("since", since.isoformat() if lo and since != first else None)
-    _set_url("until", filters.until.isoformat() if filters.until else None)
+    _set_url("until", until.isoformat() if hi and until != last else None)
+    st.session_state[NOTE] = window.note if (since, until) == (first, last) else None
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
     _set_url("q", filters.text or None)
     _set_url("demo", demo_choice if has_demo and demo_choice != demo_default else None)
     return filters
+
+
+def default_note() -> str | None:
+    """What the view's default dates need said (they are not simply the latest 90 days), while the
+    view keeps them; None otherwise."""
+    return st.session_state.get(NOTE)
 
 
 def sidebar(path, version: int) -> Filters:
@@ -208,6 +218,6 @@ def sidebar(path, version: int) -> Filters:
         loaders.load_bounds(str(path), version),
         loaders.load_sources(str(path), version),
         loaders.load_company_options(str(path), version),
-        lambda hidden: loaders.load_default_since(str(path), hidden, version),
+        lambda hidden: loaders.load_default_window(str(path), hidden, version),
         (loaders.has_demo(str(path), version), loaders.has_real(str(path), version)),
     )

@@ -85,10 +85,10 @@ def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_default_since(path: str, hidden_sources: tuple[str, ...], version: int) -> date | None:
-    """The first day of the latest 90 days that hold data (of the sources not hidden): the default
-    start of a view."""
-    return _read(path, options.default_since, hidden_sources)
+def load_default_window(path: str, hidden_sources: tuple[str, ...], version: int) -> options.DefaultWindow:
+    """The default dates of a view: the latest 90 days that hold enough data to draw (of the sources
+    not hidden), and a note when that is not simply the latest 90 days."""
+    return _read(path, options.default_window, hidden_sources)
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
@@ -137,6 +137,12 @@ def load_kpis(path: str, filters: Filters, version: int) -> dict:
 def load_daily(path: str, filters: Filters, grain: str, version: int) -> pd.DataFrame:
     """Mean sentiment per period and category (from the derived totals)."""
     return _read(path, timeline.daily_sentiment, filters, grain)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_period_counts(path: str, filters: Filters, grain: str, version: int) -> pd.DataFrame:
+    """The view's articles per period, each once (they sum to the KPI)."""
+    return _read(path, timeline.period_counts, filters, grain)
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
