@@ -122,6 +122,29 @@ def basket_beside(
             st.page_link("pages/3_Article.py", label=escape_md(title[:80]), query_params={"id": article_id})
 
 
+SIDE_ORDER = {"long": 0, "short": 1, "hold": 2, "reduce": 3, "funding": 4}
+
+
+def side_order(side: str | None) -> int:
+    """Where a leg's side comes among a decision's baskets: long, short, hold, reduce, then funding,
+    then the rest."""
+    return SIDE_ORDER.get(str(side or "").split()[0].lower() if side else "", len(SIDE_ORDER))
+
+
+def basket_panels(
+    path, panels: list[tuple[str, str, str, str]], shown: set[str], version: int, hidden: tuple[str, ...] = ()
+) -> None:
+    """The baskets beside one decision (``panels``: basket id, name, side, members), long before
+    short before funding; a basket already drawn higher up the page (ids in ``shown``, updated here)
+    gets one line pointing to it instead of its whole panel again."""
+    for basket_id, name, side, members in sorted(panels, key=lambda p: (side_order(p[2]), p[1] or "")):
+        if basket_id in shown:
+            st.caption(f"{escape_md(name or basket_id)} · {escape_md(side)} — its panel is shown above.")
+            continue
+        shown.add(basket_id)
+        basket_beside(path, basket_id, name, side, members, version, hidden)
+
+
 VIEWS = ("cards", "table")
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import loaders, page
 from components.cards import decision_card, decisions_for_export, escape_md
-from components.decision_view import basket_beside, decision_filters, decision_table, leg_links, legs, view_picker
+from components.decision_view import basket_panels, decision_filters, decision_table, leg_links, legs, view_picker
 from components.layout import page_header
 from components.tables import deferred_csv
 
@@ -69,6 +69,7 @@ for m in membership.to_dict("records"):
 basket_info = {
     r.basket_id: {"name": r.name, "members": r.members} for r in links.drop_duplicates("basket_id").itertuples()
 }
+panels_shown: set[str] = set()  # a basket's panel is drawn once per page
 for _, row in shown.iterrows():
     left, right = st.columns([3, 2])
     with left:
@@ -84,13 +85,14 @@ for _, row in shown.iterrows():
     with right:
         traded = by_decision.get(row["id"])
         if traded is not None and not traded.empty:
-            for r in traded.itertuples(index=False):
-                basket_beside(path, r.basket_id, r.name, r.side, r.members, version, filters.hidden_sources)
+            panels = [(r.basket_id, r.name, r.side, r.members) for r in traded.itertuples(index=False)]
         else:
             held = [(leg, m) for leg in row_legs if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
             if not held:
                 st.caption("Trades no sector basket, and its names belong to none.")
-            for leg, m in held[:2]:
-                side = f"holds {leg['ticker']} ({leg['side']})"
-                basket_beside(path, m["basket_id"], m["name"], side, m["members"], version, filters.hidden_sources)
+            panels = [
+                (m["basket_id"], m["name"], f"holds {leg['ticker']} ({leg['side']})", m["members"])
+                for leg, m in held[:2]
+            ]
+        basket_panels(path, panels, panels_shown, version, filters.hidden_sources)
     st.divider()
