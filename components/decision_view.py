@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import loaders
-from components.cards import escape_md
+from components.cards import clip, escape_md
 from components.chart_cache import build_spec
 from newsdesk.db.read.sql import decode_json
 from newsdesk.score.decisions import exposure_text
@@ -72,6 +72,7 @@ def decision_filters(links: pd.DataFrame) -> tuple[str | None, list[str], list[s
 
 
 SPARK_WEEKS = 26
+PANEL_TITLE_CHARS = 40  # a link label is one line: at 1440 px a basket panel holds ~40 characters
 
 
 @st.cache_data(ttl=loaders.TTL, max_entries=128, show_spinner=False)
@@ -119,7 +120,12 @@ def basket_beside(
         else:
             st.caption("Too few articles on its members for a sentiment line yet.")
         for article_id, title in recent:
-            st.page_link("pages/3_Article.py", label=escape_md(title[:80]), query_params={"id": article_id})
+            st.page_link(
+                "pages/3_Article.py",
+                label=escape_md(clip(title, PANEL_TITLE_CHARS)),
+                query_params={"id": article_id},
+                help=escape_md(title),
+            )
 
 
 SIDE_ORDER = {"long": 0, "short": 1, "hold": 2, "reduce": 3, "funding": 4}

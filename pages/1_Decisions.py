@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from components import loaders, page
-from components.cards import decision_card, decisions_for_export, escape_md
+from components.cards import clip, decision_card, decisions_for_export, escape_md
 from components.decision_view import basket_panels, decision_filters, decision_table, leg_links, legs, view_picker
 from components.layout import page_header
 from components.tables import deferred_csv
 
 PER_PAGE = 20
+TITLE_CHARS = 60  # a link label is one line: at 1440 px the left column holds the date and ~60 characters
 MAX_DECISIONS = 2000
 
 ctx = page.start("Decisions")
@@ -75,8 +76,9 @@ for _, row in shown.iterrows():
     with left:
         st.page_link(
             "pages/3_Article.py",
-            label=f"{str(row['published_at'])[:10]} · {escape_md(row['title'][:120])}",
+            label=f"{str(row['published_at'])[:10]} · {escape_md(clip(row['title'], TITLE_CHARS))}",
             query_params={"id": row["article_id"]},
+            help=escape_md(row["title"]),
         )
         card = row.copy()
         row_legs = legs(row)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from components.cards import clip
 from components.decision_view import side_order
 from newsdesk.pipeline import create_demo_database
 from tests.apptest_util import app
@@ -96,3 +97,23 @@ def test_member_picker_never_bulk_adds_matches(env) -> None:
     picker = at.multiselect(key="bk_new_members")
     assert picker.proto.select_all == 0  # no "Select N matches" for Enter to pick
     assert picker.proto.filter_mode == 1  # FILTER_MODE_CONTAINS: "TSLA" matches TSLA's row, never a fuzzy run
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Short title", 40, "Short title"),
+        (
+            "UnitedHealth reaffirms 2026 earnings guidance and sketches cautious 2027 margin path",
+            60,
+            "UnitedHealth reaffirms 2026 earnings guidance and sketches…",
+        ),
+        ("Supercalifragilisticexpialidocious-and-then-some-more-words", 20, "Supercalifragilisti…"),
+        ("  spaces   inside\nand lines ", 40, "spaces inside and lines"),
+        ("Ends with a dash - and more words here", 20, "Ends with a dash…"),
+        (None, 10, ""),
+    ],
+)
+def test_clip_keeps_a_label_to_its_column(text, limit, expected) -> None:
+    got = clip(text, limit)
+    assert got == expected and len(got) <= limit
