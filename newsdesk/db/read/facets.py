@@ -51,10 +51,8 @@ WITH v AS MATERIALIZED (SELECT a.id, a.source, a.sentiment_label FROM articles a
 SELECT 'source' AS facet, source AS value, count(*) AS articles FROM v GROUP BY source
 UNION ALL SELECT 'sentiment', sentiment_label, count(*) FROM v GROUP BY sentiment_label
 UNION ALL SELECT 'category', c.category, count(*) FROM v
-  JOIN article_categories c ON c.article_id = v.id AND c.effective = 1 GROUP BY c.category
-UNION ALL SELECT 'category', NULL, count(*) FROM v
-  WHERE NOT EXISTS (SELECT 1 FROM article_categories u WHERE u.article_id = v.id AND u.effective = 1)
-"""
+  LEFT JOIN article_categories c ON c.article_id = v.id AND c.effective = 1 GROUP BY c.category
+"""  # the LEFT JOIN's NULL category: the articles without one (Uncategorised)
 
 
 def _top(rows: pd.DataFrame, limit: int | None) -> pd.DataFrame:

@@ -110,6 +110,14 @@ def exact_days(conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = ()) -
     return [d for d in (parse_day(r[0]) for r in rows.fetchall() if r[0]) if d is not None]
 
 
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the first or last representable day."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
 def default_window(
     conn: sqlite3.Connection,
     hidden_sources: tuple[str, ...] = (),
@@ -143,7 +151,7 @@ def default_window(
         )
     start = len(found) - 1  # found[start:end + 1] are the days of the window ending on found[end]
     for end in range(len(found) - 1, -1, -1):
-        window_start = found[end] - timedelta(days=days - 1)
+        window_start = _shift(found[end], -(days - 1))
         while start > 0 and found[start - 1] >= window_start:
             start -= 1
         weeks = {d - timedelta(days=d.weekday()) for d in found[start : end + 1]}
@@ -161,7 +169,7 @@ def default_window(
                 f"the {newer} newer day{'s' if newer != 1 else ''} with articles (to {last_day}) are too few "
                 "to draw a trend. Pick dates in the sidebar to see them.",
             )
-        if end < len(found) - 1 and found[end] < first_day + timedelta(days=days - 1):
+        if end < len(found) - 1 and found[end] < _shift(first_day, days - 1):
             break  # every later window starts before the data: none has enough
     return DefaultWindow(
         note=f"No {days} days of this data hold articles on {min_days} days in {min_weeks} weeks: the view spans "
