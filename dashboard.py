@@ -11,7 +11,8 @@ import streamlit as st
 
 from components import loaders, page
 from components.chart_cache import show
-from components.chart_data import DEFAULT_LINES, MAX_LINES, top_categories
+from components.chart_data import DEFAULT_LINES, MAX_LINES, top_categories, with_view_counts
+from components.filters import default_note
 from components.layout import empty_state, grain_picker, line_picker, page_header
 from components.tables import article_links, article_table, kpi_row
 
@@ -33,6 +34,9 @@ if not kpi["articles"]:
 before = loaders.previous_period(filters, bounds)
 kpi_row(kpi, loaders.load_kpis(str(path), before, version) if before else None)
 
+note = default_note()
+if note:
+    st.caption(note)
 st.subheader("Sentiment over time by category")
 grain = grain_picker()
 daily = loaders.load_daily(str(path), filters, grain, version)
@@ -42,10 +46,12 @@ else:
     lines, grid = st.tabs(["Lines", "Heatmap"])
     with lines:
         drawn = line_picker(top_categories(daily, len(daily)), DEFAULT_LINES, MAX_LINES)
-        show("sentiment", daily[daily["category"].isin(drawn)], grain, width="stretch", height=540)
+        counts = loaders.load_period_counts(str(path), filters, grain, version)
+        shown_rows = with_view_counts(daily[daily["category"].isin(drawn)], counts)
+        show("sentiment", shown_rows, grain, width="stretch", height=540)
         st.caption(
-            "Points: each period's mean; lines: rolling mean over 3 periods; grey bars: articles per period. "
-            "Click a category in the legend to isolate it."
+            "Points: each period's mean; lines: rolling mean over 3 periods; grey bars: the articles in view per "
+            "period, each once. Click a category in the legend to isolate it."
         )
     with grid:
         weekly = daily if grain == "week" else loaders.load_daily(str(path), filters, "week", version)
@@ -57,8 +63,8 @@ with left:
     moved, end = loaders.load_what_moved(str(path), filters, version)
     if moved.dropna(subset=["z"]).empty:
         st.info(
-            "Not enough history in this view: each category needs articles in the last 14 days and in the "
-            "30 days before."
+            "Not enough history in this view: a category needs at least 5 articles in the last 14 days and 5 "
+            "in the 30 days before."
         )
     else:
         show("moved", moved, width="stretch")

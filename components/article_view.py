@@ -429,4 +429,4 @@ def article_page(path: str, filters: Filters, version: int) -> None:
     impact_section(article)
     st.divider()
     companies_section(companies)
-    related_section(loaders.load_related(path, aid, version))
+    related_section(loaders.load_related(path, aid, version, hidden=filters.hidden_sources))

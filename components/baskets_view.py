@@ -406,6 +406,8 @@ def _fields(prefix: str, companies: pd.DataFrame) -> None:
         format_func=labels.get,
         placeholder="Pick from the list, or add above",
         max_selections=baskets.MAX_MEMBERS,
+        filter_mode="contains",  # "TSLA" matches TSLA's row only, never a fuzzy run of T, S, L, A
+        select_all=False,  # Enter never picks a "Select N matches" bulk option
     )
     chosen = st.session_state.get(chosen_key) or []
     if not chosen:

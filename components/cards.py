@@ -26,6 +26,17 @@ def escape_md(text) -> str:
 DIRECTION_ICONS = {"bullish": "▲", "bearish": "▼", "hedge": "◆", "relative": "⇄", "neutral": "•"}
 
 
+def clip(text, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis when cut: a
+    link label (Streamlit never wraps one) that stays inside its column."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:·-") + "…"
+
+
 def _facts(row: pd.Series) -> str:
     """One line: direction, action, structure, horizon in days, and the legs with their sides."""
     parts = []

@@ -47,11 +47,21 @@ def top_categories(df: pd.DataFrame, n: int = DEFAULT_LINES) -> list[str]:
     return volume["category"].head(n).tolist()
 
 
+def with_view_counts(df: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (rows per period and category) with ``view_articles``: the view's articles in the
+    row's period, each article once (``counts``: period, articles), what the volume bars draw."""
+    by_period = dict(zip(counts["period"], counts["articles"], strict=True))
+    return df.assign(view_articles=[int(by_period.get(p, 0)) for p in df["period"]])
+
+
 def sentiment_data(df: pd.DataFrame, grain: str) -> tuple[pd.DataFrame, dict[str, float]]:
-    """The rows :func:`sentiment_chart` draws and the numbers its scales need."""
+    """The rows :func:`sentiment_chart` draws and the numbers its scales need. Without
+    ``view_articles`` (see :func:`with_view_counts`) the bars sum the category rows."""
+    if "view_articles" not in df:
+        df = df.assign(view_articles=df.groupby("period")["articles"].transform("sum"))
     data = with_rolling(df, grain=grain).assign(period=lambda d: pd.to_datetime(d["period"]))
     reach = max(0.25, min(1.0, float(data["mean_sentiment"].abs().max() or 0) * 1.15))
-    volume_max = float(data.groupby("period")["articles"].sum().max() or 1)
+    volume_max = float(data["view_articles"].max() or 1)
     return data, {"reach": reach, "volume_top": volume_max * 4}
 
 

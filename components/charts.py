@@ -63,7 +63,7 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], opacity=0.5).encode(y="y:Q")
     volume = base.mark_bar(opacity=0.28, color="#888888").encode(
         y=alt.Y(
-            "sum(articles):Q",
+            "max(view_articles):Q",  # the period's articles, each once (one value on every row of the period)
             title="Articles (bars)",
             scale=alt.Scale(domain=[0, volume_top]),
             axis=alt.Axis(orient="right", grid=False),
@@ -71,7 +71,7 @@ def sentiment_chart(data: pd.DataFrame, grain: str, reach: float, volume_top: fl
         color=alt.value("#888888"),
         tooltip=[
             alt.Tooltip(f"{unit}(period):T", title=GRAIN_TITLES[grain]),
-            alt.Tooltip("sum(articles):Q", title="Articles in view"),
+            alt.Tooltip("max(view_articles):Q", title="Articles in view"),
         ],
     )
     lines_layer = zero + lines + points

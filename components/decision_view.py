@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import loaders, tables
-from components.cards import escape_md
+from components.cards import clip, escape_md
 from components.chart_cache import build_spec
 from newsdesk.db.read.sql import decode_json
 from newsdesk.score.decisions import exposure_text
@@ -72,45 +72,83 @@ def decision_filters(links: pd.DataFrame) -> tuple[str | None, list[str], list[s
 
 
 SPARK_WEEKS = 26
+PANEL_TITLE_CHARS = 40  # a link label is one line: at 1440 px a basket panel holds ~40 characters
 
 
 @st.cache_data(ttl=loaders.TTL, max_entries=128, show_spinner=False)
-def basket_strip(path: str, basket_id: str, version: int) -> tuple[dict | None, list[tuple[str, str]]]:
+def basket_strip(
+    path: str, basket_id: str, version: int, hidden: tuple[str, ...] = ()
+) -> tuple[dict | None, list[tuple[str, str]]]:
     """What :func:`basket_beside` shows of a basket, cached by plain keys (no frame to hash on a
     rerun): the spec of its weekly sentiment line (None with fewer than two weeks of articles) and
-    its newest three articles (id, title), both over the last :data:`SPARK_WEEKS` weeks of data."""
+    its newest three articles (id, title), both over the last :data:`SPARK_WEEKS` weeks of data,
+    none of the ``hidden`` sources."""
     end = loaders.load_bounds(path, version)[1] or date.today()
     window = end - timedelta(weeks=SPARK_WEEKS)  # a bounded read at any database size
-    shown = loaders.load_index(path, basket_id, "week", window, None, version).tail(12)
+    shown = loaders.load_index(path, basket_id, "week", window, None, version, hidden).tail(12)
     spec = build_spec("spark", shown) if len(shown) >= 2 else None
-    recent = loaders.load_recent(path, basket_id, 3, window, None, version)
+    recent = loaders.load_recent(path, basket_id, 3, window, None, version, hidden)
     return spec, [(str(r.id), str(r.title)) for r in recent.itertuples(index=False)]
 
 
 @st.cache_data(ttl=loaders.TTL, max_entries=4, show_spinner=False)
-def all_basket_strips(path: str, version: int) -> dict[str, tuple[dict | None, list[tuple[str, str]]]]:
+def all_basket_strips(
+    path: str, version: int, hidden: tuple[str, ...] = ()
+) -> dict[str, tuple[dict | None, list[tuple[str, str]]]]:
     """:func:`basket_strip` of every basket at once (~25 ms each at a million articles). A strip
-    does not depend on the view's filters, so one pass per data version serves every filter change."""
-    return {b: basket_strip(path, b, version) for b in loaders.load_baskets(path, version)["id"]}
+    depends only on the hidden sources of the view, so one pass per data version and demo choice
+    serves every other filter change."""
+    return {b: basket_strip(path, b, version, hidden) for b in loaders.load_baskets(path, version)["id"]}
 
 
-def basket_beside(path, basket_id: str, name: str, side: str, members: str, version: int) -> None:
+def basket_beside(
+    path, basket_id: str, name: str, side: str, members: str, version: int, hidden: tuple[str, ...] = ()
+) -> None:
     """A basket next to a decision: its side, members, its weekly sentiment (the latest 12 weeks with
-    articles within the last :data:`SPARK_WEEKS` weeks of data) and its newest articles of that window."""
+    articles within the last :data:`SPARK_WEEKS` weeks of data) and its newest articles of that window,
+    none of the ``hidden`` sources (the demo when the view hides it)."""
     with st.container(border=True):
         st.markdown(f"**{escape_md(name)}** · {escape_md(side)}")
         tickers = [t for t in (members or "").split(", ") if t]
         if tickers:
             st.caption(escape_md(", ".join(tickers[:8]) + (" …" if len(tickers) > 8 else "")))
-        strip = all_basket_strips(str(path), version).get(basket_id)  # a basket made since: its own
-        spec, recent = strip if strip is not None else basket_strip(str(path), basket_id, version)
+        strip = all_basket_strips(str(path), version, hidden).get(basket_id)  # a basket made since: its own
+        spec, recent = strip if strip is not None else basket_strip(str(path), basket_id, version, hidden)
         if spec is not None:
             st.vega_lite_chart(spec, width="stretch")
             st.caption("Basket sentiment, weekly (latest weeks with articles)")
         else:
             st.caption("Too few articles on its members for a sentiment line yet.")
         for article_id, title in recent:
-            st.page_link("pages/3_Article.py", label=escape_md(title[:80]), query_params={"id": article_id})
+            st.page_link(
+                "pages/3_Article.py",
+                label=escape_md(clip(title, PANEL_TITLE_CHARS)),
+                query_params={"id": article_id},
+                help=escape_md(title),
+            )
+
+
+SIDE_ORDER = {"long": 0, "short": 1, "hold": 2, "reduce": 3, "funding": 4}
+
+
+def side_order(side: str | None) -> int:
+    """Where a leg's side comes among a decision's baskets: long, short, hold, reduce, then funding,
+    then the rest."""
+    return SIDE_ORDER.get(str(side or "").split()[0].lower() if side else "", len(SIDE_ORDER))
+
+
+def basket_panels(
+    path, panels: list[tuple[str, str, str, str]], shown: set[str], version: int, hidden: tuple[str, ...] = ()
+) -> None:
+    """The baskets beside one decision (``panels``: basket id, name, side, members), long before
+    short before funding; a basket already drawn higher up the page (ids in ``shown``, updated here)
+    gets one line pointing to it instead of its whole panel again."""
+    for basket_id, name, side, members in sorted(panels, key=lambda p: (side_order(p[2]), p[1] or "")):
+        if basket_id in shown:
+            st.caption(f"{escape_md(name or basket_id)} · {escape_md(side)} — its panel is shown above.")
+            continue
+        shown.add(basket_id)
+        basket_beside(path, basket_id, name, side, members, version, hidden)
 
 
 VIEWS = ("cards", "table")

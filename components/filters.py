@@ -15,37 +15,53 @@ import streamlit as st
 
 from components import loaders
 from components.layout import nav
-from newsdesk.db.read.filters import MARKET_ALL, MARKET_CHOICES, MARKET_ONLY, Filters, parse_day, parse_market
+from newsdesk import search
+from newsdesk.db.read.filters import (
+    DEMO_CHOICES,
+    MARKET_ALL,
+    MARKET_CHOICES,
+    MARKET_ONLY,
+    MAX_TEXT,
+    UNCATEGORISED,
+    URL_MULTI,
+    Filters,
+    from_params,
+    parse_day,
+    parse_market,
+)
+from newsdesk.db.read.options import DefaultWindow
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
 
 # shared key, widget key, URL parameter; multi-value filters
-MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
+MULTI = URL_MULTI
 SINCE, UNTIL, MIN_IMPACT, TEXT, DEMO = "nd_since", "nd_until", "nd_min_impact", "nd_text", "nd_demo"
-DEMO_CHOICES = ("show", "hide")
 MARKET = "nd_market"
 MARKET_LABELS = {MARKET_ONLY: "Market news only", MARKET_ALL: "Everything"}
+NOTE = "nd_window_note"
 W_DATES = "w_dates"
 AUTHOR_PARAM = "author"  # only on the pages that draw the author filter (Decisions, Scorecard)
 
 
 def _init_from_url() -> None:
+    """Copy the URL's view into the shared keys once per session: the same parsing as ``export``'s
+    options (:func:`newsdesk.db.read.filters.from_params`); a date that is not one is dropped."""
     if st.session_state.get("nd_init"):
         return
     qp = st.query_params
-    for name, param in MULTI.items():
-        st.session_state[f"nd_{name}"] = qp.get_all(param)
-    st.session_state["nd_author"] = qp.get_all(AUTHOR_PARAM)
-    for key, name in ((SINCE, "since"), (UNTIL, "until")):
+    params = {name: qp.get_all(name) for name in qp}
+    for name in ("since", "until"):
         try:
-            st.session_state[key] = parse_day(qp.get(name))
+            parse_day((params.get(name) or [None])[0])
         except FilterError:
-            st.session_state[key] = None
-    try:
-        st.session_state[MIN_IMPACT] = min(1.0, max(0.0, float(qp.get("min_impact") or 0)))
-    except ValueError:
-        st.session_state[MIN_IMPACT] = 0.0
-    st.session_state[TEXT] = (qp.get("q") or "")[:200]
+            params.pop(name)
+    view = from_params(params)
+    for name in MULTI:
+        st.session_state[f"nd_{name}"] = list(getattr(view, name))
+    st.session_state[SINCE], st.session_state[UNTIL] = view.since, view.until
+    st.session_state[MIN_IMPACT] = view.min_impact or 0.0
+    st.session_state[TEXT] = view.text
+    st.session_state["nd_author"] = list(view.author)
     st.session_state[DEMO] = qp.get("demo") if qp.get("demo") in DEMO_CHOICES else None
     st.session_state[MARKET] = parse_market(qp.get("market"))
     st.session_state["nd_init"] = True
@@ -74,19 +90,20 @@ def filter_bar(
     bounds: tuple[date | None, date | None],
     sources: list[str] | None = None,
     companies: dict[str, str] | None = None,
-    default_since: Callable[[tuple[str, ...]], date | None] | None = None,
+    default_window: Callable[[tuple[str, ...]], DefaultWindow] | None = None,
     demo: tuple[bool, bool] = (False, False),
     authors: dict[str, int] | None = None,
 ) -> Filters:
     """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
-    values (tickers, ``basket:<id>``) to their labels; ``default_since`` is where a view starts when
-    neither the URL nor the user chose a start (the latest 90 days that hold data; called with the
-    sources hidden). ``demo`` says
+    values (tickers, ``basket:<id>``) to their labels; ``default_window`` is where a view starts and
+    ends when neither the URL nor the user chose dates (the latest 90 days that hold enough data to
+    draw; called with the sources hidden; its note is kept for :func:`default_note`). ``demo`` says
     whether the database holds demo articles and real ones: with both, the demo is hidden unless the
     user shows it (``?demo=show``). ``authors`` (author -> calls) adds the author filter of analyst calls
     (``?author=Goldman+Sachs``); without it the view has no author filter and the URL keeps its choice."""
     _init_from_url()
     lo, hi = bounds
+    categories = [*categories, *([] if UNCATEGORISED in categories else [UNCATEGORISED])]  # no category: a topic
     options = {
         "topics": categories,
         "labels": list(LABELS),
@@ -104,9 +121,10 @@ def filter_bar(
     demo_default = "hide" if has_real else "show"
     demo_choice = st.session_state.get(DEMO) or demo_default
     hidden = (loaders.DEMO_SOURCE,) if has_demo and demo_choice == "hide" else ()
-    first = (default_since(hidden) if default_since else None) or lo
+    window = default_window(hidden) if default_window else DefaultWindow()
+    first, last = window.since or lo, window.until or hi
     since = st.session_state.get(SINCE) or first
-    until = st.session_state.get(UNTIL) or hi
+    until = st.session_state.get(UNTIL) or last
     if lo and hi:
         since = min(max(since, lo), hi)
         until = max(min(until, hi), since)
@@ -121,8 +139,9 @@ def filter_bar(
             on_change=_copy,
             args=("text",),
             placeholder="words in title, summary or text",
-            help="Full-text search; every word must appear.",
+            help="Full-text search; every word (in any of its forms) must appear.",
         )
+        st.caption(search.SYNTAX_HELP)
         st.multiselect(
             "Topics",
             categories,
@@ -218,7 +237,7 @@ def filter_bar(
         min_impact=float(st.session_state.get(MIN_IMPACT) or 0.0) or None,
         sources=tuple(chosen["sources"]),
         companies=tuple(chosen["companies"]),
-        text=str(st.session_state.get(TEXT, "")).strip()[:200],
+        text=str(st.session_state.get(TEXT, "")).strip()[:MAX_TEXT],
         hidden_sources=hidden,
         author=tuple(chosen.get("author", ())),
         market=market,
@@ -228,12 +247,19 @@ def filter_bar(
     if authors is not None:
         _set_url(AUTHOR_PARAM, list(filters.author))
     _set_url("since", since.isoformat() if lo and since != first else None)
-    _set_url("until", filters.until.isoformat() if filters.until else None)
+    _set_url("until", until.isoformat() if hi and until != last else None)
+    st.session_state[NOTE] = window.note if (since, until) == (first, last) else None
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
     _set_url("q", filters.text or None)
     _set_url("market", MARKET_ALL if not filters.market_only else None)
     _set_url("demo", demo_choice if has_demo and demo_choice != demo_default else None)
     return filters
+
+
+def default_note() -> str | None:
+    """What the view's default dates need said (they are not simply the latest 90 days), while the
+    view keeps them; None otherwise."""
+    return st.session_state.get(NOTE)
 
 
 def sidebar(path, version: int, authors: bool = False) -> Filters:
@@ -245,7 +271,7 @@ def sidebar(path, version: int, authors: bool = False) -> Filters:
         loaders.load_bounds(str(path), version),
         loaders.load_sources(str(path), version),
         loaders.load_company_options(str(path), version),
-        lambda hidden: loaders.load_default_since(str(path), hidden, version),
+        lambda hidden: loaders.load_default_window(str(path), hidden, version),
         (loaders.has_demo(str(path), version), loaders.has_real(str(path), version)),
         loaders.load_authors(str(path), version) if authors else None,
     )

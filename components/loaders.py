@@ -25,11 +25,10 @@ from newsdesk.score.horizon import statuses
 if TYPE_CHECKING:
     import sqlite_utils
 
-__all__ = ["HIGH_IMPACT", "Filters", "facet_note", "previous_period"]  # plain values and functions pages use
+__all__ = ["HIGH_IMPACT", "Filters", "previous_period"]  # plain values and functions pages use
 
 TTL = 600
 DEMO_SOURCE = articles.DEMO_SOURCE
-facet_note = facets.facet_note
 previous_period = totals.previous_period
 
 
@@ -87,10 +86,10 @@ def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_default_since(path: str, hidden_sources: tuple[str, ...], version: int) -> date | None:
-    """The first day of the latest 90 days that hold data (of the sources not hidden): the default
-    start of a view."""
-    return _read(path, options.default_since, hidden_sources)
+def load_default_window(path: str, hidden_sources: tuple[str, ...], version: int) -> options.DefaultWindow:
+    """The default dates of a view: the latest 90 days that hold enough data to draw (of the sources
+    not hidden), and a note when that is not simply the latest 90 days."""
+    return _read(path, options.default_window, hidden_sources)
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
@@ -149,6 +148,12 @@ def load_daily(path: str, filters: Filters, grain: str, version: int) -> pd.Data
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_period_counts(path: str, filters: Filters, grain: str, version: int) -> pd.DataFrame:
+    """The view's articles per period, each once (they sum to the KPI)."""
+    return _read(path, timeline.period_counts, filters, grain)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
 def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataFrame, date | None]:
     """Category z-scores against their trailing 30-day baseline (the last 14 days up to the end of
     the view), and that end."""
@@ -180,8 +185,7 @@ def load_articles_by_id(path: str, ids: tuple[str, ...], version: int) -> pd.Dat
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
 def load_facets(path: str, filters: Filters, version: int, total: int | None = None) -> dict:
-    """Facet counts of the filtered view (see :func:`facet_note` for what they cover when
-    ``total`` is larger than the facet cap)."""
+    """Exact facet counts of the filtered view."""
     return _read(path, facets.facets, filters, 12, total)
 
 
@@ -246,9 +250,11 @@ def load_article_sources(path: str, article_id: str, version: int) -> pd.DataFra
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_related(path: str, article_id: str, version: int, limit: int = articles.RELATED_LIMIT) -> pd.DataFrame:
-    """Articles sharing companies or categories with this one, best first."""
-    return _read(path, articles.related, article_id, limit)
+def load_related(
+    path: str, article_id: str, version: int, limit: int = articles.RELATED_LIMIT, hidden: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Articles sharing companies or categories with this one, best first (none of ``hidden`` sources)."""
+    return _read(path, articles.related, article_id, limit, hidden)
 
 
 # ------------------------------------------------------------------ baskets
@@ -267,33 +273,47 @@ def load_companies(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def load_members(path: str, basket_id: str, since: date | None, until: date | None, version: int) -> pd.DataFrame:
-    """The basket's members with their article counts in the date range."""
-    return _read(path, baskets.members, basket_id, since, until)
+def load_members(
+    path: str, basket_id: str, since: date | None, until: date | None, version: int, hidden: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The basket's members with their article counts in the date range (none of ``hidden`` sources)."""
+    return _read(path, baskets.members, basket_id, since, until, hidden)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_index(
-    path: str, basket_id: str, grain: str, since: date | None, until: date | None, version: int
+    path: str,
+    basket_id: str,
+    grain: str,
+    since: date | None,
+    until: date | None,
+    version: int,
+    hidden: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """The basket sentiment index per period."""
-    return _read(path, baskets.basket_sentiment, basket_id, grain, since, until)
+    """The basket sentiment index per period (none of ``hidden`` sources)."""
+    return _read(path, baskets.basket_sentiment, basket_id, grain, since, until, hidden)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_basket_decisions(
-    path: str, basket_id: str, since: date | None, until: date | None, version: int
+    path: str, basket_id: str, since: date | None, until: date | None, version: int, hidden: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Decisions that trade the basket."""
-    return _read(path, decisions.basket_decisions, basket_id, since, until)
+    """Decisions that trade the basket (none of ``hidden`` sources' articles)."""
+    return _read(path, decisions.basket_decisions, basket_id, since, until, hidden)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_recent(
-    path: str, basket_id: str, limit: int, since: date | None, until: date | None, version: int
+    path: str,
+    basket_id: str,
+    limit: int,
+    since: date | None,
+    until: date | None,
+    version: int,
+    hidden: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """The newest articles naming a member of the basket."""
-    return _read(path, baskets.recent_articles, basket_id, limit, since, until)
+    """The newest articles naming a member of the basket (none of ``hidden`` sources)."""
+    return _read(path, baskets.recent_articles, basket_id, limit, since, until, hidden)
 
 
 def overall_sentiment(index: pd.DataFrame) -> float | None:

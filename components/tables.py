@@ -210,6 +210,17 @@ def shorten(title, limit: int = TITLE_CHARS) -> str:
 FACET_FILTERS = {"category": "nd_topics", "source": "nd_sources", "sentiment": "nd_labels"}
 
 
+def facet_click(event) -> int | None:
+    """The row position a click on a facet table chose: a selected row, else the row of a selected cell."""
+    selection = getattr(event, "selection", None)
+    if not selection:
+        return None
+    if selection.get("rows"):
+        return int(selection["rows"][0])
+    cells = selection.get("cells") or []
+    return int(cells[0][0]) if cells else None
+
+
 def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
     """Counts of the view per category, source and sentiment label, side by side. Clicking a row
     adds its value to that filter (as Datasette's facets do)."""
@@ -226,15 +237,16 @@ def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
                 width="stretch",
                 height=min(38 + 35 * len(frame), 300),
                 on_select="rerun",
-                selection_mode="single-row",
+                selection_mode=["single-row", "single-cell"],  # a click anywhere on the row counts
                 key=f"facet_{name}",
                 column_config={
                     name.title(): st.column_config.TextColumn(name.title(), help="Click a row to filter by it"),
                     "Articles": st.column_config.NumberColumn("Articles", format="%d", width="small"),
                 },
             )
-            if event and event.selection.rows and name in FACET_FILTERS:
-                value = str(frame.iloc[event.selection.rows[0]]["value"])
+            row = facet_click(event)
+            if row is not None and name in FACET_FILTERS:
+                value = str(frame.iloc[row]["value"])
                 key = FACET_FILTERS[name]
                 st.session_state[key] = [*st.session_state.get(key, []), value]
                 st.session_state.pop(f"facet_{name}", None)

@@ -18,10 +18,12 @@ from tqdm import tqdm
 from newsdesk import pipeline
 from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
 from newsdesk.db import schema, writes
+from newsdesk.db.read.filters import DEMO_CHOICES, UNCATEGORISED
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import FORMATS
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
 from newsdesk.rejections import describe, group_problems
+from newsdesk.score.labels import LABELS
 
 DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
 
@@ -184,10 +186,43 @@ def ingest(
 @click.option("--since", help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--until", help="Only articles published on or before this day (YYYY-MM-DD).")
 @click.option(
+    "--q",
+    "text",
+    help='Search, as the dashboard\'s box: tariff, bank*, "exact phrase", a OR b, -word, company:TSLA, source:reuters.',
+)
+@click.option("--source", "sources", multiple=True, help="Only articles from this source (repeatable: any of).")
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    type=click.Choice(LABELS),
+    help="Only articles with this sentiment label (repeatable: any of).",
+)
+@click.option("--min-impact", type=click.FloatRange(0, 1), help="Only articles with at least this impact (0-1).")
+@click.option("--company", "companies", multiple=True, help="Only articles naming this ticker (repeatable: any of).")
+@click.option(
+    "--basket",
+    "baskets",
+    multiple=True,
+    help="Only articles naming a member of this basket (its id; repeatable: any of).",
+)
+@click.option(
+    "--demo",
+    type=click.Choice(DEMO_CHOICES),
+    help="Show or hide the demo corpus; by default hidden once the database holds real articles, as in the dashboard.",
+)
+@click.option(
     "--author",
     "authors",
     multiple=True,
     help="Only analyst calls by this house, e.g. 'Goldman Sachs' (repeatable: any of).",
+)
+@click.option(
+    "--market",
+    type=click.Choice(["market", "all"]),
+    default="market",
+    show_default=True,
+    help="Market news only (as the dashboard by default), or all articles (sport, entertainment ... too).",
 )
 @click.option(
     "--columns",
@@ -200,24 +235,70 @@ def ingest(
     "target, horizon end, status, return, excess return, title, link.",
 )
 @click.option("--base-url", help="The dashboard's address, for the article links of --columns human.")
-def export(db_path, table, output, topics, since, until, authors, columns, base_url) -> None:
-    """Export articles or decisions to CSV (UTF-8 with a byte-order mark, formula-safe), with the
-    same filters as the dashboard; articles are read and written in chunks."""
+def export(
+    db_path,
+    table,
+    output,
+    topics,
+    since,
+    until,
+    text,
+    sources,
+    labels,
+    min_impact,
+    companies,
+    baskets,
+    demo,
+    authors,
+    market,
+    columns,
+    base_url,
+) -> None:
+    """Export articles or decisions to CSV (UTF-8 with a byte-order mark, formula-safe), with every
+    filter of the dashboard: the options build the same view as the dashboard's URL parameters
+    (``?topic=…&q=…&source=…``), so a URL and a command line give the same rows (without --since and
+    --until, every date; the dashboard opens on its default window). Articles are read and written in
+    chunks."""
     from newsdesk import export as export_mod  # pandas: imported only by the commands that need it
     from newsdesk.db.read import articles, decisions, options
-    from newsdesk.db.read.filters import Filters, parse_day
+    from newsdesk.db.read.filters import from_params
 
     db, _ = open_db(db_path)
+    params = {
+        "topic": topics,
+        "since": [since],
+        "until": [until],
+        "q": [text],
+        "source": sources,
+        "label": labels,
+        "min_impact": [None if min_impact is None else str(min_impact)],
+        "company": [*companies, *(f"basket:{b}" for b in baskets)],
+        "demo": [demo],
+        "author": authors,
+        "market": [market],
+    }
+    has_demo = articles.has_source(db.conn, articles.DEMO_SOURCE)
+    hide_by_default = has_demo and articles.has_other_source(db.conn, articles.DEMO_SOURCE)
     try:
-        filters = Filters(
-            tuple(topics), parse_day(since, "--since"), parse_day(until, "--until"), author=tuple(authors)
-        )
+        filters = from_params(params, articles.DEMO_SOURCE, hide_by_default)
     except NewsdeskError as exc:
-        fail(str(exc))
+        fail(str(exc).replace("since ", "--since ", 1).replace("until ", "--until ", 1))
     known = set(options.categories(db.conn)["category"])
-    unknown = [t for t in topics if t not in known]
+    unknown = [t for t in topics if t not in known and t != UNCATEGORISED]  # Uncategorised: no category
     if unknown:
         fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
+    known_sources = set(options.sources(db.conn)["source"])
+    unknown = [s for s in sources if s not in known_sources]
+    if unknown:
+        fail(f"unknown source {unknown[0]!r}; known sources: {', '.join(sorted(known_sources)) or '(none yet)'}")
+    known_values = set(options.company_options(db.conn)["value"])
+    unknown = [v for v in filters.companies if v not in known_values]
+    if unknown:
+        what = "basket" if unknown[0].startswith("basket:") else "company"
+        fail(
+            f"unknown {what} {unknown[0].removeprefix('basket:')!r}: no article names it (see the dashboard's "
+            "Company or basket filter)"
+        )
     if table == "articles":
         counted = []
 

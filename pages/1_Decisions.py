@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components import loaders, page
-from components.cards import decision_card, escape_md
+from components.cards import clip, decision_card, escape_md
 from components.decision_view import (
-    basket_beside,
+    basket_panels,
     decision_downloads,
     decision_filters,
     decision_table,
@@ -18,6 +18,7 @@ from components.decision_view import (
 from components.layout import page_header
 
 PER_PAGE = 20
+TITLE_CHARS = 60  # a link label is one line: at 1440 px the left column holds the date and ~60 characters
 MAX_DECISIONS = 2000
 
 ctx = page.start("Decisions", authors=True)
@@ -71,13 +72,15 @@ for m in membership.to_dict("records"):
 basket_info = {
     r.basket_id: {"name": r.name, "members": r.members} for r in links.drop_duplicates("basket_id").itertuples()
 }
+panels_shown: set[str] = set()  # a basket's panel is drawn once per page
 for _, row in shown.iterrows():
     left, right = st.columns([3, 2])
     with left:
         st.page_link(
             "pages/3_Article.py",
-            label=f"{str(row['published_at'])[:10]} · {escape_md(row['title'][:120])}",
+            label=f"{str(row['published_at'])[:10]} · {escape_md(clip(row['title'], TITLE_CHARS))}",
             query_params={"id": row["article_id"]},
+            help=escape_md(row["title"]),
         )
         card = row.copy()
         row_legs = legs(row)
@@ -86,14 +89,14 @@ for _, row in shown.iterrows():
     with right:
         traded = by_decision.get(row["id"])
         if traded is not None and not traded.empty:
-            for r in traded.itertuples(index=False):
-                basket_beside(path, r.basket_id, r.name, r.side, r.members, version)
+            panels = [(r.basket_id, r.name, r.side, r.members) for r in traded.itertuples(index=False)]
         else:
             held = [(leg, m) for leg in row_legs if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
             if not held:
                 st.caption("Trades no sector basket, and its names belong to none.")
-            for leg, m in held[:2]:
-                basket_beside(
-                    path, m["basket_id"], m["name"], f"holds {leg['ticker']} ({leg['side']})", m["members"], version
-                )
+            panels = [
+                (m["basket_id"], m["name"], f"holds {leg['ticker']} ({leg['side']})", m["members"])
+                for leg, m in held[:2]
+            ]
+        basket_panels(path, panels, panels_shown, version, filters.hidden_sources)
     st.divider()

@@ -23,9 +23,6 @@ if not kpi["articles"]:
     st.stop()
 
 facet_panel(loaders.load_facets(str(path), filters, version, kpi["articles"]))
-note = loaders.facet_note(filters, kpi["articles"])
-if note:
-    st.caption(note)
 articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
 more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
 st.caption(

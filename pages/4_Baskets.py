@@ -16,7 +16,7 @@ page_header(
     "Baskets",
     "Sector and custom baskets: who is in them, how the news on their companies reads over time, "
     "and the decisions that trade them.",
-    loaders.has_demo(str(path), version),
+    loaders.has_demo(str(path), version) and not filters.hidden_sources,
 )
 
 found = bv.baskets_or_reference(path, version)
@@ -29,14 +29,14 @@ if found.empty:
 
 basket_id = bv.basket_picker(found)
 row = found[found["id"] == basket_id].iloc[0]
-since, until = filters.since, filters.until
-members = loaders.load_members(str(path), basket_id, since, until, version)
-decisions = loaders.load_basket_decisions(str(path), basket_id, since, until, version)
+since, until, hidden = filters.since, filters.until, filters.hidden_sources
+members = loaders.load_members(str(path), basket_id, since, until, version, hidden)
+decisions = loaders.load_basket_decisions(str(path), basket_id, since, until, version, hidden)
 summary_box = st.container()  # filled once the index is loaded (its grain picker comes first)
 
 st.subheader("Sentiment index")
 grain = grain_picker()
-index = loaders.load_index(str(path), basket_id, grain, since, until, version)
+index = loaders.load_index(str(path), basket_id, grain, since, until, version, hidden)
 with summary_box:
     bv.summary(row, members, index, decisions)
     st.caption(bv.date_range_note(since, until))
@@ -62,7 +62,7 @@ else:
     bv.decision_cards(decisions, basket_id)
 
 st.subheader("Recent articles naming its companies")
-recent = loaders.load_recent(str(path), basket_id, bv.RECENT_LIMIT, since, until, version)
+recent = loaders.load_recent(str(path), basket_id, bv.RECENT_LIMIT, since, until, version, hidden)
 if recent.empty:
     st.info("No article in this date range names a member of this basket.")
 else:

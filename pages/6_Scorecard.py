@@ -16,7 +16,7 @@ page_header(
     "Scorecard",
     "Did the calls work? Each decision of the articles in view against its benchmark, from the first close "
     "at or after publication to the end of its horizon.",
-    loaders.has_demo(path, version),
+    loaders.has_demo(path, version) and not filters.hidden_sources,
 )
 sources = loaders.load_price_sources(path, version)
 sv.illustrative_banner(sources)

@@ -184,7 +184,8 @@ def _moved_reference(conn, end: date, window: int, baseline: int, topics=()) -> 
         recent_mean = sum(r[3] for r in recent) / sum(r[2] for r in recent)
         base_mean = sum(r[3] for r in base) / sum(r[2] for r in base)
         spread = statistics.stdev([r[3] / r[2] for r in base]) if len(base) > 1 else 0.0
-        z = round((recent_mean - base_mean) / spread, 2) if spread > 1e-9 else None
+        enough = min(sum(r[2] for r in recent), sum(r[2] for r in base)) >= read_timeline.MIN_MOVED_ARTICLES
+        z = round((recent_mean - base_mean) / spread, 2) if spread > 1e-9 and enough else None
         out.append((category, round(recent_mean, 3), round(base_mean, 3), z, sum(r[2] for r in recent)))
     return out
 

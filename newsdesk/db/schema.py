@@ -2,7 +2,8 @@
 
 Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
 refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes;
-14 the alert rules, events and deliveries.
+14 the alert rules, events and deliveries; 15 analyst calls' columns; 16 market relevance; 17 rebuilds
+the full-text index stemmed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -233,6 +234,19 @@ def _migration_15(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_decisions_author ON decisions (author)")
 
 
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+def _migration_17(db: sqlite_utils.Database) -> None:
+    """Stemmed full-text search: the FTS5 table rebuilt with the Porter stemmer over unicode61, so a
+    word finds its other forms (tariff finds tariffs) and accents are folded (cafe finds café)."""
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    db.execute(f"CREATE VIRTUAL TABLE articles_fts USING fts5(title, summary, body, tokenize = '{FTS_TOKENIZE}')")
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, summary, body) SELECT rowid, title, summary, body FROM articles"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -250,6 +264,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     14: _migration_14,
     15: _migration_15,
     16: aggregates.add_market_relevance,
+    17: _migration_17,
 }
 
 

@@ -223,19 +223,25 @@ FROM cand
 JOIN articles a ON a.id = cand.article_id
 LEFT JOIN co ON co.article_id = cand.article_id
 LEFT JOIN ca ON ca.article_id = cand.article_id
+{hidden}
 ORDER BY score DESC, a.published_at DESC, a.id
 LIMIT :limit
 """
 
 
-def related(conn: sqlite3.Connection, article_id: str, limit: int = RELATED_LIMIT) -> pd.DataFrame:
+def related(
+    conn: sqlite3.Connection, article_id: str, limit: int = RELATED_LIMIT, hidden_sources: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Other articles that share companies or defining categories with ``article_id``, ranked by
     ``score`` = 2 × shared companies + shared categories, then newest first.
 
     Columns: ``id``, ``title``, ``source``, ``published_at``, ``impact``, ``sentiment``,
     ``sentiment_label``, ``shared_companies``, ``shared_categories``, ``score``, ``company_names``
-    and ``category_names`` (comma-joined, null when none).
+    and ``category_names`` (comma-joined, null when none). Articles of ``hidden_sources`` are left out.
     """
-    cur = conn.execute(RELATED_SQL, {"id": str(article_id), "limit": max(0, int(limit))})
+    named = {f"hidden{i}": source for i, source in enumerate(hidden_sources)}
+    hidden = f"WHERE a.source NOT IN ({', '.join(':' + k for k in named)})" if named else ""
+    sql = RELATED_SQL.replace("{hidden}", hidden)
+    cur = conn.execute(sql, {"id": str(article_id), "limit": max(0, int(limit)), **named})
     cols = [d[0] for d in cur.description]
     return pd.DataFrame(cur.fetchall(), columns=cols)

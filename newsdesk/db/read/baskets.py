@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from newsdesk.db.periods import GRAINS, start_sql
-from newsdesk.db.read.sql import and_day_range, frame, marks
+from newsdesk.db.read.sql import and_day_range, and_not_hidden, frame, marks
 from newsdesk.errors import BasketError
 
 # SQL expressions of the period an article falls in, keyed by grain (constants, never user input).
@@ -40,12 +40,19 @@ def get_basket(conn: sqlite3.Connection, basket_id: str) -> dict | None:
 
 
 def members(
-    conn: sqlite3.Connection, basket_id: str, since: date | None = None, until: date | None = None
+    conn: sqlite3.Connection,
+    basket_id: str,
+    since: date | None = None,
+    until: date | None = None,
+    hidden_sources: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """The basket's members, heaviest first: ``ticker``, ``name``, ``weight``, ``sector``, ``country``
     (from ``companies``), plus ``articles`` (articles mentioning the company, within ``since``..``until``
-    when given) and ``mean_sentiment`` (the mean of its mentions' sentiment there)."""
+    when given, of the sources not hidden) and ``mean_sentiment`` (the mean of its mentions' sentiment there)."""
     dates, params = and_day_range("a.published_at", since, until)
+    if hidden_sources:
+        dates += f" AND a.source NOT IN ({marks(hidden_sources)})"
+        params += list(hidden_sources)
     return frame(
         conn,
         "SELECT m.ticker, coalesce(c.name, m.name, m.ticker) AS name, m.weight, c.sector, c.country, "
@@ -66,6 +73,7 @@ def basket_sentiment(
     grain: str = "week",
     since: date | None = None,
     until: date | None = None,
+    hidden_sources: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """The basket sentiment index over time, one row per period that has data, oldest first.
 
@@ -74,11 +82,14 @@ def basket_sentiment(
     then, weighted by member weight × mention relevance; mentions without a sentiment (or with no
     positive weight) are skipped. Columns: ``period`` (date), ``sentiment``, ``articles`` (distinct
     articles), ``mentions`` (member mentions counted) and ``weight_sum`` (the period's total weight, to
-    combine periods). ``since``/``until`` limit the publish days (inclusive).
+    combine periods). ``since``/``until`` limit the publish days (inclusive); articles of
+    ``hidden_sources`` are left out.
     """
     if grain not in _PERIOD_SQL:
         raise BasketError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
     dates, params = and_day_range("e.published_at", since, until)
+    hide, hide_params = and_not_hidden("e.article_id", hidden_sources)
+    dates, params = dates + hide, params + hide_params
     df = frame(  # each mention carries its article's publish time (schema v10): no article look-ups
         conn,
         f"SELECT {_PERIOD_SQL[grain]} AS period, "
@@ -109,12 +120,16 @@ def recent_articles(
     limit: int = 10,
     since: date | None = None,
     until: date | None = None,
+    hidden_sources: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """The newest articles that mention a member of the basket (at most ``limit``): ``id``,
+    """The newest articles that mention a member of the basket (at most ``limit``; none of
+    ``hidden_sources``): ``id``,
     ``published_at``, ``title``, ``source``, ``url``, ``sentiment``, ``sentiment_label``, ``impact``,
     ``members`` (the member tickers named, comma-separated) and ``basket_sentiment`` (the article's
     weighted mean over those mentions)."""
     dates, params = and_day_range("e.published_at", since, until)
+    hide, hide_params = and_not_hidden("e.article_id", hidden_sources)
+    dates, params = dates + hide, params + hide_params
     limit = max(0, int(limit))
     # The newest ``limit`` mentions of each member, from the (ticker, published_at) index: the newest
     # ``limit`` articles of the basket are among them (an article ranked above one of them for its

@@ -13,7 +13,7 @@ import pandas as pd
 
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.read.filters import Filters, author_clause, plan, where
-from newsdesk.db.read.sql import and_day_range, decode_json, frame
+from newsdesk.db.read.sql import and_day_range, decode_json, frame, marks
 from newsdesk.db.read.totals import set_totals_sql
 
 # the columns of ``decisions`` every query returns, after its own lead columns, in this order
@@ -93,12 +93,19 @@ def article_decisions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame
 
 
 def basket_decisions(
-    conn: sqlite3.Connection, basket_id: str, since: date | None = None, until: date | None = None
+    conn: sqlite3.Connection,
+    basket_id: str,
+    since: date | None = None,
+    until: date | None = None,
+    hidden_sources: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Decisions that trade the basket (through ``decision_baskets``), newest article first: ``id``,
     the leg's ``side`` (long, short, funding), ``article_id``, the article's ``title`` and
-    ``published_at``, and the detail columns."""
+    ``published_at``, and the detail columns; none of the articles of ``hidden_sources``."""
     dates, params = and_day_range("a.published_at", since, until)
+    if hidden_sources:
+        dates += f" AND a.source NOT IN ({marks(hidden_sources)})"
+        params += list(hidden_sources)
     df = frame(
         conn,
         f"SELECT {_select('d.id', 'x.side', 'd.article_id', 'a.title', 'a.published_at')} "

@@ -1,4 +1,4 @@
-"""Facets: counts of a view per category, source and sentiment label, and what they cover."""
+"""Facets: exact counts of a view per category, source and sentiment label, whatever the filters."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import sqlite3
 import pandas as pd
 
 from newsdesk.db.aggregates import LABEL_COLUMNS, split_key
-from newsdesk.db.read.articles import articles_sql
 from newsdesk.db.read.filters import Filters, plan
 from newsdesk.db.read.filters import where as filter_where
 from newsdesk.db.read.sql import frame
@@ -15,25 +14,11 @@ from newsdesk.db.read.timeline import UNCATEGORISED
 from newsdesk.db.read.totals import set_totals_sql
 from newsdesk.score.labels import LABELS
 
-FACET_CAP = 5_000
-SOURCE_SAMPLE = 1_000  # sources of a big topic and date view are counted over its newest articles
-
-
-def facet_note(filters: Filters, total: int) -> str | None:
-    """What the facet counts of a view of ``total`` articles cover, when it is not all of them."""
-    if total <= FACET_CAP:
-        return None
-    if plan(filters).from_totals:
-        return (
-            f"Category and sentiment counts cover all {total:,} articles in view; source counts cover "
-            f"the newest {SOURCE_SAMPLE:,}."
-        )
-    return f"Facet counts cover the newest {FACET_CAP:,} of the {total:,} articles in view."
-
 
 def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[str, pd.DataFrame]:
-    """Facets of a topic and date view: categories and labels summed exactly from the category-set
-    totals; sources over the view's newest :data:`SOURCE_SAMPLE` articles."""
+    """Facets of a topic and date view: categories and labels summed from the category-set totals;
+    sources counted over the same articles (those with a real date, as the totals count them) in
+    one grouped read."""
     label_sums = ", ".join(f"sum({col})" for col in LABEL_COLUMNS)
     per_set = conn.execute(*set_totals_sql(filters, f"cats, sum(n), {label_sums}", group_by="cats")).fetchall()
     counts: dict[str, int] = {}
@@ -47,10 +32,11 @@ def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[s
     label_rows = list(zip(LABELS, labels, strict=True))
     label_rows.append((None, total - sum(n for _, n in label_rows)))  # articles without a sentiment
     label_rows = sorted(((v, n) for v, n in label_rows if n > 0), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))
-    sql, params = articles_sql(filters, SOURCE_SAMPLE, plan(filters, conn), columns="a.source")
+    clause, params = filter_where(filters, "a")
     newest = frame(
         conn,
-        f"SELECT source AS value, count(*) AS articles FROM ({sql}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
+        f"SELECT a.source AS value, count(*) AS articles FROM articles a WHERE {clause} "
+        "AND a.published_estimated = 0 GROUP BY a.source ORDER BY 2 DESC, 1 LIMIT ?",
         [*params, limit],
     )
     return {
@@ -60,52 +46,39 @@ def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[s
     }
 
 
+FACETS_SQL = """
+WITH v AS MATERIALIZED (SELECT a.id, a.source, a.sentiment_label FROM articles a WHERE {where})
+SELECT 'source' AS facet, source AS value, count(*) AS articles FROM v GROUP BY source
+UNION ALL SELECT 'sentiment', sentiment_label, count(*) FROM v GROUP BY sentiment_label
+UNION ALL SELECT 'category', c.category, count(*) FROM v
+  LEFT JOIN article_categories c ON c.article_id = v.id AND c.effective = 1 GROUP BY c.category
+"""  # the LEFT JOIN's NULL category: the articles without one (Uncategorised)
+
+
+def _top(rows: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    rows = rows[["value", "articles"]].astype({"value": object, "articles": int})
+    rows["value"] = [None if pd.isna(v) else v for v in rows["value"]]  # no sentiment: None, never NaN
+    rows = rows.sort_values(["articles", "value"], ascending=[False, True], na_position="last", kind="stable")
+    return (rows if limit is None else rows.head(limit)).reset_index(drop=True)
+
+
 def facets(
     conn: sqlite3.Connection, filters: Filters, limit: int = 12, total: int | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Counts of the filtered articles per category, source and sentiment label (as Datasette's facets).
-    A view of more than :data:`FACET_CAP` articles (``total``, when the caller knows it) is counted
-    over its newest :data:`FACET_CAP` articles, so a filter change stays quick at any size; callers
-    say so beside the counts."""
-    if total is not None and total > FACET_CAP and plan(filters).from_totals:
+    """Exact counts of the filtered articles per category, source and sentiment label (as Datasette's
+    facets): a topic and date view sums its derived totals (:func:`set_facets`); any other view is
+    counted on the filtered set itself in one query. Articles without a category are the row
+    :data:`UNCATEGORISED`; articles without a sentiment, a row whose value is None. ``total`` is
+    accepted for callers that know the view's size (it no longer changes what is counted)."""
+    if plan(filters).from_totals:
         return set_facets(conn, filters, limit)
-    if total is not None and total > FACET_CAP:
-        sql, newest_params = articles_sql(filters, FACET_CAP, plan(filters, conn), columns="a.id")
-        ids = [r[0] for r in conn.execute(sql, newest_params)]
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS facet_ids (id TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM facet_ids")
-        conn.executemany("INSERT INTO facet_ids (id) VALUES (?)", [(i,) for i in ids])
-        source, where, params = "facet_ids f CROSS JOIN articles a ON a.id = f.id", "1 = 1", []
-        categorised = "facet_ids f CROSS JOIN article_categories c ON c.article_id = f.id AND c.effective = 1"
-    else:
-        source, (where, params) = "articles a", filter_where(filters, "a")
-        categorised = "articles a JOIN article_categories c ON c.article_id = a.id AND c.effective = 1"
-    category = frame(
-        conn,
-        f"SELECT c.category AS value, count(*) AS articles FROM {categorised} WHERE {where} "
-        "GROUP BY c.category ORDER BY 2 DESC, 1 LIMIT ?",
-        [*params, limit],
-    )
-    alone = conn.execute(
-        f"SELECT count(*) FROM {source} WHERE {where} AND NOT EXISTS (SELECT 1 FROM article_categories u "
-        "WHERE u.article_id = a.id AND u.effective = 1)",
-        params,
-    ).fetchone()[0]
-    if alone:  # articles without a category: one more row, never dropped
-        category = pd.concat([category, pd.DataFrame({"value": [UNCATEGORISED], "articles": [alone]})])
-        category = category.sort_values(["articles", "value"], ascending=[False, True]).head(limit)
+    clause, params = filter_where(filters, "a")
+    rows = frame(conn, FACETS_SQL.format(where=clause), params)
+    category = rows[rows["facet"] == "category"].copy()
+    category = category[category["articles"] > 0]
+    category["value"] = category["value"].fillna(UNCATEGORISED)
     return {
-        "category": category.reset_index(drop=True),
-        "source": frame(
-            conn,
-            f"SELECT a.source AS value, count(*) AS articles FROM {source} WHERE {where} "
-            "GROUP BY a.source ORDER BY 2 DESC, 1 LIMIT ?",
-            [*params, limit],
-        ),
-        "sentiment": frame(
-            conn,
-            f"SELECT a.sentiment_label AS value, count(*) AS articles FROM {source} WHERE {where} "
-            "GROUP BY a.sentiment_label ORDER BY 2 DESC, 1",
-            params,
-        ),
+        "category": _top(category, limit),
+        "source": _top(rows[rows["facet"] == "source"], limit),
+        "sentiment": _top(rows[rows["facet"] == "sentiment"], None),
     }

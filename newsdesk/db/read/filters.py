@@ -9,11 +9,12 @@ sooner by walking ``articles`` newest first. Every read of :mod:`newsdesk.db.rea
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
+from newsdesk import search
 from newsdesk.db.read.sql import day_range, marks
 from newsdesk.errors import FilterError
 
@@ -31,12 +32,9 @@ def parse_day(value: str | date | None, what: str = "date") -> date | None:
 
 
 def fts_query(text: str) -> str | None:
-    """A safe FTS5 query for free text: every word quoted (so ``AND``, ``"``, ``*``, ``:`` or ``(``
-    typed by a user are searched for, never parsed), all words required; None when nothing is left."""
-    words = [w for w in re.findall(r"\w[\w'’.-]*", text or "") if w.strip("'’.-")]
-    if not words:
-        return None
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:20])
+    """The FTS5 expression the search box's ``text`` requires (see :mod:`newsdesk.search`): every
+    word quoted, only the operators the parser writes; None when it requires no text."""
+    return search.parse(text).match
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,51 @@ def parse_market(value: object) -> str:
     falls back to the default, market news only."""
     text = str(value or "").strip().lower()
     return MARKET_ALL if text in (MARKET_ALL, "everything") else MARKET_ONLY
+
+
+# ------------------------------------------------------------------ a view from a URL or a command line
+
+UNCATEGORISED = "Uncategorised"  # the topic of the articles with no category: shown, counted, selectable
+
+URL_MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
+DEMO_CHOICES = ("show", "hide")
+MAX_TEXT = 200
+
+
+def from_params(
+    params: Mapping[str, Sequence[str]], demo_source: str | None = None, hide_demo_by_default: bool = False
+) -> Filters:
+    """The :class:`Filters` of a view's query parameters, as the dashboard's URL carries them
+    (``?q=…&topic=…&since=…&until=…&label=…&min_impact=…&source=…&company=…&author=…``,
+    ``market=all``, ``demo=show|hide``, each a list of values) and as ``export`` builds them from its
+    options, so both give the same rows.
+    ``demo_source`` is hidden when ``demo=hide``, or when ``hide_demo_by_default`` and the parameters
+    do not say ``demo=show``. A bad date raises :class:`FilterError`; a bad minimum impact counts as
+    none, out-of-range ones are clamped to 0-1; ``market`` other than ``all`` is market news only."""
+
+    def first(name: str) -> str | None:
+        values = [v for v in params.get(name) or () if v not in (None, "")]
+        return str(values[0]) if values else None
+
+    try:
+        impact = min(1.0, max(0.0, float(first("min_impact") or 0)))
+    except ValueError:
+        impact = 0.0
+    demo = first("demo")
+    hide = demo == "hide" or (demo != "show" and hide_demo_by_default)
+    multi = {
+        name: tuple(dict.fromkeys(str(v) for v in params.get(param) or () if v)) for name, param in URL_MULTI.items()
+    }
+    return Filters(
+        since=parse_day(first("since"), "since"),
+        until=parse_day(first("until"), "until"),
+        min_impact=impact or None,
+        text=(first("q") or "").strip()[:MAX_TEXT],
+        hidden_sources=(demo_source,) if hide and demo_source else (),
+        author=tuple(dict.fromkeys(str(v) for v in params.get("author") or () if v)),
+        market=parse_market(first("market")),
+        **multi,
+    )
 
 
 # ------------------------------------------------------------------ the plan
@@ -125,8 +168,11 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     """Which table answers the view of ``filters``. With ``conn``, also measure whether the topics
     are dense (one read of the monthly totals) and, for a ``newest`` list, whether the text matches
     are many (one full-text count)."""
-    text = fts_query(filters.text)
-    if filters.sources or filters.hidden_sources or filters.companies or filters.author or text:
+    query = search.parse(filters.text)
+    text = query.match
+    uncategorised = UNCATEGORISED in filters.topics  # no category row to read: only articles answer
+    narrowed = filters.sources or filters.hidden_sources or filters.companies or filters.author
+    if narrowed or query.needs_articles or uncategorised:
         scope = ARTICLES
     elif filters.labels or filters.min_impact:
         scope = CATEGORIES
@@ -204,16 +250,24 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
     With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
     full-text matches are a set each article is tested against (both for newest-first walks)."""
     clauses, params = ["1 = 1"], []
-    if filters.topics and topics_exist:
-        clauses.append(
+    topics = [t for t in filters.topics if t != UNCATEGORISED]
+    either = []  # any of the chosen topics, "Uncategorised" (no category at all) among them
+    if topics and topics_exist:
+        either.append(
             f"EXISTS (SELECT 1 FROM article_categories tc WHERE tc.article_id = {alias}.id "
-            f"AND tc.category IN ({marks(filters.topics)}) AND tc.effective = 1)"
+            f"AND tc.category IN ({marks(topics)}) AND tc.effective = 1)"
         )
-        params.extend(filters.topics)
-    elif filters.topics:
-        view, view_params = category_view(filters)
-        clauses.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE {view})")
+        params.extend(topics)
+    elif topics:
+        view, view_params = category_view(replace(filters, topics=tuple(topics)))
+        either.append(f"{alias}.id IN (SELECT article_id FROM article_categories WHERE {view})")
         params.extend(view_params)
+    if len(topics) < len(filters.topics):
+        either.append(
+            f"NOT EXISTS (SELECT 1 FROM article_categories uc WHERE uc.article_id = {alias}.id AND uc.effective = 1)"
+        )
+    if either:
+        clauses.append(either[0] if len(either) == 1 else "(" + " OR ".join(either) + ")")
     dates, date_params = day_range(f"{alias}.published_at", filters.since, filters.until)
     clauses += dates
     params += date_params
@@ -248,9 +302,60 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
             f"AND fa.author IN ({marks(filters.author)}))"
         )
         params.extend(filters.author)
-    query = fts_query(filters.text)
-    if query:
-        key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up
-        clauses.append(f"{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(query)
+    text_sql, text_params = search_clause(filters.text, alias, text_walk)
+    if text_sql:
+        clauses.append(text_sql)
+        params.extend(text_params)
     return " AND ".join(clauses), params
+
+
+def _like(value: str) -> str:
+    """``%value%`` for a LIKE with ``ESCAPE '\\'``: the user's own ``%`` and ``_`` match themselves."""
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def phrase_test(alias: str, phrase: str) -> tuple[str, list]:
+    """SQL that holds when an article's title, summary or body has ``phrase`` (words separated by
+    single spaces) word for word: ASCII letters in any case, one space or punctuation mark between
+    the words, none of letters or digits around it. Its param is a GLOB pattern."""
+    parts = " || ' ' || ".join(f"coalesce({alias}.{col}, '')" for col in ("title", "summary", "body"))
+    folded = "".join(c.lower() if c.isascii() else c for c in phrase)
+    pattern = "*[^a-z0-9]" + "[^a-z0-9]".join(folded.split()) + "[^a-z0-9]*"
+    return f"lower(' ' || {parts} || ' ') GLOB ?", [pattern]
+
+
+def _company_test(values: tuple[str, ...]) -> tuple[str, list]:
+    parts, params = [], []
+    for value in values:
+        parts.append("ticker = ? OR name LIKE ? ESCAPE '\\'")
+        params += [value.upper(), _like(value)]
+    return f"SELECT article_id FROM article_entities WHERE {' OR '.join(parts)}", params
+
+
+def search_clause(text: str, alias: str = "a", text_walk: bool = False) -> tuple[str | None, list]:
+    """The part of the WHERE clause the search box's ``text`` adds (words, phrases, OR, -word,
+    ``company:`` and ``source:``; see :mod:`newsdesk.search`), and its params; None for no condition."""
+    query = search.parse(text)
+    clauses, params = [], []
+    key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up
+    if query.match:
+        clauses.append(f"{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(query.match)
+    for phrase in query.phrases:
+        test, test_params = phrase_test(alias, phrase)
+        clauses.append(test)
+        params += test_params
+    if query.exclude:
+        clauses.append(f"{alias}.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(query.exclude)
+    for values, negate in ((query.sources, ""), (query.not_sources, "NOT ")):
+        if values:
+            tests = " OR ".join(f"{alias}.source LIKE ? ESCAPE '\\'" for _ in values)
+            clauses.append(f"{negate}({tests})")
+            params += [_like(v) for v in values]
+    for values, negate in ((query.companies, ""), (query.not_companies, "NOT ")):
+        if values:
+            sub, sub_params = _company_test(values)
+            clauses.append(f"{alias}.id {negate}IN ({sub})")
+            params += sub_params
+    return (" AND ".join(clauses) or None), params

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -60,6 +61,7 @@ def date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
 
 
 DEFAULT_DAYS = 90
+MIN_DAYS, MIN_WEEKS = 8, 3  # what a default window needs to draw a trend: days with articles, in so many weeks
 
 
 def latest_exact_day(conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = ()) -> date | None:
@@ -84,3 +86,95 @@ def default_since(
         return None
     start = last - timedelta(days=days - 1)
     return start if start > lo else None
+
+
+@dataclass(frozen=True)
+class DefaultWindow:
+    """Where a view starts and ends when nobody chose dates: ``since`` and ``until`` (None: the
+    data's own first or last day) and ``note``, said beside the chart when the window is not simply
+    the latest :data:`DEFAULT_DAYS` days."""
+
+    since: date | None = None
+    until: date | None = None
+    note: str | None = None
+
+
+def exact_days(conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = ()) -> list[date]:
+    """Every day that holds an article with a real date (none of ``hidden_sources``), oldest first."""
+    if hidden_sources:
+        rows = conn.execute(
+            "SELECT DISTINCT substr(published_at, 1, 10) FROM articles WHERE published_estimated = 0 "
+            f"AND source NOT IN ({', '.join('?' for _ in hidden_sources)}) ORDER BY 1",
+            list(hidden_sources),
+        )
+    else:  # the daily totals count exactly these articles: a few thousand rows at any size
+        rows = conn.execute("SELECT day FROM daily_totals WHERE n > 0 ORDER BY day")
+    return [d for d in (parse_day(r[0]) for r in rows.fetchall() if r[0]) if d is not None]
+
+
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the first or last representable day."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
+def default_window(
+    conn: sqlite3.Connection,
+    hidden_sources: tuple[str, ...] = (),
+    days: int = DEFAULT_DAYS,
+    min_days: int = MIN_DAYS,
+    min_weeks: int = MIN_WEEKS,
+) -> DefaultWindow:
+    """The latest ``days`` days that hold enough data to draw: the newest window of ``days`` days,
+    ending on a day with articles, that holds articles on at least ``min_days`` days in at least
+    ``min_weeks`` weeks (of the sources not hidden; real dates only). When the newest articles are
+    too few for that (a few feed snapshots after years of history), the window ends earlier and its
+    note says so; when no window has enough, the view spans all the data, with a note."""
+    found = exact_days(conn, hidden_sources)
+    if not found:
+        return DefaultWindow()
+    lo, hi = date_bounds(conn)
+    first_day, last_day = found[0], found[-1]
+    if last_day - first_day < timedelta(days=days):  # all the data fits in one window
+        weeks = {d - timedelta(days=d.weekday()) for d in found}
+        enough = len(found) >= min_days and len(weeks) >= min_weeks
+        since = first_day if lo and first_day > lo else None  # hidden sources may run earlier or later
+        until = last_day if hi and last_day < hi else None
+        if enough:
+            return DefaultWindow(since, until)
+        return DefaultWindow(
+            since,
+            until,
+            note=f"The whole span of the data ({first_day} to {last_day}): it holds articles on {len(found)} "
+            f"day{'s' if len(found) != 1 else ''} in {len(weeks)} week{'s' if len(weeks) != 1 else ''}, too few "
+            f"for a trend (that needs {min_days} days in {min_weeks} weeks).",
+        )
+    start = len(found) - 1  # found[start:end + 1] are the days of the window ending on found[end]
+    for end in range(len(found) - 1, -1, -1):
+        window_start = _shift(found[end], -(days - 1))
+        while start > 0 and found[start - 1] >= window_start:
+            start -= 1
+        weeks = {d - timedelta(days=d.weekday()) for d in found[start : end + 1]}
+        if end + 1 - start >= min_days and len(weeks) >= min_weeks:
+            since = window_start if window_start > (lo or window_start) else None
+            until = found[end] if hi and found[end] < hi else None  # hidden sources may run later
+            if end == len(found) - 1:
+                return DefaultWindow(since=since, until=until)
+            newer = len(found) - 1 - end
+            return DefaultWindow(
+                since=since,
+                until=until,
+                note=f"The latest {days} days with enough articles for a trend ({min_days} days in {min_weeks} weeks) "
+                f"end on {found[end]}; "
+                f"the {newer} newer day{'s' if newer != 1 else ''} with articles (to {last_day}) are too few "
+                "to draw a trend. Pick dates in the sidebar to see them.",
+            )
+        if end < len(found) - 1 and found[end] < _shift(first_day, days - 1):
+            break  # every later window starts before the data: none has enough
+    return DefaultWindow(
+        note=f"No {days} days of this data hold articles on {min_days} days in {min_weeks} weeks: the view spans "
+        "all of it "
+        f"({first_day} to {last_day})."
+    )

@@ -50,6 +50,17 @@ def and_day_range(column: str, since: date | None, until: date | None) -> tuple[
     return "".join(f" AND {c}" for c in clauses), params
 
 
+def and_not_hidden(id_column: str, hidden_sources: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
+    """``AND`` clause leaving out the articles (by ``id_column``, an article id) of the hidden
+    sources ('' when none is hidden): the demo corpus when the user hides it."""
+    if not hidden_sources:
+        return "", []
+    return (
+        f" AND {id_column} NOT IN (SELECT id FROM articles WHERE source IN ({marks(hidden_sources)}))",
+        list(hidden_sources),
+    )
+
+
 def decode_json(value, default):
     """``value`` decoded from JSON when it is a JSON text of the same type as ``default``, else
     ``default`` (a fresh copy): stored explanations never break a page."""

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from newsdesk.db.aggregates import needle
 from newsdesk.db.periods import GRAINS, split_range, start_sql
-from newsdesk.db.read.filters import Filters, category_view, plan, where
+from newsdesk.db.read.filters import DATES, TOPICS, UNCATEGORISED, Filters, category_view, plan, where
 from newsdesk.db.read.sql import day_range, frame, marks
 from newsdesk.errors import FilterError
 
@@ -25,15 +26,12 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     return _periods(conn, _period_parts(filters, grain), grain)
 
 
-UNCATEGORISED = "Uncategorised"  # the articles with no category: shown as one, never dropped
-
-
 def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
     """Sub-selects of (day, category, n, sentiment_sum, impact_sum, impact_n) rows whose union holds
-    the view exactly once; ``day`` is a day or a period's first day. Without a topic filter the
-    articles that have no category are one more category, :data:`UNCATEGORISED`."""
+    the view exactly once; ``day`` is a day or a period's first day. Without a topic filter (or with
+    :data:`UNCATEGORISED` among the topics) the articles that have no category are one more category."""
     parts = _categorised_parts(filters, grain)
-    if not filters.topics:
+    if not filters.topics or UNCATEGORISED in filters.topics:
         parts.append(_uncategorised_part(filters))
     return parts
 
@@ -178,14 +176,18 @@ def view_end(conn: sqlite3.Connection, filters: Filters) -> date | None:
     return date.fromisoformat(row[0][:10]) if row else None
 
 
+MIN_MOVED_ARTICLES = 5  # a What moved bar needs this many articles in the window and in the baseline
+
+
 def what_moved(
     conn: sqlite3.Connection, filters: Filters, end: date | None = None, window: int = 7, baseline: int = 30
 ) -> pd.DataFrame:
     """Each category's mean sentiment over the ``window`` days up to ``end`` (default: the end of the
     view, :func:`view_end`) against its trailing ``baseline`` days before that: z = (window mean −
     baseline mean) / baseline day-to-day std. Honours every filter (the view's start included) and
-    leaves out articles whose date is an estimate. Columns: category, recent, baseline, z,
-    recent_articles, baseline_articles."""
+    leaves out articles whose date is an estimate. A category with fewer than
+    :data:`MIN_MOVED_ARTICLES` articles in the window or in the baseline gets no z (no bar).
+    Columns: category, recent, baseline, z, recent_articles, baseline_articles."""
     end = end or view_end(conn, filters)
     cols = ["category", "recent", "baseline", "z", "recent_articles", "baseline_articles"]
     if end is None:
@@ -220,7 +222,8 @@ def what_moved(
     recent_mean = both["sentiment_sum_recent"] / both["n_recent"]
     base_mean = both["sentiment_sum"] / both["n"]
     spread = spread.reindex(both.index)
-    z = ((recent_mean - base_mean) / spread).where(spread > 1e-9)
+    enough = (both["n_recent"] >= MIN_MOVED_ARTICLES) & (both["n"] >= MIN_MOVED_ARTICLES)
+    z = ((recent_mean - base_mean) / spread).where((spread > 1e-9) & enough)  # a bar needs 5 and 5 articles
     out = pd.DataFrame(
         {
             "category": both.index,
@@ -232,3 +235,38 @@ def what_moved(
         }
     )
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
+
+
+def period_counts(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:
+    """Articles of the view per period (``period``, ``articles``), each article once however many
+    categories it has, read as :func:`newsdesk.db.read.totals.kpis` counts them: the periods sum to
+    the view's article count (the chart's volume bars and their tooltip)."""
+    if grain not in PERIOD_SQL:
+        raise FilterError(f"grain {grain!r} is not one of {', '.join(GRAINS)}")
+    how = plan(filters)
+    if how.scope == DATES:
+        clauses, params = day_range("day", filters.since, filters.until)
+        where_sql = " AND ".join(["n > 0", *clauses])
+        sql = f"SELECT {PERIOD_SQL[grain]}, sum(n) FROM daily_totals WHERE {where_sql} GROUP BY 1"
+    elif how.scope == TOPICS:
+        clauses, params = day_range("period", filters.since, filters.until)
+        needles = [needle(t) for t in filters.topics]
+        where_sql = " AND ".join(["grain = 'day'", *clauses])
+        any_topic = " OR ".join("instr(cats, ?) > 0" for _ in needles)
+        sql = (
+            f"SELECT {start_sql(grain, 'period')}, sum(n) FROM category_set_totals "
+            f"WHERE {where_sql} AND ({any_topic}) GROUP BY 1"
+        )
+        params = [*params, *needles]
+    elif how.topic_rows:
+        view, params = category_view(filters)
+        sql = (
+            f"SELECT {start_sql(grain, 'substr(p, 1, 10)')}, count(*) FROM (SELECT article_id, max(published_at) AS p "
+            f"FROM article_categories WHERE {view} GROUP BY article_id) GROUP BY 1"
+        )
+    else:
+        clause, params = where(filters, "a")
+        period = start_sql(grain, "substr(a.published_at, 1, 10)")
+        sql = f"SELECT {period}, count(*) FROM articles a WHERE {clause} GROUP BY 1"
+    rows = [(date.fromisoformat(p), int(n)) for p, n in conn.execute(sql, params).fetchall() if p and n]
+    return pd.DataFrame(sorted(rows), columns=["period", "articles"])
