@@ -33,8 +33,12 @@ Ratings (:data:`RATINGS`) have a stance: positive, neutral or negative. The side
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from newsdesk.config import DATA_DIR
 
 POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
 
@@ -82,6 +86,15 @@ RATINGS: dict[str, str] = {
     "reduce": NEGATIVE,
     "negative": NEGATIVE,
     "unattractive": NEGATIVE,
+    "underperformer": NEGATIVE,
+    # abbreviations as wires write them ("Cut to UW", "Raised to Mkt Outperform")
+    "ow": POSITIVE,
+    "mkt outperform": POSITIVE,
+    "ew": NEUTRAL,
+    "mkt perform": NEUTRAL,
+    "mkt weight": NEUTRAL,
+    "uw": NEGATIVE,
+    "mkt underperform": NEGATIVE,
 }
 _RATING = "|".join(
     re.escape(r).replace(r"\-", "[-\\s]?").replace(r"\ ", r"[-\s]") for r in sorted(RATINGS, key=len, reverse=True)
@@ -122,9 +135,14 @@ _ACTIVE_VERB = (
     r"upgrades|downgrades|initiates|starts|launches|assumes|resumes|reinstates|maintains|reiterates|reaffirms|"
     r"keeps|raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|sets|ups"
 )
-_PT = r"(?:price\s+targets?|pt|target(?:\s+price)?|price\s+objective|fair\s+value(?:\s+estimate)?)"
+_PT = r"(?:price\s+targets?|pt|po|target(?:\s+price)?|price\s+objective|fair\s+value(?:\s+estimate)?)"
 _MONEY = r"(?:[A-Z]{{0,3}}\$|£|€|¥|Rs\.?\s?|INR\s?)\s?(?P<{g}>\d[\d,]*(?:\.\d+)?)"
-_PREFIX = re.compile(r"^\s*(?:(?:update[d]?|breaking|analyst)\s*\d*\s*[:\-–—]\s*)+", re.I)
+# a leading label ("UPDATE 2:", "From Earlier:", "Exclusive:", "CORRECTION:") or "Hearing" is no part of the call
+_PREFIX = re.compile(
+    r"^\s*(?:(?:(?:update[d]?|breaking|analyst|brief|exclusive|correction|corrected|(?:from\s+)?earlier|hearing|"
+    r"rumor|rumour|market\s+chatter|chatter)\s*\d*\s*[:\-–—]\s*)|hearing\s+(?:that\s+)?)+",
+    re.I,
+)
 _ROUNDUP = re.compile(
     r"\btop\s+(?:upgrades|downgrades|initiations)|\bupgrades\s*(?:,|and|&)\s*downgrades\b|"
     r"\banalyst\s+ratings?\s+(?:for|roundup|changes)|\b(?:upgrades|downgrades)\s+(?:for|roundup)\b|"
@@ -132,7 +150,7 @@ _ROUNDUP = re.compile(
     re.I,
 )
 # an author: capitalised words (with &, ., ', -, digits) before the verb; a lower-case word only as a link
-_AUTHOR = r"(?P<author>[A-Z0-9][\w.&'’\-]*(?:\s+(?:&|and|de|of|du|la|[A-Z0-9][\w.&'’\-]*))*?)"
+_AUTHOR = r"(?P<author>[A-Z0-9][\w.&'’\-]*(?:,?\s+(?:&|and|de|of|du|la|[A-Z0-9][\w.&'’\-]*))*?)"
 ACTIVE = re.compile(rf"^{_AUTHOR}\s+(?P<verb>(?i:{_ACTIVE_VERB}))\b(?P<rest>.*)$", re.S)
 _BE = r"(?:(?:was|were|is|are|has\s+been|have\s+been|gets|got)\s+)?"
 PASSIVE = re.compile(
@@ -170,7 +188,17 @@ _PT_ANY = re.compile(
 _FROM_TO = re.compile(rf"\bfrom\s+{_MONEY.format(g='prev')}\s+to\s+{_MONEY.format(g='pt')}", re.I)
 _NOT_AN_AUTHOR = re.compile(
     r"^(?:the|a|an|this|that|it|he|she|they|we|analyst|analysts|firm|company|board|fed|investors|"
-    r"moody'?s|s&p|fitch)$",
+    r"moody'?s|s&p|fitch)$|"
+    # credit rating agencies rate debt, not the stock
+    r"^(?:moody'?s|s\s?&\s?p|standard\s+&\s+poor'?s|fitch|dbrs|a\.?\s?m\.?\s+best|kroll)\b",
+    re.I,
+)
+# what a company (not a house) initiates, upgrades or reiterates: "Initiates Phase II Trial", "Reiterates Guidance"
+_RATING_WORD = re.compile(rf"^\s*(?:{_RATING})(?:\s+rating)?\s*$", re.I)
+_CORPORATE = re.compile(
+    r"\b(?:trials?|phase|study|studies|program|programs|offering|buyback|repurchase|dividend|plan|review|"
+    r"production|process|talks|search|recall|cost|costs|measures|guidance|outlook|forecast|fy\d*|q[1-4]|eps|"
+    r"revenue|partnership|agreement|contract|shares\s+resume|trading)\b",
     re.I,
 )
 _SUBJECT_END = re.compile(
@@ -206,60 +234,51 @@ class Call:
         return kind
 
 
-ALIASES = {
-    "goldman": "Goldman Sachs",
-    "citi": "Citigroup",
-    "citigroup": "Citigroup",
-    "citi research": "Citigroup",
-    "jp morgan": "JPMorgan",
-    "j.p. morgan": "JPMorgan",
-    "jpmorgan": "JPMorgan",
-    "jpmorgan chase": "JPMorgan",
-    "bofa": "BofA Securities",
-    "bofa merrill lynch": "BofA Securities",
-    "bofa securities": "BofA Securities",
-    "bank of america": "BofA Securities",
-    "merrill lynch": "BofA Securities",
-    "bank of america merrill lynch": "BofA Securities",
-    "ms": "Morgan Stanley",
-    "cs": "Credit Suisse",
-    "db": "Deutsche Bank",
-    "bmo": "BMO Capital",
-    "bmo capital markets": "BMO Capital",
-    "rbc": "RBC Capital",
-    "rbc capital markets": "RBC Capital",
-    "cowen": "Cowen & Co.",
-    "cowen and company": "Cowen & Co.",
-    "cowen & company": "Cowen & Co.",
-    "cowen & co": "Cowen & Co.",
-    "stifel": "Stifel Nicolaus",
-    "stifel nicolaus": "Stifel Nicolaus",
-    "baird": "Baird",
-    "robert w. baird": "Baird",
-    "rw baird": "Baird",
-    "keybanc": "KeyBanc",
-    "keybanc capital markets": "KeyBanc",
-    "bernstein": "Bernstein",
-    "sanford bernstein": "Bernstein",
-    "sanford c. bernstein": "Bernstein",
-    "evercore": "Evercore ISI",
-    "evercore isi": "Evercore ISI",
-    "deutsche": "Deutsche Bank",
-    "wells": "Wells Fargo",
-    "piper": "Piper Sandler",
-    "piper jaffray": "Piper Jaffray",
-    "suntrust": "SunTrust Robinson Humphrey",
-    "credit suisse": "Credit Suisse",
-}
+HOUSES_FILE = DATA_DIR / "analyst_houses.csv"
+# a word an analyst house's name ends with: such an author is a house even when the table lacks it
+_HOUSE_WORDS = re.compile(
+    r"\b(?:securities|capital|research|partners|markets|advisors|advisory|equities|equity|bank|brothers|"
+    r"investments|llc|& co\.?|and co\.?|& company)$",
+    re.I,
+)
+
+
+def _house_key(name: str) -> str:
+    """The table's key for a house's name: case, spaces, periods and hyphens do not count, "and" is "&"
+    ("B of A Securities" = "BofA Securities", "PiperJaffray" = "Piper Jaffray")."""
+    text = re.sub(r"\band\b", "&", name.lower())
+    return re.sub(r"[^a-z0-9&]", "", text)
+
+
+@lru_cache(maxsize=1)
+def houses() -> dict[str, str]:
+    """``data/analyst_houses.csv`` as {key: the house's one name}; each house's own name is a key too."""
+    table: dict[str, str] = {}
+    try:
+        with HOUSES_FILE.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                alias, house = (row.get("alias") or "").strip(), (row.get("house") or "").strip()
+                if alias and house:
+                    table.setdefault(_house_key(house), house)
+                    table[_house_key(alias)] = house
+    except OSError:
+        return {}
+    return table
 
 
 def canonical_author(author: str) -> str:
-    """The house's one name: "Citi" → "Citigroup", "JP Morgan" → "JPMorgan"; otherwise as written,
-    spaces collapsed and a trailing "Securities", "Research" kept."""
+    """The house's one name (``data/analyst_houses.csv``): "Citi" → "Citigroup", "B of A Securities" →
+    "BofA Securities", "Piper Jaffray" → "Piper Sandler"; an author the table lacks, as written."""
     text = " ".join(author.split()).strip(" ,.:;-")
     if text.endswith(" Co"):
         text += "."
-    return ALIASES.get(text.lower().rstrip("."), text)
+    return houses().get(_house_key(text), text)
+
+
+def is_house(author: str) -> bool:
+    """True when ``author`` is a known analyst house or is named like one ("… Securities", "… Research")."""
+    text = " ".join(author.split()).strip(" ,.:;-")
+    return _house_key(text) in houses() or bool(_HOUSE_WORDS.search(text))
 
 
 def rating_stance(rating: str | None) -> str | None:
@@ -329,7 +348,10 @@ def read_call(sentence: str) -> Call | None:
     text = " ".join(_PREFIX.sub("", sentence).split())
     if not text or _ROUNDUP.search(text):
         return None
-    return _active(text) or _passive(text)
+    call = _active(text) or _passive(text)
+    if call is None and "; " in text:  # "Watching Sunrun; Hearing Gordon Johnson Reiterates Sell ..."
+        return read_call(text.rsplit("; ", 1)[1])
+    return call
 
 
 def _active(text: str) -> Call | None:
@@ -345,9 +367,10 @@ def _active(text: str) -> Call | None:
     subject = ""
     if verb in ("upgrades", "downgrades"):
         to = _rating_after(rest, "to")
-        if not to:
+        # no rating named ("Downgrades Intel on Valuation"): a house's upgrade is still a call (the kind decides)
+        if not to and not is_house(author):
             return None
-        rating = to.group("r")
+        rating = to.group("r") if to else None
         frm = _rating_after(rest, "from")
         rating_prev = frm.group("r") if frm else None
         subject = _subject_before(rest)
@@ -356,6 +379,8 @@ def _active(text: str) -> Call | None:
         body = cover.group("s") if cover else rest
         if kind == "initiate" and not re.match(r"\s+(?:coverage|research)", rest, re.I):
             if verb in ("starts", "launches") and not _rating_after(body, "at|with"):
+                return None
+            if not is_house(author) and _CORPORATE.search(_subject_before(body)):  # "ACADIA Initiates Phase II Trial"
                 return None
         r = _rating_after(body, "at|with|to|as")
         rating = r.group("r") if r else None
@@ -375,10 +400,18 @@ def _active(text: str) -> Call | None:
             subject = _subject_before(on.group("s")) if on else ""
         else:
             r = _rating_after(rest, "at|with|as|to")
-            if not r:
+            if r:
+                rating = r.group("r")
+                subject = _subject_before(rest)
+            elif is_house(author) and not _CORPORATE.search(rest) and not _RATING_WORD.match(rest):
+                # "Needham Reiterates On Acme": the house keeps its view, unnamed here → hold
+                subject = _subject_before(
+                    re.sub(r"^\s*(?:(?:its\s+)?(?:rating|view|coverage)\s+)?on\s+", " ", rest, flags=re.I)
+                )
+                if not subject:
+                    return None
+            else:
                 return None
-            rating = r.group("r")
-            subject = _subject_before(rest)
     elif verb == "raises" and _rating_after(rest, "to") and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I):
         to = _rating_after(rest, "to")  # "Raises Agilent to Buy": an upgrade
         kind, rating, subject = "upgrade", to.group("r"), _subject_before(rest)
@@ -402,7 +435,7 @@ def _active(text: str) -> Call | None:
         return None
     if kind is None:
         return None
-    if kind in ("maintain", "reiterate") and rating is None:
+    if kind in ("maintain", "reiterate") and rating is None and not subject:
         return None
     return _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb)
 
@@ -451,8 +484,8 @@ def _passive(text: str) -> Call | None:
 
 
 def _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb) -> Call | None:
-    if _NOT_AN_AUTHOR.match(author.strip()):
-        return None
+    if _NOT_AN_AUTHOR.match(author.strip()) or rating_stance(author) or _RATING_WORD.match(author):
+        return None  # a rating word is never an author ("… Initiated at Equal-weight")
     stance = rating_stance(rating)
     if kind == "target" and stance is None:
         if pt_verb and _LOWER.match(pt_verb):
@@ -480,6 +513,8 @@ def _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb) -> Call
 def _title(rating: str | None) -> str | None:
     if not rating:
         return None
+    if len(rating) <= 2:  # "OW", "UW", "EW"
+        return rating.upper()
     return (
         "-".join(w[:1].upper() + w[1:].lower() for w in rating.split("-"))
         if "-" in rating
