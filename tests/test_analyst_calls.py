@@ -66,6 +66,25 @@ CALLS = [
     # a house whose name holds a comma
     ("Keefe, Bruyette & Woods Maintains Market Perform on Acme Widgets", "ACMW", "Keefe Bruyette & Woods", "ACMW",
      "hold", None),
+    # the ratings-network forms: the house after "by"/"at", the rating in the subject, "Given ... Rating"
+    ("Acme Widgets Downgraded by Northland Securities to “Neutral” (ACMW)", "ACMW", "Northland Capital Markets",
+     "ACMW", "reduce", None),
+    ("Acme Widgets's “Outperform” Rating Reaffirmed at Wedbush (ACMW)", "ACMW", "Wedbush", "ACMW", "long", None),
+    ("Acme Widgets Stock Rating Reaffirmed by Citigroup Inc. (ACMW)", "ACMW", "Citigroup", "ACMW", "hold", None),
+    ("Acme Widgets Stock Rating Upgraded by UBS AG (ACMW)", "ACMW", "UBS", "ACMW", "long", None),
+    ("Acme Widgets Given Sell Rating at Needham & Company LLC (ACMW)", "ACMW", "Needham", "ACMW", "short", None),
+    ("Acme Widgets Receives “Buy” Rating from JPMorgan Chase & Co. (ACMW)", "ACMW", "JPMorgan", "ACMW", "long",
+     None),
+    ("KeyCorp Increases Acme Widgets Price Target to $12.00 (ACMW)", "ACMW", "KeyBanc", "ACMW", "long", 12),
+    ("Acme Widgets Coverage Initiated at Sterne Agee ...", "ACMW", "Sterne Agee CRT", "ACMW", "hold", None),
+    ("Acme Widgets (ACMW): Sterne Agee Initiates Coverage", "ACMW", "Sterne Agee CRT", "ACMW", "hold", None),
+    # a rating word used as a verb, a central bank, a target with no price and no house: no call
+    ("Acme Foods Keeps Its Pasta Unit, Announces Plan to Sell Its Bakery Chain", "ACMW", None, None, None, None),
+    ("Acme Foods Cuts $2 Billion Deal to Buy Widget Maker", "ACMW", None, None, None, None),
+    ("Ruritania's Central Bank Keeps Rates On Hold", "", None, None, None, None),
+    ("Ruritania's Central Bank Keeps Policy Rate Unchanged at 4%", "", None, None, None, None),
+    ("Energy Ministry Raises Target for Solar Installations to 500 MW", "", None, None, None, None),
+    ("Morgan Stanley Keeps Its Dividend Streak Alive", "MS", None, None, None, None),
     # a rating word is never an author; a credit agency rates debt, not the stock; a company's own plans are no call
     ("Acme Widgets Initiated at Equal-weight", "ACMW", None, None, None, None),
     ("Acme Therapeutics Initiates Phase II Trial With Positive Outlook", "ACMW", None, None, None, None),

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from newsdesk.config import DATA_DIR
@@ -133,7 +133,7 @@ KINDS = {
 _COVER = r"(?:\s+(?:coverage|research\s+coverage)\s+(?:on|of|for))?"
 _ACTIVE_VERB = (
     r"upgrades|downgrades|initiates|starts|launches|assumes|resumes|reinstates|maintains|reiterates|reaffirms|"
-    r"keeps|raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|sets|ups"
+    r"keeps|raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|sets|ups|increases|decreases"
 )
 _PT = r"(?:price\s+targets?|pt|po|target(?:\s+price)?|price\s+objective|fair\s+value(?:\s+estimate)?)"
 _MONEY = r"(?:[A-Z]{{0,3}}\$|£|€|¥|Rs\.?\s?|INR\s?)\s?(?P<{g}>\d[\d,]*(?:\.\d+)?)"
@@ -155,9 +155,25 @@ ACTIVE = re.compile(rf"^{_AUTHOR}\s+(?P<verb>(?i:{_ACTIVE_VERB}))\b(?P<rest>.*)$
 _BE = r"(?:(?:was|were|is|are|has\s+been|have\s+been|gets|got)\s+)?"
 PASSIVE = re.compile(
     rf"^(?P<subject>.+?)\s+(?:(?:stock|shares)\s+)?{_BE}(?P<verb>(?i:upgraded|downgraded|initiated|started|assumed|"
-    rf"resumed|reinstated|maintained|reiterated|reaffirmed|raised|lifted|boosted|lowered|cut))(?P<rest>.*?)\s+"
-    rf"(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
+    rf"resumed|reinstated|maintained|reiterated|reaffirmed|raised|lifted|boosted|increased|lowered|cut|decreased))"
+    rf"(?P<rest>.*?)\s+(?i:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
     re.S,
+)
+# "Yahoo! Upgraded by JMP Securities to “Market Perform”": the house before the rating
+PASSIVE_BY = re.compile(
+    rf"^(?P<subject>.+?)\s+(?:(?:stock|shares)\s+)?{_BE}(?P<verb>(?i:upgraded|downgraded|initiated|reiterated|"
+    rf"reaffirmed|maintained|raised|lowered|cut))\s+(?i:by|at)\s+{_AUTHOR}(?P<rest>\s+(?i:to|at|as)\s+.*)$",
+    re.S,
+)
+# "Kingfisher Given Hold Rating at Cantor", "Oracle Receives “Outperform” Rating from Canaccord"
+GIVEN = re.compile(
+    rf"^(?P<subject>.+?)\s+(?i:given|receives|received|gets|assigned|awarded)\s+(?:(?i:an?)\s+)?[\"'“]?"
+    rf"(?P<r>(?i:{_RATING}))[\"'”]?\s+(?i:rating)\s+(?i:at|from|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
+    re.S,
+)
+# the subject of a passive sentence may carry the rating: "Amazon.com's Outperform Rating Reaffirmed at ..."
+_SUBJECT_RATING = re.compile(
+    rf"^(?P<s>.+?)(?:'s|’s)?\s+(?:(?i:stock)\s+)?(?:[\"'“]?(?P<r>(?i:{_RATING}))[\"'”]?\s+)?(?i:rating)$", re.S
 )
 # "raised to Overweight at Stephens" is an upgrade, "cut to Underweight" a downgrade (a rating must follow)
 PASSIVE_KINDS = {
@@ -166,14 +182,18 @@ PASSIVE_KINDS = {
     "boosted": "upgrade",
     "lowered": "downgrade",
     "cut": "downgrade",
+    "increased": "upgrade",
+    "decreased": "downgrade",
 }
 PASSIVE_PT = re.compile(
     rf"^(?P<subject>.+?)(?:'s|’s)?\s+(?:(?i:saw|sees|had|has|gets|got)\s+(?i:its|a)\s+)?(?i:{_PT})\s+{_BE}(?P<verb>(?i:raised|lowered|cut|boosted|trimmed|reduced|lifted|"
     rf"increased|decreased|hiked|slashed))\b(?P<rest>.*?)\s+(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
     re.S,
 )
-_RAISE = re.compile(r"^(?:raises|boosts|lifts|hikes|ups|raised|boosted|lifted|increased|hiked)$", re.I)
-_LOWER = re.compile(r"^(?:lowers|cuts|trims|reduces|slashes|lowered|cut|trimmed|reduced|decreased|slashed)$", re.I)
+_RAISE = re.compile(r"^(?:raises|boosts|lifts|hikes|ups|increases|raised|boosted|lifted|increased|hiked)$", re.I)
+_LOWER = re.compile(
+    r"^(?:lowers|cuts|trims|reduces|slashes|decreases|lowered|cut|trimmed|reduced|decreased|slashed)$", re.I
+)
 _PT_MOVE = re.compile(
     rf"\b(?P<verb>raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|announces|sets|maintains|"
     rf"reiterates|keeps|with|establishes|raised|lowered|cut|lifted|boosted|trimmed|reduced)\s+(?:(?:its|the)\s+)?{_PT}"
@@ -202,7 +222,7 @@ _CORPORATE = re.compile(
     re.I,
 )
 _SUBJECT_END = re.compile(
-    r"\s+(?:from|to|at|with|on|as|after|following|ahead|amid|into|citing|says|sees|on\s+valuation)\b|,|;|\s[-–—]\s|$",
+    r"\s+(?:from|to|at|with|on|as|after|following|ahead|amid|into|citing|says|sees|due|on\s+valuation)\b|,|;|\s[-–—]\s|$",
     re.I,
 )
 
@@ -237,8 +257,15 @@ class Call:
 HOUSES_FILE = DATA_DIR / "analyst_houses.csv"
 # a word an analyst house's name ends with: such an author is a house even when the table lacks it
 _HOUSE_WORDS = re.compile(
-    r"\b(?:securities|capital|research|partners|markets|advisors|advisory|equities|equity|bank|brothers|"
+    r"\b(?:securities|capital|research|partners|markets|advisors|advisory|equities|equity|brothers|"
     r"investments|llc|& co\.?|and co\.?|& company)$",
+    re.I,
+)
+
+
+_LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:inc|incorporated|ag|plc|llc|lp|corp|corporation|co|company|& co|& company|and company|group|sa|nv|"
+    r"ltd|limited|europe|usa|us|securities|capital markets|research)\.?$",
     re.I,
 )
 
@@ -272,13 +299,22 @@ def canonical_author(author: str) -> str:
     text = " ".join(author.split()).strip(" ,.:;-")
     if text.endswith(" Co"):
         text += "."
-    return houses().get(_house_key(text), text)
+    table = houses()
+    stem = text
+    while stem:  # "Citigroup Inc." → Citigroup, "UBS AG" → UBS, "Needham & Company LLC" → Needham
+        if _house_key(stem) in table:
+            return table[_house_key(stem)]
+        shorter = _LEGAL_SUFFIX.sub("", stem)
+        if shorter == stem:
+            break
+        stem = shorter
+    return text
 
 
 def is_house(author: str) -> bool:
     """True when ``author`` is a known analyst house or is named like one ("… Securities", "… Research")."""
     text = " ".join(author.split()).strip(" ,.:;-")
-    return _house_key(text) in houses() or bool(_HOUSE_WORDS.search(text))
+    return _house_key(canonical_author(text)) in houses() or bool(_HOUSE_WORDS.search(text))
 
 
 def rating_stance(rating: str | None) -> str | None:
@@ -326,13 +362,24 @@ def _targets(text: str) -> tuple[float | None, float | None, str | None]:
     return None, None, None
 
 
+# what may follow a rating; another word makes it a verb ("a plan to sell Red Lobster", "Cuts Deal to Buy Tim Hortons")
+_AFTER_RATING = (
+    r"(?=\s*(?:$|[,;:.()\"'”’!?\-–—\[&+/]|(?:from|on|rating|ratings|after|following|ahead|amid|as|at|by|citing|in|"
+    r"and|with|pt|po|price|target|over|vs|says|sees|post|despite|due|given|before|for|call|stance|recommendation|"
+    r"list|based|noting|while|because|into|now|again|two|one|territory|status|to)\b))"
+)
+
+
 def _rating_after(text: str, words: str) -> re.Match | None:
-    return re.search(rf"\b(?:{words})\s+(?:an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})\b", text, re.I)
+    return re.search(
+        rf"\b(?:{words})\s+(?:an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})\b[\"'”]?{_AFTER_RATING}", text, re.I
+    )
 
 
 def _clean_subject(subject: str) -> str:
     subject = re.sub(r"^(?:shares\s+of|coverage\s+(?:on|of)|on|of)\s+", "", subject.strip(), flags=re.I)
-    subject = re.sub(r"(?:'s|’s)?\s+(?:stock|shares)$", "", subject, flags=re.I)
+    subject = re.sub(r"(?:'s|’s)?\s+(?:stock|shares|(?:stock\s+)?rating|coverage)$", "", subject, flags=re.I)
+    subject = re.sub(r"\s*\((?:[A-Z]+:\s*)?[A-Z][A-Z0-9.\-]{0,7}\)$", "", subject)  # "Symantec (SYMC)"
     return subject.strip(" ,.:;\"'“”")
 
 
@@ -346,11 +393,17 @@ def read_call(sentence: str) -> Call | None:
     if not sentence or len(sentence) > 400:
         return None
     text = " ".join(_PREFIX.sub("", sentence).split())
+    text = re.sub(r"\s*(?:\.\.\.|…)$", "", text)  # a feed's cut: "Coverage Initiated at Sterne Agee ..."
     if not text or _ROUNDUP.search(text):
         return None
     call = _active(text) or _passive(text)
     if call is None and "; " in text:  # "Watching Sunrun; Hearing Gordon Johnson Reiterates Sell ..."
         return read_call(text.rsplit("; ", 1)[1])
+    if call is None and ": " in text:  # "King Digital (KING): Sterne Agee Initiates Coverage"
+        head, tail = text.split(": ", 1)
+        call = read_call(tail)
+        if call is not None and not call.subject:
+            call = replace(call, subject=_clean_subject(head))
     return call
 
 
@@ -403,7 +456,12 @@ def _active(text: str) -> Call | None:
             if r:
                 rating = r.group("r")
                 subject = _subject_before(rest)
-            elif is_house(author) and not _CORPORATE.search(rest) and not _RATING_WORD.match(rest):
+            elif (
+                verb in ("maintains", "reiterates", "reaffirms")
+                and is_house(author)
+                and re.match(r"\s+(?:(?:its\s+)?(?:rating|view|coverage)\s+)?on\s", rest, re.I)
+                and not _CORPORATE.search(rest)
+            ):
                 # "Needham Reiterates On Acme": the house keeps its view, unnamed here → hold
                 subject = _subject_before(
                     re.sub(r"^\s*(?:(?:its\s+)?(?:rating|view|coverage)\s+)?on\s+", " ", rest, flags=re.I)
@@ -422,6 +480,8 @@ def _active(text: str) -> Call | None:
         if pt is None and not re.search(rf"\b{_PT}\b", rest, re.I):
             return None
         kind = "target"
+        if pt is None and not is_house(author):  # "World Bank cuts growth target for Asia": no price, no house
+            return None
         on = re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\s+(?:on|for)\s+(?P<s>.+)$", rest, re.I | re.S)
         if on:
             subject = _subject_before(on.group("s"))
@@ -442,26 +502,32 @@ def _active(text: str) -> Call | None:
 
 def _passive(text: str) -> Call | None:
     m = PASSIVE.match(text)
-    if m and m.group("verb").lower() in PASSIVE_KINDS and not _rating_after(m.group("rest"), "to"):
+    rated = _SUBJECT_RATING.match(m.group("subject")) if m else None  # "Symantec Rating Lowered to Neutral at ..."
+    if m and m.group("verb").lower() in PASSIVE_KINDS and not _rating_after(m.group("rest"), "to") and not rated:
         m = None  # "PT Raised to $600 at Mizuho": a target, read below
+    m = m or PASSIVE_BY.match(text)
     if m:
+        rated = _SUBJECT_RATING.match(m.group("subject"))
         verb = m.group("verb").lower()
         kind = KINDS.get(verb) or PASSIVE_KINDS.get(verb)
         rest = m.group("rest")
         r = _rating_after(rest, "to|at|with|as") or re.match(rf"\s+(?P<r>{RATING_RE})\b", rest, re.I)
-        if kind is None or (r is None and kind in ("upgrade", "downgrade", "maintain", "reiterate")):
+        rating = r.group("r") if r else (rated.group("r") if rated else None)
+        subject = _clean_subject(rated.group("s") if rated else m.group("subject"))
+        if kind is None:
             return None
+        if rating is None and kind in ("upgrade", "downgrade", "maintain", "reiterate"):
+            # "Oracle Stock Rating Reaffirmed by Credit Suisse": a house's call, its rating unnamed
+            if not (rated and is_house(m.group("author"))):
+                return None
         frm = _rating_after(rest, "from")
         pt, prev, pt_verb = _targets(text)
+        return _call(m.group("author"), subject, kind, rating, frm.group("r") if frm else None, pt, prev, pt_verb)
+    m = GIVEN.match(text)
+    if m:
+        pt, prev, pt_verb = _targets(text)
         return _call(
-            m.group("author"),
-            _clean_subject(m.group("subject")),
-            kind,
-            r.group("r") if r else None,
-            frm.group("r") if frm else None,
-            pt,
-            prev,
-            pt_verb,
+            m.group("author"), _clean_subject(m.group("subject")), "reiterate", m.group("r"), None, pt, prev, pt_verb
         )
     m = PASSIVE_PT.match(text)
     if m:
