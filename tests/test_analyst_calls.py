@@ -75,6 +75,8 @@ CALLS = [
     ("Acme Widgets Given Sell Rating at Needham & Company LLC (ACMW)", "ACMW", "Needham", "ACMW", "short", None),
     ("Acme Widgets Receives “Buy” Rating from JPMorgan Chase & Co. (ACMW)", "ACMW", "JPMorgan", "ACMW", "long",
      None),
+    ("Acme Widgets, Inc. (ACMW) Downgraded By Raymond James, Stock Falls", "ACMW", "Raymond James", "ACMW",
+     "reduce", None),
     ("KeyCorp Increases Acme Widgets Price Target to $12.00 (ACMW)", "ACMW", "KeyBanc", "ACMW", "long", 12),
     ("Acme Widgets Coverage Initiated at Sterne Agee ...", "ACMW", "Sterne Agee CRT", "ACMW", "hold", None),
     ("Acme Widgets (ACMW): Sterne Agee Initiates Coverage", "ACMW", "Sterne Agee CRT", "ACMW", "hold", None),

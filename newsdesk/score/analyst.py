@@ -518,7 +518,7 @@ def _passive(text: str) -> Call | None:
             return None
         if rating is None and kind in ("upgrade", "downgrade", "maintain", "reiterate"):
             # "Oracle Stock Rating Reaffirmed by Credit Suisse": a house's call, its rating unnamed
-            if not (rated and is_house(m.group("author"))):
+            if not is_house(m.group("author")) or (kind in ("maintain", "reiterate") and not rated):
                 return None
         frm = _rating_after(rest, "from")
         pt, prev, pt_verb = _targets(text)
