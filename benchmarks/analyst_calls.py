@@ -14,8 +14,9 @@ reiterate — or a price target, not a roundup); the bench prints:
   XYZ on a row of another company);
 - exposure agreement on upgrades to a buy rating (long), downgrades to a sell (short) or a neutral
   rating (reduce) and maintained ratings (the rating's side), read by a second, plain rule;
-- a random sample of calls (author, subject, side) for reading by eye: the author's accuracy is judged
-  there, not by the grammar's own reading.
+- the author's accuracy: the broker read by a plain rule (the words before the first analyst verb, or
+  after the last "at"/"by" of a passive headline), merged by the same alias table, against the call's;
+- a random sample of calls (author, subject, side) for reading by eye.
 
 Data sets are never shipped: pass the file (e.g. a copy of the Kaggle/Benzinga ``analyst_ratings``).
 """
