@@ -14,8 +14,9 @@ reiterate — or a price target, not a roundup); the bench prints:
   XYZ on a row of another company);
 - exposure agreement on upgrades to a buy rating (long), downgrades to a sell (short) or a neutral
   rating (reduce) and maintained ratings (the rating's side), read by a second, plain rule;
-- a random sample of calls (author, subject, side) for reading by eye: the author's accuracy is judged
-  there, not by the grammar's own reading.
+- the author's accuracy: the broker read by a plain rule (the words before the first analyst verb, or
+  after the last "at"/"by" of a passive headline), merged by the same alias table, against the call's;
+- a random sample of calls (author, subject, side) for reading by eye.
 
 Data sets are never shipped: pass the file (e.g. a copy of the Kaggle/Benzinga ``analyst_ratings``).
 """
@@ -29,7 +30,7 @@ import sys
 from pathlib import Path
 
 from newsdesk.ingest.csvfile import parse_text
-from newsdesk.score.analyst import NEGATIVE, NEUTRAL, POSITIVE, rating_stance
+from newsdesk.score.analyst import NEGATIVE, NEUTRAL, POSITIVE, canonical_author, rating_stance
 from newsdesk.score.pipeline import default_context, score_article
 
 RATING_HEADLINE = re.compile(
@@ -44,6 +45,25 @@ PLAIN_RATING = re.compile(
     r"market perform|sector perform|in-line|peer perform)\b",
     re.I,
 )
+
+
+# the broker as the headline writes it, by a plain rule: the words before the first analyst verb
+# (after a leading "Label:" or "Hearing"), or after the last "at"/"by" of a passive headline
+BROKER_BEFORE = re.compile(
+    r"^(?:[\w ]{1,20}:\s*)?(?:hearing\s+)?(?P<a>[A-Z][^:;]{0,50}?)\s+(?:upgrades|downgrades|initiates|assumes|resumes|"
+    r"reinstates|maintains|reiterates|raises|lowers|cuts|boosts|starts)\b",
+    re.I,
+)
+BROKER_AFTER = re.compile(
+    r"\b(?:upgraded|downgraded|initiated|reiterated|maintained|raised|lowered|cut)\b.*\s(?:at|by)"
+    r"\s+(?P<a>[A-Z][\w.&' -]{1,40}?)\s*(?:[,;(]|$)"
+)
+
+
+def expected_author(title: str) -> str | None:
+    """The house by the plain rule (merged by the same alias table), or None when the rule does not apply."""
+    m = BROKER_BEFORE.search(title) or BROKER_AFTER.search(title)
+    return canonical_author(m.group("a")) if m else None
 
 
 def _range(spec: str | None) -> tuple[str, str] | None:
@@ -85,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     ctx = default_context()
     companies = ctx.companies.by_ticker
     rating = calls = on_row = on_author = on_phrase = no_leg = 0
-    agree = graded = 0
-    misses, sample, wrong_side = [], [], []
+    agree = graded = authors_right = authors_graded = 0
+    misses, sample, wrong_side, wrong_author = [], [], [], []
     for a in articles:
         row = a.entities[0].ticker if a.entities else ""
         if (exclude and _within(row, exclude)) or (only and not _within(row, only)):
@@ -114,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
                 on_author += 1
             elif t in ("TGT", "XYZ"):
                 on_phrase += 1
+        truth = expected_author(a.title)
+        if truth:
+            authors_graded += 1
+            if truth == d.author:
+                authors_right += 1
+            else:
+                wrong_author.append((a.title, d.author, truth))
         want = expected_side(a.title)
         if want and legs:
             graded += 1
@@ -134,10 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"legs on the author: {pct(on_author, calls)}; on a 'Price Target'-like phrase: {pct(on_phrase, calls)}")
     print(f"exposure agrees with the rating (upgrades to buy, downgrades to sell/neutral, maintained): "
           f"{pct(agree, graded)}")  # fmt: skip
+    print(f"author is the headline's broker (plain rule, where it applies): {pct(authors_right, authors_graded)}")
     for title in misses[: args.show_misses]:
         print("  MISS", title)
     for title, got, want in wrong_side[: args.show_misses]:
         print(f"  SIDE {got} (expected {want}): {title}")
+    for title, got, want in wrong_author[: args.show_misses]:
+        print(f"  AUTHOR {got!r} (expected {want!r}): {title}")
     for title, author, legs in random.Random(0).sample(sample, min(args.sample, len(sample))):
         print(f"  {author!r:28} {legs!s:30} {title}")
     return 0

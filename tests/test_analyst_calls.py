@@ -11,7 +11,7 @@ import pytest
 from newsdesk.db import schema, writes
 from newsdesk.models import Article, Decision, Entity
 from newsdesk.pipeline import rescore
-from newsdesk.score.analyst import card_line, read_call
+from newsdesk.score.analyst import canonical_author, card_line, houses, is_house, read_call
 from newsdesk.score.pipeline import score_article
 from tests.fault_util import derived_mismatches
 
@@ -45,7 +45,55 @@ CALLS = [
      "TATASTEEL.NS", "long", None),
     ("Motilal Oswal initiates coverage on Unlisted Widgets with Buy call", "", "Motilal Oswal", None, None, None),
     # the row's company when the headline names none
-    ("Argus Maintains Buy Rating, Raises PT to $75", "DIS", "Argus", "DIS", "long", 75),
+    ("Argus Maintains Buy Rating, Raises PT to $75", "DIS", "Argus Research", "DIS", "long", 75),
+    # a leading label or "Hearing" is no part of the author
+    ("Hearing Citi Downgrades Acme Widgets to Sell", "ACMW", "Citigroup", "ACMW", "short", None),
+    ("From Earlier: Jefferies Upgrades Acme Widgets to Buy", "ACMW", "Jefferies", "ACMW", "long", None),
+    ("UPDATE 2: Piper Jaffray Raises Acme Widgets to Overweight", "ACMW", "Piper Sandler", "ACMW", "long", None),
+    ("Watching Acme; Hearing Gordon Johnson Reiterates Sell on Acme Widgets", "ACMW", "Gordon Johnson", "ACMW",
+     "short", None),
+    # a house's upgrade or downgrade with no rating named is a call: upgrade → long, downgrade → reduce
+    ("Exclusive: Wells Fargo Downgrades Acme Widgets on Valuation", "ACMW", "Wells Fargo", "ACMW", "reduce", None),
+    ("Morgan Stanley Upgrades Acme Widgets", "ACMW", "Morgan Stanley", "ACMW", "long", None),
+    # a house reiterating with no rating named keeps its view → hold
+    ("Needham Reiterates On Acme Widgets", "ACMW", "Needham", "ACMW", "hold", None),
+    # price objective, and the wires' abbreviations of ratings
+    ("BofA Lowers PO on Acme Widgets to $40", "ACMW", "BofA Securities", "ACMW", "reduce", 40),
+    ("Barclays Cuts Acme Widgets to UW", "ACMW", "Barclays", "ACMW", "short", None),
+    ("RBC Upgrades Acme Widgets to OW", "ACMW", "RBC Capital", "ACMW", "long", None),
+    ("Credit Suisse Downgrades Acme Widgets to EW", "ACMW", "Credit Suisse", "ACMW", "reduce", None),
+    ("Citi Raises Acme Widgets to Mkt Outperform", "ACMW", "Citigroup", "ACMW", "long", None),
+    # a house whose name holds a comma
+    ("Keefe, Bruyette & Woods Maintains Market Perform on Acme Widgets", "ACMW", "Keefe Bruyette & Woods", "ACMW",
+     "hold", None),
+    # the ratings-network forms: the house after "by"/"at", the rating in the subject, "Given ... Rating"
+    ("Acme Widgets Downgraded by Northland Securities to “Neutral” (ACMW)", "ACMW", "Northland Capital Markets",
+     "ACMW", "reduce", None),
+    ("Acme Widgets's “Outperform” Rating Reaffirmed at Wedbush (ACMW)", "ACMW", "Wedbush", "ACMW", "long", None),
+    ("Acme Widgets Stock Rating Reaffirmed by Citigroup Inc. (ACMW)", "ACMW", "Citigroup", "ACMW", "hold", None),
+    ("Acme Widgets Stock Rating Upgraded by UBS AG (ACMW)", "ACMW", "UBS", "ACMW", "long", None),
+    ("Acme Widgets Given Sell Rating at Needham & Company LLC (ACMW)", "ACMW", "Needham", "ACMW", "short", None),
+    ("Acme Widgets Receives “Buy” Rating from JPMorgan Chase & Co. (ACMW)", "ACMW", "JPMorgan", "ACMW", "long",
+     None),
+    ("Acme Widgets, Inc. (ACMW) Downgraded By Raymond James, Stock Falls", "ACMW", "Raymond James", "ACMW",
+     "reduce", None),
+    ("KeyCorp Increases Acme Widgets Price Target to $12.00 (ACMW)", "ACMW", "KeyBanc", "ACMW", "long", 12),
+    ("Acme Widgets Coverage Initiated at Sterne Agee ...", "ACMW", "Sterne Agee CRT", "ACMW", "hold", None),
+    ("Acme Widgets (ACMW): Sterne Agee Initiates Coverage", "ACMW", "Sterne Agee CRT", "ACMW", "hold", None),
+    # a rating word used as a verb, a central bank, a target with no price and no house: no call
+    ("Acme Foods Keeps Its Pasta Unit, Announces Plan to Sell Its Bakery Chain", "ACMW", None, None, None, None),
+    ("Acme Foods Cuts $2 Billion Deal to Buy Widget Maker", "ACMW", None, None, None, None),
+    ("Ruritania's Central Bank Keeps Rates On Hold", "", None, None, None, None),
+    ("Ruritania's Central Bank Keeps Policy Rate Unchanged at 4%", "", None, None, None, None),
+    ("Energy Ministry Raises Target for Solar Installations to 500 MW", "", None, None, None, None),
+    ("Morgan Stanley Keeps Its Dividend Streak Alive", "MS", None, None, None, None),
+    # a rating word is never an author; a credit agency rates debt, not the stock; a company's own plans are no call
+    ("Acme Widgets Initiated at Equal-weight", "ACMW", None, None, None, None),
+    ("Acme Therapeutics Initiates Phase II Trial With Positive Outlook", "ACMW", None, None, None, None),
+    ("Acme Widgets Reiterates FY24 Guidance", "ACMW", None, None, None, None),
+    ("Acme Widgets Upgrades Its Factory Software", "ACMW", None, None, None, None),
+    ("S&P Global Ratings Upgrades Acme Widgets to BBB+", "ACMW", None, None, None, None),
+    ("Moody's Downgrades Acme Widgets to Ba1", "ACMW", None, None, None, None),
     # roundups and ordinary corporate headlines are not calls
     ("Benzinga's Top Upgrades, Downgrades For March 3, 2021", "AAPL", None, None, None, None),
     ("Top Downgrades For Tuesday", "AAPL", None, None, None, None),
@@ -111,6 +159,42 @@ def test_the_leg_is_the_rows_company_the_subject_names(title, given, leg) -> Non
     score_article(article)
     (call,) = article.decisions
     assert [x["ticker"] for x in call.instruments] == [leg]
+
+
+@pytest.mark.parametrize(
+    ("written", "house"),
+    [
+        ("B of A Securities", "BofA Securities"),
+        ("BofA Securities", "BofA Securities"),
+        ("Bank of America", "BofA Securities"),
+        ("Piper Jaffray", "Piper Sandler"),
+        ("PiperJaffray", "Piper Sandler"),
+        ("Piper Sandler", "Piper Sandler"),
+        ("JP Morgan", "JPMorgan"),
+        ("J.P. Morgan", "JPMorgan"),
+        ("JPMorgan", "JPMorgan"),
+        ("Credit Suisse", "Credit Suisse"),
+        ("RBC Capital", "RBC Capital"),
+        ("RBC", "RBC Capital"),
+        ("Keybanc", "KeyBanc"),
+        ("Evercore ISI Group", "Evercore ISI"),
+        ("Keefe, Bruyette & Woods", "Keefe Bruyette & Woods"),
+        ("SunTrust Robinson Humphrey", "Truist Securities"),
+        ("  Citi ", "Citigroup"),
+        ("Acme Research", "Acme Research"),  # not in the table: as written
+        ("", ""),
+    ],
+)
+def test_broker_names_merge_to_one_author(written, house) -> None:
+    assert canonical_author(written) == house
+
+
+def test_every_house_of_the_alias_table_is_its_own_name() -> None:
+    table = houses()
+    assert len(table) > 100
+    for house in set(table.values()):
+        assert canonical_author(house) == house
+        assert is_house(house)
 
 
 def test_card_line() -> None:

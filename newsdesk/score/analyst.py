@@ -33,8 +33,12 @@ Ratings (:data:`RATINGS`) have a stance: positive, neutral or negative. The side
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from newsdesk.config import DATA_DIR
 
 POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
 
@@ -82,6 +86,15 @@ RATINGS: dict[str, str] = {
     "reduce": NEGATIVE,
     "negative": NEGATIVE,
     "unattractive": NEGATIVE,
+    "underperformer": NEGATIVE,
+    # abbreviations as wires write them ("Cut to UW", "Raised to Mkt Outperform")
+    "ow": POSITIVE,
+    "mkt outperform": POSITIVE,
+    "ew": NEUTRAL,
+    "mkt perform": NEUTRAL,
+    "mkt weight": NEUTRAL,
+    "uw": NEGATIVE,
+    "mkt underperform": NEGATIVE,
 }
 _RATING = "|".join(
     re.escape(r).replace(r"\-", "[-\\s]?").replace(r"\ ", r"[-\s]") for r in sorted(RATINGS, key=len, reverse=True)
@@ -120,11 +133,16 @@ KINDS = {
 _COVER = r"(?:\s+(?:coverage|research\s+coverage)\s+(?:on|of|for))?"
 _ACTIVE_VERB = (
     r"upgrades|downgrades|initiates|starts|launches|assumes|resumes|reinstates|maintains|reiterates|reaffirms|"
-    r"keeps|raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|sets|ups"
+    r"keeps|raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|sets|ups|increases|decreases"
 )
-_PT = r"(?:price\s+targets?|pt|target(?:\s+price)?|price\s+objective|fair\s+value(?:\s+estimate)?)"
+_PT = r"(?:price\s+targets?|pt|po|target(?:\s+price)?|price\s+objective|fair\s+value(?:\s+estimate)?)"
 _MONEY = r"(?:[A-Z]{{0,3}}\$|£|€|¥|Rs\.?\s?|INR\s?)\s?(?P<{g}>\d[\d,]*(?:\.\d+)?)"
-_PREFIX = re.compile(r"^\s*(?:(?:update[d]?|breaking|analyst)\s*\d*\s*[:\-–—]\s*)+", re.I)
+# a leading label ("UPDATE 2:", "From Earlier:", "Exclusive:", "CORRECTION:") or "Hearing" is no part of the call
+_PREFIX = re.compile(
+    r"^\s*(?:(?:(?:update[d]?|breaking|analyst|brief|exclusive|correction|corrected|(?:from\s+)?earlier|hearing|"
+    r"rumor|rumour|market\s+chatter|chatter)\s*\d*\s*[:\-–—]\s*)|hearing\s+(?:that\s+)?)+",
+    re.I,
+)
 _ROUNDUP = re.compile(
     r"\btop\s+(?:upgrades|downgrades|initiations)|\bupgrades\s*(?:,|and|&)\s*downgrades\b|"
     r"\banalyst\s+ratings?\s+(?:for|roundup|changes)|\b(?:upgrades|downgrades)\s+(?:for|roundup)\b|"
@@ -132,14 +150,30 @@ _ROUNDUP = re.compile(
     re.I,
 )
 # an author: capitalised words (with &, ., ', -, digits) before the verb; a lower-case word only as a link
-_AUTHOR = r"(?P<author>[A-Z0-9][\w.&'’\-]*(?:\s+(?:&|and|de|of|du|la|[A-Z0-9][\w.&'’\-]*))*?)"
+_AUTHOR = r"(?P<author>[A-Z0-9][\w.&'’\-]*(?:,?\s+(?:&|and|de|of|du|la|[A-Z0-9][\w.&'’\-]*))*?)"
 ACTIVE = re.compile(rf"^{_AUTHOR}\s+(?P<verb>(?i:{_ACTIVE_VERB}))\b(?P<rest>.*)$", re.S)
 _BE = r"(?:(?:was|were|is|are|has\s+been|have\s+been|gets|got)\s+)?"
 PASSIVE = re.compile(
     rf"^(?P<subject>.+?)\s+(?:(?:stock|shares)\s+)?{_BE}(?P<verb>(?i:upgraded|downgraded|initiated|started|assumed|"
-    rf"resumed|reinstated|maintained|reiterated|reaffirmed|raised|lifted|boosted|lowered|cut))(?P<rest>.*?)\s+"
-    rf"(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
+    rf"resumed|reinstated|maintained|reiterated|reaffirmed|raised|lifted|boosted|increased|lowered|cut|decreased))"
+    rf"(?P<rest>.*?)\s+(?i:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
     re.S,
+)
+# "Yahoo! Upgraded by JMP Securities to “Market Perform”": the house before the rating
+PASSIVE_BY = re.compile(
+    rf"^(?P<subject>.+?)\s+(?:(?:stock|shares)\s+)?{_BE}(?P<verb>(?i:upgraded|downgraded|initiated|reiterated|"
+    rf"reaffirmed|maintained|raised|lowered|cut))\s+(?i:by|at)\s+{_AUTHOR}(?P<rest>\s+(?i:to|at|as)\s+.*)$",
+    re.S,
+)
+# "Kingfisher Given Hold Rating at Cantor", "Oracle Receives “Outperform” Rating from Canaccord"
+GIVEN = re.compile(
+    rf"^(?P<subject>.+?)\s+(?i:given|receives|received|gets|assigned|awarded)\s+(?:(?i:an?)\s+)?[\"'“]?"
+    rf"(?P<r>(?i:{_RATING}))[\"'”]?\s+(?i:rating)\s+(?i:at|from|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
+    re.S,
+)
+# the subject of a passive sentence may carry the rating: "Amazon.com's Outperform Rating Reaffirmed at ..."
+_SUBJECT_RATING = re.compile(
+    rf"^(?P<s>.+?)(?:'s|’s)?\s+(?:(?i:stock)\s+)?(?:[\"'“]?(?P<r>(?i:{_RATING}))[\"'”]?\s+)?(?i:rating)$", re.S
 )
 # "raised to Overweight at Stephens" is an upgrade, "cut to Underweight" a downgrade (a rating must follow)
 PASSIVE_KINDS = {
@@ -148,14 +182,18 @@ PASSIVE_KINDS = {
     "boosted": "upgrade",
     "lowered": "downgrade",
     "cut": "downgrade",
+    "increased": "upgrade",
+    "decreased": "downgrade",
 }
 PASSIVE_PT = re.compile(
     rf"^(?P<subject>.+?)(?:'s|’s)?\s+(?:(?i:saw|sees|had|has|gets|got)\s+(?i:its|a)\s+)?(?i:{_PT})\s+{_BE}(?P<verb>(?i:raised|lowered|cut|boosted|trimmed|reduced|lifted|"
     rf"increased|decreased|hiked|slashed))\b(?P<rest>.*?)\s+(?:at|by)\s+{_AUTHOR}\s*(?P<tail>[,;(].*)?$",
     re.S,
 )
-_RAISE = re.compile(r"^(?:raises|boosts|lifts|hikes|ups|raised|boosted|lifted|increased|hiked)$", re.I)
-_LOWER = re.compile(r"^(?:lowers|cuts|trims|reduces|slashes|lowered|cut|trimmed|reduced|decreased|slashed)$", re.I)
+_RAISE = re.compile(r"^(?:raises|boosts|lifts|hikes|ups|increases|raised|boosted|lifted|increased|hiked)$", re.I)
+_LOWER = re.compile(
+    r"^(?:lowers|cuts|trims|reduces|slashes|decreases|lowered|cut|trimmed|reduced|decreased|slashed)$", re.I
+)
 _PT_MOVE = re.compile(
     rf"\b(?P<verb>raises|lowers|cuts|boosts|trims|reduces|lifts|hikes|slashes|announces|sets|maintains|"
     rf"reiterates|keeps|with|establishes|raised|lowered|cut|lifted|boosted|trimmed|reduced)\s+(?:(?:its|the)\s+)?{_PT}"
@@ -170,11 +208,21 @@ _PT_ANY = re.compile(
 _FROM_TO = re.compile(rf"\bfrom\s+{_MONEY.format(g='prev')}\s+to\s+{_MONEY.format(g='pt')}", re.I)
 _NOT_AN_AUTHOR = re.compile(
     r"^(?:the|a|an|this|that|it|he|she|they|we|analyst|analysts|firm|company|board|fed|investors|"
-    r"moody'?s|s&p|fitch)$",
+    r"moody'?s|s&p|fitch)$|"
+    # credit rating agencies rate debt, not the stock
+    r"^(?:moody'?s|s\s?&\s?p|standard\s+&\s+poor'?s|fitch|dbrs|a\.?\s?m\.?\s+best|kroll)\b",
+    re.I,
+)
+# what a company (not a house) initiates, upgrades or reiterates: "Initiates Phase II Trial", "Reiterates Guidance"
+_RATING_WORD = re.compile(rf"^\s*(?:{_RATING})(?:\s+rating)?\s*$", re.I)
+_CORPORATE = re.compile(
+    r"\b(?:trials?|phase|study|studies|program|programs|offering|buyback|repurchase|dividend|plan|review|"
+    r"production|process|talks|search|recall|cost|costs|measures|guidance|outlook|forecast|fy\d*|q[1-4]|eps|"
+    r"revenue|partnership|agreement|contract|shares\s+resume|trading)\b",
     re.I,
 )
 _SUBJECT_END = re.compile(
-    r"\s+(?:from|to|at|with|on|as|after|following|ahead|amid|into|citing|says|sees|on\s+valuation)\b|,|;|\s[-–—]\s|$",
+    r"\s+(?:from|to|at|with|on|as|after|following|ahead|amid|into|citing|says|sees|due|on\s+valuation)\b|,|;|\s[-–—]\s|$",
     re.I,
 )
 
@@ -206,60 +254,67 @@ class Call:
         return kind
 
 
-ALIASES = {
-    "goldman": "Goldman Sachs",
-    "citi": "Citigroup",
-    "citigroup": "Citigroup",
-    "citi research": "Citigroup",
-    "jp morgan": "JPMorgan",
-    "j.p. morgan": "JPMorgan",
-    "jpmorgan": "JPMorgan",
-    "jpmorgan chase": "JPMorgan",
-    "bofa": "BofA Securities",
-    "bofa merrill lynch": "BofA Securities",
-    "bofa securities": "BofA Securities",
-    "bank of america": "BofA Securities",
-    "merrill lynch": "BofA Securities",
-    "bank of america merrill lynch": "BofA Securities",
-    "ms": "Morgan Stanley",
-    "cs": "Credit Suisse",
-    "db": "Deutsche Bank",
-    "bmo": "BMO Capital",
-    "bmo capital markets": "BMO Capital",
-    "rbc": "RBC Capital",
-    "rbc capital markets": "RBC Capital",
-    "cowen": "Cowen & Co.",
-    "cowen and company": "Cowen & Co.",
-    "cowen & company": "Cowen & Co.",
-    "cowen & co": "Cowen & Co.",
-    "stifel": "Stifel Nicolaus",
-    "stifel nicolaus": "Stifel Nicolaus",
-    "baird": "Baird",
-    "robert w. baird": "Baird",
-    "rw baird": "Baird",
-    "keybanc": "KeyBanc",
-    "keybanc capital markets": "KeyBanc",
-    "bernstein": "Bernstein",
-    "sanford bernstein": "Bernstein",
-    "sanford c. bernstein": "Bernstein",
-    "evercore": "Evercore ISI",
-    "evercore isi": "Evercore ISI",
-    "deutsche": "Deutsche Bank",
-    "wells": "Wells Fargo",
-    "piper": "Piper Sandler",
-    "piper jaffray": "Piper Jaffray",
-    "suntrust": "SunTrust Robinson Humphrey",
-    "credit suisse": "Credit Suisse",
-}
+HOUSES_FILE = DATA_DIR / "analyst_houses.csv"
+# a word an analyst house's name ends with: such an author is a house even when the table lacks it
+_HOUSE_WORDS = re.compile(
+    r"\b(?:securities|capital|research|partners|markets|advisors|advisory|equities|equity|brothers|"
+    r"investments|llc|& co\.?|and co\.?|& company)$",
+    re.I,
+)
+
+
+_LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:inc|incorporated|ag|plc|llc|lp|corp|corporation|co|company|& co|& company|and company|group|sa|nv|"
+    r"ltd|limited|europe|usa|us|securities|capital markets|research)\.?$",
+    re.I,
+)
+
+
+def _house_key(name: str) -> str:
+    """The table's key for a house's name: case, spaces, periods and hyphens do not count, "and" is "&"
+    ("B of A Securities" = "BofA Securities", "PiperJaffray" = "Piper Jaffray")."""
+    text = re.sub(r"\band\b", "&", name.lower())
+    return re.sub(r"[^a-z0-9&]", "", text)
+
+
+@lru_cache(maxsize=1)
+def houses() -> dict[str, str]:
+    """``data/analyst_houses.csv`` as {key: the house's one name}; each house's own name is a key too."""
+    table: dict[str, str] = {}
+    try:
+        with HOUSES_FILE.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                alias, house = (row.get("alias") or "").strip(), (row.get("house") or "").strip()
+                if alias and house:
+                    table.setdefault(_house_key(house), house)
+                    table[_house_key(alias)] = house
+    except OSError:
+        return {}
+    return table
 
 
 def canonical_author(author: str) -> str:
-    """The house's one name: "Citi" → "Citigroup", "JP Morgan" → "JPMorgan"; otherwise as written,
-    spaces collapsed and a trailing "Securities", "Research" kept."""
+    """The house's one name (``data/analyst_houses.csv``): "Citi" → "Citigroup", "B of A Securities" →
+    "BofA Securities", "Piper Jaffray" → "Piper Sandler"; an author the table lacks, as written."""
     text = " ".join(author.split()).strip(" ,.:;-")
     if text.endswith(" Co"):
         text += "."
-    return ALIASES.get(text.lower().rstrip("."), text)
+    table = houses()
+    stem = text
+    while stem:  # "Citigroup Inc." → Citigroup, "UBS AG" → UBS, "Needham & Company LLC" → Needham
+        if _house_key(stem) in table:
+            return table[_house_key(stem)]
+        shorter = _LEGAL_SUFFIX.sub("", stem)
+        if shorter == stem:
+            break
+        stem = shorter
+    return text
+
+
+def is_house(author: str) -> bool:
+    """True when ``author`` is a known analyst house or is named like one ("… Securities", "… Research")."""
+    text = " ".join(author.split()).strip(" ,.:;-")
+    return _house_key(canonical_author(text)) in houses() or bool(_HOUSE_WORDS.search(text))
 
 
 def rating_stance(rating: str | None) -> str | None:
@@ -307,13 +362,24 @@ def _targets(text: str) -> tuple[float | None, float | None, str | None]:
     return None, None, None
 
 
+# what may follow a rating; another word makes it a verb ("a plan to sell Red Lobster", "Cuts Deal to Buy Tim Hortons")
+_AFTER_RATING = (
+    r"(?=\s*(?:$|[,;:.()\"'”’!?\-–—\[&+/]|(?:from|on|rating|ratings|after|following|ahead|amid|as|at|by|citing|in|"
+    r"and|with|pt|po|price|target|over|vs|says|sees|post|despite|due|given|before|for|call|stance|recommendation|"
+    r"list|based|noting|while|because|into|now|again|two|one|territory|status|to)\b))"
+)
+
+
 def _rating_after(text: str, words: str) -> re.Match | None:
-    return re.search(rf"\b(?:{words})\s+(?:an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})\b", text, re.I)
+    return re.search(
+        rf"\b(?:{words})\s+(?:an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})\b[\"'”]?{_AFTER_RATING}", text, re.I
+    )
 
 
 def _clean_subject(subject: str) -> str:
     subject = re.sub(r"^(?:shares\s+of|coverage\s+(?:on|of)|on|of)\s+", "", subject.strip(), flags=re.I)
-    subject = re.sub(r"(?:'s|’s)?\s+(?:stock|shares)$", "", subject, flags=re.I)
+    subject = re.sub(r"(?:'s|’s)?\s+(?:stock|shares|(?:stock\s+)?rating|coverage)$", "", subject, flags=re.I)
+    subject = re.sub(r"\s*\((?:[A-Z]+:\s*)?[A-Z][A-Z0-9.\-]{0,7}\)$", "", subject)  # "Symantec (SYMC)"
     return subject.strip(" ,.:;\"'“”")
 
 
@@ -327,9 +393,18 @@ def read_call(sentence: str) -> Call | None:
     if not sentence or len(sentence) > 400:
         return None
     text = " ".join(_PREFIX.sub("", sentence).split())
+    text = re.sub(r"\s*(?:\.\.\.|…)$", "", text)  # a feed's cut: "Coverage Initiated at Sterne Agee ..."
     if not text or _ROUNDUP.search(text):
         return None
-    return _active(text) or _passive(text)
+    call = _active(text) or _passive(text)
+    if call is None and "; " in text:  # "Watching Sunrun; Hearing Gordon Johnson Reiterates Sell ..."
+        return read_call(text.rsplit("; ", 1)[1])
+    if call is None and ": " in text:  # "King Digital (KING): Sterne Agee Initiates Coverage"
+        head, tail = text.split(": ", 1)
+        call = read_call(tail)
+        if call is not None and not call.subject:
+            call = replace(call, subject=_clean_subject(head))
+    return call
 
 
 def _active(text: str) -> Call | None:
@@ -345,9 +420,10 @@ def _active(text: str) -> Call | None:
     subject = ""
     if verb in ("upgrades", "downgrades"):
         to = _rating_after(rest, "to")
-        if not to:
+        # no rating named ("Downgrades Intel on Valuation"): a house's upgrade is still a call (the kind decides)
+        if not to and not is_house(author):
             return None
-        rating = to.group("r")
+        rating = to.group("r") if to else None
         frm = _rating_after(rest, "from")
         rating_prev = frm.group("r") if frm else None
         subject = _subject_before(rest)
@@ -356,6 +432,8 @@ def _active(text: str) -> Call | None:
         body = cover.group("s") if cover else rest
         if kind == "initiate" and not re.match(r"\s+(?:coverage|research)", rest, re.I):
             if verb in ("starts", "launches") and not _rating_after(body, "at|with"):
+                return None
+            if not is_house(author) and _CORPORATE.search(_subject_before(body)):  # "ACADIA Initiates Phase II Trial"
                 return None
         r = _rating_after(body, "at|with|to|as")
         rating = r.group("r") if r else None
@@ -375,10 +453,23 @@ def _active(text: str) -> Call | None:
             subject = _subject_before(on.group("s")) if on else ""
         else:
             r = _rating_after(rest, "at|with|as|to")
-            if not r:
+            if r:
+                rating = r.group("r")
+                subject = _subject_before(rest)
+            elif (
+                verb in ("maintains", "reiterates", "reaffirms")
+                and is_house(author)
+                and re.match(r"\s+(?:(?:its\s+)?(?:rating|view|coverage)\s+)?on\s", rest, re.I)
+                and not _CORPORATE.search(rest)
+            ):
+                # "Needham Reiterates On Acme": the house keeps its view, unnamed here → hold
+                subject = _subject_before(
+                    re.sub(r"^\s*(?:(?:its\s+)?(?:rating|view|coverage)\s+)?on\s+", " ", rest, flags=re.I)
+                )
+                if not subject:
+                    return None
+            else:
                 return None
-            rating = r.group("r")
-            subject = _subject_before(rest)
     elif verb == "raises" and _rating_after(rest, "to") and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I):
         to = _rating_after(rest, "to")  # "Raises Agilent to Buy": an upgrade
         kind, rating, subject = "upgrade", to.group("r"), _subject_before(rest)
@@ -389,6 +480,8 @@ def _active(text: str) -> Call | None:
         if pt is None and not re.search(rf"\b{_PT}\b", rest, re.I):
             return None
         kind = "target"
+        if pt is None and not is_house(author):  # "World Bank cuts growth target for Asia": no price, no house
+            return None
         on = re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\s+(?:on|for)\s+(?P<s>.+)$", rest, re.I | re.S)
         if on:
             subject = _subject_before(on.group("s"))
@@ -402,33 +495,39 @@ def _active(text: str) -> Call | None:
         return None
     if kind is None:
         return None
-    if kind in ("maintain", "reiterate") and rating is None:
+    if kind in ("maintain", "reiterate") and rating is None and not subject:
         return None
     return _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb)
 
 
 def _passive(text: str) -> Call | None:
     m = PASSIVE.match(text)
-    if m and m.group("verb").lower() in PASSIVE_KINDS and not _rating_after(m.group("rest"), "to"):
+    rated = _SUBJECT_RATING.match(m.group("subject")) if m else None  # "Symantec Rating Lowered to Neutral at ..."
+    if m and m.group("verb").lower() in PASSIVE_KINDS and not _rating_after(m.group("rest"), "to") and not rated:
         m = None  # "PT Raised to $600 at Mizuho": a target, read below
+    m = m or PASSIVE_BY.match(text)
     if m:
+        rated = _SUBJECT_RATING.match(m.group("subject"))
         verb = m.group("verb").lower()
         kind = KINDS.get(verb) or PASSIVE_KINDS.get(verb)
         rest = m.group("rest")
         r = _rating_after(rest, "to|at|with|as") or re.match(rf"\s+(?P<r>{RATING_RE})\b", rest, re.I)
-        if kind is None or (r is None and kind in ("upgrade", "downgrade", "maintain", "reiterate")):
+        rating = r.group("r") if r else (rated.group("r") if rated else None)
+        subject = _clean_subject(rated.group("s") if rated else m.group("subject"))
+        if kind is None:
             return None
+        if rating is None and kind in ("upgrade", "downgrade", "maintain", "reiterate"):
+            # "Oracle Stock Rating Reaffirmed by Credit Suisse": a house's call, its rating unnamed
+            if not is_house(m.group("author")) or (kind in ("maintain", "reiterate") and not rated):
+                return None
         frm = _rating_after(rest, "from")
         pt, prev, pt_verb = _targets(text)
+        return _call(m.group("author"), subject, kind, rating, frm.group("r") if frm else None, pt, prev, pt_verb)
+    m = GIVEN.match(text)
+    if m:
+        pt, prev, pt_verb = _targets(text)
         return _call(
-            m.group("author"),
-            _clean_subject(m.group("subject")),
-            kind,
-            r.group("r") if r else None,
-            frm.group("r") if frm else None,
-            pt,
-            prev,
-            pt_verb,
+            m.group("author"), _clean_subject(m.group("subject")), "reiterate", m.group("r"), None, pt, prev, pt_verb
         )
     m = PASSIVE_PT.match(text)
     if m:
@@ -451,8 +550,8 @@ def _passive(text: str) -> Call | None:
 
 
 def _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb) -> Call | None:
-    if _NOT_AN_AUTHOR.match(author.strip()):
-        return None
+    if _NOT_AN_AUTHOR.match(author.strip()) or rating_stance(author) or _RATING_WORD.match(author):
+        return None  # a rating word is never an author ("… Initiated at Equal-weight")
     stance = rating_stance(rating)
     if kind == "target" and stance is None:
         if pt_verb and _LOWER.match(pt_verb):
@@ -480,6 +579,8 @@ def _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb) -> Call
 def _title(rating: str | None) -> str | None:
     if not rating:
         return None
+    if len(rating) <= 2:  # "OW", "UW", "EW"
+        return rating.upper()
     return (
         "-".join(w[:1].upper() + w[1:].lower() for w in rating.split("-"))
         if "-" in rating
