@@ -213,8 +213,8 @@ def test_jsonl_ticker_keys(tmp_path) -> None:
         ("ABX", "SPY"),  # unknown bare symbol: a U.S. listing
         ("SHEL.L", "ISF.L"),
         ("7203.T", "1306.T"),
-        ("ZZZZ.XX", "ACWI"),  # unknown with a suffix: the default
-        ("NOT-A-COMPANY", "ACWI"),
+        ("ZZZZ.XX", "SPY"),  # a suffix data/exchanges.csv does not list (BRK.B): New York, as its sessions
+        ("NOT-A-COMPANY", "SPY"),  # no suffix: New York
     ],
 )
 def test_unknown_and_universe_tickers_benchmark(ticker, expected) -> None:
