@@ -90,14 +90,15 @@ def filter_bar(
     bounds: tuple[date | None, date | None],
     sources: list[str] | None = None,
     companies: dict[str, str] | None = None,
-    default_window: Callable[[tuple[str, ...]], DefaultWindow] | None = None,
+    default_window: Callable[[tuple[str, ...], bool], DefaultWindow] | None = None,
     demo: tuple[bool, bool] = (False, False),
     authors: dict[str, int] | None = None,
 ) -> Filters:
     """Draw the sidebar filters and return the view's :class:`Filters`. ``companies`` maps filter
     values (tickers, ``basket:<id>``) to their labels; ``default_window`` is where a view starts and
     ends when neither the URL nor the user chose dates (the latest 90 days that hold enough data to
-    draw; called with the sources hidden; its note is kept for :func:`default_note`). ``demo`` says
+    draw; called with the sources hidden and whether the view is market news only; its note is kept
+    for :func:`default_note`). ``demo`` says
     whether the database holds demo articles and real ones: with both, the demo is hidden unless the
     user shows it (``?demo=show``). ``authors`` (author -> calls) adds the author filter of analyst calls
     (``?author=Goldman+Sachs``); without it the view has no author filter and the URL keeps its choice."""
@@ -121,7 +122,8 @@ def filter_bar(
     demo_default = "hide" if has_real else "show"
     demo_choice = st.session_state.get(DEMO) or demo_default
     hidden = (loaders.DEMO_SOURCE,) if has_demo and demo_choice == "hide" else ()
-    window = default_window(hidden) if default_window else DefaultWindow()
+    market_only = parse_market(st.session_state.get(MARKET)) != MARKET_ALL
+    window = default_window(hidden, market_only) if default_window else DefaultWindow()
     first, last = window.since or lo, window.until or hi
     since = st.session_state.get(SINCE) or first
     until = st.session_state.get(UNTIL) or last
@@ -271,7 +273,7 @@ def sidebar(path, version: int, authors: bool = False) -> Filters:
         loaders.load_bounds(str(path), version),
         loaders.load_sources(str(path), version),
         loaders.load_company_options(str(path), version),
-        lambda hidden: loaders.load_default_window(str(path), hidden, version),
+        lambda hidden, market_only: loaders.load_default_window(str(path), hidden, version, market_only),
         (loaders.has_demo(str(path), version), loaders.has_real(str(path), version)),
         loaders.load_authors(str(path), version) if authors else None,
     )

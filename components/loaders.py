@@ -86,10 +86,13 @@ def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_default_window(path: str, hidden_sources: tuple[str, ...], version: int) -> options.DefaultWindow:
+def load_default_window(
+    path: str, hidden_sources: tuple[str, ...], version: int, market_only: bool = True
+) -> options.DefaultWindow:
     """The default dates of a view: the latest 90 days that hold enough data to draw (of the sources
-    not hidden), and a note when that is not simply the latest 90 days."""
-    return _read(path, options.default_window, hidden_sources)
+    not hidden; of market news unless ``market_only`` is false), and a note when that is not simply
+    the latest 90 days."""
+    return _read(path, lambda conn: options.default_window(conn, hidden_sources, market_only=market_only))
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.config import DATA_DIR
-from newsdesk.score.matcher import PhraseMatcher
+from newsdesk.score.matcher import PhraseMatcher, weighted_phrase
 
 MARKET_FILE = DATA_DIR / "market.toml"
 THRESHOLD = 0.5
@@ -57,24 +57,14 @@ class MarketRelevance:
         return f"{verdict} (relevance {self.relevance:.2f}) — {why}."
 
 
-def _parse(raw: str) -> tuple[str, float]:
-    phrase, sep, weight = raw.rpartition(":")
-    if sep and phrase:
-        try:
-            return phrase.strip(), float(weight)
-        except ValueError:
-            pass
-    return raw.strip(), 1.0
-
-
 @lru_cache(maxsize=4)
 def market_matcher(path: Path = MARKET_FILE) -> PhraseMatcher:
     """The compiled cue matcher (payload: (kind, weight); kind ``market`` or an other kind)."""
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
-    phrases = [(p, (MARKET, w)) for p, w in map(_parse, data.get("market", {}).get("keywords", []))]
+    phrases = [(p, (MARKET, w)) for p, w in map(weighted_phrase, data.get("market", {}).get("keywords", []))]
     for kind, table in data.get("other", {}).items():
-        phrases += [(p, (kind, w)) for p, w in map(_parse, table.get("keywords", []))]
+        phrases += [(p, (kind, w)) for p, w in map(weighted_phrase, table.get("keywords", []))]
     return PhraseMatcher(phrases)
 
 

@@ -54,3 +54,14 @@ class PhraseMatcher:
             if hit[0] >= last_end:
                 last_end = hit[1]
                 yield hit
+
+
+def weighted_phrase(raw: str) -> tuple[str, float]:
+    """``"phrase:0.5"`` -> ("phrase", 0.5); a phrase without a (valid) weight weighs 1."""
+    phrase, sep, weight = raw.rpartition(":")
+    if sep and phrase:
+        try:
+            return phrase.strip(), float(weight)
+        except ValueError:
+            pass
+    return raw.strip(), 1.0

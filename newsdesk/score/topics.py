@@ -23,7 +23,7 @@ from pathlib import Path
 
 from newsdesk.config import TAXONOMY_FILE
 from newsdesk.models import CategoryTag
-from newsdesk.score.matcher import PhraseMatcher
+from newsdesk.score.matcher import PhraseMatcher, weighted_phrase
 
 MIN_RELEVANCE = 0.5
 RELATIVE_FLOOR = 0.3  # a side topic needs this share of the main topic's evidence
@@ -49,16 +49,6 @@ def without_ticker_tags(text: str) -> str:
     return TICKER_TAG.sub(" ", text) if ":" in text else text
 
 
-def _parse_keyword(raw: str) -> tuple[str, float]:
-    phrase, sep, weight = raw.rpartition(":")
-    if sep and phrase:
-        try:
-            return phrase.strip(), float(weight)
-        except ValueError:
-            pass
-    return raw.strip(), 1.0
-
-
 @lru_cache(maxsize=4)
 def topic_matcher(path: Path = TAXONOMY_FILE) -> PhraseMatcher:
     """The compiled keyword matcher of the taxonomy (payload: (category, weight))."""
@@ -67,7 +57,7 @@ def topic_matcher(path: Path = TAXONOMY_FILE) -> PhraseMatcher:
     phrases = []
     for cat in data.get("category", []):
         for raw in cat.get("keywords", []):
-            phrase, weight = _parse_keyword(raw)
+            phrase, weight = weighted_phrase(raw)
             phrases.append((phrase, (cat["name"], weight)))
     return PhraseMatcher(phrases)
 

@@ -99,15 +99,20 @@ class DefaultWindow:
     note: str | None = None
 
 
-def exact_days(conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = ()) -> list[date]:
-    """Every day that holds an article with a real date (none of ``hidden_sources``), oldest first."""
-    if hidden_sources:
+def exact_days(
+    conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = (), market_only: bool = True
+) -> list[date]:
+    """Every day that holds an article with a real date (none of ``hidden_sources``; market news only
+    unless ``market_only`` is false), oldest first."""
+    if hidden_sources or not market_only:
+        hide = f"AND source NOT IN ({', '.join('?' for _ in hidden_sources)}) " if hidden_sources else ""
+        market = "AND market_relevant = 1 " if market_only else ""
         rows = conn.execute(
-            "SELECT DISTINCT substr(published_at, 1, 10) FROM articles WHERE published_estimated = 0 "
-            f"AND source NOT IN ({', '.join('?' for _ in hidden_sources)}) ORDER BY 1",
+            f"SELECT DISTINCT substr(published_at, 1, 10) FROM articles WHERE published_estimated = 0 {hide}{market}"
+            "ORDER BY 1",
             list(hidden_sources),
         )
-    else:  # the daily totals count exactly these articles: a few thousand rows at any size
+    else:  # the daily totals count exactly these articles (market news): a few thousand rows at any size
         rows = conn.execute("SELECT day FROM daily_totals WHERE n > 0 ORDER BY day")
     return [d for d in (parse_day(r[0]) for r in rows.fetchall() if r[0]) if d is not None]
 
@@ -126,13 +131,14 @@ def default_window(
     days: int = DEFAULT_DAYS,
     min_days: int = MIN_DAYS,
     min_weeks: int = MIN_WEEKS,
+    market_only: bool = True,
 ) -> DefaultWindow:
     """The latest ``days`` days that hold enough data to draw: the newest window of ``days`` days,
     ending on a day with articles, that holds articles on at least ``min_days`` days in at least
     ``min_weeks`` weeks (of the sources not hidden; real dates only). When the newest articles are
     too few for that (a few feed snapshots after years of history), the window ends earlier and its
     note says so; when no window has enough, the view spans all the data, with a note."""
-    found = exact_days(conn, hidden_sources)
+    found = exact_days(conn, hidden_sources, market_only)
     if not found:
         return DefaultWindow()
     lo, hi = date_bounds(conn)
