@@ -12,14 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsdesk.db import aggregates
+from newsdesk.db import aggregates, stories
 from newsdesk.db.dedupe import title_key
 from newsdesk.errors import SchemaError
 
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -201,6 +201,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     11: aggregates.add_ticker_counts,
     12: _migration_12,
     13: _migration_13,
+    14: stories.add_story_ids,
 }
 
 
