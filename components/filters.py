@@ -3,7 +3,7 @@
 State lives in plain session keys (``nd_*``) that survive page changes; each run copies them into
 the page's widget keys (``w_*``, "shadow keys") and ``on_change`` writes them back. The state is
 mirrored into the URL (``?topic=A&topic=B&since=…&label=bearish&min_impact=0.5&source=…&company=7011.T
-&q=yen``) so a pasted URL reproduces the view on any page.
+&q=yen&first=1``) so a pasted URL reproduces the view on any page.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from newsdesk.score.labels import LABELS
 # shared key, widget key, URL parameter; multi-value filters
 MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
 SINCE, UNTIL, MIN_IMPACT, TEXT, DEMO = "nd_since", "nd_until", "nd_min_impact", "nd_text", "nd_demo"
+FIRST = "nd_first"  # first reports only (one row per story)
 DEMO_CHOICES = ("show", "hide")
 W_DATES = "w_dates"
 
@@ -42,6 +43,7 @@ def _init_from_url() -> None:
     except ValueError:
         st.session_state[MIN_IMPACT] = 0.0
     st.session_state[TEXT] = (qp.get("q") or "")[:200]
+    st.session_state[FIRST] = qp.get("first") == "1"
     st.session_state[DEMO] = qp.get("demo") if qp.get("demo") in DEMO_CHOICES else None
     st.session_state["nd_init"] = True
 
@@ -103,6 +105,7 @@ def filter_bar(
         until = max(min(until, hi), since)
     st.session_state["w_min_impact"] = float(st.session_state.get(MIN_IMPACT) or 0.0)
     st.session_state["w_text"] = st.session_state.get(TEXT, "")
+    st.session_state["w_first"] = bool(st.session_state.get(FIRST))
     nav()
     with st.sidebar:
         st.header("Filters")
@@ -161,6 +164,14 @@ def filter_bar(
             placeholder="Any company",
             help="Articles naming the company, or any member of the basket.",
         )
+        st.toggle(
+            "First reports only",
+            key="w_first",
+            on_change=_copy,
+            args=("first",),
+            help="One row per story: the outlet that reported it first (stories group the same event across "
+            "outlets).",
+        )
         if has_demo:
             st.session_state["w_demo"] = demo_choice
             st.segmented_control(
@@ -185,6 +196,7 @@ def filter_bar(
         companies=tuple(chosen["companies"]),
         text=str(st.session_state.get(TEXT, "")).strip()[:200],
         hidden_sources=hidden,
+        first_reports=bool(st.session_state.get(FIRST)),
     )
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
@@ -192,6 +204,7 @@ def filter_bar(
     _set_url("until", filters.until.isoformat() if filters.until else None)
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
     _set_url("q", filters.text or None)
+    _set_url("first", "1" if filters.first_reports else None)
     _set_url("demo", demo_choice if has_demo and demo_choice != demo_default else None)
     return filters
 

@@ -35,8 +35,8 @@ def words(text: str) -> list[str]:
     """The content words of ``text``: lower case, no stop words, possessives and plurals folded."""
     out = []
     for w in WORD.findall((text or "").lower()):
-        w = w.replace("'", "")
-        if w.endswith("s") and len(w) > 4 and not w.endswith(("ss", "us", "is")):
+        w = w.removesuffix("'s").replace("'", "")
+        if w.endswith("s") and len(w) > 3 and not w.endswith(("ss", "us", "is")):
             w = w[:-1]
         if len(w) > 1 and w not in STOPWORDS:
             out.append(w)

@@ -56,6 +56,7 @@ class Filters:
     companies: tuple[str, ...] = ()
     text: str = ""
     hidden_sources: tuple[str, ...] = ()
+    first_reports: bool = False  # only the first report of each story (issue 24)
 
 
 # ------------------------------------------------------------------ the plan
@@ -104,7 +105,7 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     are dense (one read of the monthly totals) and, for a ``newest`` list, whether the text matches
     are many (one full-text count)."""
     text = fts_query(filters.text)
-    if filters.sources or filters.hidden_sources or filters.companies or text:
+    if filters.sources or filters.hidden_sources or filters.companies or text or filters.first_reports:
         scope = ARTICLES
     elif filters.labels or filters.min_impact:
         scope = CATEGORIES
@@ -143,6 +144,15 @@ def topic_share(conn: sqlite3.Connection, filters: Filters) -> float:
 
 
 # ------------------------------------------------------------------ WHERE clauses
+
+
+def first_report(alias: str = "a") -> str:
+    """SQL true when the article aliased ``alias`` is the first report of its story (the earliest
+    published, ties by id); an article without a story id is its own story."""
+    return (
+        f"({alias}.story_id IS NULL OR {alias}.id = (SELECT s.id FROM articles s WHERE s.story_id = {alias}.story_id "
+        "ORDER BY s.published_at, s.id LIMIT 1))"
+    )
 
 
 def category_view(filters: Filters) -> tuple[str, list]:
@@ -211,4 +221,6 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
         key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up
         clauses.append(f"{key} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
         params.append(query)
+    if filters.first_reports:
+        clauses.append(first_report(alias))
     return " AND ".join(clauses), params
