@@ -238,6 +238,12 @@ def load_article_sources(path: str, article_id: str, version: int) -> pd.DataFra
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_latest_stories(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
+    """The newest stories of the view, each once (its first report in view, with ``story_outlets``)."""
+    return _read(path, stories.latest_stories, filters, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def load_story_versions(path: str, article_id: str, version: int) -> pd.DataFrame:
     """Every article of this article's story (other outlets' versions), first report first."""
     return _read(path, stories.story_versions, article_id)

@@ -9,6 +9,7 @@ import sqlite3
 
 import pandas as pd
 
+from newsdesk.db.read.filters import Filters, where
 from newsdesk.db.read.sql import frame
 
 # the per-article story columns, as SQL over an ``articles`` alias (constant text, no user input)
@@ -48,3 +49,21 @@ def story_versions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame:
         "JOIN articles s ON s.story_id = a.story_id WHERE a.id = ? ORDER BY s.published_at, s.id",
         [str(article_id)],
     )
+
+
+def latest_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 8) -> pd.DataFrame:
+    """The newest stories of the view, each once: per story, its earliest article in the view (the
+    first report among them), with ``story_outlets`` (distinct sources of the whole story); newest
+    story first. Columns: every ``articles`` column plus ``story_outlets``."""
+    clause, params = where(filters, "a")
+    sql = (
+        f"WITH hits AS (SELECT a.id, coalesce(a.story_id, a.id) AS story, a.published_at FROM articles a "
+        f"WHERE {clause}), "
+        "picked AS (SELECT story, max(published_at) AS latest FROM hits GROUP BY story "
+        "ORDER BY latest DESC, story LIMIT ?) "
+        "SELECT a.*, coalesce(nullif((SELECT count(DISTINCT s.source) FROM articles s "
+        "WHERE s.story_id = a.story_id), 0), 1) AS story_outlets FROM picked p JOIN articles a ON a.id = "
+        "(SELECT h.id FROM hits h WHERE h.story = p.story ORDER BY h.published_at, h.id LIMIT 1) "
+        "ORDER BY p.latest DESC, p.story"
+    )
+    return frame(conn, sql, [*params, int(limit)])
