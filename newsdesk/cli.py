@@ -535,6 +535,16 @@ def rebuild_daily(db_path: str | None) -> None:
     click.echo(f"Rebuilt {rows:,} daily category rows and {sets:,} category-set rows.")
 
 
+@cli.command("rebuild-stories")
+@db_option
+def rebuild_stories(db_path: str | None) -> None:
+    """Recompute every article's story from scratch (publish order, ties by id): the same articles
+    always give the same stories. Ingest keeps stories up to date; this is for a changed clustering."""
+    db, _ = open_db(db_path)
+    n = writes.rebuild_stories(db)
+    click.echo(f"Rebuilt stories: {n:,} stories.")
+
+
 def benchmarks(name: str):
     """The module ``benchmarks.<name>`` (``bench`` or ``synthetic``): the benchmarks live beside the
     product in a checkout's ``benchmarks/`` folder, not in the installed package."""

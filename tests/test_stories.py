@@ -187,3 +187,22 @@ def test_migration_backfills_stories(db_path) -> None:
     assert len({got[t] for t, *_ in BATCH[:3]}) == 1
     assert db.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
     db.close()
+
+
+def test_rebuild_stories_command(db_path) -> None:
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    db = schema.connect(db_path)
+    write(db, BATCH)
+    before = stored_stories(db)
+    db.execute("UPDATE articles SET story_id = id")
+    db.conn.commit()
+    db.close()
+    result = CliRunner().invoke(cli, ["rebuild-stories", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "2 stories" in result.output
+    db = schema.connect(db_path)
+    assert stored_stories(db) == before
+    db.close()

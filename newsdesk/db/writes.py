@@ -430,6 +430,13 @@ def rebuild_aggregates(db: sqlite_utils.Database) -> tuple[int, int]:
     return one("SELECT count(*) FROM daily_category_sentiment"), one("SELECT count(*) FROM category_set_totals")
 
 
+def rebuild_stories(db: sqlite_utils.Database) -> int:
+    """Recompute every article's story (:func:`newsdesk.db.stories.rebuild`) in one transaction;
+    return how many stories there are."""
+    with transaction(db):
+        return stories.rebuild(db.conn)
+
+
 # ------------------------------------------------------------------ reference data
 
 
