@@ -5,7 +5,8 @@ story it joins, or its own id when it opens a new story. Candidates come from da
 LSH over the title words (so one assignment costs O(candidates), never a scan); each candidate
 story is then scored by the TF-IDF cosine of the title with the story's nearest member (document
 frequencies counted over the articles of the open window). A member older than the quiet window
-leaves the index, so a story no one reported on for ``quiet_hours`` is closed.
+leaves the index after ``follow_hours``; a story no one reported on for ``quiet_hours`` takes only a
+close rewording of one of its articles (a late follow-up) until then, and is closed after.
 
 Assignment is keyed by article id: an article already in the index keeps its story.
 """
@@ -47,12 +48,20 @@ def words(text: str) -> list[str]:
 class StoryConfig:
     """How stories are cut: the quiet window, the join threshold and the LSH parameters."""
 
-    quiet_hours: float = 24.0
+    quiet_hours: float = 12.0  # a story with no new article for this long takes ordinary matches no more
+    follow_hours: float = 36.0  # ... but a close rewording of one of its articles still joins until this
+    follow_join: float = 0.6  # the nearest-member cosine such a late follow-up needs
     join: float = 0.35  # TF-IDF cosine with a story's nearest member (or centroid) needed to join it
     lsh_threshold: float = 0.2
     num_perm: int = 64
     min_words: int = 2  # a title with fewer content words opens its own story
-    centroid_weight: float = 1.0  # a story's centroid cosine counts this much beside its nearest member
+    centroid_weight: float = 0.8  # a story's centroid cosine counts this much beside its nearest member
+
+
+    @property
+    def window_hours(self) -> float:
+        """How long an article stays in the index."""
+        return max(self.quiet_hours, self.follow_hours)
 
 
 DEFAULT = StoryConfig()
@@ -70,6 +79,7 @@ class _Story:
     centroid: dict[str, float] = field(default_factory=dict)
     norm2: float = 0.0
     size: int = 0
+    last: float = float("-inf")
 
     def add(self, vector: dict[str, float], sign: float = 1.0) -> None:
         c = self.centroid
@@ -103,7 +113,7 @@ class StoryIndex:
     # -------------------------------------------------------------- the window
 
     def _evict(self, now: float) -> None:
-        horizon = now - self.config.quiet_hours * 3600.0
+        horizon = now - self.config.window_hours * 3600.0
         while self.order and self.order[0][0] < horizon:
             _, key = self.order.popleft()
             member = self.members.pop(key, None)
@@ -124,7 +134,9 @@ class StoryIndex:
         vector = self._vector(counts)
         self.members[key] = _Member(story, at, vector)
         self.order.append((at, key))
-        self.stories.setdefault(story, _Story()).add(vector)
+        entry = self.stories.setdefault(story, _Story())
+        entry.add(vector)
+        entry.last = max(entry.last, at)
         self.lsh.insert(key, minhash or self._minhash(counts))
 
     def _minhash(self, counts: Counter) -> MinHash:
@@ -155,12 +167,19 @@ class StoryIndex:
             sim = sum(v * other.get(w, 0.0) for w, v in vec.items())
             if sim > scores.get(member.story, -1.0):
                 scores[member.story] = sim
-        best, best_score = None, 0.0
+        quiet = at - self.config.quiet_hours * 3600.0
+        best, best_score, best_margin = None, 0.0, float("-inf")
         for story in sorted(scores):
-            score = max(scores[story], self.config.centroid_weight * self.stories[story].cosine(vec))
-            if score > best_score:
-                best, best_score = story, score
-        if best_score < self.config.join:
+            entry = self.stories[story]
+            if entry.last >= quiet:  # open: its nearest member or its centroid, against ``join``
+                score = max(scores[story], self.config.centroid_weight * entry.cosine(vec))
+                margin = score - self.config.join
+            else:  # quiet: only a close rewording of one of its articles follows it up
+                score = scores[story]
+                margin = score - self.config.follow_join
+            if margin > best_margin:
+                best, best_score, best_margin = story, score, margin
+        if best_margin < 0:
             return None, best_score, minhash
         return best, best_score, minhash
 

@@ -44,7 +44,7 @@ def assign(conn: sqlite3.Connection, articles: Iterable[Article], config: StoryC
     if not dated:
         return out
     lo, hi = min(d[0] for d in dated), max(d[0] for d in dated)
-    start = lo - config.quiet_hours * 3600.0
+    start = lo - config.window_hours * 3600.0
     stored = []
     for key, title, published_at, story in conn.execute(WINDOW_SQL, [_bound(start), _bound(hi, end=True)]):
         at = epoch(published_at)
