@@ -627,6 +627,10 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
     click.echo(
         f"storage, headline + summary rows {r['store_short']:9,.0f} rows/s   raw executemany {r['raw_short']:9,.0f}/s"
     )
+    click.echo(
+        f"story clusters    {r['cluster']:9,.0f} titles/s     (the step inside storage; "
+        f"{r['ingest'] / r['cluster']:.0%} of ingest + score time)"
+    )
     click.echo("")
     pages = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
     click.echo(

@@ -50,7 +50,7 @@ class StoryConfig:
 
     quiet_hours: float = 12.0  # a story with no new article for this long takes ordinary matches no more
     follow_hours: float = 36.0  # ... but a close rewording of one of its articles still joins until this
-    follow_join: float = 0.6  # the nearest-member cosine such a late follow-up needs
+    follow_join: float = 0.8  # the nearest-member cosine such a late follow-up needs
     join: float = 0.35  # TF-IDF cosine with a story's nearest member (or centroid) needed to join it
     lsh_threshold: float = 0.2
     num_perm: int = 64
@@ -108,7 +108,8 @@ class StoryIndex:
         self.stories: dict[str, _Story] = {}
         self.order: deque[tuple[float, str]] = deque()
         self.df: Counter = Counter()
-        self.story_of: dict[str, str] = {}
+        self.story_of: dict[str, str] = {}  # the articles in the window and their stories
+        self.latest = float("-inf")  # the latest publish time fed in
 
     # -------------------------------------------------------------- the window
 
@@ -116,8 +117,9 @@ class StoryIndex:
         horizon = now - self.config.window_hours * 3600.0
         while self.order and self.order[0][0] < horizon:
             _, key = self.order.popleft()
+            self.story_of.pop(key, None)
             member = self.members.pop(key, None)
-            if member is None or not member.vector:
+            if member is None:
                 continue
             self.lsh.remove(key)
             self.df.subtract(member.vector.keys())
@@ -128,12 +130,13 @@ class StoryIndex:
 
     def _add(self, key: str, story: str, at: float, counts: Counter, minhash: MinHash | None = None) -> None:
         self.story_of[key] = story
+        self.order.append((at, key))
+        self.latest = max(self.latest, at)
         if not counts:
             return
         self.df.update(counts.keys())
         vector = self._vector(counts)
         self.members[key] = _Member(story, at, vector)
-        self.order.append((at, key))
         entry = self.stories.setdefault(story, _Story())
         entry.add(vector)
         entry.last = max(entry.last, at)

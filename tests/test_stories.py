@@ -32,11 +32,17 @@ PAIRS = [
         2,
         True,
     ),
-    (  # a follow-up the next day
+    (  # a follow-up the next day (a wire's update of its story)
+        "Fed's Plosser says weather caused weak jobs data, taper should go on",
+        "UPDATE 1-Fed's Plosser says weak jobs data caused by weather, taper should go on",
+        20,
+        True,
+    ),
+    (  # a looser rewording the next day is a new story (the quiet window has passed)
         "Fed's Plosser says weather caused weak jobs data, taper should go on",
         "Plosser repeats Fed taper should go on despite weather-hit jobs data",
         20,
-        True,
+        False,
     ),
     (  # the same company, another event
         "Apple to buy Beats Electronics for $3 billion",

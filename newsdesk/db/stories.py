@@ -30,10 +30,29 @@ def epoch(published_at: str | None) -> float | None:
         return None
 
 
-def assign(conn: sqlite3.Connection, articles: Iterable[Article], config: StoryConfig = DEFAULT) -> dict[str, str]:
+# the index of the last batch written by this process, per database file: (the max rowid expected
+# once that batch is stored, its config, the index). A batch whose database still ends at that rowid
+# continues from it instead of reading the window back (a rolled-back batch or another writer changes
+# the max rowid, and the window is read again).
+_CACHE: dict[str, tuple[int, StoryConfig, StoryIndex]] = {}
+
+
+def _db_file(conn: sqlite3.Connection) -> str:
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or ""
+    return ""
+
+
+def assign(
+    conn: sqlite3.Connection, articles: Iterable[Article], config: StoryConfig = DEFAULT, last_rowid: int | None = None
+) -> dict[str, str]:
     """``{article id: story id}`` for new articles (not yet stored): each joins the best matching
-    story open at its publish time (the stored articles of the quiet window before it are read
-    first) or opens its own. An article without a readable date opens its own story."""
+    story open at its publish time (the stored articles of the window before it are read first,
+    unless this process's index of the previous batch still matches the database) or opens its own.
+    An article without a readable date opens its own story. ``last_rowid``: the database's max rowid
+    before this batch (the batch's rows follow it), which lets the next batch reuse the index."""
+    articles = list(articles)
     dated, out = [], {}
     for a in articles:
         at = epoch(a.published_at)
@@ -44,18 +63,33 @@ def assign(conn: sqlite3.Connection, articles: Iterable[Article], config: StoryC
     if not dated:
         return out
     lo, hi = min(d[0] for d in dated), max(d[0] for d in dated)
-    start = lo - config.window_hours * 3600.0
-    stored = []
-    for key, title, published_at, story in conn.execute(WINDOW_SQL, [_bound(start), _bound(hi, end=True)]):
-        at = epoch(published_at)
-        if at is not None and start <= at <= hi:
-            stored.append((at, key, title, story))
-    index = StoryIndex(config)
+    path = _db_file(conn)
+    cached = _CACHE.pop(path, None)
+    if cached and last_rowid is not None and cached[0] == last_rowid and cached[1] == config and lo >= cached[2].latest:
+        index, stored = cached[2], []
+    else:
+        index, stored = StoryIndex(config), _window(conn, lo - config.window_hours * 3600.0, hi)
     for at, key, title, story in sorted(stored + dated, key=lambda t: (t[0], t[1])):
         if story is not None:
             index.seed(key, title, at, story)
         else:
             out[key] = index.assign(key, title, at)
+    if path and last_rowid is not None:
+        _CACHE[path] = (last_rowid + len(articles), config, index)
+    return out
+
+
+def forget(conn: sqlite3.Connection) -> None:
+    """Drop this process's cached index of the database (after its stories were recomputed)."""
+    _CACHE.pop(_db_file(conn), None)
+
+
+def _window(conn: sqlite3.Connection, start: float, end: float) -> list[tuple]:
+    out = []
+    for key, title, published_at, story in conn.execute(WINDOW_SQL, [_bound(start), _bound(end, end=True)]):
+        at = epoch(published_at)
+        if at is not None and start <= at <= end:
+            out.append((at, key, title, story))
     return out
 
 

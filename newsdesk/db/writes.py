@@ -188,7 +188,7 @@ def insert_articles(conn: sqlite3.Connection, batch: list[tuple[Article, str]], 
     # the rowids SQLite would give (max + 1, ...), chosen here so that the full-text rows are written
     # from the texts in hand: reading them back from ``articles`` cost as much again as indexing them
     last = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
-    story = stories.assign(conn, articles)  # before the insert: the window holds stored articles only
+    story = stories.assign(conn, articles, last_rowid=last)  # before the insert: stored articles only
     rows = [
         (last + n, *article_values(a, chash), ingested_at, story.get(a.id, a.id))
         for n, (a, chash) in enumerate(batch, 1)
