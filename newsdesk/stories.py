@@ -49,7 +49,7 @@ class StoryConfig:
     """How stories are cut: the quiet window, the join threshold and the LSH parameters."""
 
     quiet_hours: float = 12.0  # a story with no new article for this long takes ordinary matches no more
-    follow_hours: float = 36.0  # ... but a close rewording of one of its articles still joins until this
+    follow_hours: float = 12.0  # ... a close rewording may still join until this (off: on UCI it cost precision)
     follow_join: float = 0.8  # the nearest-member cosine such a late follow-up needs
     join: float = 0.35  # TF-IDF cosine with a story's nearest member (or centroid) needed to join it
     lsh_threshold: float = 0.2

@@ -32,15 +32,9 @@ PAIRS = [
         2,
         True,
     ),
-    (  # a follow-up the next day (a wire's update of its story)
+    (  # an isolated near-repeat the next day: the story was quiet for 12 hours, so another story
         "Fed's Plosser says weather caused weak jobs data, taper should go on",
         "UPDATE 1-Fed's Plosser says weak jobs data caused by weather, taper should go on",
-        20,
-        True,
-    ),
-    (  # a looser rewording the next day is a new story (the quiet window has passed)
-        "Fed's Plosser says weather caused weak jobs data, taper should go on",
-        "Plosser repeats Fed taper should go on despite weather-hit jobs data",
         20,
         False,
     ),
@@ -86,6 +80,17 @@ def test_hand_written_pairs(first: str, second: str, hours: float, same: bool) -
 )
 def test_words(text: str, expected: list[str]) -> None:
     assert words(text) == expected
+
+
+def test_a_follow_up_a_day_later_joins_a_story_still_being_reported() -> None:
+    got = cluster(
+        [
+            ("a1", "Fed's Plosser says weather caused weak jobs data, taper should go on", T0),
+            ("a2", "Plosser: weather hit jobs data, Fed taper should go on", T0 + 10 * HOUR),
+            ("a3", "Plosser repeats Fed taper should go on despite weather-hit jobs data", T0 + 20 * HOUR),
+        ]
+    )
+    assert got == {"a1": "a1", "a2": "a1", "a3": "a1"}
 
 
 def test_assignment_is_keyed_by_article_id() -> None:
