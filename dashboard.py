@@ -74,7 +74,7 @@ with left:
         )
 with right:
     st.subheader("Latest high-impact articles")
-    high = loaders.load_articles(
+    high = loaders.load_latest_stories(  # each story once: its first report, "N outlets"
         str(path), replace(filters, min_impact=max(filters.min_impact or 0, loaders.HIGH_IMPACT)), 8, version
     )
     if high.empty:

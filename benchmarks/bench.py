@@ -180,6 +180,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     from newsdesk.db import floors, schema, writes
     from newsdesk.models import Article
     from newsdesk.score.pipeline import default_context, score_article
+    from newsdesk.stories import cluster
 
     pairs = (article_texts(500) * (n_articles // 120 + 1))[:n_articles]
     ctx = default_context()
@@ -206,6 +207,8 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
             for i, (t, x) in enumerate(pairs)
         ]
         t_short = _best(lambda: writes.write_batch(db, short, [], "bench-short"), 1)
+        # the story step alone (newsdesk.stories: MinHash LSH candidates, TF-IDF join), one title a minute
+        t_cluster = _best(lambda: cluster([(f"c{i}", a.title, 60.0 * i) for i, a in enumerate(short)]), 1)
         t_raw_short = floors.raw_insert_seconds(
             raw, [(f"s{i}", a.title, a.source, a.summary, a.sentiment) for i, a in enumerate(short)]
         )
@@ -221,6 +224,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
         "fts": n / t_fts,
         "store_short": n / t_short,
         "raw_short": n / t_raw_short,
+        "cluster": n / t_cluster,
     }
 
 

@@ -382,6 +382,41 @@ def decisions_section(article: dict, decisions: pd.DataFrame, baskets: pd.DataFr
     )
 
 
+def minutes_apart(earlier, later) -> str:
+    """``14 min``, ``3 h 5 min`` or ``2 days``: how long after ``earlier`` ``later`` came (ISO texts)."""
+    try:
+        gap = (pd.Timestamp(later) - pd.Timestamp(earlier)).total_seconds()
+    except (ValueError, TypeError):
+        return ""
+    minutes = max(int(gap // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60} min" if minutes % 60 else f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def story_section(article: dict, versions: pd.DataFrame) -> None:
+    """The story this article belongs to: who reported it first and every other outlet's version."""
+    others = versions[versions["id"] != article["id"]]
+    if others.empty:
+        return
+    st.subheader("The same story elsewhere")
+    first = versions.iloc[0]
+    outlets = int(article.get("story_outlets") or versions["source"].nunique())
+    if first["id"] == article["id"]:
+        lead = f"First report: {outlets} outlet{'s' if outlets != 1 else ''} carried this story after it."
+    else:
+        gap = minutes_apart(first["published_at"], article["published_at"])
+        lead = f"First reported by **{escape_md(first['source'])}**" + (f", {gap} earlier" if gap else "") + "."
+    st.markdown(lead + f" {len(versions)} articles from {outlets} outlet{'s' if outlets != 1 else ''}.")
+    for _, row in others.iterrows():
+        st.markdown(
+            f"- {md_link(row['title'], row['url'])} · **{escape_md(row['source'])}** · {when(row['published_at'])}"
+        )
+        st.page_link(PAGE, label="Open in newsdesk", query_params={"id": str(row["id"])}, icon=":material/article:")
+
+
 def related_section(related: pd.DataFrame) -> None:
     """Links to the articles sharing the most companies and categories with this one."""
     st.subheader("Related articles")
@@ -414,6 +449,7 @@ def article_page(path: str, filters: Filters, version: int) -> None:
     categories = loaders.load_article_categories(path, aid, version)
     decisions = loaders.load_article_decisions(path, aid, version)
     header(article, loaders.load_article_sources(path, aid, version), categories)
+    story_section(article, loaders.load_story_versions(path, aid, version))
     key_figures(article, decisions)
     # what to act on first, then the long text that explains it
     decisions_section(article, decisions, loaders.load_article_baskets(path, aid, version))

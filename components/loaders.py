@@ -16,7 +16,7 @@ import streamlit as st
 
 from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_path
 from newsdesk.db.read import alerts as alert_reads
-from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, timeline, totals
+from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, stories, timeline, totals
 from newsdesk.db.read.filters import Filters
 from newsdesk.db.schema import connect_readonly
 from newsdesk.errors import ReadOnlyError
@@ -250,6 +250,18 @@ def load_article_baskets(path: str, article_id: str, version: int) -> pd.DataFra
 def load_article_sources(path: str, article_id: str, version: int) -> pd.DataFrame:
     """Every source that carried the story."""
     return _read(path, articles.article_sources, article_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_latest_stories(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
+    """The newest stories of the view, each once (its first report in view, with ``story_outlets``)."""
+    return _read(path, stories.latest_stories, filters, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_story_versions(path: str, article_id: str, version: int) -> pd.DataFrame:
+    """Every article of this article's story (other outlets' versions), first report first."""
+    return _read(path, stories.story_versions, article_id)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)

@@ -288,11 +288,13 @@ def kpi_row(kpi: dict, previous: dict | None) -> None:
 
 
 def article_links(df: pd.DataFrame) -> None:
-    """A compact list of articles, each a link to its Article page."""
+    """A compact list of articles, each a link to its Article page (with "N outlets" when the frame
+    has ``story_outlets`` and more than one outlet carried the story)."""
     for row in df.itertuples(index=False):
+        outlets = int(getattr(row, "story_outlets", 1) or 1)
         st.page_link(
             "pages/3_Article.py",
-            label=f"{row.impact:.2f} · {escape_md(row.title[:110])}",
+            label=f"{row.impact:.2f} · {escape_md(row.title[:110])}" + (f" · {outlets} outlets" if outlets > 1 else ""),
             query_params={"id": row.id},
             help=f"{str(row.published_at)[:10]} · {escape_md(row.source)} · {escape_md(row.sentiment_label)}",
         )

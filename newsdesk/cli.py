@@ -224,6 +224,7 @@ def ingest(
     show_default=True,
     help="Market news only (as the dashboard by default), or all articles (sport, entertainment ... too).",
 )
+@click.option("--first-reports", is_flag=True, help="Only the first report of each story (one row per story).")
 @click.option(
     "--columns",
     type=click.Choice(["all", "human"]),
@@ -251,6 +252,7 @@ def export(
     demo,
     authors,
     market,
+    first_reports,
     columns,
     base_url,
 ) -> None:
@@ -276,6 +278,7 @@ def export(
         "demo": [demo],
         "author": authors,
         "market": [market],
+        "first": ["1" if first_reports else None],
     }
     has_demo = articles.has_source(db.conn, articles.DEMO_SOURCE)
     hide_by_default = has_demo and articles.has_other_source(db.conn, articles.DEMO_SOURCE)
@@ -741,6 +744,16 @@ def rebuild_daily(db_path: str | None) -> None:
     click.echo(f"Rebuilt {rows:,} daily category rows and {sets:,} category-set rows.")
 
 
+@cli.command("rebuild-stories")
+@db_option
+def rebuild_stories(db_path: str | None) -> None:
+    """Recompute every article's story from scratch (publish order, ties by id): the same articles
+    always give the same stories. Ingest keeps stories up to date; this is for a changed clustering."""
+    db, _ = open_db(db_path)
+    n = writes.rebuild_stories(db)
+    click.echo(f"Rebuilt stories: {n:,} stories.")
+
+
 def benchmarks(name: str):
     """The module ``benchmarks.<name>`` (``bench`` or ``synthetic``): the benchmarks live beside the
     product in a checkout's ``benchmarks/`` folder, not in the installed package."""
@@ -822,6 +835,10 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
     )
     click.echo(
         f"storage, headline + summary rows {r['store_short']:9,.0f} rows/s   raw executemany {r['raw_short']:9,.0f}/s"
+    )
+    click.echo(
+        f"story clusters    {r['cluster']:9,.0f} titles/s     (the step inside storage; "
+        f"{r['ingest'] / r['cluster']:.0%} of ingest + score time)"
     )
     click.echo("")
     pages = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]

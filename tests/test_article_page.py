@@ -515,3 +515,25 @@ def test_other_sources_that_carried_the_story(seeded) -> None:
     assert not at.exception
     (also,) = [c.value for c in at.main.caption if c.value.startswith("Also carried by")]
     assert also == "Also carried by: [Other \\<Wire\\>](https://example.com/0)"
+
+
+def test_story_section_names_the_other_outlets_and_who_was_first(seeded) -> None:
+    db = schema.connect(seeded)
+    rows = [
+        ("EBay rejects Icahn board nominees, asks investors to do same", "Reuters", "2026-05-20T10:00:00Z"),
+        ("EBay asks shareholders to vote against Carl Icahn board nominees", "CNBC <TV>", "2026-05-20T10:14:00Z"),
+    ]
+    batch = [
+        pipeline.score_article(Article(title=t, source=s, url=f"https://{n}.example/e", published_at=p))
+        for n, (t, s, p) in enumerate(rows)
+    ]
+    writes.write_batch(db, batch, [], "story")
+    db.close()
+    at = open_article(id_of(seeded, rows[1][0]))
+    assert not at.exception
+    text = " ".join(md_values(at))
+    assert "First reported by **Reuters**, 14 min earlier." in text
+    assert "[EBay rejects Icahn board nominees, asks investors to do same](https://0.example/e)" in text
+    at = open_article(id_of(seeded, rows[0][0]))
+    text = " ".join(md_values(at))
+    assert "First report: 2 outlets carried this story" in text and "**CNBC \\<TV\\>**" in text

@@ -491,3 +491,44 @@ def test_an_article_without_a_category_is_uncategorised_never_dropped(seeded, fi
     if filters == Filters():
         at = app().run()
         assert "Uncategorised" in set(sentiment_data(at)["category"])
+
+
+def _story_db(tmp_path, monkeypatch):
+    from newsdesk import pipeline
+    from newsdesk.db import schema, writes
+    from newsdesk.models import Article
+
+    path = seed(tmp_path / "seed.db")
+    rows = [
+        ("EBay rejects Icahn board nominees, asks investors to do same", "Reuters", 0),
+        ("EBay asks shareholders to vote against Carl Icahn board nominees", "CNBC", 14),
+        ("EBay urges shareholders to reject Icahn board nominees", "Guardian", 30),
+    ]
+    db = schema.connect(path)
+    batch = []
+    for n, (title, source, minutes) in enumerate(rows):
+        a = Article(
+            title=title, source=source, url=f"https://{n}.example/e", published_at=f"2026-05-20T10:{minutes:02d}:00Z"
+        )
+        pipeline.score_article(a)
+        a.impact = 0.9  # high impact, so the Overview's list shows the story
+        batch.append(a)
+    writes.write_batch(db, batch, [], "story")
+    db.close()
+    monkeypatch.setenv("NEWSDESK_DB", str(path))
+    return path
+
+
+def test_first_reports_only_counts_each_story_once(tmp_path, monkeypatch) -> None:
+    path = _story_db(tmp_path, monkeypatch)
+    at = app().run()
+    before = int(metrics(at)["Articles"].replace(",", ""))
+    links = [p.label for p in at.main.get("page_link") if "Icahn" in p.label]
+    assert len(links) == 1 and links[0].endswith("· 3 outlets")  # the high-impact list: the story once
+    at.toggle(key="w_first").set_value(True).run()
+    assert not at.exception
+    assert at.query_params.get("first") in ("1", ["1"])
+    after = int(metrics(at)["Articles"].replace(",", ""))
+    assert after == before - 2
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0] == _count(path, "1 = 1") - 2

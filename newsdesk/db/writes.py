@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from newsdesk.db import aggregates
+from newsdesk.db import aggregates, stories
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
 from newsdesk.db.schema import transaction
@@ -81,7 +81,7 @@ def _insert_sql(table: str, columns: tuple[str, ...], verb: str = "INSERT") -> s
     return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
-ARTICLE_INSERT_SQL = _insert_sql("articles", ("rowid", *ARTICLE_INSERT_COLUMNS, "ingested_at"))
+ARTICLE_INSERT_SQL = _insert_sql("articles", ("rowid", *ARTICLE_INSERT_COLUMNS, "ingested_at", "story_id"))
 CATEGORY_INSERT_SQL = _insert_sql("article_categories", CATEGORY_COLUMNS)
 ENTITY_INSERT_SQL = _insert_sql("article_entities", ENTITY_COLUMNS, "INSERT OR IGNORE")
 DECISION_INSERT_SQL = _insert_sql("decisions", DECISION_COLUMNS)
@@ -202,7 +202,11 @@ def insert_articles(conn: sqlite3.Connection, batch: list[tuple[Article, str]], 
     # the rowids SQLite would give (max + 1, ...), chosen here so that the full-text rows are written
     # from the texts in hand: reading them back from ``articles`` cost as much again as indexing them
     last = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
-    rows = [(last + n, *article_values(a, chash), ingested_at) for n, (a, chash) in enumerate(batch, 1)]
+    story = stories.assign(conn, articles, last_rowid=last)  # before the insert: stored articles only
+    rows = [
+        (last + n, *article_values(a, chash), ingested_at, story.get(a.id, a.id))
+        for n, (a, chash) in enumerate(batch, 1)
+    ]
     conn.executemany(ARTICLE_INSERT_SQL, rows)
     conn.executemany(FTS_INSERT_SQL, [(last + n, a.title, a.summary, a.body) for n, a in enumerate(articles, 1)])
     _insert_children(conn, articles)
@@ -440,6 +444,13 @@ def rebuild_aggregates(db: sqlite_utils.Database) -> tuple[int, int]:
         aggregates.recompute(db.conn)
     one = lambda sql: db.conn.execute(sql).fetchone()[0]  # noqa: E731
     return one("SELECT count(*) FROM daily_category_sentiment"), one("SELECT count(*) FROM category_set_totals")
+
+
+def rebuild_stories(db: sqlite_utils.Database) -> int:
+    """Recompute every article's story (:func:`newsdesk.db.stories.rebuild`) in one transaction;
+    return how many stories there are."""
+    with transaction(db):
+        return stories.rebuild(db.conn)
 
 
 # ------------------------------------------------------------------ reference data

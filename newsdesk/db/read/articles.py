@@ -13,6 +13,7 @@ import pandas as pd
 
 from newsdesk.db.read.filters import Filters, Plan, category_view, plan, where
 from newsdesk.db.read.sql import decode_json, frame, marks, rows
+from newsdesk.db.read.stories import story_columns, story_facts
 
 DEMO_SOURCE = "newsdesk demo desk"
 RELATED_LIMIT = 8
@@ -48,11 +49,13 @@ def article_chunks(
 ) -> Iterator[pd.DataFrame]:
     """Every article of the view, newest first, as frames of at most ``size`` rows read from one
     cursor (memory bounded by ``size``, whatever the view's size): the columns of :func:`articles`
-    plus ``decision_count``."""
+    plus ``decision_count`` and the story columns (``story_size``, ``story_outlets``,
+    ``story_first_seen``, ``is_first_report``)."""
     columns = (
         f"a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
         f"{COMPANY_LIST.format(a='a')} AS companies, "
-        "(SELECT count(*) FROM decisions d WHERE d.article_id = a.id) AS decision_count"
+        "(SELECT count(*) FROM decisions d WHERE d.article_id = a.id) AS decision_count, "
+        f"{story_columns('a')}"
     )
     cur = conn.execute(*articles_sql(filters, columns=columns))
     names = [d[0] for d in cur.description]
@@ -162,6 +165,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
     row["sentiment_terms"] = decode_json(row.get("sentiment_terms"), [])
     row["impact_components"] = decode_json(row.get("impact_components"), {})
     row["published_estimated"] = bool(row.get("published_estimated"))
+    row.update(story_facts(conn, str(article_id)))
     return row
 
 

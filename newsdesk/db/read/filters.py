@@ -59,6 +59,7 @@ class Filters:
     hidden_sources: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
     market: str = "market"
+    first_reports: bool = False  # only the first report of each story (issue 24)
 
     @property
     def market_only(self) -> bool:
@@ -118,6 +119,7 @@ def from_params(
         hidden_sources=(demo_source,) if hide and demo_source else (),
         author=tuple(dict.fromkeys(str(v) for v in params.get("author") or () if v)),
         market=parse_market(first("market")),
+        first_reports=first("first") == "1",
         **multi,
     )
 
@@ -171,7 +173,7 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     query = search.parse(filters.text)
     text = query.match
     uncategorised = UNCATEGORISED in filters.topics  # no category row to read: only articles answer
-    narrowed = filters.sources or filters.hidden_sources or filters.companies or filters.author
+    narrowed = filters.sources or filters.hidden_sources or filters.companies or filters.author or filters.first_reports
     if narrowed or query.needs_articles or uncategorised:
         scope = ARTICLES
     elif filters.labels or filters.min_impact:
@@ -213,6 +215,15 @@ def topic_share(conn: sqlite3.Connection, filters: Filters) -> float:
 
 
 # ------------------------------------------------------------------ WHERE clauses
+
+
+def first_report(alias: str = "a") -> str:
+    """SQL true when the article aliased ``alias`` is the first report of its story (the earliest
+    published, ties by id); an article without a story id is its own story."""
+    return (
+        f"({alias}.story_id IS NULL OR {alias}.id = (SELECT s.id FROM articles s WHERE s.story_id = {alias}.story_id "
+        "ORDER BY s.published_at, s.id LIMIT 1))"
+    )
 
 
 def category_view(filters: Filters) -> tuple[str, list]:
@@ -306,6 +317,8 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
     if text_sql:
         clauses.append(text_sql)
         params.extend(text_params)
+    if filters.first_reports:
+        clauses.append(first_report(alias))
     return " AND ".join(clauses), params
 
 

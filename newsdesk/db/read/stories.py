@@ -1,0 +1,69 @@
+"""Stories: what a story an article belongs to holds (size, outlets, first report) and its versions.
+
+An article stored before story ids existed (``story_id`` NULL) is a story of its own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+
+from newsdesk.db.read.filters import Filters, where
+from newsdesk.db.read.sql import frame
+
+# the per-article story columns, as SQL over an ``articles`` alias (constant text, no user input)
+STORY_COLUMNS = (
+    "coalesce((SELECT count(*) FROM articles s WHERE s.story_id = {a}.story_id), 1) AS story_size, "
+    "coalesce((SELECT count(DISTINCT s.source) FROM articles s WHERE s.story_id = {a}.story_id), 1) AS story_outlets, "
+    "coalesce((SELECT min(s.published_at) FROM articles s WHERE s.story_id = {a}.story_id), {a}.published_at) "
+    "AS story_first_seen, "
+    "CASE WHEN {a}.story_id IS NULL THEN 1 ELSE ({a}.id = (SELECT s.id FROM articles s WHERE s.story_id = {a}.story_id "
+    "ORDER BY s.published_at, s.id LIMIT 1)) END AS is_first_report"
+)
+
+def story_columns(alias: str = "a") -> str:
+    """:data:`STORY_COLUMNS` over the ``articles`` alias ``alias``."""
+    return STORY_COLUMNS.format(a=alias)
+
+
+def story_facts(conn: sqlite3.Connection, article_id: str) -> dict:
+    """``story_id``, ``story_size``, ``story_outlets``, ``story_first_seen`` and ``is_first_report``
+    of one article (empty when there is no such article)."""
+    cur = conn.execute(f"SELECT a.story_id, {story_columns()} FROM articles a WHERE a.id = ?", [str(article_id)])
+    row = cur.fetchone()
+    if row is None:
+        return {}
+    out = dict(zip([d[0] for d in cur.description], row, strict=True))
+    out["story_id"] = out["story_id"] or str(article_id)
+    out["is_first_report"] = bool(out["is_first_report"])
+    return out
+
+
+def story_versions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame:
+    """Every article of ``article_id``'s story (itself included), first report first: id, title,
+    source, url, published_at."""
+    return frame(
+        conn,
+        "SELECT s.id, s.title, s.source, s.url, s.published_at FROM articles a "
+        "JOIN articles s ON s.story_id = a.story_id WHERE a.id = ? ORDER BY s.published_at, s.id",
+        [str(article_id)],
+    )
+
+
+def latest_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 8) -> pd.DataFrame:
+    """The newest stories of the view, each once: per story, its earliest article in the view (the
+    first report among them), with ``story_outlets`` (distinct sources of the whole story); newest
+    story first. Columns: every ``articles`` column plus ``story_outlets``."""
+    clause, params = where(filters, "a")
+    sql = (
+        f"WITH hits AS (SELECT a.id, coalesce(a.story_id, a.id) AS story, a.published_at FROM articles a "
+        f"WHERE {clause}), "
+        "picked AS (SELECT story, max(published_at) AS latest FROM hits GROUP BY story "
+        "ORDER BY latest DESC, story LIMIT ?) "
+        "SELECT a.*, coalesce(nullif((SELECT count(DISTINCT s.source) FROM articles s "
+        "WHERE s.story_id = a.story_id), 0), 1) AS story_outlets FROM picked p JOIN articles a ON a.id = "
+        "(SELECT h.id FROM hits h WHERE h.story = p.story ORDER BY h.published_at, h.id LIMIT 1) "
+        "ORDER BY p.latest DESC, p.story"
+    )
+    return frame(conn, sql, [*params, int(limit)])

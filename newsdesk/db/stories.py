@@ -1,0 +1,129 @@
+"""Story ids on articles: assignment at ingest, the rebuild, and the migration that adds them.
+
+:mod:`newsdesk.stories` decides (pure); this module feeds it the stored articles of the open window
+and writes ``articles.story_id``. An article's story id is kept once written (a re-ingest, a merge or
+a rescore never moves it); only :func:`rebuild` recomputes every story from scratch.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from newsdesk.models import Article
+from newsdesk.stories import DEFAULT, StoryConfig, StoryIndex
+
+WINDOW_SQL = (
+    "SELECT id, title, published_at, story_id FROM articles "
+    "WHERE story_id IS NOT NULL AND published_at >= ? AND published_at <= ? ORDER BY published_at, id"
+)
+
+
+def epoch(published_at: str | None) -> float | None:
+    """Seconds since the epoch of an ISO publish time, or None when there is none or it is unreadable."""
+    if not published_at:
+        return None
+    try:
+        return datetime.fromisoformat(published_at.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+# the index of the last batch written by this process, per database file: (the max rowid expected
+# once that batch is stored, its config, the index). A batch whose database still ends at that rowid
+# continues from it instead of reading the window back (a rolled-back batch or another writer changes
+# the max rowid, and the window is read again).
+_CACHE: dict[str, tuple[int, StoryConfig, StoryIndex]] = {}
+
+
+def _db_file(conn: sqlite3.Connection) -> str:
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or ""
+    return ""
+
+
+def assign(
+    conn: sqlite3.Connection, articles: Iterable[Article], config: StoryConfig = DEFAULT, last_rowid: int | None = None
+) -> dict[str, str]:
+    """``{article id: story id}`` for new articles (not yet stored): each joins the best matching
+    story open at its publish time (the stored articles of the window before it are read first,
+    unless this process's index of the previous batch still matches the database) or opens its own.
+    An article without a readable date opens its own story. ``last_rowid``: the database's max rowid
+    before this batch (the batch's rows follow it), which lets the next batch reuse the index."""
+    articles = list(articles)
+    dated, out = [], {}
+    for a in articles:
+        at = epoch(a.published_at)
+        if at is None:
+            out[a.id] = a.id
+        else:
+            dated.append((at, a.id, a.title, None))
+    if not dated:
+        return out
+    lo, hi = min(d[0] for d in dated), max(d[0] for d in dated)
+    path = _db_file(conn)
+    cached = _CACHE.pop(path, None)
+    if cached and last_rowid is not None and cached[0] == last_rowid and cached[1] == config and lo >= cached[2].latest:
+        index, stored = cached[2], []
+    else:
+        index, stored = StoryIndex(config), _window(conn, lo - config.window_hours * 3600.0, hi)
+    for at, key, title, story in sorted(stored + dated, key=lambda t: (t[0], t[1])):
+        if story is not None:
+            index.seed(key, title, at, story)
+        else:
+            out[key] = index.assign(key, title, at)
+    if path and last_rowid is not None:
+        _CACHE[path] = (last_rowid + len(articles), config, index)
+    return out
+
+
+def forget(conn: sqlite3.Connection) -> None:
+    """Drop this process's cached index of the database (after its stories were recomputed)."""
+    _CACHE.pop(_db_file(conn), None)
+
+
+def _window(conn: sqlite3.Connection, start: float, end: float) -> list[tuple]:
+    out = []
+    for key, title, published_at, story in conn.execute(WINDOW_SQL, [_bound(start), _bound(end, end=True)]):
+        at = epoch(published_at)
+        if at is not None and start <= at <= end:
+            out.append((at, key, title, story))
+    return out
+
+
+def _bound(seconds: float, end: bool = False) -> str:
+    """A text bound for ``published_at`` (ISO text with any offset) one day wider than ``seconds``,
+    so that text order never drops an article the exact check would keep."""
+    day = 86400.0 * (1 if end else -1)
+    return datetime.fromtimestamp(seconds + day, UTC).strftime("%Y-%m-%d")
+
+
+def rebuild(conn: sqlite3.Connection, config: StoryConfig = DEFAULT, chunk: int = 5000) -> int:
+    """Recompute every article's story from scratch, in publish order (ties by id); returns how many
+    stories there are. Call inside a transaction."""
+    index = StoryIndex(config)
+    updates: list[tuple[str, str]] = []
+    cur = conn.execute("SELECT id, title, published_at FROM articles ORDER BY published_at, id")
+    undated = []
+    while batch := cur.fetchmany(chunk):
+        for key, title, published_at in batch:
+            at = epoch(published_at)
+            if at is None:
+                undated.append((key, key))
+            else:
+                updates.append((index.assign(key, title, at), key))
+    updates += undated
+    for n in range(0, len(updates), chunk):
+        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates[n : n + chunk])
+    return len({story for story, _ in updates})
+
+
+def add_story_ids(db) -> None:
+    """Migration: ``articles.story_id`` with its index, filled for the articles already stored
+    (every story recomputed, so a database brought back to an older version upgrades cleanly)."""
+    if "story_id" not in {row[1] for row in db.execute("PRAGMA table_info(articles)")}:
+        db.execute("ALTER TABLE articles ADD COLUMN story_id TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_story ON articles (story_id, published_at)")
+    rebuild(db.conn)

@@ -1,0 +1,220 @@
+"""Story clusters: which articles tell the same story (pure; no SQL, no streamlit).
+
+A :class:`StoryIndex` takes articles in publish-time order and gives each a story id: the id of the
+story it joins, or its own id when it opens a new story. Candidates come from datasketch's MinHash
+LSH over the title words (so one assignment costs O(candidates), never a scan); each candidate
+story is then scored by the TF-IDF cosine of the title with the story's nearest member (document
+frequencies counted over the articles of the open window). A member older than the quiet window
+leaves the index after ``follow_hours``; a story no one reported on for ``quiet_hours`` takes only a
+close rewording of one of its articles (a late follow-up) until then, and is closed after.
+
+Assignment is keyed by article id: an article already in the index keeps its story.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from datasketch import MinHash, MinHashLSH
+
+WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers him his how i if in into is it its itself just me more most my no nor not
+    now of off on once only or other our out over own same she should so some such than that the their
+    them then there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would you your says say said new update via report
+    reports amp""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """The content words of ``text``: lower case, no stop words, possessives and plurals folded."""
+    out = []
+    for w in WORD.findall((text or "").lower()):
+        w = w.removesuffix("'s").replace("'", "")
+        if w.endswith("s") and len(w) > 3 and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+        if len(w) > 1 and w not in STOPWORDS:
+            out.append(w)
+    return out
+
+
+@dataclass(frozen=True)
+class StoryConfig:
+    """How stories are cut: the quiet window, the join threshold and the LSH parameters."""
+
+    quiet_hours: float = 12.0  # a story with no new article for this long takes ordinary matches no more
+    follow_hours: float = 12.0  # ... a close rewording may still join until this (off: on UCI it cost precision)
+    follow_join: float = 0.8  # the nearest-member cosine such a late follow-up needs
+    join: float = 0.35  # TF-IDF cosine with a story's nearest member (or centroid) needed to join it
+    lsh_threshold: float = 0.2
+    num_perm: int = 64
+    min_words: int = 2  # a title with fewer content words opens its own story
+    centroid_weight: float = 0.8  # a story's centroid cosine counts this much beside its nearest member
+
+
+    @property
+    def window_hours(self) -> float:
+        """How long an article stays in the index."""
+        return max(self.quiet_hours, self.follow_hours)
+
+
+DEFAULT = StoryConfig()
+
+
+@dataclass
+class _Member:
+    story: str
+    at: float
+    vector: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Story:
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm2: float = 0.0
+    size: int = 0
+    last: float = float("-inf")
+
+    def add(self, vector: dict[str, float], sign: float = 1.0) -> None:
+        c = self.centroid
+        dot = sum(v * c.get(w, 0.0) for w, v in vector.items())
+        self.norm2 = max(self.norm2 + 2.0 * sign * dot + sum(v * v for v in vector.values()), 0.0)
+        for w, v in vector.items():
+            c[w] = c.get(w, 0.0) + sign * v
+        self.size += int(sign)
+
+    def cosine(self, vector: dict[str, float]) -> float:
+        if self.norm2 <= 0.0:
+            return 0.0
+        c = self.centroid
+        return sum(v * c.get(w, 0.0) for w, v in vector.items()) / math.sqrt(self.norm2)
+
+
+class StoryIndex:
+    """The open stories of a stream of articles, fed in publish order (see the module docstring)."""
+
+    def __init__(self, config: StoryConfig = DEFAULT) -> None:
+        self.config = config
+        self.lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+        template = MinHash(num_perm=config.num_perm, seed=1)
+        self.permutations, self.scheme = template.permutations, template.scheme
+        self.members: dict[str, _Member] = {}
+        self.stories: dict[str, _Story] = {}
+        self.order: deque[tuple[float, str]] = deque()
+        self.df: Counter = Counter()
+        self.story_of: dict[str, str] = {}  # the articles in the window and their stories
+        self.latest = float("-inf")  # the latest publish time fed in
+
+    # -------------------------------------------------------------- the window
+
+    def _evict(self, now: float) -> None:
+        horizon = now - self.config.window_hours * 3600.0
+        while self.order and self.order[0][0] < horizon:
+            _, key = self.order.popleft()
+            self.story_of.pop(key, None)
+            member = self.members.pop(key, None)
+            if member is None:
+                continue
+            self.lsh.remove(key)
+            self.df.subtract(member.vector.keys())
+            story = self.stories[member.story]
+            story.add(member.vector, -1.0)
+            if story.size <= 0:
+                del self.stories[member.story]
+
+    def _add(self, key: str, story: str, at: float, counts: Counter, minhash: MinHash | None = None) -> None:
+        self.story_of[key] = story
+        self.order.append((at, key))
+        self.latest = max(self.latest, at)
+        if not counts:
+            return
+        self.df.update(counts.keys())
+        vector = self._vector(counts)
+        self.members[key] = _Member(story, at, vector)
+        entry = self.stories.setdefault(story, _Story())
+        entry.add(vector)
+        entry.last = max(entry.last, at)
+        self.lsh.insert(key, minhash or self._minhash(counts))
+
+    def _minhash(self, counts: Counter) -> MinHash:
+        m = MinHash(
+            num_perm=self.config.num_perm, seed=1, permutations=self.permutations, scheme=self.scheme
+        )
+        m.update_batch([w.encode("utf-8") for w in counts])
+        return m
+
+    # -------------------------------------------------------------- scoring
+
+    def _vector(self, counts: Counter) -> dict[str, float]:
+        n = len(self.members) + 2
+        vec = {w: c * (math.log(n / (self.df.get(w, 0) + 1)) + 1.0) for w, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {w: v / norm for w, v in vec.items()}
+
+    def _best(self, counts: Counter, at: float) -> tuple[str | None, float, MinHash | None]:
+        self._evict(at)
+        if len(counts) < self.config.min_words:
+            return None, 0.0, None
+        minhash = self._minhash(counts)
+        vec = self._vector(counts)
+        scores: dict[str, float] = {}
+        for key in self.lsh.query(minhash):
+            member = self.members[key]
+            other = member.vector
+            sim = sum(v * other.get(w, 0.0) for w, v in vec.items())
+            if sim > scores.get(member.story, -1.0):
+                scores[member.story] = sim
+        quiet = at - self.config.quiet_hours * 3600.0
+        best, best_score, best_margin = None, 0.0, float("-inf")
+        for story in sorted(scores):
+            entry = self.stories[story]
+            if entry.last >= quiet:  # open: its nearest member or its centroid, against ``join``
+                score = max(scores[story], self.config.centroid_weight * entry.cosine(vec))
+                margin = score - self.config.join
+            else:  # quiet: only a close rewording of one of its articles follows it up
+                score = scores[story]
+                margin = score - self.config.follow_join
+            if margin > best_margin:
+                best, best_score, best_margin = story, score, margin
+        if best_margin < 0:
+            return None, best_score, minhash
+        return best, best_score, minhash
+
+    def best_story(self, text: str, at: float) -> tuple[str | None, float]:
+        """The open story that ``text`` (published at ``at``, epoch seconds) would join and the
+        similarity, or ``(None, best similarity)`` when none reaches the join threshold."""
+        story, score, _ = self._best(Counter(words(text)), at)
+        return story, score
+
+    # -------------------------------------------------------------- the public steps
+
+    def seed(self, article_id: str, text: str, at: float, story_id: str) -> None:
+        """Put an article whose story is already known (stored earlier) into the window."""
+        if article_id in self.story_of:
+            return
+        self._evict(at)
+        self._add(article_id, story_id, at, Counter(words(text)))
+
+    def assign(self, article_id: str, text: str, at: float) -> str:
+        """The story of a new article (its own id when it opens one); an article already seen keeps
+        its story. Call in publish-time order."""
+        if article_id in self.story_of:
+            return self.story_of[article_id]
+        counts = Counter(words(text))
+        story, _, minhash = self._best(counts, at)
+        story = story or article_id
+        self._add(article_id, story, at, counts, minhash)
+        return story
+
+
+def cluster(items: list[tuple[str, str, float]], config: StoryConfig = DEFAULT) -> dict[str, str]:
+    """``{article id: story id}`` of ``(id, title, epoch seconds)`` items, taken in time order
+    (ties by id), so the same items always give the same stories."""
+    index = StoryIndex(config)
+    return {key: index.assign(key, text, at) for key, text, at in sorted(items, key=lambda t: (t[2], t[0]))}
