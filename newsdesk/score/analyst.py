@@ -168,6 +168,20 @@ _PT_ANY = re.compile(
     re.I,
 )
 _FROM_TO = re.compile(rf"\bfrom\s+{_MONEY.format(g='prev')}\s+to\s+{_MONEY.format(g='pt')}", re.I)
+# a price target an analyst sets: "price target", "PT", "target price", or a bare "target" moved to an amount
+_ANALYST_PT = re.compile(
+    rf"\b(?:price\s+targets?|pt|target\s+price|price\s+objective|fair\s+value)\b|"
+    rf"\btargets?\s+(?:(?:on|for)\s+[^,$]*?\s+)?(?:from\s+\S+\s+)?(?:to|of|at|:)\s*{_MONEY.format(g='amount')}",
+    re.I,
+)
+# a company's or a government's own target ("lifts 2019 profit target", "raises IPO price range"): no call
+_OWN_TARGET = re.compile(
+    r"\b(?:ipo|offering|profit|revenue|sales|traffic|deficit|synergy|synergies|fundraising|earnings|margin|"
+    r"growth|inflation|emissions|production|output|deliver(?:y|ies)|cost|savings|capex|debt|refinancing|"
+    r"vehicle|subscriber|user|capacity|spending|investment|valuation|store|hiring|dividend|buyback)\s+"
+    r"(?:price\s+)?(?:range|targets?)\b",
+    re.I,
+)
 _NOT_AN_AUTHOR = re.compile(
     r"^(?:the|a|an|this|that|it|he|she|they|we|analyst|analysts|firm|company|board|fed|investors|"
     r"moody'?s|s&p|fitch)$",
@@ -307,8 +321,14 @@ def _targets(text: str) -> tuple[float | None, float | None, str | None]:
     return None, None, None
 
 
+# a rating word used as a verb: "offer to buy the company", "plans to add more", "decided to sell its stake"
+_VERB_USE = (
+    r"(?!\s+(?:the|a|an|its|their|his|her|our|back|into|out|more|up|off|stakes?|shares?|assets?|units?|rivals?)\b)"
+)
+
+
 def _rating_after(text: str, words: str) -> re.Match | None:
-    return re.search(rf"\b(?:{words})\s+(?:an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})\b", text, re.I)
+    return re.search(rf"\b(?:{words})\s+(?:an?\s+|the\s+)?[\"'“]?(?P<r>{RATING_RE})\b{_VERB_USE}", text, re.I)
 
 
 def _clean_subject(subject: str) -> str:
@@ -386,7 +406,7 @@ def _active(text: str) -> Call | None:
         to = _rating_after(rest, "to")
         kind, rating, subject = "downgrade", to.group("r"), _subject_before(rest)
     elif _RAISE.match(verb) or _LOWER.match(verb):
-        if pt is None and not re.search(rf"\b{_PT}\b", rest, re.I):
+        if not _ANALYST_PT.search(rest) or _OWN_TARGET.search(rest):
             return None
         kind = "target"
         on = re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\s+(?:on|for)\s+(?P<s>.+)$", rest, re.I | re.S)
@@ -420,6 +440,8 @@ def _passive(text: str) -> Call | None:
             return None
         frm = _rating_after(rest, "from")
         pt, prev, pt_verb = _targets(text)
+        if r is None and pt is None and not re.search(r"\bcoverage\b", text, re.I):
+            return None  # "New chief started at Google": no rating, no target, no coverage: not a call
         return _call(
             m.group("author"),
             _clean_subject(m.group("subject")),
