@@ -49,3 +49,37 @@ def test_the_scorecard_tables_render_missing_returns_as_a_dash(tmp_path, monkeyp
     assert decisions.value["excess_return"].isna().all()
     assert decisions.proto.placeholder == MISSING
     assert all(d.proto.placeholder == MISSING for d in at.dataframe)
+
+
+def test_export_decisions_writes_no_nan_for_a_decision_without_legs(tmp_path) -> None:
+    import csv
+    import subprocess
+    import sys
+
+    from newsdesk.db import schema, writes
+    from newsdesk.models import Article, Decision
+
+    db = tmp_path / "calls.db"
+    conn = schema.connect(db)
+    article = Article(title="Fabrikam trims its outlook", source="Test Wire", url="https://example.com/a",
+                      published_at="2020-03-10T00:00:00Z")  # fmt: skip
+    article.decisions = [Decision(1, "Stay cautious on the sector.", None, instruments=[])]
+    other = Article(title="Buy Contoso", source="Test Wire", url="https://example.com/b",
+                    published_at="2020-03-11T00:00:00Z")  # fmt: skip
+    other.decisions = [Decision(1, "Buy Apple.", "buy", instruments=[{"name": "Apple", "ticker": "AAPL",
+                                                                      "side": "long"}])]  # fmt: skip
+    writes.write_batch(conn, [article, other], [], "test")
+    conn.close()
+    for columns in ("all", "human"):
+        out = tmp_path / f"decisions-{columns}.csv"
+        done = subprocess.run(
+            [sys.executable, "-m", "newsdesk", "export", "decisions", "--columns", columns, "-o", str(out),
+             "--db", str(db)], cwd=ROOT, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+        assert len(rows) == 2
+        for row in rows:
+            assert not [k for k, v in row.items() if v in ("NaN", "nan", "None")], row
+        if columns == "all":
+            assert sorted(row["instruments"] for row in rows)[0] == ""
