@@ -106,7 +106,8 @@ def seed_wide(path: Path) -> Path:
 
 
 def undo_market_relevance(db) -> None:
-    """Take migration 16 (market relevance) back (with the copy and totals triggers and the indexes that name its columns)."""
+    """Take migration 16 (market relevance) back (with the copy and totals triggers and the indexes that
+    name its columns)."""
     from newsdesk.db import aggregates
 
     for name in ("article_categories_view_fill", "articles_view_sync", *aggregates.TOTALS_TRIGGERS):
