@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components import loaders
-from components.tables import app_base
+from components.tables import MISSING, app_base
 from newsdesk.alerts.rules import KINDS, Rule, make_rule, with_start
 from newsdesk.alerts.secrets import mask_url
 from newsdesk.config import read_only
@@ -71,6 +71,7 @@ def events_table(events: list[dict]) -> None:
     )
     st.dataframe(
         df,
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         column_config={"article": st.column_config.LinkColumn("article", display_text="open")},
@@ -129,6 +130,7 @@ def rules_table(rules: list[Rule], stats: dict[int, dict]) -> None:
                 "last fired": [stats.get(r.id, {}).get("last_fired") for r in rules],
             }
         ),
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
     )

@@ -13,7 +13,7 @@ import streamlit as st
 
 from components import loaders
 from components.cards import LABEL_COLORS, colored, decision_card, decisions_csv, escape_md, signed
-from components.tables import safe_link
+from components.tables import MISSING, safe_link
 from newsdesk.config import ROOT
 from newsdesk.db.read.filters import Filters
 from newsdesk.export import csv_bytes
@@ -235,6 +235,7 @@ def impact_section(article: dict) -> None:
     frame = pd.DataFrame(rows)
     st.dataframe(
         frame,
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         column_config={
@@ -333,6 +334,7 @@ def companies_section(companies: pd.DataFrame) -> None:
         return
     st.dataframe(
         companies[["name", "ticker", "sector", "country", "mentions", "relevance", "sentiment"]],
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         column_config={

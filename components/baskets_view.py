@@ -17,7 +17,7 @@ import streamlit as st
 
 from components import loaders
 from components.cards import decisions_csv, escape_md
-from components.tables import safe_link, table_csv
+from components.tables import MISSING, safe_link, table_csv
 from newsdesk import pipeline
 from newsdesk.cells import text_or_none
 from newsdesk.config import read_only
@@ -147,7 +147,7 @@ def members_table(members: pd.DataFrame, basket_id: str) -> None:
                 "Sentiment", format="%+.2f", help="Mean sentiment of its mentions in the date range."
             ),
         },
-        placeholder="–",
+        placeholder=MISSING,
         key="bk_members_table",
     )
     st.download_button(
@@ -223,7 +223,7 @@ def recent_table(articles: pd.DataFrame) -> None:
             "source": st.column_config.TextColumn("Source", width=130),
             "url": st.column_config.LinkColumn("Link", display_text="open", width=55),
         },
-        placeholder="–",
+        placeholder=MISSING,
         key="bk_recent_table",
     )
 
@@ -233,6 +233,7 @@ def baskets_overview(found: pd.DataFrame) -> None:
     view = found.assign(kind=found["kind"].str.title())
     st.dataframe(
         view,
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         column_order=["name", "kind", "members", "decisions", "id", "description"],

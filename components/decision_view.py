@@ -11,6 +11,7 @@ import streamlit as st
 from components import loaders, tables
 from components.cards import clip, escape_md
 from components.chart_cache import build_spec
+from components.tables import MISSING
 from newsdesk.db.read.sql import decode_json
 from newsdesk.score.decisions import exposure_text
 
@@ -207,6 +208,7 @@ def decision_table(view: pd.DataFrame, links: pd.DataFrame) -> None:
     """Every decision of the view in one sortable table (click a header to sort)."""
     st.dataframe(
         triage_frame(view, links),
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(view), 700),

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import loaders
 from components.cards import escape_md
+from components.tables import MISSING
 from newsdesk import pipeline
 from newsdesk.config import read_only
 from newsdesk.errors import NewsdeskError
@@ -188,6 +189,7 @@ def _show(path: Path, last: dict) -> None:
         df["date_note"] = df["published_estimated"].map(lambda v: "estimated" if v else "")
         st.dataframe(
             df[["published_at", "date_note", "title", "source", "sentiment_label", "impact", "categories"]],
+            placeholder=MISSING,
             hide_index=True,
             width="stretch",
             column_config={

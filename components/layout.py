@@ -57,6 +57,23 @@ def empty_state() -> None:
     )
 
 
+def no_decisions_in_view(outside: tuple[int, str | None, str | None], filters) -> None:
+    """What a view without decisions says: how many decisions its dates leave out, and when they were
+    published (so a user widens the dates rather than clearing filters that are not set)."""
+    n, first, last = outside
+    if n and (filters.since or filters.until):
+        span = first if first == last else f"{first} to {last}"
+        st.info(
+            f"No decisions in this view: the database holds {n:,} decision{'s' if n != 1 else ''} for these "
+            f"filters, published {span}, outside the dates in view. Widen *Published between* in the sidebar."
+        )
+    else:
+        st.info(
+            "No decisions in this view. Decisions come from articles' key-decision bullets and from analyst "
+            "rating headlines; clear some filters in the sidebar, or ingest such articles."
+        )
+
+
 def demo_notice() -> None:
     """Say plainly that the demo corpus is illustrative."""
     st.warning(

@@ -7,6 +7,7 @@ the ingest and basket forms."""
 from __future__ import annotations
 
 from contextlib import closing
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -205,6 +206,12 @@ def load_decisions_with_status(
         count = decisions.decision_count(conn, filters)
     found = found.assign(status=statuses(found["published_at"], found["horizon_max_days"]))
     return found, count, links
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_decisions_outside_dates(path: str, filters: Filters, version: int) -> tuple[int, str | None, str | None]:
+    """The decisions the view's other filters hold on any date: how many, first and last publish day."""
+    return _read(path, decisions.decision_dates, replace(filters, since=None, until=None))
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

@@ -11,7 +11,7 @@ import streamlit as st
 from components import loaders
 from components.cards import escape_md
 from components.chart_data import cumulative_spec, evidence_spec, legs_spec
-from components.tables import table_csv
+from components.tables import MISSING, table_csv
 from newsdesk.evidence import OBSERVATION_COLUMNS, REACTION, EvidenceRow, Measured, observation_row, summarise
 from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
@@ -78,7 +78,7 @@ def unscored_list(results: list[DecisionResult]) -> None:
     if table.empty:
         return
     with st.expander(f"Why {int(sum(1 for r in results if not r.scored)):,} decisions are not scored"):
-        st.dataframe(table, hide_index=True, width="stretch", key="sc_unscored")
+        st.dataframe(table, placeholder=MISSING, hide_index=True, width="stretch", key="sc_unscored")
 
 
 def illustrative_banner(sources: list[str]) -> None:
@@ -205,6 +205,7 @@ def groups_table(results: list[DecisionResult], by: str, include_open: bool) -> 
     shown = table.assign(**{c: table[c] * 100 for c in ("success_rate", "mean_excess_return", "ci_low", "ci_high")})
     st.dataframe(
         shown,
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         key="sc_groups",
@@ -285,6 +286,7 @@ def track_records(results: list[DecisionResult], include_open: bool) -> None:
                                                                  "ci_high")})  # fmt: skip
             st.dataframe(
                 shown,
+                placeholder=MISSING,
                 hide_index=True,
                 width="stretch",
                 key=f"sc_record_{by}",
@@ -333,6 +335,7 @@ def decisions_table(results: list[DecisionResult]) -> DecisionResult | None:
     shown = frame.assign(**{c: frame[c] * 100 for c in ("return", "benchmark_return", "excess_return")})
     st.dataframe(
         shown,
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         key="sc_decisions",
@@ -409,7 +412,7 @@ def detail(result: DecisionResult, path: str, version: int) -> None:
             ]
         )  # fmt: skip
         if not legs.empty:
-            st.dataframe(legs, hide_index=True, width="stretch", key="sc_legs", column_config={
+            st.dataframe(legs, placeholder=MISSING, hide_index=True, width="stretch", key="sc_legs", column_config={
                 "return": PERCENT("Return", format="%+.2f %%"), "benchmark": PERCENT("Benchmark", format="%+.2f %%"),
                 "excess": PERCENT("Excess", format="%+.2f %%")})  # fmt: skip
         if not result.scored:
@@ -481,7 +484,7 @@ def evidence_section(measured: list[Measured]) -> None:
     )
     with st.expander(f"Evidence table ({len(frame)} rows)"):
         st.dataframe(frame.assign(**{c: frame[c] * 100 for c in ("mean", "ci_low", "ci_high")}), hide_index=True,
-                     width="stretch", key="sc_evidence", column_config={
+                     placeholder=MISSING, width="stretch", key="sc_evidence", column_config={
                          "mean": PERCENT("Mean excess", format="%+.2f %%"),
                          "ci_low": PERCENT("95 % low", format="%+.2f %%"),
                          "ci_high": PERCENT("95 % high", format="%+.2f %%")})  # fmt: skip

@@ -16,6 +16,7 @@ from components.loaders import TTL
 from newsdesk.db.read.filters import Filters
 from newsdesk.export import csv_bytes, decisions_csv, file_name
 
+MISSING = "–"  # every table shows a missing value as this, never "None"
 SHOWN_COLUMNS = [  # what a reader scans first, left to right: nothing key is off-screen at 1440 px
     "published_at",
     "title",
@@ -152,6 +153,7 @@ def article_table(
     styled = shown.style.map(_label_style, subset=["sentiment", "sentiment_label"]) if tinted else shown
     event = st.dataframe(
         styled,
+        placeholder=MISSING,
         hide_index=True,
         width="stretch",
         on_select="rerun" if selectable else "ignore",
@@ -233,6 +235,7 @@ def facet_panel(facets: dict[str, pd.DataFrame]) -> None:
                 continue
             event = st.dataframe(
                 frame.rename(columns={"value": name.title(), "articles": "Articles"}),
+                placeholder=MISSING,
                 hide_index=True,
                 width="stretch",
                 height=min(38 + 35 * len(frame), 300),

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from newsdesk.cells import missing
 from newsdesk.score.decisions import exposure_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -292,8 +293,8 @@ def decisions_csv(
     stored = df.copy()
     if "instruments" in stored.columns:
         stored["instruments"] = [
-            v if isinstance(v, str) or v is None else (json.dumps(v) if v else None) for v in stored["instruments"]
-        ]
+            v if isinstance(v, str) else None if missing(v) or not v else json.dumps(v) for v in stored["instruments"]
+        ]  # a decision without legs (SQL NULL: NaN in the frame) is an empty cell, never "NaN"
     return csv_bytes(with_exposures(stored), bom=True)
 
 

@@ -28,7 +28,7 @@ from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
 from newsdesk.prices.fetch import fetch_from_template, fetch_from_yfinance
 from newsdesk.prices.files import read_price_file
 from newsdesk.prices.series import PriceBook
-from newsdesk.reference import load_companies
+from newsdesk.reference import load_companies, lookup, plain_name
 from newsdesk.scorecard import (
     DEFAULT_HORIZON_DAYS,
     MAX_LAG_SESSIONS,
@@ -104,11 +104,28 @@ def known_tickers() -> set[str]:
     return {c.ticker for c in load_companies()} | set(load_benchmarks().tickers)
 
 
+def share_class_note(ticker: str, listed) -> list[str]:
+    """A listed ticker that is not a curated company: nothing to say, unless a curated company of the same
+    name has another ticker (GOOG beside GOOGL), under which articles name it and decisions trade it."""
+    key = plain_name(listed.name)
+    curated = sorted(c.ticker for c in load_companies() if plain_name(c.name) == key and c.ticker != ticker)
+    if not curated:
+        return []
+    return [
+        f"ticker {ticker} is {listed.name}, which newsdesk's articles and decisions name as {curated[0]}: "
+        f"these closes grade nothing under {ticker}; import the file again with --ticker {curated[0]} to grade "
+        "them"
+    ]
+
+
 def ticker_notes(batch: PriceBatch, known: set[str]) -> list[str]:
     """A note when the tickers read are not known companies (a file named ``download (1).csv``)."""
     if batch.named_ticker is not None:
         if batch.named_ticker in known:
             return []
+        listed = lookup(batch.named_ticker)
+        if listed is not None:
+            return share_class_note(batch.named_ticker, listed)
         return [
             f"ticker {batch.named_ticker} (from the file name) is not a company of data/companies.csv: "
             "if that is not its ticker, import it again with --ticker"

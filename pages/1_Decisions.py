@@ -15,7 +15,7 @@ from components.decision_view import (
     legs,
     view_picker,
 )
-from components.layout import page_header
+from components.layout import no_decisions_in_view, page_header
 
 PER_PAGE = 20
 TITLE_CHARS = 60  # a link label is one line: at 1440 px the left column holds the date and ~60 characters
@@ -31,7 +31,7 @@ page_header(
 
 decisions, total, links = loaders.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)
 if decisions.empty:
-    st.info("No decisions in this view. Clear some filters in the sidebar.")
+    no_decisions_in_view(loaders.load_decisions_outside_dates(str(path), filters, version), filters)
     st.stop()
 
 basket, directions, statuses = decision_filters(links)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import loaders, page
 from components import scorecard_view as sv
-from components.layout import page_header
+from components.layout import no_decisions_in_view, page_header
 
 ctx = page.start("Scorecard", authors=True)
 path, version, filters = str(ctx.path), ctx.version, ctx.filters
@@ -34,22 +34,25 @@ st.caption(
     f"{len(results) - len(scored):,} not scored"
     + (f"; every leg against {benchmark}." if benchmark else "; each leg against its market's benchmark.")
 )
-sv.illustrative_count(results)
-sv.unscored_list(results)
+if not results:
+    no_decisions_in_view(loaders.load_decisions_outside_dates(str(path), filters, version), filters)
+else:
+    sv.illustrative_count(results)
+    sv.unscored_list(results)
 
-st.subheader("By " + sv.GROUP_LABELS[by].lower())
-sv.groups_table(results, by, include_open=not closed_only)
+    st.subheader("By " + sv.GROUP_LABELS[by].lower())
+    sv.groups_table(results, by, include_open=not closed_only)
 
-st.subheader("Track records: authors and sources")
-sv.track_records(results, include_open=not closed_only)
+    st.subheader("Track records: authors and sources")
+    sv.track_records(results, include_open=not closed_only)
 
-st.subheader("Following every closed decision")
-sv.cumulative_chart(results)
+    st.subheader("Following every closed decision")
+    sv.cumulative_chart(results)
 
-st.subheader("Decisions")
-chosen = sv.decisions_table(results)
-if chosen is not None:
-    sv.detail(chosen, path, version)
+    st.subheader("Decisions")
+    chosen = sv.decisions_table(results)
+    if chosen is not None:
+        sv.detail(chosen, path, version)
 
 st.subheader("Evidence: what prices did around bullish and bearish articles")
 sv.evidence_section(loaders.load_evidence(path, filters, version, sv.evidence_kind(), benchmark))

@@ -100,6 +100,17 @@ CALLS = [
     ("Apple Raises Quarterly Dividend to $0.25", "AAPL", None, None, None, None),
     ("Tesla Initiates Phase 2 of Its Buyback", "TSLA", None, None, None, None),
     ("Price Target Roundup: Analysts Weigh In On Apple", "AAPL", None, None, None, None),
+    # a company's or a government's own target, a verb "to buy", a new chief "started at": not calls
+    # (forms seen on real Reuters headlines; these sentences are written for the test)
+    ("Northwind Air lifts 2021 profit target as bookings recover", "", None, None, None, None),
+    ("Contoso lowers 2022 delivery target amid chip shortage", "", None, None, None, None),
+    ("Fabrikam cuts cost synergy target by $200 million after sale", "", None, None, None, None),
+    ("Ruritania cuts deficit target for 2021 to 2.5%", "", None, None, None, None),
+    ("Litware raises IPO price target as demand swells", "", None, None, None, None),
+    ("Tailspin ups fundraising target, valuation could reach $20 billion", "", None, None, None, None),
+    ("Contoso reiterates its rejection of Fabrikam's offer to buy the company", "", None, None, None, None),
+    ("Profile: New Alphabet chief started at Google, made his name with Android", "", None, None, None, None),
+    ("Goldman slashes Tesla price target by $40 on demand worries", "", "Goldman Sachs", "TSLA", "reduce", None),
     ("", "", None, None, None, None),
     ("Upgrades", "", None, None, None, None),
 ]

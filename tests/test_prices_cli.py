@@ -373,3 +373,26 @@ def test_a_schema_11_database_migrates_and_keeps_its_articles(tmp_path: Path, mo
         assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert conn.execute("SELECT title FROM articles").fetchall() == [("Kept",)]
         assert conn.execute("SELECT count(*) FROM prices").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "note"),
+    [
+        # a second share class of a curated company: its closes would grade nothing, so say which ticker to use
+        ("GOOG.csv", "  GOOG.csv: ticker GOOG is Alphabet Inc., which newsdesk's articles and decisions name as "
+                     "GOOGL: these closes grade nothing under GOOG; import the file again with --ticker GOOGL to "
+                     "grade them"),
+        ("AAL.csv", None),  # listed (data/listings.csv), not curated: an ordinary ticker, no note
+        ("GOOGL.csv", None),
+        ("ZZZZQ.csv", "  ZZZZQ.csv: ticker ZZZZQ (from the file name) is not a company of data/companies.csv: "
+                      "if that is not its ticker, import it again with --ticker"),
+    ],
+)
+def test_a_file_named_after_a_listing_is_noted_only_when_its_closes_would_grade_nothing(tmp_path, name, note) -> None:
+    path = tmp_path / name
+    path.write_text("Date,Close\n2024-01-02,140\n2024-01-03,141\n")
+    out = run("prices", "import", str(path), db=tmp_path / "p.db")
+    assert out.returncode == 0, out.stderr
+    notes = [line for line in out.stdout.splitlines() if "ticker" in line and "from the file name" not in line
+             or "is not a company" in line]  # fmt: skip
+    assert notes == ([note] if note else []), out.stdout

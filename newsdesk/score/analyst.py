@@ -206,6 +206,20 @@ _PT_ANY = re.compile(
     re.I,
 )
 _FROM_TO = re.compile(rf"\bfrom\s+{_MONEY.format(g='prev')}\s+to\s+{_MONEY.format(g='pt')}", re.I)
+# a price target an analyst sets: "price target", "PT", "target price", or a bare "target" moved to an amount
+_ANALYST_PT = re.compile(
+    rf"\b(?:price\s+targets?|pt|po|target\s+price|price\s+objective|fair\s+value)\b|"
+    rf"\btargets?\s+(?:(?:on|for)\s+[^,$]*?\s+)?(?:from\s+\S+\s+)?(?:to|of|at|:)\s*{_MONEY.format(g='amount')}",
+    re.I,
+)
+# a company's or a government's own target ("lifts 2019 profit target", "raises IPO price range"): no call
+_OWN_TARGET = re.compile(
+    r"\b(?:ipo|offering|profit|revenue|sales|traffic|deficit|synergy|synergies|fundraising|earnings|margin|"
+    r"growth|inflation|emissions|production|output|deliver(?:y|ies)|cost|savings|capex|debt|refinancing|"
+    r"vehicle|subscriber|user|capacity|spending|investment|valuation|store|hiring|dividend|buyback)\s+"
+    r"(?:price\s+)?(?:range|targets?)\b",
+    re.I,
+)
 _NOT_AN_AUTHOR = re.compile(
     r"^(?:the|a|an|this|that|it|he|she|they|we|analyst|analysts|firm|company|board|fed|investors|"
     r"moody'?s|s&p|fitch)$|"
@@ -477,7 +491,7 @@ def _active(text: str) -> Call | None:
         to = _rating_after(rest, "to")
         kind, rating, subject = "downgrade", to.group("r"), _subject_before(rest)
     elif _RAISE.match(verb) or _LOWER.match(verb):
-        if pt is None and not re.search(rf"\b{_PT}\b", rest, re.I):
+        if not _ANALYST_PT.search(rest) or _OWN_TARGET.search(rest):
             return None
         kind = "target"
         if pt is None and not is_house(author):  # "World Bank cuts growth target for Asia": no price, no house
@@ -522,6 +536,9 @@ def _passive(text: str) -> Call | None:
                 return None
         frm = _rating_after(rest, "from")
         pt, prev, pt_verb = _targets(text)
+        if rating is None and pt is None and kind not in ("upgrade", "downgrade", "maintain", "reiterate"):
+            if not re.search(r"\bcoverage\b", text, re.I):
+                return None  # "New chief started at Google": no rating, no target, no coverage: not a call
         return _call(m.group("author"), subject, kind, rating, frm.group("r") if frm else None, pt, prev, pt_verb)
     m = GIVEN.match(text)
     if m:

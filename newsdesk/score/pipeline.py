@@ -29,7 +29,8 @@ YARDSTICK = re.compile(
 YARDSTICK_FACTOR = 0.3
 
 # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating
-# headlines are calls, market relevance; 4: more rating-headline forms are calls, houses merged by an alias table
+# headlines are calls, market relevance; 4: more rating-headline forms are calls, houses merged by an alias
+# table, a company's own target is not an analyst call
 PIPELINE_VERSION = "pipeline/4"
 
 

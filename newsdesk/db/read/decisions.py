@@ -71,6 +71,20 @@ def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> in
     return conn.execute(f"SELECT count(*) FROM {joined} WHERE {clause}", params).fetchone()[0]
 
 
+def decision_dates(conn: sqlite3.Connection, filters: Filters = Filters()) -> tuple[int, str | None, str | None]:
+    """How many decisions the filtered articles carry and the first and last day they were published
+    (``YYYY-MM-DD``; None without decisions): what an empty view says is outside its dates."""
+    how = plan(filters, conn)
+    clause, params = where(filters, "a", topics_exist=how.dense)
+    by_author, author_params = author_clause(filters)
+    clause, params = clause + by_author, [*params, *author_params]
+    joined = f"decisions d {'CROSS ' if how.dense else ''}JOIN articles a ON a.id = d.article_id"
+    n, first, last = conn.execute(
+        f"SELECT count(*), min(a.published_at), max(a.published_at) FROM {joined} WHERE {clause}", params
+    ).fetchone()
+    return int(n), (first or None) and first[:10], (last or None) and last[:10]
+
+
 def authors(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every author of an analyst call with how many calls it made: ``author``, ``calls``, most first."""
     return frame(
