@@ -269,8 +269,9 @@ def record_frame(results: list[DecisionResult], by: str, include_open: bool) -> 
 
 
 def track_records(results: list[DecisionResult], include_open: bool) -> None:
-    """The Authors table (whose analyst calls made money) beside the same table by source."""
-    left, right = st.columns(2)
+    """The Authors table (whose analyst calls made money), then the same table by source (one above the
+    other: side by side, their eight columns were cut at 1440 px)."""
+    left, right = st.container(), st.container()
     for column, by, empty in (
         (left, "author", "No analyst call of this view could be scored (rating headlines such as "
                          "'Goldman Sachs Upgrades Agilent to Buy' become calls with their author)."),
