@@ -312,7 +312,7 @@ def test_an_all_rejected_upload_shows_an_error_box_with_grouped_reasons(server, 
     cells = [c.strip() for c in rows.first.locator("th, td").all_inner_texts()]
     assert cells[0] == "2,800"
     assert cells[1].startswith("date '…' is not a recognised date"), cells
-    assert cells[2] == "bad_dates.csv:2, bad_dates.csv:3, bad_dates.csv:4"
+    assert cells[2] == "bad_dates.csv:2 '0 moons ago', bad_dates.csv:3 '1 moons ago', bad_dates.csv:4 '2 moons ago'"
     screenshot(page, "ingest_all_rejected")
 
 
