@@ -84,6 +84,18 @@ def test_article_rule_starts_from_now_unless_backfilled(desk) -> None:
     assert [e.title for e in fired(desk)] == ["Nvidia again"]
 
 
+def test_article_rule_fires_once_per_story_however_many_outlets_carry_it(desk) -> None:
+    add(desk, backfill=False, name="nvidia", companies=["NVDA"])
+    title = "Nvidia unveils new AI chip for data centers at annual developer conference"
+    store(desk, article(title, day="2026-11-19", tickers=("NVDA",), source="Wire A"))
+    store(desk, article(title + " in San Jose", day="2026-11-19", tickers=("NVDA",), source="Wire B"))
+    stories = {r[0] for r in desk.conn.execute("SELECT story_id FROM articles WHERE title LIKE 'Nvidia unveils%'")}
+    assert len(stories) == 1  # two outlets, one story
+    assert [e.title for e in fired(desk)] == [title]
+    store(desk, article("Nvidia recalls graphics cards over overheating", day="2026-11-20", tickers=("NVDA",)))
+    assert [e.title for e in fired(desk)] == ["Nvidia recalls graphics cards over overheating"]  # another story
+
+
 def test_decision_rule_on_company_basket_and_every_decision(desk) -> None:
     add(desk, name="on amd", kind="decision", companies=["AMD"])
     add(desk, name="on chips", kind="decision", baskets=["chips"])

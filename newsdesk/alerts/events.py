@@ -69,13 +69,14 @@ def _legs(decisions: list[dict]) -> list[str]:
 
 
 def article_event(rule: Rule, row: dict, decisions: list[dict], base_url: str | None = None) -> Event:
-    """The event of a new article matching an ``article`` rule (``row``: the article's columns;
+    """The event of a new article matching an ``article`` rule (``row``: the article's columns, with
+    ``story``, its story's id, as the subject: one event per story however many outlets carry it;
     ``decisions``: its decisions with decoded ``instruments``)."""
     return Event(
         rule=rule.name,
         rule_id=rule.id,
         kind=rule.kind,
-        subject=str(row["id"]),
+        subject=str(row.get("story") or row["id"]),
         title=str(row.get("title") or ""),
         occurred_at=str(row.get("published_at") or ""),
         link=article_link(base_url, row["id"]),

@@ -47,20 +47,29 @@ def rules(conn: sqlite3.Connection, active_only: bool = False) -> list[Rule]:
 
 
 def _not_fired(alias: str, key: str, kind: str) -> str:
+    return _not_fired_on(f"{alias}.{key}", kind)
+
+
+def _not_fired_on(subject: str, kind: str) -> str:
     return (
-        f"NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.rule_id = ? AND e.subject = {alias}.{key} "
+        f"NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.rule_id = ? AND e.subject = {subject} "
         f"AND e.kind = '{kind}')"
     )
 
 
+# an article rule fires once per story (its first article's id; an article without a story is its own)
+STORY_SUBJECT = "coalesce(a.story_id, a.id)"
+
+
 def new_articles(conn: sqlite3.Connection, rule: Rule, filters: Filters, limit: int = 200) -> list[dict]:
-    """Articles matching ``filters`` ingested since the rule started that it has not fired for,
-    oldest first (at most ``limit`` per check)."""
+    """Articles matching ``filters`` ingested since the rule started whose story the rule has not fired
+    for (``story``: the subject; another outlet's version of a story fires nothing), oldest first (at
+    most ``limit`` per check)."""
     clause, params = where(filters, "a")
     return rows(
         conn,
-        f"SELECT {ARTICLE_FIELDS} FROM articles a WHERE {clause} AND a.ingested_at >= ? "
-        f"AND {_not_fired('a', 'id', 'article')} ORDER BY a.ingested_at, a.published_at LIMIT ?",
+        f"SELECT {ARTICLE_FIELDS}, {STORY_SUBJECT} AS story FROM articles a WHERE {clause} AND a.ingested_at >= ? "
+        f"AND {_not_fired_on(STORY_SUBJECT, 'article')} ORDER BY a.ingested_at, a.published_at LIMIT ?",
         [*params, rule.starts_at, rule.id, limit],
     )
 
