@@ -103,8 +103,8 @@ def sentiment_bench(
 def article_texts(n_words: int = 500) -> list[tuple[str, str]]:
     """(title, text) pairs of about ``n_words`` words built from the demo corpus (each article's
     text is extended with the next articles' analyses until it is long enough)."""
+    from newsdesk.flows.ingest import demo_files
     from newsdesk.ingest import read_path
-    from newsdesk.pipeline import demo_files
 
     articles = [a for f in demo_files() for a in read_path(f, "page").articles]
     out = []
@@ -123,7 +123,7 @@ def pipeline_bench(n_words: int = 500, repeat: int = 3) -> dict[str, float]:
     same texts, and their ratio."""
     from textblob import TextBlob
 
-    from newsdesk.models import Article
+    from newsdesk.domain.models import Article
     from newsdesk.score.pipeline import default_context, score_article
     from newsdesk.score.sentiment import polarity
 
@@ -177,10 +177,11 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
 
     from textblob import TextBlob
 
-    from newsdesk.db import floors, schema, writes
-    from newsdesk.models import Article
+    from benchmarks import floors
+    from newsdesk.db import schema, writes
+    from newsdesk.domain.models import Article
     from newsdesk.score.pipeline import default_context, score_article
-    from newsdesk.stories import cluster
+    from newsdesk.score.stories import cluster
 
     pairs = (article_texts(500) * (n_articles // 120 + 1))[:n_articles]
     ctx = default_context()
@@ -207,7 +208,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
             for i, (t, x) in enumerate(pairs)
         ]
         t_short = _best(lambda: writes.write_batch(db, short, [], "bench-short"), 1)
-        # the story step alone (newsdesk.stories: MinHash LSH candidates, TF-IDF join), one title a minute
+        # the story step alone (newsdesk.score.stories: MinHash LSH candidates, TF-IDF join), one title a minute
         t_cluster = _best(lambda: cluster([(f"c{i}", a.title, 60.0 * i) for i, a in enumerate(short)]), 1)
         t_raw_short = floors.raw_insert_seconds(
             raw, [(f"s{i}", a.title, a.source, a.summary, a.sentiment) for i, a in enumerate(short)]
@@ -232,7 +233,7 @@ def query_bench(path: str) -> dict[str, float]:
     """Milliseconds of the dashboard's queries on the database at ``path`` beside a raw full scan."""
     from datetime import timedelta
 
-    from newsdesk.db import floors
+    from benchmarks import floors
     from newsdesk.db.read.articles import articles
     from newsdesk.db.read.filters import Filters
     from newsdesk.db.read.options import date_bounds

@@ -38,9 +38,10 @@ class _TimedConnection:
 def storage_profile(n_articles: int = 300, repeat: int = 3) -> dict:
     """The median of ``repeat`` runs: total seconds of the batch, the FTS5 floor's seconds, and the
     seconds of each kind of statement (the rest is Python: identity, content hash, dedupe, mapping)."""
+    from benchmarks import floors
     from benchmarks.bench import article_texts
-    from newsdesk.db import floors, schema, writes
-    from newsdesk.models import Article
+    from newsdesk.db import schema, writes
+    from newsdesk.domain.models import Article
     from newsdesk.score.pipeline import default_context, score_article
 
     pairs = (article_texts(500) * (n_articles // 120 + 1))[:n_articles]

@@ -4,7 +4,7 @@ Reads the UCI News Aggregator file (``newsCorpora.csv``: tab-separated ID, TITLE
 CATEGORY, STORY, HOSTNAME, TIMESTAMP in milliseconds; no header) from a path given on the command
 line; nothing is downloaded and no data is committed. Rows are picked by their ID range (the first
 10,000 are held out: do not tune on them), taken in timestamp order and clustered by
-:func:`newsdesk.stories.cluster`; the aggregator's STORY column is the truth.
+:func:`newsdesk.score.stories.cluster`; the aggregator's STORY column is the truth.
 
     python -m benchmarks.story_clusters PATH --first 10001 --last 60000
 """
@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from newsdesk.stories import DEFAULT, cluster
+from newsdesk.score.stories import DEFAULT, cluster
 
 
 def read_uci(path: Path, first: int, last: int) -> list[tuple[str, str, float, str]]:

@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 
 from newsdesk.db import writes
-from newsdesk.identity import iso_utc
-from newsdesk.models import Article, CategoryTag, Decision, Entity
-from newsdesk.reference import load_baskets, load_companies
+from newsdesk.domain.identity import iso_utc
+from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
+from newsdesk.domain.reference import load_baskets, load_companies
+from newsdesk.domain.taxonomy import load_taxonomy
 from newsdesk.score.labels import sentiment_label
-from newsdesk.taxonomy import load_taxonomy
 
 VERSION = "synthetic/1"
 SOURCES = [
@@ -80,7 +80,7 @@ def generate(
     baskets = load_baskets()
     tickers = [c.ticker for c in companies]
     names = {c.ticker: c.name for c in companies}
-    from newsdesk.pipeline import ensure_reference
+    from newsdesk.flows.ingest import ensure_reference
 
     ensure_reference(db)
     done = 0

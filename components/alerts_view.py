@@ -15,8 +15,8 @@ from newsdesk.alerts.rules import KINDS, Rule, make_rule, with_start
 from newsdesk.alerts.secrets import mask_url
 from newsdesk.config import read_only
 from newsdesk.db import alerts as store
+from newsdesk.domain.identity import iso_utc
 from newsdesk.errors import NewsdeskError
-from newsdesk.identity import iso_utc
 from newsdesk.score.labels import LABELS
 
 NEW = "New rule"

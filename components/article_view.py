@@ -16,7 +16,7 @@ from components.cards import LABEL_COLORS, colored, decision_card, decisions_csv
 from components.tables import MISSING, safe_link
 from newsdesk.config import ROOT
 from newsdesk.db.read.filters import Filters
-from newsdesk.export import csv_bytes
+from newsdesk.flows.export import csv_bytes
 from newsdesk.score.horizon import horizon_status
 from newsdesk.score.impact import FORMULA, impact_breakdown
 from newsdesk.score.market import market_relevance

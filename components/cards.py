@@ -9,8 +9,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from newsdesk.cells import text_or_none
-from newsdesk.export import decisions_csv as decisions_csv_bytes
+from newsdesk.domain.cells import text_or_none
+from newsdesk.flows.export import decisions_csv as decisions_csv_bytes
 from newsdesk.score.analyst import card_line
 from newsdesk.score.decisions import exposure_text
 from newsdesk.score.horizon import horizon_status
@@ -187,7 +187,7 @@ def call_line(row) -> str:
 
 
 def decisions_csv(decisions: pd.DataFrame, article: dict | None = None, columns: str = "all") -> bytes:
-    """CSV bytes of an article's decisions (:func:`newsdesk.export.decisions_csv`, the one writer of
+    """CSV bytes of an article's decisions (:func:`newsdesk.flows.export.decisions_csv`, the one writer of
     every decisions download): the article's publish time, title and source beside each."""
     df = decisions.copy()
     for col in ("published_at", "title", "source"):

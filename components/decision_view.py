@@ -243,7 +243,7 @@ def leg_links(row_legs: list[dict], baskets: dict[str, dict]) -> str:
 
 def decision_downloads(view: pd.DataFrame, path: str, filters, version: int) -> None:
     """Two CSV downloads of the decisions shown, made on click by the one decisions writer
-    (:func:`newsdesk.export.decisions_csv`): the analyst's columns (published, author, source, each
+    (:func:`newsdesk.flows.export.decisions_csv`): the analyst's columns (published, author, source, each
     leg's company and exposure in words, horizon end, status, return, excess return, link) and all."""
     base = tables.app_base()
     human, everything = st.columns(2)

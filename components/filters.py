@@ -15,7 +15,6 @@ import streamlit as st
 
 from components import loaders
 from components.layout import nav
-from newsdesk import search
 from newsdesk.db.read.filters import (
     DEMO_CHOICES,
     MARKET_ALL,
@@ -30,6 +29,7 @@ from newsdesk.db.read.filters import (
     parse_market,
 )
 from newsdesk.db.read.options import DefaultWindow
+from newsdesk.domain import search
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
 

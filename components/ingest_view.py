@@ -13,13 +13,13 @@ import streamlit as st
 from components import loaders
 from components.cards import escape_md
 from components.tables import MISSING
-from newsdesk import pipeline
 from newsdesk.config import read_only
+from newsdesk.domain.rejections import group_problems
 from newsdesk.errors import NewsdeskError
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import FORMATS, human_size
 from newsdesk.ingest.csvfile import parse_mapping
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
-from newsdesk.rejections import group_problems
 
 MAX_UPLOAD_MB = float(os.environ.get("NEWSDESK_MAX_UPLOAD_MB", "50"))
 ACCEPTED = ["txt", "md", "jsonl", "ndjson", "json", "csv", "tsv", "xml", "rss", "atom", "gz"]

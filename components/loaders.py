@@ -44,7 +44,7 @@ def database_path() -> Path:
             )
             st.stop()
         with st.spinner("First start: building the demo database from data/demo ..."):
-            from newsdesk import pipeline  # imports the scorers: only needed on a first start
+            from newsdesk.flows import ingest as pipeline  # imports the scorers: only needed on a first start
 
             pipeline.create_demo_database(path)
     return path
@@ -175,7 +175,7 @@ def load_articles(path: str, filters: Filters, limit: int, version: int) -> pd.D
 def export_csv(path: str, filters: Filters, columns: str = "human", link_base: str | None = None) -> bytes:
     """The CSV of every article in the view (not only the rows a table shows), read from the
     database in chunks (uncached: made when the user clicks the download)."""
-    from newsdesk.export import csv_stream
+    from newsdesk.flows.export import csv_stream
 
     with closing(connect_readonly(path)) as conn:
         return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base))
@@ -350,7 +350,7 @@ def overall_sentiment(index: pd.DataFrame) -> float | None:
 def load_market(path: str, benchmark: str | None, version: int):
     """Every stored close, the baskets' weights and the benchmark look-up (one per data version; kept as
     a resource: the look-up is a function)."""
-    from newsdesk import track
+    from newsdesk.flows import prices as track
 
     return _read(path, track.market, benchmark)
 
@@ -367,10 +367,10 @@ def load_price_sources(path: str, version: int) -> list[str]:
 def load_scorecard(
     path: str, filters: Filters, default_horizon: int, version: int, benchmark: str | None = None
 ) -> list:
-    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard` (against each
+    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard.rules` (against each
     market's benchmark, or ``benchmark`` for every leg)."""
-    from newsdesk import track
-    from newsdesk.scorecard import score_decisions
+    from newsdesk.flows import prices as track
+    from newsdesk.scorecard.rules import score_decisions
 
     inputs = _read(path, track.decision_inputs, filters)
     return score_decisions(inputs, load_market(path, benchmark, version), default_horizon)
@@ -380,7 +380,7 @@ def load_scorecard(
 def load_result_lines(path: str, article_id: str, version: int) -> dict[int, str]:
     """Position -> the one-line result of each decision of the article (``since published: +3.2 % vs
     benchmark``); {} when the database holds no prices. Reads only the closes those decisions need."""
-    from newsdesk import track
+    from newsdesk.flows import prices as track
 
     if not load_price_sources(path, version):
         return {}
@@ -407,10 +407,10 @@ def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.D
 def load_evidence(
     path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
 ) -> list:
-    """The evidence measurements (:func:`newsdesk.evidence.measurements`: one per observation and window)
+    """The evidence measurements (:func:`newsdesk.scorecard.evidence.measurements`: one per observation and window)
     of the view's articles grouped ``by`` (all, category, basket, source)."""
-    from newsdesk import track
-    from newsdesk.evidence import measurements
+    from newsdesk.flows import prices as track
+    from newsdesk.scorecard.evidence import measurements
 
     return measurements(_read(path, track.observations, filters, by), load_market(path, benchmark, version))
 

@@ -14,7 +14,7 @@ from components import loaders
 from components.cards import escape_md
 from components.loaders import TTL
 from newsdesk.db.read.filters import Filters
-from newsdesk.export import csv_bytes, decisions_csv, file_name
+from newsdesk.flows.export import csv_bytes, decisions_csv, file_name
 
 MISSING = "–"  # every table shows a missing value as this, never "None"
 SHOWN_COLUMNS = [  # what a reader scans first, left to right: nothing key is off-screen at 1440 px
@@ -74,7 +74,7 @@ def deferred_export(path: str, filters: Filters, columns: str, base: str | None)
 def decisions_export(
     view: pd.DataFrame, path: str, filters: Filters, columns: str, base: str | None, version: int
 ) -> bytes:
-    """The decisions CSV of ``view`` (:func:`newsdesk.export.decisions_csv`, the one decisions writer);
+    """The decisions CSV of ``view`` (:func:`newsdesk.flows.export.decisions_csv`, the one decisions writer);
     the analyst's columns carry the scorecard's status and returns when the database holds prices."""
     results = []
     if columns == "human" and loaders.load_price_sources(path, version):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from newsdesk.db import writes
-from newsdesk.models import Article, CategoryTag, Decision, Entity
+from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
 from newsdesk.score.labels import sentiment_label
 
 

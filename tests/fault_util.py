@@ -563,7 +563,7 @@ def mixed_writes(db, sample_path, seed: int, n: int = 300, rescored: int = 40) -
     """Write ``db`` every way newsdesk does: a synthetic bulk batch, a real ingest of the sample, and
     a rescore of ``rescored`` articles (child rows deleted and written again)."""
     from benchmarks import synthetic
-    from newsdesk import pipeline
+    from newsdesk.flows import ingest as pipeline
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
     synthetic.generate(db, n, seed=seed)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from newsdesk.db import schema, writes
-from newsdesk.models import Article, CategoryTag, Decision
+from newsdesk.domain.models import Article, CategoryTag, Decision
 from newsdesk.score import score_article
 
 ROWS = [

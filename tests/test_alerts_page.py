@@ -112,7 +112,7 @@ def test_the_brief_tab_shows_the_brief(fired_db) -> None:
 
 
 def test_the_demo_ships_one_example_rule_paused(tmp_path: Path) -> None:
-    from newsdesk.pipeline import create_demo_database
+    from newsdesk.flows.ingest import create_demo_database
 
     path = tmp_path / "demo.db"
     create_demo_database(path)

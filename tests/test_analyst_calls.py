@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.db import schema, writes
-from newsdesk.models import Article, Decision, Entity
-from newsdesk.pipeline import rescore
+from newsdesk.domain.models import Article, Decision, Entity
+from newsdesk.flows.ingest import rescore
 from newsdesk.score.analyst import canonical_author, card_line, houses, is_house, read_call
 from newsdesk.score.pipeline import score_article
 from tests.fault_util import derived_mismatches

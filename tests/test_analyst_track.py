@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import export, pipeline, track
 from newsdesk.db import schema
 from newsdesk.db.read import decisions as read_decisions
 from newsdesk.db.read.filters import Filters
+from newsdesk.flows import export
+from newsdesk.flows import ingest as pipeline
+from newsdesk.flows import prices as track
 from tests.apptest_util import app
 from tests.test_cli import run
 

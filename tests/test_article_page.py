@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from components.cards import escape_md
-from newsdesk import pipeline
 from newsdesk.db import schema, writes
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read import baskets as read_baskets
 from newsdesk.db.read import decisions as read_decisions
 from newsdesk.db.read.sql import decode_json
-from newsdesk.models import Article, CategoryTag, Decision, Entity
+from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score.horizon import horizon_status
 from newsdesk.score.impact import impact_breakdown
 from newsdesk.score.sentiment import split_terms

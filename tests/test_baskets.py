@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import pipeline
 from newsdesk.db import custom_baskets, schema, writes
 from newsdesk.db.read import baskets as read_baskets
 from newsdesk.db.read import decisions as read_decisions
+from newsdesk.domain.models import Article, Decision, Entity
 from newsdesk.errors import BasketError
-from newsdesk.models import Article, Decision, Entity
+from newsdesk.flows import ingest as pipeline
 from tests.apptest_util import chart_frames, metrics
 from tests.seed import seed
 
@@ -249,7 +249,7 @@ def test_sector_baskets_cannot_be_deleted(db, basket_id) -> None:
 
 
 def test_reference_reload_keeps_custom_baskets(db) -> None:
-    from newsdesk.reference import load_baskets, load_companies
+    from newsdesk.domain.reference import load_baskets, load_companies
 
     basket_id = custom_baskets.create_basket(db, "Keeper", "", ["7011.T"])
     assert writes.reference_loaded(db, load_companies(), load_baskets())

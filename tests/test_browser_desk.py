@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.pipeline import create_demo_database
+from newsdesk.flows.ingest import create_demo_database
 from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, require_chromium, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser

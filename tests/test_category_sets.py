@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks import synthetic
-from newsdesk import pipeline
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.db import aggregates, schema, writes
 from newsdesk.db.read import decisions as read_decisions
@@ -19,6 +18,7 @@ from newsdesk.db.read import facets as read_facets
 from newsdesk.db.read import filters as read_filters
 from newsdesk.db.read import options as read_options
 from newsdesk.db.read import totals as read_totals
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score.textblob_adapters import TextBlobScorer
 from tests.fault_util import derived_mismatches, mixed_writes
 from tests.test_store import make

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from newsdesk.cells import flag, missing, text_or_none
-from newsdesk.scorecard import DecisionInput
+from newsdesk.domain.cells import flag, missing, text_or_none
+from newsdesk.scorecard.rules import DecisionInput
 
 
 @pytest.mark.parametrize(

@@ -158,8 +158,8 @@ def test_search_box_never_breaks(seeded, text) -> None:
 
 
 def test_company_and_basket_filters(tmp_path, monkeypatch, sample_path) -> None:
-    from newsdesk import pipeline
     from newsdesk.db import schema
+    from newsdesk.flows import ingest as pipeline
 
     path = tmp_path / "c.db"
     db = schema.connect(path)
@@ -378,9 +378,9 @@ def test_what_moved_honours_every_filter(wide, filters, where, params) -> None:
 
 def _demo_and_real(path, month: str = "2026-11"):
     """The demo corpus plus three real articles (by default in its last weeks)."""
-    from newsdesk import pipeline
     from newsdesk.db import schema, writes
-    from newsdesk.models import Article, CategoryTag
+    from newsdesk.domain.models import Article, CategoryTag
+    from newsdesk.flows import ingest as pipeline
     from newsdesk.score import score_article
 
     pipeline.create_demo_database(path)
@@ -425,7 +425,7 @@ def test_demo_is_hidden_once_real_articles_exist_and_the_switch_shows_it(tmp_pat
 
 
 def test_a_demo_only_database_shows_the_demo(tmp_path, monkeypatch) -> None:
-    from newsdesk import pipeline
+    from newsdesk.flows import ingest as pipeline
 
     path = tmp_path / "demo.db"
     pipeline.create_demo_database(path)
@@ -463,7 +463,7 @@ def test_an_article_without_a_category_is_uncategorised_never_dropped(seeded, fi
 
     from newsdesk.db import schema, writes
     from newsdesk.db.read import facets as read_facets
-    from newsdesk.models import Article
+    from newsdesk.domain.models import Article
     from newsdesk.score import score_article
 
     db = schema.connect(seeded)
@@ -494,9 +494,9 @@ def test_an_article_without_a_category_is_uncategorised_never_dropped(seeded, fi
 
 
 def _story_db(tmp_path, monkeypatch):
-    from newsdesk import pipeline
     from newsdesk.db import schema, writes
-    from newsdesk.models import Article
+    from newsdesk.domain.models import Article
+    from newsdesk.flows import ingest as pipeline
 
     path = seed(tmp_path / "seed.db")
     rows = [

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newsdesk.export import with_exposures
-from newsdesk.models import Decision
+from newsdesk.domain.models import Decision
+from newsdesk.flows.export import with_exposures
 from newsdesk.score.cuewords import first_words
 from newsdesk.score.decisions import _SCANNER, SIDES, exposure_text
 from newsdesk.score.pipeline import default_context

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from newsdesk.flows.ingest import demo_files
 from newsdesk.ingest import read_path
-from newsdesk.pipeline import demo_files
 
 
 @pytest.fixture(scope="module")

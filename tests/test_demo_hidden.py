@@ -16,8 +16,8 @@ from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read import baskets as read_baskets
 from newsdesk.db.read import decisions as read_decisions
 from newsdesk.db.read.articles import DEMO_SOURCE
-from newsdesk.models import Article, Decision
-from newsdesk.pipeline import create_demo_database
+from newsdesk.domain.models import Article, Decision
+from newsdesk.flows.ingest import create_demo_database
 from newsdesk.score import score_article
 from tests.apptest_util import app
 
@@ -141,8 +141,8 @@ def test_decision_panels_and_related_hide_the_demo(env) -> None:
 def test_scorecard_evidence_and_notice_hide_the_demo(env) -> None:
     """The evidence is computed over the view's articles only, and the page's demo notice shows only
     when the demo is in view."""
-    from newsdesk import track
     from newsdesk.db.read.filters import Filters
+    from newsdesk.flows import prices as track
 
     with sqlite3.connect(env) as conn:
         shown = track.observations(conn, Filters())

@@ -12,7 +12,7 @@ import pytest
 
 from components.cards import clip
 from components.decision_view import side_order
-from newsdesk.pipeline import create_demo_database
+from newsdesk.flows.ingest import create_demo_database
 from tests.apptest_util import app
 
 PANEL = re.compile(r"^\*\*(?P<name>.+)\*\* · (?P<side>.+)$")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk import pipeline
 from newsdesk.db import read, schema, writes
-from newsdesk.models import Article, CategoryTag
+from newsdesk.domain.models import Article, CategoryTag
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score import score_article
 from tests.fault_util import daily_mismatches, derived_mismatches
 from tests.seed import undo_market_relevance

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.evidence import (
+from newsdesk.prices.series import PriceBook
+from newsdesk.scorecard.evidence import (
     BEARISH,
     BULLISH,
     OBSERVATION_COLUMNS,
@@ -17,8 +18,7 @@ from newsdesk.evidence import (
     observation_row,
     tone,
 )
-from newsdesk.prices.series import PriceBook
-from newsdesk.scorecard import Market
+from newsdesk.scorecard.rules import Market
 
 PRICES = [
     *[("AAA", d, c) for d, c in [("2024-01-02", 100.0), ("2024-01-03", 100.0), ("2024-01-04", 102.0),

@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from newsdesk.export import csv_bytes
+from newsdesk.flows.export import csv_bytes
 
 
 @pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r", "\n"])
@@ -41,7 +41,7 @@ def _read(data: bytes) -> list[dict]:
 
 def _db_with(tmp_path, n: int):
     from newsdesk.db import schema, writes
-    from newsdesk.models import Article, CategoryTag, Decision
+    from newsdesk.domain.models import Article, CategoryTag, Decision
     from newsdesk.score import score_article
 
     db = schema.connect(tmp_path / "x.db")
@@ -67,7 +67,7 @@ def test_human_csv_columns_formats_and_every_article_in_chunks(tmp_path) -> None
 
     from newsdesk.db.read import articles as read_articles
     from newsdesk.db.schema import connect_readonly
-    from newsdesk.export import HUMAN_COLUMNS, csv_stream
+    from newsdesk.flows.export import HUMAN_COLUMNS, csv_stream
 
     path = _db_with(tmp_path, 7)
     with closing(connect_readonly(path)) as conn:
@@ -91,7 +91,7 @@ def test_export_file_name_says_the_filters_and_the_day() -> None:
     from datetime import date
 
     from newsdesk.db.read.filters import Filters
-    from newsdesk.export import file_name
+    from newsdesk.flows.export import file_name
 
     today = date(2026, 12, 6)
     assert file_name("articles", Filters(), today) == "newsdesk-articles_2026-12-06.csv"
@@ -106,7 +106,7 @@ def test_cli_export_human_columns(tmp_path) -> None:
     from click.testing import CliRunner
 
     from newsdesk.cli import cli
-    from newsdesk.export import HUMAN_COLUMNS
+    from newsdesk.flows.export import HUMAN_COLUMNS
 
     path = _db_with(tmp_path, 4)
     out = tmp_path / "h.csv"

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import pipeline
 from newsdesk.db import custom_baskets, schema, writes
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.db.read.filters import Filters, from_params
+from newsdesk.domain.models import Article
 from newsdesk.errors import FilterError
-from newsdesk.models import Article
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score import score_article
 from tests.apptest_util import app, metrics
 from tests.seed import seed

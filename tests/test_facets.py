@@ -15,7 +15,7 @@ from newsdesk.db.read import totals as read_totals
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.db.read.filters import Filters, where
 from newsdesk.db.read.timeline import UNCATEGORISED
-from newsdesk.models import Article, CategoryTag
+from newsdesk.domain.models import Article, CategoryTag
 
 N = 12_000
 CATS = ["Energy & Commodities", "Macro & Growth", "Financial Markets"]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import feeds
 from newsdesk.db import schema
 from newsdesk.errors import ApiError, SourceReadError
 from newsdesk.fetch import fetch_url
+from newsdesk.flows import feeds
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED = (Path(__file__).resolve().parent / "fixtures_http" / "markets.xml").read_bytes()

@@ -39,11 +39,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from newsdesk import pipeline
 from newsdesk.cli import cli
 from newsdesk.db import schema
+from newsdesk.domain.models import Article, ParseResult, Problem
+from newsdesk.domain.taxonomy import alphavantage_topics, category_names
 from newsdesk.errors import NewsdeskError, RecordError, SourceReadError
-from newsdesk.export import FORMULA_PREFIXES, neutralise
+from newsdesk.flows import ingest as pipeline
+from newsdesk.flows.export import FORMULA_PREFIXES, neutralise
 from newsdesk.ingest import FORMATS, decode, detect_format, parse_bytes, stream_path
 from newsdesk.ingest.csvfile import FIELDS, guess_mapping, parse_mapping
 from newsdesk.ingest.html import html_to_text
@@ -60,9 +62,7 @@ from newsdesk.ingest.normalize import (
 )
 from newsdesk.ingest.options import ReadOptions
 from newsdesk.ingest.page import split_categories
-from newsdesk.models import Article, ParseResult, Problem
 from newsdesk.score.labels import LABELS, normalise_label
-from newsdesk.taxonomy import alphavantage_topics, category_names
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SAMPLES = (

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import track
 from newsdesk.db import schema, writes
-from newsdesk.models import Article, Decision, Entity
+from newsdesk.domain.models import Article, Decision, Entity
+from newsdesk.flows import prices as track
 from tests.test_cli import run
 
 # New York sessions, January 2024: Tue 2 .. Fri 5, Mon 8 (01-01 is a holiday); the close is 21:00 UTC.
@@ -164,7 +164,7 @@ def test_csv_module_reads_what_evidence_wrote(tmp_path: Path, bare_db: Path) -> 
 
 
 def test_a_real_article_beside_the_demo_is_never_graded_on_illustrative_closes(tmp_path: Path) -> None:
-    from newsdesk.pipeline import create_demo_database
+    from newsdesk.flows.ingest import create_demo_database
 
     db = tmp_path / "demo.db"
     create_demo_database(db)

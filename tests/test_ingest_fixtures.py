@@ -55,8 +55,8 @@ def test_every_fixture_has_expectations() -> None:
 
 
 def test_every_fixture_ingests_with_expected_counts_and_twice_adds_nothing(tmp_path) -> None:
-    from newsdesk import pipeline
     from newsdesk.db import schema
+    from newsdesk.flows import ingest as pipeline
 
     db = schema.connect(tmp_path / "all.db")
     expected_articles = sum(len(expected_for(p)["articles"]) for p in CASES)

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
+from newsdesk.domain.models import Problem
+from newsdesk.domain.rejections import describe, group_problems, shown
 from newsdesk.ingest import read_path
 from newsdesk.ingest.options import ReadOptions
-from newsdesk.models import Problem
-from newsdesk.rejections import describe, group_problems, shown
 
 
 def ingest(tmp_path: Path, name: str, data: bytes | str, *options: str):

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsdesk import pipeline
 from newsdesk.cli import cli
 from newsdesk.db import schema
 from newsdesk.db.dedupe import shift_hours
 from newsdesk.errors import ApiError, SourceReadError
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import csvfile, detect_format, parse_bytes, read_path, stream_path, wide_encoding
 from newsdesk.ingest.newsapi import names_source, strip_site
 from newsdesk.ingest.options import ReadOptions, site_name

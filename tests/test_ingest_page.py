@@ -9,11 +9,11 @@ import pytest
 
 from components.cards import escape_md
 from components.ingest_view import outcome_of, verdict
-from newsdesk import pipeline
 from newsdesk.db import schema
+from newsdesk.domain.models import Problem
+from newsdesk.domain.rejections import describe, group_problems, reason_pattern
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest.options import ReadOptions
-from newsdesk.models import Problem
-from newsdesk.rejections import describe, group_problems, reason_pattern
 from tests.conftest import FIXTURES
 from tests.seed import seed
 from tests.test_cli import run

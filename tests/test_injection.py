@@ -1,6 +1,6 @@
 """Injection hardening, end to end on real SQLite files and the real pages (AppTest; one Chromium journey).
 
-1. Formula injection: every CSV export path (``newsdesk.export.csv_bytes`` on each table the CLI
+1. Formula injection: every CSV export path (``newsdesk.flows.export.csv_bytes`` on each table the CLI
    ``export`` command offers, the CLI's output files, every "Download CSV" button of the dashboard)
    neutralises cells a spreadsheet would run as a formula, and numbers stay numbers.
 2. Link injection: ``javascript:``, ``data:``, ``vbscript:``, mixed case, leading whitespace/control
@@ -9,7 +9,7 @@
    page: results or a documented :class:`newsdesk.errors.NewsdeskError`, never ``sqlite3.OperationalError``
    or an exception element, and nothing in the database is dropped.
 
-Decision on what counts as a formula (``newsdesk.export.is_formula``): OWASP's list (``= + - @``,
+Decision on what counts as a formula (``newsdesk.flows.export.is_formula``): OWASP's list (``= + - @``,
 tab, CR, LF) tested on the first character, *and* the same four signs after leading whitespace
 (importers that trim it — reported for Google Sheets, LibreOffice's "Trim spaces" option and
 CSV-to-XLSX converters — turn `` =1+1`` into a formula), *and* their full-width forms ``＝ ＋ － ＠``
@@ -38,7 +38,6 @@ from click.testing import CliRunner
 
 from components.loaders import export_csv
 from components.tables import decisions_export
-from newsdesk import pipeline
 from newsdesk.cli import cli
 from newsdesk.db import custom_baskets, schema, writes
 from newsdesk.db.read import articles as read_articles
@@ -49,9 +48,10 @@ from newsdesk.db.read import options as read_options
 from newsdesk.db.read import timeline as read_timeline
 from newsdesk.db.read import totals as read_totals
 from newsdesk.db.read.filters import Filters
+from newsdesk.domain.models import Article, CategoryTag, Decision, Problem
 from newsdesk.errors import FilterError
-from newsdesk.export import csv_bytes
-from newsdesk.models import Article, CategoryTag, Decision, Problem
+from newsdesk.flows import ingest as pipeline
+from newsdesk.flows.export import csv_bytes
 from tests.apptest_util import app
 
 # ----------------------------------------------------------------------------------------- the data
@@ -350,7 +350,7 @@ NUMERIC = {
 
 def is_formula(cell: str) -> bool:
     """What a spreadsheet might evaluate (the module docstring's rule, written independently of
-    ``newsdesk.export``): a leading tab/CR/LF, or ``= + - @`` (any width) after leading whitespace."""
+    ``newsdesk.flows.export``): a leading tab/CR/LF, or ``= + - @`` (any width) after leading whitespace."""
     if cell[:1] in ("\t", "\r", "\n"):
         return True
     return unicodedata.normalize("NFKC", cell.lstrip()[:1]) in ("=", "+", "-", "@")

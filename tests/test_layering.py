@@ -108,12 +108,14 @@ def string_literals(path: Path) -> list[str]:
 
 def test_no_sql_outside_the_storage_layer() -> None:
     """Every SQL statement lives in ``newsdesk/db``, so a second engine can be added behind it
-    without touching pipeline, CLI, feeds, export, benchmarks, components or pages."""
+    without touching pipeline, CLI, feeds, export, benchmarks, components or pages. The one
+    exception is ``benchmarks/floors.py``: the engine's own floor (a raw insert into a bare table,
+    FTS5 alone, a full scan) that the benchmarks measure newsdesk against, never product code."""
     files = [
         ROOT / "dashboard.py",
         *(ROOT / "pages").glob("*.py"),
         *(ROOT / "components").glob("*.py"),
-        *(ROOT / "benchmarks").rglob("*.py"),
+        *(p for p in (ROOT / "benchmarks").rglob("*.py") if p.name != "floors.py"),
         *(p for p in (ROOT / "newsdesk").rglob("*.py") if "db" not in p.relative_to(ROOT / "newsdesk").parts[:1]),
     ]
     assert len(files) > 30

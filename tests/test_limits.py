@@ -9,10 +9,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from newsdesk import pipeline
 from newsdesk.cli import cli
 from newsdesk.db import schema
 from newsdesk.errors import NewsdeskError, SourceReadError
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import jsonl, max_file_bytes, parse_bytes, stream_path
 
 

@@ -7,11 +7,11 @@ import csv
 
 import pytest
 
+from newsdesk.domain.models import Decision, Entity
+from newsdesk.domain.reference import LISTINGS_FILE, load_baskets, load_listings, lookup, plain_name, short_name
 from newsdesk.ingest import csvfile, jsonl
 from newsdesk.ingest.fields import split_tickers
-from newsdesk.models import Decision, Entity
 from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
-from newsdesk.reference import LISTINGS_FILE, load_baskets, load_listings, lookup, plain_name, short_name
 from newsdesk.score.decisions import DecisionParser
 from newsdesk.score.entities import CompanyMatcher
 from newsdesk.score.pipeline import score_article
@@ -239,9 +239,9 @@ def test_bullet_legs_with_the_universe(bullet, expected) -> None:
 
 
 def test_row_tickers_through_ingest_into_the_filter_options(tmp_path) -> None:
-    from newsdesk import pipeline
     from newsdesk.db import schema
     from newsdesk.db.read import options
+    from newsdesk.flows import ingest as pipeline
 
     path = tmp_path / "rows.csv"
     path.write_text(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk import pipeline
 from newsdesk.db import schema, writes
 from newsdesk.db.read.filters import Filters, parse_market, plan
 from newsdesk.db.read.totals import kpis
-from newsdesk.models import Article
+from newsdesk.domain.models import Article
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score.market import THRESHOLD, market_relevance
 from newsdesk.score.pipeline import score_article
 from tests.fault_util import daily_mismatches, derived_mismatches
@@ -192,7 +192,7 @@ def test_the_export_says_which_articles_are_market_news(tmp_path, monkeypatch) -
     import io
 
     from newsdesk.db.read.articles import article_chunks
-    from newsdesk.export import csv_stream
+    from newsdesk.flows.export import csv_stream
 
     path, _ids = _desk(tmp_path, monkeypatch)
     db = schema.connect(path)

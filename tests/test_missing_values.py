@@ -57,7 +57,7 @@ def test_export_decisions_writes_no_nan_for_a_decision_without_legs(tmp_path) ->
     import sys
 
     from newsdesk.db import schema, writes
-    from newsdesk.models import Article, Decision
+    from newsdesk.domain.models import Article, Decision
 
     db = tmp_path / "calls.db"
     conn = schema.connect(db)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk.domain.taxonomy import category_names
 from newsdesk.errors import RecordError
 from newsdesk.ingest.normalize import article_id, canonical_url, collapse_ws, parse_date
 from newsdesk.ingest.page import split_categories
 from newsdesk.score.labels import normalise_label, sentiment_label
-from newsdesk.taxonomy import category_names
 
 
 @pytest.mark.parametrize(

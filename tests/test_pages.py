@@ -63,8 +63,8 @@ def test_ingest_page_read_only(seeded, monkeypatch) -> None:
 
 
 def test_ingest_uploads_core(seeded) -> None:
-    from newsdesk import pipeline
     from newsdesk.db import schema
+    from newsdesk.flows import ingest as pipeline
     from tests.conftest import FIXTURES
 
     db = schema.connect(seeded)
@@ -92,7 +92,7 @@ def test_articles_page_facets_and_table_follow_the_filters(seeded) -> None:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    from newsdesk.pipeline import create_demo_database
+    from newsdesk.flows.ingest import create_demo_database
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     create_demo_database(path)
@@ -151,7 +151,7 @@ LONG_TITLE = (
 
 def test_articles_table_key_columns_first_blanks_and_ellipsis(seeded) -> None:
     from newsdesk.db import schema, writes
-    from newsdesk.models import Article, CategoryTag
+    from newsdesk.domain.models import Article, CategoryTag
     from newsdesk.score import score_article
 
     db = schema.connect(seeded)

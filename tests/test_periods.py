@@ -52,7 +52,7 @@ def corpus(tmp_path_factory):
 
 def test_period_table_follows_every_kind_of_write(db, sample_path) -> None:
     """Inserts, a replaced duplicate, a rescore, deletes and a rebuild keep the totals exact."""
-    from newsdesk import pipeline
+    from newsdesk.flows import ingest as pipeline
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
     synthetic.generate(db, 400, seed=5)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import track
 from newsdesk.db import schema, writes
-from newsdesk.models import Article, Decision
+from newsdesk.domain.models import Article, Decision
+from newsdesk.flows import prices as track
 from tests.test_cli import run
 
 LONG = "date,ticker,close\n2024-01-02,AAA,100\n2024-01-03,AAA,102\n2024-01-02,BBB,200\n"

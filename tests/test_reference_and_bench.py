@@ -8,8 +8,8 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-from newsdesk.reference import load_baskets, load_companies
-from newsdesk.taxonomy import load_taxonomy
+from newsdesk.domain.reference import load_baskets, load_companies
+from newsdesk.domain.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from newsdesk import export, pipeline
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read import decisions as read_decisions
+from newsdesk.flows import export
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import read_path
 
 

@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from newsdesk.models import Article, CategoryTag
-from newsdesk.models import Decision as DecisionModel
+from newsdesk.domain.models import Article, CategoryTag
+from newsdesk.domain.models import Decision as DecisionModel
 from newsdesk.prices.series import PriceBook
-from newsdesk.scorecard import (
+from newsdesk.scorecard.rules import (
     CLOSED,
     OPEN,
     UNSCORED,

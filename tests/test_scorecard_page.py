@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import track
 from newsdesk.db import schema
-from newsdesk.scorecard import group_results
+from newsdesk.flows import prices as track
+from newsdesk.scorecard.rules import group_results
 from tests.apptest_util import app, chart_frames, chart_specs
 from tests.seed import seed
 
@@ -28,7 +28,7 @@ def open_scorecard():
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    from newsdesk.pipeline import create_demo_database
+    from newsdesk.flows.ingest import create_demo_database
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     create_demo_database(path)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.domain.models import Article, CategoryTag, Decision
+from newsdesk.domain.taxonomy import load_taxonomy
 from newsdesk.ingest import read_path
-from newsdesk.models import Article, CategoryTag, Decision
 from newsdesk.score import score_article
 from newsdesk.score.decisions import parse_conditions, parse_horizon
 from newsdesk.score.impact import market_impact
 from newsdesk.score.pipeline import default_context
 from newsdesk.score.topics import tag_topics
-from newsdesk.taxonomy import load_taxonomy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WEIGHTS = {c.name: c.weight for c in load_taxonomy()}

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsdesk import pipeline
 from newsdesk.cli import cli
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import parse_bytes, read_path
 from newsdesk.ingest.options import ReadOptions
 from newsdesk.ingest.outlets import file_source, outlet_name, outlet_table, site_outlet

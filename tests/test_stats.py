@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from newsdesk.stats import estimate_mean, regularized_beta, t_cdf, t_quantile
+from newsdesk.scorecard.stats import estimate_mean, regularized_beta, t_cdf, t_quantile
 
 # Two-sided 95 % (p = 0.975) and 99 % (p = 0.995) critical values from a printed t table.
 TABLE = [

@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from newsdesk.db import aggregates, schema, writes
+from newsdesk.domain.models import Article, CategoryTag, Decision, Problem
 from newsdesk.errors import SchemaError
-from newsdesk.models import Article, CategoryTag, Decision, Problem
 from newsdesk.score import score_article
 from tests.seed import undo_market_relevance
 
@@ -210,7 +210,7 @@ def test_two_connections_write_without_locking(db_path) -> None:
 
 
 def test_rescore_replaces_outdated_scores(db, sample_path) -> None:
-    from newsdesk import pipeline
+    from newsdesk.flows import ingest as pipeline
     from newsdesk.score.pipeline import current_version
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
@@ -237,7 +237,7 @@ def test_rescore_replaces_outdated_scores(db, sample_path) -> None:
 
 
 def test_reference_data_is_loaded(db, sample_path) -> None:
-    from newsdesk import pipeline
+    from newsdesk.flows import ingest as pipeline
 
     pipeline.ingest_paths(db, [sample_path])
     assert db["companies"].count >= 300
@@ -303,7 +303,7 @@ WHERE c.published_at IS NOT a.published_at OR c.sentiment IS NOT a.sentiment OR 
 def test_category_rows_carry_their_articles_view_columns(db, sample_path) -> None:
     """Schema v6 copies publish time and scores onto category rows; triggers keep them equal through
     inserts, a richer duplicate replacing a row, a rescore and a direct UPDATE by an outside tool."""
-    from newsdesk import pipeline
+    from newsdesk.flows import ingest as pipeline
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
     pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())

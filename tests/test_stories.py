@@ -7,13 +7,14 @@ import io
 
 import pytest
 
-from newsdesk import export, pipeline
 from newsdesk.db import schema, stories, writes
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read.filters import Filters
 from newsdesk.db.read.stories import story_facts, story_versions
-from newsdesk.models import Article
-from newsdesk.stories import StoryIndex, cluster, words
+from newsdesk.domain.models import Article
+from newsdesk.flows import export
+from newsdesk.flows import ingest as pipeline
+from newsdesk.score.stories import StoryIndex, cluster, words
 
 HOUR = 3600.0
 T0 = 1_780_000_000.0

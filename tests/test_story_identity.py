@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import pipeline
 from newsdesk.db import schema
-from newsdesk.identity import article_id, canonical_url, titles_differ
+from newsdesk.domain.identity import article_id, canonical_url, titles_differ
+from newsdesk.flows import ingest as pipeline
 from tests.fault_util import daily_mismatches, derived_mismatches
 from tests.seed import undo_market_relevance
 

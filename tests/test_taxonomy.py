@@ -7,8 +7,14 @@ import json
 
 import pytest
 
+from newsdesk.domain.taxonomy import (
+    alphavantage_topics,
+    av_topic_key,
+    canonical_category,
+    category_names,
+    load_taxonomy,
+)
 from newsdesk.ingest import parse_bytes
-from newsdesk.taxonomy import alphavantage_topics, av_topic_key, canonical_category, category_names, load_taxonomy
 
 # The topics of the Alpha Vantage NEWS_SENTIMENT API: display name in the feed, name in the `topics=` parameter.
 AV_TOPICS = [

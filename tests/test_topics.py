@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.models import Article, CategoryTag
+from newsdesk.domain.models import Article, CategoryTag
+from newsdesk.domain.taxonomy import sector_categories
 from newsdesk.score.pipeline import score_article, source_categories
 from newsdesk.score.topics import MIN_RELEVANCE, sector_evidence, tag_topics, topic_matcher, without_amounts
-from newsdesk.taxonomy import sector_categories
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from newsdesk.reference import short_name  # noqa: E402  (the one definition of the name news writes)
+from newsdesk.domain.reference import short_name  # noqa: E402  (the one definition of the name news writes)
 
 US_EQUITY_FILES = ("NCM", "NGM", "ASE", "BTS", "PCX", "NMS", "NYQ")  # by symbol (NMS/NYQ may be absent)
 US_MIRRORS = ("MEX", "VIE", "BUE", "GER")  # foreign lines of U.S. companies: AAPL.MX -> AAPL

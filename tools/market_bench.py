@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsdesk.domain.models import Article  # noqa: E402
 from newsdesk.ingest import alphavantage, csvfile, decode  # noqa: E402
-from newsdesk.models import Article  # noqa: E402
 from newsdesk.score.pipeline import default_context, score_article  # noqa: E402
 
 # HuffPost sections that are sport, entertainment or lifestyle: never market news by themselves

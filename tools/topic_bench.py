@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsdesk.domain.models import Article  # noqa: E402
+from newsdesk.domain.taxonomy import av_topic_key, load_taxonomy  # noqa: E402
 from newsdesk.ingest import alphavantage, csvfile, decode  # noqa: E402
-from newsdesk.models import Article  # noqa: E402
 from newsdesk.score.pipeline import default_context, score_article  # noqa: E402
-from newsdesk.taxonomy import av_topic_key, load_taxonomy  # noqa: E402
 
 
 def scored(article: Article) -> Article:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.db.periods import start_sql
-from newsdesk.models import Article
+from newsdesk.domain.models import Article
 from newsdesk.score.labels import LABELS
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from newsdesk.db.read.alerts import RULE_COLUMNS, rule_from_row
 from newsdesk.db.schema import transaction
-from newsdesk.identity import iso_utc
+from newsdesk.domain.identity import iso_utc
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 STALE_CLAIM_S = 900

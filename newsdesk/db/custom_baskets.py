@@ -17,8 +17,8 @@ import sqlite_utils
 
 from newsdesk.db.read.baskets import get_basket
 from newsdesk.db.schema import transaction
+from newsdesk.domain.reference import load_baskets
 from newsdesk.errors import BasketError
-from newsdesk.reference import load_baskets
 
 CUSTOM = "custom"
 SECTOR = "sector"

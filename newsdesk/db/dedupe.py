@@ -1,6 +1,6 @@
 """Which stored story a new record is, which of two duplicates is kept, and what a merge keeps.
 
-A record is the story stored under one of its ids (:func:`newsdesk.identity.story_ids`: the canonical
+A record is the story stored under one of its ids (:func:`newsdesk.domain.identity.story_ids`: the canonical
 URL first) unless that story is clearly another one — a clearly different title, or another guid from
 the same source — in which case the record takes the next free id. Otherwise it duplicates a story
 with the same normalised title from the same source within :data:`DEDUPE_HOURS`, from any source
@@ -16,8 +16,8 @@ import functools
 import sqlite3
 from datetime import datetime, timedelta
 
-from newsdesk.identity import canonical_url, content_hash, iso_utc, normal_title, story_ids, titles_differ
-from newsdesk.models import Article
+from newsdesk.domain.identity import canonical_url, content_hash, iso_utc, normal_title, story_ids, titles_differ
+from newsdesk.domain.models import Article
 
 DEDUPE_HOURS = 48
 CROSS_SOURCE_HOURS = 6

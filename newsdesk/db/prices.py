@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk.db.schema import transaction
 from newsdesk.db.writes import PROBLEM_INSERT_SQL, RUN_FINISH_SQL, RUN_INSERT_SQL, now_iso
-from newsdesk.models import Problem
+from newsdesk.domain.models import Problem
 from newsdesk.prices import ILLUSTRATIVE_SOURCE
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Story ids on articles: assignment at ingest, the rebuild, and the migration that adds them.
 
-:mod:`newsdesk.stories` decides (pure); this module feeds it the stored articles of the open window
+:mod:`newsdesk.score.stories` decides (pure); this module feeds it the stored articles of the open window
 and writes ``articles.story_id``. An article's story id is kept once written (a re-ingest, a merge or
 a rescore never moves it); only :func:`rebuild` recomputes every story from scratch.
 """
@@ -11,8 +11,8 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from newsdesk.models import Article
-from newsdesk.stories import DEFAULT, StoryConfig, StoryIndex
+from newsdesk.domain.models import Article
+from newsdesk.score.stories import DEFAULT, StoryConfig, StoryIndex
 
 WINDOW_SQL = (
     "SELECT id, title, published_at, story_id FROM articles "

@@ -19,8 +19,8 @@ from newsdesk.db import aggregates, stories
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
 from newsdesk.db.schema import transaction
-from newsdesk.identity import iso_utc
-from newsdesk.models import Article, CategoryTag, Decision, Entity, Problem
+from newsdesk.domain.identity import iso_utc
+from newsdesk.domain.models import Article, CategoryTag, Decision, Entity, Problem
 
 # ------------------------------------------------------------------ the Article -> rows mapping
 

@@ -25,8 +25,8 @@ from newsdesk.db.read.decisions import article_decisions
 from newsdesk.db.read.prices import basket_weights, price_count
 from newsdesk.db.read.sql import decode_json
 from newsdesk.db.read.timeline import what_moved
+from newsdesk.domain.identity import iso_utc
 from newsdesk.flows import notify
-from newsdesk.identity import iso_utc
 
 log = logging.getLogger(__name__)
 Sender = Callable[[str, str, str], "str | None"]
@@ -126,7 +126,7 @@ def _members(conn) -> dict[str, set[str]]:
 
 def _grade_events(conn, rule: Rule, filters, base_url: str | None, context: dict) -> list[ev.Event]:
     """Decisions whose grade closed since the rule started (the scorecard over the stored closes)."""
-    from newsdesk.track import run_scorecard  # the scorecard flow: only grade rules need it
+    from newsdesk.flows.prices import run_scorecard  # the scorecard flow: only grade rules need it
 
     if not price_count(conn):  # no closes: nothing can be graded
         return []

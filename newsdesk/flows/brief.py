@@ -21,10 +21,10 @@ from newsdesk.db.read import brief as reads
 from newsdesk.db.read.filters import Filters, parse_day
 from newsdesk.db.read.timeline import what_moved
 from newsdesk.db.read.totals import kpis, previous_period
+from newsdesk.domain.identity import iso_utc
 from newsdesk.errors import FilterError
 from newsdesk.flows.alerts import hidden_sources
 from newsdesk.flows.brief_render import to_html, to_markdown
-from newsdesk.identity import iso_utc
 from newsdesk.score.decisions import exposure_text
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def _spark(conn, filters: Filters, end: date) -> list[tuple[str, float | None]]:
 def _movers(conn, filters: Filters, since: date, limit: int = 5) -> list[dict]:
     """The open decisions and those closed in the window with the largest excess return (either sign)."""
     from newsdesk.db.read.prices import price_count
-    from newsdesk.track import run_scorecard
+    from newsdesk.flows.prices import run_scorecard
 
     if not price_count(conn):  # no closes: no decision can be scored
         return []

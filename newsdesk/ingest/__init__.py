@@ -20,14 +20,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from newsdesk.domain.models import ParseResult
+from newsdesk.domain.taxonomy import category_names
 from newsdesk.errors import ApiError, SourceReadError, UnknownFormatError
 from newsdesk.ingest import alphavantage, csvfile, feed, jsonarray, jsonl, newsapi, page
 from newsdesk.ingest.fields import guess_mapping
 from newsdesk.ingest.jsondoc import json_error, load_json, parse_items
 from newsdesk.ingest.options import UNKNOWN_SOURCE, DateReader, ReadOptions
 from newsdesk.ingest.outlets import file_source, outlet_name
-from newsdesk.models import ParseResult
-from newsdesk.taxonomy import category_names
 
 PARSERS: dict[str, Callable[..., ParseResult]] = {
     "page": page.parse_text,

@@ -3,13 +3,13 @@ source, topics[], overall_sentiment_score, overall_sentiment_label, ticker_senti
 
 from __future__ import annotations
 
+from newsdesk.domain.models import Article, CategoryTag, Entity, ParseResult
+from newsdesk.domain.taxonomy import canonical_category
 from newsdesk.errors import ApiError, RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.jsondoc import load_json, number_field, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws, parse_date
-from newsdesk.models import Article, CategoryTag, Entity, ParseResult
 from newsdesk.score.labels import normalise_label
-from newsdesk.taxonomy import canonical_category
 
 ERROR_KEYS = ("Error Message", "Information", "Note")
 

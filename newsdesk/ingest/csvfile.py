@@ -15,12 +15,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from newsdesk.domain.models import Article, CategoryTag, Entity, ParseResult, Problem
 from newsdesk.errors import RecordError, SourceReadError
 from newsdesk.ingest.fields import FIELDS, guess_mapping, parse_mapping, split_tickers  # noqa: F401 (re-exported)
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
-from newsdesk.models import Article, CategoryTag, Entity, ParseResult, Problem
 
 DELIMITERS = ",;\t|"
 CHUNK_RECORDS = 1_000

@@ -24,11 +24,11 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from newsdesk.domain.models import Article, CategoryTag, ParseResult, Problem
 from newsdesk.errors import RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.normalize import collapse_ws, iso_utc, parse_date
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source, site_name
-from newsdesk.models import Article, CategoryTag, ParseResult, Problem
 
 XML_STARTS = ("<?xml", "<rss", "<feed", "<rdf:rdf", "<rdf")
 CHUNK_RECORDS = 1_000

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from newsdesk.domain.models import Article, ParseResult
 from newsdesk.ingest import alphavantage, jsonl, newsapi
 from newsdesk.ingest.jsondoc import parse_items
 from newsdesk.ingest.options import DateReader, ReadOptions
-from newsdesk.models import Article, ParseResult
 
 CHUNK_RECORDS = 1_000
 

@@ -6,8 +6,8 @@ import json
 import math
 from collections.abc import Callable
 
+from newsdesk.domain.models import Article, ParseResult, Problem
 from newsdesk.errors import RecordError, SourceReadError
-from newsdesk.models import Article, ParseResult, Problem
 
 MAX_DEPTH = 64
 

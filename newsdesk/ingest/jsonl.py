@@ -20,12 +20,12 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from newsdesk.domain.models import Article, CategoryTag, Decision, Entity, ParseResult, Problem
 from newsdesk.errors import RecordError
 from newsdesk.ingest.fields import guess_mapping, split_tickers
 from newsdesk.ingest.jsondoc import number_field
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
-from newsdesk.models import Article, CategoryTag, Decision, Entity, ParseResult, Problem
 from newsdesk.score.labels import normalise_label
 
 KNOWN_KEYS = {

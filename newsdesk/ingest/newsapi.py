@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
+from newsdesk.domain.models import Article, ParseResult
 from newsdesk.errors import ApiError, RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.jsondoc import load_json, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
-from newsdesk.models import Article, ParseResult
 
 TRUNCATION = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 SITE_SUFFIX = re.compile(r"^(?P<title>.+\S)\s+[-|–—]\s+(?P<site>[^-|–—]{2,60})$")

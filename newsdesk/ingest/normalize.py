@@ -6,8 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-from newsdesk.errors import RecordError
-from newsdesk.identity import (  # noqa: F401 - public names of this module, defined there
+from newsdesk.domain.identity import (  # noqa: F401 - public names of this module, defined there
     article_id,
     canonical_url,
     collapse_ws,
@@ -16,8 +15,9 @@ from newsdesk.identity import (  # noqa: F401 - public names of this module, def
     normal_title,
     replace_unsafe,
 )
+from newsdesk.domain.rejections import shown
+from newsdesk.errors import RecordError
 from newsdesk.ingest.dates import free_form
-from newsdesk.rejections import shown
 
 # The store shifts published dates by its dedupe (48 h) and novelty (72 h) windows: dates this close
 # to either end of datetime's range would overflow there, so parse_date refuses them.

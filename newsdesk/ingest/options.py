@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from newsdesk.domain.models import ParseResult
+from newsdesk.domain.rejections import shown
 from newsdesk.errors import RecordError
 from newsdesk.ingest.normalize import parse_date
 from newsdesk.ingest.outlets import site_outlet
-from newsdesk.models import ParseResult
-from newsdesk.rejections import shown
 
 BAD_DATE_CHOICES = ("reject", "estimate")
 UNKNOWN_SOURCE = "unknown source"

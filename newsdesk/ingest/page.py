@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from newsdesk.domain.models import Article, CategoryTag, Decision, ParseResult, Problem
 from newsdesk.errors import RecordError
 from newsdesk.ingest.normalize import collapse_ws, parse_date
-from newsdesk.models import Article, CategoryTag, Decision, ParseResult, Problem
 from newsdesk.score.labels import normalise_label
 
 BACK = "back to news"

@@ -2,7 +2,7 @@
 
 A price is one :class:`PriceRow` (ticker, ``YYYY-MM-DD`` date, close > 0), the shape of the
 ``prices(ticker, date, close)`` table. Readers and fetchers return a :class:`PriceBatch` (the good
-rows and a :class:`~newsdesk.models.Problem` per bad row) and never raise on a bad row.
+rows and a :class:`~newsdesk.domain.models.Problem` per bad row) and never raise on a bad row.
 
 Modules: :mod:`.files` (CSV layouts), :mod:`.fetch` (URL template, yfinance), :mod:`.series`
 (look-ups), :mod:`.benchmarks` (country -> benchmark), :mod:`.demo` (illustrative prices).
@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from newsdesk.domain.models import Problem
 from newsdesk.errors import NewsdeskError
-from newsdesk.models import Problem
 
 ILLUSTRATIVE_SOURCE = "illustrative"  # the source of the demo's generated closes (never market data)
 

@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.config import DATA_DIR
+from newsdesk.domain.reference import load_companies, lookup
 from newsdesk.errors import NewsdeskError
 from newsdesk.prices.sessions import exchange_of
-from newsdesk.reference import load_companies, lookup
 
 BENCHMARKS_FILE = DATA_DIR / "benchmarks.toml"
 

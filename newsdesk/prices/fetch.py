@@ -17,9 +17,9 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from newsdesk.domain.models import Problem
 from newsdesk.errors import SourceReadError, UnknownFormatError
 from newsdesk.fetch import fetch_url
-from newsdesk.models import Problem
 from newsdesk.prices import PriceBatch, PriceRow, PriceSourceError
 from newsdesk.prices.files import parse_prices
 

@@ -22,7 +22,7 @@ tried first). Numeric day/month dates (``12/12/1980``, as a spreadsheet re-saves
 for the whole file, settled by any row whose day is above 12 (``12/15/1980``); when no row settles it,
 or rows disagree, they are rejected with the reason. A close may carry thousands separators
 (``"1,234.50"``); it must be a positive finite number. A bad row becomes a
-:class:`~newsdesk.models.Problem` with its line and reason (multi-ticker layouts name the ticker in
+:class:`~newsdesk.domain.models.Problem` with its line and reason (multi-ticker layouts name the ticker in
 the locator, so one reason groups across tickers); the same (ticker, date) twice keeps the first close
 (a problem when the closes differ). Rows come out sorted by ticker and date; the batch's ``notes`` say
 which close column, date order and ticker were used.
@@ -40,8 +40,8 @@ from pathlib import Path
 
 from dateutil import parser as dateutil_parser
 
+from newsdesk.domain.models import Problem
 from newsdesk.errors import SourceReadError, UnknownFormatError
-from newsdesk.models import Problem
 from newsdesk.prices import PriceBatch, PriceRow
 
 FORMATS = ("long", "wide", "yahoo", "stooq", "stooq-raw", "yfinance")

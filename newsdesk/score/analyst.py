@@ -671,7 +671,7 @@ def subject_leg(call: Call, sentence: str, row_entities=(), companies=None) -> d
 
 
 def fill_decision(decision, call: Call, leg: dict | None):
-    """Fill a :class:`~newsdesk.models.Decision`'s structured fields from ``call`` (in place)."""
+    """Fill a :class:`~newsdesk.domain.models.Decision`'s structured fields from ``call`` (in place)."""
     decision.action = call.label.split(" ")[0] if call.kind != "target" else call.label
     decision.direction = {"long": "bullish", "short": "bearish", "reduce": "bearish", "hold": "neutral"}[call.side]
     decision.instruments = [leg] if leg else []

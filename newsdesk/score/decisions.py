@@ -57,8 +57,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsdesk.models import Decision
-from newsdesk.reference import Basket
+from newsdesk.domain.models import Decision
+from newsdesk.domain.reference import Basket
 from newsdesk.score.analyst import excluded_spans, fill_decision, read_call, subject_leg
 from newsdesk.score.cuewords import CueScanner
 from newsdesk.score.entities import CompanyMatcher, common_words

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsdesk.models import Entity
-from newsdesk.reference import Company, load_companies, load_listings, lookup, name_key, plain_name, short_name
+from newsdesk.domain.models import Entity
+from newsdesk.domain.reference import Company, load_companies, load_listings, lookup, name_key, plain_name, short_name
 from newsdesk.score import finance
 from newsdesk.score.matcher import PhraseMatcher
 

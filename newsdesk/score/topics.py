@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.config import TAXONOMY_FILE
-from newsdesk.models import CategoryTag
+from newsdesk.domain.models import CategoryTag
 from newsdesk.score.matcher import PhraseMatcher, weighted_phrase
 
 MIN_RELEVANCE = 0.5

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from newsdesk import search
 from newsdesk.db.read.sql import day_range, marks
+from newsdesk.domain import search
 from newsdesk.errors import FilterError
 
 
@@ -32,7 +32,7 @@ def parse_day(value: str | date | None, what: str = "date") -> date | None:
 
 
 def fts_query(text: str) -> str | None:
-    """The FTS5 expression the search box's ``text`` requires (see :mod:`newsdesk.search`): every
+    """The FTS5 expression the search box's ``text`` requires (see :mod:`newsdesk.domain.search`): every
     word quoted, only the operators the parser writes; None when it requires no text."""
     return search.parse(text).match
 
@@ -347,7 +347,7 @@ def _company_test(values: tuple[str, ...]) -> tuple[str, list]:
 
 def search_clause(text: str, alias: str = "a", text_walk: bool = False) -> tuple[str | None, list]:
     """The part of the WHERE clause the search box's ``text`` adds (words, phrases, OR, -word,
-    ``company:`` and ``source:``; see :mod:`newsdesk.search`), and its params; None for no condition."""
+    ``company:`` and ``source:``; see :mod:`newsdesk.domain.search`), and its params; None for no condition."""
     query = search.parse(text)
     clauses, params = [], []
     key = f"{alias}.rowid + 0" if text_walk else f"{alias}.rowid"  # + 0: not a rowid look-up

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from newsdesk.cells import missing
+from newsdesk.domain.cells import missing
 from newsdesk.score.decisions import exposure_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -215,7 +215,7 @@ DECISION_HUMAN_COLUMNS = (
     "title",
     "newsdesk link",
 )
-DEFAULT_HORIZON_DAYS = 90  # the scorecard's default holding period (newsdesk.scorecard)
+DEFAULT_HORIZON_DAYS = 90  # the scorecard's default holding period (newsdesk.scorecard.rules)
 
 
 def legs_in_words(instruments) -> str:

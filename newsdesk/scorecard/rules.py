@@ -46,13 +46,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from newsdesk.cells import flag, missing, text_or_none
+from newsdesk.domain.cells import flag, missing, text_or_none
+from newsdesk.domain.models import Article
+from newsdesk.domain.models import Decision as DecisionModel
 from newsdesk.errors import NewsdeskError
-from newsdesk.models import Article
-from newsdesk.models import Decision as DecisionModel
 from newsdesk.prices.series import PriceBook, PriceSeries
 from newsdesk.prices.sessions import Moment, Sessions, parse_moment, sessions_of
-from newsdesk.stats import estimate_mean
+from newsdesk.scorecard.stats import estimate_mean
 
 DEFAULT_HORIZON_DAYS = 90
 MAX_LAG_SESSIONS = 5
@@ -116,7 +116,7 @@ class DecisionInput:
 
     @classmethod
     def from_models(cls, article: Article, decision: DecisionModel) -> DecisionInput:
-        """From an ingested :class:`~newsdesk.models.Article` and one of its decisions."""
+        """From an ingested :class:`~newsdesk.domain.models.Article` and one of its decisions."""
         return cls(
             article_id=article.id,
             position=decision.position,

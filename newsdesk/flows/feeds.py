@@ -20,8 +20,8 @@ from newsdesk.config import DATA_DIR
 from newsdesk.db import writes
 from newsdesk.errors import NewsdeskError, SourceReadError
 from newsdesk.fetch import fetch_url
+from newsdesk.flows.ingest import IngestReport, ensure_reference, write_chunk
 from newsdesk.ingest import feed as feed_parser
-from newsdesk.pipeline import IngestReport, ensure_reference, write_chunk
 from newsdesk.score.pipeline import ScoringContext, default_context
 from newsdesk.score.sentiment import Scorer
 

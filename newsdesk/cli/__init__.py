@@ -15,14 +15,14 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from newsdesk import pipeline
 from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
 from newsdesk.db import schema, writes
 from newsdesk.db.read.filters import DEMO_CHOICES, UNCATEGORISED
+from newsdesk.domain.rejections import describe, group_problems
 from newsdesk.errors import NewsdeskError
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import FORMATS
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
-from newsdesk.rejections import describe, group_problems
 from newsdesk.score.labels import LABELS
 
 DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
@@ -261,9 +261,9 @@ def export(
     (``?topic=…&q=…&source=…``), so a URL and a command line give the same rows (without --since and
     --until, every date; the dashboard opens on its default window). Articles are read and written in
     chunks."""
-    from newsdesk import export as export_mod  # pandas: imported only by the commands that need it
     from newsdesk.db.read import articles, decisions, options
     from newsdesk.db.read.filters import from_params
+    from newsdesk.flows import export as export_mod  # pandas: imported only by the commands that need it
 
     db, _ = open_db(db_path)
     params = {
@@ -312,7 +312,7 @@ def export(
 
         parts = export_mod.csv_stream(chunks(), columns, base_url)
     else:
-        from newsdesk.track import run_scorecard
+        from newsdesk.flows.prices import run_scorecard
 
         df = decisions.decisions(db.conn, filters)
         counted = [len(df)]
@@ -365,7 +365,7 @@ def _price_report(report, again: str) -> None:
     """Print a price import or fetch: the summary, how each input was read, the rejected rows grouped by
     reason (as ``ingest`` prints them), illustrative closes replaced, splices (``again`` says how to
     replace the stored series), each unreadable input; exit with its code."""
-    from newsdesk.models import Problem
+    from newsdesk.domain.models import Problem
 
     click.echo(report.summary())
     for name, note in report.notes:
@@ -439,7 +439,7 @@ def prices_import(
     \b
     Exit codes: 0 ok, 1 a file could not be read, 3 every row of a file was rejected.
     """
-    from newsdesk.track import import_price_files
+    from newsdesk.flows.prices import import_price_files
 
     db, _ = open_db(db_path)
     report = import_price_files(db, paths, ticker=ticker, fmt=fmt, date_format=date_format or None, replace=replace)
@@ -472,8 +472,8 @@ def prices_fetch(
     Exit codes: 0 ok, 1 nothing to fetch from or the source failed, 3 nothing usable came back.
     """
     from newsdesk.db.read.filters import parse_day
+    from newsdesk.flows.prices import fetch_prices
     from newsdesk.prices import PriceSourceError
-    from newsdesk.track import fetch_prices
 
     if not url_template and not yahoo:
         fail("say where to fetch from: --url-template URL or --yahoo")
@@ -530,8 +530,8 @@ def scorecard(
     after publication (in the exchange's sessions) to its horizon (README, "Scorecard rules"), grouped
     with n, success rate, mean excess return, t and a 95 % interval."""
     from newsdesk.db.read.prices import price_count
-    from newsdesk.scorecard import MIN_GROUP_N, group_results, scorecard_json
-    from newsdesk.track import run_scorecard
+    from newsdesk.flows.prices import run_scorecard
+    from newsdesk.scorecard.rules import MIN_GROUP_N, group_results, scorecard_json
 
     if default_horizon < 1:
         fail("--default-horizon must be at least 1 day")
@@ -604,9 +604,9 @@ def evidence(
     """What prices did around bullish and bearish articles, benchmark-relative: the reaction (day0: the
     last close before publication to the first at or after it) and the drift (1d, 5d, 20d sessions from
     that close), with n, mean, t and a 95 % interval (README, "Evidence")."""
-    from newsdesk.evidence import MIN_GROUP_N, OBSERVATION_COLUMNS, evidence_json, observation_row, summarise
-    from newsdesk.export import csv_bytes
-    from newsdesk.track import run_measurements
+    from newsdesk.flows.export import csv_bytes
+    from newsdesk.flows.prices import run_measurements
+    from newsdesk.scorecard.evidence import MIN_GROUP_N, OBSERVATION_COLUMNS, evidence_json, observation_row, summarise
 
     if max_entry_lag < 0:
         fail("--max-entry-lag must be 0 or more sessions")
@@ -649,7 +649,7 @@ def evidence(
 
 def _feeds_round(db, feeds_file: str | None) -> int:
     """Fetch every feed once and print a line per feed; return how many failed."""
-    from newsdesk import feeds as feeds_mod
+    from newsdesk.flows import feeds as feeds_mod
 
     try:
         feeds = feeds_mod.load_feeds(feeds_file or feeds_mod.DEFAULT_FEEDS)
@@ -691,7 +691,7 @@ def watch(
     """Fetch the feeds again and again until stopped (Ctrl-C); with --alerts, check the rules after each round."""
     import time
 
-    from newsdesk.feeds import parse_interval
+    from newsdesk.flows.feeds import parse_interval
 
     try:
         seconds = parse_interval(every)
@@ -704,7 +704,7 @@ def watch(
             click.echo(f"-- {writes.now_iso()} round {done + 1}")
             _feeds_round(db, feeds_file)
             if check_alerts:
-                from newsdesk.cli_alerts import run_check
+                from newsdesk.cli.alerts import run_check
 
                 run_check(db, base_url)
             done += 1
@@ -961,10 +961,10 @@ def bench_pipeline(words: int) -> None:
     click.echo(f"pipeline / TextBlob          {r['ratio']:8.2f}x  (target <= 1.30x)")
 
 
-from newsdesk.cli_alerts import alerts, brief  # noqa: E402 - the command groups of their own modules
+from newsdesk.cli import alerts as alert_commands  # noqa: E402 - the command groups of their own modules
 
-cli.add_command(alerts)
-cli.add_command(brief)
+cli.add_command(alert_commands.alerts)
+cli.add_command(alert_commands.brief)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsdesk.prices.sessions import Moment, parse_moment
-from newsdesk.scorecard import (
+from newsdesk.scorecard.rules import (
     MIN_GROUP_N,
     Leg,
     Market,
@@ -32,7 +32,7 @@ from newsdesk.scorecard import (
     entry_index,
     members_of,
 )
-from newsdesk.stats import estimate_mean
+from newsdesk.scorecard.stats import estimate_mean
 
 BULLISH, BEARISH = "bullish", "bearish"
 WINDOWS = ("day0", "1d", "5d", "20d")

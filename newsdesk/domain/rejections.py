@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from newsdesk.models import Problem
+from newsdesk.domain.models import Problem
 
 EXAMPLES = 3
 SHOWN_CHARS = 40  # an offending value is shown cut to this many characters

@@ -2,7 +2,7 @@
 walk) and the scorecard and evidence over the stored decisions and articles.
 
 Each function here is what one CLI command or one dashboard loader calls; the rules themselves are in
-:mod:`newsdesk.scorecard` and :mod:`newsdesk.evidence`, the SQL in :mod:`newsdesk.db`.
+:mod:`newsdesk.scorecard.rules` and :mod:`newsdesk.scorecard.evidence`, the SQL in :mod:`newsdesk.db`.
 """
 
 from __future__ import annotations
@@ -14,22 +14,22 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsdesk.cells import flag, text_or_none
 from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.db.read.baskets import list_baskets
 from newsdesk.db.read.filters import Filters
 from newsdesk.db.read.timeline import UNCATEGORISED
+from newsdesk.domain.cells import flag, text_or_none
+from newsdesk.domain.reference import load_companies, lookup, plain_name
 from newsdesk.errors import SourceReadError, UnknownFormatError
-from newsdesk.evidence import EvidenceRow, Measured, Observation, measurements, summarise
 from newsdesk.prices import PriceBatch, demo
 from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
 from newsdesk.prices.fetch import fetch_from_template, fetch_from_yfinance
 from newsdesk.prices.files import read_price_file
 from newsdesk.prices.series import PriceBook
-from newsdesk.reference import load_companies, lookup, plain_name
-from newsdesk.scorecard import (
+from newsdesk.scorecard.evidence import EvidenceRow, Measured, Observation, measurements, summarise
+from newsdesk.scorecard.rules import (
     DEFAULT_HORIZON_DAYS,
     MAX_LAG_SESSIONS,
     DecisionInput,
@@ -285,7 +285,7 @@ def market_for(
 def result_lines(
     conn: sqlite3.Connection, article_id: str, latest: tuple[str | None, str | None] | None = None
 ) -> dict[int, str]:
-    """Position -> :func:`newsdesk.scorecard.result_line` of each decision of one article (it says when
+    """Position -> :func:`newsdesk.scorecard.rules.result_line` of each decision of one article (it says when
     the grade rests on illustrative closes). ``latest`` as for :func:`market_for`."""
     inputs = decision_inputs(conn, Filters(), article_id)
     market = market_for(conn, inputs, latest=latest)
@@ -299,7 +299,7 @@ def run_scorecard(
     benchmark: str | None = None,
     max_lag: int = MAX_LAG_SESSIONS,
 ) -> list[DecisionResult]:
-    """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard`."""
+    """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard.rules`."""
     return score_decisions(decision_inputs(conn, filters), market(conn, benchmark, max_lag), default_horizon_days)
 
 
@@ -370,5 +370,5 @@ def run_evidence(
     by: str = "category",
     max_lag: int = MAX_LAG_SESSIONS,
 ) -> list[EvidenceRow]:
-    """The evidence table (:func:`newsdesk.evidence.evidence`) over the filtered articles."""
+    """The evidence table (:func:`newsdesk.scorecard.evidence.evidence`) over the filtered articles."""
     return summarise(run_measurements(conn, filters, by, benchmark, max_lag))

@@ -20,8 +20,8 @@ from newsdesk.config import DEFAULT_DB, ENV_DB, resolve_db_path
 from newsdesk.db import alerts as store
 from newsdesk.db import schema
 from newsdesk.db.read import alerts as reads
+from newsdesk.domain.identity import iso_utc
 from newsdesk.errors import NewsdeskError
-from newsdesk.identity import iso_utc
 
 DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
 BASE_URL_HELP = "The dashboard's address (e.g. http://localhost:8501), for the links in messages."

@@ -17,11 +17,11 @@ from newsdesk.db import writes
 from newsdesk.db.dedupe import shift_hours
 from newsdesk.db.read import articles as article_reads
 from newsdesk.db.schema import checkpoint, connect, transaction
+from newsdesk.domain.models import ParseResult, Problem
+from newsdesk.domain.reference import load_baskets, load_companies
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import is_url, iter_bytes, stream_path
 from newsdesk.ingest.options import ReadOptions
-from newsdesk.models import ParseResult, Problem
-from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.impact import title_words
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
@@ -290,9 +290,9 @@ def demo_files() -> list[Path]:
 
 def load_demo(db: sqlite_utils.Database) -> IngestReport:
     """Ingest the illustrative demo corpus into ``db``, and ILLUSTRATIVE closes for its decisions'
-    tickers and benchmarks (:func:`newsdesk.track.load_demo_prices`, source ``illustrative``), and
+    tickers and benchmarks (:func:`newsdesk.flows.prices.load_demo_prices`, source ``illustrative``), and
     one example alert rule, paused."""
-    from newsdesk.track import load_demo_prices
+    from newsdesk.flows.prices import load_demo_prices
 
     report = ingest_paths(db, demo_files(), fmt="page")
     load_demo_prices(db)

@@ -1,0 +1,124 @@
+"""Rewrite imports and dotted names after the house move (issue 25).
+
+Run from a checkout: ``python tools/house_moves.py [FILE ...]`` (default: every .py, .md, .toml and
+.txt file of the checkout but CHANGELOG.md). It rewrites ``newsdesk.pipeline`` to
+``newsdesk.flows.ingest`` and the like (imports, monkeypatch targets, ``python -m``, docs),
+``from newsdesk import pipeline`` to ``from newsdesk.flows import ingest as pipeline`` (the local
+name stays), and paths such as ``newsdesk/pipeline.py``. A branch made on the old layout can run it
+after merging. Idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MOVES = {
+    "newsdesk.models": "newsdesk.domain.models",
+    "newsdesk.identity": "newsdesk.domain.identity",
+    "newsdesk.taxonomy": "newsdesk.domain.taxonomy",
+    "newsdesk.reference": "newsdesk.domain.reference",
+    "newsdesk.rejections": "newsdesk.domain.rejections",
+    "newsdesk.cells": "newsdesk.domain.cells",
+    "newsdesk.search": "newsdesk.domain.search",
+    "newsdesk.stories": "newsdesk.score.stories",
+    "newsdesk.scorecard": "newsdesk.scorecard.rules",
+    "newsdesk.evidence": "newsdesk.scorecard.evidence",
+    "newsdesk.stats": "newsdesk.scorecard.stats",
+    "newsdesk.pipeline": "newsdesk.flows.ingest",
+    "newsdesk.feeds": "newsdesk.flows.feeds",
+    "newsdesk.track": "newsdesk.flows.prices",
+    "newsdesk.export": "newsdesk.flows.export",
+    "newsdesk.cli_alerts": "newsdesk.cli.alerts",
+    "newsdesk.db.floors": "benchmarks.floors",
+}
+SKIP = {"data", "fixtures", "fixtures_http", "__pycache__"}  # inputs, not code or docs
+NEW_PACKAGES = ("rules", "evidence", "stats")  # newsdesk.scorecard is now a package of these
+
+DOTTED = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in sorted(MOVES, key=len, reverse=True)) + r")\b")
+FROM_PKG = re.compile(r"^(?P<indent>[ \t]*)from newsdesk import (?P<names>[^\n(]+?)(?P<comment>\s*#.*)?$", re.M)
+FROM_DB = re.compile(r"^(?P<indent>[ \t]*)from newsdesk\.db import (?P<names>[^\n(#]+)", re.M)
+
+
+def _dotted(match: re.Match) -> str:
+    old = match.group(1)
+    if old == "newsdesk.scorecard":
+        rest = match.string[match.end() : match.end() + 12]
+        if any(rest.startswith("." + p) for p in NEW_PACKAGES):
+            return old
+    return MOVES[old]
+
+
+def _from_pkg(match: re.Match) -> str:
+    indent, comment = match.group("indent"), match.group("comment") or ""
+    kept, moved = [], []
+    for part in match.group("names").split(","):
+        name, _, alias = (s.strip() for s in part.strip().partition(" as "))
+        target = MOVES.get(f"newsdesk.{name}")
+        if target is None:
+            kept.append(part.strip())
+            continue
+        parent, _, leaf = target.rpartition(".")
+        local = alias or name
+        moved.append((parent, leaf if leaf == local else f"{leaf} as {local}"))
+    lines = [f"{indent}from newsdesk import {', '.join(kept)}"] if kept else []
+    by_parent: dict[str, list[str]] = {}
+    for parent, item in moved:
+        by_parent.setdefault(parent, []).append(item)
+    lines += [f"{indent}from {parent} import {', '.join(items)}" for parent, items in by_parent.items()]
+    lines[-1] += comment
+    return "\n".join(lines)
+
+
+def _from_db(match: re.Match) -> str:
+    names = [n.strip() for n in match.group("names").split(",")]
+    if "floors" not in names:
+        return match.group(0)
+    indent, rest = match.group("indent"), [n for n in names if n != "floors"]
+    lines = [f"{indent}from benchmarks import floors"]
+    return "\n".join(lines + ([f"{indent}from newsdesk.db import {', '.join(rest)}"] if rest else []))
+
+
+def paths_of(old: str) -> tuple[str, str]:
+    return old.replace(".", "/") + ".py", MOVES[old].replace(".", "/") + ".py"
+
+
+def rewrite(text: str) -> str:
+    text = FROM_DB.sub(_from_db, text)
+    text = FROM_PKG.sub(_from_pkg, text)
+    text = DOTTED.sub(_dotted, text)
+    for old in MOVES:
+        a, b = paths_of(old)
+        text = re.sub(r"(?<![\w/])" + re.escape(a), b, text)
+    return text
+
+
+def main(argv: list[str]) -> int:
+    files = [Path(a) for a in argv] or [
+        p
+        for ext in ("py", "md", "toml", "txt")
+        for p in ROOT.rglob(f"*.{ext}")
+        if p.name != "CHANGELOG.md"
+        and not any(part.startswith(".") or part in SKIP for part in p.relative_to(ROOT).parts)
+        and p.resolve() != Path(__file__).resolve()
+    ]
+    changed = 0
+    for path in files:
+        try:
+            old = path.read_text("utf-8")
+        except UnicodeDecodeError:
+            continue
+        new = rewrite(old)
+        if new != old:
+            path.write_text(new, "utf-8")
+            changed += 1
+            print(path)
+    print(f"{changed} files rewritten", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
