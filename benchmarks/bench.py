@@ -235,11 +235,11 @@ def query_bench(path: str) -> dict[str, float]:
 
     from benchmarks import floors
     from newsdesk.db.read.articles import articles
-    from newsdesk.db.read.filters import Filters
     from newsdesk.db.read.options import date_bounds
     from newsdesk.db.read.timeline import daily_sentiment
     from newsdesk.db.read.totals import kpis
     from newsdesk.db.schema import connect_readonly
+    from newsdesk.domain.filters import Filters
 
     conn = connect_readonly(path)
     lo, hi = date_bounds(conn)

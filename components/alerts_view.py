@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from components import loaders
+from components.loaders import alert_store as store
 from components.tables import MISSING, app_base
 from newsdesk.alerts.rules import KINDS, Rule, make_rule, with_start
 from newsdesk.alerts.secrets import mask_url
 from newsdesk.config import read_only
-from newsdesk.db import alerts as store
 from newsdesk.domain.identity import iso_utc
 from newsdesk.errors import NewsdeskError
 from newsdesk.score.labels import LABELS
@@ -227,7 +227,7 @@ def rule_form(path, rules: list[Rule], topics: list[str], companies: dict[str, s
 
 def brief_panel(path, version: int) -> None:
     """The morning brief of a chosen window, with HTML and Markdown downloads."""
-    from newsdesk.flows.brief import to_html, to_markdown
+    from newsdesk.flows.brief_render import to_html, to_markdown
 
     label = st.selectbox("Window", list(WINDOWS), key="al_window")
     minute = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")

@@ -15,7 +15,7 @@ from components import loaders
 from components.cards import LABEL_COLORS, colored, decision_card, decisions_csv, escape_md, signed
 from components.tables import MISSING, safe_link
 from newsdesk.config import ROOT
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from newsdesk.flows.export import csv_bytes
 from newsdesk.score.horizon import horizon_status
 from newsdesk.score.impact import FORMULA, impact_breakdown

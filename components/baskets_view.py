@@ -17,9 +17,9 @@ import streamlit as st
 
 from components import loaders
 from components.cards import decisions_csv, escape_md
+from components.loaders import custom_baskets as baskets
 from components.tables import MISSING, safe_link, table_csv
 from newsdesk.config import read_only
-from newsdesk.db import custom_baskets as baskets
 from newsdesk.domain.cells import text_or_none
 from newsdesk.errors import BasketError
 from newsdesk.flows import ingest as pipeline

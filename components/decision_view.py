@@ -12,7 +12,7 @@ from components import loaders, tables
 from components.cards import clip, escape_md
 from components.chart_cache import build_spec
 from components.tables import MISSING
-from newsdesk.db.read.sql import decode_json
+from newsdesk.domain.cells import decode_json
 from newsdesk.score.decisions import exposure_text
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")

@@ -15,7 +15,8 @@ import streamlit as st
 
 from components import loaders
 from components.layout import nav
-from newsdesk.db.read.filters import (
+from newsdesk.domain import search
+from newsdesk.domain.filters import (
     DEMO_CHOICES,
     MARKET_ALL,
     MARKET_CHOICES,
@@ -23,13 +24,12 @@ from newsdesk.db.read.filters import (
     MAX_TEXT,
     UNCATEGORISED,
     URL_MULTI,
+    DefaultWindow,
     Filters,
     from_params,
     parse_day,
     parse_market,
 )
-from newsdesk.db.read.options import DefaultWindow
-from newsdesk.domain import search
 from newsdesk.errors import FilterError
 from newsdesk.score.labels import LABELS
 

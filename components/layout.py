@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from newsdesk.config import ROOT
-from newsdesk.db.periods import GRAINS
+from newsdesk.domain.filters import GRAINS
 
 PAGES = (
     ("dashboard.py", "Overview", ":material/monitoring:"),

@@ -2,7 +2,8 @@
 :mod:`newsdesk.db.read`, all with one TTL. Each takes the database path, its arguments and a data
 version (the last ingest run id), so a new ingest shows without a restart. Also the dashboard's
 only ways to open the database: read-only for every read, writable (:func:`open_for_write`) for
-the ingest and basket forms."""
+the ingest, basket and alert forms, which write through :data:`custom_baskets` and :data:`alert_store`:
+no other component imports :mod:`newsdesk.db`."""
 
 from __future__ import annotations
 
@@ -16,17 +17,20 @@ import pandas as pd
 import streamlit as st
 
 from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_path
+from newsdesk.db import alerts as alert_store  # the Alerts page's forms write rules and seen marks with it
+from newsdesk.db import custom_baskets  # the Baskets page's forms write custom baskets with it
 from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, stories, timeline, totals
-from newsdesk.db.read.filters import Filters
 from newsdesk.db.schema import connect_readonly
+from newsdesk.domain.filters import Filters
 from newsdesk.errors import ReadOnlyError
 from newsdesk.score.horizon import statuses
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-__all__ = ["HIGH_IMPACT", "Filters", "previous_period"]  # plain values and functions pages use
+# plain values and functions pages use; the forms' writes (on a handle from open_for_write)
+__all__ = ["HIGH_IMPACT", "Filters", "alert_store", "custom_baskets", "previous_period"]
 
 TTL = 600
 DEMO_SOURCE = articles.DEMO_SOURCE

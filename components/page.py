@@ -10,7 +10,7 @@ import streamlit as st
 from components import loaders
 from components.filters import sidebar
 from components.layout import alerts_badge
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 
 
 @dataclass(frozen=True)

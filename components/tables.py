@@ -13,7 +13,7 @@ import streamlit as st
 from components import loaders
 from components.cards import escape_md
 from components.loaders import TTL
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from newsdesk.flows.export import csv_bytes, decisions_csv, file_name
 
 MISSING = "–"  # every table shows a missing value as this, never "None"

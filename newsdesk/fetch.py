@@ -10,6 +10,7 @@ import zlib
 from dataclasses import dataclass
 
 from newsdesk import __version__
+from newsdesk.domain.api_errors import api_error
 from newsdesk.errors import ApiError, SourceReadError
 
 USER_AGENT = f"newsdesk/{__version__} (+feed reader)"
@@ -86,8 +87,6 @@ def fetch_url(
 def _api_error(exc: urllib.error.HTTPError) -> str | None:
     """The service's message when an HTTP error's body is a news API's JSON error body."""
     import json
-
-    from newsdesk.ingest import api_error
 
     try:
         return api_error(json.loads(exc.read(65536)))

@@ -432,7 +432,7 @@ def dashboard_reads(path: Path, open_conn) -> dict[str, float]:
     connection from ``open_conn``, closed after use); return each one's seconds, opening included."""
     from datetime import date
 
-    from newsdesk.db.read.filters import Filters
+    from newsdesk.domain.filters import Filters
 
     everything, topic, text = Filters(), Filters(topics=("Macro & Growth",)), Filters(text="Toyota margins")
     since = Filters(since=date(2025, 1, 1), labels=("positive",))

@@ -15,7 +15,7 @@ import pytest
 
 from newsdesk.db import schema
 from newsdesk.db.read import decisions as read_decisions
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from newsdesk.flows import export
 from newsdesk.flows import ingest as pipeline
 from newsdesk.flows import prices as track

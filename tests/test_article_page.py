@@ -16,7 +16,7 @@ from newsdesk.db import schema, writes
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read import baskets as read_baskets
 from newsdesk.db.read import decisions as read_decisions
-from newsdesk.db.read.sql import decode_json
+from newsdesk.domain.cells import decode_json
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score.horizon import horizon_status

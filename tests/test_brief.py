@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsdesk.cli import cli
-from newsdesk.flows.brief import build_brief, parse_window, to_html, to_markdown
-from newsdesk.flows.brief_render import sparkline
+from newsdesk.flows.brief import build_brief, parse_window
+from newsdesk.flows.brief_render import sparkline, to_html, to_markdown
 from tests.alerts_util import article, decision, store
 from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, require_chromium
 

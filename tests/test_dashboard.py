@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from newsdesk.db.read import timeline as read_timeline
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from tests.apptest_util import app, chart_frames, chart_specs, metrics, sentiment_data
 from tests.conftest import ROOT
 from tests.seed import ROWS, WIDE_CATEGORIES, seed, seed_wide

@@ -141,7 +141,7 @@ def test_decision_panels_and_related_hide_the_demo(env) -> None:
 def test_scorecard_evidence_and_notice_hide_the_demo(env) -> None:
     """The evidence is computed over the view's articles only, and the page's demo notice shows only
     when the demo is in view."""
-    from newsdesk.db.read.filters import Filters
+    from newsdesk.domain.filters import Filters
     from newsdesk.flows import prices as track
 
     with sqlite3.connect(env) as conn:

@@ -10,7 +10,7 @@ import pytest
 
 from newsdesk.db import schema
 from newsdesk.db.read.decisions import decision_dates
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from tests.apptest_util import app
 from tests.seed import seed
 

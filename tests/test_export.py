@@ -90,7 +90,7 @@ def test_human_csv_columns_formats_and_every_article_in_chunks(tmp_path) -> None
 def test_export_file_name_says_the_filters_and_the_day() -> None:
     from datetime import date
 
-    from newsdesk.db.read.filters import Filters
+    from newsdesk.domain.filters import Filters
     from newsdesk.flows.export import file_name
 
     today = date(2026, 12, 6)

@@ -15,7 +15,7 @@ import pytest
 
 from newsdesk.db import custom_baskets, schema, writes
 from newsdesk.db.read.articles import DEMO_SOURCE
-from newsdesk.db.read.filters import Filters, from_params
+from newsdesk.domain.filters import Filters, from_params
 from newsdesk.domain.models import Article
 from newsdesk.errors import FilterError
 from newsdesk.flows import ingest as pipeline

@@ -13,8 +13,8 @@ from newsdesk.db import schema, writes
 from newsdesk.db.read import facets as read_facets
 from newsdesk.db.read import totals as read_totals
 from newsdesk.db.read.articles import DEMO_SOURCE
-from newsdesk.db.read.filters import Filters, where
-from newsdesk.db.read.timeline import UNCATEGORISED
+from newsdesk.db.read.filters import where
+from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.domain.models import Article, CategoryTag
 
 N = 12_000

@@ -47,7 +47,7 @@ from newsdesk.db.read import filters as read_filters
 from newsdesk.db.read import options as read_options
 from newsdesk.db.read import timeline as read_timeline
 from newsdesk.db.read import totals as read_totals
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from newsdesk.domain.models import Article, CategoryTag, Decision, Problem
 from newsdesk.errors import FilterError
 from newsdesk.flows import ingest as pipeline

@@ -162,3 +162,96 @@ def test_components_have_no_import_cycle() -> None:
     graph = import_graph(("components",))
     assert "components.loaders" in graph
     assert cycle(graph) is None
+
+
+# ------------------------------------------------------------------ the wings of newsdesk/ (issue 25)
+
+NEWSDESK = ROOT / "newsdesk"
+
+
+def modules_of(*wings: str) -> dict[str, Path]:
+    """``{module name: path}`` of every module under ``newsdesk/<wing>`` for each wing."""
+    found = {module_name(p): p for wing in wings for p in (NEWSDESK / wing).rglob("*.py")}
+    assert found, wings
+    return found
+
+
+def test_at_most_six_modules_loose_at_the_top() -> None:
+    """Every module lives in a wing named for its role; only the entry points, configuration, the
+    error hierarchy and the HTTP fetcher stay at the top of ``newsdesk/``."""
+    loose = sorted(p.name for p in NEWSDESK.glob("*.py"))
+    assert len(loose) <= 6, loose
+    assert set(loose) <= {"__init__.py", "__main__.py", "config.py", "errors.py", "fetch.py"}, loose
+
+
+def test_domain_imports_nothing_of_newsdesk_but_config_and_errors() -> None:
+    """``newsdesk.domain`` holds the values every layer shares: it may not lean on any layer."""
+    allowed = ("newsdesk.domain", "newsdesk.config", "newsdesk.errors")
+    offenders = {
+        m: sorted(n for n in module_imports(p) if n.startswith("newsdesk") and not n.startswith(allowed))
+        for m, p in modules_of("domain").items()
+    }
+    assert {m: n for m, n in offenders.items() if n} == {}
+
+
+@pytest.mark.parametrize("wing", ["domain", "ingest", "score", "scorecard", "prices", "alerts"])
+def test_pure_wings_never_import_storage_flows_or_the_cli(wing: str) -> None:
+    """Parsing, scoring, the scorecard's rules, prices and alert logic are pure: they never open,
+    read or write the database and never run a flow."""
+    banned = ("newsdesk.db", "newsdesk.flows", "newsdesk.cli")
+    offenders = {m: sorted(n for n in module_imports(p) if n.startswith(banned)) for m, p in modules_of(wing).items()}
+    assert {m: n for m, n in offenders.items() if n} == {}
+
+
+def test_only_loaders_flows_and_the_cli_import_storage() -> None:
+    """The dashboard reaches the database through ``components.loaders`` only; the core through
+    ``newsdesk.flows`` and the CLI. Nothing else names ``newsdesk.db``."""
+    files = [
+        ROOT / "dashboard.py",
+        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "components").glob("*.py"),
+        *(p for p in NEWSDESK.rglob("*.py") if p.relative_to(NEWSDESK).parts[0] != "db"),
+    ]
+    allowed = ("components.loaders", "newsdesk.flows", "newsdesk.cli")
+    importers = {module_name(p) for p in files if any(n.startswith("newsdesk.db") for n in module_imports(p))}
+    assert "components.loaders" in importers
+    assert {m for m in importers if not (m == allowed[0] or m.startswith(allowed[1:]))} == set()
+
+
+def module_graph(root: Path) -> dict[str, set[str]]:
+    """Import edges between the modules under ``root``, imports inside functions and under
+    ``TYPE_CHECKING`` included. ``from a import b`` is an edge to ``a.b`` when that is a module, else
+    to ``a`` (a name defined by the package itself)."""
+    modules = {module_name(p): p for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for m, path in modules.items():
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                edges.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                subs = [f"{node.module}.{a.name}" for a in node.names]
+                edges.update(s for s in subs if s in modules)
+                if any(s not in modules for s in subs):
+                    edges.add(node.module)
+        graph[m] = {n for n in edges if n in modules and n != m}
+    return graph
+
+
+def test_newsdesk_has_no_import_cycle() -> None:
+    """No module of the core imports one that imports it back, even lazily: the wings form layers."""
+    graph = module_graph(NEWSDESK)
+    assert len(graph) > 90
+    assert cycle(graph) is None
+
+
+@pytest.mark.parametrize(
+    "edges, expected",
+    [
+        ({"a": {"b"}, "b": set()}, None),
+        ({"a": {"b"}, "b": {"a"}}, ["a", "b", "a"]),
+        ({"a": {"b"}, "b": {"c"}, "c": {"b"}}, ["b", "c", "b"]),
+    ],
+)
+def test_the_cycle_finder_finds_cycles(edges, expected) -> None:
+    assert cycle(edges) == expected

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.db import schema, writes
-from newsdesk.db.read.filters import Filters, parse_market, plan
+from newsdesk.db.read.filters import plan
 from newsdesk.db.read.totals import kpis
+from newsdesk.domain.filters import Filters, parse_market
 from newsdesk.domain.models import Article
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score.market import THRESHOLD, market_relevance

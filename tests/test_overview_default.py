@@ -15,7 +15,7 @@ from newsdesk.db.read import options as read_options
 from newsdesk.db.read import timeline as read_timeline
 from newsdesk.db.read import totals as read_totals
 from newsdesk.db.read.articles import DEMO_SOURCE
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from newsdesk.domain.models import Article, CategoryTag
 from tests.apptest_util import app, chart_frames, metrics
 

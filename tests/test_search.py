@@ -11,8 +11,8 @@ import pytest
 from newsdesk.db import schema, writes
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read import totals as read_totals
-from newsdesk.db.read.filters import Filters
 from newsdesk.domain import search
+from newsdesk.domain.filters import Filters
 from newsdesk.domain.models import Article
 from newsdesk.score import score_article
 

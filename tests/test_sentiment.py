@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from textblob import TextBlob
 
-from newsdesk.score.sentiment import FinanceAnalyzer, FinanceScorer, polarity
+from newsdesk.score.sentiment import FinanceScorer, polarity
+from newsdesk.score.textblob_adapters import FinanceAnalyzer
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 
 from newsdesk.db import schema, stories, writes
 from newsdesk.db.read import articles as read_articles
-from newsdesk.db.read.filters import Filters
 from newsdesk.db.read.stories import story_facts, story_versions
+from newsdesk.domain.filters import Filters
 from newsdesk.domain.models import Article
 from newsdesk.flows import export
 from newsdesk.flows import ingest as pipeline

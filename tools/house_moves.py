@@ -10,6 +10,7 @@ after merging. Idempotent.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -35,8 +36,17 @@ MOVES = {
     "newsdesk.cli_alerts": "newsdesk.cli.alerts",
     "newsdesk.db.floors": "benchmarks.floors",
 }
+# names that moved out of a module that stays (step 2 of the move: the plain values of a view)
+_VIEW_VALUES = ("parse_day", "Filters", "MARKET_ONLY", "MARKET_ALL", "MARKET_CHOICES", "parse_market",
+                "UNCATEGORISED", "URL_MULTI", "DEMO_CHOICES", "MAX_TEXT", "from_params")  # fmt: skip
+NAME_MOVES = {
+    **{("newsdesk.db.read.filters", n): "newsdesk.domain.filters" for n in _VIEW_VALUES},
+    ("newsdesk.db.read.options", "DefaultWindow"): "newsdesk.domain.filters",
+    ("newsdesk.db.read.timeline", "UNCATEGORISED"): "newsdesk.domain.filters",
+    ("newsdesk.db.periods", "GRAINS"): "newsdesk.domain.filters",
+    ("newsdesk.db.read.sql", "decode_json"): "newsdesk.domain.cells",
+}
 SKIP = {"data", "fixtures", "fixtures_http", "__pycache__"}  # inputs, not code or docs
-NEW_PACKAGES = ("rules", "evidence", "stats")  # newsdesk.scorecard is now a package of these
 
 DOTTED = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in sorted(MOVES, key=len, reverse=True)) + r")\b")
 FROM_PKG = re.compile(r"^(?P<indent>[ \t]*)from newsdesk import (?P<names>[^\n(]+?)(?P<comment>\s*#.*)?$", re.M)
@@ -45,9 +55,11 @@ FROM_DB = re.compile(r"^(?P<indent>[ \t]*)from newsdesk\.db import (?P<names>[^\
 
 def _dotted(match: re.Match) -> str:
     old = match.group(1)
-    if old == "newsdesk.scorecard":
-        rest = match.string[match.end() : match.end() + 12]
-        if any(rest.startswith("." + p) for p in NEW_PACKAGES):
+    if old == "newsdesk.scorecard":  # now a package too: only ``from newsdesk.scorecard import x`` and ``.x``
+        rest = match.string[match.end() : match.end() + 40]
+        from_import = rest.startswith(" import ") and not re.match(r" import (rules|evidence|stats)\b", rest)
+        attribute = re.match(r"\.(?!(rules|evidence|stats)\b)\w", rest)
+        if not (from_import or attribute):
             return old
     return MOVES[old]
 
@@ -82,12 +94,39 @@ def _from_db(match: re.Match) -> str:
     return "\n".join(lines + ([f"{indent}from newsdesk.db import {', '.join(rest)}"] if rest else []))
 
 
+def move_names(text: str) -> str:
+    """``from newsdesk.db.read.filters import Filters, where`` -> one import of ``Filters`` from
+    :mod:`newsdesk.domain.filters` and one of ``where`` from where it was (per :data:`NAME_MOVES`)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return text
+    lines = text.splitlines(keepends=True)
+    edits = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not any((node.module, a.name) in NAME_MOVES for a in node.names):
+            continue
+        indent = re.match(r"[ \t]*", lines[node.lineno - 1]).group(0)
+        groups: dict[str, list[str]] = {}
+        for a in node.names:
+            target = NAME_MOVES.get((node.module, a.name), node.module)
+            groups.setdefault(target, []).append(a.name if a.asname is None else f"{a.name} as {a.asname}")
+        tail = lines[node.end_lineno - 1][node.end_col_offset :]
+        new = [f"{indent}from {mod} import {', '.join(names)}\n" for mod, names in groups.items()]
+        new[-1] = new[-1].rstrip("\n") + (tail if tail.strip() else "\n")
+        edits.append((node.lineno - 1, node.end_lineno, new))
+    for start, end, new in sorted(edits, reverse=True):
+        lines[start:end] = new
+    return "".join(lines)
+
+
 def paths_of(old: str) -> tuple[str, str]:
     return old.replace(".", "/") + ".py", MOVES[old].replace(".", "/") + ".py"
 
 
 def rewrite(text: str) -> str:
     text = FROM_DB.sub(_from_db, text)
+    text = move_names(text)
     text = FROM_PKG.sub(_from_pkg, text)
     text = DOTTED.sub(_dotted, text)
     for old in MOVES:

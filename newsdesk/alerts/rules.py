@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 import tomli_w
 
 from newsdesk.alerts.secrets import NotifyUrlError, check_url
-from newsdesk.db.read.filters import Filters
+from newsdesk.domain.filters import Filters
 from newsdesk.errors import NewsdeskError
 from newsdesk.score.labels import LABELS
 

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
 from newsdesk.db import schema, writes
-from newsdesk.db.read.filters import DEMO_CHOICES, UNCATEGORISED
+from newsdesk.domain.filters import DEMO_CHOICES, UNCATEGORISED
 from newsdesk.domain.rejections import describe, group_problems
 from newsdesk.errors import NewsdeskError
 from newsdesk.flows import ingest as pipeline
@@ -262,7 +262,7 @@ def export(
     --until, every date; the dashboard opens on its default window). Articles are read and written in
     chunks."""
     from newsdesk.db.read import articles, decisions, options
-    from newsdesk.db.read.filters import from_params
+    from newsdesk.domain.filters import from_params
     from newsdesk.flows import export as export_mod  # pandas: imported only by the commands that need it
 
     db, _ = open_db(db_path)
@@ -471,7 +471,7 @@ def prices_fetch(
     \b
     Exit codes: 0 ok, 1 nothing to fetch from or the source failed, 3 nothing usable came back.
     """
-    from newsdesk.db.read.filters import parse_day
+    from newsdesk.domain.filters import parse_day
     from newsdesk.flows.prices import fetch_prices
     from newsdesk.prices import PriceSourceError
 
@@ -538,7 +538,7 @@ def scorecard(
     if max_entry_lag < 0:
         fail("--max-entry-lag must be 0 or more sessions")
     db, _ = open_db(db_path)
-    from newsdesk.db.read.filters import Filters
+    from newsdesk.domain.filters import Filters
 
     filters = Filters(author=tuple(authors))
     results = run_scorecard(

@@ -269,7 +269,8 @@ def alerts_check(db_path, as_json, base_url) -> None:
 def brief(db_path, since, html_file, md_file, base_url) -> None:
     """The morning brief: KPIs and their change, What moved, top stories, new decisions, horizons
     ending within 7 days, scorecard movers, alerts fired. Prints Markdown unless --html/--md."""
-    from newsdesk.flows.brief import build_brief, parse_window, to_html, to_markdown
+    from newsdesk.flows.brief import build_brief, parse_window
+    from newsdesk.flows.brief_render import to_html, to_markdown
 
     try:
         window = parse_window(since)

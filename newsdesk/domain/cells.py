@@ -4,6 +4,8 @@ key or a label."""
 
 from __future__ import annotations
 
+import json
+
 
 def missing(value) -> bool:
     """True for None and a missing number (NaN, pandas' NA): what SQL NULL becomes in a frame."""
@@ -28,3 +30,15 @@ def text_or_none(value) -> str | None:
 def flag(value) -> bool:
     """A 0/1 cell as a bool; NULL (None, NaN, NA) is False (``bool(nan)`` would be True)."""
     return False if missing(value) else bool(value)
+
+
+def decode_json(value, default):
+    """``value`` decoded from JSON when it is a JSON text of the same type as ``default``, else
+    ``default`` (a fresh copy): stored explanations never break a page."""
+    if not isinstance(value, str) or not value.strip():
+        return type(default)()
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return type(default)()
+    return decoded if isinstance(decoded, type(default)) else type(default)()

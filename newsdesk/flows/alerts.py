@@ -23,8 +23,8 @@ from newsdesk.db.read import alerts as reads
 from newsdesk.db.read.articles import DEMO_SOURCE, has_other_source
 from newsdesk.db.read.decisions import article_decisions
 from newsdesk.db.read.prices import basket_weights, price_count
-from newsdesk.db.read.sql import decode_json
 from newsdesk.db.read.timeline import what_moved
+from newsdesk.domain.cells import decode_json
 from newsdesk.domain.identity import iso_utc
 from newsdesk.flows import notify
 

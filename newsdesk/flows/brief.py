@@ -18,17 +18,16 @@ from datetime import UTC, date, datetime, timedelta
 from newsdesk.alerts.events import article_link
 from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import brief as reads
-from newsdesk.db.read.filters import Filters, parse_day
 from newsdesk.db.read.timeline import what_moved
 from newsdesk.db.read.totals import kpis, previous_period
+from newsdesk.domain.filters import Filters, parse_day
 from newsdesk.domain.identity import iso_utc
 from newsdesk.errors import FilterError
 from newsdesk.flows.alerts import hidden_sources
-from newsdesk.flows.brief_render import to_html, to_markdown
 from newsdesk.score.decisions import exposure_text
 
 log = logging.getLogger(__name__)
-__all__ = ["Brief", "build_brief", "parse_window", "to_html", "to_markdown"]
+__all__ = ["Brief", "build_brief", "parse_window"]
 HORIZON_DAYS = 7
 SPARK_DAYS = 30
 UNITS = {"h": 1, "d": 24, "w": 24 * 7}

@@ -18,9 +18,8 @@ from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.db.read.baskets import list_baskets
-from newsdesk.db.read.filters import Filters
-from newsdesk.db.read.timeline import UNCATEGORISED
 from newsdesk.domain.cells import flag, text_or_none
+from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.domain.reference import load_companies, lookup, plain_name
 from newsdesk.errors import SourceReadError, UnknownFormatError
 from newsdesk.prices import PriceBatch, demo

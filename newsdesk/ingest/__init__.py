@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from newsdesk.domain.api_errors import api_error
 from newsdesk.domain.models import ParseResult
 from newsdesk.domain.taxonomy import category_names
 from newsdesk.errors import ApiError, SourceReadError, UnknownFormatError
@@ -146,17 +147,6 @@ def _plain_name(name: str) -> str:
     """``name`` without its query and a ``.gz`` ending: the name the format is guessed from."""
     base = name.split("?", 1)[0]
     return base[:-3] if base.casefold().endswith(".gz") else base
-
-
-def api_error(doc) -> str | None:
-    """The service's own message when ``doc`` is an Alpha Vantage or NewsAPI error body."""
-    message = alphavantage.error_message(doc)
-    if message:
-        return f"an Alpha Vantage error response, not news: {message}"
-    message = newsapi.error_message(doc)
-    if message:
-        return f"a NewsAPI error response, not news: {message}"
-    return None
 
 
 def detect_format(name: str, text: str, options: ReadOptions | None = None) -> str:

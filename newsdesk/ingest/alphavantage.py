@@ -3,6 +3,7 @@ source, topics[], overall_sentiment_score, overall_sentiment_label, ticker_senti
 
 from __future__ import annotations
 
+from newsdesk.domain.api_errors import alphavantage_error as error_message
 from newsdesk.domain.models import Article, CategoryTag, Entity, ParseResult
 from newsdesk.domain.taxonomy import canonical_category
 from newsdesk.errors import ApiError, RecordError, SourceReadError
@@ -11,23 +12,10 @@ from newsdesk.ingest.jsondoc import load_json, number_field, parse_items, text_f
 from newsdesk.ingest.normalize import collapse_ws, parse_date
 from newsdesk.score.labels import normalise_label
 
-ERROR_KEYS = ("Error Message", "Information", "Note")
-
 
 def looks_like(doc) -> bool:
     """True for a parsed Alpha Vantage NEWS_SENTIMENT document."""
     return isinstance(doc, dict) and isinstance(doc.get("feed"), list)
-
-
-def error_message(doc) -> str | None:
-    """Alpha Vantage's own message when ``doc`` is one of its error bodies (``{"Note": "...API call
-    frequency..."}``, ``{"Information": ...}``, ``{"Error Message": ...}``), else None."""
-    if not isinstance(doc, dict) or "feed" in doc:
-        return None
-    for key in ERROR_KEYS:
-        if isinstance(doc.get(key), str) and doc[key].strip():
-            return doc[key].strip()
-    return None
 
 
 def parse_text(text: str, source_name: str, categories=(), options=None) -> ParseResult:

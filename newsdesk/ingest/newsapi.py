@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from newsdesk.domain.api_errors import newsapi_error as error_message
 from newsdesk.domain.models import Article, ParseResult
 from newsdesk.errors import ApiError, RecordError, SourceReadError
 from newsdesk.ingest.html import html_to_text
@@ -26,15 +27,6 @@ _TLD = re.compile(r"\.(com|org|net|co\.uk|co|uk|io|news|in|de|fr|info)$")
 def looks_like(doc) -> bool:
     """True for a parsed NewsAPI document."""
     return isinstance(doc, dict) and isinstance(doc.get("articles"), list)
-
-
-def error_message(doc) -> str | None:
-    """NewsAPI's own message when ``doc`` is one of its error bodies, else None."""
-    if isinstance(doc, dict) and doc.get("status") == "error":
-        message = doc.get("message") or doc.get("code") or "no message"
-        code = doc.get("code")
-        return f"{message} ({code})" if code and message != code else str(message)
-    return None
 
 
 def looks_like_item(item) -> bool:

@@ -78,15 +78,6 @@ def textblob_polarity(text: str) -> float:
     return TextBlob(text or "").sentiment.polarity
 
 
-def __getattr__(name: str):
-    # TextBlob imports NLTK and SciPy (over a second): load the adapters only when asked for.
-    if name in ("FinanceAnalyzer", "TextBlobScorer"):
-        from newsdesk.score import textblob_adapters
-
-        return getattr(textblob_adapters, name)
-    raise AttributeError(name)
-
-
 _TERM_WEIGHT = re.compile(r"\(([+-]?\d+(?:\.\d+)?)\)\s*$")
 
 

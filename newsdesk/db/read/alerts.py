@@ -12,8 +12,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from newsdesk.alerts.rules import Rule, RuleError, make_rule
-from newsdesk.db.read.filters import Filters, where
-from newsdesk.db.read.sql import decode_json, rows
+from newsdesk.db.read.filters import where
+from newsdesk.db.read.sql import rows
+from newsdesk.domain.cells import decode_json
+from newsdesk.domain.filters import Filters
 
 RULE_COLUMNS = "id, name, kind, conditions, notify, paused, starts_at"
 ARTICLE_FIELDS = "a.id, a.title, a.source, a.url, a.published_at, a.sentiment, a.sentiment_label, a.impact"

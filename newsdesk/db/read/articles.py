@@ -11,9 +11,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from newsdesk.db.read.filters import Filters, Plan, category_view, plan, where
-from newsdesk.db.read.sql import decode_json, frame, marks, rows
+from newsdesk.db.read.filters import Plan, category_view, plan, where
+from newsdesk.db.read.sql import frame, marks, rows
 from newsdesk.db.read.stories import story_columns, story_facts
+from newsdesk.domain.cells import decode_json
+from newsdesk.domain.filters import Filters
 
 DEMO_SOURCE = "newsdesk demo desk"
 RELATED_LIMIT = 8

@@ -13,8 +13,9 @@ from datetime import date
 
 import pandas as pd
 
-from newsdesk.db.periods import GRAINS, start_sql
+from newsdesk.db.periods import start_sql
 from newsdesk.db.read.sql import and_day_range, and_not_hidden, frame, marks
+from newsdesk.domain.filters import GRAINS
 from newsdesk.errors import BasketError
 
 # SQL expressions of the period an article falls in, keyed by grain (constants, never user input).

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsdesk.db.read.filters import Filters, where
-from newsdesk.db.read.sql import decode_json, rows
+from newsdesk.db.read.filters import where
+from newsdesk.db.read.sql import rows
+from newsdesk.domain.cells import decode_json
+from newsdesk.domain.filters import Filters
 
 
 def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> list[dict]:

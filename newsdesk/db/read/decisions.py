@@ -12,9 +12,11 @@ from datetime import date
 import pandas as pd
 
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
-from newsdesk.db.read.filters import Filters, author_clause, plan, where
-from newsdesk.db.read.sql import and_day_range, decode_json, frame, marks
+from newsdesk.db.read.filters import author_clause, plan, where
+from newsdesk.db.read.sql import and_day_range, frame, marks
 from newsdesk.db.read.totals import set_totals_sql
+from newsdesk.domain.cells import decode_json
+from newsdesk.domain.filters import Filters
 
 # the columns of ``decisions`` every query returns, after its own lead columns, in this order
 DETAIL_COLUMNS = DECISION_DETAIL_COLUMNS

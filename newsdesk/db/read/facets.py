@@ -7,11 +7,11 @@ import sqlite3
 import pandas as pd
 
 from newsdesk.db.aggregates import LABEL_COLUMNS, split_key
-from newsdesk.db.read.filters import Filters, plan
+from newsdesk.db.read.filters import plan
 from newsdesk.db.read.filters import where as filter_where
 from newsdesk.db.read.sql import frame
-from newsdesk.db.read.timeline import UNCATEGORISED
 from newsdesk.db.read.totals import set_totals_sql
+from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.score.labels import LABELS
 
 

@@ -1,6 +1,7 @@
-"""A view's filters, and the one decision of which stored table answers it.
+"""The one decision of which stored table answers a view, and its filters as bound SQL.
 
-:class:`Filters` is a plain value (the dashboard's sidebar, the CLI's options). :func:`plan` looks at
+:class:`~newsdesk.domain.filters.Filters` is a plain value (the dashboard's sidebar, the CLI's
+options; :mod:`newsdesk.domain.filters`). :func:`plan` looks at
 it once and says which table answers the view — the derived totals, the category rows that carry
 copies of each article's scores, or ``articles`` itself — and whether the newest rows are found
 sooner by walking ``articles`` newest first. Every read of :mod:`newsdesk.db.read` follows it.
@@ -10,118 +11,17 @@ sooner by walking ``articles`` newest first. Every read of :mod:`newsdesk.db.rea
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
 from newsdesk.db.read.sql import day_range, marks
 from newsdesk.domain import search
-from newsdesk.errors import FilterError
-
-
-def parse_day(value: str | date | None, what: str = "date") -> date | None:
-    """Parse ``YYYY-MM-DD`` (or a date) into a date; None stays None; raise :class:`FilterError`."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise FilterError(f"{what} {value!r} is not a date: use YYYY-MM-DD") from None
+from newsdesk.domain.filters import UNCATEGORISED, Filters
 
 
 def fts_query(text: str) -> str | None:
     """The FTS5 expression the search box's ``text`` requires (see :mod:`newsdesk.domain.search`): every
     word quoted, only the operators the parser writes; None when it requires no text."""
     return search.parse(text).match
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The view's filters. Every field narrows the articles: topics (any of, on the article's
-    defining categories), an inclusive date range on ``published_at``, sentiment labels (any of),
-    a minimum impact, sources (any of), companies or baskets (``7011.T`` or ``basket:japan-defense``;
-    any of), free text searched in title, summary and body, sources left out (``hidden_sources``:
-    the demo corpus when the user hides it), and the authors of analyst calls (``author``, any of: the
-    articles holding a call by one of them, and in decision reads those calls only), and
-    ``market``: ``"market"`` (the default: market news only, see :mod:`newsdesk.score.market`) or
-    ``"all"`` (everything)."""
-
-    topics: tuple[str, ...] = ()
-    since: date | None = None
-    until: date | None = None
-    labels: tuple[str, ...] = ()
-    min_impact: float | None = None
-    sources: tuple[str, ...] = ()
-    companies: tuple[str, ...] = ()
-    text: str = ""
-    hidden_sources: tuple[str, ...] = ()
-    author: tuple[str, ...] = ()
-    market: str = "market"
-    first_reports: bool = False  # only the first report of each story (issue 24)
-
-    @property
-    def market_only(self) -> bool:
-        """True unless the view asks for everything (``market="all"``)."""
-        return self.market != MARKET_ALL
-
-
-MARKET_ONLY, MARKET_ALL = "market", "all"
-MARKET_CHOICES = (MARKET_ONLY, MARKET_ALL)
-
-
-def parse_market(value: object) -> str:
-    """``"all"`` for everything (also ``everything``, any case), else ``"market"``: an unknown value
-    falls back to the default, market news only."""
-    text = str(value or "").strip().lower()
-    return MARKET_ALL if text in (MARKET_ALL, "everything") else MARKET_ONLY
-
-
-# ------------------------------------------------------------------ a view from a URL or a command line
-
-UNCATEGORISED = "Uncategorised"  # the topic of the articles with no category: shown, counted, selectable
-
-URL_MULTI = {"topics": "topic", "labels": "label", "sources": "source", "companies": "company"}
-DEMO_CHOICES = ("show", "hide")
-MAX_TEXT = 200
-
-
-def from_params(
-    params: Mapping[str, Sequence[str]], demo_source: str | None = None, hide_demo_by_default: bool = False
-) -> Filters:
-    """The :class:`Filters` of a view's query parameters, as the dashboard's URL carries them
-    (``?q=…&topic=…&since=…&until=…&label=…&min_impact=…&source=…&company=…&author=…``,
-    ``market=all``, ``demo=show|hide``, each a list of values) and as ``export`` builds them from its
-    options, so both give the same rows.
-    ``demo_source`` is hidden when ``demo=hide``, or when ``hide_demo_by_default`` and the parameters
-    do not say ``demo=show``. A bad date raises :class:`FilterError`; a bad minimum impact counts as
-    none, out-of-range ones are clamped to 0-1; ``market`` other than ``all`` is market news only."""
-
-    def first(name: str) -> str | None:
-        values = [v for v in params.get(name) or () if v not in (None, "")]
-        return str(values[0]) if values else None
-
-    try:
-        impact = min(1.0, max(0.0, float(first("min_impact") or 0)))
-    except ValueError:
-        impact = 0.0
-    demo = first("demo")
-    hide = demo == "hide" or (demo != "show" and hide_demo_by_default)
-    multi = {
-        name: tuple(dict.fromkeys(str(v) for v in params.get(param) or () if v)) for name, param in URL_MULTI.items()
-    }
-    return Filters(
-        since=parse_day(first("since"), "since"),
-        until=parse_day(first("until"), "until"),
-        min_impact=impact or None,
-        text=(first("q") or "").strip()[:MAX_TEXT],
-        hidden_sources=(demo_source,) if hide and demo_source else (),
-        author=tuple(dict.fromkeys(str(v) for v in params.get("author") or () if v)),
-        market=parse_market(first("market")),
-        first_reports=first("first") == "1",
-        **multi,
-    )
 
 
 # ------------------------------------------------------------------ the plan

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
-from newsdesk.db.read.filters import parse_day
 from newsdesk.db.read.sql import frame
+from newsdesk.domain.filters import DefaultWindow, parse_day
 
 
 def categories(conn: sqlite3.Connection) -> pd.DataFrame:
@@ -86,17 +85,6 @@ def default_since(
         return None
     start = last - timedelta(days=days - 1)
     return start if start > lo else None
-
-
-@dataclass(frozen=True)
-class DefaultWindow:
-    """Where a view starts and ends when nobody chose dates: ``since`` and ``until`` (None: the
-    data's own first or last day) and ``note``, said beside the chart when the window is not simply
-    the latest :data:`DEFAULT_DAYS` days."""
-
-    since: date | None = None
-    until: date | None = None
-    note: str | None = None
 
 
 def exact_days(

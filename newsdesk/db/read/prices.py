@@ -8,8 +8,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from newsdesk.db.read.filters import Filters, author_clause, where
+from newsdesk.db.read.filters import author_clause, where
 from newsdesk.db.read.sql import frame, marks
+from newsdesk.domain.filters import Filters
 from newsdesk.prices import ILLUSTRATIVE_SOURCE
 
 # the effective categories of article ``a``, joined by '|' (categories never hold '|')

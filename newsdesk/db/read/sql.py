@@ -1,9 +1,8 @@
-"""Small helpers every read shares: rows to frames, placeholders, the one inclusive day range, and
-the decoding of stored JSON columns."""
+"""Small helpers every read shares: rows to frames, placeholders, the one inclusive day range
+(stored JSON columns are decoded by :func:`newsdesk.domain.cells.decode_json`)."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -59,15 +58,3 @@ def and_not_hidden(id_column: str, hidden_sources: tuple[str, ...] | list[str]) 
         f" AND {id_column} NOT IN (SELECT id FROM articles WHERE source IN ({marks(hidden_sources)}))",
         list(hidden_sources),
     )
-
-
-def decode_json(value, default):
-    """``value`` decoded from JSON when it is a JSON text of the same type as ``default``, else
-    ``default`` (a fresh copy): stored explanations never break a page."""
-    if not isinstance(value, str) or not value.strip():
-        return type(default)()
-    try:
-        decoded = json.loads(value)
-    except ValueError:
-        return type(default)()
-    return decoded if isinstance(decoded, type(default)) else type(default)()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from newsdesk.db.read.filters import parse_day
+from newsdesk.domain.filters import parse_day
 
 
 def data_version(conn: sqlite3.Connection) -> int:

@@ -9,8 +9,9 @@ import sqlite3
 
 import pandas as pd
 
-from newsdesk.db.read.filters import Filters, where
+from newsdesk.db.read.filters import where
 from newsdesk.db.read.sql import frame
+from newsdesk.domain.filters import Filters
 
 # the per-article story columns, as SQL over an ``articles`` alias (constant text, no user input)
 STORY_COLUMNS = (

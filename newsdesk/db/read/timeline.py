@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.db.aggregates import needle
-from newsdesk.db.periods import GRAINS, split_range, start_sql
-from newsdesk.db.read.filters import DATES, TOPICS, UNCATEGORISED, Filters, category_view, plan, where
+from newsdesk.db.periods import split_range, start_sql
+from newsdesk.db.read.filters import DATES, TOPICS, category_view, plan, where
 from newsdesk.db.read.sql import day_range, frame, marks
+from newsdesk.domain.filters import GRAINS, UNCATEGORISED, Filters
 from newsdesk.errors import FilterError
 
 

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.db.aggregates import needle
 from newsdesk.db.periods import split_range
-from newsdesk.db.read.filters import DATES, TOPICS, Filters, category_view, plan, where
+from newsdesk.db.read.filters import DATES, TOPICS, category_view, plan, where
 from newsdesk.db.read.sql import day_range
+from newsdesk.domain.filters import Filters
 
 
 def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict:
