@@ -11,23 +11,22 @@ from contextlib import closing
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_path
+from newsdesk.db import (
+    Connection,
+    custom_baskets,  # the Baskets page's forms write custom baskets with it
+)
 from newsdesk.db import alerts as alert_store  # the Alerts page's forms write rules and seen marks with it
-from newsdesk.db import custom_baskets  # the Baskets page's forms write custom baskets with it
+from newsdesk.db import open as open_database
 from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, stories, timeline, totals
-from newsdesk.db.schema import connect_readonly
 from newsdesk.domain.filters import Filters
 from newsdesk.errors import ReadOnlyError
 from newsdesk.score.horizon import statuses
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 # plain values and functions pages use; the forms' writes (on a handle from open_for_write)
 __all__ = ["HIGH_IMPACT", "Filters", "alert_store", "custom_baskets", "previous_period"]
@@ -54,19 +53,17 @@ def database_path() -> Path:
     return path
 
 
-def open_for_write(path: str | Path) -> sqlite_utils.Database:
+def open_for_write(path: str | Path) -> Connection:
     """The dashboard's only way to a writable database; raises :class:`ReadOnlyError` when the app
-    runs read-only. Every read goes through :func:`newsdesk.db.schema.connect_readonly` instead."""
+    runs read-only. Every read goes through ``open_database(path, readonly=True)`` instead."""
     if read_only():
         raise ReadOnlyError(f"this dashboard runs read-only ({ENV_READONLY}=1): nothing can be written")
-    from newsdesk.db import schema  # the writer (and its migrations) only when writing
-
-    return schema.connect(path)
+    return open_database(path)
 
 
 def _read(path: str | Path, fn, *args):
     """``fn(conn, *args)`` on a read-only connection to ``path``."""
-    with closing(connect_readonly(path)) as conn:
+    with closing(open_database(path, readonly=True)) as conn:
         return fn(conn, *args)
 
 
@@ -165,7 +162,7 @@ def load_period_counts(path: str, filters: Filters, grain: str, version: int) ->
 def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataFrame, date | None]:
     """Category z-scores against their trailing 30-day baseline (the last 14 days up to the end of
     the view), and that end."""
-    with closing(connect_readonly(path)) as conn:
+    with closing(open_database(path, readonly=True)) as conn:
         end = timeline.view_end(conn, filters)
         return timeline.what_moved(conn, filters, end, 14, 30), end
 
@@ -181,7 +178,7 @@ def export_csv(path: str, filters: Filters, columns: str = "human", link_base: s
     database in chunks (uncached: made when the user clicks the download)."""
     from newsdesk.flows.export import csv_stream
 
-    with closing(connect_readonly(path)) as conn:
+    with closing(open_database(path, readonly=True)) as conn:
         return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base))
 
 
@@ -204,7 +201,7 @@ def load_decisions_with_status(
     """The newest ``limit`` decisions of the view with their horizon ``status`` (open / expired /
     no horizon), how many decisions the view has in all, and the basket links of the loaded
     decisions: the Decisions page's data in one cache entry."""
-    with closing(connect_readonly(path)) as conn:
+    with closing(open_database(path, readonly=True)) as conn:
         found = decisions.decisions(conn, filters, limit=limit)
         links = baskets.decision_basket_links(conn, found["id"].tolist())
         count = decisions.decision_count(conn, filters)

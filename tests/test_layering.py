@@ -255,3 +255,19 @@ def test_newsdesk_has_no_import_cycle() -> None:
 )
 def test_the_cycle_finder_finds_cycles(edges, expected) -> None:
     assert cycle(edges) == expected
+
+
+def test_one_door_into_storage() -> None:
+    """Nothing outside ``newsdesk/db`` names the engine (``sqlite3``, ``sqlite_utils``) or reaches
+    into a handle's ``.conn``: ``newsdesk.db.open`` gives the one ``Connection`` every read and write
+    takes, so a second engine plugs in behind ``newsdesk.db`` alone."""
+    files = [
+        ROOT / "dashboard.py",
+        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "components").glob("*.py"),
+        *(p for p in NEWSDESK.rglob("*.py") if p.relative_to(NEWSDESK).parts[0] != "db"),
+    ]
+    engine = {str(p.relative_to(ROOT)): sorted(imports_of(p) & {"sqlite3", "sqlite_utils"}) for p in files}
+    assert {p: n for p, n in engine.items() if n} == {}
+    reach = [str(p.relative_to(ROOT)) for p in files if re.search(r"\.conn\b", p.read_text("utf-8"))]
+    assert reach == []

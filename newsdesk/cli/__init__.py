@@ -16,6 +16,7 @@ import click
 from tqdm import tqdm
 
 from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
+from newsdesk.db import open as open_database
 from newsdesk.db import schema, writes
 from newsdesk.domain.filters import DEMO_CHOICES, UNCATEGORISED
 from newsdesk.domain.rejections import describe, group_problems
@@ -43,10 +44,10 @@ def open_db(db_path: str | None):
     """Open (creating if needed) the database the user chose."""
     path = resolve_db_path(db_path)
     try:
-        return schema.connect(path), path
+        return open_database(path), path
     except NewsdeskError as exc:
         fail(str(exc))
-    except Exception as exc:  # sqlite3.DatabaseError: not a database, unwritable folder...
+    except Exception as exc:  # the engine's error: not a database, unwritable folder...
         fail(f"cannot open database {path}: {exc}")
 
 
@@ -68,7 +69,7 @@ def init(db_path: str | None, demo: bool) -> None:
         click.echo(f"Demo corpus (illustrative, not real news): {report.summary()}")
         from newsdesk.db.read.prices import price_count
 
-        click.echo(f"Illustrative prices (generated, not market data): {price_count(db.conn):,} closes")
+        click.echo(f"Illustrative prices (generated, not market data): {price_count(db):,} closes")
 
 
 @cli.command()
@@ -280,21 +281,21 @@ def export(
         "market": [market],
         "first": ["1" if first_reports else None],
     }
-    has_demo = articles.has_source(db.conn, articles.DEMO_SOURCE)
-    hide_by_default = has_demo and articles.has_other_source(db.conn, articles.DEMO_SOURCE)
+    has_demo = articles.has_source(db, articles.DEMO_SOURCE)
+    hide_by_default = has_demo and articles.has_other_source(db, articles.DEMO_SOURCE)
     try:
         filters = from_params(params, articles.DEMO_SOURCE, hide_by_default)
     except NewsdeskError as exc:
         fail(str(exc).replace("since ", "--since ", 1).replace("until ", "--until ", 1))
-    known = set(options.categories(db.conn)["category"])
+    known = set(options.categories(db)["category"])
     unknown = [t for t in topics if t not in known and t != UNCATEGORISED]  # Uncategorised: no category
     if unknown:
         fail(f"unknown topic {unknown[0]!r}; known topics: {', '.join(sorted(known)) or '(none yet)'}")
-    known_sources = set(options.sources(db.conn)["source"])
+    known_sources = set(options.sources(db)["source"])
     unknown = [s for s in sources if s not in known_sources]
     if unknown:
         fail(f"unknown source {unknown[0]!r}; known sources: {', '.join(sorted(known_sources)) or '(none yet)'}")
-    known_values = set(options.company_options(db.conn)["value"])
+    known_values = set(options.company_options(db)["value"])
     unknown = [v for v in filters.companies if v not in known_values]
     if unknown:
         what = "basket" if unknown[0].startswith("basket:") else "company"
@@ -306,7 +307,7 @@ def export(
         counted = []
 
         def chunks():
-            for df in articles.article_chunks(db.conn, filters):
+            for df in articles.article_chunks(db, filters):
                 counted.append(len(df))
                 yield df
 
@@ -314,9 +315,9 @@ def export(
     else:
         from newsdesk.flows.prices import run_scorecard
 
-        df = decisions.decisions(db.conn, filters)
+        df = decisions.decisions(db, filters)
         counted = [len(df)]
-        results = run_scorecard(db.conn, filters) if columns == "human" else []
+        results = run_scorecard(db, filters) if columns == "human" else []
         parts = iter([export_mod.decisions_csv(df, columns, base_url, results)])
     if output == "-":
         for part in parts:
@@ -339,7 +340,7 @@ def stats(db_path: str | None, as_json: bool) -> None:
     from newsdesk.db.read.stats import stats as db_stats
 
     db, path = open_db(db_path)
-    s = db_stats(db.conn)
+    s = db_stats(db)
     if as_json:
         click.echo(json.dumps({"database": str(path), **s}, indent=2))
         return
@@ -542,7 +543,7 @@ def scorecard(
 
     filters = Filters(author=tuple(authors))
     results = run_scorecard(
-        db.conn, filters, default_horizon_days=default_horizon, benchmark=benchmark, max_lag=max_entry_lag
+        db, filters, default_horizon_days=default_horizon, benchmark=benchmark, max_lag=max_entry_lag
     )
     groups = group_results(results, None if by == "all" else by, include_open=not closed_only)
     if as_json:
@@ -560,7 +561,7 @@ def scorecard(
     if not groups:
         if not results:
             click.echo("No decisions to grade.")
-        elif not price_count(db.conn):
+        elif not price_count(db):
             click.echo("No decision could be scored: import prices first (newsdesk prices import / fetch).")
         else:
             click.echo("No decision could be scored. Why, by decision: newsdesk scorecard --json (\"reason\").")
@@ -611,7 +612,7 @@ def evidence(
     if max_entry_lag < 0:
         fail("--max-entry-lag must be 0 or more sessions")
     db, _ = open_db(db_path)
-    measured = run_measurements(db.conn, by=by, benchmark=benchmark, max_lag=max_entry_lag)
+    measured = run_measurements(db, by=by, benchmark=benchmark, max_lag=max_entry_lag)
     rows = summarise(measured)
     if observations_file:
         import pandas as pd
@@ -793,7 +794,7 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
     path = Path(db_path or "data/bench.db")
     if not path.exists():
         click.echo(f"Generating {n:,} synthetic articles into {path} ...")
-        db = schema.connect(path)
+        db = open_database(path)
         t0 = time.perf_counter()
         synthetic.generate(db, n)
         db.close()
@@ -869,7 +870,7 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
 def bench_generate(n: int, db_path: str, seed: int) -> None:
     """Write N deterministic synthetic articles (marked synthetic) into a database."""
     synthetic = benchmarks("synthetic")
-    db = schema.connect(db_path)
+    db = open_database(db_path)
     t0 = time.perf_counter()
     with tqdm(total=n, unit="article", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         synthetic.generate(db, n, seed=seed, on_batch=bar.update)

@@ -18,7 +18,7 @@ from newsdesk.alerts.rules import RuleError, make_rule, rules_from_toml, rules_t
 from newsdesk.alerts.secrets import mask_text, mask_url
 from newsdesk.config import DEFAULT_DB, ENV_DB, resolve_db_path
 from newsdesk.db import alerts as store
-from newsdesk.db import schema
+from newsdesk.db import open as open_database
 from newsdesk.db.read import alerts as reads
 from newsdesk.domain.identity import iso_utc
 from newsdesk.errors import NewsdeskError
@@ -35,10 +35,10 @@ def open_db(db_path: str | None):
     """The database the user chose (created if needed); a :class:`click.ClickException` if not."""
     path = resolve_db_path(db_path)
     try:
-        return schema.connect(path)
+        return open_database(path)
     except NewsdeskError as exc:
         raise click.ClickException(str(exc)) from None
-    except Exception as exc:  # sqlite3.DatabaseError: not a database, unwritable folder...
+    except Exception as exc:  # the engine's error: not a database, unwritable folder...
         raise click.ClickException(f"cannot open database {path}: {exc}") from None
 
 
@@ -115,7 +115,7 @@ def alerts_add(db_path, name, new_decision, closed, backfill, z, days, **conditi
 def alerts_list(db_path, as_json) -> None:
     """List the rules (notification URLs masked)."""
     db = open_db(db_path)
-    found, stats = reads.rules(db.conn), reads.rule_stats(db.conn)
+    found, stats = reads.rules(db), reads.rule_stats(db)
     if as_json:
         out = [
             {
@@ -179,7 +179,7 @@ def alerts_resume(db_path, name) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 def alerts_export(db_path, file) -> None:
     """Write every rule to a TOML file (readable by the owner only: the URLs hold their secrets)."""
-    text = rules_to_toml(reads.rules(open_db(db_path).conn))
+    text = rules_to_toml(reads.rules(open_db(db_path)))
     if file == "-":
         raise click.UsageError("export writes a file (the URLs hold secrets); name one, e.g. rules.toml")
     try:
@@ -277,7 +277,7 @@ def brief(db_path, since, html_file, md_file, base_url) -> None:
     except NewsdeskError as exc:
         raise click.UsageError(str(exc)) from None
     db = open_db(db_path)
-    data = build_brief(db.conn, window, base_url=base_url)
+    data = build_brief(db, window, base_url=base_url)
     written = []
     for file, render in ((html_file, to_html), (md_file, to_markdown)):
         if not file:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk.db import aggregates, stories
 from newsdesk.db.dedupe import title_key
+from newsdesk.db.engine import Connection
 from newsdesk.errors import SchemaError
 
 if TYPE_CHECKING:
@@ -269,7 +270,13 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 }
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+def open(path: str | Path, readonly: bool = False) -> Connection:  # noqa: A001 - newsdesk.db.open
+    """The one way to a database: read-only (it must exist; every read of the dashboard) or writable
+    (created if needed, its schema brought up to :data:`SCHEMA_VERSION`)."""
+    return connect_readonly(path) if readonly else connect(path)
+
+
+def connect(path: str | Path) -> Connection:
     """Open (creating if needed) the database at ``path`` in WAL mode with a busy timeout, and
     bring its schema up to :data:`SCHEMA_VERSION`."""
     import sqlite_utils
@@ -277,22 +284,26 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=Connection
+    )
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    db = sqlite_utils.Database(conn)
+    db = sqlite_utils.Database(conn)  # once: recursive triggers on, sqlite-utils' plugins
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         db.enable_wal()
     db.execute("PRAGMA synchronous=NORMAL")
-    migrate(db)
-    return db
+    migrate(conn)
+    return conn
 
 
-def connect_readonly(path: str | Path) -> sqlite3.Connection:
+def connect_readonly(path: str | Path) -> Connection:
     """Open the database read-only (it must exist): the dashboard's connection for every read."""
     path = Path(path).resolve()
     if not path.exists():
         raise FileNotFoundError(path)
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10, check_same_thread=False)
+    conn = sqlite3.connect(
+        f"{path.as_uri()}?mode=ro", uri=True, timeout=10, check_same_thread=False, factory=Connection
+    )
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return conn
 

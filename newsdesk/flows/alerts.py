@@ -156,7 +156,7 @@ def find_events(
 ) -> list[ev.Event]:
     """Every event the active rules would fire now; a rule that fails to evaluate becomes a line of
     ``problems`` and is skipped (one bad rule never stops the others)."""
-    conn = db.conn
+    conn = db
     now = now or datetime.now(UTC)
     context = {"hidden": hidden_sources(conn)}
     found = []
@@ -203,7 +203,7 @@ def check(db, base_url: str | None = None, now: datetime | None = None, send: Se
     """Check every active rule once: fire what is new (once), deliver what is due."""
     problems: list[str] = []
     events = find_events(db, base_url, now, problems)
-    urls = {r.id: r.notify for r in reads.rules(db.conn, active_only=True)}
+    urls = {r.id: r.notify for r in reads.rules(db, active_only=True)}
     fired = store.record_events(db, events, urls)
     sent, failures = deliver(db, send)
     return CheckReport(fired, sent, failures, problems)
@@ -222,5 +222,5 @@ def add_example_rule(db) -> None:
     """The demo's one example rule, paused (so the Alerts page is not empty on a first start)."""
     from newsdesk.alerts.rules import make_rule, with_start
 
-    if not reads.rules(db.conn):  # starts from now, like every new rule: resumed, it waits for new articles
+    if not reads.rules(db):  # starts from now, like every new rule: resumed, it waits for new articles
         store.add_rule(db, with_start(make_rule(EXAMPLE_RULE), iso_utc(datetime.now(UTC)), backfill=False))

@@ -14,10 +14,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
 from newsdesk.config import DATA_DIR
-from newsdesk.db import writes
+from newsdesk.db import Connection, writes
 from newsdesk.errors import NewsdeskError, SourceReadError
 from newsdesk.fetch import fetch_url
 from newsdesk.flows.ingest import IngestReport, ensure_reference, write_chunk
@@ -82,7 +80,7 @@ def load_feeds(path: str | Path = DEFAULT_FEEDS) -> list[Feed]:
 
 
 def fetch_feeds(
-    db: sqlite_utils.Database, feeds: list[Feed], ctx: ScoringContext | Scorer | None = None, **fetch_options
+    db: Connection, feeds: list[Feed], ctx: ScoringContext | Scorer | None = None, **fetch_options
 ) -> FetchReport:
     """Fetch every feed once; a feed that fails is recorded and the others go on."""
     ctx = ctx or default_context()
@@ -93,10 +91,10 @@ def fetch_feeds(
     return report
 
 
-def fetch_one(db: sqlite_utils.Database, f: Feed, ctx: ScoringContext | Scorer, **fetch_options) -> FeedOutcome:
+def fetch_one(db: Connection, f: Feed, ctx: ScoringContext | Scorer, **fetch_options) -> FeedOutcome:
     """Fetch one feed (conditionally), ingest its entries as one batch through the pipeline's chunk
     writer (a scorer failure rejects that entry, never the round) and remember its validators."""
-    state = writes.feed_state(db.conn, f.url)
+    state = writes.feed_state(db, f.url)
     now = writes.now_iso()
     try:
         got = fetch_url(f.url, state.get("etag"), state.get("last_modified"), **fetch_options)

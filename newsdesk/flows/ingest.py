@@ -10,13 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
 from newsdesk.config import DEMO_DIR
-from newsdesk.db import writes
+from newsdesk.db import Connection, checkpoint, transaction, writes
+from newsdesk.db import open as open_database
 from newsdesk.db.dedupe import shift_hours
 from newsdesk.db.read import articles as article_reads
-from newsdesk.db.schema import checkpoint, connect, transaction
 from newsdesk.domain.models import ParseResult, Problem
 from newsdesk.domain.reference import load_baskets, load_companies
 from newsdesk.errors import NewsdeskError
@@ -107,7 +105,7 @@ Progress = Callable[[int, int], None]
 
 
 def ingest_paths(
-    db: sqlite_utils.Database,
+    db: Connection,
     paths: Iterable[str | Path],
     fmt: str = "auto",
     scorer: ScoringContext | Scorer | None = None,
@@ -132,7 +130,7 @@ def ingest_paths(
 
 
 def ingest_uploads(
-    db: sqlite_utils.Database,
+    db: Connection,
     uploads: Iterable[tuple[str, bytes]],
     fmt: str = "auto",
     columns: dict[str, str] | None = None,
@@ -170,7 +168,7 @@ def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
 
 
 def write_chunk(
-    db: sqlite_utils.Database,
+    db: Connection,
     name: str,
     parsed: ParseResult,
     ctx: ScoringContext | Scorer,
@@ -209,7 +207,7 @@ def write_chunk(
         outcome.date_examples.extend(parsed.date_examples[: max(0, 3 - len(outcome.date_examples))])
 
 
-def ensure_reference(db: sqlite_utils.Database) -> None:
+def ensure_reference(db: Connection) -> None:
     """Load the shipped companies and baskets into the database unless they are there already."""
     companies, baskets = load_companies(), load_baskets()
     if not writes.reference_loaded(db, companies, baskets):
@@ -228,7 +226,7 @@ class RecentTitles:
     recent. The batch's titles are kept sorted by time, so a look-up costs a bisection, not a scan
     of the batch."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
         self.times: list[str] = []
         self.words: list[frozenset[str]] = []
@@ -244,19 +242,19 @@ class RecentTitles:
         """Word sets of the titles published in the window before ``published_at``."""
         end = published_at or writes.now_iso()
         start = shift_hours(end, -NOVELTY_HOURS)
-        out = [_title_words(t) for t in article_reads.titles_between(self.db.conn, start, end, NOVELTY_TITLES)]
+        out = [_title_words(t) for t in article_reads.titles_between(self.db, start, end, NOVELTY_TITLES)]
         lo, hi = bisect_left(self.times, start), bisect_left(self.times, end)
         out.extend(self.words[max(lo, hi - NOVELTY_TITLES) : hi])
         return out
 
 
-def stale_ids(db: sqlite_utils.Database, version: str, everything: bool = False) -> list[str]:
+def stale_ids(db: Connection, version: str, everything: bool = False) -> list[str]:
     """Ids of the articles scored by another scorer version (all ids with ``everything``)."""
-    return article_reads.stale_ids(db.conn, version, everything)
+    return article_reads.stale_ids(db, version, everything)
 
 
 def rescore(
-    db: sqlite_utils.Database,
+    db: Connection,
     ids: list[str],
     batch_size: int = 500,
     ctx: ScoringContext | None = None,
@@ -272,8 +270,8 @@ def rescore(
         batch = ids[start : start + batch_size]
         with transaction(db):
             for article_id in batch:
-                old = writes.load_article(db.conn, article_id)
-                new = writes.load_article(db.conn, article_id)
+                old = writes.load_article(db, article_id)
+                new = writes.load_article(db, article_id)
                 window = [w for w in recent.before(new.published_at) if w != title_words(new.title)]
                 score_article(new, ctx, window)
                 writes.replace_scores(db, old, new)
@@ -288,7 +286,7 @@ def demo_files() -> list[Path]:
     return sorted(DEMO_DIR.glob("*.txt"))
 
 
-def load_demo(db: sqlite_utils.Database) -> IngestReport:
+def load_demo(db: Connection) -> IngestReport:
     """Ingest the illustrative demo corpus into ``db``, and ILLUSTRATIVE closes for its decisions'
     tickers and benchmarks (:func:`newsdesk.flows.prices.load_demo_prices`, source ``illustrative``), and
     one example alert rule, paused."""
@@ -314,7 +312,7 @@ def create_demo_database(path: str | Path) -> IngestReport:
     os.close(fd)
     os.unlink(tmp)
     try:
-        db = connect(tmp)
+        db = open_database(tmp)
         report = load_demo(db)
         checkpoint(db)
         db.close()

@@ -7,13 +7,12 @@ Each function here is what one CLI command or one dashboard loader calls; the ru
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from newsdesk.db import Connection
 from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
 from newsdesk.db.read.articles import DEMO_SOURCE
@@ -39,9 +38,6 @@ from newsdesk.scorecard.rules import (
     score_decisions,
     tickers_needed,
 )
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
 YFINANCE_SOURCE = "yfinance"  # the source stored with closes fetched through yfinance
@@ -141,7 +137,7 @@ def ticker_notes(batch: PriceBatch, known: set[str]) -> list[str]:
 
 
 def import_price_files(
-    db: sqlite_utils.Database,
+    db: Connection,
     paths: Iterable[str | Path],
     ticker: str | None = None,
     fmt: str = "auto",
@@ -163,7 +159,7 @@ def import_price_files(
     return report
 
 
-def benchmark_lookup(conn: sqlite3.Connection, override: str | None = None) -> Callable[[str], str | None]:
+def benchmark_lookup(conn: Connection, override: str | None = None) -> Callable[[str], str | None]:
     """ticker -> its benchmark (``data/benchmarks.toml`` by the company's country, or ``override``);
     a benchmark is not measured against itself."""
     countries = price_reads.company_countries(conn)
@@ -177,7 +173,7 @@ def benchmark_lookup(conn: sqlite3.Connection, override: str | None = None) -> C
 
 
 def decision_inputs(
-    conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
+    conn: Connection, filters: Filters = Filters(), article_id: str | None = None
 ) -> list[DecisionInput]:
     """The filtered articles' decisions (or one article's) as scorecard inputs; those of the demo corpus
     flagged ``demo`` (only they may be graded on illustrative closes)."""
@@ -185,7 +181,7 @@ def decision_inputs(
     return [DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}) for row in rows]
 
 
-def wanted_tickers(conn: sqlite3.Connection, benchmark: str | None = None) -> list[str]:
+def wanted_tickers(conn: Connection, benchmark: str | None = None) -> list[str]:
     """The tickers the stored decisions and baskets need, and their benchmarks, sorted."""
     baskets = price_reads.basket_weights(conn)
     benchmark_of = benchmark_lookup(conn, benchmark)
@@ -198,7 +194,7 @@ def wanted_tickers(conn: sqlite3.Connection, benchmark: str | None = None) -> li
 
 
 def fetch_prices(
-    db: sqlite_utils.Database,
+    db: Connection,
     template: str | None = None,
     yahoo: bool = False,
     since: str | None = None,
@@ -211,7 +207,7 @@ def fetch_prices(
     store each source as one run (source: the template, or ``yfinance``); returns the tickers asked for
     and the report. ``replace`` as for :func:`import_price_files`. ``fetch`` and ``download`` replace the
     network in tests."""
-    tickers = wanted_tickers(db.conn, benchmark)
+    tickers = wanted_tickers(db, benchmark)
     report = PriceImport()
     batches: list[tuple[str, PriceBatch]] = []
     if template:
@@ -225,15 +221,15 @@ def fetch_prices(
     return tickers, report
 
 
-def load_demo_prices(db: sqlite_utils.Database) -> PriceWrite | None:
+def load_demo_prices(db: Connection) -> PriceWrite | None:
     """Store ILLUSTRATIVE closes (:mod:`newsdesk.prices.demo`, source ``illustrative``) for every ticker
     the stored decisions need (basket legs: their members) and their benchmarks, from a month before the first article
     to :data:`DEMO_PRICES_END`. None when there are no articles."""
-    first, last = price_reads.article_span(db.conn)
+    first, last = price_reads.article_span(db)
     if not first:
         return None
-    benchmark_of = benchmark_lookup(db.conn)
-    tickers = tickers_needed(decision_inputs(db.conn), price_reads.basket_weights(db.conn), benchmark_of)
+    benchmark_of = benchmark_lookup(db)
+    tickers = tickers_needed(decision_inputs(db), price_reads.basket_weights(db), benchmark_of)
     links = {t: b for t in tickers if (b := benchmark_of(t)) and b != t}
     start = date.fromisoformat(first[:10]) - timedelta(days=DEMO_DAYS_BEFORE)
     end = max(DEMO_PRICES_END, date.fromisoformat(last[:10]))
@@ -245,7 +241,7 @@ def load_demo_prices(db: sqlite_utils.Database) -> PriceWrite | None:
 
 
 def _market(
-    conn: sqlite3.Connection, rows, baskets, benchmark_of, max_lag: int = MAX_LAG_SESSIONS, latest=None
+    conn: Connection, rows, baskets, benchmark_of, max_lag: int = MAX_LAG_SESSIONS, latest=None
 ) -> Market:
     """A :class:`Market` from ``(ticker, date, close, illustrative)`` rows: real and illustrative closes
     apart, with the latest close of each whole table (what the open-leg rule compares with; ``latest``
@@ -258,7 +254,7 @@ def _market(
     )  # fmt: skip
 
 
-def market(conn: sqlite3.Connection, benchmark: str | None = None, max_lag: int = MAX_LAG_SESSIONS) -> Market:
+def market(conn: Connection, benchmark: str | None = None, max_lag: int = MAX_LAG_SESSIONS) -> Market:
     """Every stored close (real and illustrative apart), the baskets' weights and the benchmark look-up."""
     return _market(
         conn, price_reads.graded_price_rows(conn), price_reads.basket_weights(conn), benchmark_lookup(conn, benchmark),
@@ -267,7 +263,7 @@ def market(conn: sqlite3.Connection, benchmark: str | None = None, max_lag: int 
 
 
 def market_for(
-    conn: sqlite3.Connection,
+    conn: Connection,
     decisions: list[DecisionInput],
     benchmark: str | None = None,
     max_lag: int = MAX_LAG_SESSIONS,
@@ -282,7 +278,7 @@ def market_for(
 
 
 def result_lines(
-    conn: sqlite3.Connection, article_id: str, latest: tuple[str | None, str | None] | None = None
+    conn: Connection, article_id: str, latest: tuple[str | None, str | None] | None = None
 ) -> dict[int, str]:
     """Position -> :func:`newsdesk.scorecard.rules.result_line` of each decision of one article (it says when
     the grade rests on illustrative closes). ``latest`` as for :func:`market_for`."""
@@ -292,7 +288,7 @@ def result_lines(
 
 
 def run_scorecard(
-    conn: sqlite3.Connection,
+    conn: Connection,
     filters: Filters = Filters(),
     default_horizon_days: int = DEFAULT_HORIZON_DAYS,
     benchmark: str | None = None,
@@ -305,7 +301,7 @@ def run_scorecard(
 EVIDENCE_BY = ("all", "category", "basket", "source")
 
 
-def observations(conn: sqlite3.Connection, filters: Filters = Filters(), by: str = "category") -> list[Observation]:
+def observations(conn: Connection, filters: Filters = Filters(), by: str = "category") -> list[Observation]:
     """Evidence observations of the filtered articles grouped ``by``: ``all`` (each article and company it
     names, one group), ``category`` (the same in each of the article's categories; none is
     ``Uncategorised``), ``source``, or ``basket`` (each article and basket holding a company it names,
@@ -352,7 +348,7 @@ def observations(conn: sqlite3.Connection, filters: Filters = Filters(), by: str
 
 
 def run_measurements(
-    conn: sqlite3.Connection,
+    conn: Connection,
     filters: Filters = Filters(),
     by: str = "all",
     benchmark: str | None = None,
@@ -363,7 +359,7 @@ def run_measurements(
 
 
 def run_evidence(
-    conn: sqlite3.Connection,
+    conn: Connection,
     filters: Filters = Filters(),
     benchmark: str | None = None,
     by: str = "category",
