@@ -30,7 +30,8 @@ import sys
 from pathlib import Path
 
 from newsdesk.ingest.csvfile import parse_text
-from newsdesk.score.analyst import NEGATIVE, NEUTRAL, POSITIVE, canonical_author, rating_stance
+from newsdesk.score.analyst import NEGATIVE, NEUTRAL, POSITIVE, rating_stance
+from newsdesk.score.analyst_houses import canonical_author
 from newsdesk.score.pipeline import default_context, score_article
 
 RATING_HEADLINE = re.compile(

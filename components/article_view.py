@@ -352,8 +352,11 @@ def companies_section(companies: pd.DataFrame) -> None:
     )
 
 
-def decisions_section(article: dict, decisions: pd.DataFrame, baskets: pd.DataFrame) -> None:
-    """Key decisions for investors as cards, two per row, in their original order."""
+def decisions_section(
+    article: dict, decisions: pd.DataFrame, baskets: pd.DataFrame, results: dict[int, str] | None = None
+) -> None:
+    """Key decisions for investors as cards, two per row, in their original order; ``results``:
+    position -> the scorecard's one-line result (read once for the article, not per card)."""
     st.subheader("Key decisions for investors")
     if decisions.empty:
         st.caption("The article lists no key decisions.")
@@ -365,7 +368,7 @@ def decisions_section(article: dict, decisions: pd.DataFrame, baskets: pd.DataFr
     for start in range(0, len(rows), 2):  # one st.columns per pair keeps the cards in reading order
         for col, row in zip(st.columns(2), rows[start : start + 2], strict=False):
             with col:
-                decision_card(row, article, by_basket)
+                decision_card(row, article, by_basket, results=results)
     human, everything = st.columns(2)
     human.download_button(
         "Download these decisions (CSV)",
@@ -454,7 +457,8 @@ def article_page(path: str, filters: Filters, version: int) -> None:
     story_section(article, loaders.load_story_versions(path, aid, version))
     key_figures(article, decisions)
     # what to act on first, then the long text that explains it
-    decisions_section(article, decisions, loaders.load_article_baskets(path, aid, version))
+    results = loaders.load_result_lines(str(path), aid, version) if not decisions.empty else {}
+    decisions_section(article, decisions, loaders.load_article_baskets(path, aid, version), results)
     st.divider()
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -3,16 +3,15 @@ never HTML, never live Markdown."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
 import streamlit as st
 
 from newsdesk.domain.cells import text_or_none
+from newsdesk.domain.legs import decode_legs, exposure_text
 from newsdesk.flows.export import decisions_csv as decisions_csv_bytes
-from newsdesk.score.analyst import card_line
-from newsdesk.score.decisions import exposure_text
+from newsdesk.score.analyst_legs import card_line
 from newsdesk.score.horizon import horizon_status
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -56,14 +55,8 @@ def _facts(row: pd.Series) -> str:
 
 
 def legs_text(instruments) -> str:
-    """``reduce AAPL · long MSFT``: each leg's exposure, from the instruments JSON."""
-    if not isinstance(instruments, str) or not instruments:
-        return ""
-    try:
-        legs = json.loads(instruments)
-    except ValueError:
-        return ""
-    return escape_md(exposure_text(legs, " · "))
+    """``reduce AAPL · long MSFT``: each leg's exposure (the legs decoded, or their JSON text)."""
+    return escape_md(exposure_text(decode_legs(instruments), " · "))
 
 
 def article_decisions_card(rows: pd.DataFrame) -> None:
@@ -116,7 +109,13 @@ def _leg_line(leg: dict, baskets: dict[str, dict]) -> str:
     return f"- {side_md} **{escape_md(name)}**" + (f" ({escape_md(ticker)})" if ticker and ticker != name else "")
 
 
-def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict], leg_line: str | None = None) -> None:
+def decision_card(
+    row: pd.Series,
+    article: dict,
+    baskets: dict[str, dict],
+    leg_line: str | None = None,
+    results: dict[int, str] | None = None,
+) -> None:
     """One decision: action, direction badge, the bullet, legs with sides, structure, horizon
     (open or expired, counted from the publish date) and conditions. With ``leg_line`` (compact)
     the legs are that one line instead of a list."""
@@ -157,18 +156,15 @@ def decision_card(row: pd.Series, article: dict, baskets: dict[str, dict], leg_l
         st.markdown(" · ".join(facts))
         if isinstance(row.get("conditions"), str) and row["conditions"]:
             st.markdown(f"**Conditions:** {escape_md(row['conditions'])}")
-        price_result(row)
+        price_result(row, results or {})
 
 
-def price_result(row: pd.Series) -> None:
-    """One line of the scorecard's result (``since published: +3.2 % vs benchmark``, or closed) when the
-    database holds prices; nothing otherwise."""
-    from components import loaders
-
+def price_result(row: pd.Series, lines: dict[int, str]) -> None:
+    """One line of the scorecard's result (``since published: +3.2 % vs benchmark``, or closed) from
+    ``lines`` (position -> line, :func:`components.loaders.load_result_lines`, read once per article);
+    nothing when the database holds no prices."""
     if not isinstance(row.get("article_id"), str) or pd.isna(row.get("position")):
         return
-    path = loaders.database_path()
-    lines = loaders.load_result_lines(str(path), row["article_id"], loaders.data_version(path))
     line = lines.get(int(row["position"]))
     if line:
         st.caption(f":material/query_stats: {escape_md(line)}")

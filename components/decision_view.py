@@ -12,8 +12,7 @@ from components import loaders, tables
 from components.cards import clip, escape_md
 from components.chart_cache import build_spec
 from components.tables import MISSING
-from newsdesk.domain.cells import decode_json
-from newsdesk.score.decisions import exposure_text
+from newsdesk.domain.legs import decode_legs, exposure_text
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
 STATUSES = ("open", "expired", "no horizon")
@@ -21,7 +20,7 @@ STATUSES = ("open", "expired", "no horizon")
 
 def legs(row) -> list[dict]:
     """The decoded instrument legs of one decision row."""
-    return decode_json(row["instruments"], [])
+    return decode_legs(row["instruments"])
 
 
 def _sync(key: str, param: str) -> None:

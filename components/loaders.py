@@ -371,10 +371,9 @@ def load_scorecard(
     """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard.rules` (against each
     market's benchmark, or ``benchmark`` for every leg)."""
     from newsdesk.flows import prices as track
-    from newsdesk.scorecard.rules import score_decisions
 
-    inputs = _read(path, track.decision_inputs, filters)
-    return score_decisions(inputs, load_market(path, benchmark, version), default_horizon)
+    market = load_market(path, benchmark, version)
+    return _read(path, track.run_scorecard, filters, default_horizon, benchmark, track.MAX_LAG_SESSIONS, market)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)

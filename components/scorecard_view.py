@@ -16,11 +16,8 @@ from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
 from newsdesk.prices.demo import SOURCE as ILLUSTRATIVE
 from newsdesk.scorecard.evidence import OBSERVATION_COLUMNS, REACTION, EvidenceRow, Measured, observation_row, summarise
-from newsdesk.scorecard.rules import (
+from newsdesk.scorecard.groups import (
     GROUP_KEYS,
-    MAX_LAG_SESSIONS,
-    MIN_GROUP_N,
-    DecisionResult,
     closes_label,
     cumulative_excess,
     exposure,
@@ -28,6 +25,7 @@ from newsdesk.scorecard.rules import (
     horizon_bucket,
     result_line,
 )
+from newsdesk.scorecard.rules import MAX_LAG_SESSIONS, MIN_GROUP_N, DecisionResult
 
 GROUP_LABELS = {"source": "Source", "category": "Category", "action": "Action", "exposure": "Exposure",
                  "horizon": "Horizon", "author": "Author"}  # fmt: skip

@@ -85,7 +85,10 @@ for _, row in shown.iterrows():
         card = row.copy()
         row_legs = legs(row)
         card["instruments"] = row_legs
-        decision_card(card, {"published_at": row["published_at"]}, basket_info, leg_links(row_legs, basket_info))
+        results = loaders.load_result_lines(str(path), row["article_id"], version)  # cached per article
+        decision_card(
+            card, {"published_at": row["published_at"]}, basket_info, leg_links(row_legs, basket_info), results
+        )
     with right:
         traded = by_decision.get(row["id"])
         if traded is not None and not traded.empty:

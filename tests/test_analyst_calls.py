@@ -11,7 +11,9 @@ import pytest
 from newsdesk.db import schema, writes
 from newsdesk.domain.models import Article, Decision, Entity
 from newsdesk.flows.ingest import rescore
-from newsdesk.score.analyst import canonical_author, card_line, houses, is_house, read_call
+from newsdesk.score.analyst import read_call
+from newsdesk.score.analyst_houses import canonical_author, houses, is_house
+from newsdesk.score.analyst_legs import card_line
 from newsdesk.score.pipeline import score_article
 from tests.fault_util import derived_mismatches
 

@@ -76,7 +76,8 @@ def test_headline_calls_are_stored_with_author_rating_and_target(calls_db) -> No
         150.0,
         "headline",
     )
-    assert json.loads(first["instruments"]) == [{"name": "Upex Corp", "ticker": "UPX", "side": "long"}]
+    assert first["instruments"] == [{"name": "Upex Corp", "ticker": "UPX", "side": "long"}]  # decoded by the read
+    assert first["exposures"] == "long UPX"
     assert read_decisions.authors(conn).values.tolist() == [["Goldman Sachs", 5], ["Citigroup", 2]]
     only = read_decisions.decisions(conn, Filters(author=("Citigroup",)))
     assert sorted(only["author"]) == ["Citigroup", "Citigroup"]

@@ -16,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from newsdesk.domain.legs import exposure_text
 from newsdesk.domain.models import Decision
 from newsdesk.flows.export import with_exposures
 from newsdesk.score.cuewords import first_words
-from newsdesk.score.decisions import _SCANNER, SIDES, exposure_text
+from newsdesk.score.decision_grammar import _SCANNER, SIDES
 from newsdesk.score.pipeline import default_context
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -938,3 +939,52 @@ def test_rescore_parses_the_decisions_of_an_existing_database_again(tmp_path) ->
     ]
     assert [r["direction"] for r in rows] == ["relative", "neutral", "hedge", "relative"]
     assert list(rows[0]).index("exposures") == list(rows[0]).index("instruments") + 1
+
+
+@pytest.mark.parametrize(
+    ("value", "legs"),
+    [
+        ('[{"ticker": "AAPL", "side": "long"}]', [{"ticker": "AAPL", "side": "long"}]),
+        ([{"basket": "gold-miners", "side": "hold"}], [{"basket": "gold-miners", "side": "hold"}]),
+        ('[{"ticker": "A"}, "junk", 3, null]', [{"ticker": "A"}]),
+        ("not json", []),
+        ('{"ticker": "AAPL"}', []),
+        ("", []),
+        (None, []),
+        (float("nan"), []),
+        (pd.NA, []),
+        (42, []),
+    ],
+)
+def test_decode_legs_is_the_one_decoder(value, legs) -> None:
+    from newsdesk.domain.legs import decode_legs
+
+    assert decode_legs(value) == legs
+
+
+def test_every_decision_read_gives_the_legs_decoded_with_their_exposures(tmp_path) -> None:
+    """Of a view, of an article, of a basket: one shape (legs as lists, ``exposures`` after them),
+    and the Baskets page's decisions CSV, through the one writer, carries each decision's exposure."""
+    from components.cards import decisions_csv
+    from newsdesk.db import open as open_database
+    from newsdesk.db.read import decisions
+    from newsdesk.domain.filters import Filters
+    from newsdesk.flows.export import decisions_csv as writer
+
+    page, db = tmp_path / "note.txt", tmp_path / "desk.db"
+    page.write_text(NOTE_PAGE, "utf-8")
+    assert cli("ingest", str(page), "--db", str(db)).returncode == 0
+    with open_database(db, readonly=True) as conn:
+        view = decisions.decisions(conn, Filters(market="all"))
+        article = decisions.article_decisions(conn, view["article_id"].iloc[0])
+        basket = decisions.basket_decisions(conn, "us-regional-banks")
+    for frame in (view, article, basket):
+        assert list(frame.columns).index("exposures") == list(frame.columns).index("instruments") + 1
+        assert all(isinstance(v, list) and v for v in frame["instruments"])
+    assert view["exposures"].tolist() == article["exposures"].tolist()
+    assert basket["exposures"].tolist() == ["reduce US regional banks; long US money-center banks"]
+    human = list(csv.DictReader(io.StringIO(decisions_csv(basket, columns="human").decode("utf-8-sig"))))
+    assert [r["exposure"] for r in human] == ["reduce US regional banks; long US money-center banks"]
+    every = list(csv.DictReader(io.StringIO(writer(basket, "all").decode("utf-8-sig"))))
+    assert [r["exposures"] for r in every] == ["reduce US regional banks; long US money-center banks"]
+    assert json.loads(every[0]["instruments"])[0]["basket"] == "us-regional-banks"

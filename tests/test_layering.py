@@ -271,3 +271,14 @@ def test_one_door_into_storage() -> None:
     assert {p: n for p, n in engine.items() if n} == {}
     reach = [str(p.relative_to(ROOT)) for p in files if re.search(r"\.conn\b", p.read_text("utf-8"))]
     assert reach == []
+
+
+MAX_LINES = 650
+
+
+def test_no_module_over_650_lines() -> None:
+    """A module says one thing: none of the product's is longer than 650 lines (split it by what it
+    reads or does, as score/decisions.py was into its grammar, horizon and legs)."""
+    files = [*NEWSDESK.rglob("*.py"), *(ROOT / "components").glob("*.py"), *(ROOT / "pages").glob("*.py")]
+    long = {str(p.relative_to(ROOT)): n for p in files if (n := len(p.read_text("utf-8").splitlines())) > MAX_LINES}
+    assert long == {}

@@ -10,6 +10,15 @@ import pytest
 from newsdesk.domain.models import Article, CategoryTag
 from newsdesk.domain.models import Decision as DecisionModel
 from newsdesk.prices.series import PriceBook
+from newsdesk.scorecard.groups import (
+    cumulative_excess,
+    exposure,
+    group_results,
+    horizon_bucket,
+    result_line,
+    scorecard_json,
+    summarise,
+)
 from newsdesk.scorecard.rules import (
     CLOSED,
     OPEN,
@@ -18,15 +27,8 @@ from newsdesk.scorecard.rules import (
     Leg,
     Market,
     ScorecardError,
-    cumulative_excess,
-    exposure,
-    group_results,
-    horizon_bucket,
     publish_day,
-    result_line,
     score_decision,
-    scorecard_json,
-    summarise,
     tickers_needed,
 )
 

@@ -10,7 +10,7 @@ import pytest
 
 from newsdesk.db import schema
 from newsdesk.flows import prices as track
-from newsdesk.scorecard.rules import group_results
+from newsdesk.scorecard.groups import group_results
 from tests.apptest_util import app, chart_frames, chart_specs
 from tests.seed import seed
 

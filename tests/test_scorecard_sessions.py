@@ -7,7 +7,8 @@ import pytest
 
 from newsdesk.prices.series import PriceBook
 from newsdesk.prices.sessions import exchange_of, parse_moment, sessions_for
-from newsdesk.scorecard.rules import CLOSED, OPEN, UNSCORED, DecisionInput, Leg, Market, result_line, score_decision
+from newsdesk.scorecard.groups import result_line
+from newsdesk.scorecard.rules import CLOSED, OPEN, UNSCORED, DecisionInput, Leg, Market, score_decision
 
 # NYSE sessions: 2020-03-16 Mon .. 03-20 Fri, 03-23 Mon ...; 2020-07-03 (Fri) is a holiday; 2019-11-29
 # (the day after Thanksgiving) closes at 13:00 EST = 18:00 UTC.

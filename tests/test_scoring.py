@@ -11,7 +11,7 @@ from newsdesk.domain.models import Article, CategoryTag, Decision
 from newsdesk.domain.taxonomy import load_taxonomy
 from newsdesk.ingest import read_path
 from newsdesk.score import score_article
-from newsdesk.score.decisions import parse_conditions, parse_horizon
+from newsdesk.score.decision_horizon import parse_conditions, parse_horizon
 from newsdesk.score.impact import market_impact
 from newsdesk.score.pipeline import default_context
 from newsdesk.score.topics import tag_topics

@@ -45,6 +45,21 @@ NAME_MOVES = {
     ("newsdesk.db.read.timeline", "UNCATEGORISED"): "newsdesk.domain.filters",
     ("newsdesk.db.periods", "GRAINS"): "newsdesk.domain.filters",
     ("newsdesk.db.read.sql", "decode_json"): "newsdesk.domain.cells",
+    # score/decisions.py split by what it reads
+    ("newsdesk.score.decisions", "exposure_text"): "newsdesk.domain.legs",
+    **{("newsdesk.score.decisions", n): "newsdesk.score.decision_grammar" for n in ("SIDES", "_SCANNER", "CUES")},
+    **{("newsdesk.score.decisions", n): "newsdesk.score.decision_horizon"
+       for n in ("parse_horizon", "parse_conditions", "to_days", "UNIT_DAYS", "NUM_WORDS", "HORIZON")},
+    # score/analyst.py: the houses, and a call as a decision
+    **{("newsdesk.score.analyst", n): "newsdesk.score.analyst_houses"
+       for n in ("canonical_author", "houses", "is_house")},
+    **{("newsdesk.score.analyst", n): "newsdesk.score.analyst_legs"
+       for n in ("NOT_A_COMPANY", "card_line", "excluded_spans", "fill_decision", "subject_leg")},
+    # scorecard/rules.py: the groups, summaries and JSON
+    **{("newsdesk.scorecard.rules", n): "newsdesk.scorecard.groups"
+       for n in ("GroupStats", "summarise", "HORIZON_BUCKETS", "horizon_bucket", "exposure", "group_results",
+                 "GROUP_KEYS", "cumulative_excess", "result_line", "ILLUSTRATIVE_MARK", "closes_label",
+                 "decision_json", "group_json", "scorecard_json")},
 }
 SKIP = {"data", "fixtures", "fixtures_http", "__pycache__"}  # inputs, not code or docs
 
@@ -57,8 +72,9 @@ def _dotted(match: re.Match) -> str:
     old = match.group(1)
     if old == "newsdesk.scorecard":  # now a package too: only ``from newsdesk.scorecard import x`` and ``.x``
         rest = match.string[match.end() : match.end() + 40]
-        from_import = rest.startswith(" import ") and not re.match(r" import (rules|evidence|stats)\b", rest)
-        attribute = re.match(r"\.(?!(rules|evidence|stats)\b)\w", rest)
+        modules = "|".join(p.stem for p in (ROOT / "newsdesk" / "scorecard").glob("*.py"))
+        from_import = rest.startswith(" import ") and not re.match(rf" import ({modules})\b", rest)
+        attribute = re.match(rf"\.(?!({modules})\b)\w", rest)
         if not (from_import or attribute):
             return old
     return MOVES[old]

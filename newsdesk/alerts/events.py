@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
 from newsdesk.alerts.rules import Rule
-from newsdesk.score.decisions import exposure_text
+from newsdesk.domain.legs import exposure_text
 
 
 @dataclass

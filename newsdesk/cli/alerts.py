@@ -16,30 +16,13 @@ import click
 
 from newsdesk.alerts.rules import RuleError, make_rule, rules_from_toml, rules_to_toml, with_start
 from newsdesk.alerts.secrets import mask_text, mask_url
-from newsdesk.config import DEFAULT_DB, ENV_DB, resolve_db_path
+from newsdesk.cli.common import db_option, open_db
 from newsdesk.db import alerts as store
-from newsdesk.db import open as open_database
 from newsdesk.db.read import alerts as reads
 from newsdesk.domain.identity import iso_utc
 from newsdesk.errors import NewsdeskError
 
-DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
 BASE_URL_HELP = "The dashboard's address (e.g. http://localhost:8501), for the links in messages."
-
-
-def db_option(f):
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None, help=DB_HELP)(f)
-
-
-def open_db(db_path: str | None):
-    """The database the user chose (created if needed); a :class:`click.ClickException` if not."""
-    path = resolve_db_path(db_path)
-    try:
-        return open_database(path)
-    except NewsdeskError as exc:
-        raise click.ClickException(str(exc)) from None
-    except Exception as exc:  # the engine's error: not a database, unwritable folder...
-        raise click.ClickException(f"cannot open database {path}: {exc}") from None
 
 
 def _now() -> str:
@@ -97,7 +80,7 @@ def alerts_add(db_path, name, new_decision, closed, backfill, z, days, **conditi
         data["days"] = days
     try:
         rule = with_start(make_rule(data), _now(), backfill)
-        db = open_db(db_path)
+        db = open_db(db_path)[0]
         store.add_rule(db, rule)
     except NewsdeskError as exc:
         raise click.ClickException(str(exc)) from None
@@ -114,7 +97,7 @@ def alerts_add(db_path, name, new_decision, closed, backfill, z, days, **conditi
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON (URLs masked).")
 def alerts_list(db_path, as_json) -> None:
     """List the rules (notification URLs masked)."""
-    db = open_db(db_path)
+    db = open_db(db_path)[0]
     found, stats = reads.rules(db), reads.rule_stats(db)
     if as_json:
         out = [
@@ -147,13 +130,13 @@ def alerts_list(db_path, as_json) -> None:
 @click.argument("name")
 def alerts_remove(db_path, name) -> None:
     """Remove the rule NAME with its fired events."""
-    if not store.remove_rule(open_db(db_path), name):
+    if not store.remove_rule(open_db(db_path)[0], name):
         raise click.ClickException(f"no rule named {name!r} (see: newsdesk alerts list)")
     click.echo(f"Removed rule {name!r}.")
 
 
 def _pause(db_path, name: str, paused: bool) -> None:
-    if not store.set_paused(open_db(db_path), name, paused):
+    if not store.set_paused(open_db(db_path)[0], name, paused):
         raise click.ClickException(f"no rule named {name!r} (see: newsdesk alerts list)")
     click.echo(f"{'Paused' if paused else 'Resumed'} rule {name!r}.")
 
@@ -179,7 +162,7 @@ def alerts_resume(db_path, name) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 def alerts_export(db_path, file) -> None:
     """Write every rule to a TOML file (readable by the owner only: the URLs hold their secrets)."""
-    text = rules_to_toml(reads.rules(open_db(db_path)))
+    text = rules_to_toml(reads.rules(open_db(db_path)[0]))
     if file == "-":
         raise click.UsageError("export writes a file (the URLs hold secrets); name one, e.g. rules.toml")
     try:
@@ -203,7 +186,7 @@ def alerts_import(db_path, file, backfill) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read {file}: {exc}") from None
     found, problems = rules_from_toml(text)
-    db = open_db(db_path)
+    db = open_db(db_path)[0]
     added = 0
     for rule in found:
         try:
@@ -252,7 +235,7 @@ def alerts_check(db_path, as_json, base_url) -> None:
       4  at least one alert fired
       1  an error (a delivery failed and nothing new fired; the database could not be opened)
     """
-    db = open_db(db_path)
+    db = open_db(db_path)[0]
     try:
         code = run_check(db, base_url, as_json)
     except NewsdeskError as exc:
@@ -276,7 +259,7 @@ def brief(db_path, since, html_file, md_file, base_url) -> None:
         window = parse_window(since)
     except NewsdeskError as exc:
         raise click.UsageError(str(exc)) from None
-    db = open_db(db_path)
+    db = open_db(db_path)[0]
     data = build_brief(db, window, base_url=base_url)
     written = []
     for file, render in ((html_file, to_html), (md_file, to_markdown)):

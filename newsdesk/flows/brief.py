@@ -22,9 +22,9 @@ from newsdesk.db.read.timeline import what_moved
 from newsdesk.db.read.totals import kpis, previous_period
 from newsdesk.domain.filters import Filters, parse_day
 from newsdesk.domain.identity import iso_utc
+from newsdesk.domain.legs import exposure_text
 from newsdesk.errors import FilterError
 from newsdesk.flows.alerts import hidden_sources
-from newsdesk.score.decisions import exposure_text
 
 log = logging.getLogger(__name__)
 __all__ = ["Brief", "build_brief", "parse_window"]

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from newsdesk.domain.cells import missing
-from newsdesk.score.decisions import exposure_text
+from newsdesk.domain.legs import decode_legs, exposure_text, legs_in_words
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMULA_SIGNS = ("=", "+", "-", "@")
@@ -62,21 +62,12 @@ def with_exposures(decisions: pd.DataFrame) -> pd.DataFrame:
     """A copy of a decisions frame with an ``exposures`` column after ``instruments``: each leg's
     side and name in bullet order (``reduce AAPL; long MSFT``). ``instruments`` may hold the JSON
     text as stored or the decoded lists."""
-    if "instruments" not in decisions.columns:
-        return decisions
+    if "instruments" not in decisions.columns or "exposures" in decisions.columns:
+        return decisions  # no legs, or a read gave them their exposures already
     out = decisions.copy()
-    exposures = [exposure_text(_legs(v)) or None for v in out["instruments"]]
+    exposures = [exposure_text(decode_legs(v)) or None for v in out["instruments"]]
     out.insert(out.columns.get_loc("instruments") + 1, "exposures", pd.Series(exposures, out.index, dtype=object))
     return out
-
-
-def _legs(value) -> list:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
-    return value if isinstance(value, list) else []
 
 
 def csv_bytes(df: pd.DataFrame, bom: bool = False) -> bytes:
@@ -218,23 +209,6 @@ DECISION_HUMAN_COLUMNS = (
 DEFAULT_HORIZON_DAYS = 90  # the scorecard's default holding period (newsdesk.scorecard.rules)
 
 
-def legs_in_words(instruments) -> str:
-    """``long Agilent Technologies (A); reduce basket Japan defense``: each leg's side, company and ticker."""
-    parts = []
-    for leg in _legs(instruments):
-        if not isinstance(leg, dict):
-            continue
-        side = leg.get("side") or "?"
-        if leg.get("basket"):
-            parts.append(f"{side} basket {leg.get('name') or leg['basket']}")
-            continue
-        name, ticker = leg.get("name") or "", leg.get("ticker") or ""
-        label = f"{name} ({ticker})" if name and ticker and name != ticker else (name or ticker)
-        if label:
-            parts.append(f"{side} {label}")
-    return "; ".join(parts)
-
-
 def decisions_human(df: pd.DataFrame, link_base: str | None = None, results: Iterable = ()) -> pd.DataFrame:
     """The analyst's columns (:data:`DECISION_HUMAN_COLUMNS`) of a decisions frame (the columns of
     ``read.decisions.decisions``): published as ``YYYY-MM-DD HH:MM`` UTC, the author of an analyst
@@ -261,7 +235,7 @@ def decisions_human(df: pd.DataFrame, link_base: str | None = None, results: Ite
                 "source": _text(row.get("source")),
                 "decision": _text(row.get("text")),
                 "legs": legs_in_words(row.get("instruments")),
-                "exposure": exposure_text(_legs(row.get("instruments"))),
+                "exposure": exposure_text(decode_legs(row.get("instruments"))),
                 "rating": _text(row.get("rating")),
                 "price target": _float(row.get("price_target")),
                 "horizon end": "" if end == "" else end.strftime("%Y-%m-%d") + ("" if stated else " (default)"),

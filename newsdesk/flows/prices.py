@@ -27,6 +27,7 @@ from newsdesk.prices.fetch import fetch_from_template, fetch_from_yfinance
 from newsdesk.prices.files import read_price_file
 from newsdesk.prices.series import PriceBook
 from newsdesk.scorecard.evidence import EvidenceRow, Measured, Observation, measurements, summarise
+from newsdesk.scorecard.groups import result_line
 from newsdesk.scorecard.rules import (
     DEFAULT_HORIZON_DAYS,
     MAX_LAG_SESSIONS,
@@ -34,7 +35,6 @@ from newsdesk.scorecard.rules import (
     DecisionResult,
     Market,
     ScorecardError,
-    result_line,
     score_decisions,
     tickers_needed,
 )
@@ -293,9 +293,13 @@ def run_scorecard(
     default_horizon_days: int = DEFAULT_HORIZON_DAYS,
     benchmark: str | None = None,
     max_lag: int = MAX_LAG_SESSIONS,
+    prices: Market | None = None,
 ) -> list[DecisionResult]:
-    """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard.rules`."""
-    return score_decisions(decision_inputs(conn, filters), market(conn, benchmark, max_lag), default_horizon_days)
+    """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard.rules`:
+    the one scorecard over the database, for the CLI and the Scorecard page. ``prices``: the
+    :func:`market` the caller already holds (the page caches it), else read here."""
+    prices = prices if prices is not None else market(conn, benchmark, max_lag)
+    return score_decisions(decision_inputs(conn, filters), prices, default_horizon_days)
 
 
 EVIDENCE_BY = ("all", "category", "basket", "source")

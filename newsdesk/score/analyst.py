@@ -33,12 +33,10 @@ Ratings (:data:`RATINGS`) have a stance: positive, neutral or negative. The side
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from newsdesk.config import DATA_DIR
+from newsdesk.score.analyst_houses import canonical_author, is_house
 
 POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
 
@@ -266,69 +264,6 @@ class Call:
                 joiner = " "
             return f"{kind}{joiner}{self.rating}"
         return kind
-
-
-HOUSES_FILE = DATA_DIR / "analyst_houses.csv"
-# a word an analyst house's name ends with: such an author is a house even when the table lacks it
-_HOUSE_WORDS = re.compile(
-    r"\b(?:securities|capital|research|partners|markets|advisors|advisory|equities|equity|brothers|"
-    r"investments|llc|& co\.?|and co\.?|& company)$",
-    re.I,
-)
-
-
-_LEGAL_SUFFIX = re.compile(
-    r",?\s+(?:inc|incorporated|ag|plc|llc|lp|corp|corporation|co|company|& co|& company|and company|group|sa|nv|"
-    r"ltd|limited|europe|usa|us|securities|capital markets|research)\.?$",
-    re.I,
-)
-
-
-def _house_key(name: str) -> str:
-    """The table's key for a house's name: case, spaces, periods and hyphens do not count, "and" is "&"
-    ("B of A Securities" = "BofA Securities", "PiperJaffray" = "Piper Jaffray")."""
-    text = re.sub(r"\band\b", "&", name.lower())
-    return re.sub(r"[^a-z0-9&]", "", text)
-
-
-@lru_cache(maxsize=1)
-def houses() -> dict[str, str]:
-    """``data/analyst_houses.csv`` as {key: the house's one name}; each house's own name is a key too."""
-    table: dict[str, str] = {}
-    try:
-        with HOUSES_FILE.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                alias, house = (row.get("alias") or "").strip(), (row.get("house") or "").strip()
-                if alias and house:
-                    table.setdefault(_house_key(house), house)
-                    table[_house_key(alias)] = house
-    except OSError:
-        return {}
-    return table
-
-
-def canonical_author(author: str) -> str:
-    """The house's one name (``data/analyst_houses.csv``): "Citi" → "Citigroup", "B of A Securities" →
-    "BofA Securities", "Piper Jaffray" → "Piper Sandler"; an author the table lacks, as written."""
-    text = " ".join(author.split()).strip(" ,.:;-")
-    if text.endswith(" Co"):
-        text += "."
-    table = houses()
-    stem = text
-    while stem:  # "Citigroup Inc." → Citigroup, "UBS AG" → UBS, "Needham & Company LLC" → Needham
-        if _house_key(stem) in table:
-            return table[_house_key(stem)]
-        shorter = _LEGAL_SUFFIX.sub("", stem)
-        if shorter == stem:
-            break
-        stem = shorter
-    return text
-
-
-def is_house(author: str) -> bool:
-    """True when ``author`` is a known analyst house or is named like one ("… Securities", "… Research")."""
-    text = " ".join(author.split()).strip(" ,.:;-")
-    return _house_key(canonical_author(text)) in houses() or bool(_HOUSE_WORDS.search(text))
 
 
 def rating_stance(rating: str | None) -> str | None:
@@ -605,114 +540,10 @@ def _title(rating: str | None) -> str | None:
     )
 
 
-# ordinary phrases that hold a company's name but never name the company: no leg, in any decision path
-NOT_A_COMPANY = re.compile(
-    r"\b(?:price|stock|share|earnings|inflation|growth|sales|revenue|margin|deficit|emissions|return|"
-    r"upside|downside|raised|lowered|new|its|their)\s+targets?\b|"
-    r"\btargets?\s+(?:price|date|range|rate|level|zone|weight|allocation|audience|market|fund)s?\b|"
-    r"\bon\s+target\b|\bblock\s+(?:trades?|sales?|deals?|purchases?|orders?)\b|"
-    r"\b(?:apple|shell|block|target)\s+(?:pie|shock|chain|practice)\b|\bPT\b",
-    re.I,
-)
-
-
-def excluded_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` holds no leg: ordinary phrases (:data:`NOT_A_COMPANY`: "Price Target", "Block
-    Trade", "Target Date") and the author of an analyst action ("Goldman Sachs Upgrades ...")."""
-    spans = [m.span() for m in NOT_A_COMPANY.finditer(text)]
-    for m in re.finditer(rf"(?:^|(?<=[.;:!?\n]\s)|(?<=[.;:!?\n]))\s*{_AUTHOR}\s+(?i:{_ACTIVE_VERB})\b", text):
-        if read_call(text[m.start("author") :]):
-            spans.append(m.span("author"))
-    for m in re.finditer(rf"\b(?:at|by)\s+{_AUTHOR}", text):
-        if read_call(text[: m.end()]):
-            spans.append(m.span("author"))
-    return spans
-
-
-def _names_of(entity, companies) -> list[str]:
-    company = companies.by_ticker.get(entity.ticker) if companies else None
-    names = [entity.ticker, entity.name or ""]
-    if company:
-        names += [company.name, *company.aliases]
-    return [n.lower() for n in names if n and len(n) > 1]
-
-
-_WRITTEN_TICKER = re.compile(
-    r"\((?:(?:NYSE|NASDAQ|Nasdaq|NYSE\s?American|AMEX|OTC)\s*:\s*)?\$?([A-Z]{1,5}(?:\.[A-Z]{1,2})?)\)"
-)
-
-
-def subject_leg(call: Call, sentence: str, row_entities=(), companies=None) -> dict | None:
-    """The leg of ``call``: the row's own company (its ticker column) when it has one, even one
-    newsdesk does not list; else the subject's name resolved to a listed company; else a ticker
-    written in the sentence ("(NASDAQ: XYZ)"); else None. Never the author."""
-    author = call.author.lower()
-    subject = call.subject.lower()
-    row = [e for e in row_entities if e.ticker and not any(n in author for n in _names_of(e, companies))]
-    if row:
-        if subject:
-            named = [e for e in row if any(n in subject for n in _names_of(e, companies))]
-            pick = named[0] if named else row[0]
-        else:
-            pick = row[0]
-        company = companies.by_ticker.get(pick.ticker) if companies else None
-        name = company.name if company else (pick.name if pick.name and pick.name != pick.ticker else call.subject)
-        return {"name": name or pick.ticker, "ticker": pick.ticker, "side": call.side}
-    if companies is not None and call.subject:
-        found = companies.mention_spans(call.subject, lenient=True)
-        for ticker in found:
-            company = companies.by_ticker[ticker]
-            if company.name.lower() not in author:
-                return {"name": company.name, "ticker": ticker, "side": call.side}
-    written = _WRITTEN_TICKER.search(sentence)
-    if written:
-        return {"name": call.subject or written.group(1), "ticker": written.group(1), "side": call.side}
-    return None
-
-
-def fill_decision(decision, call: Call, leg: dict | None):
-    """Fill a :class:`~newsdesk.domain.models.Decision`'s structured fields from ``call`` (in place)."""
-    decision.action = call.label.split(" ")[0] if call.kind != "target" else call.label
-    decision.direction = {"long": "bullish", "short": "bearish", "reduce": "bearish", "hold": "neutral"}[call.side]
-    decision.instruments = [leg] if leg else []
-    decision.structure = "single name" if leg else None
-    decision.horizon_text = decision.horizon_min_days = decision.horizon_max_days = None
-    decision.conditions = None
-    decision.author = call.author
-    decision.rating = call.rating
-    decision.rating_prev = call.rating_prev
-    decision.price_target = call.price_target
-    decision.price_target_prev = call.price_target_prev
-    return decision
-
-
-def card_line(author: str | None, action: str | None, rating: str | None, price_target: float | None) -> str:
-    """ "Goldman Sachs · upgrade to Buy · PT $95": what a decision card says about an analyst call."""
-    parts = [author] if author else []
-    if action:
-        kind = action
-        if rating and action in ("upgrade", "downgrade"):
-            kind = f"{action} to {rating}"
-        elif rating and action in ("initiate", "assume", "resume", "reinstate"):
-            kind = f"{action} at {rating}"
-        elif rating and action in ("maintain", "reiterate"):
-            kind = f"{action} {rating}"
-        parts.append(kind)
-    if price_target is not None:
-        parts.append(f"PT ${price_target:,.2f}".replace(".00", ""))
-    return " · ".join(parts)
-
-
 __all__ = [
     "Call",
-    "NOT_A_COMPANY",
     "RATINGS",
-    "canonical_author",
-    "card_line",
-    "excluded_spans",
-    "fill_decision",
     "rating_stance",
     "read_call",
     "side_of",
-    "subject_leg",
 ]

@@ -16,6 +16,7 @@ from newsdesk.db.read.filters import where
 from newsdesk.db.read.sql import rows
 from newsdesk.domain.cells import decode_json
 from newsdesk.domain.filters import Filters
+from newsdesk.domain.legs import decode_legs
 
 RULE_COLUMNS = "id, name, kind, conditions, notify, paused, starts_at"
 ARTICLE_FIELDS = "a.id, a.title, a.source, a.url, a.published_at, a.sentiment, a.sentiment_label, a.impact"
@@ -92,7 +93,7 @@ def new_decisions(
         [*params, rule.starts_at if kind == "decision" else "", rule.id, limit],
     )
     for r in found:
-        r["instruments"] = decode_json(r["instruments"], [])
+        r["instruments"] = decode_legs(r["instruments"])
     return found
 
 
@@ -121,7 +122,7 @@ def decisions_with_horizon(
         [*params, first.isoformat() if first else "", last.isoformat(), *fired_params, limit],
     )
     for r in found:
-        r["instruments"] = decode_json(r["instruments"], [])
+        r["instruments"] = decode_legs(r["instruments"])
     return found
 
 
@@ -137,7 +138,7 @@ def decision_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
         ids,
     )
     for r in found:
-        r["instruments"] = decode_json(r["instruments"], [])
+        r["instruments"] = decode_legs(r["instruments"])
     return {r["id"]: r for r in found}
 
 

@@ -7,8 +7,8 @@ import sqlite3
 
 from newsdesk.db.read.filters import where
 from newsdesk.db.read.sql import rows
-from newsdesk.domain.cells import decode_json
 from newsdesk.domain.filters import Filters
+from newsdesk.domain.legs import decode_legs
 
 
 def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> list[dict]:
@@ -38,7 +38,7 @@ def _decision_select(conn: sqlite3.Connection) -> str:
 
 def _decoded(found: list[dict]) -> list[dict]:
     for r in found:
-        r["instruments"] = decode_json(r["instruments"], [])
+        r["instruments"] = decode_legs(r["instruments"])
     return found
 
 

@@ -1,7 +1,7 @@
 """Decisions ("key decisions for investors"): of a view, of one article, of a basket.
 
 Every decision query selects the same columns (:data:`DETAIL_COLUMNS` after its own lead columns)
-and casts them the same way (:func:`_typed`).
+and shapes them the same way (:func:`_typed`): the legs decoded, their ``exposures`` beside them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.read.filters import author_clause, plan, where
 from newsdesk.db.read.sql import and_day_range, frame, marks
 from newsdesk.db.read.totals import set_totals_sql
-from newsdesk.domain.cells import decode_json
 from newsdesk.domain.filters import Filters
+from newsdesk.domain.legs import decode_legs, exposure_text
 
 # the columns of ``decisions`` every query returns, after its own lead columns, in this order
 DETAIL_COLUMNS = DECISION_DETAIL_COLUMNS
@@ -29,9 +29,14 @@ def _select(*lead: str) -> str:
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Whole numbers stay whole (in CSV too) even beside nulls."""
+    """Whole numbers stay whole (in CSV too) even beside nulls; ``instruments`` decoded to a list of
+    legs (:func:`~newsdesk.domain.legs.decode_legs`) with their ``exposures`` after them."""
     for col in WHOLE_DAYS:
         df[col] = df[col].astype("Int64")
+    legs = [decode_legs(v) for v in df["instruments"]]
+    df["instruments"] = pd.Series(legs, index=df.index, dtype=object)
+    exposures = pd.Series([exposure_text(v) or None for v in legs], index=df.index, dtype=object)
+    df.insert(df.columns.get_loc("instruments") + 1, "exposures", exposures)
     return df
 
 
@@ -104,7 +109,6 @@ def article_decisions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame
         f"SELECT {_select('d.id', 'd.article_id')} FROM decisions d WHERE d.article_id = ? ORDER BY d.position",
         [str(article_id)],
     )
-    df["instruments"] = [decode_json(v, []) for v in df["instruments"]]
     return _typed(df)
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from newsdesk.db.read.filters import author_clause, where
 from newsdesk.db.read.sql import frame, marks
 from newsdesk.domain.filters import Filters
+from newsdesk.domain.legs import decode_legs
 from newsdesk.prices import ILLUSTRATIVE_SOURCE
 
 # the effective categories of article ``a``, joined by '|' (categories never hold '|')
@@ -134,7 +135,7 @@ def scorecard_decisions(
     conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
 ) -> pd.DataFrame:
     """The decisions of the filtered articles as the scorecard needs them, oldest article first:
-    ``article_id``, ``position``, ``id``, ``text``, ``action``, ``instruments`` (JSON text),
+    ``article_id``, ``position``, ``id``, ``text``, ``action``, ``instruments`` (the legs, decoded),
     ``horizon_max_days``, ``published_at``, ``published_estimated``, ``source``, ``title``, ``author`` and
     ``categories`` ('|'-joined effective categories). ``article_id``: that article's only."""
     clause, params = where(filters, "a")
@@ -153,6 +154,7 @@ def scorecard_decisions(
         params,
     )
     df["horizon_max_days"] = df["horizon_max_days"].astype("Int64")
+    df["instruments"] = pd.Series([decode_legs(v) for v in df["instruments"]], index=df.index, dtype=object)
     return df
 
 
