@@ -55,8 +55,11 @@ def av_bench(path: Path, min_relevance: float, verbose: bool) -> dict:
     av_of = {c.name: c.av_topic for c in load_taxonomy()}
     feed = json.loads(decode(path.read_bytes(), str(path)))["feed"]
     tp, fp, fn = Counter(), Counter(), Counter()
-    categorised = listed = 0
+    categorised = listed = titled = 0
     for item in feed:
+        headline = alphavantage.parse_item(item)
+        headline.summary = headline.body = ""
+        titled += bool(scored(headline).categories)
         article = scored(alphavantage.parse_item(item))
         names = [c.category for c in article.categories]
         categorised += bool(names)
@@ -75,6 +78,7 @@ def av_bench(path: Path, min_relevance: float, verbose: bool) -> dict:
     return {
         "items": len(feed),
         "categorised": categorised,
+        "titled": titled,
         "tp": tp,
         "fp": fp,
         "fn": fn,
@@ -103,6 +107,25 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 0.0
 
 
+def _report(r: dict) -> None:
+    """Print coverage, micro P/R/F1 and the per-AV-topic table of one :func:`av_bench` result."""
+    tp, fp, fn = (sum(r[k].values()) for k in ("tp", "fp", "fn"))
+    share = _ratio(r["categorised"], r["items"])
+    print(f"  categorised (>= 1 category): {r['categorised']}/{r['items']} = {share:.0%}")
+    print(f"  headline only, categorised: {r['titled']}/{r['items']} = {_ratio(r['titled'], r['items']):.0%}")
+    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    f1 = _ratio(2 * precision * recall, precision + recall) if precision + recall else 0.0
+    print(f"  micro precision {precision:.2f}  recall {recall:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+    lenient = _ratio(r["listed"], tp + fp)
+    print(f"  predicted topics AV lists at any relevance: {r['listed']}/{tp + fp} = {lenient:.2f}")
+    print(f"  {'av topic':28} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>5} {'R':>5}")
+    for topic in sorted(set(r["tp"]) | set(r["fp"]) | set(r["fn"])):
+        a, b, c = r["tp"][topic], r["fp"][topic], r["fn"][topic]
+        p = f"{_ratio(a, a + b):.2f}" if a + b else "-"
+        rec = f"{_ratio(a, a + c):.2f}" if a + c else "-"
+        print(f"  {topic:28} {a:3} {b:3} {c:3} {p:>5} {rec:>5}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--av", type=Path, action="append", default=[], help="Alpha Vantage NEWS_SENTIMENT JSON")
@@ -112,22 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.av and not args.headlines:
         parser.error("give --av and/or --headlines")
+    pooled = {"items": 0, "categorised": 0, "titled": 0, "tp": Counter(), "fp": Counter(), "fn": Counter(), "listed": 0}
     for path in args.av:
         r = av_bench(path, args.min_relevance, args.verbose)
-        tp, fp, fn = (sum(r[k].values()) for k in ("tp", "fp", "fn"))
+        for key, value in r.items():
+            pooled[key] += value
         print(f"{path.name}: {r['items']} items")
-        share = _ratio(r["categorised"], r["items"])
-        print(f"  categorised (>= 1 category): {r['categorised']}/{r['items']} = {share:.0%}")
-        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-        print(f"  micro precision {precision:.2f}  recall {recall:.2f}  (tp {tp}, fp {fp}, fn {fn})")
-        lenient = _ratio(r["listed"], tp + fp)
-        print(f"  predicted topics AV lists at any relevance: {r['listed']}/{tp + fp} = {lenient:.2f}")
-        print(f"  {'av topic':28} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>5} {'R':>5}")
-        for topic in sorted(set(r["tp"]) | set(r["fp"]) | set(r["fn"])):
-            a, b, c = r["tp"][topic], r["fp"][topic], r["fn"][topic]
-            p = f"{_ratio(a, a + b):.2f}" if a + b else "-"
-            rec = f"{_ratio(a, a + c):.2f}" if a + c else "-"
-            print(f"  {topic:28} {a:3} {b:3} {c:3} {p:>5} {rec:>5}")
+        _report(r)
+    if len(args.av) > 1:
+        print(f"pooled ({len(args.av)} files): {pooled['items']} items")
+        _report(pooled)
     for path in args.headlines:
         r = headline_bench(path, args.verbose)
         share = _ratio(r["categorised"], r["rows"])
