@@ -1,10 +1,12 @@
 """Measure newsdesk's scored categories against real labelled news (the data stays outside the repository).
 
 Alpha Vantage NEWS_SENTIMENT JSON: every feed item is parsed by newsdesk's own parser, its source topics
-are dropped, and the full scoring pipeline scores it from its title and summary. The categories it gets
+are dropped, and the full scoring pipeline scores it from its title and summary (and the companies the
+source tags, as on ingest; ``--text-only`` hides those too). The categories it gets
 are compared with Alpha Vantage's own topics (relevance >= ``--min-relevance``) at AV-topic level: each
 newsdesk category stands for its taxonomy ``av_topic``; categories without one take no part in the
-comparison. Reported: micro precision/recall, per-AV-topic P/R, and the share of items with >= 1 category.
+comparison. Reported per file and pooled over all files: micro precision/recall/F1, per-AV-topic P/R, the
+share of items with >= 1 category, and the same share when each item is scored from its headline alone.
 
 Headline CSV (any CSV newsdesk reads): each row is scored from its headline alone; reported is the
 share of rows with >= 1 category.
@@ -30,9 +32,12 @@ from newsdesk.score.pipeline import default_context, score_article  # noqa: E402
 from newsdesk.taxonomy import av_topic_key, load_taxonomy  # noqa: E402
 
 
-def scored(article: Article) -> Article:
-    """``article`` scored with its source categories hidden from the scorer."""
+def scored(article: Article, text_only: bool = False) -> Article:
+    """``article`` scored with its source categories hidden from the scorer (and, ``text_only``, the
+    companies the source tags too: only what the text names counts then)."""
     article.categories = []
+    if text_only:
+        article.entities = []
     return score_article(article, default_context())
 
 
@@ -50,7 +55,7 @@ def gold_topics(item: dict, min_relevance: float) -> set[str]:
     return topics
 
 
-def av_bench(path: Path, min_relevance: float, verbose: bool) -> dict:
+def av_bench(path: Path, min_relevance: float, verbose: bool, text_only: bool = False) -> dict:
     """Scores of newsdesk's categories against Alpha Vantage's topics in one NEWS_SENTIMENT file."""
     av_of = {c.name: c.av_topic for c in load_taxonomy()}
     feed = json.loads(decode(path.read_bytes(), str(path)))["feed"]
@@ -59,8 +64,8 @@ def av_bench(path: Path, min_relevance: float, verbose: bool) -> dict:
     for item in feed:
         headline = alphavantage.parse_item(item)
         headline.summary = headline.body = ""
-        titled += bool(scored(headline).categories)
-        article = scored(alphavantage.parse_item(item))
+        titled += bool(scored(headline, text_only).categories)
+        article = scored(alphavantage.parse_item(item), text_only)
         names = [c.category for c in article.categories]
         categorised += bool(names)
         pred = {av_of[n] for n in names if av_of.get(n)}
@@ -131,13 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--av", type=Path, action="append", default=[], help="Alpha Vantage NEWS_SENTIMENT JSON")
     parser.add_argument("--headlines", type=Path, action="append", default=[], help="CSV of headlines")
     parser.add_argument("--min-relevance", type=float, default=0.5, help="AV topic relevance counted as a label")
+    parser.add_argument("--text-only", action="store_true", help="hide the tickers the source tags too")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if not args.av and not args.headlines:
         parser.error("give --av and/or --headlines")
     pooled = {"items": 0, "categorised": 0, "titled": 0, "tp": Counter(), "fp": Counter(), "fn": Counter(), "listed": 0}
     for path in args.av:
-        r = av_bench(path, args.min_relevance, args.verbose)
+        r = av_bench(path, args.min_relevance, args.verbose, args.text_only)
         for key, value in r.items():
             pooled[key] += value
         print(f"{path.name}: {r['items']} items")
