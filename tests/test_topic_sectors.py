@@ -69,6 +69,9 @@ def test_a_headline_of_companies_from_many_sectors_is_about_none_of_them(title: 
         ((("XOM", 0.05),), set(), {"Energy & Commodities"}),  # a passing mention is not a topic
         ((("NOT-A-TICKER", 1.0), ("CRYPTO:BTC", 0.9)), set(), set()),
         ((("XOM", None),), set(), {"Energy & Commodities"}),
+        # a company only the listing universe knows, never named in any text before; a source's spelling
+        ((("SNOW", 0.7),), {"Technology & AI"}, set()),
+        ((("BRK.B", 0.7),), {"Banks & Financial Services"}, set()),
     ],
 )
 def test_the_companies_a_source_tags_are_evidence_for_their_sectors(tickers, expected, unexpected) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsdesk.models import Article, CategoryTag, Decision, Entity
-from newsdesk.reference import load_baskets
+from newsdesk.reference import load_baskets, lookup
 from newsdesk.score import finance
 from newsdesk.score.analyst import read_call
 from newsdesk.score.decisions import DecisionParser
@@ -29,7 +29,6 @@ YARDSTICK = re.compile(
 YARDSTICK_FACTOR = 0.3
 GIVEN_WEIGHT = 3.0  # a company the source tags (Alpha Vantage relevance 0.05-1) alone is a topic from ~0.25
 MAX_SECTORS = 2  # companies of more categories than this: a market story, no sector evidence
-SPREAD_MIN = 0.0  # companies at least this relevant count towards that spread
 
 # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating
 # headlines are calls, market relevance; 4: more rating-headline forms are calls, houses merged by an alias
@@ -139,12 +138,13 @@ def _company_sectors(
     those the source tags (Alpha Vantage's tickers, at the source's relevance). Companies of more than
     :data:`MAX_SECTORS` categories make a market story: no sector evidence then."""
     relevance = {e.ticker: (e.relevance or 0.0) * _sector_share(title, spans.get(e.ticker)) for e in found}
+    sectors = {e.ticker: ctx.companies.by_ticker[e.ticker].sector for e in found}
     for e in given:
-        if e.ticker in ctx.companies.by_ticker and GIVEN_WEIGHT:
-            relevance[e.ticker] = max(relevance.get(e.ticker, 0.0), (e.relevance or 0.0) * GIVEN_WEIGHT)
-    sectors = {t: ctx.companies.by_ticker[t].sector for t in relevance}
-    spread = {ctx.sectors.get(s) for t, s in sectors.items() if relevance[t] >= SPREAD_MIN and ctx.sectors.get(s)}
-    if len(spread) > MAX_SECTORS:
+        company = ctx.companies.listings.get(e.ticker) or lookup(e.ticker)
+        if company:
+            relevance[company.ticker] = max(relevance.get(company.ticker, 0.0), (e.relevance or 0.0) * GIVEN_WEIGHT)
+            sectors[company.ticker] = company.sector
+    if len({ctx.sectors[s] for s in sectors.values() if ctx.sectors.get(s)}) > MAX_SECTORS:
         return [], set()
     named = [(sectors[t], r) for t, r in relevance.items()]
     subjects = headline_sectors(
