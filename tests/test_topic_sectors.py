@@ -103,6 +103,14 @@ def test_headline_sectors(sectors: list[str], expected: set[str]) -> None:
         ("Mega-cap tech drags the Nasdaq lower", "Technology & AI", None),
         ("Should this ETF be on your investing radar?", None, "Infrastructure & Defense"),
         ("Navy orders new radar systems for its frigates", "Infrastructure & Defense", None),
+        # a company's fiscal quarter is no fiscal policy, a vice president no politician
+        ("Chipmaker beats in its fiscal third quarter", "Earnings & Corporate", "Elections & Domestic Politics"),
+        ("Insurer promotes its head of claims to senior vice president", None, "Elections & Domestic Politics"),
+        ("Government unveils fiscal rules to cut the deficit", "Elections & Domestic Politics", None),
+        ("President signs the spending bill into law", "Elections & Domestic Politics", None),
+        # "trade" alone is a market verb as often as commerce between countries
+        ("Morning memo: trade strategy for SPY and QQQ", None, "Trade & Tariffs"),
+        ("Exporters hail trade deal with Japan", "Trade & Tariffs", None),
     ],
 )
 def test_cue_phrases(headline: str, wanted: str | None, unwanted: str | None) -> None:
