@@ -111,6 +111,11 @@ def test_headline_sectors(sectors: list[str], expected: set[str]) -> None:
         # "trade" alone is a market verb as often as commerce between countries
         ("Morning memo: trade strategy for SPY and QQQ", None, "Trade & Tariffs"),
         ("Exporters hail trade deal with Japan", "Trade & Tariffs", None),
+        # retail money is a market, app developers are no property developers
+        ("Retail investors pile into bitcoin ETFs", "Financial Markets", "Consumer & Retail"),
+        ("Retailer warns as shoppers cut back", "Consumer & Retail", None),
+        ("App store opens to third-party developers and outside payments", None, "Real Estate & Housing"),
+        ("Property developers halt new housing projects", "Real Estate & Housing", None),
     ],
 )
 def test_cue_phrases(headline: str, wanted: str | None, unwanted: str | None) -> None:
