@@ -114,7 +114,7 @@ def test_headline_sectors(sectors: list[str], expected: set[str]) -> None:
         # retail money is a market, app developers are no property developers
         ("Retail investors pile into bitcoin ETFs", "Financial Markets", "Consumer & Retail"),
         ("Retailer warns as shoppers cut back", "Consumer & Retail", None),
-        ("App store opens to third-party developers and outside payments", None, "Real Estate & Housing"),
+        ("Game developers and app developers cheer the new store rules", None, "Real Estate & Housing"),
         ("Property developers halt new housing projects", "Real Estate & Housing", None),
     ],
 )
