@@ -151,3 +151,9 @@ def test_the_topic_bench_can_hide_the_source_tickers() -> None:
     with_tickers = run_bench("--av", str(FIXTURE))
     text_only = run_bench("--av", str(FIXTURE), "--text-only")
     assert "(tp 3, fp 0, fn 1)" in with_tickers and "(tp 3, fp 0, fn 1)" in text_only
+
+
+def test_the_topic_bench_reports_headline_coverage_of_a_csv() -> None:
+    out = run_bench("--headlines", str(FIXTURE.with_name("headlines_tiny.csv")))
+    assert "headlines_tiny.csv: 4 headline rows, categorised 3 = 75%" in out
+    assert "'Monetary Policy & Rates': 1" in out and "'Consumer & Retail': 1" in out
