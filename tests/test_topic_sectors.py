@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.models import Article, Entity
+from newsdesk.domain.models import Article, Entity
+from newsdesk.domain.taxonomy import sector_categories
 from newsdesk.score.pipeline import score_article
 from newsdesk.score.topics import headline_sectors, tag_topics
-from newsdesk.taxonomy import sector_categories
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "topics" / "av_topics_tiny.json"

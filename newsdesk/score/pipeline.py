@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsdesk.models import Article, CategoryTag, Decision, Entity
-from newsdesk.reference import load_baskets, lookup
+from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
+from newsdesk.domain.reference import load_baskets, lookup
+from newsdesk.domain.taxonomy import canonical_category, load_taxonomy, sector_categories
 from newsdesk.score import finance
 from newsdesk.score.analyst import read_call
 from newsdesk.score.decisions import DecisionParser
@@ -19,7 +20,6 @@ from newsdesk.score.labels import sentiment_label
 from newsdesk.score.market import market_relevance
 from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
 from newsdesk.score.topics import headline_sectors, sector_evidence, tag_topics, topic_matcher
-from newsdesk.taxonomy import canonical_category, load_taxonomy, sector_categories
 
 # a company named only as the yardstick of a comparison ("Netflix worth more than ExxonMobil") says
 # little about the story's sector: its sector evidence counts this much
