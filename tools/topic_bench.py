@@ -1,10 +1,12 @@
 """Measure newsdesk's scored categories against real labelled news (the data stays outside the repository).
 
 Alpha Vantage NEWS_SENTIMENT JSON: every feed item is parsed by newsdesk's own parser, its source topics
-are dropped, and the full scoring pipeline scores it from its title and summary. The categories it gets
+are dropped, and the full scoring pipeline scores it from its title and summary (and the companies the
+source tags, as on ingest; ``--text-only`` hides those too). The categories it gets
 are compared with Alpha Vantage's own topics (relevance >= ``--min-relevance``) at AV-topic level: each
 newsdesk category stands for its taxonomy ``av_topic``; categories without one take no part in the
-comparison. Reported: micro precision/recall, per-AV-topic P/R, and the share of items with >= 1 category.
+comparison. Reported per file and pooled over all files: micro precision/recall/F1, per-AV-topic P/R, the
+share of items with >= 1 category, and the same share when each item is scored from its headline alone.
 
 Headline CSV (any CSV newsdesk reads): each row is scored from its headline alone; reported is the
 share of rows with >= 1 category.
@@ -30,9 +32,12 @@ from newsdesk.ingest import alphavantage, csvfile, decode  # noqa: E402
 from newsdesk.score.pipeline import default_context, score_article  # noqa: E402
 
 
-def scored(article: Article) -> Article:
-    """``article`` scored with its source categories hidden from the scorer."""
+def scored(article: Article, text_only: bool = False) -> Article:
+    """``article`` scored with its source categories hidden from the scorer (and, ``text_only``, the
+    companies the source tags too: only what the text names counts then)."""
     article.categories = []
+    if text_only:
+        article.entities = []
     return score_article(article, default_context())
 
 
@@ -50,14 +55,17 @@ def gold_topics(item: dict, min_relevance: float) -> set[str]:
     return topics
 
 
-def av_bench(path: Path, min_relevance: float, verbose: bool) -> dict:
+def av_bench(path: Path, min_relevance: float, verbose: bool, text_only: bool = False) -> dict:
     """Scores of newsdesk's categories against Alpha Vantage's topics in one NEWS_SENTIMENT file."""
     av_of = {c.name: c.av_topic for c in load_taxonomy()}
     feed = json.loads(decode(path.read_bytes(), str(path)))["feed"]
     tp, fp, fn = Counter(), Counter(), Counter()
-    categorised = listed = 0
+    categorised = listed = titled = 0
     for item in feed:
-        article = scored(alphavantage.parse_item(item))
+        headline = alphavantage.parse_item(item)
+        headline.summary = headline.body = ""
+        titled += bool(scored(headline, text_only).categories)
+        article = scored(alphavantage.parse_item(item), text_only)
         names = [c.category for c in article.categories]
         categorised += bool(names)
         pred = {av_of[n] for n in names if av_of.get(n)}
@@ -75,6 +83,7 @@ def av_bench(path: Path, min_relevance: float, verbose: bool) -> dict:
     return {
         "items": len(feed),
         "categorised": categorised,
+        "titled": titled,
         "tp": tp,
         "fp": fp,
         "fn": fn,
@@ -103,31 +112,45 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 0.0
 
 
+def _report(r: dict) -> None:
+    """Print coverage, micro P/R/F1 and the per-AV-topic table of one :func:`av_bench` result."""
+    tp, fp, fn = (sum(r[k].values()) for k in ("tp", "fp", "fn"))
+    share = _ratio(r["categorised"], r["items"])
+    print(f"  categorised (>= 1 category): {r['categorised']}/{r['items']} = {share:.0%}")
+    print(f"  headline only, categorised: {r['titled']}/{r['items']} = {_ratio(r['titled'], r['items']):.0%}")
+    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    f1 = _ratio(2 * precision * recall, precision + recall) if precision + recall else 0.0
+    print(f"  micro precision {precision:.2f}  recall {recall:.2f}  F1 {f1:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+    lenient = _ratio(r["listed"], tp + fp)
+    print(f"  predicted topics AV lists at any relevance: {r['listed']}/{tp + fp} = {lenient:.2f}")
+    print(f"  {'av topic':28} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>5} {'R':>5}")
+    for topic in sorted(set(r["tp"]) | set(r["fp"]) | set(r["fn"])):
+        a, b, c = r["tp"][topic], r["fp"][topic], r["fn"][topic]
+        p = f"{_ratio(a, a + b):.2f}" if a + b else "-"
+        rec = f"{_ratio(a, a + c):.2f}" if a + c else "-"
+        print(f"  {topic:28} {a:3} {b:3} {c:3} {p:>5} {rec:>5}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--av", type=Path, action="append", default=[], help="Alpha Vantage NEWS_SENTIMENT JSON")
     parser.add_argument("--headlines", type=Path, action="append", default=[], help="CSV of headlines")
     parser.add_argument("--min-relevance", type=float, default=0.5, help="AV topic relevance counted as a label")
+    parser.add_argument("--text-only", action="store_true", help="hide the tickers the source tags too")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if not args.av and not args.headlines:
         parser.error("give --av and/or --headlines")
+    pooled = {"items": 0, "categorised": 0, "titled": 0, "tp": Counter(), "fp": Counter(), "fn": Counter(), "listed": 0}
     for path in args.av:
-        r = av_bench(path, args.min_relevance, args.verbose)
-        tp, fp, fn = (sum(r[k].values()) for k in ("tp", "fp", "fn"))
+        r = av_bench(path, args.min_relevance, args.verbose, args.text_only)
+        for key, value in r.items():
+            pooled[key] += value
         print(f"{path.name}: {r['items']} items")
-        share = _ratio(r["categorised"], r["items"])
-        print(f"  categorised (>= 1 category): {r['categorised']}/{r['items']} = {share:.0%}")
-        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-        print(f"  micro precision {precision:.2f}  recall {recall:.2f}  (tp {tp}, fp {fp}, fn {fn})")
-        lenient = _ratio(r["listed"], tp + fp)
-        print(f"  predicted topics AV lists at any relevance: {r['listed']}/{tp + fp} = {lenient:.2f}")
-        print(f"  {'av topic':28} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>5} {'R':>5}")
-        for topic in sorted(set(r["tp"]) | set(r["fp"]) | set(r["fn"])):
-            a, b, c = r["tp"][topic], r["fp"][topic], r["fn"][topic]
-            p = f"{_ratio(a, a + b):.2f}" if a + b else "-"
-            rec = f"{_ratio(a, a + c):.2f}" if a + c else "-"
-            print(f"  {topic:28} {a:3} {b:3} {c:3} {p:>5} {rec:>5}")
+        _report(r)
+    if len(args.av) > 1:
+        print(f"pooled ({len(args.av)} files): {pooled['items']} items")
+        _report(pooled)
     for path in args.headlines:
         r = headline_bench(path, args.verbose)
         share = _ratio(r["categorised"], r["rows"])

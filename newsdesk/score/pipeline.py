@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
-from newsdesk.domain.reference import load_baskets
+from newsdesk.domain.reference import load_baskets, lookup
 from newsdesk.domain.taxonomy import canonical_category, load_taxonomy, sector_categories
 from newsdesk.score import finance
 from newsdesk.score.analyst import read_call
@@ -19,7 +19,7 @@ from newsdesk.score.impact import market_impact
 from newsdesk.score.labels import sentiment_label
 from newsdesk.score.market import market_relevance
 from newsdesk.score.sentiment import DEFAULT_SCORER, FinanceScorer, Scorer
-from newsdesk.score.topics import sector_evidence, tag_topics, topic_matcher
+from newsdesk.score.topics import headline_sectors, sector_evidence, tag_topics, topic_matcher
 
 # a company named only as the yardstick of a comparison ("Netflix worth more than ExxonMobil") says
 # little about the story's sector: its sector evidence counts this much
@@ -27,11 +27,14 @@ YARDSTICK = re.compile(
     r"\b(?:than|versus|vs\.?|overtakes?|overtaking|overtook|outpaces?|outpaced)\s+(?:the\s+)?$", re.I
 )
 YARDSTICK_FACTOR = 0.3
+GIVEN_WEIGHT = 3.0  # a company the source tags (Alpha Vantage relevance 0.05-1) alone is a topic from ~0.25
+MAX_SECTORS = 2  # companies of more categories than this: a market story, no sector evidence
 
 # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating
 # headlines are calls, market relevance; 4: more rating-headline forms are calls, houses merged by an alias
-# table, a company's own target is not an analyst call
-PIPELINE_VERSION = "pipeline/4"
+# table, a company's own target is not an analyst call; 5: topics from the sectors of the companies the
+# source tags and the headline names (none when they span more than two)
+PIPELINE_VERSION = "pipeline/5"
 
 
 @dataclass
@@ -97,13 +100,9 @@ def score_article(
     given = {e.ticker: e for e in article.entities}  # from the source (e.g. Alpha Vantage ticker_sentiment)
     found = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
     spans = ctx.companies.mention_spans(article.title) if found else {}
-    named = [
-        (ctx.companies.by_ticker[e.ticker].sector, (e.relevance or 0.0) * _sector_share(article.title, spans.get(t)))
-        for e in found
-        for t in (e.ticker,)
-    ]
+    named, subjects = _company_sectors(ctx, article.title, found, list(given.values()), spans)
     article.categories = source_categories(article.categories) + tag_topics(
-        article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors)
+        article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors), named=subjects
     )
     article.entities = ctx.companies.merge_given(list(given.values()), found)
     market = market_relevance(
@@ -125,6 +124,33 @@ def score_article(
         ctx.decisions.parse(decision, list(given.values()))
     article.scorer_version = ctx.version
     return article
+
+
+def _company_sectors(
+    ctx: ScoringContext,
+    title: str,
+    found: list[Entity],
+    given: list[Entity],
+    spans: dict[str, list[tuple[int, int]]],
+) -> tuple[list[tuple[str, float]], set[str]]:
+    """``(sector, weight)`` of the companies an article is about, and the categories of the companies
+    its headline is about (:func:`headline_sectors`). The companies are those found in the text and
+    those the source tags (Alpha Vantage's tickers, at the source's relevance). Companies of more than
+    :data:`MAX_SECTORS` categories make a market story: no sector evidence then."""
+    relevance = {e.ticker: (e.relevance or 0.0) * _sector_share(title, spans.get(e.ticker)) for e in found}
+    sectors = {e.ticker: ctx.companies.by_ticker[e.ticker].sector for e in found}
+    for e in given:
+        company = ctx.companies.listings.get(e.ticker) or lookup(e.ticker)
+        if company:
+            relevance[company.ticker] = max(relevance.get(company.ticker, 0.0), (e.relevance or 0.0) * GIVEN_WEIGHT)
+            sectors[company.ticker] = company.sector
+    if len({ctx.sectors[s] for s in sectors.values() if ctx.sectors.get(s)}) > MAX_SECTORS:
+        return [], set()
+    named = [(sectors[t], r) for t, r in relevance.items()]
+    subjects = headline_sectors(
+        (sectors[t] for t, s in spans.items() if s and t in sectors and _sector_share(title, s) == 1.0), ctx.sectors
+    )
+    return named, subjects
 
 
 def headline_call(article: Article) -> None:

@@ -29,6 +29,7 @@ MIN_RELEVANCE = 0.5
 RELATIVE_FLOOR = 0.3  # a side topic needs this share of the main topic's evidence
 MAX_CATEGORIES = 4
 SECTOR_EVIDENCE = 3.0  # a company named once in the headline (relevance 0.9) -> 2.7, alone enough
+MAX_HEADLINE_SECTORS = 2  # companies of more sectors than this in one headline: no sector is its topic
 SCALE = 3.0
 PART_WEIGHTS = (3.0, 2.0, 1.0)  # title, summary, body
 AMOUNT = re.compile(
@@ -87,16 +88,28 @@ def sector_evidence(companies: Iterable[tuple[str, float]], sectors: Mapping[str
     return evidence
 
 
+def headline_sectors(sectors: Iterable[str], mapping: Mapping[str, str]) -> set[str]:
+    """The categories of the companies a headline names, when they are at most
+    :data:`MAX_HEADLINE_SECTORS` (a headline listing companies of many sectors is a market story, not a
+    story about any one sector)."""
+    categories = {mapping[s] for s in sectors if mapping.get(s)}
+    return categories if len(categories) <= MAX_HEADLINE_SECTORS else set()
+
+
 def tag_topics(
     title: str,
     summary: str,
     body: str,
     matcher: PhraseMatcher | None = None,
     extra: Mapping[str, float] | None = None,
+    named: Iterable[str] = (),
 ) -> list[CategoryTag]:
-    """Scored categories of an article (``origin`` = ``scored``); ``extra`` adds evidence per category."""
+    """Scored categories of an article (``origin`` = ``scored``); ``extra`` adds evidence per category;
+    ``named`` are the categories of the companies the headline is about (see :func:`headline_sectors`),
+    kept like a category the headline names by keyword."""
     matcher = matcher or topic_matcher()
     evidence: dict[str, float] = dict(extra or {})
+    subjects = {c for c in named if evidence.get(c, 0.0) > 0}
     headline: set[str] = set()
     if summary and title and summary.startswith(title):  # many feeds repeat the headline as the summary
         summary = summary[len(title) :]
@@ -122,7 +135,7 @@ def tag_topics(
             (cat, 1.0 - math.exp(-ev / SCALE))
             for cat, ev in evidence.items()
             if ev > 0
-            and (ev >= floor or (cat in headline and lead[cat] >= lead_floor))
+            and (ev >= floor or cat in subjects or (cat in headline and lead[cat] >= lead_floor))
             and main not in background.get(cat, ())
         ),
         key=lambda x: -x[1],
