@@ -164,10 +164,13 @@ class StoryIndex:
         minhash = self._minhash(counts)
         vec = self._vector(counts)
         scores: dict[str, float] = {}
+        items, members = list(vec.items()), self.members
         for key in self.lsh.query(minhash):
-            member = self.members[key]
-            other = member.vector
-            sim = sum(v * other.get(w, 0.0) for w, v in vec.items())
+            member = members[key]
+            get = member.vector.get
+            sim = 0.0  # the dot product, in a plain loop (this is the hot path of ingest)
+            for w, v in items:
+                sim += v * get(w, 0.0)
             if sim > scores.get(member.story, -1.0):
                 scores[member.story] = sim
         quiet = at - self.config.quiet_hours * 3600.0
