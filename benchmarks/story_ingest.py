@@ -71,14 +71,16 @@ def headlines(titles: Path, first: int, count: int) -> list[tuple[str, str, str]
     return [(title, f"outlet {int(key) % 40}", f"https://uci.example/{key}") for key, title, _, _ in rows]
 
 
-def articles(rows: list[tuple[str, str, str]], start: datetime, gap: float) -> list[Article]:
-    """Fresh articles of ``rows`` (one every ``gap`` seconds from ``start``)."""
+def articles(rows: list[tuple[str, str, str]], start: datetime, gap: float, bodies: list[str]) -> list[Article]:
+    """Fresh articles of ``rows`` (one every ``gap`` seconds from ``start``), each with the next of
+    ``bodies`` as its text when there are any (headlines alone otherwise)."""
     return [
         Article(
             title=title,
             source=source,
             url=url,
             published_at=(start + timedelta(seconds=gap * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            body=bodies[i % len(bodies)] if bodies else "",
         )
         for i, (title, source, url) in enumerate(rows)
     ]
@@ -108,6 +110,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=3_000, help="articles per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--gap", type=float, default=20.0, help="seconds between two new articles")
+    parser.add_argument("--words", type=int, default=0, help="give each article a body of this many words (bench's)")
     args = parser.parse_args()
     if args.first <= 10_000:
         raise SystemExit("the first 10,000 UCI rows are held out")
@@ -126,7 +129,13 @@ def main() -> None:
         shutil.copyfile(args.db, copy)
     rows = headlines(args.titles, args.first, args.n * args.rounds)
     ctx = default_context()
-    print(f"database: {stored:,} articles; {args.rounds} rounds of {args.n:,} UCI headlines (IDs from {args.first})")
+    bodies = []
+    if args.words:
+        from benchmarks.bench import article_texts
+
+        bodies = [body for _, body in article_texts(args.words)]
+    shape = f"with {args.words}-word bodies" if args.words else "alone"
+    print(f"database: {stored:,} articles; {args.rounds} rounds of {args.n:,} UCI headlines {shape}")
     totals = {"on": 0.0, "off": 0.0}
     for r in range(args.rounds):
         part = rows[r * args.n : (r + 1) * args.n]
@@ -134,9 +143,9 @@ def main() -> None:
         for mode in ("off", "on") if r % 2 == 0 else ("on", "off"):
             if mode == "off":
                 with stories_off():
-                    seconds, added = ingest(copies[mode], articles(part, start, args.gap), ctx)
+                    seconds, added = ingest(copies[mode], articles(part, start, args.gap, bodies), ctx)
             else:
-                seconds, added = ingest(copies[mode], articles(part, start, args.gap), ctx)
+                seconds, added = ingest(copies[mode], articles(part, start, args.gap, bodies), ctx)
             totals[mode] += seconds
             rate = args.n / seconds
             print(f"round {r + 1} stories {mode:3} {rate:7.0f} articles/s ({seconds:.1f} s, {added:,} new)", flush=True)
