@@ -179,9 +179,10 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
 
     from textblob import TextBlob
 
+    from benchmarks import floors
     from benchmarks.story_ingest import stories_off
-    from newsdesk.db import floors, schema, writes
-    from newsdesk.models import Article
+    from newsdesk.db import schema, writes
+    from newsdesk.domain.models import Article
     from newsdesk.score.pipeline import default_context, score_article
     from newsdesk.score.stories import cluster
 

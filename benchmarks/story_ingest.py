@@ -3,7 +3,7 @@
 Builds (once, with ``--generate N`` when ``--db`` is missing) the synthetic corpus of ``bench
 generate``, then copies it twice: one copy ingests with story clusters on, the other with them off
 (:func:`stories_off`: every article its own story, as before issue 24). Each round ingests the same
-fresh articles into both copies (scored and stored through :func:`newsdesk.pipeline.write_chunk` in
+fresh articles into both copies (scored and stored through :func:`newsdesk.flows.ingest.write_chunk` in
 chunks of 1,000, as a file ingest does), the order of the two alternating by round; the figure is
 articles per second of each, and their ratio.
 
@@ -30,10 +30,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.story_clusters import read_uci
-from newsdesk import pipeline
 from newsdesk.db import schema
 from newsdesk.db import stories as db_stories
-from newsdesk.models import Article, ParseResult
+from newsdesk.domain.models import Article, ParseResult
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score.pipeline import default_context
 
 START = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)  # inside the synthetic corpus' last day (it ends 2026-11-20)

@@ -240,7 +240,7 @@ def test_companies_keep_apart_the_same_words_about_other_companies(first, second
 
 
 def test_ingest_and_rebuild_use_the_companies(db_path) -> None:
-    from newsdesk.models import Entity
+    from newsdesk.domain.models import Entity
 
     db = schema.connect(db_path)
     rows = [(SAME_WORDS, "Reuters", 0, "AAPL"), (SAME_WORDS + " again", "CNBC", 20, "MSFT")]

@@ -11,15 +11,15 @@ from datetime import UTC, date, datetime
 import pytest
 from click.testing import CliRunner
 
-from newsdesk import export
 from newsdesk.cli import cli
 from newsdesk.db import schema, writes
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read.filters import Filters, from_params
 from newsdesk.db.read.stories import story_count
 from newsdesk.db.read.totals import kpis
+from newsdesk.domain.models import Article, CategoryTag, Entity
+from newsdesk.flows import export
 from newsdesk.flows.brief import build_brief, to_html, to_markdown
-from newsdesk.models import Article, CategoryTag, Entity
 from newsdesk.score.labels import sentiment_label
 from tests.apptest_util import app, metrics
 
