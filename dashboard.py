@@ -32,7 +32,11 @@ if not kpi["articles"]:
     st.stop()
 
 before = loaders.previous_period(filters, bounds)
-kpi_row(kpi, loaders.load_kpis(str(path), before, version) if before else None)
+kpi = {**kpi, "stories": loaders.load_story_count(str(path), filters, version)}
+previous = loaders.load_kpis(str(path), before, version) if before else None
+if previous:
+    previous = {**previous, "stories": loaders.load_story_count(str(path), before, version)}
+kpi_row(kpi, previous)
 
 note = default_note()
 if note:
@@ -84,6 +88,7 @@ with right:
 
 st.subheader("Articles")
 articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
-shown = f"{len(articles):,}" + (f" of {kpi['articles']:,} (newest first)" if kpi["articles"] > len(articles) else "")
-st.caption(f"{shown} articles; the Articles page lists the newest 1,000 with facets; the downloads hold all.")
+total, noun = (kpi["stories"], "stories") if filters.per_story else (kpi["articles"], "articles")
+shown = f"{len(articles):,}" + (f" of {total:,} (newest first)" if total > len(articles) else "")
+st.caption(f"{shown} {noun}; the Articles page lists the newest 1,000 with facets; the downloads hold all.")
 article_table(articles, coloured=False, view=(str(path), filters))  # plain on the Overview: its rerun stays under 0.1 s

@@ -171,13 +171,16 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     """Articles per second of parse-free ingest (score + store in one transaction) against bare
     TextBlob ``.sentiment`` on the same texts, and of the storage step alone against a raw
     ``executemany`` of the same rows and against FTS5 indexing of the same texts alone (the floor
-    for 500-word articles); the storage step again on headline-and-summary rows (no body)."""
+    for 500-word articles); the storage step again on headline-and-summary rows (no body). The
+    articles are dated one a minute, so ingest assigns their stories; ``ingest_stories_off`` is the same
+    ingest with story assignment off (every article its own story), measured in the same run."""
     import sqlite3
     import tempfile
 
     from textblob import TextBlob
 
     from benchmarks import floors
+    from benchmarks.story_ingest import stories_off
     from newsdesk.db import schema, writes
     from newsdesk.domain.models import Article
     from newsdesk.score.pipeline import default_context, score_article
@@ -189,13 +192,23 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         db = schema.connect(f"{tmp}/i.db")
 
-        def build(tag: str) -> list:
-            return [Article(title=f"{t} [{tag}{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
+        days = {"f": 1, "o": 3, "s": 5, "h": 7}  # each set of articles on its own days
 
-        def full() -> None:
-            writes.write_batch(db, [score_article(a, ctx) for a in build("f")], [], "bench")
+        def when(tag: str, i: int) -> str:
+            return f"2026-06-{days[tag]:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z"
+
+        def build(tag: str) -> list:
+            return [
+                Article(title=f"{t} [{tag}{i}]", source="bench", body=x, published_at=when(tag, i))
+                for i, (t, x) in enumerate(pairs)
+            ]
+
+        def full(tag: str = "f") -> None:
+            writes.write_batch(db, [score_article(a, ctx) for a in build(tag)], [], "bench")
 
         t_full = _best(full, 1)
+        with stories_off():
+            t_off = _best(lambda: full("o"), 1)
         scored = [score_article(a, ctx) for a in build("s")]
         t_store = _best(lambda: writes.write_batch(db, scored, [], "bench"), 1)
         raw = sqlite3.connect(f"{tmp}/raw.db")
@@ -204,7 +217,12 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
         t_fts = floors.fts_insert_seconds(raw, [(a.title, a.summary, a.body) for a in scored])
         # the shape news APIs and feeds deliver: a headline and a 40-word summary, no body
         short = [
-            score_article(Article(title=f"{t} [h{i}]", source="bench", summary=" ".join(x.split()[:40])), ctx)
+            score_article(
+                Article(
+                    title=f"{t} [h{i}]", source="bench", summary=" ".join(x.split()[:40]), published_at=when("h", i)
+                ),
+                ctx,
+            )
             for i, (t, x) in enumerate(pairs)
         ]
         t_short = _best(lambda: writes.write_batch(db, short, [], "bench-short"), 1)
@@ -220,6 +238,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
         "n": n,
         "textblob": n / t_tb,
         "ingest": n / t_full,
+        "ingest_stories_off": n / t_off,
         "store": n / t_store,
         "raw": n / t_raw,
         "fts": n / t_fts,

@@ -90,6 +90,10 @@ def bench(ctx: click.Context, db_path: str | None, n: int) -> None:
         f"story clusters    {r['cluster']:9,.0f} titles/s     (the step inside storage; "
         f"{r['ingest'] / r['cluster']:.0%} of ingest + score time)"
     )
+    click.echo(
+        f"  ingest + score, stories off {r['ingest_stories_off']:9,.0f} articles/s; stories on / off "
+        f"{r['ingest'] / r['ingest_stories_off']:.2f} (target >= 0.80)"
+    )
     click.echo("")
     pages = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
     click.echo(

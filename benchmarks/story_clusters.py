@@ -45,12 +45,19 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
     return precision, recall
 
 
-def run(path: Path, first: int, last: int, **overrides) -> dict:
-    """Cluster the rows ``first..last`` and score them; returns the figures."""
+def run(path: Path, first: int, last: int, companies: bool = False, **overrides) -> dict:
+    """Cluster the rows ``first..last`` and score them; returns the figures. With ``companies``, each
+    title's companies (newsdesk's company matcher on the title) go with it, as at ingest."""
     rows = read_uci(path, first, last)
     config = replace(DEFAULT, **overrides)
+    named: dict[str, tuple[str, ...]] = {}
+    if companies:
+        from newsdesk.score.entities import CompanyMatcher
+
+        matcher = CompanyMatcher()
+        named = {k: tuple(sorted(matcher.mentions(t))) for k, t, _, _ in rows}
     start = time.perf_counter()
-    pred = cluster([(k, t, at) for k, t, at, _ in rows], config)
+    pred = cluster([(k, t, at, named.get(k, ())) for k, t, at, _ in rows], config)
     seconds = time.perf_counter() - start
     precision, recall = bcubed(pred, {k: g for k, _, _, g in rows})
     return {
@@ -72,14 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--join", type=float)
     ap.add_argument("--quiet-hours", type=float)
     ap.add_argument("--lsh-threshold", type=float)
+    ap.add_argument("--companies", action="store_true", help="with each title's companies (as at ingest)")
     args = ap.parse_args(argv)
     overrides = {
         k: v for k, v in (("join", args.join), ("quiet_hours", args.quiet_hours), ("lsh_threshold", args.lsh_threshold))
         if v is not None
     }
-    r = run(args.path, args.first, args.last, **overrides)
+    r = run(args.path, args.first, args.last, args.companies, **overrides)
     print(
-        f"rows {args.first}-{args.last}: {r['rows']} articles, {r['stories']} stories "
+        f"rows {args.first}-{args.last}{' titles+companies' if args.companies else ''}: "
+        f"{r['rows']} articles, {r['stories']} stories "
         f"(aggregator: {r['gold_stories']}); B-cubed precision {r['precision']:.3f} recall {r['recall']:.3f}; "
         f"{r['articles_per_s']:.0f} articles/s; {r['config']}"
     )

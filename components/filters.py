@@ -3,7 +3,7 @@
 State lives in plain session keys (``nd_*``) that survive page changes; each run copies them into
 the page's widget keys (``w_*``, "shadow keys") and ``on_change`` writes them back. The state is
 mirrored into the URL (``?topic=A&topic=B&since=…&label=bearish&min_impact=0.5&source=…&company=7011.T
-&q=yen&market=all&first=1``) so a pasted URL reproduces the view on any page.
+&q=yen&market=all&first=1&per=story``) so a pasted URL reproduces the view on any page.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ MARKET = "nd_market"
 MARKET_LABELS = {MARKET_ONLY: "Market news only", MARKET_ALL: "Everything"}
 NOTE = "nd_window_note"
 FIRST = "nd_first"  # first reports only (one row per story)
+PER_STORY = "nd_per"  # lists show one row per story (its earliest article in view, "N outlets")
 W_DATES = "w_dates"
 AUTHOR_PARAM = "author"  # only on the pages that draw the author filter (Decisions, Scorecard)
 
@@ -64,6 +65,7 @@ def _init_from_url() -> None:
     st.session_state[TEXT] = view.text
     st.session_state["nd_author"] = list(view.author)
     st.session_state[FIRST] = view.first_reports
+    st.session_state[PER_STORY] = view.per_story
     st.session_state[DEMO] = qp.get("demo") if qp.get("demo") in DEMO_CHOICES else None
     st.session_state[MARKET] = parse_market(qp.get("market"))
     st.session_state["nd_init"] = True
@@ -135,6 +137,7 @@ def filter_bar(
     st.session_state["w_min_impact"] = float(st.session_state.get(MIN_IMPACT) or 0.0)
     st.session_state["w_text"] = st.session_state.get(TEXT, "")
     st.session_state["w_first"] = bool(st.session_state.get(FIRST))
+    st.session_state["w_per"] = bool(st.session_state.get(PER_STORY))
     nav()
     with st.sidebar:
         st.header("Filters")
@@ -228,6 +231,14 @@ def filter_bar(
             help="One row per story: the outlet that reported it first (stories group the same event across "
             "outlets).",
         )
+        st.toggle(
+            "One row per story",
+            key="w_per",
+            on_change=_copy,
+            args=("per",),
+            help="Article lists and their CSVs show each story once: its earliest article in view, with the "
+            "number of outlets that carried it and the story's size. Counts are not changed.",
+        )
         if has_demo:
             st.session_state["w_demo"] = demo_choice
             st.segmented_control(
@@ -255,6 +266,7 @@ def filter_bar(
         author=tuple(chosen.get("author", ())),
         market=market,
         first_reports=bool(st.session_state.get(FIRST)),
+        per_story=bool(st.session_state.get(PER_STORY)),
     )
     for name, param in MULTI.items():
         _set_url(param, list(getattr(filters, name)))
@@ -267,6 +279,7 @@ def filter_bar(
     _set_url("q", filters.text or None)
     _set_url("market", MARKET_ALL if not filters.market_only else None)
     _set_url("first", "1" if filters.first_reports else None)
+    _set_url("per", "story" if filters.per_story else None)
     _set_url("demo", demo_choice if has_demo and demo_choice != demo_default else None)
     return filters
 

@@ -179,7 +179,7 @@ def export_csv(path: str, filters: Filters, columns: str = "human", link_base: s
     from newsdesk.flows.export import csv_stream
 
     with closing(open_database(path, readonly=True)) as conn:
-        return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base))
+        return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base, filters.per_story))
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
@@ -264,6 +264,12 @@ def load_article_sources(path: str, article_id: str, version: int) -> pd.DataFra
 def load_latest_stories(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
     """The newest stories of the view, each once (its first report in view, with ``story_outlets``)."""
     return _read(path, stories.latest_stories, filters, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def load_story_count(path: str, filters: Filters, version: int) -> int:
+    """How many distinct stories the view's articles belong to (the KPI beside "Articles")."""
+    return _read(path, stories.story_count, replace(filters, per_story=False))
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)

@@ -140,7 +140,10 @@ def article_table(
     With ``selectable`` a row can be picked; the picked article's id is returned. ``coloured``
     tints the sentiment cells by label, for tables of at most :data:`TINT_ROWS` rows (a pandas
     Styler costs ~0.35 s per rerun for 1,000 rows; bigger tables keep the label words only)."""
-    shown = df[SHOWN_COLUMNS].copy()
+    columns = list(SHOWN_COLUMNS)
+    if "story_outlets" in df and "story_size" in df:  # one row per story: "N outlets" beside its source
+        columns[columns.index("source") + 1 : columns.index("source") + 1] = ["story_outlets", "story_size"]
+    shown = df[columns].copy()
     for column in TEXT_COLUMNS:  # a blank cell, never "None"
         shown[column] = shown[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
     shown["title"] = shown["title"].map(shorten)
@@ -169,6 +172,12 @@ def article_table(
                 help=f"Titles longer than {TITLE_CHARS} characters end in …: pick the row to read the article whole.",
             ),
             "source": st.column_config.TextColumn("Source", width="small"),
+            "story_outlets": st.column_config.NumberColumn(
+                "Outlets", format="%d", width="small", help="Distinct outlets that carried this story"
+            ),
+            "story_size": st.column_config.NumberColumn(
+                "Story size", format="%d", width="small", help="Articles in this story (all outlets, all versions)"
+            ),
             "sentiment": st.column_config.NumberColumn(
                 "Sentiment", format="%+.2f", width="small", help="newsdesk's score, -1 bearish … +1 bullish"
             ),
@@ -263,13 +272,25 @@ def _delta(now, before, fmt: str):
 
 
 def kpi_row(kpi: dict, previous: dict | None) -> None:
-    """Articles, mean sentiment and high-impact count, each with its change against the previous
-    period of equal length when that period has articles."""
+    """Articles (and stories, when ``kpi`` has ``stories``), mean sentiment and high-impact count,
+    each with its change against the previous period of equal length when that period has articles."""
     prev = previous if previous and previous.get("articles") else None
-    c1, c2, c3 = st.columns(3)
+    stories = kpi.get("stories")
+    if stories is None:
+        c1, c2, c3 = st.columns(3)
+    else:
+        c1, c0, c2, c3 = st.columns(4)
     c1.metric(
         "Articles", f"{kpi['articles']:,}", _delta(kpi["articles"], prev and prev["articles"], "+,d"), border=True
     )
+    if stories is not None:
+        c0.metric(
+            "Stories",
+            f"{stories:,}",
+            _delta(stories, prev and prev.get("stories"), "+,d"),
+            border=True,
+            help="Distinct stories among the articles counted: one event carried by several outlets counts once.",
+        )
     c2.metric(
         "Mean sentiment",
         f"{kpi['mean_sentiment']:+.3f}",

@@ -24,11 +24,20 @@ if not kpi["articles"]:
 
 facet_panel(loaders.load_facets(str(path), filters, version, kpi["articles"]))
 articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
-more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
-st.caption(
-    f"{len(articles):,} articles{more}. The CSV downloads hold every article in view; "
-    "`python -m newsdesk export articles` writes the same from the command line."
-)
+if filters.per_story:  # one row per story: its earliest article in view, with its outlets
+    total = loaders.load_story_count(str(path), filters, version)
+    more = f" (the newest {len(articles):,} of {total:,})" if total > len(articles) else ""
+    st.caption(
+        f"{len(articles):,} stories{more}, from {kpi['articles']:,} articles: each row is a story's earliest "
+        "article in view. The CSV downloads hold every story in view; "
+        "`python -m newsdesk export articles --per-story` writes the same from the command line."
+    )
+else:
+    more = f" (the newest {len(articles):,} of {kpi['articles']:,})" if kpi["articles"] > len(articles) else ""
+    st.caption(
+        f"{len(articles):,} articles{more}. The CSV downloads hold every article in view; "
+        "`python -m newsdesk export articles` writes the same from the command line."
+    )
 picked = article_table(articles, key="articles_page", selectable=True, view=(str(path), filters))
 if picked:
     st.switch_page("pages/3_Article.py", query_params={"id": picked})

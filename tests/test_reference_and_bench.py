@@ -111,5 +111,6 @@ def test_ingest_bench_reports_every_rate_beside_its_floor() -> None:
 
     r = ingest_bench(30)
     assert r["n"] == 30
-    for key in ("textblob", "ingest", "store", "raw", "fts", "store_short", "raw_short"):
+    keys = ("textblob", "ingest", "ingest_stories_off", "store", "raw", "fts", "store_short", "raw_short", "cluster")
+    for key in keys:
         assert 0 < r[key] < float("inf"), key

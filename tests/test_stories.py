@@ -218,3 +218,41 @@ def test_rebuild_stories_command(db_path) -> None:
     db = schema.connect(db_path)
     assert stored_stories(db) == before
     db.close()
+
+
+# ------------------------------------------------------------------ companies
+
+SAME_WORDS = "Shares jump after quarterly results beat forecasts"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        (("AAPL",), ("MSFT",), False),  # both name companies, none in common: two events
+        (("AAPL",), ("AAPL", "MSFT"), True),
+        (("AAPL",), (), True),  # a title without a company name says nothing against it
+        ((), (), True),
+    ],
+)
+def test_companies_keep_apart_the_same_words_about_other_companies(first, second, same) -> None:
+    got = cluster([("a1", SAME_WORDS, T0, first), ("a2", SAME_WORDS, T0 + HOUR, second)])
+    assert (got["a1"] == got["a2"]) is same
+
+
+def test_ingest_and_rebuild_use_the_companies(db_path) -> None:
+    from newsdesk.domain.models import Entity
+
+    db = schema.connect(db_path)
+    rows = [(SAME_WORDS, "Reuters", 0, "AAPL"), (SAME_WORDS + " again", "CNBC", 20, "MSFT")]
+    batch = []
+    for title, source, minutes, ticker in rows:
+        a = pipeline.score_article(article(title, source, minutes))
+        a.entities = [Entity(ticker, ticker)]
+        batch.append(a)
+    writes.write_batch(db, batch, [], "test")
+    got = stored_stories(db)
+    assert len(set(got.values())) == 2
+    with schema.transaction(db):
+        stories.rebuild(db.conn)
+    assert stored_stories(db) == got
+    db.close()

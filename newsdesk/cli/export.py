@@ -67,6 +67,12 @@ from newsdesk.score.labels import LABELS
 )
 @click.option("--first-reports", is_flag=True, help="Only the first report of each story (one row per story).")
 @click.option(
+    "--per-story",
+    is_flag=True,
+    help="One row per story of the view (its earliest article in view), as the dashboard's ?per=story; "
+    "--columns human adds outlets and story size.",
+)
+@click.option(
     "--columns",
     type=click.Choice(["all", "human"]),
     default="all",
@@ -94,6 +100,7 @@ def export(
     authors,
     market,
     first_reports,
+    per_story,
     columns,
     base_url,
 ) -> None:
@@ -120,6 +127,7 @@ def export(
         "author": authors,
         "market": [market],
         "first": ["1" if first_reports else None],
+        "per": ["story" if per_story else None],
     }
     has_demo = articles.has_source(db, articles.DEMO_SOURCE)
     hide_by_default = has_demo and articles.has_other_source(db, articles.DEMO_SOURCE)
@@ -153,7 +161,7 @@ def export(
                 counted.append(len(df))
                 yield df
 
-        parts = export_mod.csv_stream(chunks(), columns, base_url)
+        parts = export_mod.csv_stream(chunks(), columns, base_url, filters.per_story)
     else:
         from newsdesk.flows.prices import run_scorecard
 

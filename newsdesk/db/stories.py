@@ -14,10 +14,17 @@ from datetime import UTC, datetime
 from newsdesk.domain.models import Article
 from newsdesk.score.stories import DEFAULT, StoryConfig, StoryIndex
 
+TICKERS = "(SELECT group_concat(e.ticker, ' ') FROM article_entities e WHERE e.article_id = articles.id)"
 WINDOW_SQL = (
-    "SELECT id, title, published_at, story_id FROM articles "
+    f"SELECT id, title, published_at, story_id, {TICKERS} FROM articles "
     "WHERE story_id IS NOT NULL AND published_at >= ? AND published_at <= ? ORDER BY published_at, id"
 )
+REBUILD_SQL = f"SELECT id, title, published_at, {TICKERS} FROM articles ORDER BY published_at, id"
+
+
+def tickers(text: str | None) -> tuple[str, ...]:
+    """The tickers of a space-separated list (as :data:`TICKERS` reads them)."""
+    return tuple((text or "").split())
 
 
 def epoch(published_at: str | None) -> float | None:
@@ -59,7 +66,7 @@ def assign(
         if at is None:
             out[a.id] = a.id
         else:
-            dated.append((at, a.id, a.title, None))
+            dated.append((at, a.id, a.title, None, tuple(e.ticker for e in a.entities)))
     if not dated:
         return out
     lo, hi = min(d[0] for d in dated), max(d[0] for d in dated)
@@ -69,11 +76,11 @@ def assign(
         index, stored = cached[2], []
     else:
         index, stored = StoryIndex(config), _window(conn, lo - config.window_hours * 3600.0, hi)
-    for at, key, title, story in sorted(stored + dated, key=lambda t: (t[0], t[1])):
+    for at, key, title, story, named in sorted(stored + dated, key=lambda t: (t[0], t[1])):
         if story is not None:
-            index.seed(key, title, at, story)
+            index.seed(key, title, at, story, named)
         else:
-            out[key] = index.assign(key, title, at)
+            out[key] = index.assign(key, title, at, named)
     if path and last_rowid is not None:
         _CACHE[path] = (last_rowid + len(articles), config, index)
     return out
@@ -86,10 +93,10 @@ def forget(conn: sqlite3.Connection) -> None:
 
 def _window(conn: sqlite3.Connection, start: float, end: float) -> list[tuple]:
     out = []
-    for key, title, published_at, story in conn.execute(WINDOW_SQL, [_bound(start), _bound(end, end=True)]):
+    for key, title, published_at, story, named in conn.execute(WINDOW_SQL, [_bound(start), _bound(end, end=True)]):
         at = epoch(published_at)
         if at is not None and start <= at <= end:
-            out.append((at, key, title, story))
+            out.append((at, key, title, story, tickers(named)))
     return out
 
 
@@ -101,19 +108,19 @@ def _bound(seconds: float, end: bool = False) -> str:
 
 
 def rebuild(conn: sqlite3.Connection, config: StoryConfig = DEFAULT, chunk: int = 5000) -> int:
-    """Recompute every article's story from scratch, in publish order (ties by id); returns how many
-    stories there are. Call inside a transaction."""
+    """Recompute every article's story from scratch, in publish order (ties by id), from titles and
+    companies as at ingest; returns how many stories there are. Call inside a transaction."""
     index = StoryIndex(config)
     updates: list[tuple[str, str]] = []
-    cur = conn.execute("SELECT id, title, published_at FROM articles ORDER BY published_at, id")
+    cur = conn.execute(REBUILD_SQL)
     undated = []
     while batch := cur.fetchmany(chunk):
-        for key, title, published_at in batch:
+        for key, title, published_at, named in batch:
             at = epoch(published_at)
             if at is None:
                 undated.append((key, key))
             else:
-                updates.append((index.assign(key, title, at), key))
+                updates.append((index.assign(key, title, at, tickers(named)), key))
     updates += undated
     for n in range(0, len(updates), chunk):
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates[n : n + chunk])

@@ -51,6 +51,7 @@ class Filters:
     author: tuple[str, ...] = ()
     market: str = "market"
     first_reports: bool = False  # only the first report of each story (issue 24)
+    per_story: bool = False  # lists: one row per story (its earliest article in view), not per article
 
     @property
     def market_only(self) -> bool:
@@ -83,8 +84,8 @@ def from_params(
 ) -> Filters:
     """The :class:`Filters` of a view's query parameters, as the dashboard's URL carries them
     (``?q=…&topic=…&since=…&until=…&label=…&min_impact=…&source=…&company=…&author=…``,
-    ``market=all``, ``demo=show|hide``, each a list of values) and as ``export`` builds them from its
-    options, so both give the same rows.
+    ``market=all``, ``demo=show|hide``, ``first=1``, ``per=story``, each a list of values) and as
+    ``export`` builds them from its options, so both give the same rows.
     ``demo_source`` is hidden when ``demo=hide``, or when ``hide_demo_by_default`` and the parameters
     do not say ``demo=show``. A bad date raises :class:`FilterError`; a bad minimum impact counts as
     none, out-of-range ones are clamped to 0-1; ``market`` other than ``all`` is market news only."""
@@ -111,6 +112,7 @@ def from_params(
         author=tuple(dict.fromkeys(str(v) for v in params.get("author") or () if v)),
         market=parse_market(first("market")),
         first_reports=first("first") == "1",
+        per_story=first("per") == "story",
         **multi,
     )
 

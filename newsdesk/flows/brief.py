@@ -1,11 +1,12 @@
 """The morning brief: what happened in a window (default the last 24 hours), on one page.
 
 :func:`build_brief` gathers the figures — the KPIs and their change against the window before,
-What moved, the top stories by impact with their outlets, the new decisions with their exposures
-(and authors where decisions carry one), the decisions whose horizon ends within 7 days, the
-biggest scorecard movers, and the alerts fired — into a :class:`Brief`; :mod:`~newsdesk.flows.brief_render`
-writes it as Markdown (for Slack or e-mail) or as one offline HTML file. The demo corpus is left
-out while the database also holds real articles, as on the dashboard.
+What moved, the top stories by impact (each story once, with its outlets and first report), the
+new decisions with their exposures (and authors where decisions carry one), the decisions whose
+horizon ends within 7 days, the biggest scorecard movers, and the alerts fired — into a
+:class:`Brief`; :mod:`~newsdesk.flows.brief_render` writes it as Markdown (for Slack or e-mail) or as
+one offline HTML file. The demo corpus is left out while the database also holds real articles, as
+on the dashboard.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from newsdesk.alerts.events import article_link
 from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import brief as reads
+from newsdesk.db.read.stories import story_count
 from newsdesk.db.read.timeline import what_moved
 from newsdesk.db.read.totals import kpis, previous_period
 from newsdesk.domain.filters import Filters, parse_day
@@ -110,6 +112,11 @@ def _movers(conn, filters: Filters, since: date, limit: int = 5) -> list[dict]:
     ]
 
 
+def _kpis(conn, filters: Filters) -> dict:
+    """The view's KPIs and how many distinct stories its articles tell (``stories``)."""
+    return {**kpis(conn, filters), "stories": story_count(conn, filters)}
+
+
 def build_brief(conn, start: datetime, now: datetime | None = None, base_url: str | None = None) -> Brief:
     """The brief of the window from ``start`` to ``now`` (days inclusive)."""
     now = now or datetime.now(UTC)
@@ -135,8 +142,8 @@ def build_brief(conn, start: datetime, now: datetime | None = None, base_url: st
         title=f"newsdesk brief · {since.isoformat()} to {until.isoformat()}",
         since=since,
         until=until,
-        kpis=kpis(conn, view),
-        before=kpis(conn, before) if before else None,
+        kpis=_kpis(conn, view),
+        before=_kpis(conn, before) if before else None,
         spark=_spark(conn, view, until),
         moved=moved,
         stories=stories,

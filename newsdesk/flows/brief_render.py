@@ -37,6 +37,11 @@ def kpi_lines(b: Brief) -> list[tuple[str, str, str]]:
     k, p = b.kpis, b.before or {}
     return [
         ("Articles", f"{k['articles']:,}", _change(k["articles"], p.get("articles"), "+,d")),
+        *(
+            [("Stories", f"{k['stories']:,}", _change(k["stories"], p.get("stories"), "+,d"))]
+            if k.get("stories") is not None
+            else []
+        ),
         ("Mean sentiment", _num(k["mean_sentiment"]), _change(k["mean_sentiment"], p.get("mean_sentiment"), "+.2f")),
         ("High impact (≥ 0.7)", f"{k['high_impact']:,}", _change(k["high_impact"], p.get("high_impact"), "+,d")),
     ]
@@ -45,6 +50,17 @@ def kpi_lines(b: Brief) -> list[tuple[str, str, str]]:
 def _story_meta(s: dict) -> str:
     label = f" ({s['sentiment_label']})" if s.get("sentiment_label") else ""
     return f"impact {_num(s['impact'], '.2f')}, sentiment {_num(s['sentiment'])}{label}"
+
+
+def story_outlets(s: dict) -> str:
+    """``3 outlets: Reuters, CNBC, Guardian · first: Reuters 2026-11-19 09:00 UTC`` (plain text; the
+    first report only when the story has more than one article)."""
+    outlets = s.get("outlets") or []
+    text = (f"{len(outlets)} outlets: " if len(outlets) > 1 else "") + ", ".join(outlets)
+    if (s.get("story_size") or 1) > 1 and s.get("first_source"):
+        when = str(s.get("first_seen") or "")[:16].replace("T", " ")
+        text += f" · first: {s['first_source']}" + (f" {when} UTC" if when else "")
+    return text
 
 
 def _author(d: dict) -> str:
@@ -65,7 +81,7 @@ def to_markdown(b: Brief) -> str:
     out += ["", "## Top stories by impact"]
     for n, s in enumerate(b.stories, 1):
         link = f" · [open]({_safe_link(s['link'])})" if _safe_link(s.get("link")) else ""
-        outlets = ", ".join(_md(o) for o in s["outlets"])
+        outlets = _md(story_outlets(s))
         out.append(f"{n}. **{_md(s['title'])}** — {_story_meta(s)} · {outlets}{link}")
     if not b.stories:
         out.append("- No article in the window.")
@@ -191,7 +207,7 @@ def to_html(b: Brief) -> str:
         "<ol>"
         + "".join(
             f"<li><b>{_a(s['title'], s.get('link'))}</b> <span class=muted>— {_e(_story_meta(s))} · "
-            f"{_e(', '.join(s['outlets']))}</span></li>"
+            f"{_e(story_outlets(s))}</span></li>"
             for s in b.stories
         )
         + "</ol>"

@@ -98,14 +98,23 @@ HUMAN_COLUMNS = (
     "decisions",
     "newsdesk link",
 )
+STORY_HUMAN_COLUMNS = ("outlets", "story size")  # after "source", when each row stands for a story
 
 
-def human_frame(df: pd.DataFrame, link_base: str | None = None) -> pd.DataFrame:
-    """The analyst's columns (:data:`HUMAN_COLUMNS`) of an article frame (the columns of
+def human_columns(per_story: bool = False) -> tuple[str, ...]:
+    """:data:`HUMAN_COLUMNS`, with :data:`STORY_HUMAN_COLUMNS` after ``source`` when ``per_story``."""
+    if not per_story:
+        return HUMAN_COLUMNS
+    at = HUMAN_COLUMNS.index("source") + 1
+    return HUMAN_COLUMNS[:at] + STORY_HUMAN_COLUMNS + HUMAN_COLUMNS[at:]
+
+
+def human_frame(df: pd.DataFrame, link_base: str | None = None, per_story: bool = False) -> pd.DataFrame:
+    """The analyst's columns (:func:`human_columns`) of an article frame (the columns of
     ``read.articles.article_chunks``): published as ``YYYY-MM-DD HH:MM`` UTC, which Excel reads as a
     date, blanks for missing values, and a link to the article's page in the dashboard at
     ``link_base`` (left blank without one); ``market news`` is yes/no (``market_relevant``), blank when
-    not scored."""
+    not scored. With ``per_story``, ``outlets`` and ``story size`` (each row stands for its story)."""
     published = pd.to_datetime(df["published_at"], utc=True, errors="coerce", format="ISO8601")
     base = (link_base or "").rstrip("/")
     links = [f"{base}/Article?id={quote(str(i))}" if base else "" for i in df["id"]]
@@ -132,6 +141,11 @@ def human_frame(df: pd.DataFrame, link_base: str | None = None) -> pd.DataFrame:
     )
     for column in ("title", "source", "url", "label", "categories", "companies"):
         out[column] = out[column].astype(object).where(out[column].notna(), "")
+    if per_story:
+        for name, column in zip(STORY_HUMAN_COLUMNS, ("story_outlets", "story_size"), strict=True):
+            values = df[column] if column in df else pd.Series(1, index=df.index)
+            out[name] = pd.to_numeric(values, errors="coerce").fillna(1).astype(int)
+        out = out[list(human_columns(True))]
     return out
 
 
@@ -140,20 +154,24 @@ def _yes_no(column: pd.Series) -> pd.Series:
     return flags.map({1: "yes", 0: "no"}).astype(object).where(flags.notna(), "")
 
 
-def csv_stream(chunks: Iterable[pd.DataFrame], columns: str = "human", link_base: str | None = None) -> Iterator[bytes]:
+def csv_stream(
+    chunks: Iterable[pd.DataFrame], columns: str = "human", link_base: str | None = None, per_story: bool = False
+) -> Iterator[bytes]:
     """CSV bytes of article frames, chunk by chunk (a byte-order mark and the header first, then
-    each chunk's rows): ``columns`` is ``human`` (:func:`human_frame`) or ``all`` (every stored
-    column); each chunk is neutralised against formula injection. Memory stays that of one chunk."""
+    each chunk's rows): ``columns`` is ``human`` (:func:`human_frame`; with ``per_story``, rows that
+    stand for stories, also ``outlets`` and ``story size``) or ``all`` (every stored column); each
+    chunk is neutralised against formula injection. Memory stays that of one chunk."""
     if columns not in COLUMN_SETS:
         raise ValueError(f"columns must be one of {', '.join(COLUMN_SETS)}, not {columns!r}")
     first = True
     for df in chunks:
-        view = human_frame(df, link_base) if columns == "human" else df
+        view = human_frame(df, link_base, per_story) if columns == "human" else df
         text = safe_frame(view).to_csv(index=False, header=first, lineterminator="\r\n").encode("utf-8")
         yield (BOM + text) if first else text
         first = False
     if first:  # no article at all: the header alone
-        empty = pd.DataFrame(columns=list(HUMAN_COLUMNS)) if columns == "human" else pd.DataFrame()
+        human = human_columns(per_story)
+        empty = pd.DataFrame(columns=list(human)) if columns == "human" else pd.DataFrame()
         yield BOM + empty.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from datasketch import MinHash, MinHashLSH
@@ -72,6 +73,7 @@ class _Member:
     story: str
     at: float
     vector: dict[str, float] = field(default_factory=dict)
+    companies: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -128,7 +130,15 @@ class StoryIndex:
             if story.size <= 0:
                 del self.stories[member.story]
 
-    def _add(self, key: str, story: str, at: float, counts: Counter, minhash: MinHash | None = None) -> None:
+    def _add(
+        self,
+        key: str,
+        story: str,
+        at: float,
+        counts: Counter,
+        minhash: MinHash | None = None,
+        companies: frozenset[str] = frozenset(),
+    ) -> None:
         self.story_of[key] = story
         self.order.append((at, key))
         self.latest = max(self.latest, at)
@@ -136,7 +146,7 @@ class StoryIndex:
             return
         self.df.update(counts.keys())
         vector = self._vector(counts)
-        self.members[key] = _Member(story, at, vector)
+        self.members[key] = _Member(story, at, vector, companies)
         entry = self.stories.setdefault(story, _Story())
         entry.add(vector)
         entry.last = max(entry.last, at)
@@ -157,17 +167,24 @@ class StoryIndex:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {w: v / norm for w, v in vec.items()}
 
-    def _best(self, counts: Counter, at: float) -> tuple[str | None, float, MinHash | None]:
+    def _best(
+        self, counts: Counter, at: float, companies: frozenset[str] = frozenset()
+    ) -> tuple[str | None, float, MinHash | None]:
         self._evict(at)
         if len(counts) < self.config.min_words:
             return None, 0.0, None
         minhash = self._minhash(counts)
         vec = self._vector(counts)
         scores: dict[str, float] = {}
+        items, members = list(vec.items()), self.members
         for key in self.lsh.query(minhash):
-            member = self.members[key]
-            other = member.vector
-            sim = sum(v * other.get(w, 0.0) for w, v in vec.items())
+            member = members[key]
+            if companies and member.companies and companies.isdisjoint(member.companies):
+                continue  # both name companies, and none in common: another event
+            get = member.vector.get
+            sim = 0.0  # the dot product, in a plain loop (this is the hot path of ingest)
+            for w, v in items:
+                sim += v * get(w, 0.0)
             if sim > scores.get(member.story, -1.0):
                 scores[member.story] = sim
         quiet = at - self.config.quiet_hours * 3600.0
@@ -194,27 +211,32 @@ class StoryIndex:
 
     # -------------------------------------------------------------- the public steps
 
-    def seed(self, article_id: str, text: str, at: float, story_id: str) -> None:
+    def seed(self, article_id: str, text: str, at: float, story_id: str, companies: Iterable[str] = ()) -> None:
         """Put an article whose story is already known (stored earlier) into the window."""
         if article_id in self.story_of:
             return
         self._evict(at)
-        self._add(article_id, story_id, at, Counter(words(text)))
+        self._add(article_id, story_id, at, Counter(words(text)), companies=frozenset(companies))
 
-    def assign(self, article_id: str, text: str, at: float) -> str:
+    def assign(self, article_id: str, text: str, at: float, companies: Iterable[str] = ()) -> str:
         """The story of a new article (its own id when it opens one); an article already seen keeps
-        its story. Call in publish-time order."""
+        its story. Call in publish-time order. ``companies`` (tickers; none when unknown): an article
+        never joins through a member that names companies none of which it names."""
         if article_id in self.story_of:
             return self.story_of[article_id]
-        counts = Counter(words(text))
-        story, _, minhash = self._best(counts, at)
+        counts, named = Counter(words(text)), frozenset(companies)
+        story, _, minhash = self._best(counts, at, named)
         story = story or article_id
-        self._add(article_id, story, at, counts, minhash)
+        self._add(article_id, story, at, counts, minhash, named)
         return story
 
 
-def cluster(items: list[tuple[str, str, float]], config: StoryConfig = DEFAULT) -> dict[str, str]:
-    """``{article id: story id}`` of ``(id, title, epoch seconds)`` items, taken in time order
-    (ties by id), so the same items always give the same stories."""
+def cluster(items: list[tuple], config: StoryConfig = DEFAULT) -> dict[str, str]:
+    """``{article id: story id}`` of ``(id, title, epoch seconds)`` or ``(id, title, epoch seconds,
+    companies)`` items, taken in time order (ties by id), so the same items always give the same
+    stories."""
     index = StoryIndex(config)
-    return {key: index.assign(key, text, at) for key, text, at in sorted(items, key=lambda t: (t[2], t[0]))}
+    return {
+        item[0]: index.assign(item[0], item[1], item[2], item[3] if len(item) > 3 else ())
+        for item in sorted(items, key=lambda t: (t[2], t[0]))
+    }

@@ -13,7 +13,7 @@ import pandas as pd
 
 from newsdesk.db.read.filters import Plan, category_view, plan, where
 from newsdesk.db.read.sql import frame, marks, rows
-from newsdesk.db.read.stories import story_columns, story_facts
+from newsdesk.db.read.stories import per_story_sql, story_columns, story_facts
 from newsdesk.domain.cells import decode_json
 from newsdesk.domain.filters import Filters
 
@@ -72,12 +72,15 @@ def articles_sql(
     measuring when not given). A topic view without source, company or text filters takes its
     newest ids from the category index alone and looks up only those articles; when the topics are
     dense (a large share of the articles), walking the articles newest first and checking each
-    one's categories finds the first ``limit`` sooner."""
+    one's categories finds the first ``limit`` sooner. With ``filters.per_story``: one row per
+    story (:func:`newsdesk.db.read.stories.per_story_sql`), with the story columns."""
     how = how or plan(filters)
     columns = columns or (
         f"a.*, {CATEGORY_LIST.format(a='a')} AS categories, {SCORED_LIST.format(a='a')} AS scored_categories, "
         f"{COMPANY_LIST.format(a='a')} AS companies"
     )
+    if filters.per_story:
+        return per_story_sql(filters, columns, limit)
     if filters.topics and limit is not None and how.dense:
         clause, params = where(filters, "a", topics_exist=True, text_walk=how.text_walk)
         sql = f"SELECT {columns} FROM articles a WHERE {clause} ORDER BY a.published_at DESC, a.id LIMIT ?"

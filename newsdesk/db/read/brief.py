@@ -1,4 +1,4 @@
-"""Reads for the morning brief: the window's top stories with their outlets, its new decisions,
+"""Reads for the morning brief: the window's top stories (each once) with their outlets, its new decisions,
 the decisions with a stated horizon, and the daily sentiment a sparkline draws."""
 
 from __future__ import annotations
@@ -12,20 +12,36 @@ from newsdesk.domain.legs import decode_legs
 
 
 def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> list[dict]:
-    """The window's articles by impact (highest first): ``id``, ``title``, ``source``,
-    ``published_at``, ``impact``, ``sentiment``, ``sentiment_label`` and ``outlets`` (every source
-    that carried the story, first seen first)."""
+    """The window's stories by impact (the highest impact of their articles in the window first), each
+    once: ``id``, ``title``, ``source``, ``published_at``, ``sentiment``, ``sentiment_label`` of its
+    earliest article in the window; ``impact`` (the story's highest in the window); ``story_id``;
+    ``story_size`` (articles in the whole story); ``outlets`` (every source that carried the story, its
+    merged copies too, first seen first); ``first_source`` and ``first_seen`` (the story's first report,
+    which may be older than the window)."""
     clause, params = where(filters, "a")
     found = rows(
         conn,
-        "SELECT a.id, a.title, a.source, a.published_at, a.impact, a.sentiment, a.sentiment_label, "
-        "(SELECT group_concat(source, '|') FROM (SELECT DISTINCT s.source FROM article_sources s "
-        "WHERE s.article_id = a.id ORDER BY s.seen_at)) AS outlets "
-        f"FROM articles a WHERE {clause} AND a.impact IS NOT NULL ORDER BY a.impact DESC, a.published_at DESC LIMIT ?",
+        "WITH hits AS (SELECT a.id, coalesce(a.story_id, a.id) AS story, a.published_at, a.impact FROM articles a "
+        f"WHERE {clause} AND a.impact IS NOT NULL), "
+        "ranked AS (SELECT story, max(impact) AS top, max(published_at) AS latest FROM hits GROUP BY story "
+        "ORDER BY top DESC, latest DESC, story LIMIT ?), "
+        "picked AS (SELECT r.story, r.top, r.latest, (SELECT h.id FROM hits h WHERE h.story = r.story "
+        "ORDER BY h.published_at, h.id LIMIT 1) AS id FROM ranked r) "
+        "SELECT a.id, a.title, a.source, a.published_at, p.top AS impact, a.sentiment, a.sentiment_label, "
+        "p.story AS story_id, "
+        "(SELECT count(*) FROM articles x WHERE x.story_id = p.story OR x.id = p.story) AS story_size, "
+        "(SELECT group_concat(source, '|') FROM (SELECT s.source FROM articles x JOIN article_sources s "
+        "ON s.article_id = x.id WHERE x.story_id = p.story OR x.id = p.story GROUP BY s.source "
+        "ORDER BY min(x.published_at), min(s.seen_at), s.source)) AS outlets, "
+        "(SELECT x.source || '|' || x.published_at FROM articles x WHERE x.story_id = p.story OR x.id = p.story "
+        "ORDER BY x.published_at, x.id LIMIT 1) AS first_report "
+        "FROM picked p JOIN articles a ON a.id = p.id ORDER BY p.top DESC, p.latest DESC, p.story",
         [*params, limit],
     )
     for r in found:
         r["outlets"] = [s for s in (r["outlets"] or r["source"] or "").split("|") if s]
+        first_source, _, first_seen = (r.pop("first_report") or f"{r['source']}|{r['published_at']}").rpartition("|")
+        r["first_source"], r["first_seen"] = first_source or r["source"], first_seen or r["published_at"]
     return found
 
 

@@ -9,7 +9,7 @@ import sqlite3
 
 import pandas as pd
 
-from newsdesk.db.read.filters import where
+from newsdesk.db.read.filters import plan, where
 from newsdesk.db.read.sql import frame
 from newsdesk.domain.filters import Filters
 
@@ -23,9 +23,40 @@ STORY_COLUMNS = (
     "ORDER BY s.published_at, s.id LIMIT 1)) END AS is_first_report"
 )
 
+
+def story_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
+    """How many distinct stories the articles of the view belong to (an article without a story id is
+    a story of its own): over exactly the articles :func:`newsdesk.db.read.totals.kpis` counts (a view
+    the derived totals answer leaves out estimated dates, as they do)."""
+    clause, params = where(filters, "a")
+    if plan(filters).from_totals:
+        clause += " AND a.published_at IS NOT NULL AND a.published_estimated = 0"
+    sql = f"SELECT count(DISTINCT coalesce(a.story_id, a.id)) FROM articles a WHERE {clause}"
+    return int(conn.execute(sql, params).fetchone()[0] or 0)
+
+
 def story_columns(alias: str = "a") -> str:
     """:data:`STORY_COLUMNS` over the ``articles`` alias ``alias``."""
     return STORY_COLUMNS.format(a=alias)
+
+
+def per_story_sql(filters: Filters, columns: str, limit: int | None = None) -> tuple[str, list]:
+    """``SELECT {columns}`` (constant SQL over the alias ``a``) of one row per story of the view: its
+    earliest article in view (the first report, unless a filter left that out; ties by id), with the
+    story columns; newest first."""
+    clause, params = where(filters, "a")
+    if "story_size" not in columns:
+        columns = f"{columns}, {story_columns('a')}"
+    sql = (
+        "WITH hits AS (SELECT a.id, row_number() OVER (PARTITION BY coalesce(a.story_id, a.id) "
+        f"ORDER BY a.published_at, a.id) AS rn FROM articles a WHERE {clause}) "
+        f"SELECT {columns} FROM hits h JOIN articles a ON a.id = h.id WHERE h.rn = 1 "
+        "ORDER BY a.published_at DESC, a.id"
+    )
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, int(limit)]
+    return sql, params
 
 
 def story_facts(conn: sqlite3.Connection, article_id: str) -> dict:
