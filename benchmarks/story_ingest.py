@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,8 +29,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.story_clusters import read_uci
-from newsdesk.db import schema
+from newsdesk.db import checkpoint, schema
+from newsdesk.db import open as open_db
 from newsdesk.db import stories as db_stories
+from newsdesk.db.read import stories as story_reads
 from newsdesk.domain.models import Article, ParseResult
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score.pipeline import default_context
@@ -58,7 +59,7 @@ def generate(path: Path, n: int) -> float:
     db = schema.connect(path)
     t0 = time.perf_counter()
     synthetic.generate(db, n)  # stories off (see its docstring)
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint(db)
     db.close()
     return time.perf_counter() - t0
 
@@ -119,9 +120,10 @@ def main() -> None:
             raise SystemExit(f"{args.db} is missing: pass --generate N")
         print(f"generating {args.generate:,} articles (stories off) ...", flush=True)
         print(f"generated in {generate(args.db, args.generate):.0f} s", flush=True)
-    with sqlite3.connect(args.db) as conn:
-        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db = open_db(args.db)
+    stored = story_reads.tally(db.conn)[0]
+    checkpoint(db)
+    db.close()
     copies = {mode: args.db.with_name(f"{args.db.stem}-{mode}.db") for mode in ("on", "off")}
     for copy in copies.values():
         for suffix in ("", "-wal", "-shm"):
@@ -149,9 +151,9 @@ def main() -> None:
             totals[mode] += seconds
             rate = args.n / seconds
             print(f"round {r + 1} stories {mode:3} {rate:7.0f} articles/s ({seconds:.1f} s, {added:,} new)", flush=True)
-    with sqlite3.connect(copies["on"]) as conn:
-        new = conn.execute("SELECT count(*), count(DISTINCT story_id) FROM articles WHERE source LIKE 'outlet %'")
-        added, stories = new.fetchone()
+    db = open_db(copies["on"])
+    added, stories = story_reads.tally(db.conn, "outlet %")
+    db.close()
     n = args.n * args.rounds
     on, off = n / totals["on"], n / totals["off"]
     print(

@@ -19,7 +19,8 @@ from newsdesk.db.read.totals import kpis
 from newsdesk.domain.filters import Filters, from_params
 from newsdesk.domain.models import Article, CategoryTag, Entity
 from newsdesk.flows import export
-from newsdesk.flows.brief import build_brief, to_html, to_markdown
+from newsdesk.flows.brief import build_brief
+from newsdesk.flows.brief_render import to_html, to_markdown
 from newsdesk.score.labels import sentiment_label
 from tests.apptest_util import app, metrics
 

@@ -35,6 +35,14 @@ def story_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
     return int(conn.execute(sql, params).fetchone()[0] or 0)
 
 
+def tally(conn: sqlite3.Connection, source_like: str = "%") -> tuple[int, int]:
+    """``(articles, distinct stories)`` of the articles whose source matches ``source_like`` (LIKE)."""
+    row = conn.execute(
+        "SELECT count(*), count(DISTINCT coalesce(story_id, id)) FROM articles WHERE source LIKE ?", [source_like]
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
 def story_columns(alias: str = "a") -> str:
     """:data:`STORY_COLUMNS` over the ``articles`` alias ``alias``."""
     return STORY_COLUMNS.format(a=alias)
