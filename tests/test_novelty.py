@@ -84,9 +84,9 @@ def test_window_keeps_the_most_recent_and_drops_the_old() -> None:
         ("2026-05-03T00:00:00Z", "oil holds"),
     ]:
         window.push(moment, title_words(title))
-    assert len(window) == 2 and window.overlaps(title_words("oil rises")) == [1 / 3, 1 / 3]
+    assert len(window) == 2 and window.overlaps(title_words("oil rises")) == [(1 / 3, 2)]
     window.evict_before("2026-05-05T12:00:00Z")  # 72 h before is May 2, 12:00: the May 2 title goes
-    assert window.overlaps(title_words("oil holds")) == [1.0]
+    assert window.overlaps(title_words("oil holds")) == [(1.0, 1)]
     assert window.overlaps(frozenset()) == []
 
 

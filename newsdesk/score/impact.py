@@ -255,10 +255,16 @@ def overlaps(title: str, recent: Iterable[frozenset[str]]) -> list[float]:
 def novelty_of(title_overlaps: Iterable[float]) -> tuple[float, int]:
     """Novelty and the number of earlier copies, from a title's overlaps with recent titles: 1 − the
     highest overlap, divided by the copies (overlap ≥ :data:`COPY_OVERLAP`) when more than one."""
+    return novelty_counted((o, 1) for o in title_overlaps)
+
+
+def novelty_counted(overlap_counts: Iterable[tuple[float, int]]) -> tuple[float, int]:
+    """:func:`novelty_of` from ``(overlap, how many titles overlap that much)`` pairs."""
     best, copies = 0.0, 0
-    for o in title_overlaps:
+    for o, count in overlap_counts:
         best = max(best, o)
-        copies += o >= COPY_OVERLAP
+        if o >= COPY_OVERLAP:
+            copies += count
     return (1.0 - best) / max(1, copies), copies
 
 

@@ -75,9 +75,9 @@ class TitleWindow:
         while self.entries and self.entries[0][0] < start:
             self._drop()
 
-    def overlaps(self, words: frozenset[str]) -> list[float]:
-        """The word overlap (Jaccard) of ``words`` with every title in the window that shares a word
-        with it (the others overlap 0)."""
+    def overlaps(self, words: frozenset[str]) -> list[tuple[float, int]]:
+        """``(overlap, titles)``: the word overlaps (Jaccard) of ``words`` with the titles in the window
+        that share a word with it (the others overlap 0), each with how many titles overlap that much."""
         if not words:
             return []
         shared: Counter[int] = Counter()
@@ -85,7 +85,7 @@ class TitleWindow:
             keys = self.index.get(w)
             if keys:
                 shared.update(keys)
-        if not shared:
-            return []
-        n, sizes = len(words), self.sizes
-        return [common / (n + sizes[key] - common) for key, common in shared.items()]
+        # titles sharing as many words and as long overlap as much: count those pairs (in C), then divide
+        pairs = Counter(zip(shared.values(), map(self.sizes.__getitem__, shared), strict=True))
+        n = len(words)
+        return [(common / (n + size - common), count) for (common, size), count in pairs.items()]
