@@ -25,6 +25,7 @@ from newsdesk.score.impact import novelty_counted
 from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
 from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES
 from newsdesk.score.novelty import TitleWindow, hours_before, words_of
+from newsdesk.score.parallel import Scoring
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
 
@@ -115,12 +116,14 @@ def ingest_paths(
     columns: dict[str, str] | None = None,
     on_progress: Progress | None = None,
     options: ReadOptions | None = None,
+    jobs: int | None = 1,
 ) -> IngestReport:
     """Ingest files or URLs; one transaction (and one ``ingest_runs`` row) per chunk of at most
     1,000 records of each input (see :func:`newsdesk.ingest.stream_path`), so a killed import keeps
     every chunk it finished and no part of the others. An input that cannot be read at all is
     recorded (run + problem) and listed in ``unreadable``; the others go on. ``on_progress(done,
-    total)`` is called as the articles of each batch are scored."""
+    total)`` is called as the articles of each batch are scored. ``jobs``: processes that score
+    (None: every core; the stored rows are the same with any number)."""
     inputs = [(raw if is_url(raw) else Path(raw)) for raw in paths]
     return _ingest(
         db,
@@ -128,6 +131,7 @@ def ingest_paths(
         scorer,
         on_file,
         on_progress,
+        jobs,
     )
 
 
@@ -150,23 +154,29 @@ def ingest_uploads(
     )
 
 
-def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
+def _ingest(db, inputs, scorer, on_file, on_progress, jobs: int | None = 1) -> IngestReport:
     ctx = scorer or default_context()
     ensure_reference(db)
     report = IngestReport()
-    for name, chunks, path in inputs:
-        if on_file:
-            on_file(path)
-        outcome = InputOutcome(name)
-        report.inputs.append(outcome)
-        try:
-            for parsed in chunks():
-                write_chunk(db, name, parsed, ctx, report, on_progress, outcome)
-        except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
-            outcome.error = str(exc)
-            report.unreadable.append((name, str(exc)))
-            report.run_ids.append(writes.record_failure(db, name, str(exc)))
+    with Scoring(ctx, jobs) as scoring:
+        for name, chunks, path in inputs:
+            _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, scoring)
     return report
+
+
+def _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, scoring) -> None:
+    """Ingest one input, chunk by chunk; an unreadable input is recorded and the next goes on."""
+    if on_file:
+        on_file(path)
+    outcome = InputOutcome(name)
+    report.inputs.append(outcome)
+    try:
+        for parsed in chunks():
+            write_chunk(db, name, parsed, ctx, report, on_progress, outcome, scoring)
+    except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
+        outcome.error = str(exc)
+        report.unreadable.append((name, str(exc)))
+        report.run_ids.append(writes.record_failure(db, name, str(exc)))
 
 
 def write_chunk(
@@ -177,21 +187,27 @@ def write_chunk(
     report: IngestReport,
     on_progress: Progress | None = None,
     outcome: InputOutcome | None = None,
+    scoring: Scoring | None = None,
 ) -> None:
     """Score the articles of one parsed chunk and store them, with its problems, as one batch (run
     ``name``), adding its counts to ``report``: the one writer of files, uploads and feeds. An
-    article the scorers fail on becomes a problem ("scoring failed: ..."); the rest are stored."""
+    article the scorers fail on becomes a problem ("scoring failed: ..."); the rest are stored.
+    ``scoring`` may spread the scoring over processes (same results, same order)."""
     problems = list(parsed.problems)
     scored = []
     articles = sorted(parsed.articles, key=lambda a: a.published_at or "")
     novelty = chunk_novelty(db, articles) if isinstance(ctx, ScoringContext) else [None] * len(articles)
-    for n, (article, known) in enumerate(zip(articles, novelty, strict=True), start=1):
-        try:
-            scored.append(score_article(article, ctx, novelty=known))
-        except Exception as exc:  # a scorer bug must not lose the rest of the batch
-            problems.append(Problem(name, article.locator, f"scoring failed: {exc!r}", article.title))
-        if on_progress and (n % 50 == 0 or n == len(articles)):
-            on_progress(n, len(articles))
+    scoring = scoring or Scoring(ctx, 1)
+    step = 50 if scoring.jobs <= 1 else len(articles) or 1
+    for start in range(0, len(articles), step):
+        part = articles[start : start + step]
+        for article, outcome_of in zip(part, scoring.score(part, novelty[start : start + step]), strict=True):
+            if isinstance(outcome_of, Exception):
+                problems.append(Problem(name, article.locator, f"scoring failed: {outcome_of!r}", article.title))
+            else:
+                scored.append(outcome_of)
+        if on_progress:
+            on_progress(min(start + step, len(articles)), len(articles))
     result = writes.write_batch(db, scored, problems, name)
     report.added += result.added
     report.duplicates += result.duplicates
