@@ -21,7 +21,7 @@ from newsdesk.ingest import is_url, iter_bytes, stream_path
 from newsdesk.ingest.options import ReadOptions
 from newsdesk.models import Article, ParseResult, Problem
 from newsdesk.reference import load_baskets, load_companies
-from newsdesk.score.impact import novelty_counted
+from newsdesk.score.impact import novelty_counted, with_novelty
 from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
 from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES
 from newsdesk.score.novelty import TitleWindow, hours_before, words_of
@@ -165,18 +165,33 @@ def _ingest(db, inputs, scorer, on_file, on_progress, jobs: int | None = 1) -> I
 
 
 def _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, scoring) -> None:
-    """Ingest one input, chunk by chunk; an unreadable input is recorded and the next goes on."""
+    """Ingest one input, chunk by chunk; an unreadable input is recorded and the next goes on. With
+    scoring workers, the next chunk is being scored while this one is stored."""
     if on_file:
         on_file(path)
     outcome = InputOutcome(name)
     report.inputs.append(outcome)
+    waiting = None
     try:
         for parsed in chunks():
-            write_chunk(db, name, parsed, ctx, report, on_progress, outcome, scoring)
+            started = (parsed, scoring.submit(_in_order(parsed)))
+            if waiting is not None:
+                previous, waiting = waiting, None
+                _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
+            waiting = started
     except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
+        if waiting is not None:
+            previous, waiting = waiting, None
+            _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
         outcome.error = str(exc)
         report.unreadable.append((name, str(exc)))
         report.run_ids.append(writes.record_failure(db, name, str(exc)))
+    if waiting is not None:
+        _store_chunk(db, name, *waiting, ctx, report, on_progress, outcome, scoring)
+
+
+def _in_order(parsed: ParseResult) -> list[Article]:
+    return sorted(parsed.articles, key=lambda a: a.published_at or "")
 
 
 def write_chunk(
@@ -193,21 +208,27 @@ def write_chunk(
     ``name``), adding its counts to ``report``: the one writer of files, uploads and feeds. An
     article the scorers fail on becomes a problem ("scoring failed: ..."); the rest are stored.
     ``scoring`` may spread the scoring over processes (same results, same order)."""
-    problems = list(parsed.problems)
-    scored = []
-    articles = sorted(parsed.articles, key=lambda a: a.published_at or "")
-    novelty = chunk_novelty(db, articles) if isinstance(ctx, ScoringContext) else [None] * len(articles)
     scoring = scoring or Scoring(ctx, 1)
-    step = 50 if scoring.jobs <= 1 else len(articles) or 1
-    for start in range(0, len(articles), step):
-        part = articles[start : start + step]
-        for article, outcome_of in zip(part, scoring.score(part, novelty[start : start + step]), strict=True):
-            if isinstance(outcome_of, Exception):
-                problems.append(Problem(name, article.locator, f"scoring failed: {outcome_of!r}", article.title))
-            else:
-                scored.append(outcome_of)
-        if on_progress:
-            on_progress(min(start + step, len(articles)), len(articles))
+    _store_chunk(db, name, parsed, scoring.submit(_in_order(parsed)), ctx, report, on_progress, outcome, scoring)
+
+
+def _store_chunk(db, name, parsed, pending, ctx, report, on_progress, outcome, scoring) -> None:
+    """Collect a submitted chunk's scores, give each its novelty (the window is read now, after the
+    previous chunk was stored) and store the chunk as one batch."""
+    problems = list(parsed.problems)
+    articles = pending.articles
+    total = len(articles)
+    outcomes = scoring.collect(pending, (lambda n: on_progress(n, total)) if on_progress else None)
+    full = isinstance(ctx, ScoringContext)
+    novelty = chunk_novelty(db, articles) if full else [None] * total
+    scored = []
+    for article, done, known in zip(articles, outcomes, novelty, strict=True):
+        if isinstance(done, Exception):
+            problems.append(Problem(name, article.locator, f"scoring failed: {done!r}", article.title))
+            continue
+        if full:
+            done.impact, done.impact_components = with_novelty(done.impact_components, known)
+        scored.append(done)
     result = writes.write_batch(db, scored, problems, name)
     report.added += result.added
     report.duplicates += result.duplicates

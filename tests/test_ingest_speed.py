@@ -96,21 +96,31 @@ def test_fast_path_stores_what_the_plain_serial_path_stores(tmp_path: Path, jobs
         assert got[table] == want[table], table
 
 
-def test_ingest_with_jobs_stores_the_rows_of_a_serial_ingest(tmp_path: Path) -> None:
-    """``ingest_paths(jobs=2)`` (worker processes for chunks of 200 or more) against ``jobs=1``."""
+def test_ingest_with_jobs_stores_the_rows_of_the_plain_path(tmp_path: Path) -> None:
+    """``ingest_paths(jobs=2)`` over three chunks (each scored by workers while the one before is
+    stored) against the plain serial path, chunk by chunk, and against ``jobs=1``."""
     path = tmp_path / "many.csv"
     lines = ["title,date,source,summary"]
-    for i in range(450):
+    for i in range(2100):
         company = ["Toyota", "Sony", "Nvidia", "Shell", "HSBC"][i % 5]
         move = ["jumps 5%", "falls after profit warning", "holds steady", "beats forecasts"][i % 4]
         lines.append(
-            f"{company} shares {move} (note {i}),2026-03-{1 + i % 20:02d} {i % 24:02d}:00,Wire {i % 3},"
+            f"{company} shares {move} (note {i}),2026-03-{1 + i % 20:02d} {i % 24:02d}:{i % 60:02d},Wire {i % 3},"
             f"{company} said demand {move}."
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plain = schema.connect(tmp_path / "plain.db")
+    pipeline.ensure_reference(plain)
+    chunks = list(stream_path(path))
+    assert len(chunks) == 3
+    for parsed in chunks:
+        _plain_chunk(plain, str(path), parsed)
+    plain.close()
     for jobs in (1, 2):
         db = schema.connect(tmp_path / f"j{jobs}.db")
         report = pipeline.ingest_paths(db, [path], jobs=jobs)
-        assert report.added == 450, report.summary()
+        assert report.added == 2100, report.summary()
         db.close()
-    assert _rows(tmp_path / "j1.db") == _rows(tmp_path / "j2.db")
+    want = _rows(tmp_path / "plain.db")
+    assert _rows(tmp_path / "j2.db") == want
+    assert _rows(tmp_path / "j1.db") == want

@@ -281,10 +281,12 @@ def market_impact(
     prominence: float,
     recent_titles: Iterable[frozenset[str]] = (),
     novelty_copies: tuple[float, int] | None = None,
+    keep_base: bool = False,
 ) -> tuple[float, dict]:
     """The impact score and its components (all rounded to 3 decimals). Novelty and earlier copies
     are ``novelty_copies`` when given (the ingest's window, :mod:`newsdesk.score.novelty`), else
-    counted from ``recent_titles``."""
+    counted from ``recent_titles``. ``keep_base`` keeps the unrounded base in the components (under
+    :data:`BASE_KEY`) for :func:`with_novelty` to finish the score once the novelty is known."""
     mag, drivers = magnitude(title, text)
     weights = list(category_weights)
     category = max(weights) if weights else 0.5
@@ -306,6 +308,21 @@ def market_impact(
         "calm_terms": sorted(set(calm_hits))[:3],
         "score": round(score, 3),
     }
+    if keep_base:
+        components[BASE_KEY] = base
+    return round(score, 3), components
+
+
+BASE_KEY = "_base"
+
+
+def with_novelty(components: dict, novelty_copies: tuple[float, int]) -> tuple[float, dict]:
+    """The impact and its components for a score computed before its novelty was known (with
+    ``keep_base``): the same numbers :func:`market_impact` gives with ``novelty_copies``."""
+    base = components.pop(BASE_KEY)
+    nov, copies = novelty_copies
+    score = combine(base, nov, components["calm"])
+    components.update(novelty=round(nov, 3), copies=copies, score=round(score, 3))
     return round(score, 3), components
 
 

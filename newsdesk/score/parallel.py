@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
 from newsdesk.models import Article
 from newsdesk.score.pipeline import ScoringContext, score_article
@@ -32,21 +34,23 @@ def default_jobs() -> int:
 Outcome = Article | Exception
 
 
-def score_one(ctx: ScoringContext | Scorer, article: Article, novelty: tuple[float, int] | None) -> Outcome:
-    """The scored article, or the exception the scorers raised on it (never raises)."""
+def score_one(ctx: ScoringContext | Scorer, article: Article) -> Outcome:
+    """The scored article (its novelty left to :func:`newsdesk.score.impact.with_novelty`), or the
+    exception the scorers raised on it (never raises)."""
     try:
-        return score_article(article, ctx, novelty=novelty)
+        return score_article(article, ctx, defer_novelty=True)
     except Exception as exc:  # a scorer bug must not lose the rest of the batch
         return exc
 
 
-def _score_slice(items: list[tuple[Article, tuple[float, int] | None]]) -> list[Outcome]:
-    return [score_one(_CONTEXT, a, n) for a, n in items]
+def _score_slice(articles: list[Article]) -> list[Outcome]:
+    return [score_one(_CONTEXT, a) for a in articles]
 
 
 class Scoring:
     """Scores chunks, with ``jobs`` worker processes when that pays (a context manager: the workers
-    live until it closes)."""
+    live until it closes). :meth:`submit` starts a chunk and returns at once when workers score it,
+    so the caller can store the previous chunk meanwhile; :meth:`collect` waits for the outcomes."""
 
     def __init__(self, ctx: ScoringContext | Scorer, jobs: int | None = 1, min_parallel: int = MIN_PARALLEL) -> None:
         self.ctx = ctx
@@ -63,7 +67,7 @@ class Scoring:
     def close(self) -> None:
         """Stop the workers."""
         if self.pool is not None:
-            self.pool.shutdown()
+            self.pool.shutdown(cancel_futures=True)
             self.pool = None
 
     def _workers(self) -> ProcessPoolExecutor | None:
@@ -75,12 +79,35 @@ class Scoring:
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
         return self.pool
 
-    def score(self, articles: list[Article], novelty: list[tuple[float, int] | None]) -> list[Outcome]:
-        """Each article scored (or the exception its scorers raised), in the given order."""
-        items = list(zip(articles, novelty, strict=True))
-        pool = self._workers() if len(items) >= self.min_parallel else None
+    def submit(self, articles: list[Article]) -> Pending:
+        """Start scoring ``articles`` (in worker processes when that pays)."""
+        pool = self._workers() if len(articles) >= self.min_parallel else None
         if pool is None:
-            return [score_one(self.ctx, a, n) for a, n in items]
-        size = -(-len(items) // self.jobs)
-        slices = [items[n : n + size] for n in range(0, len(items), size)]
-        return [outcome for part in pool.map(_score_slice, slices) for outcome in part]
+            return Pending(articles, [])
+        size = -(-len(articles) // self.jobs)
+        return Pending(
+            articles, [pool.submit(_score_slice, articles[n : n + size]) for n in range(0, len(articles), size)]
+        )
+
+    def collect(self, pending: Pending, on_done: Callable[[int], None] | None = None) -> list[Outcome]:
+        """Each article of a submitted chunk scored (or the exception its scorers raised), in order;
+        ``on_done(n)`` as they are done."""
+        if not pending.futures:
+            out = []
+            for n, article in enumerate(pending.articles, start=1):
+                out.append(score_one(self.ctx, article))
+                if on_done and (n % 50 == 0 or n == len(pending.articles)):
+                    on_done(n)
+            return out
+        out = [outcome for future in pending.futures for outcome in future.result()]
+        if on_done:
+            on_done(len(out))
+        return out
+
+
+@dataclass
+class Pending:
+    """A chunk submitted for scoring: its articles and the workers' futures (none: scored on collect)."""
+
+    articles: list[Article]
+    futures: list[Future]

@@ -69,6 +69,7 @@ def score_article(
     ctx: ScoringContext | Scorer | None = None,
     recent_titles: Iterable[frozenset[str]] = (),
     novelty: tuple[float, int] | None = None,
+    defer_novelty: bool = False,
 ) -> Article:
     """Score ``article`` in place and return it.
 
@@ -77,7 +78,8 @@ def score_article(
     ``market_relevance`` / ``market_relevant``, ``impact``
     with ``impact_components``, the structured fields of every decision, and ``scorer_version``.
     Passing a bare :class:`Scorer` scores sentiment only (``impact`` is then the source's). The
-    impact's novelty is ``novelty`` (novelty, earlier copies) when given, else from ``recent_titles``.
+    impact's novelty is ``novelty`` (novelty, earlier copies) when given, else from ``recent_titles``;
+    with ``defer_novelty`` it is left to :func:`newsdesk.score.impact.with_novelty` (parallel ingest).
     """
     if ctx is None:
         ctx = default_context()
@@ -120,7 +122,7 @@ def score_article(
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)
     article.impact, article.impact_components = market_impact(
-        article.title, body, article.sentiment, weights, prominence, recent_titles, novelty
+        article.title, body, article.sentiment, weights, prominence, recent_titles, novelty, defer_novelty
     )
     headline_call(article)
     for decision in article.decisions:
