@@ -29,9 +29,10 @@ def hours_before(iso: str, hours: int = HOURS) -> str:
     return iso_utc(moment - timedelta(hours=hours))
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=4096)
 def words_of(title: str) -> frozenset[str]:
-    """``title_words``, memoised: a title is looked at when it is scored and again in the window."""
+    """``title_words``, memoised (a small cache: the stored titles of a chunk's window are read again
+    by the next chunk)."""
     return title_words(title)
 
 
