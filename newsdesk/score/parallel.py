@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -41,6 +43,18 @@ def score_one(ctx: ScoringContext | Scorer, article: Article) -> Outcome:
         return score_article(article, ctx, defer_novelty=True)
     except Exception as exc:  # a scorer bug must not lose the rest of the batch
         return exc
+
+
+def _watch_parent(parent: int) -> None:
+    """Run in each worker: exit when the ingest that forked it is gone (killed), instead of waiting
+    forever on a queue whose other end the sibling workers still hold."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _score_slice(articles: list[Article]) -> list[Outcome]:
@@ -76,7 +90,12 @@ class Scoring:
         if self.pool is None:
             global _CONTEXT
             _CONTEXT = self.ctx
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                self.jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
+            )
         return self.pool
 
     def submit(self, articles: list[Article]) -> Pending:
