@@ -172,7 +172,7 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     TextBlob ``.sentiment`` on the same texts, and of the storage step alone against a raw
     ``executemany`` of the same rows and against its floor measured the same way (a raw insert and
     FTS5 indexing of the same rows in one transaction, newsdesk's settings, after a first batch: see
-    :func:`newsdesk.db.floors.batch_seconds`); the storage step again on headline-and-summary rows."""
+    :func:`benchmarks.floors.batch_seconds`); the storage step again on headline-and-summary rows."""
     import sqlite3
     import tempfile
 
@@ -236,20 +236,21 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
 
 def headline_bench(rows: int = 12_000, jobs: int | None = None) -> dict[str, float]:
     """Rows per second of ingesting a generated headline CSV (title, date, source, short summary; the
-    generator of ``benchmarks/ingest_scaling.py``) with :func:`newsdesk.pipeline.ingest_paths` into a
+    generator of ``benchmarks/ingest_scaling.py``) with :func:`newsdesk.flows.ingest.ingest_paths` into a
     fresh database, beside bare TextBlob ``.sentiment`` on the same texts (title and summary) and
     beside the storage floor of the same rows measured the same way (raw insert + FTS5, 1,000 rows
-    per transaction, newsdesk's settings: :func:`newsdesk.db.floors.batch_seconds`). Also the CPU
+    per transaction, newsdesk's settings: :func:`benchmarks.floors.batch_seconds`). Also the CPU
     seconds of this process and its scoring workers."""
     import resource
     import tempfile
 
     from textblob import TextBlob
 
+    from benchmarks import floors
     from benchmarks.ingest_scaling import write_csv
-    from newsdesk.db import floors, schema
+    from newsdesk.db import schema
+    from newsdesk.flows.ingest import ingest_paths
     from newsdesk.ingest import stream_path
-    from newsdesk.pipeline import ingest_paths
     from newsdesk.score.parallel import default_jobs
 
     def cpu() -> float:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import pipeline
 from newsdesk.db import schema, writes
+from newsdesk.domain.models import ParseResult
+from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import stream_path
-from newsdesk.models import ParseResult
 from newsdesk.score.impact import title_words
 from newsdesk.score.novelty import hours_before
 from newsdesk.score.parallel import Scoring

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import pipeline
 from newsdesk.db import schema
-from newsdesk.models import Article, ParseResult
+from newsdesk.domain.models import Article, ParseResult
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score.impact import COPY_OVERLAP, impact_breakdown, novelty_of, title_words
 from newsdesk.score.novelty import TitleWindow, hours_before
 

@@ -16,13 +16,11 @@ from newsdesk.config import DEMO_DIR
 from newsdesk.db import writes
 from newsdesk.db.read import articles as article_reads
 from newsdesk.db.schema import checkpoint, connect, transaction
-from newsdesk.domain.models import ParseResult, Problem
+from newsdesk.domain.models import Article, ParseResult, Problem
 from newsdesk.domain.reference import load_baskets, load_companies
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import is_url, iter_bytes, stream_path
 from newsdesk.ingest.options import ReadOptions
-from newsdesk.models import Article, ParseResult, Problem
-from newsdesk.reference import load_baskets, load_companies
 from newsdesk.score.impact import novelty_counted, with_novelty
 from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
 from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES

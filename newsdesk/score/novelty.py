@@ -12,7 +12,7 @@ import functools
 from collections import Counter, deque
 from datetime import datetime, timedelta
 
-from newsdesk.identity import iso_utc
+from newsdesk.domain.identity import iso_utc
 from newsdesk.score.impact import title_words
 
 HOURS = 72

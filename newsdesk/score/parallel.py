@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from newsdesk.models import Article
+from newsdesk.domain.models import Article
 from newsdesk.score.pipeline import ScoringContext, score_article
 from newsdesk.score.sentiment import Scorer
 
