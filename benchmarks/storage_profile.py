@@ -40,6 +40,7 @@ def storage_profile(n_articles: int = 300, repeat: int = 3) -> dict:
     """The median of ``repeat`` runs: total seconds of the batch, the FTS5 floor's seconds, and the
     seconds of each kind of statement (the rest is Python: identity, content hash, dedupe, mapping).
     ``fts``: the floor (:func:`benchmarks.floors.batch_seconds` of the second batch after the first)."""
+    from benchmarks import floors
     from benchmarks.bench import article_texts
     from newsdesk.db import schema, writes
     from newsdesk.domain.models import Article
