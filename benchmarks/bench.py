@@ -170,10 +170,11 @@ def _best(fn: Callable[[], object], repeat: int = 3) -> float:
 def ingest_bench(n_articles: int = 300) -> dict[str, float]:
     """Articles per second of parse-free ingest (score + store in one transaction) against bare
     TextBlob ``.sentiment`` on the same texts, and of the storage step alone against a raw
-    ``executemany`` of the same rows and against FTS5 indexing of the same texts alone (the floor
-    for 500-word articles); the storage step again on headline-and-summary rows (no body). The
-    articles are dated one a minute, so ingest assigns their stories; ``ingest_stories_off`` is the same
-    ingest with story assignment off (every article its own story), measured in the same run."""
+    ``executemany`` of the same rows and against its floor measured the same way (a raw insert and
+    FTS5 indexing of the same rows in one transaction, newsdesk's settings, after a first batch: see
+    :func:`benchmarks.floors.batch_seconds`); the storage step again on headline-and-summary rows (no
+    body). The articles are dated one a minute, so ingest assigns their stories; ``ingest_stories_off``
+    is the same ingest with story assignment off (every article its own story), measured in the same run."""
     import sqlite3
     import tempfile
 
@@ -214,7 +215,11 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
         raw = sqlite3.connect(f"{tmp}/raw.db")
         rows = [(f"r{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(scored)]
         t_raw = floors.raw_insert_seconds(raw, rows)
-        t_fts = floors.fts_insert_seconds(raw, [(a.title, a.summary, a.body) for a in scored])
+        floor = floors.scratch(f"{tmp}/floor.db")
+        texts = [(a.title, a.summary, a.body) for a in scored]
+        floors.batch_seconds(floor, [(f"f{i}", *r[1:]) for i, r in enumerate(rows)], texts, len(rows))
+        t_fts = floors.batch_seconds(floor, rows, texts, len(rows))
+        floor.close()
         # the shape news APIs and feeds deliver: a headline and a 40-word summary, no body
         short = [
             score_article(
@@ -241,10 +246,65 @@ def ingest_bench(n_articles: int = 300) -> dict[str, float]:
         "ingest_stories_off": n / t_off,
         "store": n / t_store,
         "raw": n / t_raw,
-        "fts": n / t_fts,
+        "fts": n / t_fts,  # the floor: raw insert + FTS5, measured as the batch is
         "store_short": n / t_short,
         "raw_short": n / t_raw_short,
         "cluster": n / t_cluster,
+    }
+
+
+def headline_bench(rows: int = 12_000, jobs: int | None = None) -> dict[str, float]:
+    """Rows per second of ingesting a generated headline CSV (title, date, source, short summary; the
+    generator of ``benchmarks/ingest_scaling.py``) with :func:`newsdesk.flows.ingest.ingest_paths` into a
+    fresh database, beside bare TextBlob ``.sentiment`` on the same texts (title and summary) and
+    beside the storage floor of the same rows measured the same way (raw insert + FTS5, 1,000 rows
+    per transaction, newsdesk's settings: :func:`benchmarks.floors.batch_seconds`). Also the CPU
+    seconds of this process and its scoring workers."""
+    import resource
+    import tempfile
+
+    from textblob import TextBlob
+
+    from benchmarks import floors
+    from benchmarks.ingest_scaling import write_csv
+    from newsdesk.db import schema
+    from newsdesk.flows.ingest import ingest_paths
+    from newsdesk.ingest import stream_path
+    from newsdesk.score.parallel import default_jobs
+
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "headlines.csv"
+        write_csv(path, rows)
+        articles = [a for chunk in stream_path(path) for a in chunk.articles]
+        texts = [f"{a.title}\n\n{a.summary}" for a in articles]
+        t0 = time.perf_counter()
+        for text in texts:
+            TextBlob(text).sentiment  # noqa: B018 - the property does the work
+        t_tb = time.perf_counter() - t0
+        floor = floors.scratch(f"{tmp}/floor.db")
+        t_floor = floors.batch_seconds(
+            floor,
+            [(f"r{i}", a.title, a.source, a.summary, 0.0) for i, a in enumerate(articles)],
+            [(a.title, a.summary, "") for a in articles],
+        )
+        floor.close()
+        db = schema.connect(f"{tmp}/ingest.db")
+        c0, t0 = cpu(), time.perf_counter()
+        report = ingest_paths(db, [path], jobs=jobs)
+        t_ingest, c_ingest = time.perf_counter() - t0, cpu() - c0
+        db.close()
+    return {
+        "rows": rows,
+        "added": report.added,
+        "jobs": default_jobs() if jobs is None else jobs,
+        "ingest": rows / t_ingest,
+        "ingest_cpu_s": c_ingest,
+        "textblob": rows / t_tb,
+        "floor": rows / t_floor,
     }
 
 

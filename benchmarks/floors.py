@@ -48,6 +48,35 @@ def fts_insert_seconds(conn: sqlite3.Connection, texts: list[tuple[str, str, str
     return _refill_seconds(conn, "f", texts, repeat)
 
 
+def scratch(path: str) -> sqlite3.Connection:
+    """A scratch database with newsdesk's settings (WAL, ``synchronous=NORMAL``; see
+    :func:`newsdesk.db.schema.connect`), in autocommit mode, with a bare table and an FTS5 table."""
+    from newsdesk.db.schema import FTS_TOKENIZE
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS t (id TEXT PRIMARY KEY, title TEXT, source TEXT, body TEXT, sentiment REAL)"
+    )
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS f USING fts5(title, summary, body, tokenize = '{FTS_TOKENIZE}')")
+    return conn
+
+
+def batch_seconds(conn: sqlite3.Connection, rows: list[tuple], texts: list[tuple], batch: int = 1000) -> float:
+    """Seconds to append ``rows`` (id, title, source, body, sentiment) to the bare table and ``texts``
+    (title, summary, body) to the FTS5 table of a :func:`scratch` database, ``batch`` of each per
+    ``BEGIN IMMEDIATE`` transaction, into tables that keep what earlier calls put in them: the floor of
+    newsdesk's storage, measured the way a newsdesk batch is written (no table emptied between runs)."""
+    t0 = time.perf_counter()
+    for n in range(0, max(len(rows), len(texts)), batch):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", rows[n : n + batch])
+        conn.executemany("INSERT INTO f (title, summary, body) VALUES (?, ?, ?)", texts[n : n + batch])
+        conn.execute("COMMIT")
+    return time.perf_counter() - t0
+
+
 def full_scan(conn: sqlite3.Connection) -> tuple:
     """A full scan of ``articles`` (count and sentiment sum): the floor of any query over it."""
     return conn.execute("SELECT count(*), sum(sentiment) FROM articles").fetchone()

@@ -18,7 +18,7 @@ from newsdesk.config import ROOT
 from newsdesk.domain.filters import Filters
 from newsdesk.flows.export import csv_bytes
 from newsdesk.score.horizon import horizon_status
-from newsdesk.score.impact import FORMULA, impact_breakdown
+from newsdesk.score.impact import FORMULA, NOVELTY_RULE, impact_breakdown
 from newsdesk.score.market import market_relevance
 from newsdesk.score.sentiment import split_terms
 
@@ -232,6 +232,7 @@ def impact_section(article: dict) -> None:
         f" = {by['Base']['effect']:.3f} × {by['Novelty']['effect']:.2f} × {by['Calm factor']['effect']:.2f}"
         f" = **{by['Impact']['effect']:.3f}**"
     )
+    st.caption(f"where {NOVELTY_RULE}.")
     frame = pd.DataFrame(rows)
     st.dataframe(
         frame,

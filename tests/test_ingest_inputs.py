@@ -1,11 +1,10 @@
 """Issue 14's classes beyond the fixture files: the ingest options (``--date-format``,
 ``--on-bad-date``, ``--source``, ``--columns`` for JSON Lines), exit codes, RFC 4180 quoting far into a
-large CSV, chunked reading, source names, and the novelty look-up's equivalence with a plain scan."""
+large CSV, chunked reading, source names."""
 
 from __future__ import annotations
 
 import json
-import random
 import sqlite3
 from pathlib import Path
 
@@ -14,13 +13,11 @@ from click.testing import CliRunner
 
 from newsdesk.cli import cli
 from newsdesk.db import schema
-from newsdesk.db.dedupe import shift_hours
 from newsdesk.errors import ApiError, SourceReadError
 from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest import csvfile, detect_format, parse_bytes, read_path, stream_path, wide_encoding
 from newsdesk.ingest.newsapi import names_source, strip_site
 from newsdesk.ingest.options import ReadOptions, site_name
-from newsdesk.score.impact import title_words
 
 
 def run(*args: str):
@@ -282,25 +279,3 @@ def test_a_gzipped_csv_is_streamed(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"title,date\nFixture gz story,2026-05-01\n"))
     [chunk] = list(stream_path(path))
     assert [a.title for a in chunk.articles] == ["Fixture gz story"]
-
-
-# ------------------------------------------------------------------ novelty look-up
-
-
-def test_recent_titles_by_bisection_match_a_plain_scan(tmp_path: Path) -> None:
-    """The batch part of the novelty window (bisection over time-sorted titles) equals what a scan
-    of the whole batch finds, for titles added in and out of time order."""
-    db = schema.connect(tmp_path / "x.db")
-    recent = pipeline.RecentTitles(db)
-    rng = random.Random(5)
-    scanned: list[tuple[str, frozenset[str]]] = []
-    for i in range(400):
-        moment = f"2026-05-{rng.randint(1, 20):02d}T{rng.randint(0, 23):02d}:00:00Z"
-        title = f"Fixture story about {rng.choice(['rates', 'oil', 'chips'])} marker{i}"
-        recent.add(moment, title)
-        scanned.append((moment, title_words(title)))
-    for probe in ("2026-05-05T12:00:00Z", "2026-05-20T23:00:00Z", "2026-05-01T00:00:00Z", "2026-06-30T00:00:00Z"):
-        start = shift_hours(probe, -pipeline.NOVELTY_HOURS)
-        want = {words for ts, words in scanned if start <= ts < probe}
-        got = recent.before(probe)
-        assert len(got) == len(want) and set(got) == want, probe

@@ -67,6 +67,13 @@ def init(db_path: str | None, demo: bool) -> None:
     help="Source name of records that name none (and of every item of a feed); else a record's link names its "
     "outlet, else the file does ('file: NAME').",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that score articles (default: every core this process may use). The stored rows are the "
+    "same with any number.",
+)
 def ingest(
     db_path: str | None,
     paths: tuple[str, ...],
@@ -75,6 +82,7 @@ def ingest(
     date_format: str | None,
     on_bad_date: str,
     source: str | None,
+    jobs: int | None,
 ) -> None:
     """Ingest files or http(s) URLs: scored-article pages, JSON Lines, Alpha Vantage or NewsAPI
     JSON, JSON arrays of articles, CSV/TSV, RSS/Atom feeds (any of them may be gzipped).
@@ -117,7 +125,9 @@ def ingest(
             state["bar"].close()
             state["bar"] = None
 
-    report = pipeline.ingest_paths(db, paths, fmt, on_file=next_file, on_progress=progress, options=options)
+    report = pipeline.ingest_paths(
+        db, paths, fmt, on_file=next_file, on_progress=progress, options=options, jobs=jobs
+    )
     if state["bar"] is not None:
         state["bar"].close()
     click.echo(report.summary())

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import functools
+import heapq
 import os
 import tempfile
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdesk.config import DEMO_DIR
 from newsdesk.db import Connection, checkpoint, transaction, writes
 from newsdesk.db import open as open_database
-from newsdesk.db.dedupe import shift_hours
 from newsdesk.db.read import articles as article_reads
-from newsdesk.domain.models import ParseResult, Problem
+from newsdesk.domain.models import Article, ParseResult, Problem
 from newsdesk.domain.reference import load_baskets, load_companies
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import is_url, iter_bytes, stream_path
 from newsdesk.ingest.options import ReadOptions
-from newsdesk.score.impact import title_words
+from newsdesk.score.impact import novelty_counted, with_novelty
+from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
+from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES
+from newsdesk.score.novelty import TitleWindow, hours_before, words_of
+from newsdesk.score.parallel import Scoring
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
 
-NOVELTY_HOURS = 72
-NOVELTY_TITLES = 500  # the most recent titles of the window a title is compared with (database and batch each)
 REPORT_KEEPS = 10_000  # problems and added ids kept in memory per report; every one is in the database
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
 
@@ -113,12 +114,14 @@ def ingest_paths(
     columns: dict[str, str] | None = None,
     on_progress: Progress | None = None,
     options: ReadOptions | None = None,
+    jobs: int | None = 1,
 ) -> IngestReport:
     """Ingest files or URLs; one transaction (and one ``ingest_runs`` row) per chunk of at most
     1,000 records of each input (see :func:`newsdesk.ingest.stream_path`), so a killed import keeps
     every chunk it finished and no part of the others. An input that cannot be read at all is
     recorded (run + problem) and listed in ``unreadable``; the others go on. ``on_progress(done,
-    total)`` is called as the articles of each batch are scored."""
+    total)`` is called as the articles of each batch are scored. ``jobs``: processes that score
+    (None: every core; the stored rows are the same with any number)."""
     inputs = [(raw if is_url(raw) else Path(raw)) for raw in paths]
     return _ingest(
         db,
@@ -126,6 +129,7 @@ def ingest_paths(
         scorer,
         on_file,
         on_progress,
+        jobs,
     )
 
 
@@ -148,23 +152,44 @@ def ingest_uploads(
     )
 
 
-def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
+def _ingest(db, inputs, scorer, on_file, on_progress, jobs: int | None = 1) -> IngestReport:
     ctx = scorer or default_context()
     ensure_reference(db)
     report = IngestReport()
-    for name, chunks, path in inputs:
-        if on_file:
-            on_file(path)
-        outcome = InputOutcome(name)
-        report.inputs.append(outcome)
-        try:
-            for parsed in chunks():
-                write_chunk(db, name, parsed, ctx, report, on_progress, outcome)
-        except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
-            outcome.error = str(exc)
-            report.unreadable.append((name, str(exc)))
-            report.run_ids.append(writes.record_failure(db, name, str(exc)))
+    with Scoring(ctx, jobs) as scoring:
+        for name, chunks, path in inputs:
+            _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, scoring)
     return report
+
+
+def _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, scoring) -> None:
+    """Ingest one input, chunk by chunk; an unreadable input is recorded and the next goes on. With
+    scoring workers, the next chunk is being scored while this one is stored."""
+    if on_file:
+        on_file(path)
+    outcome = InputOutcome(name)
+    report.inputs.append(outcome)
+    waiting = None
+    try:
+        for parsed in chunks():
+            started = (parsed, scoring.submit(_in_order(parsed)))
+            if waiting is not None:
+                previous, waiting = waiting, None
+                _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
+            waiting = started
+    except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
+        if waiting is not None:
+            previous, waiting = waiting, None
+            _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
+        outcome.error = str(exc)
+        report.unreadable.append((name, str(exc)))
+        report.run_ids.append(writes.record_failure(db, name, str(exc)))
+    if waiting is not None:
+        _store_chunk(db, name, *waiting, ctx, report, on_progress, outcome, scoring)
+
+
+def _in_order(parsed: ParseResult) -> list[Article]:
+    return sorted(parsed.articles, key=lambda a: a.published_at or "")
 
 
 def write_chunk(
@@ -175,22 +200,33 @@ def write_chunk(
     report: IngestReport,
     on_progress: Progress | None = None,
     outcome: InputOutcome | None = None,
+    scoring: Scoring | None = None,
 ) -> None:
     """Score the articles of one parsed chunk and store them, with its problems, as one batch (run
     ``name``), adding its counts to ``report``: the one writer of files, uploads and feeds. An
-    article the scorers fail on becomes a problem ("scoring failed: ..."); the rest are stored."""
+    article the scorers fail on becomes a problem ("scoring failed: ..."); the rest are stored.
+    ``scoring`` may spread the scoring over processes (same results, same order)."""
+    scoring = scoring or Scoring(ctx, 1)
+    _store_chunk(db, name, parsed, scoring.submit(_in_order(parsed)), ctx, report, on_progress, outcome, scoring)
+
+
+def _store_chunk(db, name, parsed, pending, ctx, report, on_progress, outcome, scoring) -> None:
+    """Collect a submitted chunk's scores, give each its novelty (the window is read now, after the
+    previous chunk was stored) and store the chunk as one batch."""
     problems = list(parsed.problems)
+    articles = pending.articles
+    total = len(articles)
+    outcomes = scoring.collect(pending, (lambda n: on_progress(n, total)) if on_progress else None)
+    full = isinstance(ctx, ScoringContext)
+    novelty = chunk_novelty(db, articles) if full else [None] * total
     scored = []
-    recent = RecentTitles(db)
-    articles = sorted(parsed.articles, key=lambda a: a.published_at or "")
-    for n, article in enumerate(articles, start=1):
-        try:
-            scored.append(score_article(article, ctx, recent.before(article.published_at)))
-            recent.add(article.published_at, article.title)
-        except Exception as exc:  # a scorer bug must not lose the rest of the batch
-            problems.append(Problem(name, article.locator, f"scoring failed: {exc!r}", article.title))
-        if on_progress and (n % 50 == 0 or n == len(articles)):
-            on_progress(n, len(articles))
+    for article, done, known in zip(articles, outcomes, novelty, strict=True):
+        if isinstance(done, Exception):
+            problems.append(Problem(name, article.locator, f"scoring failed: {done!r}", article.title))
+            continue
+        if full:
+            done.impact, done.impact_components = with_novelty(done.impact_components, known)
+        scored.append(done)
     result = writes.write_batch(db, scored, problems, name)
     report.added += result.added
     report.duplicates += result.duplicates
@@ -214,38 +250,80 @@ def ensure_reference(db: Connection) -> None:
         writes.sync_reference(db, companies, baskets)
 
 
-@functools.lru_cache(maxsize=65_536)
-def _title_words(title: str) -> frozenset[str]:
-    """``title_words``, memoised: the same stored titles come back in many articles' windows."""
-    return title_words(title)
+def chunk_novelty(
+    db: Connection, articles: list[Article], now: str | None = None
+) -> list[tuple[float, int]]:
+    """Novelty and earlier copies (:func:`newsdesk.score.impact.novelty_of`) of each article of a
+    chunk, in its order: its title against the titles published in the :data:`NOVELTY_HOURS` before
+    it, stored or in the chunk (the :data:`NOVELTY_TITLES` most recent; on equal times stored titles
+    count as older, then the chunk's in its order). One in-memory window serves the whole chunk, fed
+    by one read of the stored titles per stretch of the chunk (a stretch ends at a gap longer than the
+    window), instead of a query per article. An article without a date is placed at ``now`` (default:
+    the current time)."""
+    now = now or writes.now_iso()
+    moments = [a.published_at or now for a in articles]
+    order = sorted(range(len(articles)), key=lambda i: (moments[i], i))
+    ends = [moments[i] for i in order]
+    window = TitleWindow(NOVELTY_HOURS, NOVELTY_TITLES)
+    out: list[tuple[float, int]] = [(1.0, 0)] * len(articles)
+    stored: _Ahead | None = None
+    pending: deque[tuple[str, int, int, frozenset[str]]] = deque()  # the chunk's titles not yet in the window
+    for pos, i in enumerate(order):
+        end = moments[i]
+        start = hours_before(end, NOVELTY_HOURS)
+        if pos == 0 or start > ends[pos - 1]:  # a new stretch: what was read before lies outside its window
+            last = pos
+            while last + 1 < len(ends) and hours_before(ends[last + 1], NOVELTY_HOURS) <= ends[last]:
+                last += 1
+            stored = _Ahead(
+                article_reads.newest_titles(db, start, end, NOVELTY_TITLES),
+                article_reads.titles_from(db, end, ends[last]),
+            )
+        fresh = stored.before(end)
+        while pending and pending[0][0] < end:
+            fresh.append(pending.popleft())
+        for moment, _kind, _seq, seen in heapq.nlargest(NOVELTY_TITLES, fresh, key=lambda t: t[:3])[::-1]:
+            window.push(moment, seen if isinstance(seen, frozenset) else words_of(seen))
+        window.evict_before(end)
+        words = words_of(articles[i].title or "")
+        out[i] = novelty_counted(window.overlaps(words))
+        pending.append((end, 1, pos, words))
+    return out
 
 
-class RecentTitles:
-    """Titles published in the :data:`NOVELTY_HOURS` before a moment, from the database and the
-    batch being scored, for the impact model's novelty: of each, the :data:`NOVELTY_TITLES` most
-    recent. The batch's titles are kept sorted by time, so a look-up costs a bisection, not a scan
-    of the batch."""
+class _Ahead:
+    """Stored ``(published_at, title)`` rows not yet in the window, oldest first."""
 
-    def __init__(self, db: Connection) -> None:
-        self.db = db
-        self.times: list[str] = []
-        self.words: list[frozenset[str]] = []
+    def __init__(self, first: list[tuple[str, str]], rest: Iterator[tuple[str, str]]) -> None:
+        self.rows = iter([*first])
+        self.rest = rest
+        self.seq = 0
+        self.head = self._next()
 
-    def add(self, published_at: str | None, title: str) -> None:
-        """Remember a title scored in this batch."""
-        moment = published_at or writes.now_iso()
-        at = bisect_right(self.times, moment)
-        self.times.insert(at, moment)  # at the end when the batch is scored in time order
-        self.words.insert(at, _title_words(title))
+    def _next(self) -> tuple[str, str] | None:
+        row = next(self.rows, None)
+        if row is None:
+            self.rows = self.rest
+            row = next(self.rows, None)
+        return row
 
-    def before(self, published_at: str | None) -> list[frozenset[str]]:
-        """Word sets of the titles published in the window before ``published_at``."""
-        end = published_at or writes.now_iso()
-        start = shift_hours(end, -NOVELTY_HOURS)
-        out = [_title_words(t) for t in article_reads.titles_between(self.db, start, end, NOVELTY_TITLES)]
-        lo, hi = bisect_left(self.times, start), bisect_left(self.times, end)
-        out.extend(self.words[max(lo, hi - NOVELTY_TITLES) : hi])
+    def before(self, end: str) -> list:
+        """The rows published before ``end`` that are not taken yet, as ``(moment, 0, seq, title)``."""
+        out = []
+        while self.head is not None and self.head[0] < end:
+            moment, title = self.head
+            self.seq += 1
+            out.append((moment, 0, self.seq, title or ""))
+            self.head = self._next()
         return out
+
+
+def stored_titles_before(db: Connection, published_at: str | None) -> list[frozenset[str]]:
+    """Word sets of the stored titles of the :data:`NOVELTY_HOURS` before ``published_at`` (the
+    :data:`NOVELTY_TITLES` most recent), for rescoring a stored article."""
+    end = published_at or writes.now_iso()
+    start = hours_before(end, NOVELTY_HOURS)
+    return [words_of(t or "") for _, t in article_reads.newest_titles(db, start, end, NOVELTY_TITLES)]
 
 
 def stale_ids(db: Connection, version: str, everything: bool = False) -> list[str]:
@@ -264,7 +342,6 @@ def rescore(
     how many were rescored."""
     ctx = ctx or default_context()
     ensure_reference(db)
-    recent = RecentTitles(db)
     done = 0
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
@@ -272,7 +349,8 @@ def rescore(
             for article_id in batch:
                 old = writes.load_article(db, article_id)
                 new = writes.load_article(db, article_id)
-                window = [w for w in recent.before(new.published_at) if w != title_words(new.title)]
+                own = words_of(new.title or "")
+                window = [w for w in stored_titles_before(db, new.published_at) if w != own]
                 score_article(new, ctx, window)
                 writes.replace_scores(db, old, new)
         done += len(batch)

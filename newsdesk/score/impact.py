@@ -10,7 +10,9 @@
 - strength: |sentiment|;
 - prominence: the highest relevance of a company the article names (0 when none);
 - category: the highest taxonomy weight of the article's categories (0.5 when none);
-- novelty: 1 − the highest word overlap (Jaccard) of the title with recent titles (1 when none);
+- novelty: 1 − the highest word overlap (Jaccard) of the title with the titles of the previous 72
+  hours (1 when none), divided by the number of its earlier copies (recent titles sharing at least
+  0.3 of its words) when there are more than one: a story's first report weighs more than its tenth copy;
 - calm: 0.6 when the text says it carries no market-moving detail ("courtesy call", "no direct
   policy", "as expected", "reaffirmed"), else 1.
 """
@@ -28,6 +30,11 @@ from newsdesk.score.matcher import PhraseMatcher
 WEIGHTS = {"magnitude": 0.45, "strength": 0.15, "prominence": 0.15, "category": 0.25}
 NOVELTY_FLOOR, NOVELTY_WEIGHT = 0.6, 0.4  # novelty scales the base by 0.6 + 0.4·novelty
 CALM_FACTOR = 0.6
+COPY_OVERLAP = 0.3  # a recent title overlapping this much (Jaccard) is an earlier copy of the story
+NOVELTY_RULE = (
+    "novelty = (1 − the highest word overlap of the title with titles of the previous 72 hours) "
+    f"÷ its earlier copies (recent titles sharing ≥ {COPY_OVERLAP:g} of its words), when more than one"
+)
 FORMULA = (
     "impact = ("
     + " + ".join(f"{w:g}·{name}" for name, w in WEIGHTS.items())
@@ -232,16 +239,38 @@ def magnitude(title: str, text: str) -> tuple[float, list[str]]:
     return 1.0 - remaining, drivers
 
 
-def novelty(title: str, recent: Iterable[frozenset[str]]) -> float:
-    """1 − the highest Jaccard overlap of the title's words with recent titles."""
+def overlaps(title: str, recent: Iterable[frozenset[str]]) -> list[float]:
+    """The Jaccard overlap of the title's words with each recent title that shares a word with it."""
     words = title_words(title)
     if not words:
-        return 1.0
-    best = 0.0
+        return []
+    out = []
     for other in recent:
-        if other:
-            best = max(best, len(words & other) / len(words | other))
-    return 1.0 - best
+        common = len(words & other)
+        if common:
+            out.append(common / (len(words) + len(other) - common))
+    return out
+
+
+def novelty_of(title_overlaps: Iterable[float]) -> tuple[float, int]:
+    """Novelty and the number of earlier copies, from a title's overlaps with recent titles: 1 − the
+    highest overlap, divided by the copies (overlap ≥ :data:`COPY_OVERLAP`) when more than one."""
+    return novelty_counted((o, 1) for o in title_overlaps)
+
+
+def novelty_counted(overlap_counts: Iterable[tuple[float, int]]) -> tuple[float, int]:
+    """:func:`novelty_of` from ``(overlap, how many titles overlap that much)`` pairs."""
+    best, copies = 0.0, 0
+    for o, count in overlap_counts:
+        best = max(best, o)
+        if o >= COPY_OVERLAP:
+            copies += count
+    return (1.0 - best) / max(1, copies), copies
+
+
+def novelty(title: str, recent: Iterable[frozenset[str]]) -> float:
+    """The title's novelty among recent titles (:func:`novelty_of`)."""
+    return novelty_of(overlaps(title, recent))[0]
 
 
 def market_impact(
@@ -251,13 +280,18 @@ def market_impact(
     category_weights: Iterable[float],
     prominence: float,
     recent_titles: Iterable[frozenset[str]] = (),
+    novelty_copies: tuple[float, int] | None = None,
+    keep_base: bool = False,
 ) -> tuple[float, dict]:
-    """The impact score and its components (all rounded to 3 decimals)."""
+    """The impact score and its components (all rounded to 3 decimals). Novelty and earlier copies
+    are ``novelty_copies`` when given (the ingest's window, :mod:`newsdesk.score.novelty`), else
+    counted from ``recent_titles``. ``keep_base`` keeps the unrounded base in the components (under
+    :data:`BASE_KEY`) for :func:`with_novelty` to finish the score once the novelty is known."""
     mag, drivers = magnitude(title, text)
     weights = list(category_weights)
     category = max(weights) if weights else 0.5
     strength = min(1.0, abs(sentiment))
-    nov = novelty(title, recent_titles)
+    nov, copies = novelty_copies or novelty_of(overlaps(title, recent_titles))
     calm_hits = [key for _s, _e, key, _p in _calm_matcher().find(f"{title}\n{text}")]
     calm = CALM_FACTOR if calm_hits else 1.0
     base = impact_base({"magnitude": mag, "strength": strength, "prominence": prominence, "category": category})
@@ -269,10 +303,26 @@ def market_impact(
         "prominence": round(prominence, 3),
         "category": round(category, 3),
         "novelty": round(nov, 3),
+        "copies": copies,
         "calm": calm,
         "calm_terms": sorted(set(calm_hits))[:3],
         "score": round(score, 3),
     }
+    if keep_base:
+        components[BASE_KEY] = base
+    return round(score, 3), components
+
+
+BASE_KEY = "_base"
+
+
+def with_novelty(components: dict, novelty_copies: tuple[float, int]) -> tuple[float, dict]:
+    """The impact and its components for a score computed before its novelty was known (with
+    ``keep_base``): the same numbers :func:`market_impact` gives with ``novelty_copies``."""
+    base = components.pop(BASE_KEY)
+    nov, copies = novelty_copies
+    score = combine(base, nov, components["calm"])
+    components.update(novelty=round(nov, 3), copies=copies, score=round(score, 3))
     return round(score, 3), components
 
 
@@ -291,6 +341,18 @@ EVIDENCE = {
     "strength": "size of newsdesk's sentiment score, |sentiment|",
     "category": "highest taxonomy weight of the article's categories",
 }
+
+
+def _novelty_evidence(components: dict) -> str:
+    copies = components.get("copies")
+    if copies is None:  # stored before the copies were counted
+        return "1 − word overlap of the title with titles of the previous 72 hours"
+    copies = int(as_number(copies) or 0)
+    if copies > 1:
+        return f"1 − word overlap with titles of the previous 72 hours, ÷ {copies} earlier copies"
+    return "1 − word overlap of the title with titles of the previous 72 hours" + (
+        " (one earlier copy)" if copies == 1 else " (no earlier copy)"
+    )
 
 
 def impact_breakdown(components: dict) -> list[dict]:
@@ -329,7 +391,7 @@ def impact_breakdown(components: dict) -> list[dict]:
             "value": novelty,
             "role": f"× ({NOVELTY_FLOOR:g} + {NOVELTY_WEIGHT:g} × value)",
             "effect": novelty_factor(novelty),
-            "evidence": "1 − word overlap of the title with titles of the previous 72 hours",
+            "evidence": _novelty_evidence(components),
         },
         {
             "component": "Calm factor",

@@ -33,7 +33,8 @@ MAX_SECTORS = 2  # companies of more categories than this: a market story, no se
 # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating
 # headlines are calls, market relevance; 4: more rating-headline forms are calls, houses merged by an alias
 # table, a company's own target is not an analyst call; 5: topics from the sectors of the companies the
-# source tags and the headline names (none when they span more than two)
+# source tags and the headline names (none when they span more than two); novelty divided by a story's
+# earlier copies
 PIPELINE_VERSION = "pipeline/5"
 
 
@@ -71,6 +72,8 @@ def score_article(
     article: Article,
     ctx: ScoringContext | Scorer | None = None,
     recent_titles: Iterable[frozenset[str]] = (),
+    novelty: tuple[float, int] | None = None,
+    defer_novelty: bool = False,
 ) -> Article:
     """Score ``article`` in place and return it.
 
@@ -78,7 +81,9 @@ def score_article(
     ``sentiment_terms``, scored categories (added beside the source's), ``entities``,
     ``market_relevance`` / ``market_relevant``, ``impact``
     with ``impact_components``, the structured fields of every decision, and ``scorer_version``.
-    Passing a bare :class:`Scorer` scores sentiment only (``impact`` is then the source's).
+    Passing a bare :class:`Scorer` scores sentiment only (``impact`` is then the source's). The
+    impact's novelty is ``novelty`` (novelty, earlier copies) when given, else from ``recent_titles``;
+    with ``defer_novelty`` it is left to :func:`newsdesk.score.impact.with_novelty` (parallel ingest).
     """
     if ctx is None:
         ctx = default_context()
@@ -117,7 +122,7 @@ def score_article(
     weights = [ctx.category_weights.get(n, 0.5) for n in names]
     prominence = max((e.relevance or 0.0 for e in article.entities), default=0.0)
     article.impact, article.impact_components = market_impact(
-        article.title, body, article.sentiment, weights, prominence, recent_titles
+        article.title, body, article.sentiment, weights, prominence, recent_titles, novelty, defer_novelty
     )
     headline_call(article)
     for decision in article.decisions:

@@ -139,17 +139,31 @@ def stale_ids(conn: sqlite3.Connection, version: str, everything: bool = False) 
     ]
 
 
-def titles_between(conn: sqlite3.Connection, start: str, end: str, limit: int = 500) -> list[str]:
-    """Titles of the articles published in ``start`` <= time < ``end`` (ISO timestamps), newest
-    first, at most ``limit``."""
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT title FROM articles WHERE published_at >= ? AND published_at < ? "
-            "ORDER BY published_at DESC LIMIT ?",
-            [start, end, limit],
-        )
-    ]
+def newest_titles(conn: sqlite3.Connection, start: str, end: str, limit: int = 500) -> list[tuple[str, str]]:
+    """``(published_at, title)`` of the ``limit`` newest articles published in ``start`` <= time <
+    ``end`` (ISO timestamps), oldest first (ties in storage order)."""
+    found = conn.execute(
+        "SELECT published_at, title FROM articles WHERE published_at >= ? AND published_at < ? "
+        "ORDER BY published_at DESC, rowid DESC LIMIT ?",
+        [start, end, limit],
+    ).fetchall()
+    found.reverse()
+    return found
+
+
+def titles_from(conn: sqlite3.Connection, start: str, end: str, size: int = 1000) -> Iterator[tuple[str, str]]:
+    """``(published_at, title)`` of every article published in ``start`` <= time < ``end``, oldest
+    first (ties in storage order), read ``size`` rows at a time as they are consumed."""
+    cur = conn.execute(
+        "SELECT published_at, title FROM articles WHERE published_at >= ? AND published_at < ? "
+        "ORDER BY published_at, rowid",
+        [start, end],
+    )
+    try:
+        while found := cur.fetchmany(size):
+            yield from found
+    finally:
+        cur.close()
 
 
 # ------------------------------------------------------------------ one article
