@@ -370,10 +370,20 @@ def load_scorecard(
     """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard` (against each
     market's benchmark, or ``benchmark`` for every leg)."""
     from newsdesk import track
-    from newsdesk.scorecard import score_decisions
+    from newsdesk.flows import grades
+    from newsdesk.scorecard import MAX_LAG_SESSIONS, score_decisions
 
+    if grades.defaults(default_horizon, benchmark, MAX_LAG_SESSIONS):
+        return _read(path, grades.results, filters)  # the stored grades where current
     inputs = _read(path, track.decision_inputs, filters)
     return score_decisions(inputs, load_market(path, benchmark, version), default_horizon)
+
+
+def with_trips(path: str, result):
+    """One decision's result with every leg's trips (a stored grade's are read back for its detail)."""
+    from newsdesk.flows import grades
+
+    return _read(path, grades.with_trips, result)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)

@@ -390,6 +390,7 @@ def detail_data(result: DecisionResult, closes: pd.DataFrame) -> tuple[pd.DataFr
 
 def detail(result: DecisionResult, path: str, version: int) -> None:
     """One decision: its result line, each leg's numbers, and its legs' price lines with entry and exit."""
+    result = loaders.with_trips(path, result)
     d = result.decision
     with st.container(border=True):
         st.markdown(f"**{escape_md(d.text or 'Decision')}**")
