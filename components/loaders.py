@@ -363,12 +363,13 @@ def load_price_sources(path: str, version: int) -> list[str]:
     return _read(path, prices.price_sources)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
 def load_scorecard(
     path: str, filters: Filters, default_horizon: int, version: int, benchmark: str | None = None
 ) -> list:
     """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard` (against each
-    market's benchmark, or ``benchmark`` for every leg)."""
+    market's benchmark, or ``benchmark`` for every leg). Kept as a resource: the page only reads the
+    results, and pickling a copy of 20,000 of them on every run cost more than reading them."""
     from newsdesk import track
     from newsdesk.flows import grades
     from newsdesk.scorecard import MAX_LAG_SESSIONS, score_decisions

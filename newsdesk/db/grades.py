@@ -35,7 +35,8 @@ _TABLES = (
     "position INTEGER NOT NULL, rules_version INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL "
     "DEFAULT '', horizon_days INTEGER NOT NULL, horizon_defaulted INTEGER NOT NULL, pair INTEGER NOT NULL, "
     "entry_date TEXT, exit_date TEXT, return REAL, benchmark_return REAL, excess_return REAL, success INTEGER, "
-    "closes TEXT NOT NULL DEFAULT '', settled INTEGER NOT NULL DEFAULT 0)",
+    "closes TEXT NOT NULL DEFAULT '', settled INTEGER NOT NULL DEFAULT 0, categories TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS idx_decision_grades_article ON decision_grades (article_id)",
     "CREATE TABLE IF NOT EXISTS leg_grades (decision_id TEXT NOT NULL, leg INTEGER NOT NULL, status TEXT NOT NULL, "
     "reason TEXT NOT NULL DEFAULT '', return REAL, benchmark_return REAL, excess_return REAL, entry_date TEXT, "
     "exit_date TEXT, open INTEGER NOT NULL DEFAULT 0, illustrative INTEGER NOT NULL DEFAULT 0, "
@@ -64,6 +65,13 @@ _TRIGGERS = (
     "NEW.published_estimated OR OLD.source IS NOT NEW.source BEGIN "
     + _forget("IN (SELECT d.id FROM decisions d WHERE d.article_id = OLD.id)")
     + " END",
+    *(  # the grade keeps its article's categories (the scorecard's groups): a change drops it
+        f"CREATE TRIGGER IF NOT EXISTS grades_categories_{verb.split()[0].lower()} AFTER {verb} ON article_categories "
+        f"WHEN EXISTS (SELECT 1 FROM decision_grades WHERE article_id = {row}.article_id) BEGIN "
+        + _forget(f"IN (SELECT d.id FROM decisions d WHERE d.article_id = {row}.article_id)")
+        + " END"
+        for verb, row in (("INSERT", "NEW"), ("DELETE", "OLD"), ("UPDATE OF article_id, category, effective", "OLD"))
+    ),
     *(
         f"CREATE TRIGGER IF NOT EXISTS grades_prices_{verb.lower()} AFTER {verb} ON prices BEGIN "
         + " ".join(f"INSERT OR IGNORE INTO grade_dirty (ticker) VALUES ({row}.ticker);" for row in rows)
@@ -102,7 +110,7 @@ def add_grades(db) -> None:
 GRADE_COLUMNS = (
     "decision_id", "article_id", "position", "rules_version", "status", "reason", "horizon_days",
     "horizon_defaulted", "pair", "entry_date", "exit_date", "return", "benchmark_return", "excess_return",
-    "success", "closes", "settled",
+    "success", "closes", "settled", "categories",
 )  # fmt: skip
 LEG_COLUMNS = (
     "decision_id", "leg", "status", "reason", "return", "benchmark_return", "excess_return", "entry_date",

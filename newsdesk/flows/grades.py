@@ -73,6 +73,7 @@ def grade_row(decision_id: str, result: DecisionResult) -> tuple:
         int(result.horizon_defaulted), int(result.pair), result.entry_date, result.exit_date, _num(result.return_),
         _num(result.benchmark_return), _num(result.excess_return),
         None if result.success is None else int(result.success), closes_label(result), int(settled(result)),
+        "|".join(d.categories),
     )  # fmt: skip
 
 
@@ -220,7 +221,8 @@ def _flag(value) -> bool | None:
 
 def _leg(decision: DecisionInput, row: tuple) -> LegResult:
     _, i, status, reason, r, b, x, entry, exit_, is_open, fake, missing_ = row
-    return StoredLeg(decision.legs[i], status, reason or "", _float(r), _float(b), _float(x), json.loads(missing_),
+    gone = [] if missing_ == "[]" else json.loads(missing_)
+    return StoredLeg(decision.legs[i], status, reason or "", _float(r), _float(b), _float(x), gone,
                      text_or_none(entry), text_or_none(exit_), bool(is_open), bool(fake))  # fmt: skip
 
 
@@ -249,7 +251,7 @@ def results(
     ``latest`` as for :func:`newsdesk.track.market_for`."""
     with reads.snapshot(conn):
         clean = store.is_clean(conn)
-        frame, leg_rows_ = reads.graded_view(conn, filters, article_id) if clean else (None, [])
+        rows, leg_rows_ = reads.graded_view(conn, filters, article_id) if clean else ([], [])
     if not clean:
         inputs = track.decision_inputs(conn, filters, article_id)
         market = track.market_for(conn, inputs, latest=latest) if article_id else track.market(conn)
@@ -259,7 +261,7 @@ def results(
         legs.setdefault(row[0], []).append(row)
     out: list[DecisionResult | None] = []
     todo: list[tuple[int, DecisionInput]] = []
-    for row in frame.to_dict("records"):
+    for row in rows:
         decision = DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE})
         version = row["g_rules_version"]
         if missing(version) or int(version) != RULES_VERSION:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pandas as pd
 
 from newsdesk.db.read.filters import Filters, author_clause, where
-from newsdesk.db.read.prices import scorecard_decisions
+from newsdesk.db.read.prices import CATEGORIES_SQL, scorecard_decisions
 
 
 @contextmanager
@@ -42,23 +42,35 @@ _GRADE_SELECT = (
 
 def graded_view(
     conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
-) -> tuple[pd.DataFrame, list[tuple]]:
-    """The view's decisions (as :func:`~newsdesk.db.read.prices.scorecard_decisions`) with their stored
-    grade's columns (``g_*``, NULL when ungraded), and the leg rows of those grades without their trips:
-    ``(decision_id, leg, status, reason, return, benchmark_return, excess_return, entry_date, exit_date,
-    open, illustrative, missing)``. Read in one snapshot."""
+) -> tuple[list[dict], list[tuple]]:
+    """The view's decisions, oldest article first, as :func:`~newsdesk.db.read.prices.scorecard_decisions`
+    gives them (as dicts: no frame to build), with their stored grade's columns (``g_*``, NULL when
+    ungraded; a grade keeps its article's categories, else they are read), and the leg rows of those grades
+    without their trips: ``(decision_id, leg, status, reason, return, benchmark_return, excess_return,
+    entry_date, exit_date, open, illustrative, missing)``. Walks the decisions in publish order
+    (``idx_decisions_time``), not every article."""
     clause, params = where(filters, "a")
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
     if article_id is not None:
         clause, params = f"{clause} AND d.article_id = ?", [*params, str(article_id)]
-    decisions = scorecard_decisions(conn, filters, article_id, extra_select=_GRADE_SELECT,
-                                    extra_join="LEFT JOIN decision_grades g ON g.decision_id = d.id")  # fmt: skip
+    walk = "JOIN" if article_id is not None else "INDEXED BY idx_decisions_time CROSS JOIN"  # constant SQL
+    cursor = conn.execute(
+        "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
+        "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
+        "coalesce(a.published_estimated, 0) AS published_estimated, a.source, a.title, d.author, "
+        f"coalesce(g.categories, {CATEGORIES_SQL}, '') AS categories, {_GRADE_SELECT} "
+        f"FROM decisions d {walk} articles a ON a.id = d.article_id "
+        f"LEFT JOIN decision_grades g ON g.decision_id = d.id WHERE {clause} "
+        "ORDER BY d.published_at, d.article_id, d.position",
+        params,
+    )
+    names = [c[0] for c in cursor.description]
+    decisions = [dict(zip(names, row, strict=True)) for row in cursor]
     legs = conn.execute(
         "SELECT l.decision_id, l.leg, l.status, l.reason, l.return, l.benchmark_return, l.excess_return, "
         "l.entry_date, l.exit_date, l.open, l.illustrative, l.missing FROM decisions d "
-        f"JOIN articles a ON a.id = d.article_id JOIN leg_grades l ON l.decision_id = d.id WHERE {clause} "
-        "ORDER BY l.decision_id, l.leg",
+        f"JOIN articles a ON a.id = d.article_id JOIN leg_grades l ON l.decision_id = d.id WHERE {clause}",
         params,
     ).fetchall()
     return decisions, legs
