@@ -414,12 +414,13 @@ def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.D
     return _read(path, prices.price_series, list(tickers))
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
 def load_evidence(
     path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
 ) -> list:
     """The evidence measurements (:func:`newsdesk.evidence.measurements`: one per observation and window)
-    of the view's articles grouped ``by`` (all, category, basket, source)."""
+    of the view's articles grouped ``by`` (all, category, basket, source); kept as a resource (read only:
+    no pickled copy of every measurement per run)."""
     from newsdesk import track
     from newsdesk.evidence import measurements
 
