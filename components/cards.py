@@ -9,13 +9,19 @@ import re
 import pandas as pd
 import streamlit as st
 
-from newsdesk.domain.cells import text_or_none
-from newsdesk.flows.export import decisions_csv as decisions_csv_bytes
-from newsdesk.score.analyst import card_line
-from newsdesk.score.decisions import exposure_text
+from newsdesk.cells import text_or_none
+from newsdesk.export import decisions_csv as decisions_csv_bytes
 from newsdesk.score.horizon import horizon_status
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def exposure_text(instruments, sep: str = "; ") -> str:
+    """:func:`newsdesk.score.decisions.exposure_text`, imported on first use: that module compiles the
+    decision matchers (0.1-0.8 s), which no page start should pay for."""
+    from newsdesk.score.decisions import exposure_text as text
+
+    return text(instruments, sep)
 
 
 def escape_md(text) -> str:
@@ -183,6 +189,8 @@ def call_line(row) -> str:
     target = row.get("price_target")
     target = None if target is None or pd.isna(target) else float(target)
     action = row.get("action") if isinstance(row.get("action"), str) else None
+    from newsdesk.score.analyst import card_line  # on first use: it compiles the rating grammar
+
     return card_line(author, action, rating, target)
 
 

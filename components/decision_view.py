@@ -9,11 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from components import loaders, tables
-from components.cards import clip, escape_md
+from components.cards import clip, escape_md, exposure_text
 from components.chart_cache import build_spec
 from components.tables import MISSING
 from newsdesk.db.read.sql import decode_json
-from newsdesk.score.decisions import exposure_text
 
 DIRECTIONS = ("bullish", "bearish", "hedge", "relative", "neutral")
 STATUSES = ("open", "expired", "no horizon")
