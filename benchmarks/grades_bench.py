@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def write_closes(db_path: str, out: str) -> int:
     """Write the closes CSV for the database's baskets (members and benchmarks); returns its rows."""
-    from newsdesk import track
     from newsdesk.db.read.prices import article_span, basket_weights
     from newsdesk.db.schema import connect_readonly
+    from newsdesk.flows import prices as track
     from newsdesk.prices.demo import illustrative_prices
 
     conn = connect_readonly(db_path)
@@ -48,10 +48,10 @@ def write_closes(db_path: str, out: str) -> int:
 def scorecard_read(db_path: str, repeat: int = 3) -> dict[str, float]:
     """Seconds of the scorecard of every decision: read from the stored grades, and computed by the rules
     from every close (what each page run did before), best of ``repeat``; and the peak RSS."""
-    from newsdesk import track
     from newsdesk.db.schema import connect_readonly
     from newsdesk.flows import grades
-    from newsdesk.scorecard import score_decisions
+    from newsdesk.flows import prices as track
+    from newsdesk.scorecard.rules import score_decisions
 
     conn = connect_readonly(db_path)
 

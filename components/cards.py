@@ -9,8 +9,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from newsdesk.cells import text_or_none
-from newsdesk.export import decisions_csv as decisions_csv_bytes
+from newsdesk.domain.cells import text_or_none
+from newsdesk.flows.export import decisions_csv as decisions_csv_bytes
 from newsdesk.score.horizon import horizon_status
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

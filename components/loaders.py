@@ -367,12 +367,12 @@ def load_price_sources(path: str, version: int) -> list[str]:
 def load_scorecard(
     path: str, filters: Filters, default_horizon: int, version: int, benchmark: str | None = None
 ) -> list:
-    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard` (against each
+    """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard.rules` (against each
     market's benchmark, or ``benchmark`` for every leg). Kept as a resource: the page only reads the
     results, and pickling a copy of 20,000 of them on every run cost more than reading them."""
-    from newsdesk import track
     from newsdesk.flows import grades
-    from newsdesk.scorecard import MAX_LAG_SESSIONS, score_decisions
+    from newsdesk.flows import prices as track
+    from newsdesk.scorecard.rules import MAX_LAG_SESSIONS, score_decisions
 
     if grades.defaults(default_horizon, benchmark, MAX_LAG_SESSIONS):
         return _read(path, grades.results, filters)  # the stored grades where current
@@ -418,11 +418,11 @@ def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.D
 def load_evidence(
     path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
 ) -> list:
-    """The evidence measurements (:func:`newsdesk.evidence.measurements`: one per observation and window)
+    """The evidence measurements (:func:`newsdesk.scorecard.evidence.measurements`: one per observation and window)
     of the view's articles grouped ``by`` (all, category, basket, source); kept as a resource (read only:
     no pickled copy of every measurement per run)."""
-    from newsdesk import track
-    from newsdesk.evidence import measurements
+    from newsdesk.flows import prices as track
+    from newsdesk.scorecard.evidence import measurements
 
     return measurements(_read(path, track.observations, filters, by), load_market(path, benchmark, version))
 

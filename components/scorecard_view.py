@@ -13,8 +13,7 @@ from components import loaders
 from components.cards import escape_md
 from components.chart_data import cumulative_spec, evidence_spec, legs_spec
 from components.tables import MISSING, table_csv
-from newsdesk.evidence import OBSERVATION_COLUMNS, REACTION, EvidenceRow, Measured, observation_row, summarise
-from newsdesk.export import csv_bytes
+from newsdesk.flows.export import csv_bytes
 from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
 from newsdesk.prices.demo import SOURCE as ILLUSTRATIVE

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import pipeline, track
 from newsdesk.db import custom_baskets, schema, writes
 from newsdesk.db.read import grades as grade_reads
 from newsdesk.db.read.filters import Filters
+from newsdesk.domain.models import Article, Decision, Entity
 from newsdesk.flows import grades
-from newsdesk.models import Article, Decision, Entity
+from newsdesk.flows import ingest as pipeline
+from newsdesk.flows import prices as track
 from newsdesk.prices.demo import illustrative_prices
-from newsdesk.scorecard import RULES_VERSION, closes_label, result_line, score_decisions
+from newsdesk.scorecard.rules import RULES_VERSION, closes_label, result_line, score_decisions
 from tests.test_cli import run
 
 SPY_LINKS = {"AAPL": "SPY", "MSFT": "SPY", "NVDA": "SPY", "7203.T": "1306.T"}

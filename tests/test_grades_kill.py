@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from benchmarks import synthetic
-from newsdesk import track
 from newsdesk.db import schema
 from newsdesk.db.read import grades as grade_reads
 from newsdesk.db.read.prices import basket_weights
 from newsdesk.flows import grades
+from newsdesk.flows import prices as track
 from newsdesk.prices.demo import illustrative_prices
-from newsdesk.scorecard import score_decisions
+from newsdesk.scorecard.rules import score_decisions
 from tests.fault_util import ROOT, python_env
 
 ARTICLES = 3_000

@@ -15,7 +15,7 @@ from benchmarks import synthetic
 from newsdesk.db import schema, writes
 from newsdesk.db.read import options, timeline
 from newsdesk.db.read.filters import UNCATEGORISED, Filters
-from newsdesk.models import Article
+from newsdesk.domain.models import Article
 
 
 @pytest.fixture(scope="module")

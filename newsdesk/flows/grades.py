@@ -2,7 +2,7 @@
 the scorecard read from them.
 
 - :func:`refresh` (after a price import or fetch, an ingest, a rescore): grades every decision without
-  a grade of the current :data:`~newsdesk.scorecard.RULES_VERSION`, and regrades those that read
+  a grade of the current :data:`~newsdesk.scorecard.rules.RULES_VERSION`, and regrades those that read
   anything changed since (a ticker's closes, a company's country, a basket's members) plus every grade
   that is not settled (an open or unscored grade also reads the whole table's latest close). One
   transaction: a process killed mid-way leaves the marks of change in place, and readers recompute.
@@ -22,14 +22,14 @@ import sqlite3
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
-from newsdesk import track
-from newsdesk.cells import missing, text_or_none
 from newsdesk.db import grades as store
 from newsdesk.db.read import grades as reads
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.db.read.filters import Filters
 from newsdesk.db.schema import transaction
-from newsdesk.scorecard import (
+from newsdesk.domain.cells import missing, text_or_none
+from newsdesk.flows import prices as track
+from newsdesk.scorecard.rules import (
     CLOSED,
     DEFAULT_HORIZON_DAYS,
     HOLD,
@@ -120,7 +120,7 @@ def reads_of(decision: DecisionInput, market: Market) -> set[str]:
 
 
 def inputs_of(frame: pd.DataFrame) -> list[tuple[str, DecisionInput]]:
-    """``(decision id, input)`` of scorecard decision rows; demo articles flagged as :mod:`newsdesk.track` does."""
+    """``(decision id, input)`` of scorecard decision rows; demo articles flagged as :mod:`newsdesk.flows.prices` does."""
     return [
         (str(row["id"]), DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}))
         for row in frame.to_dict("records")
@@ -250,7 +250,7 @@ def results(
 ) -> list[DecisionResult]:
     """The view's decisions graded by the default rules, oldest article first: stored grades where they
     are current and nothing they read has changed since, the rules for the rest (only their closes read).
-    ``latest`` as for :func:`newsdesk.track.market_for`."""
+    ``latest`` as for :func:`newsdesk.flows.prices.market_for`."""
     with reads.snapshot(conn):
         clean = store.is_clean(conn)
         rows, leg_rows_ = reads.graded_view(conn, filters, article_id) if clean else ([], [])

@@ -310,7 +310,7 @@ def run_scorecard(
     benchmark: str | None = None,
     max_lag: int = MAX_LAG_SESSIONS,
 ) -> list[DecisionResult]:
-    """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard`; at the
+    """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard.rules`; at the
     default settings read from the stored grades where they are current (:mod:`newsdesk.flows.grades`)."""
     from newsdesk.flows import grades  # it imports this module
 
