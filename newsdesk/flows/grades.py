@@ -120,7 +120,7 @@ def reads_of(decision: DecisionInput, market: Market) -> set[str]:
 
 
 def inputs_of(frame: pd.DataFrame) -> list[tuple[str, DecisionInput]]:
-    """``(decision id, input)`` of scorecard decision rows; demo articles flagged as :mod:`newsdesk.flows.prices` does."""
+    """``(decision id, input)`` of scorecard decision rows; demo articles flagged as flows.prices does."""
     return [
         (str(row["id"]), DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}))
         for row in frame.to_dict("records")
