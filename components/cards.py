@@ -17,6 +17,7 @@ from newsdesk.score.horizon import horizon_status
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+
 def escape_md(text) -> str:
     """Escape Markdown (and the HTML-looking ``<``/``>``) so ingested text shows literally."""
     return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
@@ -179,6 +180,7 @@ def call_line(row) -> str:
     target = row.get("price_target")
     target = None if target is None or pd.isna(target) else float(target)
     action = row.get("action") if isinstance(row.get("action"), str) else None
+
     return card_line(author, action, rating, target)
 
 

@@ -111,6 +111,10 @@ def _run(path: Path, files, fmt: str, columns: str, date_format: str, on_bad_dat
     db = loaders.open_for_write(path)
     try:
         report = pipeline.ingest_uploads(db, uploads, on_progress=progress, options=options)
+        if report.added:
+            from newsdesk.flows.grades import refresh
+
+            refresh(db)  # grade the new decisions
     finally:
         db.close()
     bar.progress(1.0, text="Done")

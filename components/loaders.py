@@ -370,16 +370,27 @@ def load_price_sources(path: str, version: int) -> list[str]:
     return _read(path, prices.price_sources)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
 def load_scorecard(
     path: str, filters: Filters, default_horizon: int, version: int, benchmark: str | None = None
 ) -> list:
     """Every decision of the view scored by the rules of :mod:`newsdesk.scorecard.rules` (against each
-    market's benchmark, or ``benchmark`` for every leg)."""
+    market's benchmark, or ``benchmark`` for every leg). Kept as a resource: the page only reads the
+    results, and pickling a copy of 20,000 of them on every run cost more than reading them."""
+    from newsdesk.flows import grades
     from newsdesk.flows import prices as track
 
+    if grades.defaults(default_horizon, benchmark, track.MAX_LAG_SESSIONS):
+        return _read(path, grades.results, filters)  # the stored grades where current
     market = load_market(path, benchmark, version)
     return _read(path, track.run_scorecard, filters, default_horizon, benchmark, track.MAX_LAG_SESSIONS, market)
+
+
+def with_trips(path: str, result):
+    """One decision's result with every leg's trips (a stored grade's are read back for its detail)."""
+    from newsdesk.flows import grades
+
+    return _read(path, grades.with_trips, result)
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
@@ -409,12 +420,13 @@ def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.D
     return _read(path, prices.price_series, list(tickers))
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
 def load_evidence(
     path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
 ) -> list:
     """The evidence measurements (:func:`newsdesk.scorecard.evidence.measurements`: one per observation and window)
-    of the view's articles grouped ``by`` (all, category, basket, source)."""
+    of the view's articles grouped ``by`` (all, category, basket, source); kept as a resource (read only:
+    no pickled copy of every measurement per run)."""
     from newsdesk.flows import prices as track
     from newsdesk.scorecard.evidence import measurements
 

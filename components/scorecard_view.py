@@ -3,6 +3,7 @@ cumulative excess return, one decision's legs against their benchmark, and the e
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 
 import pandas as pd
@@ -12,6 +13,7 @@ from components import loaders
 from components.cards import escape_md
 from components.chart_data import cumulative_spec, evidence_spec, legs_spec
 from components.tables import MISSING, table_csv
+from newsdesk.flows.export import csv_bytes
 from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
 from newsdesk.prices.demo import SOURCE as ILLUSTRATIVE
@@ -31,6 +33,7 @@ GROUP_LABELS = {"source": "Source", "category": "Category", "action": "Action", 
                  "horizon": "Horizon", "author": "Author"}  # fmt: skip
 MAX_DETAIL_TICKERS = 8
 MARGIN_DAYS = 14  # the detail chart shows this many days either side of the holding
+MAX_TABLE_ROWS = 2_000  # the decisions table shows the newest this many (the CSV holds every one)
 
 RULES = (
     "**What the numbers are.** Each decision is held from the first close at or after its article's "
@@ -325,10 +328,19 @@ def _pick_from_table() -> None:
         st.session_state["sc_pick"] = labels[rows[0]]
 
 
+def _decisions_csv(results: list[DecisionResult]) -> bytes:
+    """The CSV of every decision of the view (made when "Download decisions CSV" is clicked)."""
+    return csv_bytes(results_frame(results))
+
+
 def decisions_table(results: list[DecisionResult]) -> DecisionResult | None:
-    """Every decision of the view with its result (select a row for its detail) and its CSV; returns
-    the decision whose detail to show."""
+    """The view's newest decisions (:data:`MAX_TABLE_ROWS`) with their results (select a row for its
+    detail) and the CSV of every one (made on click); returns the decision whose detail to show."""
+    everything = results
+    results = results[-MAX_TABLE_ROWS:]
     frame = results_frame(results)
+    if len(everything) > len(results):
+        st.caption(f"The newest {len(results):,} of {len(everything):,} decisions; the CSV holds every one.")
     labels = [f"{row.decision} · {row.text[:70]}" for row in frame.itertuples()]
     st.session_state["sc_labels"] = labels
     shown = frame.assign(**{c: frame[c] * 100 for c in ("return", "benchmark_return", "excess_return")})
@@ -348,8 +360,9 @@ def decisions_table(results: list[DecisionResult]) -> DecisionResult | None:
             "excess_return": PERCENT("Excess", format="%+.2f %%"),
         },
     )
-    st.download_button("Download decisions CSV", table_csv(frame), file_name="newsdesk-scorecard-decisions.csv",
-                       mime="text/csv", key="sc_decisions_csv")  # fmt: skip
+    st.download_button("Download decisions CSV", functools.partial(_decisions_csv, everything),
+                       file_name="newsdesk-scorecard-decisions.csv", mime="text/csv",
+                       key="sc_decisions_csv")  # fmt: skip
     if not labels:
         return None
     scored = [label for label, r in zip(labels, results, strict=True) if r.scored] or labels
@@ -388,6 +401,7 @@ def detail_data(result: DecisionResult, closes: pd.DataFrame) -> tuple[pd.DataFr
 
 def detail(result: DecisionResult, path: str, version: int) -> None:
     """One decision: its result line, each leg's numbers, and its legs' price lines with entry and exit."""
+    result = loaders.with_trips(path, result)
     d = result.decision
     with st.container(border=True):
         st.markdown(f"**{escape_md(d.text or 'Decision')}**")

@@ -1,5 +1,5 @@
 """The database's own commands: ``init``, ``ingest``, ``stats``, ``rescore``, ``rebuild-daily`` and
-``rebuild-stories``."""
+``rebuild-stories``, ``rebuild-grades``."""
 
 from __future__ import annotations
 
@@ -130,6 +130,7 @@ def ingest(
     )
     if state["bar"] is not None:
         state["bar"].close()
+    _keep_grades(db)
     click.echo(report.summary())
     for group in group_problems(report.problems):
         click.echo(f"  rejected {describe(group)}")
@@ -186,6 +187,7 @@ def rescore(db_path: str | None, everything: bool, batch_size: int) -> None:
         return
     with tqdm(total=len(ids), unit="article", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         n = pipeline.rescore(db, ids, batch_size, on_batch=bar.update)
+    _keep_grades(db)
     click.echo(f"Rescored {n} articles with {version}.")
 
 
@@ -197,6 +199,26 @@ def rebuild_daily(db_path: str | None) -> None:
     db, _ = open_db(db_path)
     rows, sets = writes.rebuild_aggregates(db)
     click.echo(f"Rebuilt {rows:,} daily category rows and {sets:,} category-set rows.")
+
+
+@cli.command("rebuild-grades")
+@db_option
+def rebuild_grades(db_path: str | None) -> None:
+    """Grade every decision again from scratch (the stored grades the scorecard, the decision cards and
+    the Scorecard page read), e.g. after editing prices with outside SQL. Imports, fetches, ingests and
+    rescores keep them up to date on their own."""
+    from newsdesk.flows.grades import rebuild
+
+    db, _ = open_db(db_path)
+    n = rebuild(db)
+    click.echo(f"Rebuilt grades: {n:,} decisions graded.")
+
+
+def _keep_grades(db) -> None:
+    """Grade the decisions an ingest or rescore added (:func:`newsdesk.flows.grades.refresh`)."""
+    from newsdesk.flows.grades import refresh
+
+    refresh(db)
 
 
 @cli.command("rebuild-stories")

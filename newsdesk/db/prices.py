@@ -144,9 +144,7 @@ def write_prices(
                 for splice in result.splices:
                     splice.held_back = conn.execute(_HOLD_BACK_SQL, [splice.ticker]).rowcount
             result.illustrative_replaced = conn.execute(_DROP_ILLUSTRATIVE_SQL, [ILLUSTRATIVE_SOURCE]).rowcount
-        before = conn.total_changes
-        conn.execute(_MOVE_SQL, [source])
-        result.added = conn.total_changes - before
+        result.added = conn.execute(_MOVE_SQL, [source]).rowcount  # the rows themselves, not the triggers' writes
         result.duplicates = len(staged) - result.added - result.held_back
         conn.execute("DELETE FROM temp.price_import")
         conn.executemany(PROBLEM_INSERT_SQL, [(run_id, p.source, p.locator, p.reason, p.raw) for p in problems])

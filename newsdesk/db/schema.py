@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsdesk.db import aggregates, stories
+from newsdesk.db import aggregates, grades, stories
 from newsdesk.db.dedupe import title_key
 from newsdesk.db.engine import Connection
 from newsdesk.errors import SchemaError
@@ -22,7 +22,7 @@ from newsdesk.errors import SchemaError
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -248,6 +248,12 @@ def _migration_17(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_19(db: sqlite_utils.Database) -> None:
+    """Stored decision grades (:mod:`newsdesk.db.grades`) and the empty category set's index."""
+    grades.add_grades(db)
+    aggregates.add_empty_set_index(db)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -267,6 +273,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     16: aggregates.add_market_relevance,
     17: _migration_17,
     18: stories.add_story_ids,
+    19: _migration_19,
 }
 
 

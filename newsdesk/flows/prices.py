@@ -156,6 +156,7 @@ def import_price_files(
             continue
         report.notes += [(str(path), note) for note in [*batch.notes, *ticker_notes(batch, known)]]
         report.writes.append((str(path), write_prices(db, batch.rows, batch.problems, Path(path).name, replace)))
+    keep_grades(db)
     return report
 
 
@@ -218,6 +219,7 @@ def fetch_prices(
     for name, batch in batches:
         rows = [r for r in batch.rows if not since or r.date >= since]
         report.writes.append((name, write_prices(db, rows, batch.problems, name, replace)))
+    keep_grades(db)
     return tickers, report
 
 
@@ -234,7 +236,16 @@ def load_demo_prices(db: Connection) -> PriceWrite | None:
     start = date.fromisoformat(first[:10]) - timedelta(days=DEMO_DAYS_BEFORE)
     end = max(DEMO_PRICES_END, date.fromisoformat(last[:10]))
     rows = demo.illustrative_prices(tickers, start, end, links)
-    return write_prices(db, rows, [], demo.SOURCE)
+    written = write_prices(db, rows, [], demo.SOURCE)
+    keep_grades(db)
+    return written
+
+
+def keep_grades(db: Connection) -> None:
+    """Bring the stored decision grades up to date after a write (:func:`newsdesk.flows.grades.refresh`)."""
+    from newsdesk.flows import grades  # it imports this module
+
+    grades.refresh(db)
 
 
 # -------------------------------------------------------------------------------------------- scoring
@@ -282,9 +293,9 @@ def result_lines(
 ) -> dict[int, str]:
     """Position -> :func:`newsdesk.scorecard.rules.result_line` of each decision of one article (it says when
     the grade rests on illustrative closes). ``latest`` as for :func:`market_for`."""
-    inputs = decision_inputs(conn, Filters(), article_id)
-    market = market_for(conn, inputs, latest=latest)
-    return {r.decision.position: result_line(r) for r in score_decisions(inputs, market)}
+    from newsdesk.flows import grades  # stored grades where current (it imports this module)
+
+    return {r.decision.position: result_line(r) for r in grades.results(conn, Filters(), article_id, latest)}
 
 
 def run_scorecard(
@@ -296,8 +307,13 @@ def run_scorecard(
     prices: Market | None = None,
 ) -> list[DecisionResult]:
     """Every decision of the filtered articles scored by the rules of :mod:`newsdesk.scorecard.rules`:
-    the one scorecard over the database, for the CLI and the Scorecard page. ``prices``: the
+    the one scorecard over the database, for the CLI and the Scorecard page; at the default settings read
+    from the stored grades where they are current (:mod:`newsdesk.flows.grades`). ``prices``: the
     :func:`market` the caller already holds (the page caches it), else read here."""
+    from newsdesk.flows import grades  # it imports this module
+
+    if grades.defaults(default_horizon_days, benchmark, max_lag):
+        return grades.results(conn, filters)
     prices = prices if prices is not None else market(conn, benchmark, max_lag)
     return score_decisions(decision_inputs(conn, filters), prices, default_horizon_days)
 

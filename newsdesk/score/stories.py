@@ -18,8 +18,10 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:  # datasketch (and its scipy) load only when stories are made, not on every page start
+    from datasketch import MinHash
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -102,6 +104,8 @@ class StoryIndex:
     """The open stories of a stream of articles, fed in publish order (see the module docstring)."""
 
     def __init__(self, config: StoryConfig = DEFAULT) -> None:
+        from datasketch import MinHash, MinHashLSH
+
         self.config = config
         self.lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
         template = MinHash(num_perm=config.num_perm, seed=1)
@@ -153,6 +157,8 @@ class StoryIndex:
         self.lsh.insert(key, minhash or self._minhash(counts))
 
     def _minhash(self, counts: Counter) -> MinHash:
+        from datasketch import MinHash
+
         m = MinHash(
             num_perm=self.config.num_perm, seed=1, permutations=self.permutations, scheme=self.scheme
         )

@@ -53,6 +53,9 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.prices.series import PriceBook, PriceSeries
 from newsdesk.prices.sessions import Moment, Sessions, parse_moment, sessions_of
 
+# Bump when a rule below (or data/benchmarks.toml, data/exchanges.csv) changes what a grade is: stored grades
+# of another version are recomputed by readers and regraded by the next upkeep (newsdesk.flows.grades).
+RULES_VERSION = 1
 DEFAULT_HORIZON_DAYS = 90
 MAX_LAG_SESSIONS = 5
 STALE_ENTRY = "no close within {n} sessions of publication"

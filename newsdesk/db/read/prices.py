@@ -15,7 +15,7 @@ from newsdesk.domain.legs import decode_legs
 from newsdesk.prices import ILLUSTRATIVE_SOURCE
 
 # the effective categories of article ``a``, joined by '|' (categories never hold '|')
-_CATEGORIES_SQL = (
+CATEGORIES_SQL = (
     "(SELECT group_concat(category, '|') FROM (SELECT DISTINCT c.category FROM article_categories c "
     "WHERE c.article_id = a.id AND c.effective = 1 ORDER BY c.category))"
 )
@@ -132,23 +132,29 @@ def price_count(conn: sqlite3.Connection) -> int:
 
 
 def scorecard_decisions(
-    conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
+    conn: sqlite3.Connection,
+    filters: Filters = Filters(),
+    article_id: str | None = None,
+    decision_ids: list[str] | None = None,
 ) -> pd.DataFrame:
     """The decisions of the filtered articles as the scorecard needs them, oldest article first:
     ``article_id``, ``position``, ``id``, ``text``, ``action``, ``instruments`` (the legs, decoded),
     ``horizon_max_days``, ``published_at``, ``published_estimated``, ``source``, ``title``, ``author`` and
-    ``categories`` ('|'-joined effective categories). ``article_id``: that article's only."""
+    ``categories`` ('|'-joined effective categories). ``article_id``: that article's only;
+    ``decision_ids``: those decisions only."""
     clause, params = where(filters, "a")
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
     if article_id is not None:
         clause, params = f"{clause} AND d.article_id = ?", [*params, str(article_id)]
+    if decision_ids is not None:
+        clause, params = f"{clause} AND d.id IN ({marks(decision_ids)})", [*params, *decision_ids]
     df = frame(
         conn,
         "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
         "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
         "coalesce(a.published_estimated, 0) AS published_estimated, a.source, a.title, d.author, "
-        f"coalesce({_CATEGORIES_SQL}, '') AS categories "
+        f"coalesce({CATEGORIES_SQL}, '') AS categories "
         f"FROM decisions d JOIN articles a ON a.id = d.article_id WHERE {clause} "
         "ORDER BY a.published_at, d.article_id, d.position",
         params,

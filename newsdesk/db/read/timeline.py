@@ -196,18 +196,7 @@ def what_moved(
     start = end - timedelta(days=window + baseline - 1)
     if filters.since and filters.since > start:
         start = filters.since
-    clause, params = where(replace(filters, since=start, until=end), "a")
-    if filters.topics:
-        clause += f" AND c.category IN ({marks(filters.topics)})"
-        params = [*params, *filters.topics]
-    df = frame(
-        conn,
-        "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
-        "sum(a.sentiment) AS sentiment_sum FROM articles a JOIN article_categories c ON c.article_id = a.id "
-        f"AND c.effective = 1 WHERE {clause} AND a.published_estimated = 0 AND a.sentiment IS NOT NULL "
-        "GROUP BY day, c.category",
-        params,
-    )
+    df = _moved_rows(conn, filters, start, end)
     if df.empty:
         return pd.DataFrame(columns=cols)
     cut = (end - timedelta(days=window - 1)).isoformat()
@@ -236,6 +225,35 @@ def what_moved(
         }
     )
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
+
+
+def _moved_rows(conn: sqlite3.Connection, filters: Filters, start: date, end: date) -> pd.DataFrame:
+    """``day``, ``category``, ``n``, ``sentiment_sum`` of the view's dated, scored articles from ``start``
+    to ``end``: a topic and date view from the daily totals (which count exactly those articles: market
+    news, no estimated date), any other view from ``articles``."""
+    if plan(filters).from_totals:
+        clauses, params = day_range("day", start, end)
+        if filters.topics:
+            clauses.append(f"category IN ({marks(filters.topics)})")
+            params = [*params, *filters.topics]
+        return frame(
+            conn,
+            "SELECT day, category, n, sentiment_sum FROM daily_category_sentiment "
+            f"WHERE {' AND '.join([*clauses, 'n > 0'])}",
+            params,
+        )
+    clause, params = where(replace(filters, since=start, until=end), "a")
+    if filters.topics:
+        clause += f" AND c.category IN ({marks(filters.topics)})"
+        params = [*params, *filters.topics]
+    return frame(
+        conn,
+        "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
+        "sum(a.sentiment) AS sentiment_sum FROM articles a JOIN article_categories c ON c.article_id = a.id "
+        f"AND c.effective = 1 WHERE {clause} AND a.published_estimated = 0 AND a.sentiment IS NOT NULL "
+        "GROUP BY day, c.category",
+        params,
+    )
 
 
 def period_counts(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:

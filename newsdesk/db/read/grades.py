@@ -1,0 +1,90 @@
+"""The stored decision grades (:mod:`newsdesk.db.grades`) as the scorecard reads them: a view's decisions
+with their grades in one snapshot, one grade's trips, and whether the grades can be trusted."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import pandas as pd
+
+from newsdesk.db.read.filters import author_clause, where
+from newsdesk.db.read.prices import CATEGORIES_SQL, scorecard_decisions
+from newsdesk.domain.filters import Filters
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Every read inside sees one snapshot of the database (a read transaction, ended on the way out)."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def decisions_by_id(conn: sqlite3.Connection, decision_ids: Sequence[str]) -> pd.DataFrame:
+    """The scorecard's decision rows (:func:`newsdesk.db.read.prices.scorecard_decisions`) of ``decision_ids``."""
+    parts = []
+    for i in range(0, len(decision_ids), 500):
+        chunk = list(decision_ids[i : i + 500])
+        parts.append(scorecard_decisions(conn, Filters(), decision_ids=chunk))
+    return pd.concat(parts, ignore_index=True) if parts else scorecard_decisions(conn, Filters(), decision_ids=[])
+
+
+_GRADE_SELECT = (
+    "g.rules_version AS g_rules_version, g.status AS g_status, g.reason AS g_reason, g.horizon_days AS "
+    "g_horizon_days, g.horizon_defaulted AS g_horizon_defaulted, g.pair AS g_pair, g.entry_date AS g_entry_date, "
+    "g.exit_date AS g_exit_date, g.return AS g_return, g.benchmark_return AS g_benchmark_return, g.excess_return AS "
+    "g_excess_return, g.success AS g_success"
+)
+
+
+def graded_view(
+    conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
+) -> tuple[list[dict], list[tuple]]:
+    """The view's decisions, oldest article first, as :func:`~newsdesk.db.read.prices.scorecard_decisions`
+    gives them (as dicts: no frame to build), with their stored grade's columns (``g_*``, NULL when
+    ungraded; a grade keeps its article's categories, else they are read), and the leg rows of those grades
+    without their trips: ``(decision_id, leg, status, reason, return, benchmark_return, excess_return,
+    entry_date, exit_date, open, illustrative, missing)``. Walks the decisions in publish order
+    (``idx_decisions_time``), not every article."""
+    clause, params = where(filters, "a")
+    by_author, author_params = author_clause(filters)
+    clause, params = clause + by_author, [*params, *author_params]
+    if article_id is not None:
+        clause, params = f"{clause} AND d.article_id = ?", [*params, str(article_id)]
+    walk = "JOIN" if article_id is not None else "INDEXED BY idx_decisions_time CROSS JOIN"  # constant SQL
+    cursor = conn.execute(
+        "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
+        "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
+        "coalesce(a.published_estimated, 0) AS published_estimated, a.source, a.title, d.author, "
+        f"coalesce(g.categories, {CATEGORIES_SQL}, '') AS categories, {_GRADE_SELECT} "
+        f"FROM decisions d {walk} articles a ON a.id = d.article_id "
+        f"LEFT JOIN decision_grades g ON g.decision_id = d.id WHERE {clause} "
+        "ORDER BY d.published_at, d.article_id, d.position",
+        params,
+    )
+    names = [c[0] for c in cursor.description]
+    decisions = [dict(zip(names, row, strict=True)) for row in cursor]
+    legs = conn.execute(
+        "SELECT l.decision_id, l.leg, l.status, l.reason, l.return, l.benchmark_return, l.excess_return, "
+        "l.entry_date, l.exit_date, l.open, l.illustrative, l.missing FROM decisions d "
+        f"JOIN articles a ON a.id = d.article_id JOIN leg_grades l ON l.decision_id = d.id WHERE {clause}",
+        params,
+    ).fetchall()
+    return decisions, legs
+
+
+def leg_trips(conn: sqlite3.Connection, decision_id: str) -> dict[int, str]:
+    """Leg index -> its trips (JSON text) of one stored grade."""
+    return dict(conn.execute("SELECT leg, trips FROM leg_grades WHERE decision_id = ?", [decision_id]).fetchall())
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many grades, leg grades and marks of change are stored."""
+    return {
+        table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # constant names
+        for table in ("decision_grades", "leg_grades", "grade_dirty")
+    }
