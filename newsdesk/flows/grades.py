@@ -27,7 +27,7 @@ from newsdesk.db.read import grades as reads
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.domain.cells import missing, text_or_none
 from newsdesk.domain.filters import Filters
-from newsdesk.flows import prices as track
+from newsdesk.flows import market as track
 from newsdesk.scorecard.groups import closes_label
 from newsdesk.scorecard.rules import (
     CLOSED,
@@ -160,7 +160,7 @@ class Upkeep:
 
 def refresh(db: Connection) -> Upkeep:
     """Bring the stored grades up to date (see the module docstring); one transaction."""
-    conn = db.conn
+    conn = db
     with transaction(db):
         changed = store.dirty(conn)
         ids = set(store.ungraded(conn, RULES_VERSION))
@@ -176,8 +176,8 @@ def refresh(db: Connection) -> Upkeep:
 def rebuild(db: Connection) -> int:
     """Every grade from scratch (``newsdesk rebuild-grades``); returns how many decisions were graded."""
     with transaction(db):
-        store.forget_all(db.conn)
-        return _grade(db.conn, store.all_ids(db.conn))
+        store.forget_all(db)
+        return _grade(db, store.all_ids(db))
 
 
 # ------------------------------------------------------------------------------------------- reads

@@ -21,17 +21,17 @@ from newsdesk.domain.cells import flag, text_or_none
 from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.domain.reference import load_companies, lookup, plain_name
 from newsdesk.errors import SourceReadError, UnknownFormatError
+from newsdesk.flows import grades
+from newsdesk.flows.market import benchmark_lookup, decision_inputs, market, wanted_tickers
 from newsdesk.prices import PriceBatch, demo
-from newsdesk.prices.benchmarks import benchmark_for, load_benchmarks
+from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.fetch import fetch_from_template, fetch_from_yfinance
 from newsdesk.prices.files import read_price_file
-from newsdesk.prices.series import PriceBook
 from newsdesk.scorecard.evidence import EvidenceRow, Measured, Observation, measurements, summarise
 from newsdesk.scorecard.groups import result_line
 from newsdesk.scorecard.rules import (
     DEFAULT_HORIZON_DAYS,
     MAX_LAG_SESSIONS,
-    DecisionInput,
     DecisionResult,
     Market,
     ScorecardError,
@@ -160,40 +160,6 @@ def import_price_files(
     return report
 
 
-def benchmark_lookup(conn: Connection, override: str | None = None) -> Callable[[str], str | None]:
-    """ticker -> its benchmark (``data/benchmarks.toml`` by the company's country, or ``override``);
-    a benchmark is not measured against itself."""
-    countries = price_reads.company_countries(conn)
-    table = load_benchmarks()
-    own = set(table.tickers) | ({override.strip()} if override and override.strip() else set())
-
-    def benchmark_of(ticker: str) -> str | None:
-        return None if ticker in own else benchmark_for(ticker, countries, table, override)
-
-    return benchmark_of
-
-
-def decision_inputs(
-    conn: Connection, filters: Filters = Filters(), article_id: str | None = None
-) -> list[DecisionInput]:
-    """The filtered articles' decisions (or one article's) as scorecard inputs; those of the demo corpus
-    flagged ``demo`` (only they may be graded on illustrative closes)."""
-    rows = price_reads.scorecard_decisions(conn, filters, article_id).to_dict("records")
-    return [DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}) for row in rows]
-
-
-def wanted_tickers(conn: Connection, benchmark: str | None = None) -> list[str]:
-    """The tickers the stored decisions and baskets need, and their benchmarks, sorted."""
-    baskets = price_reads.basket_weights(conn)
-    benchmark_of = benchmark_lookup(conn, benchmark)
-    wanted = set(tickers_needed(decision_inputs(conn), baskets, benchmark_of))
-    for members in baskets.values():
-        for ticker in members:
-            wanted.add(ticker)
-            wanted.add(benchmark_of(ticker) or ticker)
-    return sorted(wanted)
-
-
 def fetch_prices(
     db: Connection,
     template: str | None = None,
@@ -243,58 +209,17 @@ def load_demo_prices(db: Connection) -> PriceWrite | None:
 
 def keep_grades(db: Connection) -> None:
     """Bring the stored decision grades up to date after a write (:func:`newsdesk.flows.grades.refresh`)."""
-    from newsdesk.flows import grades  # it imports this module
-
     grades.refresh(db)
 
 
 # -------------------------------------------------------------------------------------------- scoring
 
 
-def _market(
-    conn: Connection, rows, baskets, benchmark_of, max_lag: int = MAX_LAG_SESSIONS, latest=None
-) -> Market:
-    """A :class:`Market` from ``(ticker, date, close, illustrative)`` rows: real and illustrative closes
-    apart, with the latest close of each whole table (what the open-leg rule compares with; ``latest``
-    when the caller has it, else read)."""
-    latest_real, latest_fake = latest if latest is not None else price_reads.latest_close_by_kind(conn)
-    return Market(
-        PriceBook((t, d, c) for t, d, c, fake in rows if not fake), baskets, benchmark_of,
-        illustrative=PriceBook((t, d, c) for t, d, c, fake in rows if fake), max_lag=max_lag,
-        latest_real=latest_real, latest_illustrative=latest_fake,
-    )  # fmt: skip
-
-
-def market(conn: Connection, benchmark: str | None = None, max_lag: int = MAX_LAG_SESSIONS) -> Market:
-    """Every stored close (real and illustrative apart), the baskets' weights and the benchmark look-up."""
-    return _market(
-        conn, price_reads.graded_price_rows(conn), price_reads.basket_weights(conn), benchmark_lookup(conn, benchmark),
-        max_lag,
-    )  # fmt: skip
-
-
-def market_for(
-    conn: Connection,
-    decisions: list[DecisionInput],
-    benchmark: str | None = None,
-    max_lag: int = MAX_LAG_SESSIONS,
-    latest: tuple[str | None, str | None] | None = None,
-) -> Market:
-    """A :class:`Market` holding only the closes ``decisions`` read (e.g. one article's, for its cards);
-    ``latest``: the whole tables' latest real and illustrative closes, when the caller has them."""
-    baskets = price_reads.basket_weights(conn)
-    benchmark_of = benchmark_lookup(conn, benchmark)
-    rows = price_reads.graded_price_rows(conn, tickers_needed(decisions, baskets, benchmark_of))
-    return _market(conn, rows, baskets, benchmark_of, max_lag, latest)
-
-
 def result_lines(
     conn: Connection, article_id: str, latest: tuple[str | None, str | None] | None = None
 ) -> dict[int, str]:
     """Position -> :func:`newsdesk.scorecard.rules.result_line` of each decision of one article (it says when
-    the grade rests on illustrative closes). ``latest`` as for :func:`market_for`."""
-    from newsdesk.flows import grades  # stored grades where current (it imports this module)
-
+    the grade rests on illustrative closes). ``latest`` as for :func:`newsdesk.flows.market.market_for`."""
     return {r.decision.position: result_line(r) for r in grades.results(conn, Filters(), article_id, latest)}
 
 
@@ -310,8 +235,6 @@ def run_scorecard(
     the one scorecard over the database, for the CLI and the Scorecard page; at the default settings read
     from the stored grades where they are current (:mod:`newsdesk.flows.grades`). ``prices``: the
     :func:`market` the caller already holds (the page caches it), else read here."""
-    from newsdesk.flows import grades  # it imports this module
-
     if grades.defaults(default_horizon_days, benchmark, max_lag):
         return grades.results(conn, filters)
     prices = prices if prices is not None else market(conn, benchmark, max_lag)
