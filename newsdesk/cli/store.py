@@ -70,9 +70,10 @@ def init(db_path: str | None, demo: bool) -> None:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    default=None,
-    help="Processes that score articles (default: every core this process may use). The stored rows are the "
-    "same with any number.",
+    default=1,
+    show_default=True,
+    help="Processes that score articles (2 or more fork workers; measured on a busy 2-core machine it did not "
+    "pay, see BENCHMARKS.md). The stored rows are the same with any number.",
 )
 def ingest(
     db_path: str | None,
@@ -82,7 +83,7 @@ def ingest(
     date_format: str | None,
     on_bad_date: str,
     source: str | None,
-    jobs: int | None,
+    jobs: int,
 ) -> None:
     """Ingest files or http(s) URLs: scored-article pages, JSON Lines, Alpha Vantage or NewsAPI
     JSON, JSON arrays of articles, CSV/TSV, RSS/Atom feeds (any of them may be gzipped).
