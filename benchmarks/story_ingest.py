@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,14 +29,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.story_clusters import read_uci
-from newsdesk.db import schema
+from newsdesk import pipeline
+from newsdesk.db import floors, schema
 from newsdesk.db import stories as db_stories
-from newsdesk.domain.models import Article, ParseResult
-from newsdesk.flows import ingest as pipeline
+from newsdesk.db.read.filters import Filters
+from newsdesk.db.read.stories import story_count
+from newsdesk.db.read.totals import kpis
+from newsdesk.models import Article, ParseResult
 from newsdesk.score.pipeline import default_context
 
 START = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)  # inside the synthetic corpus' last day (it ends 2026-11-20)
 CHUNK = 1_000
+OUTLETS = 40  # the new articles' sources: "outlet 0" .. "outlet 39"
 
 
 @contextmanager
@@ -58,7 +61,7 @@ def generate(path: Path, n: int) -> float:
     db = schema.connect(path)
     t0 = time.perf_counter()
     synthetic.generate(db, n)  # stories off (see its docstring)
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    schema.checkpoint(db)
     db.close()
     return time.perf_counter() - t0
 
@@ -68,7 +71,7 @@ def headlines(titles: Path, first: int, count: int) -> list[tuple[str, str, str]
     rows = sorted(read_uci(titles, first, first + 3 * count), key=lambda r: (r[2], r[0]))[:count]
     if len(rows) < count:
         raise SystemExit(f"only {len(rows)} rows from ID {first}: pass a smaller --n or --rounds")
-    return [(title, f"outlet {int(key) % 40}", f"https://uci.example/{key}") for key, title, _, _ in rows]
+    return [(title, f"outlet {int(key) % OUTLETS}", f"https://uci.example/{key}") for key, title, _, _ in rows]
 
 
 def articles(rows: list[tuple[str, str, str]], start: datetime, gap: float, bodies: list[str]) -> list[Article]:
@@ -119,9 +122,10 @@ def main() -> None:
             raise SystemExit(f"{args.db} is missing: pass --generate N")
         print(f"generating {args.generate:,} articles (stories off) ...", flush=True)
         print(f"generated in {generate(args.db, args.generate):.0f} s", flush=True)
-    with sqlite3.connect(args.db) as conn:
-        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db = schema.connect(args.db)
+    stored = floors.article_count(db.conn)
+    schema.checkpoint(db)
+    db.close()
     copies = {mode: args.db.with_name(f"{args.db.stem}-{mode}.db") for mode in ("on", "off")}
     for copy in copies.values():
         for suffix in ("", "-wal", "-shm"):
@@ -149,9 +153,10 @@ def main() -> None:
             totals[mode] += seconds
             rate = args.n / seconds
             print(f"round {r + 1} stories {mode:3} {rate:7.0f} articles/s ({seconds:.1f} s, {added:,} new)", flush=True)
-    with sqlite3.connect(copies["on"]) as conn:
-        new = conn.execute("SELECT count(*), count(DISTINCT story_id) FROM articles WHERE source LIKE 'outlet %'")
-        added, stories = new.fetchone()
+    db = schema.connect(copies["on"])
+    new = Filters(sources=tuple(f"outlet {i}" for i in range(OUTLETS)), market="all")
+    added, stories = kpis(db.conn, new)["articles"], story_count(db.conn, new)
+    db.close()
     n = args.n * args.rounds
     on, off = n / totals["on"], n / totals["off"]
     print(
