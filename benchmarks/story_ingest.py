@@ -28,14 +28,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchmarks import floors
 from benchmarks.story_clusters import read_uci
-from newsdesk import pipeline
-from newsdesk.db import floors, schema
+from newsdesk.db import schema
 from newsdesk.db import stories as db_stories
 from newsdesk.db.read.filters import Filters
 from newsdesk.db.read.stories import story_count
 from newsdesk.db.read.totals import kpis
-from newsdesk.models import Article, ParseResult
+from newsdesk.domain.models import Article, ParseResult
+from newsdesk.flows import ingest as pipeline
 from newsdesk.score.pipeline import default_context
 
 START = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)  # inside the synthetic corpus' last day (it ends 2026-11-20)
