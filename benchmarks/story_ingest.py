@@ -39,6 +39,7 @@ from newsdesk.score.pipeline import default_context
 
 START = datetime(2026, 11, 19, 12, 0, tzinfo=UTC)  # inside the synthetic corpus' last day (it ends 2026-11-20)
 CHUNK = 1_000
+OUTLETS = 40  # the new articles' sources: "outlet 0" .. "outlet 39"
 
 
 @contextmanager
@@ -69,7 +70,7 @@ def headlines(titles: Path, first: int, count: int) -> list[tuple[str, str, str]
     rows = sorted(read_uci(titles, first, first + 3 * count), key=lambda r: (r[2], r[0]))[:count]
     if len(rows) < count:
         raise SystemExit(f"only {len(rows)} rows from ID {first}: pass a smaller --n or --rounds")
-    return [(title, f"outlet {int(key) % 40}", f"https://uci.example/{key}") for key, title, _, _ in rows]
+    return [(title, f"outlet {int(key) % OUTLETS}", f"https://uci.example/{key}") for key, title, _, _ in rows]
 
 
 def articles(rows: list[tuple[str, str, str]], start: datetime, gap: float, bodies: list[str]) -> list[Article]:
