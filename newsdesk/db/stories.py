@@ -10,9 +10,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.domain.models import Article
 from newsdesk.score.stories import DEFAULT, StoryConfig, StoryIndex
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 WINDOW_SQL = (
     "SELECT id, title, published_at, story_id FROM articles "
@@ -84,7 +88,7 @@ def forget(conn: sqlite3.Connection) -> None:
     _CACHE.pop(_db_file(conn), None)
 
 
-def _window(conn: sqlite3.Connection, start: float, end: float) -> list[tuple]:
+def _window(conn: sqlite3.Connection, start: float, end: float) -> list[tuple[Any, ...]]:
     out = []
     for key, title, published_at, story in conn.execute(WINDOW_SQL, [_bound(start), _bound(end, end=True)]):
         at = epoch(published_at)
@@ -120,7 +124,7 @@ def rebuild(conn: sqlite3.Connection, config: StoryConfig = DEFAULT, chunk: int 
     return len({story for story, _ in updates})
 
 
-def add_story_ids(db) -> None:
+def add_story_ids(db: sqlite_utils.Database) -> None:
     """Migration: ``articles.story_id`` with its index, filled for the articles already stored
     (every story recomputed, so a database brought back to an older version upgrades cleanly)."""
     if "story_id" not in {row[1] for row in db.execute("PRAGMA table_info(articles)")}:

@@ -5,7 +5,7 @@ key or a label."""
 from __future__ import annotations
 
 
-def missing(value) -> bool:
+def missing(value: object) -> bool:
     """True for None and a missing number (NaN, pandas' NA): what SQL NULL becomes in a frame."""
     if value is None:
         return True
@@ -17,7 +17,7 @@ def missing(value) -> bool:
         return False
 
 
-def text_or_none(value) -> str | None:
+def text_or_none(value: object) -> str | None:
     """A text cell as text, or None for NULL (None, NaN, NA) and blank text; never NaN."""
     if missing(value):
         return None
@@ -25,6 +25,6 @@ def text_or_none(value) -> str | None:
     return text or None
 
 
-def flag(value) -> bool:
+def flag(value: object) -> bool:
     """A 0/1 cell as a bool; NULL (None, NaN, NA) is False (``bool(nan)`` would be True)."""
     return False if missing(value) else bool(value)

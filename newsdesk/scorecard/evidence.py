@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsdesk.prices.sessions import Moment, parse_moment
 from newsdesk.scorecard.rules import (
@@ -109,7 +110,7 @@ OBSERVATION_COLUMNS = ["article_id", "ticker", "benchmark", "tone", "published_a
                        "exit_date", "window", "return", "benchmark_return", "excess_return"]  # fmt: skip
 
 
-def observation_row(m: Measured) -> dict:
+def observation_row(m: Measured) -> dict[str, Any]:
     """A :class:`Measured` as a row of the observations CSV (:data:`OBSERVATION_COLUMNS`)."""
     return {"article_id": m.article_id, "ticker": m.ticker, "benchmark": m.benchmark, "tone": m.tone,
             "published_at": m.published_at, "base_date": m.base_date, "entry_date": m.entry_date,
@@ -252,7 +253,7 @@ def _value(obs: Observation) -> float | None:
 def merge(observations: Iterable[Observation], market: Market) -> list[tuple[Observation, str]]:
     """The observations with a tone, several on one (group, instrument, entry session) counted once with
     their mean sentiment (one alone keeps its label's tone); estimated dates are left out."""
-    merged: dict[tuple, _Merged] = {}
+    merged: dict[tuple[Any, ...], _Merged] = {}
     for obs in observations:
         moment = parse_moment(obs.published_at)
         if obs.estimated or moment is None:
@@ -320,7 +321,7 @@ def evidence(
     return summarise(measurements(observations, market, windows), min_n, confidence)
 
 
-def evidence_json(rows: Iterable[EvidenceRow]) -> list[dict]:
+def evidence_json(rows: Iterable[EvidenceRow]) -> list[dict[str, Any]]:
     """``newsdesk evidence --json``: ``{group, tone, window, n, mean, t, ci_low, ci_high, too_few}``."""
 
     def number(x):

@@ -45,6 +45,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from newsdesk.domain.cells import flag, missing, text_or_none
 from newsdesk.domain.models import Article
@@ -86,7 +87,7 @@ class Leg:
     basket: str | None = None
 
     @classmethod
-    def from_instrument(cls, item: Mapping) -> Leg:
+    def from_instrument(cls, item: Mapping[str, Any]) -> Leg:
         """A leg from one entry of ``Decision.instruments`` (``{"name", "side", "ticker"|"basket"}``)."""
         return cls(
             name=str(item.get("name") or item.get("ticker") or item.get("basket") or ""),
@@ -132,7 +133,7 @@ class DecisionInput:
         )
 
     @classmethod
-    def from_row(cls, row: Mapping) -> DecisionInput:
+    def from_row(cls, row: Mapping[str, Any]) -> DecisionInput:
         """From a database row: the ``decisions`` columns (``instruments`` as JSON text or a list) plus
         the article's ``published_at`` and, when present, ``published_estimated``, ``source`` and
         ``categories`` (a list, or text separated by ``|`` or ``,``)."""
@@ -618,7 +619,7 @@ def group_results(
     several keys: a decision with three categories counts in each), sorted by key; ``by=None`` is one
     group, ``all``. Unscored decisions are left out, open ones too unless ``include_open``."""
     if by is None:
-        key_of: Callable = lambda r: "all"  # noqa: E731
+        key_of: Callable[..., Any] = lambda r: "all"  # noqa: E731
     elif isinstance(by, str):
         if by not in GROUP_KEYS:
             raise ScorecardError(f"cannot group by {by!r}: use one of {', '.join(GROUP_KEYS)}")
@@ -685,7 +686,7 @@ def _number(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def decision_json(result: DecisionResult) -> dict:
+def decision_json(result: DecisionResult) -> dict[str, Any]:
     """One decision in the ``--json`` shape (returns as fractions)."""
     return {
         "article_id": result.decision.article_id,
@@ -702,7 +703,7 @@ def decision_json(result: DecisionResult) -> dict:
     }
 
 
-def group_json(group: GroupStats) -> dict:
+def group_json(group: GroupStats) -> dict[str, Any]:
     """One group in the ``--json`` shape."""
     return {
         "key": group.key,
@@ -715,6 +716,6 @@ def group_json(group: GroupStats) -> dict:
     }
 
 
-def scorecard_json(results: Iterable[DecisionResult], groups: Iterable[GroupStats]) -> dict:
+def scorecard_json(results: Iterable[DecisionResult], groups: Iterable[GroupStats]) -> dict[str, Any]:
     """``{"decisions": [...], "groups": [...]}``, ready for ``json.dumps``."""
     return {"decisions": [decision_json(r) for r in results], "groups": [group_json(g) for g in groups]}

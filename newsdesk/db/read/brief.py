@@ -4,12 +4,13 @@ the decisions with a stated horizon, and the daily sentiment a sparkline draws."
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from newsdesk.db.read.filters import Filters, where
 from newsdesk.db.read.sql import decode_json, rows
 
 
-def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> list[dict]:
+def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """The window's articles by impact (highest first): ``id``, ``title``, ``source``,
     ``published_at``, ``impact``, ``sentiment``, ``sentiment_label`` and ``outlets`` (every source
     that carried the story, first seen first)."""
@@ -34,13 +35,13 @@ def _decision_select(conn: sqlite3.Connection) -> str:
     )
 
 
-def _decoded(found: list[dict]) -> list[dict]:
+def _decoded(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in found:
         r["instruments"] = decode_json(r["instruments"], [])
     return found
 
 
-def window_decisions(conn: sqlite3.Connection, filters: Filters, limit: int = 50) -> list[dict]:
+def window_decisions(conn: sqlite3.Connection, filters: Filters, limit: int = 50) -> list[dict[str, Any]]:
     """Decisions of the window's articles, newest article first, with decoded ``instruments`` and
     ``author`` (None where decisions carry none)."""
     clause, params = where(filters, "a")

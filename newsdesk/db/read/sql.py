@@ -7,24 +7,25 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 import pandas as pd
 
 
-def frame(conn: sqlite3.Connection, sql: str, params: Iterable = ()) -> pd.DataFrame:
+def frame(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
     """The rows of ``sql`` as a DataFrame (columns named by the query)."""
     cur = conn.execute(sql, list(params))
     return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
 
 
-def rows(conn: sqlite3.Connection, sql: str, params: Iterable = ()) -> list[dict]:
+def rows(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
     """The rows of ``sql`` as dicts."""
     cur = conn.execute(sql, list(params))
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def marks(values: Iterable) -> str:
+def marks(values: Iterable[Any]) -> str:
     """``?, ?, ?``: one placeholder per value."""
     return ", ".join("?" for _ in values)
 
@@ -61,7 +62,10 @@ def and_not_hidden(id_column: str, hidden_sources: tuple[str, ...] | list[str]) 
     )
 
 
-def decode_json(value, default):
+T = TypeVar("T")
+
+
+def decode_json(value: object, default: T) -> T:
     """``value`` decoded from JSON when it is a JSON text of the same type as ``default``, else
     ``default`` (a fresh copy): stored explanations never break a page."""
     if not isinstance(value, str) or not value.strip():
