@@ -164,7 +164,7 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
     k = sessions.entry_index(moment)
     base_session = sessions.dates[k - 1] if k else None
     j0 = series.last_on_or_before(base_session) if base_session else None
-    if j0 is not None and sessions.lag(series.dates[j0], base_session) > market.max_lag:
+    if j0 is not None and base_session and sessions.lag(series.dates[j0], base_session) > market.max_lag:
         j0 = None
     if window == REACTION:
         if j0 is None:
@@ -172,7 +172,7 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
         start, end = j0, i
     else:
         target = sessions.shift(entry, DRIFT_SESSIONS[window])
-        if target is None or target > series.latest_date:
+        if target is None or target > series.dates[-1]:
             return None
         j = series.last_on_or_before(target)
         if j is None or j <= i or sessions.lag(series.dates[j], target) > market.max_lag:
@@ -180,7 +180,7 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
         start, end = i, j
     bench = market.benchmark_of(ticker)
     b_series, b_fake = market.series(bench, demo) if bench else (None, False)
-    if b_series is None:
+    if b_series is None or not bench:
         return None
     own = market.sessions_of(bench)
     bi, _, _ = benchmark_closes(b_series, moment, entry, entry, sessions, market.max_lag, own)
@@ -324,7 +324,7 @@ def evidence(
 def evidence_json(rows: Iterable[EvidenceRow]) -> list[dict[str, Any]]:
     """``newsdesk evidence --json``: ``{group, tone, window, n, mean, t, ci_low, ci_high, too_few}``."""
 
-    def number(x):
+    def number(x: float | None) -> float | None:
         return None if x is None or not math.isfinite(x) else float(x)
 
     return [{"group": r.group, "tone": r.tone, "window": r.window, "n": r.n, "mean": number(r.mean_excess_return),
