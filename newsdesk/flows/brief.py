@@ -98,7 +98,7 @@ def _movers(conn, filters: Filters, since: date, limit: int = 5) -> list[dict]:
         for r in results
         if r.excess_return is not None and (r.status == "open" or (r.exit_date or "") >= since.isoformat())
     ]
-    live.sort(key=lambda r: abs(r.excess_return), reverse=True)
+    live.sort(key=lambda r: abs(r.excess_return or 0.0), reverse=True)
     return [
         {
             "text": r.decision.text,
@@ -119,8 +119,8 @@ def build_brief(conn, start: datetime, now: datetime | None = None, base_url: st
     view = Filters(since=since, until=until, hidden_sources=hidden)
     before = previous_period(view, (since, until))
     last = alert_reads.last_day(conn, replace(view, since=None))  # the newest day that holds articles
-    moved = what_moved(conn, replace(view, since=None), last) if last else None
-    moved = [] if moved is None else moved.dropna(subset=["z"]).head(5).to_dict("records")
+    frame = what_moved(conn, replace(view, since=None), last) if last else None
+    moved = [] if frame is None else frame.dropna(subset=["z"]).head(5).to_dict("records")
     stories = reads.top_stories(conn, view)
     for s in stories:
         s["link"] = article_link(base_url, s["id"])

@@ -120,7 +120,8 @@ def sparkline(points: list[tuple[str, float | None]], width: int = 240, height: 
         return round(height - 2 - (v - lo) / span * (height - 4), 1)
 
     step = width / (len(points) - 1)
-    paths, current = [], []
+    paths: list[list[str]] = []
+    current: list[str] = []
     for i, (_d, v) in enumerate(points):
         if v is None:
             if current:

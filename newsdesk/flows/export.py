@@ -66,7 +66,8 @@ def with_exposures(decisions: pd.DataFrame) -> pd.DataFrame:
         return decisions
     out = decisions.copy()
     exposures = [exposure_text(_legs(v)) or None for v in out["instruments"]]
-    out.insert(out.columns.get_loc("instruments") + 1, "exposures", pd.Series(exposures, out.index, dtype=object))
+    after = list(out.columns).index("instruments") + 1
+    out.insert(after, "exposures", pd.Series(exposures, out.index, dtype=object))
     return out
 
 
@@ -249,8 +250,9 @@ def decisions_human(df: pd.DataFrame, link_base: str | None = None, results: Ite
         result = by_key.get((str(row.get("article_id")), int(row["position"]) if pd.notna(row.get("position")) else -1))
         days = row.get("horizon_max_days")
         stated = days is not None and not pd.isna(days)
+        span = int(days) if days is not None and stated else DEFAULT_HORIZON_DAYS
         day = published.iloc[i]
-        end = "" if pd.isna(day) else (day + pd.Timedelta(days=int(days) if stated else DEFAULT_HORIZON_DAYS))
+        end = "" if pd.isna(day) else (day + pd.Timedelta(days=span))
         status = (
             result.status if result is not None else (row.get("status") if isinstance(row.get("status"), str) else "")
         )

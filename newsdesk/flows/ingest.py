@@ -260,7 +260,7 @@ def rescore(
     ids: list[str],
     batch_size: int = 500,
     ctx: ScoringContext | None = None,
-    on_batch: Callable[[int], None] | None = None,
+    on_batch: Callable[[int], object] | None = None,
 ) -> int:
     """Rescore the given articles with the current scorers, one transaction per batch; returns
     how many were rescored."""

@@ -12,14 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.db.read.baskets import list_baskets
-from newsdesk.db.read.filters import Filters
-from newsdesk.db.read.timeline import UNCATEGORISED
+from newsdesk.db.read.filters import UNCATEGORISED, Filters
 from newsdesk.domain.cells import flag, text_or_none
 from newsdesk.domain.reference import load_companies, lookup, plain_name
 from newsdesk.errors import SourceReadError, UnknownFormatError
@@ -183,7 +182,8 @@ def decision_inputs(
     """The filtered articles' decisions (or one article's) as scorecard inputs; those of the demo corpus
     flagged ``demo`` (only they may be graded on illustrative closes)."""
     rows = price_reads.scorecard_decisions(conn, filters, article_id).to_dict("records")
-    return [DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}) for row in rows]
+    return [DecisionInput.from_row({**{str(k): v for k, v in row.items()}, "demo": row.get("source") == DEMO_SOURCE})
+            for row in rows]  # fmt: skip
 
 
 def wanted_tickers(conn: sqlite3.Connection, benchmark: str | None = None) -> list[str]:
@@ -231,7 +231,7 @@ def load_demo_prices(db: sqlite_utils.Database) -> PriceWrite | None:
     the stored decisions need (basket legs: their members) and their benchmarks, from a month before the first article
     to :data:`DEMO_PRICES_END`. None when there are no articles."""
     first, last = price_reads.article_span(db.conn)
-    if not first:
+    if not first or not last:
         return None
     benchmark_of = benchmark_lookup(db.conn)
     tickers = tickers_needed(decision_inputs(db.conn), price_reads.basket_weights(db.conn), benchmark_of)
@@ -325,12 +325,13 @@ def observations(conn: sqlite3.Connection, filters: Filters = Filters(), by: str
     out: list[Observation] = []
     seen: set[tuple] = set()
     for r in rows.to_dict("records"):
-        ticker, article = text_or_none(r["ticker"]), str(r["article_id"])
-        if ticker is None:
+        held, article = text_or_none(r["ticker"]), str(r["article_id"])
+        if held is None:
             continue
+        ticker = held
         source = text_or_none(r.get("source"))
         score = r["sentiment"]
-        common = dict(
+        common: dict[str, Any] = dict(
             published_at=text_or_none(r["published_at"]),
             label=text_or_none(r["sentiment_label"]),
             score=None if score is None or score != score else float(score),

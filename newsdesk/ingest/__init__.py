@@ -18,7 +18,7 @@ import os
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from newsdesk.domain.models import ParseResult
 from newsdesk.domain.taxonomy import category_names
@@ -411,11 +411,11 @@ def _stream_path(
             head = stream.read(HEAD_BYTES)
             if not head.lstrip(codecs.BOM_UTF8).strip():
                 raise SourceReadError(f"{path} is empty: nothing to ingest")
-            fmt = options.fmt if options.fmt != "auto" else _streamed_format(name, head, options)
-            if fmt in ("jsonl", "csv") and not wide_encoding(head):
+            streamed = options.fmt if options.fmt != "auto" else _streamed_format(name, head, options)
+            if streamed in ("jsonl", "csv") and not wide_encoding(head):
                 check_text(head, name)
                 stream.seek(0)
-                if fmt == "jsonl":
+                if streamed == "jsonl":
                     yield from jsonl.iter_chunks(stream, name, options=options)
                 else:
                     encoding = _byte_encoding(stream)
@@ -434,7 +434,7 @@ def _open(path: Path) -> BinaryIO:
     """``path`` opened for reading bytes; a gzip file (by its magic number) is decompressed on the fly."""
     with path.open("rb") as probe:
         magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")
+    return cast(BinaryIO, gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb"))  # both binary files
 
 
 def _read_rest(stream: BinaryIO, name: str) -> bytes:

@@ -74,13 +74,14 @@ class CueScanner:
                 regex = self._by_word.get(m.group(0).lower(), self._anywhere)
                 hit = regex.match(text, pos) if regex else None
             if hit:
-                out.append(CueMatch(hit.start(), hit.end(), self.kinds[hit.lastgroup], hit.group(0)))
+                out.append(CueMatch(hit.start(), hit.end(), self.kinds[hit.lastgroup or ""], hit.group(0)))
                 resume = hit.end()
         return out
 
     def scan_single(self, text: str) -> list[CueMatch]:
         """:meth:`scan` done with the one slow alternation (to check the fast one against)."""
-        return [CueMatch(m.start(), m.end(), self.kinds[m.lastgroup], m.group(0)) for m in self.single.finditer(text)]
+        kinds = self.kinds
+        return [CueMatch(m.start(), m.end(), kinds[m.lastgroup or ""], m.group(0)) for m in self.single.finditer(text)]
 
 
 def first_words(pattern: str) -> frozenset[str] | None:
@@ -105,11 +106,12 @@ def _alternatives(pattern: str) -> set[tuple[str, bool]] | None:
 
 def _sequence(seq: str) -> set[tuple[str, bool]] | None:
     """The word starts of a sequence: ``(letters, closed)``, closed when a non-letter ends the word."""
-    open_words, closed = {""}, set()
+    open_words: set[str] = {""}
+    closed: set[str] = set()
     i = 0
     while i < len(seq) and open_words:
         atom, i = _atom(seq, i)
-        if atom == "zero-width":
+        if isinstance(atom, str):  # "zero-width"
             continue
         if atom is None:
             return None
@@ -121,7 +123,7 @@ def _sequence(seq: str) -> set[tuple[str, bool]] | None:
                 return None  # repeated letters: any number of them
             if least == 0:
                 atom = atom | {("", False)}
-        grown = set()
+        grown: set[str] = set()
         for word in open_words:
             for piece, ends in atom:
                 (closed if ends else grown).add(word + piece)

@@ -297,7 +297,7 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
                     value *= EVENT_ASIDE  # the main clause's subject gains from another's trouble
             elif e.direction is not None:
                 target = _nearest_metric(clause, k)
-                if target is not None:
+                if target is not None and target.entry.metric is not None:  # a metric, by _nearest_metric
                     target.used = True
                     value = e.direction * target.entry.metric
                     if target.entry.metric < 0 and _reaches(tokens, m, target):
@@ -360,12 +360,13 @@ def _nearest_metric(clause: list[_Match], k: int) -> _Match | None:
     """The closest unused metric within :data:`WINDOW` tokens of clause[k] (metrics before the
     direction word win ties: "sales rose")."""
     here = clause[k]
-    best, best_d = None, WINDOW + 1
+    best: _Match | None = None
+    best_d: float = WINDOW + 1
     j = k - 1
     while j >= 0 and here.start - clause[j].end < WINDOW:
         m = clause[j]
         if not m.used and m.entry.metric is not None:
-            d = here.start - m.end + 1
+            d = here.start - m.end + 1.0
             if d < best_d:
                 best, best_d = m, d
             break
