@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from newsdesk.cli import logs
 from newsdesk.config import DEFAULT_DB, ENV_DB, ROOT, resolve_db_path
 from newsdesk.db import schema, writes
 from newsdesk.db.read.filters import DEMO_CHOICES, UNCATEGORISED
@@ -52,8 +53,11 @@ def open_db(db_path: str | None):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name=None, version=__import__("newsdesk").__version__, prog_name="newsdesk")
-def cli() -> None:
+@click.option("-v", "--verbose", count=True, help="Log what is fetched, added, rejected, retried (stderr; -vv: more).")
+@click.option("-q", "--quiet", is_flag=True, help="Log errors only.")
+def cli(verbose: int, quiet: bool) -> None:
     """newsdesk: ingest, score, store and export investor news."""
+    logs.configure(verbose, quiet)
 
 
 @cli.command()

@@ -198,6 +198,7 @@ def deliver(db, send: Sender = notify.send) -> tuple[int, list[Failure]]:
             sent += 1
         else:
             failures.append(Failure(row["rule_name"], mask_url(row["url"]), error, row["attempts"]))
+            log.info("alert %r not delivered to %s: %s", row["rule_name"], mask_url(row["url"]), error)
     return sent, failures
 
 
@@ -208,6 +209,7 @@ def check(db, base_url: str | None = None, now: datetime | None = None, send: Se
     urls = {r.id: r.notify for r in reads.rules(db.conn, active_only=True) if r.id is not None}
     fired = store.record_events(db, events, urls)
     sent, failures = deliver(db, send)
+    log.info("alerts check: %d fired, %d sent, %d failed deliveries", len(fired), sent, len(failures))
     return CheckReport(fired, sent, failures, problems)
 
 

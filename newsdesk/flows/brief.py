@@ -132,6 +132,7 @@ def build_brief(conn, start: datetime, now: datetime | None = None, base_url: st
         {**d, "exposure": exposure_text(d["instruments"])}
         for d in alert_reads.decisions_with_horizon(conn, None, view, until, until + timedelta(days=HORIZON_DAYS))
     ]
+    log.info("brief %s to %s: %d stories, %d new decisions", since, until, len(stories), len(decisions))
     return Brief(
         title=f"newsdesk brief · {since.isoformat()} to {until.isoformat()}",
         since=since,

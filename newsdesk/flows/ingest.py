@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import tempfile
 from bisect import bisect_left, bisect_right
@@ -25,6 +26,8 @@ from newsdesk.ingest.options import ReadOptions
 from newsdesk.score.impact import title_words
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
+
+log = logging.getLogger(__name__)
 
 NOVELTY_HOURS = 72
 NOVELTY_TITLES = 500  # the most recent titles of the window a title is compared with (database and batch each)
@@ -166,6 +169,11 @@ def _ingest(db, inputs, scorer, on_file, on_progress) -> IngestReport:
             outcome.error = str(exc)
             report.unreadable.append((name, str(exc)))
             report.run_ids.append(writes.record_failure(db, name, str(exc)))
+            log.info("%s could not be read: %s", name, exc)
+        log.info(
+            "ingested %s: %d added, %d duplicates, %d rejected",
+            name, outcome.added, outcome.duplicates, outcome.rejected,
+        )  # fmt: skip
     return report
 
 
@@ -185,15 +193,22 @@ def write_chunk(
     scored = []
     recent = RecentTitles(db)
     articles = sorted(parsed.articles, key=lambda a: a.published_at or "")
+    failed = 0
     for n, article in enumerate(articles, start=1):
         try:
             scored.append(score_article(article, ctx, recent.before(article.published_at)))
             recent.add(article.published_at, article.title)
         except Exception as exc:  # a scorer bug must not lose the rest of the batch
             problems.append(Problem(name, article.locator, f"scoring failed: {exc!r}", article.title))
+            if not failed:
+                log.warning("%s: scoring failed on %s: %r", name, article.locator, exc, exc_info=True)
+            failed += 1
         if on_progress and (n % 50 == 0 or n == len(articles)):
             on_progress(n, len(articles))
+    if failed > 1:
+        log.warning("%s: scoring failed on %d articles of this chunk (the first logged above)", name, failed)
     result = writes.write_batch(db, scored, problems, name)
+    log.debug("%s: chunk stored as run %d: %d added", name, result.run_id, result.added)
     report.added += result.added
     report.duplicates += result.duplicates
     report.rejected += result.rejected
@@ -295,7 +310,10 @@ def load_demo(db: sqlite_utils.Database) -> IngestReport:
     from newsdesk.flows.prices import load_demo_prices
 
     report = ingest_paths(db, demo_files(), fmt="page")
-    load_demo_prices(db)
+    prices = load_demo_prices(db)
+    log.info(
+        "demo corpus: %s; %d illustrative closes", report.summary(), prices.added if prices else 0
+    )
     from newsdesk.flows.alerts import add_example_rule
 
     add_example_rule(db)  # paused: an example on the Alerts page, never a notification
@@ -320,6 +338,7 @@ def create_demo_database(path: str | Path) -> IngestReport:
         db.close()
         if not path.exists():
             os.replace(tmp, path)
+            log.info("demo database built at %s", path)
     finally:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(tmp + suffix):

@@ -7,6 +7,7 @@ Each function here is what one CLI command or one dashboard loader calls; the ru
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from newsdesk.scorecard.rules import (
     score_decisions,
     tickers_needed,
 )
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -157,10 +160,17 @@ def import_price_files(
             batch = read_price_file(path, ticker=ticker, fmt=fmt, date_format=date_format)
         except (SourceReadError, UnknownFormatError) as exc:
             report.unreadable.append((str(path), str(exc)))
+            log.info("prices from %s could not be read: %s", path, exc)
             continue
         report.notes += [(str(path), note) for note in [*batch.notes, *ticker_notes(batch, known)]]
-        report.writes.append((str(path), write_prices(db, batch.rows, batch.problems, Path(path).name, replace)))
+        write = write_prices(db, batch.rows, batch.problems, Path(path).name, replace)
+        report.writes.append((str(path), write))
+        log.info("prices from %s: %d added, %d already stored, %d rejected", path, *_counts(write))
     return report
+
+
+def _counts(write: PriceWrite) -> tuple[int, int, int]:
+    return write.added, write.duplicates, write.rejected
 
 
 def benchmark_lookup(conn: sqlite3.Connection, override: str | None = None) -> Callable[[str], str | None]:
@@ -222,7 +232,9 @@ def fetch_prices(
         batches.append((YFINANCE_SOURCE, fetch_from_yfinance(tickers, start, download=download)))
     for name, batch in batches:
         rows = [r for r in batch.rows if not since or r.date >= since]
-        report.writes.append((name, write_prices(db, rows, batch.problems, name, replace)))
+        write = write_prices(db, rows, batch.problems, name, replace)
+        report.writes.append((name, write))
+        log.info("prices fetched from %s: %d added, %d already stored, %d rejected", name, *_counts(write))
     return tickers, report
 
 

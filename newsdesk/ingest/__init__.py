@@ -14,6 +14,7 @@ import codecs
 import gzip
 import io
 import json
+import logging
 import os
 import zlib
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ from newsdesk.ingest.fields import guess_mapping
 from newsdesk.ingest.jsondoc import json_error, load_json, parse_items
 from newsdesk.ingest.options import UNKNOWN_SOURCE, DateReader, ReadOptions
 from newsdesk.ingest.outlets import file_source, outlet_name
+
+log = logging.getLogger(__name__)
 
 PARSERS: dict[str, Callable[..., ParseResult]] = {
     "page": page.parse_text,
@@ -313,6 +316,7 @@ def _iter_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> I
     text = decode(data, name)
     if fmt == "auto":
         fmt = detect_format(name, text, options)
+        log.info("%s: read as %s", name, fmt)
     if fmt == "feed":
         # feedparser reads the bytes (and their declared charset) itself, unless they are UTF-16/32
         body = _as_utf8_xml(text) if wide else data
@@ -413,6 +417,7 @@ def _stream_path(
                 raise SourceReadError(f"{path} is empty: nothing to ingest")
             streamed = options.fmt if options.fmt != "auto" else _streamed_format(name, head, options)
             if streamed in ("jsonl", "csv") and not wide_encoding(head):
+                log.info("%s: read as %s, streamed", name, streamed)
                 check_text(head, name)
                 stream.seek(0)
                 if streamed == "jsonl":
