@@ -263,28 +263,22 @@ def _delta(now, before, fmt: str):
     return format(now - before, fmt)
 
 
+KPI_METRICS = (  # label, key, value format, change format, help
+    ("Articles", "articles", ",", "+,d", None),
+    ("Mean sentiment", "mean_sentiment", "+.3f", "+.3f",
+     "Mean of newsdesk's own sentiment score (-1 bearish … +1 bullish) over the articles shown."),
+    ("High-impact articles", "high_impact", ",", "+,d", "Market impact of 0.7 or more."),
+)  # fmt: skip
+
+
 def kpi_row(kpi: dict, previous: dict | None) -> None:
     """Articles, mean sentiment and high-impact count, each with its change against the previous
     period of equal length when that period has articles."""
     prev = previous if previous and previous.get("articles") else None
-    c1, c2, c3 = st.columns(3)
-    c1.metric(
-        "Articles", f"{kpi['articles']:,}", _delta(kpi["articles"], prev and prev["articles"], "+,d"), border=True
-    )
-    c2.metric(
-        "Mean sentiment",
-        f"{kpi['mean_sentiment']:+.3f}",
-        _delta(kpi["mean_sentiment"], prev and prev["mean_sentiment"], "+.3f"),
-        border=True,
-        help="Mean of newsdesk's own sentiment score (-1 bearish … +1 bullish) over the articles shown.",
-    )
-    c3.metric(
-        "High-impact articles",
-        f"{kpi['high_impact']:,}",
-        _delta(kpi["high_impact"], prev and prev["high_impact"], "+,d"),
-        border=True,
-        help="Market impact of 0.7 or more.",
-    )
+    for column, (label, key, shown, change, hint) in zip(st.columns(3), KPI_METRICS, strict=True):
+        column.metric(
+            label, format(kpi[key], shown), _delta(kpi[key], prev and prev[key], change), border=True, help=hint
+        )
     if prev is None:
         st.caption("Changes appear when the period before the selected dates has articles: pick a date range.")
     else:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsdesk.flows.brief import Brief
@@ -158,6 +159,15 @@ def _sign_class(value) -> str:
     return "" if value is None else "pos" if value > 0 else "neg" if value < 0 else ""
 
 
+def _section(
+    title: str, tag: str, items: list[dict[str, Any]], empty: str, line: Callable[[dict[str, Any]], str]
+) -> list[str]:
+    """A heading and its list (``tag``: ol or ul) of one ``line`` per item, or ``empty`` in grey."""
+    if not items:
+        return [f"<h2>{title}</h2>", f"<p class=muted>{empty}</p>"]
+    return [f"<h2>{title}</h2>", f"<{tag}>" + "".join(f"<li>{line(x)}</li>" for x in items) + f"</{tag}>"]
+
+
 def to_html(b: Brief) -> str:
     """The brief as one self-contained HTML page."""
     parts = [
@@ -187,63 +197,22 @@ def to_html(b: Brief) -> str:
         parts.append("</table>")
     else:
         parts.append("<p class=muted>Not enough history for What moved.</p>")
-    parts.append("<h2>Top stories by impact</h2>")
-    parts.append(
-        "<ol>"
-        + "".join(
-            f"<li><b>{_a(s['title'], s.get('link'))}</b> <span class=muted>— {_e(_story_meta(s))} · "
-            f"{_e(', '.join(s['outlets']))}</span></li>"
-            for s in b.stories
-        )
-        + "</ol>"
-        if b.stories
-        else "<p class=muted>No article in the window.</p>"
-    )
-    parts.append("<h2>New decisions</h2>")
-    parts.append(
-        "<ul>"
-        + "".join(
-            f"<li>{_e(d['text'])}{' — <b>' + _e(d['exposure']) + '</b>' if d['exposure'] else ''}{_e(_author(d))} "
-            f"<span class=muted>· {_a(d['title'], d.get('link'))}</span></li>"
-            for d in b.decisions
-        )
-        + "</ul>"
-        if b.decisions
-        else "<p class=muted>No new decision.</p>"
-    )
-    parts.append("<h2>Horizons ending within 7 days</h2>")
-    parts.append(
-        "<ul>"
-        + "".join(
-            f"<li>{_e(d['ends'])} · {_e(d['text'])}{' — ' + _e(d['exposure']) if d['exposure'] else ''}</li>"
-            for d in b.horizons
-        )
-        + "</ul>"
-        if b.horizons
-        else "<p class=muted>None.</p>"
-    )
-    parts.append("<h2>Scorecard movers</h2>")
-    parts.append(
-        "<ul>"
-        + "".join(
-            f"<li><span class={_sign_class(m['excess_return'])}>{m['excess_return'] * 100:+.1f} %</span> excess, "
-            f"{_e(m['status'])} · {_e(m['text'])}</li>"
-            for m in b.movers
-        )
-        + "</ul>"
-        if b.movers
-        else "<p class=muted>No scored decision.</p>"
-    )
-    parts.append("<h2>Alerts fired</h2>")
-    parts.append(
-        "<ul>"
-        + "".join(
-            f"<li>[{_e(a['rule'])}] {_a(a['title'], a.get('link'))} <span class=muted>{_e(a['fired_at'])}</span></li>"
-            for a in b.alerts
-        )
-        + "</ul>"
-        if b.alerts
-        else "<p class=muted>None.</p>"
-    )
+    sections: list[tuple[str, str, list[dict[str, Any]], str, Callable[[dict[str, Any]], str]]] = [
+        ("Top stories by impact", "ol", b.stories, "No article in the window.",
+         lambda s: f"<b>{_a(s['title'], s.get('link'))}</b> <span class=muted>— {_e(_story_meta(s))} · "
+         f"{_e(', '.join(s['outlets']))}</span>"),
+        ("New decisions", "ul", b.decisions, "No new decision.",
+         lambda d: f"{_e(d['text'])}{' — <b>' + _e(d['exposure']) + '</b>' if d['exposure'] else ''}{_e(_author(d))} "
+         f"<span class=muted>· {_a(d['title'], d.get('link'))}</span>"),
+        ("Horizons ending within 7 days", "ul", b.horizons, "None.",
+         lambda d: f"{_e(d['ends'])} · {_e(d['text'])}{' — ' + _e(d['exposure']) if d['exposure'] else ''}"),
+        ("Scorecard movers", "ul", b.movers, "No scored decision.",
+         lambda m: f"<span class={_sign_class(m['excess_return'])}>{m['excess_return'] * 100:+.1f} %</span> excess, "
+         f"{_e(m['status'])} · {_e(m['text'])}"),
+        ("Alerts fired", "ul", b.alerts, "None.",
+         lambda a: f"[{_e(a['rule'])}] {_a(a['title'], a.get('link'))} <span class=muted>{_e(a['fired_at'])}</span>"),
+    ]  # fmt: skip
+    for title, tag, items, empty, line in sections:
+        parts += _section(title, tag, items, empty, line)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

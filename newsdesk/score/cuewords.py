@@ -10,6 +10,7 @@ Patterns whose first word cannot be read (a class, ``\\w``, a repeated letter) a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _LOOKAROUND = ("?=", "?!", "?<=", "?<!")
@@ -180,29 +181,9 @@ def _atom(seq: str, i: int) -> tuple[set[tuple[str, bool]] | str | None, int]:
     return {("", True)}, i + 1
 
 
-def split_alternatives(pattern: str) -> list[str]:
-    """``pattern`` split at its top-level ``|``."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = pattern.index("]", i + 2)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, pattern[start:]]
-
-
-def closing(pattern: str, i: int) -> int:
-    """Index of the ``)`` that closes the ``(`` at ``i``."""
+def _syntax(pattern: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """The characters of ``pattern`` from ``i`` that are regex syntax, with their index and the
+    parenthesis depth after them (escapes and character classes are skipped whole)."""
     depth = 0
     while i < len(pattern):
         c = pattern[i]
@@ -211,11 +192,26 @@ def closing(pattern: str, i: int) -> int:
             continue
         if c == "[":
             i = pattern.index("]", i + 2)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            depth += (c == "(") - (c == ")")
+            yield i, c, depth
         i += 1
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|``."""
+    parts: list[str] = []
+    start = 0
+    for i, c, depth in _syntax(pattern):
+        if c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def closing(pattern: str, i: int) -> int:
+    """Index of the ``)`` that closes the ``(`` at ``i``."""
+    for j, c, depth in _syntax(pattern, i):
+        if c == ")" and depth == 0:
+            return j
     raise ValueError(f"unbalanced parentheses in {pattern!r}")

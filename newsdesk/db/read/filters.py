@@ -238,16 +238,23 @@ def category_view(filters: Filters) -> tuple[str, list[Any]]:
     clauses.append("effective = 1")
     if filters.market_only:
         clauses.append("market_relevant = 1")
-    dates, date_params = day_range("published_at", filters.since, filters.until)
-    clauses += dates
-    params += date_params
+    dates_and_scores, more = _dates_and_scores(filters, "")
+    return " AND ".join([*clauses, *dates_and_scores]), [*params, *more]
+
+
+def _dates_and_scores(filters: Filters, prefix: str) -> tuple[list[str], list[Any]]:
+    """The date range, sentiment label and minimum impact clauses over ``{prefix}published_at``,
+    ``{prefix}sentiment_label`` and ``{prefix}impact`` (``prefix``: a constant alias and dot, or empty)."""
+    dates, date_params = day_range(f"{prefix}published_at", filters.since, filters.until)
+    clauses: list[str] = list(dates)
+    params: list[Any] = list(date_params)
     if filters.labels:
-        clauses.append(f"sentiment_label IN ({marks(filters.labels)})")
+        clauses.append(f"{prefix}sentiment_label IN ({marks(filters.labels)})")
         params.extend(filters.labels)
     if filters.min_impact:
-        clauses.append("impact >= ?")
+        clauses.append(f"{prefix}impact >= ?")
         params.append(float(filters.min_impact))
-    return " AND ".join(clauses), params
+    return clauses, params
 
 
 def author_clause(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
@@ -284,15 +291,9 @@ def where(
         )
     if either:
         clauses.append(either[0] if len(either) == 1 else "(" + " OR ".join(either) + ")")
-    dates, date_params = day_range(f"{alias}.published_at", filters.since, filters.until)
-    clauses += dates
-    params += date_params
-    if filters.labels:
-        clauses.append(f"{alias}.sentiment_label IN ({marks(filters.labels)})")
-        params.extend(filters.labels)
-    if filters.min_impact:
-        clauses.append(f"{alias}.impact >= ?")
-        params.append(float(filters.min_impact))
+    dates_and_scores, more = _dates_and_scores(filters, f"{alias}.")
+    clauses += dates_and_scores
+    params += more
     if filters.sources:
         clauses.append(f"{alias}.source IN ({marks(filters.sources)})")
         params.extend(filters.sources)
