@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 LOGGER = "newsdesk"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-_handler: logging.StreamHandler[TextIO] | None = None
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record comes (a test runner swaps it per command)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:  # StreamHandler.__init__ sets it: always stderr here
+        pass
 
 
 def level_for(verbose: int, quiet: bool) -> int:
@@ -20,13 +31,10 @@ def level_for(verbose: int, quiet: bool) -> int:
 
 
 def configure(verbose: int = 0, quiet: bool = False) -> None:
-    """Send newsdesk's log records at that level to the current stderr (one handler, reused)."""
-    global _handler
+    """Send newsdesk's log records at that level to stderr (one handler, added once)."""
     logger = logging.getLogger(LOGGER)
     logger.setLevel(level_for(verbose, quiet))
-    if _handler is None:
-        _handler = logging.StreamHandler(sys.stderr)
-        _handler.setFormatter(logging.Formatter(FORMAT, "%Y-%m-%dT%H:%M:%S"))
-        logger.addHandler(_handler)
-    else:
-        _handler.setStream(sys.stderr)  # a test runner may have swapped stderr since
+    if not any(isinstance(h, StderrHandler) for h in logger.handlers):
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter(FORMAT, "%Y-%m-%dT%H:%M:%S"))
+        logger.addHandler(handler)
