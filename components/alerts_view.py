@@ -126,8 +126,8 @@ def rules_table(rules: list[Rule], stats: dict[int, dict]) -> None:
                 "state": ["paused" if r.paused else "active" for r in rules],
                 "conditions": [r.describe() for r in rules],
                 "notify": [", ".join(mask_url(u) for u in r.notify) or "(kept here only)" for r in rules],
-                "fired": [stats.get(r.id, {}).get("fired", 0) for r in rules],
-                "last fired": [stats.get(r.id, {}).get("last_fired") for r in rules],
+                "fired": [stats.get(r.id or 0, {}).get("fired", 0) for r in rules],
+                "last fired": [stats.get(r.id or 0, {}).get("last_fired") for r in rules],
             }
         ),
         placeholder=MISSING,
@@ -148,7 +148,9 @@ def rule_form(path, rules: list[Rule], topics: list[str], companies: dict[str, s
     key = f"al_{rule.id or 'new'}"
     with st.form(key):
         name = st.text_input("Name", value=rule.name, max_chars=80)
-        kind = st.selectbox("Fires on", list(KINDS), index=list(KINDS).index(rule.kind), format_func=KINDS.get)
+        kind = st.selectbox(
+            "Fires on", list(KINDS), index=list(KINDS).index(rule.kind), format_func=lambda k: KINDS.get(k, k)
+        )
         picked = [*rule.companies, *(f"basket:{b}" for b in rule.baskets)]
         options = list(dict.fromkeys([*companies, *picked]))
         chosen_companies = st.multiselect(

@@ -6,6 +6,7 @@ Ingested text (titles, sources, summaries, bullets, names, categories, terms) is
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
@@ -120,7 +121,7 @@ def header(article: dict, sources: pd.DataFrame, categories: pd.DataFrame) -> No
 
 
 def _category_table(categories: pd.DataFrame) -> pd.DataFrame:
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for _, r in categories.iterrows():
         row = rows.setdefault(
             r["category"],

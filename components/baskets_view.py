@@ -70,12 +70,16 @@ def basket_picker(found: pd.DataFrame) -> str:
     """A select box over the baskets; the URL's ``?basket=`` wins, then the last choice of this session,
     then the first basket. Returns the selected id and writes it back into the URL."""
     ids = found["id"].tolist()
-    labels = {row.id: f"{row.name} · custom" if row.kind == baskets.CUSTOM else row.name for row in found.itertuples()}
+    labels = {
+        str(row.id): f"{row.name} · custom" if row.kind == baskets.CUSTOM else str(row.name)
+        for row in found.itertuples()
+    }
     wanted = st.query_params.get(URL_KEY)
-    if wanted in ids:
+    if wanted is not None and wanted in ids:
         chosen = wanted
     else:
-        chosen = st.session_state.get(SELECTED) if st.session_state.get(SELECTED) in ids else ids[0]
+        last = st.session_state.get(SELECTED)
+        chosen = str(last) if last in ids else ids[0]
         if wanted:
             st.warning(f"There is no basket with id “{escape_md(wanted)}”: showing {escape_md(labels[chosen])}.")
     _select(chosen)
@@ -84,7 +88,7 @@ def basket_picker(found: pd.DataFrame) -> str:
         "Basket",
         ids,
         key=W_BASKET,
-        format_func=labels.get,
+        format_func=lambda i: labels.get(i, i),
         on_change=_on_pick,
         help="Sector baskets come from data/baskets.toml; custom ones are made below. The URL keeps the choice.",
         width=420,
@@ -181,7 +185,7 @@ def decision_cards(decisions: pd.DataFrame, basket_id: str, limit: int = MAX_CAR
     cols = st.columns(columns)
     for n, (_, row) in enumerate(decisions.head(limit).iterrows()):
         side = row.get("side")
-        badge = SIDE_BADGES.get(side, escape_md(side or ""))
+        badge = SIDE_BADGES.get(side or "", escape_md(side or ""))
         with cols[n % columns], st.container(border=True):
             st.markdown(f"{badge} {escape_md(row['text'])}")
             facts = [str(row["published_at"])[:10], escape_md(row["title"])]
@@ -382,7 +386,8 @@ def _add_typed(prefix: str, companies: pd.DataFrame) -> None:
 def _fields(prefix: str, companies: pd.DataFrame) -> None:
     """Name, description, member tickers and one optional weight per member."""
     labels = {
-        r.ticker: f"{r.ticker} · {r.name}" + (f" ({r.country})" if r.country else "") for r in companies.itertuples()
+        str(r.ticker): f"{r.ticker!s} · {r.name!s}" + (f" ({r.country!s})" if r.country else "")
+        for r in companies.itertuples()
     }
     st.text_input("Name", key=f"{prefix}_name", max_chars=baskets.MAX_NAME, placeholder="e.g. Japan shipbuilders")
     st.text_area("Description (optional)", key=f"{prefix}_desc", max_chars=baskets.MAX_DESCRIPTION, height=80)
@@ -404,7 +409,7 @@ def _fields(prefix: str, companies: pd.DataFrame) -> None:
         "Member companies",
         list(labels),
         key=chosen_key,
-        format_func=labels.get,
+        format_func=lambda t: labels.get(t, t),
         placeholder="Pick from the list, or add above",
         max_selections=baskets.MAX_MEMBERS,
         filter_mode="contains",  # "TSLA" matches TSLA's row only, never a fuzzy run of T, S, L, A

@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -22,7 +24,7 @@ SHIPPED = Path(__file__).with_name("chart_templates.json")
 GRAINS = ("day", "week", "month")
 
 # kind -> (prepare rows and numbers, name of the drawing function in components.charts, numbers)
-KINDS = {
+KINDS: dict[str, tuple[Callable[..., Any], str, tuple[str, ...]]] = {
     "sentiment": (chart_data.sentiment_data, "sentiment_chart", ("reach", "volume_top")),
     "heatmap": (chart_data.heatmap_data, "heatmap_chart", ()),
     "moved": (chart_data.moved_data, "moved_chart", ()),

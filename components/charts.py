@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -181,7 +182,8 @@ def index_draw(
     ]
     # dates are UTC days: a UTC scale keeps bars and ticks on them whatever the viewer's time zone
     x_scale = alt.Scale(type="utc", domain=[x_first, x_last])
-    x_axis = alt.Axis(format=time_format, **({"tickCount": "month"} if grain == "month" else {}))
+    monthly: dict[str, Any] = {"tickCount": "month"} if grain == "month" else {}
+    x_axis = alt.Axis(format=time_format, **monthly)
 
     def x(field: str) -> alt.X:
         return alt.X(f"{field}:T", title=GRAIN_TITLES[grain], scale=x_scale, axis=x_axis)

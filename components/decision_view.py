@@ -11,6 +11,7 @@ import streamlit as st
 from components import loaders, tables
 from components.cards import clip, escape_md
 from components.chart_cache import build_spec
+from components.layout import url_choice
 from components.tables import MISSING
 from newsdesk.domain.legs import decode_legs, exposure_text
 
@@ -154,23 +155,9 @@ def basket_panels(
 VIEWS = ("cards", "table")
 
 
-def _on_view() -> None:
-    st.session_state["nd_dec_view"] = st.session_state["w_dec_view"] or "cards"
-
-
 def view_picker() -> str:
     """Cards or a sortable table (kept in the URL as ``view=table``)."""
-    if "nd_dec_view" not in st.session_state:
-        wanted = st.query_params.get("view")
-        st.session_state["nd_dec_view"] = wanted if wanted in VIEWS else "cards"
-    st.session_state["w_dec_view"] = st.session_state["nd_dec_view"]
-    st.segmented_control("Show as", VIEWS, key="w_dec_view", on_change=_on_view, format_func=str.title, required=True)
-    view = st.session_state["nd_dec_view"]
-    if view == "cards":
-        st.query_params.pop("view", None)
-    else:
-        st.query_params["view"] = view
-    return view
+    return url_choice("Show as", VIEWS, "dec_view", "view", "cards")
 
 
 def triage_frame(view: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:

@@ -54,7 +54,7 @@ def _init_from_url() -> None:
     params = {name: qp.get_all(name) for name in qp}
     for name in ("since", "until"):
         try:
-            parse_day((params.get(name) or [None])[0])
+            parse_day(params[name][0] if params.get(name) else None)
         except FilterError:
             params.pop(name)
     view = from_params(params)
@@ -131,7 +131,7 @@ def filter_bar(
     first, last = window.since or lo, window.until or hi
     since = st.session_state.get(SINCE) or first
     until = st.session_state.get(UNTIL) or last
-    if lo and hi:
+    if lo and hi and since and until:
         since = min(max(since, lo), hi)
         until = max(min(until, hi), since)
     st.session_state["w_min_impact"] = float(st.session_state.get(MIN_IMPACT) or 0.0)
@@ -217,7 +217,7 @@ def filter_bar(
             key="w_market",
             on_change=_copy,
             args=("market",),
-            format_func=MARKET_LABELS.get,
+            format_func=lambda v: MARKET_LABELS.get(v, v),
             required=True,
             help="Market news only (the default) leaves sport, entertainment, celebrity and lifestyle "
             "stories out of every count, chart and list, unless a listed company or a market cue makes "
@@ -272,8 +272,8 @@ def filter_bar(
         _set_url(param, list(getattr(filters, name)))
     if authors is not None:
         _set_url(AUTHOR_PARAM, list(filters.author))
-    _set_url("since", since.isoformat() if lo and since != first else None)
-    _set_url("until", until.isoformat() if hi and until != last else None)
+    _set_url("since", since.isoformat() if lo and since and since != first else None)
+    _set_url("until", until.isoformat() if hi and until and until != last else None)
     st.session_state[NOTE] = window.note if (since, until) == (first, last) else None
     _set_url("min_impact", f"{filters.min_impact:g}" if filters.min_impact else None)
     _set_url("q", filters.text or None)

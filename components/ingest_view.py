@@ -5,7 +5,9 @@ says plainly whether anything was added, the rejections grouped by reason, and t
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -122,7 +124,7 @@ def _run(path: Path, files, fmt: str, columns: str, date_format: str, on_bad_dat
     st.cache_data.clear()
 
 
-def outcome_of(report: pipeline.IngestReport, refused: list[str] = ()) -> dict:
+def outcome_of(report: pipeline.IngestReport, refused: Sequence[str] = ()) -> dict[str, Any]:
     """What the page keeps of an ingest to show it (plain values, kept in the session)."""
     return {
         "summary": report.summary(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from newsdesk.config import ROOT
@@ -98,27 +100,30 @@ def line_picker(ranked: list[str], shown: int, most: int) -> list[str]:
     )
 
 
-def _on_grain() -> None:
-    st.session_state["nd_grain"] = st.session_state["w_grain"] or "week"
+def _keep(key: str, default: str) -> None:
+    st.session_state[f"nd_{key}"] = st.session_state[f"w_{key}"] or default
+
+
+def url_choice(label: str, choices: Sequence[str], key: str, param: str, default: str) -> str:
+    """A segmented control (widget ``w_<key>``) whose choice is kept in the session (``nd_<key>``)
+    and, unless it is ``default``, in the URL as ``?<param>=``; a URL value not among ``choices``
+    reads as the default."""
+    state, widget = f"nd_{key}", f"w_{key}"
+    if state not in st.session_state:
+        wanted = st.query_params.get(param)
+        st.session_state[state] = wanted if wanted in choices else default
+    st.session_state[widget] = st.session_state[state]
+    st.segmented_control(
+        label, choices, key=widget, on_change=_keep, args=(key, default), format_func=str.title, required=True
+    )
+    chosen = str(st.session_state[state])
+    if chosen == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = chosen
+    return chosen
 
 
 def grain_picker() -> str:
     """Day / week / month control (week by default), kept in the URL as ``grain``."""
-    if "nd_grain" not in st.session_state:
-        url = st.query_params.get("grain")
-        st.session_state["nd_grain"] = url if url in GRAINS else "week"
-    st.session_state["w_grain"] = st.session_state["nd_grain"]
-    st.segmented_control(
-        "Time grain",
-        GRAINS,
-        key="w_grain",
-        on_change=_on_grain,
-        format_func=str.title,
-        required=True,
-    )
-    grain = st.session_state["nd_grain"]
-    if grain == "week":
-        st.query_params.pop("grain", None)
-    else:
-        st.query_params["grain"] = grain
-    return grain
+    return url_choice("Time grain", GRAINS, "grain", "grain", "week")

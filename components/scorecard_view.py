@@ -70,7 +70,8 @@ def unscored_reasons(results: list[DecisionResult]) -> pd.DataFrame:
             for part in (r.reason or "no reason given").split("; "):
                 key = part.split(": ", 1)[1] if ": " in part and not part.startswith("no ") else part
                 counts[key] = counts.get(key, 0) + 1
-    return pd.DataFrame(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), columns=["reason", "decisions"])
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.DataFrame(rows, columns=["reason", "decisions"])
 
 
 def unscored_list(results: list[DecisionResult]) -> None:
@@ -183,7 +184,7 @@ def controls() -> tuple[str, bool, int]:
     """Group by, open decisions in or out, and the horizon assumed when none is stated."""
     left, middle, right = st.columns([2, 1, 1])
     by = left.segmented_control(
-        "Group by", list(GROUP_KEYS), format_func=GROUP_LABELS.get, default="source", key="sc_by"
+        "Group by", list(GROUP_KEYS), format_func=lambda k: GROUP_LABELS.get(k, k), default="source", key="sc_by"
     )
     closed_only = middle.toggle(
         "Closed decisions only", key="sc_closed", help="Leave open decisions out of the groups."
@@ -341,7 +342,7 @@ def decisions_table(results: list[DecisionResult]) -> DecisionResult | None:
     frame = results_frame(results)
     if len(everything) > len(results):
         st.caption(f"The newest {len(results):,} of {len(everything):,} decisions; the CSV holds every one.")
-    labels = [f"{row.decision} · {row.text[:70]}" for row in frame.itertuples()]
+    labels = [f"{row.decision} · {str(row.text)[:70]}" for row in frame.itertuples()]
     st.session_state["sc_labels"] = labels
     shown = frame.assign(**{c: frame[c] * 100 for c in ("return", "benchmark_return", "excess_return")})
     st.dataframe(
@@ -386,7 +387,7 @@ def detail_data(result: DecisionResult, closes: pd.DataFrame) -> tuple[pd.DataFr
     for side, t in trips:
         start, end = _window(t.entry_date, t.exit_date)
         pairs = [(t.ticker, f"{t.ticker} ({side})", t.entry_close, t.exit_close)]
-        if t.benchmark and t.benchmark_entry_close:
+        if t.benchmark and t.benchmark_entry_close and t.benchmark_exit_close is not None:
             pairs.append((t.benchmark, f"{t.benchmark} (benchmark)", t.benchmark_entry_close, t.benchmark_exit_close))
         for ticker, series, base, exit_close in pairs:
             own = closes[(closes["ticker"] == ticker) & (closes["date"] >= start) & (closes["date"] <= end)]

@@ -202,8 +202,9 @@ def article_table(
             key=f"{key}_csv",
             help="Every column of the rows shown above (formula-safe for spreadsheets).",
         )
-    if selectable and event and event.selection.rows:
-        return str(df.iloc[event.selection.rows[0]]["id"])
+    selection = getattr(event, "selection", None)  # a DataframeState when rows can be picked
+    if selectable and selection and selection.rows:
+        return str(df.iloc[selection.rows[0]]["id"])
     return None
 
 
@@ -271,6 +272,14 @@ def _delta(now, before, fmt: str):
     return format(now - before, fmt)
 
 
+KPI_METRICS = (  # label, key, value format, change format, help
+    ("Articles", "articles", ",", "+,d", None),
+    ("Mean sentiment", "mean_sentiment", "+.3f", "+.3f",
+     "Mean of newsdesk's own sentiment score (-1 bearish … +1 bullish) over the articles shown."),
+    ("High-impact articles", "high_impact", ",", "+,d", "Market impact of 0.7 or more."),
+)  # fmt: skip
+
+
 def kpi_row(kpi: dict, previous: dict | None) -> None:
     """Articles (and stories, when ``kpi`` has ``stories``), mean sentiment and high-impact count,
     each with its change against the previous period of equal length when that period has articles."""
@@ -318,7 +327,8 @@ def article_links(df: pd.DataFrame) -> None:
         outlets = int(getattr(row, "story_outlets", 1) or 1)
         st.page_link(
             "pages/3_Article.py",
-            label=f"{row.impact:.2f} · {escape_md(row.title[:110])}" + (f" · {outlets} outlets" if outlets > 1 else ""),
-            query_params={"id": row.id},
+            label=f"{row.impact:.2f} · {escape_md(str(row.title)[:110])}"
+            + (f" · {outlets} outlets" if outlets > 1 else ""),
+            query_params={"id": str(row.id)},
             help=f"{str(row.published_at)[:10]} · {escape_md(row.source)} · {escape_md(row.sentiment_label)}",
         )

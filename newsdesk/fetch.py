@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from newsdesk import __version__
 from newsdesk.domain.api_errors import api_error
 from newsdesk.errors import ApiError, SourceReadError
+
+log = logging.getLogger(__name__)
 
 USER_AGENT = f"newsdesk/{__version__} (+feed reader)"
 TIMEOUT = 20.0
@@ -53,7 +56,9 @@ def fetch_url(
     last_error = ""
     for attempt in range(retries + 1):
         if attempt:
-            time.sleep(backoff * 2 ** (attempt - 1))
+            delay = backoff * 2 ** (attempt - 1)
+            log.info("%s: %s; retry %d of %d in %.1f s", url, last_error, attempt, retries, delay)
+            time.sleep(delay)
         try:
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as resp:
                 body = resp.read(MAX_BYTES + 1)
@@ -64,9 +69,11 @@ def fetch_url(
                     body = gzip.decompress(body)
                 elif encoding == "deflate":
                     body = zlib.decompress(body)
+                log.info("fetched %s: HTTP %d, %s bytes", url, resp.status, f"{len(body):,}")
                 return FetchResult(resp.status, body, resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
+                log.info("fetched %s: not modified (HTTP 304)", url)
                 return FetchResult(
                     304, b"", exc.headers.get("ETag") or etag, exc.headers.get("Last-Modified") or last_modified
                 )
@@ -81,6 +88,7 @@ def fetch_url(
             last_error = f"connection failed: {reason}"
         except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
             last_error = f"bad compressed body: {exc}"
+    log.info("%s could not be fetched: %s", url, last_error)
     raise SourceReadError(f"{url} could not be fetched ({last_error}); check the URL or try again later")
 
 

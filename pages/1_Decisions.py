@@ -57,20 +57,20 @@ if view_picker() == "table":
     decision_table(view, links)
     st.stop()
 pages = max(1, -(-len(view) // PER_PAGE))
-page = 1
+page_no = 1
 if pages > 1:
-    page = st.columns([1, 5])[0].number_input(
+    page_no = st.columns([1, 5])[0].number_input(
         f"Page (of {pages})", 1, pages, 1, key="w_dec_page", help=f"{PER_PAGE} decisions per page"
     )
-shown = view.iloc[(page - 1) * PER_PAGE : page * PER_PAGE]
+shown = view.iloc[(page_no - 1) * PER_PAGE : page_no * PER_PAGE]
 shown_links = links[links["decision_id"].isin(shown["id"])]  # group this page's links only, not 2,000 decisions
 by_decision = {decision_id: rows for decision_id, rows in shown_links.groupby("decision_id")}
 membership = loaders.load_basket_membership(str(path), version)
 holders: dict[str, list[dict]] = {}
 for m in membership.to_dict("records"):
     holders.setdefault(m["ticker"], []).append(m)
-basket_info = {
-    r.basket_id: {"name": r.name, "members": r.members} for r in links.drop_duplicates("basket_id").itertuples()
+basket_info: dict[str, dict] = {
+    str(r.basket_id): {"name": r.name, "members": r.members} for r in links.drop_duplicates("basket_id").itertuples()
 }
 panels_shown: set[str] = set()  # a basket's panel is drawn once per page
 for _, row in shown.iterrows():
@@ -92,7 +92,9 @@ for _, row in shown.iterrows():
     with right:
         traded = by_decision.get(row["id"])
         if traded is not None and not traded.empty:
-            panels = [(r.basket_id, r.name, r.side, r.members) for r in traded.itertuples(index=False)]
+            panels: list[tuple] = [
+                (r.basket_id, r.name, r.side, r.members) for r in traded.itertuples(index=False)
+            ]
         else:
             held = [(leg, m) for leg in row_legs if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
             if not held:

@@ -38,3 +38,19 @@ def test_decision_input_from_a_row_of_nulls():
     got = DecisionInput.from_row(row)
     assert (got.action, got.source, got.text, got.categories, got.legs) == (None, None, "", (), ())
     assert (got.horizon_max_days, got.published_estimated, got.demo, got.published_at) == (None, False, False, None)
+
+
+@pytest.mark.parametrize(
+    ("instruments", "categories", "legs", "cats"),
+    [
+        ("null", 7, (), ()),  # JSON that is not a list, a number for categories (both used to raise TypeError)
+        ("5", "Tech|Energy", (), ("Tech", "Energy")),
+        ('{"ticker": "AAPL"}', ["Tech"], (), ("Tech",)),
+        ('[{"ticker": "AAPL", "side": "long"}]', "Tech, Energy", (("AAPL", "long"),), ("Tech", "Energy")),
+    ],
+)
+def test_decision_input_from_odd_cells(instruments, categories, legs, cats):
+    row = {"article_id": "a", "position": 1, "instruments": instruments, "categories": categories}
+    got = DecisionInput.from_row(row)
+    assert tuple((leg.ticker, leg.side) for leg in got.legs) == legs
+    assert got.categories == cats

@@ -260,3 +260,20 @@ def test_row_tickers_through_ingest_into_the_filter_options(tmp_path) -> None:
         db.close()
     assert rows == [("ABX", "Barrick"), ("DAL", "Delta Air Lines, Inc."), ("ZZZZQ", "ZZZZQ")]  # no ABX.TO
     assert labels["DAL"] == "DAL · Delta Air Lines, Inc." and labels["ZZZZQ"] == "ZZZZQ · ZZZZQ"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ticker,name\nAAA,Alpha Corp\n", [("AAA", "Alpha Corp", "", "stock")]),  # no sector, kind or short
+        ("ticker,name,sector,kind\nAAA,Alpha Corp,Tech,etf\n,Blank\n", [("AAA", "Alpha Corp", "Tech", "etf")]),
+        ("name,sector\nAlpha Corp,Tech\n", []),  # no ticker column: nothing to list
+        ("", []),
+    ],
+)
+def test_listings_with_missing_columns(tmp_path, text, expected) -> None:
+    """A column the header lacks reads as blank (found by mypy: it used to raise TypeError)."""
+    path = tmp_path / "listings.csv"
+    path.write_text(text, encoding="utf-8")
+    got = [(c.ticker, c.name, c.sector, c.kind) for c in load_listings(path)]
+    assert got == expected

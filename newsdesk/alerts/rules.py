@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
 
 import tomli_w
 
@@ -176,9 +177,9 @@ def make_rule(data: dict) -> Rule:
         author=author.strip(),
         below=_number(data.get("below"), "below", -1, 1),
         above=_number(data.get("above"), "above", -1, 1),
-        window_days=_number(data.get("window_days", 7), "window_days", 1, 365, whole=True) or 7,
+        window_days=int(_number(data.get("window_days", 7), "window_days", 1, 365, whole=True) or 7),
         z=_number(data.get("z", 2.0), "z", 0.1, 20) or 2.0,
-        days=_number(data.get("days", 7), "days", 0, 3650, whole=True) or 0,
+        days=int(_number(data.get("days", 7), "days", 0, 3650, whole=True) or 0),
         notify=notify,
         paused=bool(data.get("paused", False)),
         starts_at=str(data.get("starts_at") or ""),
@@ -191,9 +192,9 @@ def make_rule(data: dict) -> Rule:
     return rule
 
 
-def rule_record(rule: Rule) -> dict:
+def rule_record(rule: Rule) -> dict[str, Any]:
     """The rule as one TOML table (no id; empty fields left out)."""
-    out = {"name": rule.name, "kind": rule.kind}
+    out: dict[str, Any] = {"name": rule.name, "kind": rule.kind}
     for key, value in rule.conditions().items():
         if value in ([], "", None):
             continue

@@ -108,7 +108,7 @@ def alerts_list(db_path, as_json) -> None:
                 "conditions": r.conditions(),
                 "notify": [mask_url(u) for u in r.notify],
                 "starts_at": r.starts_at,
-                **stats.get(r.id, {"fired": 0, "last_fired": None}),
+                **stats.get(r.id or 0, {"fired": 0, "last_fired": None}),
             }
             for r in found
         ]
@@ -118,7 +118,7 @@ def alerts_list(db_path, as_json) -> None:
         click.echo("No alert rules. Add one: newsdesk alerts add NAME --company NVDA --notify json://host/hook")
         return
     for r in found:
-        s = stats.get(r.id, {"fired": 0, "last_fired": None})
+        s = stats.get(r.id or 0, {"fired": 0, "last_fired": None})
         state = "paused" if r.paused else "active"
         click.echo(f"{r.name}  [{state}]  {r.describe()}  fired {s['fired']}")
         for url in r.notify:

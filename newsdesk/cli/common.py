@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from newsdesk.cli import logs
 from newsdesk.config import DEFAULT_DB, ENV_DB, resolve_db_path
 from newsdesk.db import open as open_database
 from newsdesk.errors import NewsdeskError
@@ -30,5 +31,8 @@ def open_db(db_path: str | None):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name=None, version=__import__("newsdesk").__version__, prog_name="newsdesk")
-def cli() -> None:
+@click.option("-v", "--verbose", count=True, help="Log what is fetched, added, rejected, retried (stderr; -vv: more).")
+@click.option("-q", "--quiet", is_flag=True, help="Log errors only.")
+def cli(verbose: int, quiet: bool) -> None:
     """newsdesk: ingest, score, store and export investor news."""
+    logs.configure(verbose, quiet)

@@ -242,6 +242,18 @@ def recompute_sets(conn: sqlite3.Connection) -> None:
 VIEW_COLUMNS = ("published_at", "sentiment", "impact", "sentiment_label")
 
 
+def _create_view_fill(db: sqlite_utils.Database, cols: str) -> None:
+    """The trigger that copies ``cols`` (constant column names) from an article onto a new category row
+    (migrations 6 and 16)."""
+    db.execute(
+        f"""CREATE TRIGGER article_categories_view_fill AFTER INSERT ON article_categories
+        WHEN NEW.published_at IS NULL BEGIN
+          UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = NEW.article_id)
+          WHERE rowid = NEW.rowid;
+        END"""
+    )
+
+
 def add_category_copies(db: sqlite_utils.Database) -> None:
     """Migration 6: copy each article's publish time and scores onto its category rows, kept in step
     by triggers, with one covering index: a topic x date view (KPIs, the newest 1,000) is read from
@@ -254,13 +266,7 @@ def add_category_copies(db: sqlite_utils.Database) -> None:
         "CREATE INDEX idx_article_categories_view ON article_categories "
         "(category, effective, published_at, article_id, sentiment, impact, sentiment_label)"
     )
-    db.execute(
-        f"""CREATE TRIGGER article_categories_view_fill AFTER INSERT ON article_categories
-        WHEN NEW.published_at IS NULL BEGIN
-          UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = NEW.article_id)
-          WHERE rowid = NEW.rowid;
-        END"""
-    )
+    _create_view_fill(db, cols)
     db.execute(
         f"""CREATE TRIGGER articles_view_sync AFTER UPDATE OF {cols} ON articles BEGIN
           UPDATE article_categories SET ({cols}) = (NEW.published_at, NEW.sentiment, NEW.impact, NEW.sentiment_label)
@@ -482,13 +488,7 @@ def add_market_relevance(db: sqlite_utils.Database) -> None:
     )
     cols = ", ".join(MARKET_VIEW_COLUMNS)
     new = ", ".join(f"NEW.{c}" for c in MARKET_VIEW_COLUMNS)
-    db.execute(
-        f"""CREATE TRIGGER article_categories_view_fill AFTER INSERT ON article_categories
-        WHEN NEW.published_at IS NULL BEGIN
-          UPDATE article_categories SET ({cols}) = (SELECT {cols} FROM articles WHERE articles.id = NEW.article_id)
-          WHERE rowid = NEW.rowid;
-        END"""
-    )
+    _create_view_fill(db, cols)
     db.execute(
         f"""CREATE TRIGGER articles_view_sync AFTER UPDATE OF {cols} ON articles BEGIN
           UPDATE article_categories SET ({cols}) = ({new}) WHERE article_id = NEW.id;

@@ -13,10 +13,16 @@ import json
 import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.db.read.alerts import RULE_COLUMNS, rule_from_row
-from newsdesk.db.schema import transaction
+from newsdesk.db.schema import inserted_id, transaction
 from newsdesk.domain.identity import iso_utc
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from newsdesk.alerts.rules import Rule
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 STALE_CLAIM_S = 900
@@ -26,11 +32,11 @@ def _now() -> str:
     return iso_utc(datetime.now(UTC))
 
 
-def _rule_values(rule) -> list:
+def _rule_values(rule: Rule) -> list[Any]:
     return [rule.name, rule.kind, json.dumps(rule.conditions()), json.dumps(list(rule.notify)), int(rule.paused)]
 
 
-def add_rule(db, rule) -> int:
+def add_rule(db: sqlite_utils.Database, rule: Rule) -> int:
     """Store a new rule; raise :class:`~newsdesk.alerts.rules.RuleError` when the name is taken."""
     from newsdesk.alerts.rules import RuleError
 
@@ -42,10 +48,10 @@ def add_rule(db, rule) -> int:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [*_rule_values(rule), _now(), rule.starts_at],
         )
-    return int(cur.lastrowid)
+    return inserted_id(cur)
 
 
-def update_rule(db, rule_id: int, rule) -> None:
+def update_rule(db: sqlite_utils.Database, rule_id: int, rule: Rule) -> None:
     """Replace a stored rule's name, kind, conditions, URLs and pause (its start and events stay)."""
     from newsdesk.alerts.rules import RuleError
 
@@ -65,14 +71,14 @@ def update_rule(db, rule_id: int, rule) -> None:
         )
 
 
-def set_paused(db, name: str, paused: bool) -> bool:
+def set_paused(db: sqlite_utils.Database, name: str, paused: bool) -> bool:
     """Pause or resume the rule named ``name``; False when there is none."""
     with transaction(db):
         cur = db.conn.execute("UPDATE alert_rules SET paused = ? WHERE name = ?", [int(paused), name])
     return cur.rowcount > 0
 
 
-def remove_rule(db, name: str) -> bool:
+def remove_rule(db: sqlite_utils.Database, name: str) -> bool:
     """Delete the rule named ``name`` with its events and deliveries; False when there is none."""
     with transaction(db):
         row = db.conn.execute("SELECT id FROM alert_rules WHERE name = ?", [name]).fetchone()
@@ -86,13 +92,13 @@ def remove_rule(db, name: str) -> bool:
     return True
 
 
-def get_rule_by_name(conn: sqlite3.Connection, name: str):
+def get_rule_by_name(conn: sqlite3.Connection, name: str) -> Rule | None:
     """The stored rule named ``name``, or None."""
     row = conn.execute(f"SELECT {RULE_COLUMNS} FROM alert_rules WHERE name = ?", [name]).fetchone()
     return rule_from_row(row) if row else None
 
 
-def record_events(db, events: list, urls_of: dict[int, tuple[str, ...]]) -> list:
+def record_events(db: sqlite_utils.Database, events: list[Any], urls_of: dict[int, tuple[str, ...]]) -> list[Any]:
     """Store each event once (UNIQUE rule, subject, kind) with a pending delivery per URL of its rule
     (``urls_of``: rule id -> URLs); return the events this call stored (the newly fired ones)."""
     fired = []
@@ -127,7 +133,7 @@ def record_events(db, events: list, urls_of: dict[int, tuple[str, ...]]) -> list
     return fired
 
 
-def claim_deliveries(db) -> tuple[str, list[dict]]:
+def claim_deliveries(db: sqlite_utils.Database) -> tuple[str, list[dict[str, Any]]]:
     """Claim every delivery due (pending, failed, or a stale claim) for this check; return the
     claim token and the claimed rows (``id``, ``url``, ``attempts``, and the event's columns)."""
     token = uuid.uuid4().hex
@@ -150,7 +156,7 @@ def claim_deliveries(db) -> tuple[str, list[dict]]:
     return token, rows
 
 
-def finish_delivery(db, delivery_id: int, token: str, error: str | None) -> None:
+def finish_delivery(db: sqlite_utils.Database, delivery_id: int, token: str, error: str | None) -> None:
     """Mark a claimed delivery delivered (``error`` None) or failed with its (masked) error."""
     with transaction(db):
         db.conn.execute(
@@ -160,7 +166,7 @@ def finish_delivery(db, delivery_id: int, token: str, error: str | None) -> None
         )
 
 
-def mark_seen(db) -> int:
+def mark_seen(db: sqlite_utils.Database) -> int:
     """Mark every fired event seen (the sidebar count goes to 0); return how many were unseen."""
     with transaction(db):
         cur = db.conn.execute("UPDATE alert_events SET seen = 1 WHERE seen = 0")

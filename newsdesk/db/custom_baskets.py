@@ -12,6 +12,7 @@ import math
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import sqlite_utils
 
@@ -35,7 +36,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[\W_]+", "-", name.casefold()).strip("-")[:60].strip("-")
 
 
-def _clean_name(name) -> str:
+def _clean_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
         raise BasketError("a basket needs a name: type one, e.g. 'Japan shipbuilders'")
     name = " ".join(name.split())
@@ -46,7 +47,7 @@ def _clean_name(name) -> str:
     return name
 
 
-def _clean_description(description) -> str:
+def _clean_description(description: object) -> str:
     if description is None:
         return ""
     if not isinstance(description, str):
@@ -57,7 +58,7 @@ def _clean_description(description) -> str:
     return description
 
 
-def _weight(ticker: str, raw) -> float | None:
+def _weight(ticker: str, raw: Any) -> float | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
@@ -75,7 +76,7 @@ def _weight(ticker: str, raw) -> float | None:
     return value
 
 
-def _clean_members(conn: sqlite3.Connection, members) -> dict[str, tuple[str, float]]:
+def _clean_members(conn: sqlite3.Connection, members: Any) -> dict[str, tuple[str, float]]:
     """Validate members (ticker -> weight or None) into ticker -> (company name, normalised weight).
 
     Tickers match ``companies`` case-insensitively; a missing weight gets the mean of the given ones
@@ -138,7 +139,7 @@ def _new_id(conn: sqlite3.Connection, name: str) -> str:
     return candidate
 
 
-def _editable(conn: sqlite3.Connection, basket_id: str, verb: str) -> dict:
+def _editable(conn: sqlite3.Connection, basket_id: str, verb: str) -> dict[str, Any]:
     basket = get_basket(conn, basket_id)
     if basket is None:
         raise BasketError(f"there is no basket with id {basket_id!r} (was it deleted already?)")

@@ -146,10 +146,10 @@ def find_duplicate(conn: sqlite3.Connection, a: Article, chash: str) -> str | No
     lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
     for other, when, source, guid in conn.execute(TITLE_SQL, [title_key(a.title), lo, hi]):
         if title_match(a, when, source, guid):
-            return other
+            return str(other)
     for other, source, guid, when in conn.execute(HASH_SQL, [chash, lo, hi]):
         if text_match(a, when, source, guid):
-            return other
+            return str(other)
     return None
 
 

@@ -32,7 +32,7 @@ def next_period(start: date, grain: str) -> date:
 
 def split_range(
     lo: date | None, hi: date | None, grain: str
-) -> tuple[tuple[date | None, date | None] | None, list[tuple[date | None, date]]]:
+) -> tuple[tuple[date | None, date | None] | None, list[tuple[date | None, date | None]]]:
     """Cut the inclusive day range ``lo``..``hi`` (None: open) into whole ``grain`` periods and the
     days at its edges: ``((first, last), edges)`` where ``first``/``last`` are the first days of the
     first and last whole periods (None: open), or ``None`` when no whole period fits, and ``edges``
@@ -45,9 +45,9 @@ def split_range(
             last = period_start(last - timedelta(days=1), grain)
     if first is not None and last is not None and first > last:  # no whole period inside the range
         return None, [(lo, hi)]
-    edges: list[tuple[date | None, date]] = []
-    if first is not None and lo < first:
+    edges: list[tuple[date | None, date | None]] = []
+    if first is not None and lo is not None and lo < first:
         edges.append((lo, first - timedelta(days=1)))
-    if last is not None and next_period(last, grain) <= hi:
+    if last is not None and hi is not None and next_period(last, grain) <= hi:
         edges.append((next_period(last, grain), hi))
     return (first, last), edges

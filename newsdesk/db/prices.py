@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsdesk.db.schema import transaction
+from newsdesk.db.schema import inserted_id, transaction
 from newsdesk.db.writes import PROBLEM_INSERT_SQL, RUN_FINISH_SQL, RUN_INSERT_SQL, now_iso
 from newsdesk.domain.models import Problem
 from newsdesk.prices import ILLUSTRATIVE_SOURCE
@@ -131,7 +131,7 @@ def write_prices(
     illustrative = source == ILLUSTRATIVE_SOURCE
     conn = db.conn
     with transaction(db):
-        run_id = conn.execute(RUN_INSERT_SQL, [now_iso(), RUN_PREFIX + source]).lastrowid
+        run_id = inserted_id(conn.execute(RUN_INSERT_SQL, [now_iso(), RUN_PREFIX + source]))
         conn.execute(_STAGE_SQL)
         conn.execute("DELETE FROM temp.price_import")
         conn.executemany(_STAGE_INSERT_SQL, staged)

@@ -49,16 +49,16 @@ ARTICLE_COLUMNS = {
 
 def _migration_1(db: sqlite_utils.Database) -> None:
     """Create every table of the data model (README.md, "Schema") and its indexes."""
-    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"title", "source"})
-    db["article_categories"].create(
+    db.table("articles").create(ARTICLE_COLUMNS, pk="id", not_null={"title", "source"})
+    db.table("article_categories").create(
         {"article_id": str, "category": str, "relevance": float, "origin": str},
         pk=("article_id", "category", "origin"),
     )
-    db["article_entities"].create(
+    db.table("article_entities").create(
         {"article_id": str, "ticker": str, "name": str, "mentions": int, "relevance": float, "sentiment": float},
         pk=("article_id", "ticker"),
     )
-    db["decisions"].create(
+    db.table("decisions").create(
         {
             "id": str,
             "article_id": str,
@@ -75,22 +75,22 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["baskets"].create({"id": str, "name": str, "description": str, "kind": str}, pk="id")
-    db["basket_members"].create(
+    db.table("baskets").create({"id": str, "name": str, "description": str, "kind": str}, pk="id")
+    db.table("basket_members").create(
         {"basket_id": str, "ticker": str, "name": str, "weight": float}, pk=("basket_id", "ticker")
     )
-    db["decision_baskets"].create(
+    db.table("decision_baskets").create(
         {"decision_id": str, "basket_id": str, "side": str}, pk=("decision_id", "basket_id", "side")
     )
-    db["companies"].create(
+    db.table("companies").create(
         {"ticker": str, "name": str, "aliases": str, "sector": str, "country": str, "exchange": str},
         pk="ticker",
     )
-    db["daily_category_sentiment"].create(
+    db.table("daily_category_sentiment").create(
         {"day": str, "category": str, "n": int, "sentiment_sum": float, "impact_sum": float, "impact_n": int},
         pk=("day", "category"),
     )
-    db["ingest_runs"].create(
+    db.table("ingest_runs").create(
         {
             "id": int,
             "started_at": str,
@@ -102,42 +102,44 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["problems"].create({"id": int, "run_id": int, "source": str, "locator": str, "reason": str, "raw": str}, pk="id")
-    db["articles"].create_index(["published_at"])
-    db["articles"].create_index(["content_hash"])
-    db["article_categories"].create_index(["category", "article_id"])
-    db["article_entities"].create_index(["ticker"])
-    db["decisions"].create_index(["article_id", "position"])
-    db["problems"].create_index(["run_id"])
+    db.table("problems").create(
+        {"id": int, "run_id": int, "source": str, "locator": str, "reason": str, "raw": str}, pk="id"
+    )
+    db.table("articles").create_index(["published_at"])
+    db.table("articles").create_index(["content_hash"])
+    db.table("article_categories").create_index(["category", "article_id"])
+    db.table("article_entities").create_index(["ticker"])
+    db.table("decisions").create_index(["article_id", "position"])
+    db.table("problems").create_index(["run_id"])
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:
     """Explainable scores: the terms that drove the sentiment and the impact's components (JSON);
     indexes for entity and basket look-ups."""
-    db["articles"].add_column("sentiment_terms", str)
-    db["articles"].add_column("impact_components", str)
-    db["articles"].create_index(["scorer_version"])
-    db["article_categories"].add_column("effective", int, not_null_default=1)
-    db["article_categories"].create_index(["category", "effective", "article_id"])
-    db["decision_baskets"].create_index(["basket_id"])
-    db["basket_members"].create_index(["ticker"])
+    db.table("articles").add_column("sentiment_terms", str)
+    db.table("articles").add_column("impact_components", str)
+    db.table("articles").create_index(["scorer_version"])
+    db.table("article_categories").add_column("effective", int, not_null_default=1)
+    db.table("article_categories").create_index(["category", "effective", "article_id"])
+    db.table("decision_baskets").create_index(["basket_id"])
+    db.table("basket_members").create_index(["ticker"])
 
 
 def _migration_3(db: sqlite_utils.Database) -> None:
     """Ingestion from real sources: a title key for 48-hour dedupe, every source that carried a
     story, and the HTTP validators of each fetched feed."""
-    db["articles"].add_column("title_key", str)
+    db.table("articles").add_column("title_key", str)
     for row in list(db.query("SELECT id, title FROM articles")):
         db.execute("UPDATE articles SET title_key = ? WHERE id = ?", [title_key(row["title"]), row["id"]])
-    db["articles"].create_index(["source", "title_key", "published_at"])
-    db["article_sources"].create(
+    db.table("articles").create_index(["source", "title_key", "published_at"])
+    db.table("article_sources").create(
         {"article_id": str, "source": str, "url": str, "seen_at": str}, pk=("article_id", "source", "url")
     )
     db.execute(
         "INSERT OR IGNORE INTO article_sources (article_id, source, url, seen_at) "
         "SELECT id, source, coalesce(url, ''), ingested_at FROM articles"
     )
-    db["feed_state"].create(
+    db.table("feed_state").create(
         {
             "url": str,
             "source": str,
@@ -322,7 +324,7 @@ def checkpoint(db: sqlite_utils.Database) -> None:
 
 def schema_version(db: sqlite_utils.Database) -> int:
     """The schema version stored in ``PRAGMA user_version``."""
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -353,3 +355,10 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         db.conn.rollback()
         raise
     db.conn.execute("COMMIT")
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an ``INSERT`` just gave (sqlite3 types ``lastrowid`` as optional)."""
+    if cur.lastrowid is None:
+        raise SchemaError("an insert gave no row id: the table has no rowid")
+    return cur.lastrowid

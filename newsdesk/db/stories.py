@@ -10,11 +10,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.domain.models import Article
 from newsdesk.score.stories import DEFAULT, StoryConfig, StoryIndex
 
 TICKERS = "(SELECT group_concat(e.ticker, ' ') FROM article_entities e WHERE e.article_id = articles.id)"
+if TYPE_CHECKING:
+    import sqlite_utils
+
 WINDOW_SQL = (
     f"SELECT id, title, published_at, story_id, {TICKERS} FROM articles "
     "WHERE story_id IS NOT NULL AND published_at >= ? AND published_at <= ? ORDER BY published_at, id"
@@ -91,7 +95,7 @@ def forget(conn: sqlite3.Connection) -> None:
     _CACHE.pop(_db_file(conn), None)
 
 
-def _window(conn: sqlite3.Connection, start: float, end: float) -> list[tuple]:
+def _window(conn: sqlite3.Connection, start: float, end: float) -> list[tuple[Any, ...]]:
     out = []
     for key, title, published_at, story, named in conn.execute(WINDOW_SQL, [_bound(start), _bound(end, end=True)]):
         at = epoch(published_at)
@@ -127,7 +131,7 @@ def rebuild(conn: sqlite3.Connection, config: StoryConfig = DEFAULT, chunk: int 
     return len({story for story, _ in updates})
 
 
-def add_story_ids(db) -> None:
+def add_story_ids(db: sqlite_utils.Database) -> None:
     """Migration: ``articles.story_id`` with its index, filled for the articles already stored
     (every story recomputed, so a database brought back to an older version upgrades cleanly)."""
     if "story_id" not in {row[1] for row in db.execute("PRAGMA table_info(articles)")}:

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from newsdesk.db import aggregates, stories
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
-from newsdesk.db.schema import transaction
+from newsdesk.db.schema import inserted_id, transaction
 from newsdesk.domain.identity import iso_utc
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity, Problem
+
+if TYPE_CHECKING:
+    from newsdesk.domain.reference import Basket, Company
 
 # ------------------------------------------------------------------ the Article -> rows mapping
 
@@ -90,7 +94,7 @@ SOURCE_INSERT_SQL = _insert_sql("article_sources", ("article_id", "source", "url
 FTS_INSERT_SQL = "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)"
 
 
-def article_values(a: Article, chash: str) -> tuple:
+def article_values(a: Article, chash: str) -> tuple[Any, ...]:
     """The ``articles`` row of ``a`` (content hash ``chash``), in :data:`ARTICLE_INSERT_COLUMNS` order."""
     return (
         a.id,
@@ -119,7 +123,7 @@ def article_values(a: Article, chash: str) -> tuple:
     )
 
 
-def category_values(a: Article) -> list[tuple]:
+def category_values(a: Article) -> list[tuple[Any, ...]]:
     """The ``article_categories`` rows of ``a`` (one per category and origin, the first kept), each
     with the article's publish time and scores copied on (schema v6)."""
     origin = aggregates.effective_category_origin(a)
@@ -144,7 +148,7 @@ def category_values(a: Article) -> list[tuple]:
     return out
 
 
-def entity_values(a: Article) -> list[tuple]:
+def entity_values(a: Article) -> list[tuple[Any, ...]]:
     """The ``article_entities`` rows of ``a`` (with the article's publish time, schema v10)."""
     return [(a.id, e.ticker, e.name, e.mentions, e.relevance, e.sentiment, a.published_at) for e in a.entities]
 
@@ -154,7 +158,7 @@ def decision_id(a: Article, d: Decision) -> str:
     return f"{a.id}-{d.position}"
 
 
-def decision_values(a: Article) -> list[tuple]:
+def decision_values(a: Article) -> list[tuple[Any, ...]]:
     """The ``decisions`` rows of ``a`` (with the article's publish time, schema v10)."""
     return [
         (
@@ -182,7 +186,7 @@ def decision_values(a: Article) -> list[tuple]:
     ]
 
 
-def link_values(a: Article) -> list[tuple]:
+def link_values(a: Article) -> list[tuple[Any, ...]]:
     """The ``decision_baskets`` rows of ``a``: every basket leg of every decision, with its side."""
     return [
         (decision_id(a, d), leg["basket"], leg["side"])
@@ -248,6 +252,7 @@ def replace_article(conn: sqlite3.Connection, old: Article, new: Article, chash:
     totals.add(old, sign=-1)
     totals.write(conn)
     row = dict(zip(ARTICLE_INSERT_COLUMNS, article_values(new, chash or ""), strict=True))
+    columns: tuple[str, ...]
     if chash is None:
         columns = SCORE_COLUMNS
     else:
@@ -386,7 +391,7 @@ def write_batch(
     problems = list(problems)
     conn = db.conn
     with transaction(db):
-        run_id = conn.execute(RUN_INSERT_SQL, [started, source]).lastrowid
+        run_id = inserted_id(conn.execute(RUN_INSERT_SQL, [started, source]))
         result = RunResult(run_id=run_id, problems=problems)
         batch = BatchArticles()
         for article in articles:
@@ -418,7 +423,7 @@ def write_new(db: sqlite_utils.Database, batch: list[tuple[Article, str]], sourc
     in one transaction: for generated corpora. Returns the run id."""
     started = now_iso()
     with transaction(db):
-        run_id = db.conn.execute(RUN_INSERT_SQL, [started, source]).lastrowid
+        run_id = inserted_id(db.conn.execute(RUN_INSERT_SQL, [started, source]))
         insert_articles(db.conn, batch, started)
         db.conn.execute(RUN_FINISH_SQL, [now_iso(), len(batch), 0, 0, run_id])
     return run_id
@@ -428,11 +433,13 @@ def record_failure(db: sqlite_utils.Database, source: str, reason: str) -> int:
     """Record an input that could not be read at all as a run with one problem; return the run id."""
     with transaction(db):
         started = now_iso()
-        run_id = db.conn.execute(
-            "INSERT INTO ingest_runs (started_at, finished_at, source, added, duplicates, rejected) "
-            "VALUES (?, ?, ?, 0, 0, 1)",
-            [started, started, source],
-        ).lastrowid
+        run_id = inserted_id(
+            db.conn.execute(
+                "INSERT INTO ingest_runs (started_at, finished_at, source, added, duplicates, rejected) "
+                "VALUES (?, ?, ?, 0, 0, 1)",
+                [started, started, source],
+            )
+        )
         db.conn.execute(PROBLEM_INSERT_SQL, [run_id, source, source, reason, None])
     return run_id
 
@@ -442,7 +449,9 @@ def rebuild_aggregates(db: sqlite_utils.Database) -> tuple[int, int]:
     transaction; return the rows of the daily category table and of the category-set totals."""
     with transaction(db):
         aggregates.recompute(db.conn)
-    one = lambda sql: db.conn.execute(sql).fetchone()[0]  # noqa: E731
+    def one(sql: str) -> int:
+        return int(db.conn.execute(sql).fetchone()[0])
+
     return one("SELECT count(*) FROM daily_category_sentiment"), one("SELECT count(*) FROM category_set_totals")
 
 
@@ -456,13 +465,13 @@ def rebuild_stories(db: sqlite_utils.Database) -> int:
 # ------------------------------------------------------------------ reference data
 
 
-def sync_reference(db: sqlite_utils.Database, companies, baskets) -> None:
+def sync_reference(db: sqlite_utils.Database, companies: Iterable[Company], baskets: Iterable[Basket]) -> None:
     """Load the shipped companies and baskets into their tables (upsert, one transaction).
 
     Baskets of another ``kind`` than the file's (custom baskets made in the dashboard) are left alone.
     """
     with transaction(db):
-        db["companies"].upsert_all(
+        db.table("companies").upsert_all(
             (
                 {
                     "ticker": c.ticker,
@@ -478,24 +487,27 @@ def sync_reference(db: sqlite_utils.Database, companies, baskets) -> None:
         )
         names = {c.ticker: c.name for c in companies}
         for b in baskets:
-            db["baskets"].upsert({"id": b.id, "name": b.name, "description": b.description, "kind": b.kind}, pk="id")
+            row = {"id": b.id, "name": b.name, "description": b.description, "kind": b.kind}
+            db.table("baskets").upsert(row, pk="id")
             db.execute("DELETE FROM basket_members WHERE basket_id = ?", [b.id])
-            db["basket_members"].insert_all(
+            db.table("basket_members").insert_all(
                 {"basket_id": b.id, "ticker": t, "name": names.get(t, t), "weight": w} for t, w in b.members.items()
             )
 
 
-def reference_loaded(db: sqlite_utils.Database, companies, baskets) -> bool:
+def reference_loaded(
+    db: sqlite_utils.Database, companies: Sequence[Company], baskets: Sequence[Basket]
+) -> bool:
     """True when the companies and baskets tables already hold the shipped reference data."""
     n_companies = db.execute("SELECT count(*) FROM companies").fetchone()[0]
     n_baskets = db.execute("SELECT count(*) FROM baskets WHERE kind = 'sector'").fetchone()[0]
-    return n_companies == len(companies) and n_baskets == sum(b.kind == "sector" for b in baskets)
+    return bool(n_companies == len(companies) and n_baskets == sum(b.kind == "sector" for b in baskets))
 
 
 # ------------------------------------------------------------------ feeds
 
 
-def feed_state(conn: sqlite3.Connection, url: str) -> dict:
+def feed_state(conn: sqlite3.Connection, url: str) -> dict[str, Any]:
     """What was remembered of feed ``url`` (validators, last status), or an empty dict."""
     cur = conn.execute("SELECT * FROM feed_state WHERE url = ?", [url])
     row = cur.fetchone()
@@ -503,7 +515,15 @@ def feed_state(conn: sqlite3.Connection, url: str) -> dict:
 
 
 def save_feed_state(
-    db: sqlite_utils.Database, url: str, name: str, when: str, status: int, etag, last_modified, error: str, added: int
+    db: sqlite_utils.Database,
+    url: str,
+    name: str,
+    when: str,
+    status: int,
+    etag: str | None,
+    last_modified: str | None,
+    error: str,
+    added: int,
 ) -> None:
     """Remember a fetch of feed ``url``: its validators, status, error and how many articles it added."""
     with transaction(db):

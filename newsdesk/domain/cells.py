@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 
-def missing(value) -> bool:
+def missing(value: object) -> bool:
     """True for None and a missing number (NaN, pandas' NA): what SQL NULL becomes in a frame."""
     if value is None:
         return True
@@ -19,7 +19,7 @@ def missing(value) -> bool:
         return False
 
 
-def text_or_none(value) -> str | None:
+def text_or_none(value: object) -> str | None:
     """A text cell as text, or None for NULL (None, NaN, NA) and blank text; never NaN."""
     if missing(value):
         return None
@@ -27,7 +27,7 @@ def text_or_none(value) -> str | None:
     return text or None
 
 
-def flag(value) -> bool:
+def flag(value: object) -> bool:
     """A 0/1 cell as a bool; NULL (None, NaN, NA) is False (``bool(nan)`` would be True)."""
     return False if missing(value) else bool(value)
 

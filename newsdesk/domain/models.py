@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Decision:
     text: str
     action: str | None = None
     direction: str | None = None
-    instruments: list[dict] = field(default_factory=list)
+    instruments: list[dict[str, Any]] = field(default_factory=list)
     structure: str | None = None
     horizon_text: str | None = None
     horizon_min_days: int | None = None
@@ -75,7 +76,7 @@ class Article:
     impact: float | None = None
     scorer_version: str | None = None
     sentiment_terms: list[str] = field(default_factory=list)
-    impact_components: dict = field(default_factory=dict)
+    impact_components: dict[str, Any] = field(default_factory=dict[str, Any])
     market_relevance: float | None = None  # 0-1: how much this is market news (newsdesk.score.market)
     market_relevant: bool = True  # False: left out of the default (market news only) views
 

@@ -109,7 +109,8 @@ def companies_by_ticker() -> dict[str, Company]:
 @lru_cache(maxsize=4)
 def load_listings(path: Path = LISTINGS_FILE) -> tuple[Company, ...]:
     """Read the listing universe (``ticker,name,exchange,country,sector,kind,short`` after ``#`` header
-    lines; ``short`` is the name as news writes it); a row without a ticker or a name is skipped."""
+    lines; ``short`` is the name as news writes it); a row without a ticker or a name is skipped, and
+    a column the header lacks reads as blank."""
     with open(path, encoding="utf-8", newline="") as fh:
         rows = csv.reader(line for line in fh if not line.startswith("#"))
         header = next(rows, [])
@@ -118,11 +119,14 @@ def load_listings(path: Path = LISTINGS_FILE) -> tuple[Company, ...]:
             col.get(x) for x in ("ticker", "name", "exchange", "country", "sector", "kind", "short")
         )
         out = []
+        if t is None or n is None:  # no ticker or name column: nothing to list
+            return ()
         for row in rows:
             if len(row) != len(header) or not row[t].strip() or not row[n].strip():
                 continue
+            sector, country, exchange, kind = (row[i] if i is not None else "" for i in (s, c, e, k))
             short = row[m] if m is not None else short_name(row[n])
-            out.append(Company(row[t].strip(), row[n].strip(), (), row[s], row[c], row[e], row[k] or "stock", short))
+            out.append(Company(row[t].strip(), row[n].strip(), (), sector, country, exchange, kind or "stock", short))
         return tuple(out)
 
 

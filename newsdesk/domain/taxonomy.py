@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from newsdesk.config import TAXONOMY_FILE
 
@@ -30,7 +31,7 @@ class SourceTopic:
 
 
 @lru_cache(maxsize=4)
-def _load(path: Path) -> dict:
+def _load(path: Path) -> dict[str, Any]:
     with open(path, "rb") as fh:
         return tomllib.load(fh)
 

@@ -108,7 +108,9 @@ def rule_events(conn, rule: Rule, base_url: str | None, now: datetime, context: 
         for r in reads.decisions_with_horizon(conn, rule, filters, first, today + timedelta(days=rule.days)):
             end = ev.horizon_end(r["published_at"], r["horizon_min_days"], r["horizon_max_days"])
             due = ev.horizon_due(end, _today(now), rule.days, backfill=not rule.starts_at)
-            if due and ev.leg_matches(rule, r["instruments"], members) and ev.author_matches(rule, r["author"]):
+            if end is None or not due:
+                continue
+            if ev.leg_matches(rule, r["instruments"], members) and ev.author_matches(rule, r["author"]):
                 out.append(ev.decision_event(rule, r, base_url, f"Horizon ends {end.isoformat()}"))
         return out
     if rule.kind == GRADE:
@@ -136,7 +138,7 @@ def _grade_events(conn, rule: Rule, filters, base_url: str | None, context: dict
         for r in results
         if ev.closed_since(r.status, r.exit_date, rule.starts_at)
     }
-    fired = reads.fired_subjects(conn, rule.id, GRADE)
+    fired = reads.fired_subjects(conn, rule.id, GRADE) if rule.id is not None else set()
     wanted = [i for i in closed if i not in fired]
     rows = reads.decision_rows(conn, wanted)
     members = context.setdefault("members", _members(conn))
@@ -196,6 +198,7 @@ def deliver(db, send: Sender = notify.send) -> tuple[int, list[Failure]]:
             sent += 1
         else:
             failures.append(Failure(row["rule_name"], mask_url(row["url"]), error, row["attempts"]))
+            log.info("alert %r not delivered to %s: %s", row["rule_name"], mask_url(row["url"]), error)
     return sent, failures
 
 
@@ -203,9 +206,10 @@ def check(db, base_url: str | None = None, now: datetime | None = None, send: Se
     """Check every active rule once: fire what is new (once), deliver what is due."""
     problems: list[str] = []
     events = find_events(db, base_url, now, problems)
-    urls = {r.id: r.notify for r in reads.rules(db, active_only=True)}
+    urls = {r.id: r.notify for r in reads.rules(db, active_only=True) if r.id is not None}
     fired = store.record_events(db, events, urls)
     sent, failures = deliver(db, send)
+    log.info("alerts check: %d fired, %d sent, %d failed deliveries", len(fired), sent, len(failures))
     return CheckReport(fired, sent, failures, problems)
 
 

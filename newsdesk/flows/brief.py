@@ -99,7 +99,7 @@ def _movers(conn, filters: Filters, since: date, limit: int = 5) -> list[dict]:
         for r in results
         if r.excess_return is not None and (r.status == "open" or (r.exit_date or "") >= since.isoformat())
     ]
-    live.sort(key=lambda r: abs(r.excess_return), reverse=True)
+    live.sort(key=lambda r: abs(r.excess_return or 0.0), reverse=True)
     return [
         {
             "text": r.decision.text,
@@ -125,8 +125,8 @@ def build_brief(conn, start: datetime, now: datetime | None = None, base_url: st
     view = Filters(since=since, until=until, hidden_sources=hidden)
     before = previous_period(view, (since, until))
     last = alert_reads.last_day(conn, replace(view, since=None))  # the newest day that holds articles
-    moved = what_moved(conn, replace(view, since=None), last) if last else None
-    moved = [] if moved is None else moved.dropna(subset=["z"]).head(5).to_dict("records")
+    frame = what_moved(conn, replace(view, since=None), last) if last else None
+    moved = [] if frame is None else frame.dropna(subset=["z"]).head(5).to_dict("records")
     stories = reads.top_stories(conn, view)
     for s in stories:
         s["link"] = article_link(base_url, s["id"])
@@ -138,6 +138,7 @@ def build_brief(conn, start: datetime, now: datetime | None = None, base_url: st
         {**d, "exposure": exposure_text(d["instruments"])}
         for d in alert_reads.decisions_with_horizon(conn, None, view, until, until + timedelta(days=HORIZON_DAYS))
     ]
+    log.info("brief %s to %s: %d stories, %d new decisions", since, until, len(stories), len(decisions))
     return Brief(
         title=f"newsdesk brief · {since.isoformat()} to {until.isoformat()}",
         since=since,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsdesk.flows.brief import Brief
@@ -136,7 +137,8 @@ def sparkline(points: list[tuple[str, float | None]], width: int = 240, height: 
         return round(height - 2 - (v - lo) / span * (height - 4), 1)
 
     step = width / (len(points) - 1)
-    paths, current = [], []
+    paths: list[list[str]] = []
+    current: list[str] = []
     for i, (_d, v) in enumerate(points):
         if v is None:
             if current:
@@ -171,6 +173,15 @@ def _a(text, url: str | None) -> str:
 
 def _sign_class(value) -> str:
     return "" if value is None else "pos" if value > 0 else "neg" if value < 0 else ""
+
+
+def _section(
+    title: str, tag: str, items: list[dict[str, Any]], empty: str, line: Callable[[dict[str, Any]], str]
+) -> list[str]:
+    """A heading and its list (``tag``: ol or ul) of one ``line`` per item, or ``empty`` in grey."""
+    if not items:
+        return [f"<h2>{title}</h2>", f"<p class=muted>{empty}</p>"]
+    return [f"<h2>{title}</h2>", f"<{tag}>" + "".join(f"<li>{line(x)}</li>" for x in items) + f"</{tag}>"]
 
 
 def to_html(b: Brief) -> str:

@@ -242,8 +242,9 @@ def decisions_human(df: pd.DataFrame, link_base: str | None = None, results: Ite
         result = by_key.get((str(row.get("article_id")), int(row["position"]) if pd.notna(row.get("position")) else -1))
         days = row.get("horizon_max_days")
         stated = days is not None and not pd.isna(days)
+        span = int(days) if days is not None and stated else DEFAULT_HORIZON_DAYS
         day = published.iloc[i]
-        end = "" if pd.isna(day) else (day + pd.Timedelta(days=int(days) if stated else DEFAULT_HORIZON_DAYS))
+        end = "" if pd.isna(day) else (day + pd.Timedelta(days=span))
         status = (
             result.status if result is not None else (row.get("status") if isinstance(row.get("status"), str) else "")
         )

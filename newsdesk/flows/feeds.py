@@ -10,6 +10,7 @@ Feeds file (``data/feeds.toml``; see ``data/feeds.example.toml``)::
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from newsdesk.flows.ingest import IngestReport, ensure_reference, write_chunk
 from newsdesk.ingest import feed as feed_parser
 from newsdesk.score.pipeline import ScoringContext, default_context
 from newsdesk.score.sentiment import Scorer
+
+log = logging.getLogger(__name__)
 
 DEFAULT_FEEDS = DATA_DIR / "feeds.toml"
 
@@ -88,6 +91,8 @@ def fetch_feeds(
     report = FetchReport()
     for f in feeds:
         report.outcomes.append(fetch_one(db, f, ctx, **fetch_options))
+    added = sum(o.added for o in report.outcomes)
+    log.info("feeds round: %d feed(s), %d added, %d failed", len(feeds), added, len(report.failed))
     return report
 
 
@@ -100,15 +105,18 @@ def fetch_one(db: Connection, f: Feed, ctx: ScoringContext | Scorer, **fetch_opt
         got = fetch_url(f.url, state.get("etag"), state.get("last_modified"), **fetch_options)
         if got.status == 304:
             _save_state(db, f, now, 304, state.get("etag"), state.get("last_modified"), "", 0)
+            log.info("feed %s: not modified", f.name)
             return FeedOutcome(f, "not modified")
         parsed = feed_parser.parse_text(got.body, f.url, feed_source=f.name, default_categories=f.categories)
     except NewsdeskError as exc:
         writes.record_failure(db, f.url, str(exc))
         _save_state(db, f, now, 0, state.get("etag"), state.get("last_modified"), str(exc), 0)
+        log.info("feed %s failed: %s", f.name, exc)  # the CLI prints it; the log keeps when
         return FeedOutcome(f, "failed", error=str(exc))
     result = IngestReport()
     write_chunk(db, f.url, parsed, ctx, result)
     _save_state(db, f, now, got.status, got.etag, got.last_modified, "", result.added)
+    log.info("feed %s: %s", f.name, result.summary())
     return FeedOutcome(f, "fetched", result.added, result.duplicates, result.rejected)
 
 

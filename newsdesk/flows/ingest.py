@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import logging
 import os
 import tempfile
 from collections import deque
@@ -27,6 +28,7 @@ from newsdesk.score.parallel import Scoring
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
 
+log = logging.getLogger(__name__)
 REPORT_KEEPS = 10_000  # problems and added ids kept in memory per report; every one is in the database
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
 
@@ -228,6 +230,7 @@ def _store_chunk(db, name, parsed, pending, ctx, report, on_progress, outcome, s
             done.impact, done.impact_components = with_novelty(done.impact_components, known)
         scored.append(done)
     result = writes.write_batch(db, scored, problems, name)
+    log.debug("%s: chunk stored as run %d: %d added", name, result.run_id, result.added)
     report.added += result.added
     report.duplicates += result.duplicates
     report.rejected += result.rejected
@@ -336,7 +339,7 @@ def rescore(
     ids: list[str],
     batch_size: int = 500,
     ctx: ScoringContext | None = None,
-    on_batch: Callable[[int], None] | None = None,
+    on_batch: Callable[[int], object] | None = None,
 ) -> int:
     """Rescore the given articles with the current scorers, one transaction per batch; returns
     how many were rescored."""
@@ -371,7 +374,10 @@ def load_demo(db: Connection) -> IngestReport:
     from newsdesk.flows.prices import load_demo_prices
 
     report = ingest_paths(db, demo_files(), fmt="page")
-    load_demo_prices(db)
+    prices = load_demo_prices(db)
+    log.info(
+        "demo corpus: %s; %d illustrative closes", report.summary(), prices.added if prices else 0
+    )
     from newsdesk.flows.alerts import add_example_rule
 
     add_example_rule(db)  # paused: an example on the Alerts page, never a notification
@@ -396,6 +402,7 @@ def create_demo_database(path: str | Path) -> IngestReport:
         db.close()
         if not path.exists():
             os.replace(tmp, path)
+            log.info("demo database built at %s", path)
     finally:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(tmp + suffix):

@@ -7,10 +7,12 @@ Each function here is what one CLI command or one dashboard loader calls; the ru
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from newsdesk.db import Connection
 from newsdesk.db.prices import PriceWrite, write_prices
@@ -38,6 +40,8 @@ from newsdesk.scorecard.rules import (
     score_decisions,
     tickers_needed,
 )
+
+log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
 YFINANCE_SOURCE = "yfinance"  # the source stored with closes fetched through yfinance
@@ -153,11 +157,18 @@ def import_price_files(
             batch = read_price_file(path, ticker=ticker, fmt=fmt, date_format=date_format)
         except (SourceReadError, UnknownFormatError) as exc:
             report.unreadable.append((str(path), str(exc)))
+            log.info("prices from %s could not be read: %s", path, exc)
             continue
         report.notes += [(str(path), note) for note in [*batch.notes, *ticker_notes(batch, known)]]
-        report.writes.append((str(path), write_prices(db, batch.rows, batch.problems, Path(path).name, replace)))
+        write = write_prices(db, batch.rows, batch.problems, Path(path).name, replace)
+        report.writes.append((str(path), write))
+        log.info("prices from %s: %d added, %d already stored, %d rejected", path, *_counts(write))
     keep_grades(db)
     return report
+
+
+def _counts(write: PriceWrite) -> tuple[int, int, int]:
+    return write.added, write.duplicates, write.rejected
 
 
 def fetch_prices(
@@ -184,7 +195,9 @@ def fetch_prices(
         batches.append((YFINANCE_SOURCE, fetch_from_yfinance(tickers, start, download=download)))
     for name, batch in batches:
         rows = [r for r in batch.rows if not since or r.date >= since]
-        report.writes.append((name, write_prices(db, rows, batch.problems, name, replace)))
+        write = write_prices(db, rows, batch.problems, name, replace)
+        report.writes.append((name, write))
+        log.info("prices fetched from %s: %d added, %d already stored, %d rejected", name, *_counts(write))
     keep_grades(db)
     return tickers, report
 
@@ -194,7 +207,7 @@ def load_demo_prices(db: Connection) -> PriceWrite | None:
     the stored decisions need (basket legs: their members) and their benchmarks, from a month before the first article
     to :data:`DEMO_PRICES_END`. None when there are no articles."""
     first, last = price_reads.article_span(db)
-    if not first:
+    if not first or not last:
         return None
     benchmark_of = benchmark_lookup(db)
     tickers = tickers_needed(decision_inputs(db), price_reads.basket_weights(db), benchmark_of)
@@ -263,12 +276,13 @@ def observations(conn: Connection, filters: Filters = Filters(), by: str = "cate
     out: list[Observation] = []
     seen: set[tuple] = set()
     for r in rows.to_dict("records"):
-        ticker, article = text_or_none(r["ticker"]), str(r["article_id"])
-        if ticker is None:
+        held, article = text_or_none(r["ticker"]), str(r["article_id"])
+        if held is None:
             continue
+        ticker = held
         source = text_or_none(r.get("source"))
         score = r["sentiment"]
-        common = dict(
+        common: dict[str, Any] = dict(
             published_at=text_or_none(r["published_at"]),
             label=text_or_none(r["sentiment_label"]),
             score=None if score is None or score != score else float(score),

@@ -14,11 +14,12 @@ import codecs
 import gzip
 import io
 import json
+import logging
 import os
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from newsdesk.domain.api_errors import api_error
 from newsdesk.domain.models import ParseResult
@@ -29,6 +30,8 @@ from newsdesk.ingest.fields import guess_mapping
 from newsdesk.ingest.jsondoc import json_error, load_json, parse_items
 from newsdesk.ingest.options import UNKNOWN_SOURCE, DateReader, ReadOptions
 from newsdesk.ingest.outlets import file_source, outlet_name
+
+log = logging.getLogger(__name__)
 
 PARSERS: dict[str, Callable[..., ParseResult]] = {
     "page": page.parse_text,
@@ -303,6 +306,7 @@ def _iter_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> I
     text = decode(data, name)
     if fmt == "auto":
         fmt = detect_format(name, text, options)
+        log.info("%s: read as %s", name, fmt)
     if fmt == "feed":
         # feedparser reads the bytes (and their declared charset) itself, unless they are UTF-16/32
         body = _as_utf8_xml(text) if wide else data
@@ -401,11 +405,12 @@ def _stream_path(
             head = stream.read(HEAD_BYTES)
             if not head.lstrip(codecs.BOM_UTF8).strip():
                 raise SourceReadError(f"{path} is empty: nothing to ingest")
-            fmt = options.fmt if options.fmt != "auto" else _streamed_format(name, head, options)
-            if fmt in ("jsonl", "csv") and not wide_encoding(head):
+            streamed = options.fmt if options.fmt != "auto" else _streamed_format(name, head, options)
+            if streamed in ("jsonl", "csv") and not wide_encoding(head):
+                log.info("%s: read as %s, streamed", name, streamed)
                 check_text(head, name)
                 stream.seek(0)
-                if fmt == "jsonl":
+                if streamed == "jsonl":
                     yield from jsonl.iter_chunks(stream, name, options=options)
                 else:
                     encoding = _byte_encoding(stream)
@@ -424,7 +429,7 @@ def _open(path: Path) -> BinaryIO:
     """``path`` opened for reading bytes; a gzip file (by its magic number) is decompressed on the fly."""
     with path.open("rb") as probe:
         magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")
+    return cast(BinaryIO, gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb"))  # both binary files
 
 
 def _read_rest(stream: BinaryIO, name: str) -> bytes:

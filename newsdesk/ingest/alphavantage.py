@@ -42,7 +42,7 @@ def parse_item(item) -> Article:
     title = collapse_ws(html_to_text(text_field(item, "title")))
     if not title:
         raise RecordError("'title' is missing or empty")
-    cats = []
+    cats: list[CategoryTag] = []
     for t in _list(item, "topics"):
         topic = t.get("topic") if isinstance(t, dict) else None
         name = canonical_category(topic)  # either spelling of an AV topic; anything else is dropped

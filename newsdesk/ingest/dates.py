@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from dateutil import parser as dateutil_parser
 from dateutil import tz
@@ -52,7 +52,7 @@ _RFC822_WEEKDAY = re.compile(r"^\s*[^\W\d_]+\.?\s*,\s*(?=\d)")
 _EASTERN, _CENTRAL = tz.gettz("America/New_York"), tz.gettz("America/Chicago")
 _MOUNTAIN, _PACIFIC = tz.gettz("America/Denver"), tz.gettz("America/Los_Angeles")
 # Zone abbreviations a news date carries. The bare US names (ET, CT...) follow daylight saving.
-TZINFOS: dict[str, object] = {
+TZINFOS: dict[str, int | tzinfo | None] = {
     "UTC": 0,
     "UT": 0,
     "GMT": 0,

@@ -175,7 +175,7 @@ def record_article(
     if not title:
         raise RecordError(f"{keys.get('title', 'title')!r} is missing or empty")
     cats = _categories(obj, keys.get("categories", "categories"))
-    decisions = []
+    decisions: list[Decision] = []
     raw_dec = obj.get("decisions") or []
     if not isinstance(raw_dec, list):
         raise RecordError("'decisions' must be a list of strings or {text} objects")

@@ -98,7 +98,7 @@ def outlet_name(name: str) -> str:
         return _outlets()[key]
     if " " not in key and "." in key:
         known = host_outlet(key)
-        if known in sites.values():
+        if known is not None and known in sites.values():
             return known
     return name
 

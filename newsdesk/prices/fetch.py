@@ -90,7 +90,7 @@ def _day(stamp) -> str:
     return stamp.date().isoformat() if hasattr(stamp, "date") else str(stamp)[:10]
 
 
-def _columns_by_ticker(frame, tickers: list[str]) -> dict[str, dict[str, object]]:
+def _columns_by_ticker(frame: pd.DataFrame, tickers: list[str]) -> dict[str, dict[str, pd.Series]]:
     """ticker -> field -> column of a ``yfinance.download`` frame, whatever its column layout:
     one level of fields (one ticker), or two levels, fields over tickers or tickers over fields."""
     columns = frame.columns
@@ -103,7 +103,7 @@ def _columns_by_ticker(frame, tickers: list[str]) -> dict[str, dict[str, object]
         0,
     )
     ticker_level = 1 if fields_level == 0 else 0
-    found: dict[str, dict[str, object]] = {}
+    found: dict[str, dict[str, pd.Series]] = {}
     for col in columns:
         found.setdefault(str(col[ticker_level]), {})[str(col[fields_level])] = frame[col]
     return found

@@ -144,7 +144,7 @@ class DateOrder:
         if not self.numeric:
             return None
         if self.order:
-            line, raw = self.day_first or self.month_first
+            line, raw = self.day_first or self.month_first or (0, "")  # order set: exactly one is
             return f"dates read as {self.order} ({raw!r} on line {line} settles the order)"
         return None
 
@@ -231,7 +231,7 @@ def _fields_count(names: list[str]) -> int:
 
 def _delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 

@@ -81,7 +81,7 @@ class PriceBook(Mapping[str, PriceSeries]):
     @property
     def latest_date(self) -> str | None:
         """The newest close of any ticker, or None for an empty book."""
-        return max((s.latest_date for s in self._series.values() if len(s)), default=None)
+        return max((s.dates[-1] for s in self._series.values() if len(s)), default=None)
 
     def __len__(self) -> int:
         return len(self._series)

@@ -419,11 +419,17 @@ def _active(text: str) -> Call | None:
                     return None
             else:
                 return None
-    elif verb == "raises" and _rating_after(rest, "to") and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I):
-        to = _rating_after(rest, "to")  # "Raises Agilent to Buy": an upgrade
+    elif (
+        verb == "raises"
+        and (to := _rating_after(rest, "to"))
+        and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I)
+    ):  # "Raises Agilent to Buy": an upgrade
         kind, rating, subject = "upgrade", to.group("r"), _subject_before(rest)
-    elif verb == "cuts" and _rating_after(rest, "to") and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I):
-        to = _rating_after(rest, "to")
+    elif (
+        verb == "cuts"
+        and (to := _rating_after(rest, "to"))
+        and not re.match(rf"\s+(?:its\s+|the\s+)?{_PT}\b", rest, re.I)
+    ):
         kind, rating, subject = "downgrade", to.group("r"), _subject_before(rest)
     elif _RAISE.match(verb) or _LOWER.match(verb):
         if not _ANALYST_PT.search(rest) or _OWN_TARGET.search(rest):

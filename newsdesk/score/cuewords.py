@@ -10,6 +10,7 @@ Patterns whose first word cannot be read (a class, ``\\w``, a repeated letter) a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _LOOKAROUND = ("?=", "?!", "?<=", "?<!")
@@ -74,13 +75,14 @@ class CueScanner:
                 regex = self._by_word.get(m.group(0).lower(), self._anywhere)
                 hit = regex.match(text, pos) if regex else None
             if hit:
-                out.append(CueMatch(hit.start(), hit.end(), self.kinds[hit.lastgroup], hit.group(0)))
+                out.append(CueMatch(hit.start(), hit.end(), self.kinds[hit.lastgroup or ""], hit.group(0)))
                 resume = hit.end()
         return out
 
     def scan_single(self, text: str) -> list[CueMatch]:
         """:meth:`scan` done with the one slow alternation (to check the fast one against)."""
-        return [CueMatch(m.start(), m.end(), self.kinds[m.lastgroup], m.group(0)) for m in self.single.finditer(text)]
+        kinds = self.kinds
+        return [CueMatch(m.start(), m.end(), kinds[m.lastgroup or ""], m.group(0)) for m in self.single.finditer(text)]
 
 
 def first_words(pattern: str) -> frozenset[str] | None:
@@ -105,11 +107,12 @@ def _alternatives(pattern: str) -> set[tuple[str, bool]] | None:
 
 def _sequence(seq: str) -> set[tuple[str, bool]] | None:
     """The word starts of a sequence: ``(letters, closed)``, closed when a non-letter ends the word."""
-    open_words, closed = {""}, set()
+    open_words: set[str] = {""}
+    closed: set[str] = set()
     i = 0
     while i < len(seq) and open_words:
         atom, i = _atom(seq, i)
-        if atom == "zero-width":
+        if isinstance(atom, str):  # "zero-width"
             continue
         if atom is None:
             return None
@@ -121,7 +124,7 @@ def _sequence(seq: str) -> set[tuple[str, bool]] | None:
                 return None  # repeated letters: any number of them
             if least == 0:
                 atom = atom | {("", False)}
-        grown = set()
+        grown: set[str] = set()
         for word in open_words:
             for piece, ends in atom:
                 (closed if ends else grown).add(word + piece)
@@ -178,29 +181,9 @@ def _atom(seq: str, i: int) -> tuple[set[tuple[str, bool]] | str | None, int]:
     return {("", True)}, i + 1
 
 
-def split_alternatives(pattern: str) -> list[str]:
-    """``pattern`` split at its top-level ``|``."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = pattern.index("]", i + 2)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, pattern[start:]]
-
-
-def closing(pattern: str, i: int) -> int:
-    """Index of the ``)`` that closes the ``(`` at ``i``."""
+def _syntax(pattern: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """The characters of ``pattern`` from ``i`` that are regex syntax, with their index and the
+    parenthesis depth after them (escapes and character classes are skipped whole)."""
     depth = 0
     while i < len(pattern):
         c = pattern[i]
@@ -209,11 +192,26 @@ def closing(pattern: str, i: int) -> int:
             continue
         if c == "[":
             i = pattern.index("]", i + 2)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            depth += (c == "(") - (c == ")")
+            yield i, c, depth
         i += 1
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at its top-level ``|``."""
+    parts: list[str] = []
+    start = 0
+    for i, c, depth in _syntax(pattern):
+        if c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def closing(pattern: str, i: int) -> int:
+    """Index of the ``)`` that closes the ``(`` at ``i``."""
+    for j, c, depth in _syntax(pattern, i):
+        if c == ")" and depth == 0:
+            return j
     raise ValueError(f"unbalanced parentheses in {pattern!r}")

@@ -189,9 +189,9 @@ class DecisionParser:
                 if not any(h.start < end and start < h.end for h in (*hits, *excluded)):
                     hits.append(_Hit(start, end, company.name, ticker, None))
         for m in _TICKER.finditer(text):
-            ticker = self._symbols.get(m.group(1))
-            if ticker and not any(h.start < m.end() and m.start() < h.end for h in (*hits, *excluded)):
-                hits.append(_Hit(m.start(), m.end(), self.companies.by_ticker[ticker].name, ticker, None))
+            symbol = self._symbols.get(m.group(1))
+            if symbol and not any(h.start < m.end() and m.start() < h.end for h in (*hits, *excluded)):
+                hits.append(_Hit(m.start(), m.end(), self.companies.by_ticker[symbol].name, symbol, None))
         hits.sort(key=lambda h: h.start)
         return hits
 
@@ -374,7 +374,7 @@ class _Reader:
 
     def _instruction(self, cue: _Cue) -> None:
         k = cue.kind
-        side = VERB_SIDE.get(k)
+        side = VERB_SIDE.get(k, "hold")  # "trade" has no side: alone, it returns below
         if k.startswith("opt_") and self.writer_end is not None and cue.start - self.writer_end <= 40:
             k = {"opt_long": "opt_short", "opt_short": "opt_long"}.get(k, k)  # sold puts are long
             side = VERB_SIDE[k]

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -137,7 +138,7 @@ def lexicon_names() -> frozenset[str]:
     """Lower-case forms of the capitalised words of the TextBlob lexicon: nationalities, places and other
     names ("German", "York") that are no company's own word."""
     spec = importlib.util.find_spec("textblob")
-    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    path = Path(spec.origin if spec and spec.origin else "textblob").parent / "en" / "en-lexicon.txt"
     with open(path, encoding="utf-8") as fh:
         return frozenset(w.lower() for w in (line.split(" ", 1)[0] for line in fh) if w[:1].isupper())
 
@@ -146,7 +147,7 @@ def lexicon_names() -> frozenset[str]:
 def common_words() -> frozenset[str]:
     """Lower-case ordinary English words, from the part-of-speech lexicon TextBlob ships."""
     spec = importlib.util.find_spec("textblob")  # located, not imported: importing it is slow
-    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    path = Path(spec.origin if spec and spec.origin else "textblob").parent / "en" / "en-lexicon.txt"
     words = set()
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -386,14 +387,14 @@ def _symbols(text: str) -> frozenset[str]:
     return frozenset(m.group(0).lstrip("$") for m in SYMBOL.finditer(text))
 
 
-def _author(text: str, start: int, end: int, starts: set[int] = frozenset()) -> bool:
+def _author(text: str, start: int, end: int, starts: Set[int] = frozenset()) -> bool:
     """True when the name at ``text[start:end]`` is a broker writing a rating (:data:`AUTHOR_AFTER`,
     :data:`AUTHOR_BEFORE`), or upgrades or downgrades another company named right after the verb
     ("Goldman Sachs Upgrades Advance Auto Parts"; "Apple Upgrades iPhone Camera" stays Apple's)."""
     if AUTHOR_AFTER.match(text[end : end + 120]) or AUTHOR_BEFORE.search(text[max(0, start - 70) : start]):
         return True
     verb = RATING_VERB.match(text[end : end + 30])
-    return bool(verb) and end + verb.end() in starts
+    return verb is not None and end + verb.end() in starts
 
 
 def _alone(text: str, start: int, end: int) -> bool:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, noun_words, tokenize
@@ -297,7 +298,7 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
                     value *= EVENT_ASIDE  # the main clause's subject gains from another's trouble
             elif e.direction is not None:
                 target = _nearest_metric(clause, k)
-                if target is not None:
+                if target is not None and target.entry.metric is not None:  # a metric, by _nearest_metric
                     target.used = True
                     value = e.direction * target.entry.metric
                     if target.entry.metric < 0 and _reaches(tokens, m, target):
@@ -360,26 +361,22 @@ def _nearest_metric(clause: list[_Match], k: int) -> _Match | None:
     """The closest unused metric within :data:`WINDOW` tokens of clause[k] (metrics before the
     direction word win ties: "sales rose")."""
     here = clause[k]
-    best, best_d = None, WINDOW + 1
-    j = k - 1
-    while j >= 0 and here.start - clause[j].end < WINDOW:
-        m = clause[j]
+    before = _first_metric(reversed(clause[:k]), lambda m: here.start - m.end)
+    after = _first_metric(clause[k + 1 :], lambda m: m.start - here.end)
+    if before is None or after is None:
+        return after if before is None else before
+    return before if here.start - before.end + 1.0 <= after.start - here.end + 1.5 else after
+
+
+def _first_metric(matches: Iterable[_Match], gap: Callable[[_Match], int]) -> _Match | None:
+    """The first unused metric of ``matches`` (walked away from the direction word), unless a match
+    :data:`WINDOW` tokens away or more comes first."""
+    for m in matches:
+        if gap(m) >= WINDOW:
+            return None
         if not m.used and m.entry.metric is not None:
-            d = here.start - m.end + 1
-            if d < best_d:
-                best, best_d = m, d
-            break
-        j -= 1
-    j = k + 1
-    while j < len(clause) and clause[j].start - here.end < WINDOW:
-        m = clause[j]
-        if not m.used and m.entry.metric is not None:
-            d = m.start - here.end + 1.5
-            if d < best_d:
-                best, best_d = m, d
-            break
-        j += 1
-    return best
+            return m
+    return None
 
 
 def _modifier(clause: list[_Match], k: int) -> float:

@@ -381,7 +381,7 @@ def impact_breakdown(components: dict) -> list[dict]:
         }
         for name, w in WEIGHTS.items()
     ]
-    base = sum(r["effect"] for r in rows)
+    base = sum(w * get(name) for name, w in WEIGHTS.items())
     novelty = get("novelty") if "novelty" in components else 1.0
     calm = get("calm") if "calm" in components else 1.0
     rows += [

@@ -65,7 +65,7 @@ def noun_words() -> frozenset[str]:
     """Lower-case words whose usual part of speech is a noun (NN, NNS), from the part-of-speech
     lexicon TextBlob ships (read as a file: it needs no corpus download)."""
     spec = importlib.util.find_spec("textblob")  # located, not imported: importing it is slow
-    path = Path(spec.origin).parent / "en" / "en-lexicon.txt"
+    path = Path(spec.origin if spec and spec.origin else "textblob").parent / "en" / "en-lexicon.txt"
     words = set()
     with open(path, encoding="utf-8") as fh:
         for line in fh:

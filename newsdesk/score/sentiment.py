@@ -84,7 +84,8 @@ _TERM_WEIGHT = re.compile(r"\(([+-]?\d+(?:\.\d+)?)\)\s*$")
 def split_terms(terms: list[str]) -> tuple[list[str], list[str]]:
     """The sentiment cues that pushed the score up and those that pushed it down (by the signed
     weight in parentheses at the end of each term, e.g. ``jumped … profit (+1.50)``)."""
-    up, down = [], []
+    up: list[str] = []
+    down: list[str] = []
     for term in terms or []:
         m = _TERM_WEIGHT.search(str(term))
         (down if m and float(m.group(1)) < 0 else up).append(str(term))

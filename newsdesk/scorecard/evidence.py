@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsdesk.prices.sessions import Moment, parse_moment
 from newsdesk.scorecard.rules import (
@@ -109,7 +110,7 @@ OBSERVATION_COLUMNS = ["article_id", "ticker", "benchmark", "tone", "published_a
                        "exit_date", "window", "return", "benchmark_return", "excess_return"]  # fmt: skip
 
 
-def observation_row(m: Measured) -> dict:
+def observation_row(m: Measured) -> dict[str, Any]:
     """A :class:`Measured` as a row of the observations CSV (:data:`OBSERVATION_COLUMNS`)."""
     return {"article_id": m.article_id, "ticker": m.ticker, "benchmark": m.benchmark, "tone": m.tone,
             "published_at": m.published_at, "base_date": m.base_date, "entry_date": m.entry_date,
@@ -163,7 +164,7 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
     k = sessions.entry_index(moment)
     base_session = sessions.dates[k - 1] if k else None
     j0 = series.last_on_or_before(base_session) if base_session else None
-    if j0 is not None and sessions.lag(series.dates[j0], base_session) > market.max_lag:
+    if j0 is not None and base_session and sessions.lag(series.dates[j0], base_session) > market.max_lag:
         j0 = None
     if window == REACTION:
         if j0 is None:
@@ -171,7 +172,7 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
         start, end = j0, i
     else:
         target = sessions.shift(entry, DRIFT_SESSIONS[window])
-        if target is None or target > series.latest_date:
+        if target is None or target > series.dates[-1]:
             return None
         j = series.last_on_or_before(target)
         if j is None or j <= i or sessions.lag(series.dates[j], target) > market.max_lag:
@@ -179,7 +180,7 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
         start, end = i, j
     bench = market.benchmark_of(ticker)
     b_series, b_fake = market.series(bench, demo) if bench else (None, False)
-    if b_series is None:
+    if b_series is None or not bench:
         return None
     own = market.sessions_of(bench)
     bi, _, _ = benchmark_closes(b_series, moment, entry, entry, sessions, market.max_lag, own)
@@ -252,7 +253,7 @@ def _value(obs: Observation) -> float | None:
 def merge(observations: Iterable[Observation], market: Market) -> list[tuple[Observation, str]]:
     """The observations with a tone, several on one (group, instrument, entry session) counted once with
     their mean sentiment (one alone keeps its label's tone); estimated dates are left out."""
-    merged: dict[tuple, _Merged] = {}
+    merged: dict[tuple[Any, ...], _Merged] = {}
     for obs in observations:
         moment = parse_moment(obs.published_at)
         if obs.estimated or moment is None:
@@ -320,10 +321,10 @@ def evidence(
     return summarise(measurements(observations, market, windows), min_n, confidence)
 
 
-def evidence_json(rows: Iterable[EvidenceRow]) -> list[dict]:
+def evidence_json(rows: Iterable[EvidenceRow]) -> list[dict[str, Any]]:
     """``newsdesk evidence --json``: ``{group, tone, window, n, mean, t, ci_low, ci_high, too_few}``."""
 
-    def number(x):
+    def number(x: float | None) -> float | None:
         return None if x is None or not math.isfinite(x) else float(x)
 
     return [{"group": r.group, "tone": r.tone, "window": r.window, "n": r.n, "mean": number(r.mean_excess_return),

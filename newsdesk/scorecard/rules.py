@@ -44,6 +44,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from newsdesk.domain.cells import flag, missing, text_or_none
 from newsdesk.domain.legs import decode_legs
@@ -88,7 +89,7 @@ class Leg:
     basket: str | None = None
 
     @classmethod
-    def from_instrument(cls, item: Mapping) -> Leg:
+    def from_instrument(cls, item: Mapping[str, Any]) -> Leg:
         """A leg from one entry of ``Decision.instruments`` (``{"name", "side", "ticker"|"basket"}``)."""
         return cls(
             name=str(item.get("name") or item.get("ticker") or item.get("basket") or ""),
@@ -134,16 +135,16 @@ class DecisionInput:
         )
 
     @classmethod
-    def from_row(cls, row: Mapping) -> DecisionInput:
+    def from_row(cls, row: Mapping[str, Any]) -> DecisionInput:
         """From a database row: the ``decisions`` columns (``instruments`` as JSON text or a list) plus
         the article's ``published_at`` and, when present, ``published_estimated``, ``source`` and
         ``categories`` (a list, or text separated by ``|`` or ``,``)."""
         instruments = decode_legs(row.get("instruments"))
-        categories = row.get("categories")
-        categories = () if missing(categories) else categories
-        if isinstance(categories, str):
-            sep = "|" if "|" in categories else ","
-            categories = [c.strip() for c in categories.split(sep) if c.strip()]
+        cats = row.get("categories")
+        if isinstance(cats, str):
+            sep = "|" if "|" in cats else ","
+            cats = [c.strip() for c in cats.split(sep) if c.strip()]
+        categories = cats if isinstance(cats, list | tuple) else ()  # NULL, NaN or not text: none
         horizon = row.get("horizon_max_days")
         return cls(
             article_id=str(row["article_id"]),
@@ -161,7 +162,18 @@ class DecisionInput:
         )
 
 
-def _whole_days(value) -> int | None:
+T = TypeVar("T")
+
+
+def _present(value: T | None) -> T:
+    """A value the rules above guarantee (a scored decision's excess, a priced leg's return, the dates
+    of a leg with trips); a None here is a broken invariant, not missing data."""
+    if value is None:
+        raise ScorecardError("internal: a scored value is missing")
+    return value
+
+
+def _whole_days(value: Any) -> int | None:
     """A horizon cell as int; None for a missing one (None, NaN, pandas' NA)."""
     try:
         return None if missing(value) else int(value)
@@ -370,7 +382,12 @@ def benchmark_closes(
 
 
 def trip(
-    market: Market, ticker: str, published_at, horizon_days: int, weight: float = 1.0, demo: bool = False
+    market: Market,
+    ticker: str,
+    published_at: str | Moment | None,
+    horizon_days: int,
+    weight: float = 1.0,
+    demo: bool = False,
 ) -> tuple[Trip | None, str]:
     """Hold ``ticker`` by the entry, staleness and exit rules from publication (a publish time, or a
     :class:`Moment`): (trip, "") or (None, reason). A trip whose benchmark is missing or stale has None
@@ -389,24 +406,27 @@ def trip(
         return None, reason
     entry = series.dates[i]
     target = _add_days(entry, horizon_days)
-    is_open = target > series.latest_date
+    is_open = target > series.dates[-1]
     if is_open:
         j = len(series) - 1
-        table_latest = market.table_latest(fake) or series.latest_date
+        table_latest = market.table_latest(fake) or series.dates[-1]
         if sessions.lag(series.dates[j], table_latest) > market.max_lag:
             return None, f"{ticker}: prices stop on {series.dates[j]}"
     else:
-        j = series.last_on_or_before(target)
+        j = _present(series.last_on_or_before(target))  # the entry itself is on or before the target
     bench = market.benchmark_of(ticker)
     b_series, b_fake = market.series(bench, demo) if bench else (None, False)
     bi, bj, why = benchmark_closes(
         b_series, moment, entry, series.dates[j], sessions, market.max_lag, market.sessions_of(bench) if bench else None
     )
-    have = bi is not None
+    have = b_series is not None and bi is not None and bj is not None
+    b_closes: tuple[float | None, float | None] = (None, None)
+    b_dates: tuple[str | None, str | None] = (None, None)
+    if b_series is not None and bi is not None and bj is not None:
+        b_closes, b_dates = (b_series.closes[bi], b_series.closes[bj]), (b_series.dates[bi], b_series.dates[bj])
     return Trip(
         ticker, weight, entry, series.closes[i], series.dates[j], series.closes[j], is_open, bench,
-        b_series.closes[bi] if have else None, b_series.closes[bj] if have else None,
-        fake or (have and b_fake), b_series.dates[bi] if have else None, b_series.dates[bj] if have else None,
+        *b_closes, fake or (have and b_fake), *b_dates,
     ), ("" if have or not bench else why)  # fmt: skip
 
 
@@ -414,8 +434,8 @@ def combine_trips(trips: list[Trip]) -> tuple[float, float | None]:
     """Weight-averaged r over ``trips`` (weights renormalised) and b over the same, None if any lacks b."""
     total = math.fsum(t.weight for t in trips)
     r = math.fsum(t.weight * t.return_ for t in trips) / total
-    bs = [t.benchmark_return for t in trips]
-    b = None if any(x is None for x in bs) else math.fsum(t.weight * x for t, x in zip(trips, bs, strict=True)) / total
+    pairs = [(t.weight, x) for t in trips if (x := t.benchmark_return) is not None]
+    b = math.fsum(w * x for w, x in pairs) / total if len(pairs) == len(trips) else None
     return r, b
 
 
@@ -428,7 +448,9 @@ def members_of(leg: Leg, market: Market) -> dict[str, float] | None:
     return {leg.ticker: 1.0} if leg.ticker else None
 
 
-def score_leg(leg: Leg, market: Market, published_at, horizon_days: int, demo: bool = False) -> LegResult:
+def score_leg(
+    leg: Leg, market: Market, published_at: str | Moment | None, horizon_days: int, demo: bool = False
+) -> LegResult:
     """One leg by the rules (see the module docstring). A leg whose benchmark is missing or stale keeps
     its return (a pair can use it) but is ``unscored`` with no excess."""
     if leg.side == HOLD:
@@ -467,8 +489,9 @@ def score_decision(
     decision: DecisionInput, market: Market, default_horizon_days: int = DEFAULT_HORIZON_DAYS
 ) -> DecisionResult:
     """One decision by the rules (see the module docstring); never raises on missing data."""
-    defaulted = decision.horizon_max_days is None
-    horizon = default_horizon_days if defaulted else int(decision.horizon_max_days)
+    days = decision.horizon_max_days
+    defaulted = days is None
+    horizon = default_horizon_days if days is None else int(days)
     result = DecisionResult(decision, UNSCORED, horizon, defaulted)
     if decision.published_estimated:
         result.reason = "the publish date is estimated"
@@ -483,7 +506,8 @@ def score_decision(
     shorts = [leg for leg in priced if leg.leg.side in SHORTS]
     if longs and shorts:
         result.pair = True
-        result.return_ = _mean([leg.return_ for leg in longs]) - _mean([leg.return_ for leg in shorts])
+        long_r, short_r = ([_present(leg.return_) for leg in side] for side in (longs, shorts))
+        result.return_ = _mean(long_r) - _mean(short_r)
         result.excess_return = result.return_
     else:
         used = [leg for leg in priced if leg.excess_return is not None]
@@ -492,13 +516,13 @@ def score_decision(
             result.reason = "; ".join(reasons) or "no legs"
             return result
         sign = [1.0 if leg.leg.side == LONG else -1.0 for leg in used]
-        result.return_ = _mean([s * leg.return_ for s, leg in zip(sign, used, strict=True)])
-        result.benchmark_return = _mean([s * leg.benchmark_return for s, leg in zip(sign, used, strict=True)])
-        result.excess_return = _mean([leg.excess_return for leg in used])
+        result.return_ = _mean([s * _present(leg.return_) for s, leg in zip(sign, used, strict=True)])
+        result.benchmark_return = _mean([s * _present(leg.benchmark_return) for s, leg in zip(sign, used, strict=True)])
+        result.excess_return = _mean([_present(leg.excess_return) for leg in used])
     used = result.used_legs
     result.status = OPEN if any(leg.open for leg in used) else CLOSED
-    result.entry_date = min(leg.entry_date for leg in used)
-    result.exit_date = max(leg.exit_date for leg in used)
+    result.entry_date = min(_present(leg.entry_date) for leg in used)
+    result.exit_date = max(_present(leg.exit_date) for leg in used)
     result.success = result.excess_return > 0
     return result
 

@@ -8,8 +8,10 @@ A database from before the alert tables reads as holding no rule and no event.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from newsdesk.alerts.rules import Rule, RuleError, make_rule
 from newsdesk.db.read.filters import where
@@ -27,11 +29,12 @@ def has_alert_tables(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_rules'").fetchone())
 
 
-def rule_from_row(row) -> Rule:
+def rule_from_row(row: Sequence[Any]) -> Rule:
     """A stored row (:data:`RULE_COLUMNS`) as a :class:`Rule`; a stored condition this version no
     longer knows is dropped rather than breaking every read."""
     rule_id, name, kind, conditions, notify, paused, starts_at = row
-    data = {k: v for k, v in decode_json(conditions, {}).items() if k in Rule.__dataclass_fields__}
+    stored: dict[str, Any] = decode_json(conditions, {})
+    data = {k: v for k, v in stored.items() if k in Rule.__dataclass_fields__}
     data.update(name=name, kind=kind, notify=decode_json(notify, []), paused=bool(paused), starts_at=starts_at)
     try:
         rule = make_rule(data)
@@ -64,7 +67,7 @@ def _not_fired_on(subject: str, kind: str) -> str:
 STORY_SUBJECT = "coalesce(a.story_id, a.id)"
 
 
-def new_articles(conn: sqlite3.Connection, rule: Rule, filters: Filters, limit: int = 200) -> list[dict]:
+def new_articles(conn: sqlite3.Connection, rule: Rule, filters: Filters, limit: int = 200) -> list[dict[str, Any]]:
     """Articles matching ``filters`` ingested since the rule started whose story the rule has not fired
     for (``story``: the subject; another outlet's version of a story fires nothing), oldest first (at
     most ``limit`` per check)."""
@@ -79,7 +82,7 @@ def new_articles(conn: sqlite3.Connection, rule: Rule, filters: Filters, limit: 
 
 def new_decisions(
     conn: sqlite3.Connection, rule: Rule, filters: Filters, kind: str = "decision", limit: int = 500
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Decisions of articles matching ``filters`` (companies left to the caller, who matches the
     legs) ingested since the rule started, that the rule has not fired for as ``kind``; with their
     article's fields, decoded ``instruments`` and ``author`` (None where decisions have none)."""
@@ -104,7 +107,7 @@ def decisions_with_horizon(
     first: date | None,
     last: date,
     limit: int = 2000,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Decisions of articles matching ``filters`` (dates and companies left to the caller) whose
     horizon — the publish day plus the longest stated horizon — ends between ``first`` (None: any
     time before) and ``last``, soonest first; with a ``rule``, only those it has not fired for."""
@@ -126,7 +129,7 @@ def decisions_with_horizon(
     return found
 
 
-def decision_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict]:
+def decision_rows(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Decisions by id with their article's fields and decoded ``instruments``."""
     if not ids:
         return {}
@@ -170,7 +173,7 @@ def last_day(conn: sqlite3.Connection, filters: Filters) -> date | None:
     return date.fromisoformat(row[0][:10]) if row and row[0] else None
 
 
-def events(conn: sqlite3.Connection, limit: int = 200, since: str | None = None) -> list[dict]:
+def events(conn: sqlite3.Connection, limit: int = 200, since: str | None = None) -> list[dict[str, Any]]:
     """Fired events newest first (``since``: fired at or after this ISO time), each with its
     delivery counts (``delivered``, ``failed``, ``pending``) and decoded ``detail``."""
     if not has_alert_tables(conn):
@@ -195,10 +198,10 @@ def unseen_count(conn: sqlite3.Connection) -> int:
     """How many fired events nobody has marked seen (0 before the alert tables exist)."""
     if not has_alert_tables(conn):
         return 0
-    return conn.execute("SELECT count(*) FROM alert_events WHERE seen = 0").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM alert_events WHERE seen = 0").fetchone()[0])
 
 
-def failed_deliveries(conn: sqlite3.Connection) -> list[dict]:
+def failed_deliveries(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Deliveries that failed last time (rule, URL, attempts, error): retried on the next check."""
     if not has_alert_tables(conn):
         return []
@@ -209,7 +212,7 @@ def failed_deliveries(conn: sqlite3.Connection) -> list[dict]:
     )
 
 
-def rule_stats(conn: sqlite3.Connection) -> dict[int, dict]:
+def rule_stats(conn: sqlite3.Connection) -> dict[int, dict[str, Any]]:
     """Per rule id: how many events fired and when the last one did."""
     if not has_alert_tables(conn):
         return {}

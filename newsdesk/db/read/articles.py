@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def article_chunks(
 
 def articles_sql(
     filters: Filters, limit: int | None = None, how: Plan | None = None, columns: str | None = None
-) -> tuple[str, list]:
+) -> tuple[str, list[Any]]:
     """The SQL and params of :func:`articles` following the plan ``how`` (:func:`plan` without
     measuring when not given). A topic view without source, company or text filters takes its
     newest ids from the category index alone and looks up only those articles; when the topics are
@@ -169,7 +170,7 @@ def titles_from(conn: sqlite3.Connection, start: str, end: str, size: int = 1000
 # ------------------------------------------------------------------ one article
 
 
-def article(conn: sqlite3.Connection, article_id: str) -> dict | None:
+def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
     """The ``articles`` row of ``article_id`` as a dict, or None when there is no such article.
 
     ``sentiment_terms`` is decoded to a list of strings, ``impact_components`` to a dict, and

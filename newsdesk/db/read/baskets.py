@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ def list_baskets(conn: sqlite3.Connection) -> pd.DataFrame:
     )
 
 
-def get_basket(conn: sqlite3.Connection, basket_id: str) -> dict | None:
+def get_basket(conn: sqlite3.Connection, basket_id: str) -> dict[str, Any] | None:
     """One basket's row (``id``, ``name``, ``description``, ``kind``) or None when there is none."""
     row = conn.execute("SELECT id, name, description, kind FROM baskets WHERE id = ?", [basket_id]).fetchone()
     return None if row is None else dict(zip(("id", "name", "description", "kind"), row, strict=True))

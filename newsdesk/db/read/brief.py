@@ -4,6 +4,7 @@ the decisions with a stated horizon, and the daily sentiment a sparkline draws."
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from newsdesk.db.read.filters import where
 from newsdesk.db.read.sql import rows
@@ -11,7 +12,7 @@ from newsdesk.domain.filters import Filters
 from newsdesk.domain.legs import decode_legs
 
 
-def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> list[dict]:
+def top_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 10) -> list[dict[str, Any]]:
     """The window's stories by impact (the highest impact of their articles in the window first), each
     once: ``id``, ``title``, ``source``, ``published_at``, ``sentiment``, ``sentiment_label`` of its
     earliest article in the window; ``impact`` (the story's highest in the window); ``story_id``;
@@ -52,13 +53,13 @@ def _decision_select(conn: sqlite3.Connection) -> str:
     )
 
 
-def _decoded(found: list[dict]) -> list[dict]:
+def _decoded(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in found:
         r["instruments"] = decode_legs(r["instruments"])
     return found
 
 
-def window_decisions(conn: sqlite3.Connection, filters: Filters, limit: int = 50) -> list[dict]:
+def window_decisions(conn: sqlite3.Connection, filters: Filters, limit: int = 50) -> list[dict[str, Any]]:
     """Decisions of the window's articles, newest article first, with decoded ``instruments`` and
     ``author`` (None where decisions carry none)."""
     clause, params = where(filters, "a")

@@ -69,13 +69,13 @@ def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> in
     """How many decisions the filtered articles carry (a view of topics and dates: summed from the
     category-set totals)."""
     if plan(filters).from_totals:
-        return conn.execute(*set_totals_sql(filters, "coalesce(sum(decisions), 0)")).fetchone()[0]
+        return int(conn.execute(*set_totals_sql(filters, "coalesce(sum(decisions), 0)")).fetchone()[0])
     how = plan(filters, conn)
     clause, params = where(filters, "a", topics_exist=how.dense)
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
     joined = f"decisions d {'CROSS ' if how.dense else ''}JOIN articles a ON a.id = d.article_id"
-    return conn.execute(f"SELECT count(*) FROM {joined} WHERE {clause}", params).fetchone()[0]
+    return int(conn.execute(f"SELECT count(*) FROM {joined} WHERE {clause}", params).fetchone()[0])
 
 
 def decision_dates(conn: sqlite3.Connection, filters: Filters = Filters()) -> tuple[int, str | None, str | None]:

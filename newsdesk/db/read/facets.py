@@ -28,8 +28,8 @@ def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[s
         labels = [a + b for a, b in zip(labels, by_label, strict=True)]
         for category in split_key(cats) or [UNCATEGORISED]:  # no category: counted, never dropped
             counts[category] = counts.get(category, 0) + n
-    category = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    label_rows = list(zip(LABELS, labels, strict=True))
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    label_rows: list[tuple[str | None, int]] = list(zip(LABELS, labels, strict=True))
     label_rows.append((None, total - sum(n for _, n in label_rows)))  # articles without a sentiment
     label_rows = sorted(((v, n) for v, n in label_rows if n > 0), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))
     clause, params = filter_where(filters, "a")
@@ -40,7 +40,7 @@ def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[s
         [*params, limit],
     )
     return {
-        "category": pd.DataFrame(category, columns=["value", "articles"]),
+        "category": pd.DataFrame(top, columns=["value", "articles"]),
         "source": newest,
         "sentiment": pd.DataFrame(label_rows, columns=["value", "articles"]),
     }

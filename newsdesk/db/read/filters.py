@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, replace
+from typing import Any
 
 from newsdesk.db.read.sql import day_range, marks
 from newsdesk.domain import search
@@ -92,7 +93,7 @@ def text_matches(conn: sqlite3.Connection, filters: Filters) -> int:
     query = fts_query(filters.text)
     if not query:
         return 0
-    return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [query]).fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [query]).fetchone()[0])
 
 
 def topic_rows(conn: sqlite3.Connection, filters: Filters) -> tuple[int, int]:
@@ -126,29 +127,37 @@ def first_report(alias: str = "a") -> str:
     )
 
 
-def category_view(filters: Filters) -> tuple[str, list]:
+def category_view(filters: Filters) -> tuple[str, list[Any]]:
     """WHERE clause over ``article_categories`` rows (effective ones) for the topic, date, label
     and impact filters, and its params. Served by ``idx_article_categories_view``."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if filters.topics:
         clauses.append(f"category IN ({marks(filters.topics)})")
         params.extend(filters.topics)
     clauses.append("effective = 1")
     if filters.market_only:
         clauses.append("market_relevant = 1")
-    dates, date_params = day_range("published_at", filters.since, filters.until)
-    clauses += dates
-    params += date_params
+    dates_and_scores, more = _dates_and_scores(filters, "")
+    return " AND ".join([*clauses, *dates_and_scores]), [*params, *more]
+
+
+def _dates_and_scores(filters: Filters, prefix: str) -> tuple[list[str], list[Any]]:
+    """The date range, sentiment label and minimum impact clauses over ``{prefix}published_at``,
+    ``{prefix}sentiment_label`` and ``{prefix}impact`` (``prefix``: a constant alias and dot, or empty)."""
+    dates, date_params = day_range(f"{prefix}published_at", filters.since, filters.until)
+    clauses: list[str] = list(dates)
+    params: list[Any] = list(date_params)
     if filters.labels:
-        clauses.append(f"sentiment_label IN ({marks(filters.labels)})")
+        clauses.append(f"{prefix}sentiment_label IN ({marks(filters.labels)})")
         params.extend(filters.labels)
     if filters.min_impact:
-        clauses.append("impact >= ?")
+        clauses.append(f"{prefix}impact >= ?")
         params.append(float(filters.min_impact))
-    return " AND ".join(clauses), params
+    return clauses, params
 
 
-def author_clause(filters: Filters, alias: str = "d") -> tuple[str, list]:
+def author_clause(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
     """`` AND d.author IN (?, ...)`` for a read of decisions (aliased ``alias``) when the view names
     authors, else ``""``: an article may hold calls by several houses and bullets by none."""
     if not filters.author:
@@ -156,11 +165,14 @@ def author_clause(filters: Filters, alias: str = "d") -> tuple[str, list]:
     return f" AND {alias}.author IN ({marks(filters.author)})", list(filters.author)
 
 
-def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_walk: bool = False) -> tuple[str, list]:
+def where(
+    filters: Filters, alias: str = "a", topics_exist: bool = False, text_walk: bool = False
+) -> tuple[str, list[Any]]:
     """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params.
     With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
     full-text matches are a set each article is tested against (both for newest-first walks)."""
-    clauses, params = ["1 = 1"], []
+    clauses: list[str] = ["1 = 1"]
+    params: list[Any] = []
     topics = [t for t in filters.topics if t != UNCATEGORISED]
     either = []  # any of the chosen topics, "Uncategorised" (no category at all) among them
     if topics and topics_exist:
@@ -179,15 +191,9 @@ def where(filters: Filters, alias: str = "a", topics_exist: bool = False, text_w
         )
     if either:
         clauses.append(either[0] if len(either) == 1 else "(" + " OR ".join(either) + ")")
-    dates, date_params = day_range(f"{alias}.published_at", filters.since, filters.until)
-    clauses += dates
-    params += date_params
-    if filters.labels:
-        clauses.append(f"{alias}.sentiment_label IN ({marks(filters.labels)})")
-        params.extend(filters.labels)
-    if filters.min_impact:
-        clauses.append(f"{alias}.impact >= ?")
-        params.append(float(filters.min_impact))
+    dates_and_scores, more = _dates_and_scores(filters, f"{alias}.")
+    clauses += dates_and_scores
+    params += more
     if filters.sources:
         clauses.append(f"{alias}.source IN ({marks(filters.sources)})")
         params.extend(filters.sources)
@@ -227,7 +233,7 @@ def _like(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def phrase_test(alias: str, phrase: str) -> tuple[str, list]:
+def phrase_test(alias: str, phrase: str) -> tuple[str, list[Any]]:
     """SQL that holds when an article's title, summary or body has ``phrase`` (words separated by
     single spaces) word for word: ASCII letters in any case, one space or punctuation mark between
     the words, none of letters or digits around it. Its param is a GLOB pattern."""
@@ -237,7 +243,7 @@ def phrase_test(alias: str, phrase: str) -> tuple[str, list]:
     return f"lower(' ' || {parts} || ' ') GLOB ?", [pattern]
 
 
-def _company_test(values: tuple[str, ...]) -> tuple[str, list]:
+def _company_test(values: tuple[str, ...]) -> tuple[str, list[Any]]:
     parts, params = [], []
     for value in values:
         parts.append("ticker = ? OR name LIKE ? ESCAPE '\\'")
@@ -245,7 +251,7 @@ def _company_test(values: tuple[str, ...]) -> tuple[str, list]:
     return f"SELECT article_id FROM article_entities WHERE {' OR '.join(parts)}", params
 
 
-def search_clause(text: str, alias: str = "a", text_walk: bool = False) -> tuple[str | None, list]:
+def search_clause(text: str, alias: str = "a", text_walk: bool = False) -> tuple[str | None, list[Any]]:
     """The part of the WHERE clause the search box's ``text`` adds (words, phrases, OR, -word,
     ``company:`` and ``source:``; see :mod:`newsdesk.domain.search`), and its params; None for no condition."""
     query = search.parse(text)

@@ -128,7 +128,7 @@ def price_sources(conn: sqlite3.Connection) -> list[str]:
 
 def price_count(conn: sqlite3.Connection) -> int:
     """How many closes are stored."""
-    return conn.execute("SELECT count(*) FROM prices").fetchone()[0]
+    return int(conn.execute("SELECT count(*) FROM prices").fetchone()[0])
 
 
 def scorecard_decisions(

@@ -6,24 +6,25 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
 
-def frame(conn: sqlite3.Connection, sql: str, params: Iterable = ()) -> pd.DataFrame:
+def frame(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
     """The rows of ``sql`` as a DataFrame (columns named by the query)."""
     cur = conn.execute(sql, list(params))
     return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
 
 
-def rows(conn: sqlite3.Connection, sql: str, params: Iterable = ()) -> list[dict]:
+def rows(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
     """The rows of ``sql`` as dicts."""
     cur = conn.execute(sql, list(params))
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def marks(values: Iterable) -> str:
+def marks(values: Iterable[Any]) -> str:
     """``?, ?, ?``: one placeholder per value."""
     return ", ".join("?" for _ in values)
 

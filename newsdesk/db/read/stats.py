@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
+from typing import Any
 
 from newsdesk.domain.filters import parse_day
 
@@ -10,14 +12,16 @@ from newsdesk.domain.filters import parse_day
 def data_version(conn: sqlite3.Connection) -> int:
     """A number that changes after every ingest (the last run id), for cache keys."""
     row = conn.execute("SELECT max(id) FROM ingest_runs").fetchone()
-    return row[0] or 0
+    return int(row[0] or 0)
 
 
-def stats(conn: sqlite3.Connection) -> dict:
+def stats(conn: sqlite3.Connection) -> dict[str, Any]:
     """Counts a user wants at a glance: articles, date range (of real publish dates: an undated article
     stamped with its ingest time does not stretch it to today; ``estimated_dates`` counts those), labels,
     categories, decisions, sources, ingest runs and problems."""
-    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    def one(sql: str) -> int:
+        return int(conn.execute(sql).fetchone()[0])
+
     lo, hi = exact_date_bounds(conn)
     return {
         "articles": one("SELECT count(*) FROM articles"),
@@ -44,7 +48,7 @@ def stats(conn: sqlite3.Connection) -> dict:
     }
 
 
-def exact_date_bounds(conn: sqlite3.Connection):
+def exact_date_bounds(conn: sqlite3.Connection) -> tuple[date | None, date | None]:
     """The first and last publish day of the articles whose date is not an estimate (None, None for none);
     each walks the publish-time index from one end."""
     ask = (

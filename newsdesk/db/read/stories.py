@@ -6,6 +6,7 @@ An article stored before story ids existed (``story_id`` NULL) is a story of its
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def per_story_sql(filters: Filters, columns: str, limit: int | None = None) -> t
     return sql, params
 
 
-def story_facts(conn: sqlite3.Connection, article_id: str) -> dict:
+def story_facts(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
     """``story_id``, ``story_size``, ``story_outlets``, ``story_first_seen`` and ``is_first_report``
     of one article (empty when there is no such article)."""
     cur = conn.execute(f"SELECT a.story_id, {story_columns()} FROM articles a WHERE a.id = ?", [str(article_id)])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,7 @@ def daily_sentiment(conn: sqlite3.Connection, filters: Filters = Filters(), grai
     return _periods(conn, _period_parts(filters, grain), grain)
 
 
-def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
+def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list[Any]]]:
     """Sub-selects of (day, category, n, sentiment_sum, impact_sum, impact_n) rows whose union holds
     the view exactly once; ``day`` is a day or a period's first day. Without a topic filter (or with
     :data:`UNCATEGORISED` among the topics) the articles that have no category are one more category."""
@@ -37,7 +39,7 @@ def _period_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
     return parts
 
 
-def _uncategorised_part(filters: Filters) -> tuple[str, list]:
+def _uncategorised_part(filters: Filters) -> tuple[str, list[Any]]:
     """The view's articles without a category, per day: from the day rows of the empty category set
     in a date view (no impact there), else from ``articles``."""
     if plan(filters).from_totals:
@@ -58,7 +60,7 @@ def _uncategorised_part(filters: Filters) -> tuple[str, list]:
     )
 
 
-def _categorised_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
+def _categorised_parts(filters: Filters, grain: str) -> list[tuple[str, list[Any]]]:
     """The sub-selects of :func:`_period_parts` for the articles' categories."""
     how = plan(filters)
     if not how.from_totals and how.from_category_rows:
@@ -96,7 +98,7 @@ def _categorised_parts(filters: Filters, grain: str) -> list[tuple[str, list]]:
         return [_daily_part(filters.topics, lo, hi)]
 
 
-def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
+def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list[Any]]]:
     """Sub-selects for a topic and date view: whole periods from the period table, edge days from
     the daily table."""
     whole, edges = split_range(filters.since, filters.until, grain)
@@ -115,9 +117,10 @@ def _whole_periods(filters: Filters, grain: str) -> list[tuple[str, list]]:
 PERIOD_PART = "SELECT period AS day, category, n, sentiment_sum, impact_sum, impact_n FROM period_category_sentiment"
 
 
-def _daily_part(topics, since: date | None, until: date | None) -> tuple[str, list]:
+def _daily_part(topics: Sequence[str], since: date | None, until: date | None) -> tuple[str, list[Any]]:
     """The daily table's rows in an inclusive day range (optionally of some topics)."""
-    clauses, params = ["1 = 1"], []
+    clauses: list[str] = ["1 = 1"]
+    params: list[Any] = []
     if topics:
         clauses.append(f"category IN ({marks(topics)})")
         params.extend(topics)
@@ -133,7 +136,7 @@ def _daily_part(topics, since: date | None, until: date | None) -> tuple[str, li
 PERIOD_SQL = {grain: start_sql(grain, "day") for grain in GRAINS}
 
 
-def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list]], grain: str) -> pd.DataFrame:
+def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list[Any]]], grain: str) -> pd.DataFrame:
     """Group the union of ``parts`` by period and category in SQLite; means rounded to 4 places."""
     union = " UNION ALL ".join(sql for sql, _ in parts)
     params = [p for _, ps in parts for p in ps]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from newsdesk.config import HIGH_IMPACT
 from newsdesk.db.aggregates import needle
@@ -14,13 +15,13 @@ from newsdesk.db.read.sql import day_range
 from newsdesk.domain.filters import Filters
 
 
-def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict:
+def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict[str, Any]:
     """Article count, mean newsdesk sentiment and count of high-impact articles of the view."""
     n, mean, high = conn.execute(*kpis_sql(filters)).fetchone()
     return {"articles": n, "mean_sentiment": mean, "high_impact": high or 0}
 
 
-def kpis_sql(filters: Filters) -> tuple[str, list]:
+def kpis_sql(filters: Filters) -> tuple[str, list[Any]]:
     """The SQL and params of :func:`kpis`: a view filtered by dates only sums ``daily_totals``; a
     view of topics (and dates) sums the category-set totals whose set meets the topics (one row per
     article, however many of the chosen topics it has); a topic view with label or impact filters
@@ -49,7 +50,7 @@ def kpis_sql(filters: Filters) -> tuple[str, list]:
     return sql, [HIGH_IMPACT, *params]
 
 
-def set_totals_sql(filters: Filters, select: str, group_by: str = "") -> tuple[str, list]:
+def set_totals_sql(filters: Filters, select: str, group_by: str = "") -> tuple[str, list[Any]]:
     """``SELECT {select} ... [GROUP BY {group_by}]`` over the ``category_set_totals`` rows that hold
     the articles of a topic and date view exactly once: whole months from the month rows, the days
     at the edges of the range from the day rows, and only the sets that meet the topics (any of).
