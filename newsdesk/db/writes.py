@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from newsdesk.db import aggregates, stories
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
+from newsdesk.db.engine import Connection
 from newsdesk.db.schema import transaction
 from newsdesk.domain.identity import iso_utc
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity, Problem
@@ -337,7 +336,7 @@ def load_article(conn: sqlite3.Connection, article_id: str) -> Article:
     return a
 
 
-def replace_scores(db: sqlite_utils.Database, old: Article, new: Article) -> None:
+def replace_scores(db: Connection, old: Article, new: Article) -> None:
     """Swap an article's scores for ``new``'s (rescoring): score columns, categories, companies,
     decision fields and basket links, and the derived tables. Call inside :func:`transaction`."""
     replace_article(db.conn, old, new)
@@ -369,7 +368,7 @@ PROBLEM_INSERT_SQL = _insert_sql("problems", ("run_id", "source", "locator", "re
 
 
 def write_batch(
-    db: sqlite_utils.Database,
+    db: Connection,
     articles: Iterable[Article],
     problems: Iterable[Problem],
     source: str,
@@ -413,7 +412,7 @@ def write_batch(
     return result
 
 
-def write_new(db: sqlite_utils.Database, batch: list[tuple[Article, str]], source: str) -> int:
+def write_new(db: Connection, batch: list[tuple[Article, str]], source: str) -> int:
     """Store articles known to be new (each with its content hash; no duplicate look-ups) as one run
     in one transaction: for generated corpora. Returns the run id."""
     started = now_iso()
@@ -424,7 +423,7 @@ def write_new(db: sqlite_utils.Database, batch: list[tuple[Article, str]], sourc
     return run_id
 
 
-def record_failure(db: sqlite_utils.Database, source: str, reason: str) -> int:
+def record_failure(db: Connection, source: str, reason: str) -> int:
     """Record an input that could not be read at all as a run with one problem; return the run id."""
     with transaction(db):
         started = now_iso()
@@ -437,7 +436,7 @@ def record_failure(db: sqlite_utils.Database, source: str, reason: str) -> int:
     return run_id
 
 
-def rebuild_aggregates(db: sqlite_utils.Database) -> tuple[int, int]:
+def rebuild_aggregates(db: Connection) -> tuple[int, int]:
     """Recompute the derived tables newsdesk writes itself (see :func:`aggregates.recompute`) in one
     transaction; return the rows of the daily category table and of the category-set totals."""
     with transaction(db):
@@ -446,7 +445,7 @@ def rebuild_aggregates(db: sqlite_utils.Database) -> tuple[int, int]:
     return one("SELECT count(*) FROM daily_category_sentiment"), one("SELECT count(*) FROM category_set_totals")
 
 
-def rebuild_stories(db: sqlite_utils.Database) -> int:
+def rebuild_stories(db: Connection) -> int:
     """Recompute every article's story (:func:`newsdesk.db.stories.rebuild`) in one transaction;
     return how many stories there are."""
     with transaction(db):
@@ -456,7 +455,7 @@ def rebuild_stories(db: sqlite_utils.Database) -> int:
 # ------------------------------------------------------------------ reference data
 
 
-def sync_reference(db: sqlite_utils.Database, companies, baskets) -> None:
+def sync_reference(db: Connection, companies, baskets) -> None:
     """Load the shipped companies and baskets into their tables (upsert, one transaction).
 
     Baskets of another ``kind`` than the file's (custom baskets made in the dashboard) are left alone.
@@ -485,7 +484,7 @@ def sync_reference(db: sqlite_utils.Database, companies, baskets) -> None:
             )
 
 
-def reference_loaded(db: sqlite_utils.Database, companies, baskets) -> bool:
+def reference_loaded(db: Connection, companies, baskets) -> bool:
     """True when the companies and baskets tables already hold the shipped reference data."""
     n_companies = db.execute("SELECT count(*) FROM companies").fetchone()[0]
     n_baskets = db.execute("SELECT count(*) FROM baskets WHERE kind = 'sector'").fetchone()[0]
@@ -503,7 +502,7 @@ def feed_state(conn: sqlite3.Connection, url: str) -> dict:
 
 
 def save_feed_state(
-    db: sqlite_utils.Database, url: str, name: str, when: str, status: int, etag, last_modified, error: str, added: int
+    db: Connection, url: str, name: str, when: str, status: int, etag, last_modified, error: str, added: int
 ) -> None:
     """Remember a fetch of feed ``url``: its validators, status, error and how many articles it added."""
     with transaction(db):
