@@ -47,7 +47,7 @@ AUTHOR_PARAM = "author"  # only on the pages that draw the author filter (Decisi
 
 def _init_from_url() -> None:
     """Copy the URL's view into the shared keys once per session: the same parsing as ``export``'s
-    options (:func:`newsdesk.db.read.filters.from_params`); a date that is not one is dropped."""
+    options (:func:`newsdesk.domain.filters.from_params`); a date that is not one is dropped."""
     if st.session_state.get("nd_init"):
         return
     qp = st.query_params

@@ -24,7 +24,7 @@ from newsdesk.db import alerts as alert_store  # the Alerts page's forms write r
 from newsdesk.db import open as open_database
 from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, stories, timeline, totals
-from newsdesk.domain.filters import Filters
+from newsdesk.domain.filters import DefaultWindow, Filters
 from newsdesk.errors import ReadOnlyError
 from newsdesk.score.horizon import statuses
 
@@ -90,7 +90,7 @@ def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_default_window(
     path: str, hidden_sources: tuple[str, ...], version: int, market_only: bool = True
-) -> options.DefaultWindow:
+) -> DefaultWindow:
     """The default dates of a view: the latest 90 days that hold enough data to draw (of the sources
     not hidden; of market news unless ``market_only`` is false), and a note when that is not simply
     the latest 90 days."""

@@ -379,7 +379,8 @@ def test_basket_decisions(db) -> None:
     assert len(found) == 1
     row = found.iloc[0]
     assert (row["side"], row["title"], row["position"]) == ("long", "Budget lifts defense names", 1)
-    assert json.loads(row["instruments"]) == legs
+    assert row["instruments"] == legs  # decoded by the read, with their exposures beside them
+    assert row["exposures"] == "long Japan defense"
     assert read_decisions.basket_decisions(db.conn, "japan-defense", since=date(2026, 6, 4)).empty
     assert read_baskets.list_baskets(db.conn).set_index("id").loc["japan-defense", "decisions"] == 1
 

@@ -47,6 +47,7 @@ from newsdesk.db.read import filters as read_filters
 from newsdesk.db.read import options as read_options
 from newsdesk.db.read import timeline as read_timeline
 from newsdesk.db.read import totals as read_totals
+from newsdesk.domain import filters as view_filters
 from newsdesk.domain.filters import Filters
 from newsdesk.domain.models import Article, CategoryTag, Decision, Problem
 from newsdesk.errors import FilterError
@@ -378,7 +379,7 @@ def exports(hostile_db, tmp_path_factory) -> dict[str, list[bytes]]:
         assert result.exit_code == 0, result.output
         out[f"cli:{table}"] = [target.read_bytes()]
 
-    lead_days = sorted(read_filters.parse_day(d) for d in table_days(path, list(ids["leads"].values())))
+    lead_days = sorted(view_filters.parse_day(d) for d in table_days(path, list(ids["leads"].values())))
     runs = [
         ("overview", "dashboard.py", {}),
         ("articles", "pages/2_Articles.py", {}),
@@ -808,7 +809,7 @@ def test_search_finds_literal_text(ro_conn) -> None:
 def test_parse_day_returns_a_date_or_a_filter_error(value) -> None:
     """A hostile date is a :class:`FilterError` (a documented newsdesk error), never another exception."""
     try:
-        got = read_filters.parse_day(value, "--since")
+        got = view_filters.parse_day(value, "--since")
     except FilterError as exc:
         assert "YYYY-MM-DD" in str(exc)
     else:
@@ -848,7 +849,7 @@ def test_cli_export_rejects_hostile_filters_cleanly(hostile_db, tmp_path, args) 
 
 def test_until_the_last_representable_day_is_a_filter_not_a_crash(ro_conn) -> None:
     """``until=9999-12-31`` is a valid YYYY-MM-DD day: it must filter (everything), not raise."""
-    f = Filters(until=read_filters.parse_day("9999-12-31"))
+    f = Filters(until=view_filters.parse_day("9999-12-31"))
     assert read_totals.kpis(ro_conn, f)["articles"] == read_totals.kpis(ro_conn, Filters())["articles"]
 
 

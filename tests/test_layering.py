@@ -282,3 +282,19 @@ def test_no_module_over_650_lines() -> None:
     files = [*NEWSDESK.rglob("*.py"), *(ROOT / "components").glob("*.py"), *(ROOT / "pages").glob("*.py")]
     long = {str(p.relative_to(ROOT)): n for p in files if (n := len(p.read_text("utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_the_dashboards_reads_never_load_sqlite_utils(tmp_path) -> None:
+    """sqlite-utils (over a second to import) serves writes and migrations only: the loaders and a
+    read through ``newsdesk.db.open(..., readonly=True)`` never import it."""
+    db = tmp_path / "x.db"
+    code = (
+        "import sys, sqlite3\n"
+        f"sqlite3.connect({str(db)!r}).execute('CREATE TABLE t (x)')\n"
+        "import components.loaders\nfrom newsdesk.db import open as open_database\n"
+        f"conn = open_database({str(db)!r}, readonly=True)\n"
+        "print(conn.execute('SELECT count(*) FROM t').fetchone()[0], 'sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["0", "False"]

@@ -142,13 +142,12 @@ def paths_of(old: str) -> tuple[str, str]:
 
 def rewrite(text: str) -> str:
     text = FROM_DB.sub(_from_db, text)
-    text = move_names(text)
     text = FROM_PKG.sub(_from_pkg, text)
     text = DOTTED.sub(_dotted, text)
     for old in MOVES:
         a, b = paths_of(old)
         text = re.sub(r"(?<![\w/])" + re.escape(a), b, text)
-    return text
+    return move_names(text)  # last: the names that left a module, once every module has its new name
 
 
 def main(argv: list[str]) -> int:

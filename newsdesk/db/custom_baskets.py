@@ -14,8 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import sqlite_utils
-
+from newsdesk.db.engine import Connection
 from newsdesk.db.read.baskets import get_basket
 from newsdesk.db.schema import transaction
 from newsdesk.domain.reference import load_baskets
@@ -151,7 +150,7 @@ def _editable(conn: sqlite3.Connection, basket_id: str, verb: str) -> dict[str, 
     return basket
 
 
-def _write_members(db: sqlite_utils.Database, basket_id: str, cleaned: dict[str, tuple[str, float]]) -> None:
+def _write_members(db: Connection, basket_id: str, cleaned: dict[str, tuple[str, float]]) -> None:
     db.execute("DELETE FROM basket_members WHERE basket_id = ?", [basket_id])
     for ticker, (name, weight) in cleaned.items():
         db.execute(
@@ -161,7 +160,7 @@ def _write_members(db: sqlite_utils.Database, basket_id: str, cleaned: dict[str,
 
 
 def create_basket(
-    db: sqlite_utils.Database,
+    db: Connection,
     name: str,
     description: str | None = "",
     members: Mapping[str, float | None] | Iterable[str] | None = None,
@@ -188,7 +187,7 @@ def create_basket(
 
 
 def update_basket(
-    db: sqlite_utils.Database,
+    db: Connection,
     basket_id: str,
     name: str | None = None,
     description: str | None = None,
@@ -209,7 +208,7 @@ def update_basket(
             _write_members(db, basket_id, _clean_members(db.conn, members))
 
 
-def delete_basket(db: sqlite_utils.Database, basket_id: str) -> None:
+def delete_basket(db: Connection, basket_id: str) -> None:
     """Delete a custom basket with its members and decision links. A sector basket, or an id that
     does not exist (e.g. deleted already), raises :class:`BasketError`."""
     with transaction(db):

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
 from newsdesk.db import aggregates, stories
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
+from newsdesk.db.engine import Connection
 from newsdesk.db.schema import inserted_id, transaction
 from newsdesk.domain.identity import iso_utc
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity, Problem
@@ -342,7 +341,7 @@ def load_article(conn: sqlite3.Connection, article_id: str) -> Article:
     return a
 
 
-def replace_scores(db: sqlite_utils.Database, old: Article, new: Article) -> None:
+def replace_scores(db: Connection, old: Article, new: Article) -> None:
     """Swap an article's scores for ``new``'s (rescoring): score columns, categories, companies,
     decision fields and basket links, and the derived tables. Call inside :func:`transaction`."""
     replace_article(db.conn, old, new)
@@ -374,7 +373,7 @@ PROBLEM_INSERT_SQL = _insert_sql("problems", ("run_id", "source", "locator", "re
 
 
 def write_batch(
-    db: sqlite_utils.Database,
+    db: Connection,
     articles: Iterable[Article],
     problems: Iterable[Problem],
     source: str,
@@ -418,7 +417,7 @@ def write_batch(
     return result
 
 
-def write_new(db: sqlite_utils.Database, batch: list[tuple[Article, str]], source: str) -> int:
+def write_new(db: Connection, batch: list[tuple[Article, str]], source: str) -> int:
     """Store articles known to be new (each with its content hash; no duplicate look-ups) as one run
     in one transaction: for generated corpora. Returns the run id."""
     started = now_iso()
@@ -429,7 +428,7 @@ def write_new(db: sqlite_utils.Database, batch: list[tuple[Article, str]], sourc
     return run_id
 
 
-def record_failure(db: sqlite_utils.Database, source: str, reason: str) -> int:
+def record_failure(db: Connection, source: str, reason: str) -> int:
     """Record an input that could not be read at all as a run with one problem; return the run id."""
     with transaction(db):
         started = now_iso()
@@ -444,7 +443,7 @@ def record_failure(db: sqlite_utils.Database, source: str, reason: str) -> int:
     return run_id
 
 
-def rebuild_aggregates(db: sqlite_utils.Database) -> tuple[int, int]:
+def rebuild_aggregates(db: Connection) -> tuple[int, int]:
     """Recompute the derived tables newsdesk writes itself (see :func:`aggregates.recompute`) in one
     transaction; return the rows of the daily category table and of the category-set totals."""
     with transaction(db):
@@ -455,7 +454,7 @@ def rebuild_aggregates(db: sqlite_utils.Database) -> tuple[int, int]:
     return one("SELECT count(*) FROM daily_category_sentiment"), one("SELECT count(*) FROM category_set_totals")
 
 
-def rebuild_stories(db: sqlite_utils.Database) -> int:
+def rebuild_stories(db: Connection) -> int:
     """Recompute every article's story (:func:`newsdesk.db.stories.rebuild`) in one transaction;
     return how many stories there are."""
     with transaction(db):
@@ -465,7 +464,7 @@ def rebuild_stories(db: sqlite_utils.Database) -> int:
 # ------------------------------------------------------------------ reference data
 
 
-def sync_reference(db: sqlite_utils.Database, companies: Iterable[Company], baskets: Iterable[Basket]) -> None:
+def sync_reference(db: Connection, companies: Iterable[Company], baskets: Iterable[Basket]) -> None:
     """Load the shipped companies and baskets into their tables (upsert, one transaction).
 
     Baskets of another ``kind`` than the file's (custom baskets made in the dashboard) are left alone.
@@ -496,7 +495,7 @@ def sync_reference(db: sqlite_utils.Database, companies: Iterable[Company], bask
 
 
 def reference_loaded(
-    db: sqlite_utils.Database, companies: Sequence[Company], baskets: Sequence[Basket]
+    db: Connection, companies: Sequence[Company], baskets: Sequence[Basket]
 ) -> bool:
     """True when the companies and baskets tables already hold the shipped reference data."""
     n_companies = db.execute("SELECT count(*) FROM companies").fetchone()[0]
@@ -515,7 +514,7 @@ def feed_state(conn: sqlite3.Connection, url: str) -> dict[str, Any]:
 
 
 def save_feed_state(
-    db: sqlite_utils.Database,
+    db: Connection,
     url: str,
     name: str,
     when: str,
