@@ -12,16 +12,9 @@ import streamlit as st
 from newsdesk.domain.cells import text_or_none
 from newsdesk.flows.export import decisions_csv as decisions_csv_bytes
 from newsdesk.score.horizon import horizon_status
+from newsdesk.score.legs import exposure_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def exposure_text(instruments, sep: str = "; ") -> str:
-    """:func:`newsdesk.score.decisions.exposure_text`, imported on first use: that module compiles the
-    decision matchers (0.1-0.8 s), which no page start should pay for."""
-    from newsdesk.score.decisions import exposure_text as text
-
-    return text(instruments, sep)
 
 
 def escape_md(text) -> str:

@@ -657,6 +657,8 @@ def _feeds_round(db, feeds_file: str | None) -> int:
     except NewsdeskError as exc:
         fail(str(exc))
     report = feeds_mod.fetch_feeds(db, feeds)
+    if any(o.added for o in report.outcomes):
+        _keep_grades(db)
     for o in report.outcomes:
         if o.status == "fetched":
             click.echo(f"{o.feed.name}: {o.added} added, {o.duplicates} duplicates, {o.rejected} rejected")

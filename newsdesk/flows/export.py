@@ -11,18 +11,11 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from newsdesk.domain.cells import missing
+from newsdesk.cells import missing
+from newsdesk.score.legs import exposure_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMULA_SIGNS = ("=", "+", "-", "@")
-
-
-def exposure_text(instruments, sep: str = "; ") -> str:
-    """:func:`newsdesk.score.decisions.exposure_text`, imported on first use (that module compiles the
-    decision matchers, which every dashboard page start would pay for)."""
-    from newsdesk.score.decisions import exposure_text as text
-
-    return text(instruments, sep)
 
 
 def is_formula(value: str) -> bool:

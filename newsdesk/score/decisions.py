@@ -62,6 +62,7 @@ from newsdesk.domain.reference import Basket
 from newsdesk.score.analyst import excluded_spans, fill_decision, read_call, subject_leg
 from newsdesk.score.cuewords import CueScanner
 from newsdesk.score.entities import CompanyMatcher, common_words
+from newsdesk.score.legs import exposure_text  # noqa: F401 - its home before; callers may import it here
 from newsdesk.score.matcher import PhraseMatcher
 
 SIDES = ("long", "short", "funding", "reduce", "hold")
@@ -761,21 +762,6 @@ def _direction(action: str | None, legs: list[dict], first_side: str | None) -> 
     if "hold" in sides:
         return "neutral"
     return None
-
-
-def exposure_text(instruments, sep: str = "; ") -> str:
-    """``reduce AAPL; long MSFT``: each leg's side and ticker (or basket name), in bullet order.
-    ``instruments`` is the decoded legs list; anything else gives ``""``."""
-    if not isinstance(instruments, list):
-        return ""
-    parts = []
-    for leg in instruments:
-        if not isinstance(leg, dict):
-            continue
-        name = leg.get("ticker") or leg.get("name") or leg.get("basket")
-        if name:
-            parts.append(f"{leg.get('side') or '?'} {name}")
-    return sep.join(parts)
 
 
 def _number(token: str | None) -> float | None:
