@@ -18,12 +18,10 @@ import streamlit as st
 from components import loaders
 from components.cards import decisions_csv, escape_md
 from components.tables import MISSING, safe_link, table_csv
-from newsdesk.cells import text_or_none
 from newsdesk.config import read_only
 from newsdesk.db import custom_baskets as baskets
 from newsdesk.domain.cells import text_or_none
 from newsdesk.errors import BasketError
-from newsdesk.flows import ingest as pipeline
 
 URL_KEY = "basket"
 SELECTED, W_BASKET = "nd_basket", "w_basket"
@@ -42,7 +40,7 @@ def baskets_or_reference(path: Path, version: int) -> pd.DataFrame:
     if found.empty and not read_only():
         db = loaders.open_for_write(path)
         try:
-            from newsdesk import pipeline  # the scorers: imported only when a basket is written
+            from newsdesk.flows import ingest as pipeline  # the scorers: imported only when a basket is written
 
             pipeline.ensure_reference(db)
         finally:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from newsdesk.cells import missing
+from newsdesk.domain.cells import missing
 from newsdesk.score.legs import exposure_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
