@@ -22,7 +22,6 @@ from components.tables import MISSING, safe_link, table_csv
 from newsdesk.config import read_only
 from newsdesk.domain.cells import text_or_none
 from newsdesk.errors import BasketError
-from newsdesk.flows import ingest as pipeline
 
 URL_KEY = "basket"
 SELECTED, W_BASKET = "nd_basket", "w_basket"
@@ -41,6 +40,8 @@ def baskets_or_reference(path: Path, version: int) -> pd.DataFrame:
     if found.empty and not read_only():
         db = loaders.open_for_write(path)
         try:
+            from newsdesk.flows import ingest as pipeline  # the scorers: imported only when a basket is written
+
             pipeline.ensure_reference(db)
         finally:
             db.close()

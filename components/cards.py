@@ -17,7 +17,6 @@ from newsdesk.score.horizon import horizon_status
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
-
 def escape_md(text) -> str:
     """Escape Markdown (and the HTML-looking ``<``/``>``) so ingested text shows literally."""
     return _MD_SPECIAL.sub(r"\\\1", str(text or ""))

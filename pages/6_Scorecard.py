@@ -55,4 +55,5 @@ else:
         sv.detail(chosen, path, version)
 
 st.subheader("Evidence: what prices did around bullish and bearish articles")
-sv.evidence_section(loaders.load_evidence(path, filters, version, sv.evidence_kind(), benchmark))
+if sv.evidence_wanted(loaders.load_kpis(path, filters, version)["articles"]):
+    sv.evidence_section(loaders.load_evidence(path, filters, version, sv.evidence_kind(), benchmark))

@@ -140,3 +140,18 @@ def test_page_on_empty_optional_fields_every_grouping_and_a_benchmark(tmp_path, 
     assert not at.exception
     table = frame_with(at, "excess_return")
     assert set(table["status"]) == {"unscored"} and all("benchmark" in n for n in table["note"])
+
+
+def test_a_large_view_computes_the_evidence_when_asked(demo_db, monkeypatch) -> None:
+    """Above the size where the evidence is computed unasked (set here below the demo's 120 articles),
+    the page reads the stored grades and offers the evidence behind a toggle."""
+    from components import scorecard_view
+
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    monkeypatch.setattr(scorecard_view, "EVIDENCE_AUTO_ARTICLES", 50)
+    at = open_scorecard()
+    assert not any("facet" in s for s in chart_specs(at))  # no evidence chart yet
+    assert any("Turn it on" in c.value for c in at.caption)
+    at.toggle(key="sc_evidence_on").set_value(True).run()
+    assert not at.exception, at.exception
+    assert any("facet" in s for s in chart_specs(at))

@@ -21,6 +21,10 @@ def _feeds_round(db, feeds_file: str | None) -> int:
     except NewsdeskError as exc:
         raise click.ClickException(str(exc)) from None
     report = feeds_mod.fetch_feeds(db, feeds)
+    if any(o.added for o in report.outcomes):
+        from newsdesk.flows.grades import refresh
+
+        refresh(db)  # grade the decisions the round added
     for o in report.outcomes:
         if o.status == "fetched":
             click.echo(f"{o.feed.name}: {o.added} added, {o.duplicates} duplicates, {o.rejected} rejected")

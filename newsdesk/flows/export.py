@@ -18,7 +18,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMULA_SIGNS = ("=", "+", "-", "@")
 
 
-
 def is_formula(value: str) -> bool:
     """True when a spreadsheet could run ``value`` as a formula: it starts with one of
     :data:`FORMULA_PREFIXES` (OWASP), or its first character after leading whitespace is ``= + - @``
