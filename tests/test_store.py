@@ -356,3 +356,33 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
     assert db.execute("SELECT sum(n) FROM period_category_sentiment WHERE grain = 'week'").fetchone()[0] == 2
     assert db.execute("SELECT sum(n) FROM daily_totals").fetchone()[0] == 2
     db.close()
+
+
+def test_the_one_connection_commits_as_the_writable_handle_always_did(tmp_path) -> None:
+    """``newsdesk.db.open`` gives one Connection type. Writable, a write outside a transaction
+    commits at once (as sqlite-utils' Database did) and one inside ``transaction`` waits for its
+    COMMIT; read-only, it is the same type and refuses writes."""
+    import sqlite3 as driver
+
+    from newsdesk.db import Connection, transaction
+    from newsdesk.db import open as open_database
+
+    path = tmp_path / "one.db"
+    db = open_database(path)
+    other = driver.connect(path)
+    db.execute("INSERT INTO feed_state (url, etag) VALUES ('a', 'x')")
+    assert other.execute("SELECT count(*) FROM feed_state").fetchone()[0] == 1
+    with transaction(db):
+        db.execute("INSERT INTO feed_state (url, etag) VALUES ('b', 'y')")
+        assert other.execute("SELECT count(*) FROM feed_state").fetchone()[0] == 1
+    assert other.execute("SELECT count(*) FROM feed_state").fetchone()[0] == 2
+    with pytest.raises(RuntimeError), transaction(db):
+        db.execute("INSERT INTO feed_state (url, etag) VALUES ('c', 'z')")
+        raise RuntimeError("rolled back")
+    assert other.execute("SELECT count(*) FROM feed_state").fetchone()[0] == 2
+    reader = open_database(path, readonly=True)
+    assert isinstance(db, Connection) and isinstance(reader, Connection)
+    with pytest.raises(driver.OperationalError):
+        reader.execute("INSERT INTO feed_state (url, etag) VALUES ('d', 'w')")
+    for conn in (reader, other, db):
+        conn.close()

@@ -297,7 +297,8 @@ def connect(path: str | Path) -> Connection:
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=Connection
     )
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    db = sqlite_utils.Database(conn)  # once: recursive triggers on, sqlite-utils' plugins
+    conn.commits_writes = True  # as sqlite-utils' Database.execute: a write outside a transaction commits
+    db = sqlite_utils.Database(conn.conn)  # once: recursive triggers on, sqlite-utils' plugins
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         db.enable_wal()
     db.execute("PRAGMA synchronous=NORMAL")
