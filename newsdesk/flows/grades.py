@@ -279,7 +279,7 @@ def results(
         market = track.market_for(conn, inputs, latest=latest)
         for (k, _), result in zip(todo, score_decisions(inputs, market, DEFAULT_HORIZON_DAYS), strict=True):
             out[k] = result
-    return out  # type: ignore[return-value]
+    return [result for result in out if result is not None]  # every slot is filled by now
 
 
 def with_trips(conn: Connection, result: DecisionResult) -> DecisionResult:
