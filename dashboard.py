@@ -34,7 +34,7 @@ if not kpi["articles"]:
 before = loaders.previous_period(filters, bounds)
 kpi = {**kpi, "stories": loaders.load_story_count(str(path), filters, version)}
 previous = loaders.load_kpis(str(path), before, version) if before else None
-if previous:
+if previous and before:  # a previous period's KPIs
     previous = {**previous, "stories": loaders.load_story_count(str(path), before, version)}
 kpi_row(kpi, previous)
 

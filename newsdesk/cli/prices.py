@@ -262,7 +262,8 @@ def evidence(
     that close), with n, mean, t and a 95 % interval (README, "Evidence")."""
     from newsdesk.flows.export import csv_bytes
     from newsdesk.flows.prices import run_measurements
-    from newsdesk.scorecard.evidence import MIN_GROUP_N, OBSERVATION_COLUMNS, evidence_json, observation_row, summarise
+    from newsdesk.scorecard.evidence import OBSERVATION_COLUMNS, evidence_json, observation_row, summarise
+    from newsdesk.scorecard.rules import MIN_GROUP_N
 
     if max_entry_lag < 0:
         raise click.ClickException("--max-entry-lag must be 0 or more sessions")

@@ -24,8 +24,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.db.read.sql import marks
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 EVERYTHING = "*"
 BASKET_PREFIX = "basket:"
@@ -97,7 +101,7 @@ _TRIGGERS = (
 )
 
 
-def add_grades(db) -> None:
+def add_grades(db: sqlite_utils.Database) -> None:
     """Migration: the grade tables and the triggers that keep them honest. Nothing is graded here (the
     rules live outside the storage layer): readers recompute every ungraded decision until
     ``newsdesk rebuild-grades`` or the next upkeep (a price import, an ingest) grades them."""
@@ -138,8 +142,8 @@ def forget_all(conn: sqlite3.Connection) -> None:
 
 def store(
     conn: sqlite3.Connection,
-    grades: Iterable[tuple],
-    legs: Iterable[tuple],
+    grades: Iterable[tuple[Any, ...]],
+    legs: Iterable[tuple[Any, ...]],
     reads: Iterable[tuple[str, str]],
 ) -> None:
     """Insert (or replace) grade rows (:data:`GRADE_COLUMNS`), leg rows (:data:`LEG_COLUMNS`) and
@@ -168,7 +172,7 @@ def dirty(conn: sqlite3.Connection) -> list[str]:
 
 def is_clean(conn: sqlite3.Connection) -> bool:
     """True when nothing the grades read has changed since their upkeep."""
-    return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM grade_dirty)").fetchone()[0] == 1
+    return bool(conn.execute("SELECT NOT EXISTS (SELECT 1 FROM grade_dirty)").fetchone()[0] == 1)
 
 
 def touched_by(conn: sqlite3.Connection, changed: Sequence[str]) -> set[str]:

@@ -19,14 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsdesk.db.engine import Connection
 from newsdesk.db.schema import inserted_id, transaction
 from newsdesk.db.writes import PROBLEM_INSERT_SQL, RUN_FINISH_SQL, RUN_INSERT_SQL, now_iso
 from newsdesk.domain.models import Problem
 from newsdesk.prices import ILLUSTRATIVE_SOURCE
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from newsdesk.prices import PriceRow
 
 RUN_PREFIX = "prices: "
@@ -113,7 +112,7 @@ class PriceWrite:
 
 
 def write_prices(
-    db: sqlite_utils.Database,
+    db: Connection,
     rows: Iterable[PriceRow],
     problems: Iterable[Problem],
     source: str,

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from newsdesk.db import aggregates, grades, stories
 from newsdesk.db.dedupe import title_key
@@ -21,6 +21,9 @@ from newsdesk.errors import SchemaError
 
 if TYPE_CHECKING:
     import sqlite_utils  # imported by connect(): the read-only dashboard never loads it
+
+# the handles a transaction runs on: the door's Connection, or sqlite-utils over it (the migrations)
+DbT = TypeVar("DbT", Connection, "sqlite_utils.Database")
 
 SCHEMA_VERSION = 19
 BUSY_TIMEOUT_MS = 10_000
@@ -318,17 +321,17 @@ def connect_readonly(path: str | Path) -> Connection:
     return conn
 
 
-def checkpoint(db: sqlite_utils.Database) -> None:
+def checkpoint(db: Connection | sqlite_utils.Database) -> None:
     """Fold the write-ahead log into the database file (before the file is renamed or copied)."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: Connection | sqlite_utils.Database) -> int:
     """The schema version stored in ``PRAGMA user_version``."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: sqlite_utils.Database) -> int:
+def migrate(db: Connection) -> int:
     """Apply every migration newer than the database's version, each in its own transaction.
 
     Raises :class:`SchemaError` when the database is newer than this code.
@@ -341,13 +344,13 @@ def migrate(db: sqlite_utils.Database) -> int:
         )
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with transaction(db):
-            MIGRATIONS[version](db)
+            MIGRATIONS[version](db.table_api())
             db.execute(f"PRAGMA user_version = {int(version)}")
     return schema_version(db)
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: DbT) -> Iterator[DbT]:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolls back on any exception."""
     db.conn.execute("BEGIN IMMEDIATE")
     try:

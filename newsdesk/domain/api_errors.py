@@ -10,18 +10,19 @@ from __future__ import annotations
 ALPHAVANTAGE_ERROR_KEYS = ("Error Message", "Information", "Note")
 
 
-def alphavantage_error(doc) -> str | None:
+def alphavantage_error(doc: object) -> str | None:
     """Alpha Vantage's own message when ``doc`` is one of its error bodies (``{"Note": "...API call
     frequency..."}``, ``{"Information": ...}``, ``{"Error Message": ...}``), else None."""
     if not isinstance(doc, dict) or "feed" in doc:
         return None
     for key in ALPHAVANTAGE_ERROR_KEYS:
-        if isinstance(doc.get(key), str) and doc[key].strip():
-            return doc[key].strip()
+        value = doc.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
     return None
 
 
-def newsapi_error(doc) -> str | None:
+def newsapi_error(doc: object) -> str | None:
     """NewsAPI's own message when ``doc`` is one of its error bodies, else None."""
     if isinstance(doc, dict) and doc.get("status") == "error":
         message = doc.get("message") or doc.get("code") or "no message"
@@ -30,7 +31,7 @@ def newsapi_error(doc) -> str | None:
     return None
 
 
-def api_error(doc) -> str | None:
+def api_error(doc: object) -> str | None:
     """The service's own message when ``doc`` is an Alpha Vantage or NewsAPI error body."""
     message = alphavantage_error(doc)
     if message:

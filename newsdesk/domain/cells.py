@@ -5,6 +5,9 @@ key or a label."""
 from __future__ import annotations
 
 import json
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def missing(value: object) -> bool:
@@ -32,7 +35,7 @@ def flag(value: object) -> bool:
     return False if missing(value) else bool(value)
 
 
-def decode_json(value, default):
+def decode_json(value: object, default: T) -> T:
     """``value`` decoded from JSON when it is a JSON text of the same type as ``default``, else
     ``default`` (a fresh copy): stored explanations never break a page."""
     if not isinstance(value, str) or not value.strip():

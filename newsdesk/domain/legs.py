@@ -8,9 +8,10 @@ decisions gives its legs through it, with their :func:`exposure_text` beside the
 from __future__ import annotations
 
 import json
+from typing import Any
 
 
-def decode_legs(value) -> list[dict]:
+def decode_legs(value: object) -> list[dict[str, Any]]:
     """The legs of an ``instruments`` cell: the JSON text as stored or a list already decoded; NULL
     (None, NaN), bad JSON or anything but a list of legs gives ``[]``; entries that are not legs
     (not a mapping) are left out."""
@@ -24,7 +25,7 @@ def decode_legs(value) -> list[dict]:
     return [leg for leg in value if isinstance(leg, dict)]
 
 
-def exposure_text(instruments, sep: str = "; ") -> str:
+def exposure_text(instruments: object, sep: str = "; ") -> str:
     """``reduce AAPL; long MSFT``: each leg's side and ticker (or basket name), in bullet order.
     ``instruments`` is the decoded legs list; anything else gives ``""``."""
     if not isinstance(instruments, list):
@@ -39,7 +40,7 @@ def exposure_text(instruments, sep: str = "; ") -> str:
     return sep.join(parts)
 
 
-def legs_in_words(instruments) -> str:
+def legs_in_words(instruments: object) -> str:
     """``long Agilent Technologies (A); reduce basket Japan defense``: each leg's side, company and ticker."""
     parts = []
     for leg in decode_legs(instruments):

@@ -66,7 +66,7 @@ def with_exposures(decisions: pd.DataFrame) -> pd.DataFrame:
         return decisions  # no legs, or a read gave them their exposures already
     out = decisions.copy()
     exposures = [exposure_text(decode_legs(v)) or None for v in out["instruments"]]
-    out.insert(out.columns.get_loc("instruments") + 1, "exposures", pd.Series(exposures, out.index, dtype=object))
+    out.insert(list(out.columns).index("instruments") + 1, "exposures", pd.Series(exposures, out.index, dtype=object))
     return out
 
 

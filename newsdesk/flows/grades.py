@@ -121,7 +121,7 @@ def inputs_of(frame: pd.DataFrame) -> list[tuple[str, DecisionInput]]:
     """``(decision id, input)`` of scorecard decision rows; demo articles flagged as flows.prices does."""
     return [
         (str(row["id"]), DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}))
-        for row in frame.to_dict("records")
+        for row in frame.to_dict("records", into=dict)  # pandas' default mapping, keyed by column (str)
     ]
 
 
@@ -186,6 +186,11 @@ def rebuild(db: Connection) -> int:
 class StoredLeg(LegResult):
     """A leg read back from its stored grade: dates, open and illustrative flags as stored; its trips
     are read only for one decision's detail (:func:`with_trips`)."""
+
+    _entry: str | None
+    _exit: str | None
+    _open: bool
+    _illustrative: bool
 
     def __init__(self, leg, status, reason, return_, benchmark_return, excess_return, missing_, entry, exit_,
                  is_open, illustrative):  # fmt: skip
@@ -257,8 +262,8 @@ def results(
         market = track.market_for(conn, inputs, latest=latest) if article_id else track.market(conn)
         return score_decisions(inputs, market, DEFAULT_HORIZON_DAYS)
     legs: dict[str, list[tuple]] = {}
-    for row in leg_rows_:
-        legs.setdefault(row[0], []).append(row)
+    for leg_row in leg_rows_:
+        legs.setdefault(leg_row[0], []).append(leg_row)
     out: list[DecisionResult | None] = []
     todo: list[tuple[int, DecisionInput]] = []
     for row in rows:
@@ -274,7 +279,7 @@ def results(
         market = track.market_for(conn, inputs, latest=latest)
         for (k, _), result in zip(todo, score_decisions(inputs, market, DEFAULT_HORIZON_DAYS), strict=True):
             out[k] = result
-    return out  # type: ignore[return-value]
+    return [result for result in out if result is not None]  # every slot is filled by now
 
 
 def with_trips(conn: Connection, result: DecisionResult) -> DecisionResult:

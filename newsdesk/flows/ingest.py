@@ -226,7 +226,7 @@ def _store_chunk(db, name, parsed, pending, ctx, report, on_progress, outcome, s
         if isinstance(done, Exception):
             problems.append(Problem(name, article.locator, f"scoring failed: {done!r}", article.title))
             continue
-        if full:
+        if known is not None:  # a full scoring context: the chunk's novelty was read
             done.impact, done.impact_components = with_novelty(done.impact_components, known)
         scored.append(done)
     result = writes.write_batch(db, scored, problems, name)
@@ -274,7 +274,7 @@ def chunk_novelty(
     for pos, i in enumerate(order):
         end = moments[i]
         start = hours_before(end, NOVELTY_HOURS)
-        if pos == 0 or start > ends[pos - 1]:  # a new stretch: what was read before lies outside its window
+        if stored is None or start > ends[pos - 1]:  # the first stretch, or a new one: what was read lies outside
             last = pos
             while last + 1 < len(ends) and hours_before(ends[last + 1], NOVELTY_HOURS) <= ends[last]:
                 last += 1

@@ -34,7 +34,8 @@ def decision_inputs(
 ) -> list[DecisionInput]:
     """The filtered articles' decisions (or one article's) as scorecard inputs; those of the demo corpus
     flagged ``demo`` (only they may be graded on illustrative closes)."""
-    rows = price_reads.scorecard_decisions(conn, filters, article_id).to_dict("records")
+    frame = price_reads.scorecard_decisions(conn, filters, article_id)
+    rows = frame.to_dict("records", into=dict)  # pandas' default mapping, keyed by column (str)
     return [DecisionInput.from_row({**row, "demo": row.get("source") == DEMO_SOURCE}) for row in rows]
 
 

@@ -162,11 +162,11 @@ def _horizon_days(m: re.Match) -> tuple[int, int] | None:
     if m.group("next"):  # "the coming months" with no number: a few
         plural = m.group("next").split()[-1].lower() != m.group("n_unit").lower()
         vague = "few" if plural else "one"
-        n = _number(m.group("n_n")) or _number((m.group("n_few") or vague).split()[0])
+        n = _number(m.group("n_n")) or _number((m.group("n_few") or vague).split()[0]) or 1.0
         return to_days(n, m.group("n_unit")), to_days(n, m.group("n_unit"))
     if m.group("for"):
-        n = _number(m.group("f_n") or m.group("f_one"))
-        return (to_days(n, m.group("f_unit")),) * 2 if n else None
+        count = _number(m.group("f_n") or m.group("f_one"))
+        return (to_days(count, m.group("f_unit")),) * 2 if count else None
     for form, number, unit in (
         ("expiry", "e_n", "e_unit"),
         ("expiring", "x_n", "x_unit"),
@@ -174,8 +174,8 @@ def _horizon_days(m: re.Match) -> tuple[int, int] | None:
         ("span", "s_n", "s_unit"),
     ):
         if m.group(form):
-            n = _number(m.group(number))
-            return (to_days(n, m.group(unit)),) * 2 if n else None
+            count = _number(m.group(number))
+            return (to_days(count, m.group(unit)),) * 2 if count else None
     return None
 
 
@@ -194,7 +194,7 @@ def _unit_windows(text: str) -> list[tuple[int, int]]:
 
 def parse_conditions(text: str) -> str | None:
     """Stops, triggers and targets of a decision, joined with ``; ``."""
-    parts = []
+    parts: list[str] = []
     for regex in (STOPS, TARGETS, TRIGGERS):
         for m in regex.finditer(text):
             phrase = re.sub(r"^(use|with|keep)\s+", "", m.group(0).strip(" ,;."), flags=re.I)

@@ -36,7 +36,7 @@ def default_jobs() -> int:
 Outcome = Article | Exception
 
 
-def score_one(ctx: ScoringContext | Scorer, article: Article) -> Outcome:
+def score_one(ctx: ScoringContext | Scorer | None, article: Article) -> Outcome:
     """The scored article (its novelty left to :func:`newsdesk.score.impact.with_novelty`), or the
     exception the scorers raised on it (never raises)."""
     try:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from newsdesk.scorecard.rules import CLOSED, MIN_GROUP_N, OPEN, SHORTS, DecisionResult, ScorecardError
+from newsdesk.scorecard.rules import CLOSED, MIN_GROUP_N, OPEN, SHORTS, DecisionResult, ScorecardError, _present
 from newsdesk.scorecard.stats import estimate_mean
 
 
@@ -91,7 +92,7 @@ def group_results(
     several keys: a decision with three categories counts in each), sorted by key; ``by=None`` is one
     group, ``all``. Unscored decisions are left out, open ones too unless ``include_open``."""
     if by is None:
-        key_of: Callable = lambda r: "all"  # noqa: E731
+        key_of: Callable[..., Any] = lambda r: "all"  # noqa: E731
     elif isinstance(by, str):
         if by not in GROUP_KEYS:
             raise ScorecardError(f"cannot group by {by!r}: use one of {', '.join(GROUP_KEYS)}")
@@ -103,7 +104,7 @@ def group_results(
         if result.status == CLOSED or (include_open and result.status == OPEN):
             keys = key_of(result)
             for key in [keys] if isinstance(keys, str) else keys:
-                groups.setdefault(str(key), []).append(result.excess_return)
+                groups.setdefault(str(key), []).append(_present(result.excess_return))
     return [summarise(key, values, min_n, confidence) for key, values in sorted(groups.items())]
 
 
@@ -114,7 +115,7 @@ def cumulative_excess(results: Iterable[DecisionResult]) -> list[tuple[str, floa
     by_day: dict[str, list[float]] = {}
     for result in results:
         if result.status == CLOSED:
-            by_day.setdefault(result.exit_date, []).append(result.excess_return)
+            by_day.setdefault(_present(result.exit_date), []).append(_present(result.excess_return))
     points, total, count = [], 0.0, 0
     for day in sorted(by_day):
         total += math.fsum(by_day[day])
@@ -136,8 +137,8 @@ def result_line(result: DecisionResult) -> str:
     note = f" (no horizon stated: {result.horizon_days} days assumed)" if result.horizon_defaulted else ""
     note += ILLUSTRATIVE_MARK if result.illustrative else ""
     if result.status == OPEN:
-        return f"since published: {_percent(result.excess_return)} {against}, open{note}"
-    return f"closed {result.exit_date}: {_percent(result.excess_return)} {against}{note}"
+        return f"since published: {_percent(_present(result.excess_return))} {against}, open{note}"
+    return f"closed {result.exit_date}: {_percent(_present(result.excess_return))} {against}{note}"
 
 
 ILLUSTRATIVE_MARK = " · on ILLUSTRATIVE closes (generated for the demo, not market data)"
@@ -152,7 +153,7 @@ def _number(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def decision_json(result: DecisionResult) -> dict:
+def decision_json(result: DecisionResult) -> dict[str, Any]:
     """One decision in the ``--json`` shape (returns as fractions)."""
     return {
         "article_id": result.decision.article_id,
@@ -169,7 +170,7 @@ def decision_json(result: DecisionResult) -> dict:
     }
 
 
-def group_json(group: GroupStats) -> dict:
+def group_json(group: GroupStats) -> dict[str, Any]:
     """One group in the ``--json`` shape."""
     return {
         "key": group.key,
@@ -182,6 +183,6 @@ def group_json(group: GroupStats) -> dict:
     }
 
 
-def scorecard_json(results: Iterable[DecisionResult], groups: Iterable[GroupStats]) -> dict:
+def scorecard_json(results: Iterable[DecisionResult], groups: Iterable[GroupStats]) -> dict[str, Any]:
     """``{"decisions": [...], "groups": [...]}``, ready for ``json.dumps``."""
     return {"decisions": [decision_json(r) for r in results], "groups": [group_json(g) for g in groups]}

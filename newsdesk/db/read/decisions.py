@@ -36,7 +36,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     legs = [decode_legs(v) for v in df["instruments"]]
     df["instruments"] = pd.Series(legs, index=df.index, dtype=object)
     exposures = pd.Series([exposure_text(v) or None for v in legs], index=df.index, dtype=object)
-    df.insert(df.columns.get_loc("instruments") + 1, "exposures", exposures)
+    df.insert(list(df.columns).index("instruments") + 1, "exposures", exposures)
     return df
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 
@@ -43,7 +44,7 @@ _GRADE_SELECT = (
 
 def graded_view(
     conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
-) -> tuple[list[dict], list[tuple]]:
+) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
     """The view's decisions, oldest article first, as :func:`~newsdesk.db.read.prices.scorecard_decisions`
     gives them (as dicts: no frame to build), with their stored grade's columns (``g_*``, NULL when
     ungraded; a grade keeps its article's categories, else they are read), and the leg rows of those grades

@@ -49,7 +49,7 @@ def story_columns(alias: str = "a") -> str:
     return STORY_COLUMNS.format(a=alias)
 
 
-def per_story_sql(filters: Filters, columns: str, limit: int | None = None) -> tuple[str, list]:
+def per_story_sql(filters: Filters, columns: str, limit: int | None = None) -> tuple[str, list[Any]]:
     """``SELECT {columns}`` (constant SQL over the alias ``a``) of one row per story of the view: its
     earliest article in view (the first report, unless a filter left that out; ties by id), with the
     story columns; newest first."""
