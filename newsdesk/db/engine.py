@@ -12,7 +12,7 @@ second engine plugs in here and in :mod:`newsdesk.db.schema`'s :func:`~newsdesk.
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -81,16 +81,18 @@ class Connection(sqlite3.Connection):
         return cursor
 
     @property
-    def conn(self) -> Driver:
-        """The connection with the driver's own statement semantics (sqlite-utils' ``Database.conn``)."""
-        return Driver(self)
+    def conn(self) -> sqlite3.Connection:
+        """The connection with the driver's own statement semantics (sqlite-utils' ``Database.conn``):
+        a :class:`Driver`, which stands in for a ``sqlite3.Connection`` everywhere (it forwards every
+        attribute), hence the cast."""
+        return cast(sqlite3.Connection, Driver(self))
 
     def table_api(self) -> sqlite_utils.Database:
         """sqlite-utils over this connection (no pragma, no plugin: :func:`~newsdesk.db.schema.connect`
         ran them once when it opened the file)."""
         import sqlite_utils
 
-        return sqlite_utils.Database(self.conn, recursive_triggers=False, execute_plugins=False)  # type: ignore[arg-type]
+        return sqlite_utils.Database(self.conn, recursive_triggers=False, execute_plugins=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.table_api()[name]
@@ -106,6 +108,7 @@ class Driver:
     itself (what sqlite-utils' ``Database.conn`` was); everything else is the connection's."""
 
     __slots__ = ("_connection",)
+    _connection: Connection
 
     def __init__(self, connection: Connection) -> None:
         object.__setattr__(self, "_connection", connection)
@@ -117,7 +120,8 @@ class Driver:
         return sqlite3.Connection.execute(self._connection, sql, parameters)
 
     def __enter__(self) -> Connection:
-        return self._connection.__enter__()
+        self._connection.__enter__()
+        return self._connection
 
     def __exit__(self, *exc: Any) -> Any:
         return self._connection.__exit__(*exc)
