@@ -86,11 +86,14 @@ def _rewrite(sql: str) -> str:
         "FROM information_schema.tables WHERE table_schema = current_schema() AND table_name =",
         sql,
     )
+    sql = re.sub(r"\bCROSS\s+JOIN\s+(\w+(?:\s+\w+)?)\s+ON\b", r"JOIN \1 ON", sql, flags=re.I)  # SQLite's join order
     sql = re.sub(r"\btemp\.(\w+)", r"pg_temp.\1", sql)
     sql = re.sub(r"\bchar\((\d+)\)", r"chr(\1)", sql)
     sql = re.sub(r"\s+COLLATE\s+NOCASE", "", sql, flags=re.I)
     sql = re.sub(r"\bGLOB\s+\?", "~ newsdesk_glob(?)", sql)
     sql = re.sub(r"\bWITHOUT\s+ROWID\b", "", sql, flags=re.I)
+    if re.match(r"\s*CREATE\b", sql, re.I):  # SQLite's REAL is 8 bytes; PostgreSQL's is 4
+        sql = re.sub(r"\bREAL\b", "double precision", sql, flags=re.I)
     return sql
 
 
@@ -185,8 +188,9 @@ FUNCTIONS = (
     """CREATE OR REPLACE FUNCTION newsdesk_bool_add(acc bigint, value boolean) RETURNS bigint
        LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(acc, 0) + CASE WHEN value THEN 1 ELSE 0 END $$""",
     "CREATE OR REPLACE AGGREGATE sum(boolean) (SFUNC = newsdesk_bool_add, STYPE = bigint)",
+    # SQLite's printf rounds the shortest decimal form (0.995 -> 1.00); to_char of a double would not
     """CREATE OR REPLACE FUNCTION printf(fmt text, value double precision) RETURNS text
-       LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(value, 'FM999999999990.00') $$""",
+       LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(round(value::numeric, 2), 'FM999999999990.00') $$""",
     """CREATE OR REPLACE FUNCTION date(day text, step text) RETURNS text
        LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(day::date + step::interval, 'YYYY-MM-DD') $$""",
     """CREATE OR REPLACE FUNCTION strftime(fmt text, day text) RETURNS text

@@ -34,29 +34,43 @@ def _psycopg():
     return psycopg, FloatLoader
 
 
-class PgCursor:
-    """A psycopg cursor seen as sqlite3's (``lastrowid`` from ``RETURNING id``)."""
+HIDDEN = ("rowid", "search_tsv")  # SQLite's * leaves rowid out, and has no search vector column
 
-    def __init__(self, cur: Any, lastrowid: int | None = None) -> None:
+
+class PgCursor:
+    """A psycopg cursor seen as sqlite3's: ``lastrowid`` from ``RETURNING id``; a ``*`` leaves out the
+    columns SQLite does not have or hides (:data:`HIDDEN`)."""
+
+    def __init__(self, cur: Any, lastrowid: int | None = None, sql: str = "") -> None:
         self._cur = cur
         self.lastrowid = lastrowid
+        self._keep: list[int] | None = None
+        if cur.description and "*" in sql:
+            hidden = set(HIDDEN)
+            names = [c.name for c in cur.description]
+            if hidden & set(names):
+                self._keep = [i for i, n in enumerate(names) if n not in hidden]
+
+    def _row(self, row):
+        return row if row is None or self._keep is None else tuple(row[i] for i in self._keep)
 
     @property
     def description(self):
-        return self._cur.description
+        d = self._cur.description
+        return d if self._keep is None or d is None else [d[i] for i in self._keep]
 
     @property
     def rowcount(self) -> int:
         return self._cur.rowcount
 
     def fetchone(self):
-        return self._cur.fetchone() if self._cur.description else None
+        return self._row(self._cur.fetchone()) if self._cur.description else None
 
     def fetchall(self):
-        return self._cur.fetchall() if self._cur.description else []
+        return [self._row(r) for r in self._cur.fetchall()] if self._cur.description else []
 
     def fetchmany(self, size: int = 1):
-        return self._cur.fetchmany(size)
+        return [self._row(r) for r in self._cur.fetchmany(size)]
 
     def __iter__(self):
         return iter(self.fetchall())
@@ -120,7 +134,7 @@ class PgConnection:
         if returning:
             row = cur.fetchone()
             lastrowid = row[0] if row else None
-        return PgCursor(cur, lastrowid)
+        return PgCursor(cur, lastrowid, sql)
 
     def executemany(self, sql: str, rows: Iterable) -> PgCursor:
         cur = self._raw.cursor()
