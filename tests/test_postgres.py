@@ -204,3 +204,28 @@ def test_a_read_only_connection_cannot_write(pg_url) -> None:
     with closing(schema.open(pg_url, readonly=True)) as conn:
         with pytest.raises(Exception, match="read-only"):
             conn.execute("INSERT INTO companies (ticker, name) VALUES ('X', 'x')")
+
+
+def test_two_ingests_at_once_store_the_sum_of_what_each_reports(pg_url, tmp_path) -> None:
+    files = [FIXTURES / "csv" / "kaggle_headlines.csv", FIXTURES / "csv" / "late_quotes.csv"]
+    schema.open(pg_url).close()
+    env = {**os.environ, "NEWSDESK_DB": "", "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newsdesk", "ingest", str(f), "--db", pg_url],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )  # fmt: skip
+        for f in files
+    ]
+    added = 0
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-2000:]
+        added += int(out.split(" added")[0].split()[-1])
+    assert added > 0
+    assert fetch(pg_url, "SELECT count(*) FROM articles") == [(added,)]
+    assert list(tmp_path.iterdir()) == []
