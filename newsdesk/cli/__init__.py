@@ -26,7 +26,7 @@ from newsdesk.ingest import FORMATS
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
 from newsdesk.score.labels import LABELS
 
-DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
+DB_HELP = f"SQLite database file, or a postgresql:// URL (default: ${ENV_DB}, else {DEFAULT_DB})."
 
 
 def db_option(f):
