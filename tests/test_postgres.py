@@ -229,3 +229,37 @@ def test_two_ingests_at_once_store_the_sum_of_what_each_reports(pg_url, tmp_path
     assert added > 0
     assert fetch(pg_url, "SELECT count(*) FROM articles") == [(added,)]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_db_copy_round_trips_the_demo_with_equal_counts(pg_server, tmp_path) -> None:
+    lite, back = tmp_path / "lite.db", tmp_path / "back.db"
+    run("init", "--demo", db=lite)
+    url = pg_server.new_database()
+    env = {**os.environ, "NEWSDESK_DB": "", "PYTHONPATH": str(ROOT)}
+    for src, dst in ((lite, url), (url, back)):
+        done = subprocess.run(
+            [sys.executable, "-m", "newsdesk", "db", "copy", str(src), str(dst)],
+            cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "every table's count is equal" in done.stdout
+    for table in TABLES:
+        sql = f"SELECT count(*) FROM {table}"  # a name of the schema
+        assert fetch(lite, sql) == fetch(url, sql) == fetch(back, sql), table
+    text = "SELECT id FROM articles WHERE rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+    assert fetch(back, text, ['"tariff"']) == fetch(lite, text, ['"tariff"']) != []
+    # the server's ids go on after the copied ones
+    with closing(schema.open(url)) as conn, schema.transaction(conn):
+        run_id = conn.execute("INSERT INTO ingest_runs (started_at, source) VALUES ('x', 'y')").lastrowid
+    assert run_id == fetch(lite, "SELECT max(id) FROM ingest_runs")[0][0] + 1
+
+
+def test_db_copy_refuses_a_destination_that_holds_a_desk(tmp_path) -> None:
+    lite = tmp_path / "lite.db"
+    run("init", "--demo", db=lite)
+    done = subprocess.run(
+        [sys.executable, "-m", "newsdesk", "db", "copy", str(lite), str(lite)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "already holds a desk" in done.stderr

@@ -154,6 +154,13 @@ class PgConnection:
             if part.strip():
                 self.execute(part)
 
+    def reset_sequences(self) -> None:
+        """After rows were copied in with their ids, the next id follows the largest."""
+        for table in sorted(self.identity_tables):
+            self._raw.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+            )
+
     def schema_version(self) -> int:
         return schema_version(self)
 
