@@ -83,7 +83,8 @@ def test_the_same_articles_and_scores(desks) -> None:
     lite, url, _ = desks
     sql = (
         "SELECT id, title, source, CASE WHEN published_estimated = 0 THEN published_at END, sentiment, "
-        "sentiment_label, impact, market_relevant, story_id, content_hash FROM articles"
+        "sentiment_label, impact, market_relevant, CASE WHEN published_estimated = 0 THEN story_id END, "
+        "content_hash FROM articles"
     )
     pg = rounded(fetch(url, sql))
     assert len(pg) > 120
@@ -129,21 +130,17 @@ def test_export_is_the_same_file(desks, tmp_path, args) -> None:
 
 
 def without_ingest_times(path: Path) -> list[list[str]]:
-    """A CSV's rows without the ingest clock: ``ingested_at`` (each desk ingested seconds apart) and the
-    dates estimated from it (``published_estimated`` = 1)."""
+    """A CSV's rows without the ingest clock: ``ingested_at`` (each desk ingested seconds apart), and the
+    rows whose date was estimated from it (``published_estimated`` = 1: their date, order and story
+    follow each desk's own clock) compared by id only, sorted, after the others."""
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
     head = rows[0]
-    clock = {head.index(c) for c in ("ingested_at", "published_at", "story_first_seen") if c in head}
-    estimated = head.index("published_estimated") if "published_estimated" in head else None
-    return [head] + [
-        [
-            c if i not in clock or (i != head.index("ingested_at") and r[estimated] == "0") else ""
-            for i, c in enumerate(r)
-        ]
-        if estimated is not None
-        else r
-        for r in rows[1:]
-    ]
+    if "published_estimated" not in head:
+        return rows
+    estimated, ingested = head.index("published_estimated"), head.index("ingested_at")
+    dated = [[c for i, c in enumerate(r) if i != ingested] for r in rows[1:] if r[estimated] == "0"]
+    undated = sorted([r[head.index("id")]] for r in rows[1:] if r[estimated] != "0")
+    return [head, *dated, *undated]
 
 
 def test_scorecard_json_is_the_same(desks) -> None:
