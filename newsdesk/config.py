@@ -41,8 +41,12 @@ def read_only() -> bool:
     return os.environ.get(ENV_READONLY, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """Return the database path: ``explicit`` if given, else ``$NEWSDESK_DB``, else :data:`DEFAULT_DB`."""
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path | str:
+    """Return the database path: ``explicit`` if given, else ``$NEWSDESK_DB``, else :data:`DEFAULT_DB`.
+    A ``postgresql://`` URL (a server's database) stays the string it is."""
+    chosen = explicit or os.environ.get(ENV_DB)
+    if isinstance(chosen, str) and chosen.startswith(("postgresql://", "postgres://")):
+        return chosen
     if explicit:
         return Path(explicit)
     env = os.environ.get(ENV_DB)

@@ -35,3 +35,36 @@ def sample_path() -> Path:
         pytest.skip("../shared/samples is not beside this checkout")
     assert SAMPLE.exists(), f"{SAMPLE} is missing although ../shared/samples exists"
     return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL cluster for the session (tests/pg_server.py), stopped at exit.
+
+    Outside CI a machine without the server binary skips, saying so; under ``CI`` that is a failure."""
+    import os
+
+    from tests import pg_server as server_util
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("PostgreSQL tests need psycopg: pip install -r requirements-dev.txt")
+    try:
+        server = server_util.start()
+    except server_util.ServerMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs a PostgreSQL server: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    except server_util.ServerUnavailable as exc:
+        pytest.skip(f"PostgreSQL tests skipped: this machine cannot start a server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    return pg_server.new_database()

@@ -10,7 +10,7 @@ from newsdesk.config import DEFAULT_DB, ENV_DB, resolve_db_path
 from newsdesk.db import open as open_database
 from newsdesk.errors import NewsdeskError
 
-DB_HELP = f"SQLite database file (default: ${ENV_DB}, else {DEFAULT_DB})."
+DB_HELP = f"SQLite database file, or a postgresql:// URL (default: ${ENV_DB}, else {DEFAULT_DB})."
 
 
 def db_option(f):

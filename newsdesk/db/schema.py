@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from newsdesk.db import aggregates, grades, stories
+from newsdesk.db import aggregates, dialect, grades, stories
 from newsdesk.db.dedupe import title_key
 from newsdesk.db.engine import Connection
 from newsdesk.errors import SchemaError
@@ -284,8 +284,21 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 
 def open(path: str | Path, readonly: bool = False) -> Connection:  # noqa: A001 - newsdesk.db.open
     """The one way to a database: read-only (it must exist; every read of the dashboard) or writable
-    (created if needed, its schema brought up to :data:`SCHEMA_VERSION`)."""
+    (created if needed, its schema brought up to :data:`SCHEMA_VERSION`). A ``postgresql://`` URL
+    opens a database on a PostgreSQL server (:mod:`newsdesk.db.postgres`); anything else is a SQLite file."""
+    if dialect.is_server_url(path):
+        from newsdesk.db import postgres
+
+        return postgres.open(str(path), SCHEMA_VERSION, reference, readonly=readonly)
     return connect_readonly(path) if readonly else connect(path)
+
+
+def reference() -> Connection:
+    """An in-memory database at :data:`SCHEMA_VERSION` (every migration applied): the schema a
+    PostgreSQL database is created from."""
+    conn = sqlite3.connect(":memory:", factory=Connection)
+    migrate(conn)
+    return conn
 
 
 def connect(path: str | Path) -> Connection:
@@ -323,11 +336,15 @@ def connect_readonly(path: str | Path) -> Connection:
 
 def checkpoint(db: Connection | sqlite_utils.Database) -> None:
     """Fold the write-ahead log into the database file (before the file is renamed or copied)."""
+    if getattr(db, "dialect", "sqlite") != "sqlite":
+        return
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def schema_version(db: Connection | sqlite_utils.Database) -> int:
-    """The schema version stored in ``PRAGMA user_version``."""
+    """The schema version stored in ``PRAGMA user_version`` (on a server: its ``newsdesk_schema`` table)."""
+    if getattr(db, "dialect", "sqlite") != "sqlite":
+        return int(db.schema_version())
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 

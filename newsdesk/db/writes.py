@@ -470,27 +470,23 @@ def sync_reference(db: Connection, companies: Iterable[Company], baskets: Iterab
     Baskets of another ``kind`` than the file's (custom baskets made in the dashboard) are left alone.
     """
     with transaction(db):
-        db.table("companies").upsert_all(
-            (
-                {
-                    "ticker": c.ticker,
-                    "name": c.name,
-                    "aliases": "|".join(c.aliases),
-                    "sector": c.sector,
-                    "country": c.country,
-                    "exchange": c.exchange,
-                }
-                for c in companies
-            ),
-            pk="ticker",
+        db.conn.executemany(
+            "INSERT INTO companies (ticker, name, aliases, sector, country, exchange) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (ticker) DO UPDATE SET name = excluded.name, aliases = excluded.aliases, "
+            "sector = excluded.sector, country = excluded.country, exchange = excluded.exchange",
+            [(c.ticker, c.name, "|".join(c.aliases), c.sector, c.country, c.exchange) for c in companies],
         )
         names = {c.ticker: c.name for c in companies}
         for b in baskets:
-            row = {"id": b.id, "name": b.name, "description": b.description, "kind": b.kind}
-            db.table("baskets").upsert(row, pk="id")
-            db.execute("DELETE FROM basket_members WHERE basket_id = ?", [b.id])
-            db.table("basket_members").insert_all(
-                {"basket_id": b.id, "ticker": t, "name": names.get(t, t), "weight": w} for t, w in b.members.items()
+            db.conn.execute(
+                "INSERT INTO baskets (id, name, description, kind) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET name = excluded.name, description = excluded.description, kind = excluded.kind",
+                [b.id, b.name, b.description, b.kind],
+            )
+            db.conn.execute("DELETE FROM basket_members WHERE basket_id = ?", [b.id])
+            db.conn.executemany(
+                "INSERT INTO basket_members (basket_id, ticker, name, weight) VALUES (?, ?, ?, ?)",
+                [(b.id, t, names.get(t, t), w) for t, w in b.members.items()],
             )
 
 

@@ -20,8 +20,8 @@ STORY_COLUMNS = (
     "coalesce((SELECT count(DISTINCT s.source) FROM articles s WHERE s.story_id = {a}.story_id), 1) AS story_outlets, "
     "coalesce((SELECT min(s.published_at) FROM articles s WHERE s.story_id = {a}.story_id), {a}.published_at) "
     "AS story_first_seen, "
-    "CASE WHEN {a}.story_id IS NULL THEN 1 ELSE ({a}.id = (SELECT s.id FROM articles s WHERE s.story_id = {a}.story_id "
-    "ORDER BY s.published_at, s.id LIMIT 1)) END AS is_first_report"
+    "CASE WHEN {a}.story_id IS NULL OR {a}.id = (SELECT s.id FROM articles s WHERE s.story_id = {a}.story_id "
+    "ORDER BY s.published_at, s.id LIMIT 1) THEN 1 ELSE 0 END AS is_first_report"
 )
 
 

@@ -1,0 +1,340 @@
+"""A newsdesk database on a PostgreSQL server (``--db postgresql://user:password@host:port/dbname``).
+
+:class:`PgConnection` answers what the rest of :mod:`newsdesk.db` asks of a connection (``execute``,
+``executemany``, cursors with ``fetchone``/``fetchall``/``description``/``lastrowid``, ``commit``,
+``rollback``, ``close``), running every statement through :func:`newsdesk.db.dialect.translate`.
+The schema is SQLite's at :data:`~newsdesk.db.schema.SCHEMA_VERSION`, read from a reference
+database built in memory by the migrations and written out once for the server (tables with a
+``rowid``, keys, unique constraints, indexes, triggers as PL/pgSQL), plus the articles' search
+vector (``tsvector``, English stemming) and its GIN index. Writers serialise on one advisory lock,
+as SQLite's ``BEGIN IMMEDIATE`` does; a read-only connection runs read-only transactions.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from newsdesk.db import dialect
+from newsdesk.errors import SchemaError
+
+WRITE_LOCK = 0x6E657773  # "news": the one advisory lock every writer takes (BEGIN IMMEDIATE)
+INSTALL = "PostgreSQL needs psycopg: pip install 'newsdesk[postgres]' (or pip install 'psycopg[binary]' psycopg-pool)"
+_TYPES = {"INTEGER": "bigint", "FLOAT": "double precision", "REAL": "double precision", "TEXT": "text"}
+
+
+def _psycopg():
+    try:
+        import psycopg
+        from psycopg.types.numeric import FloatLoader
+    except ImportError as exc:
+        raise SchemaError(INSTALL) from exc
+    return psycopg, FloatLoader
+
+
+HIDDEN = ("rowid", "search_tsv")  # SQLite's * leaves rowid out, and has no search vector column
+
+
+class PgCursor:
+    """A psycopg cursor seen as sqlite3's: ``lastrowid`` from ``RETURNING id``; a ``*`` leaves out the
+    columns SQLite does not have or hides (:data:`HIDDEN`)."""
+
+    def __init__(self, cur: Any, lastrowid: int | None = None, sql: str = "") -> None:
+        self._cur = cur
+        self.lastrowid = lastrowid
+        self._keep: list[int] | None = None
+        if cur.description and "*" in sql:
+            hidden = set(HIDDEN)
+            names = [c.name for c in cur.description]
+            if hidden & set(names):
+                self._keep = [i for i, n in enumerate(names) if n not in hidden]
+
+    def _row(self, row):
+        return row if row is None or self._keep is None else tuple(row[i] for i in self._keep)
+
+    @property
+    def description(self):
+        d = self._cur.description
+        return d if self._keep is None or d is None else [d[i] for i in self._keep]
+
+    @property
+    def rowcount(self) -> int:
+        return self._cur.rowcount
+
+    def fetchone(self):
+        return self._row(self._cur.fetchone()) if self._cur.description else None
+
+    def fetchall(self):
+        return [self._row(r) for r in self._cur.fetchall()] if self._cur.description else []
+
+    def fetchmany(self, size: int = 1):
+        return [self._row(r) for r in self._cur.fetchmany(size)]
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+    def close(self) -> None:
+        self._cur.close()
+
+
+_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.I)
+_NOOP = re.compile(r"^\s*(INSERT\s+INTO|DELETE\s+FROM)\s+articles_fts\b|^\s*PRAGMA\b|^\s*ANALYZE\b", re.I)
+_BEGIN = re.compile(r"^\s*BEGIN(\s+IMMEDIATE|\s+DEFERRED|\s+EXCLUSIVE)?\s*;?\s*$", re.I)
+
+
+class PgConnection:
+    """A connection to a newsdesk database on a PostgreSQL server (see :func:`open`)."""
+
+    dialect = "postgresql"
+
+    def __init__(self, raw: Any, url: str, readonly: bool) -> None:
+        self._raw = raw
+        self.url = url
+        self.readonly = readonly
+        self.identity_tables: set[str] = set()
+        self.total_changes = 0  # rows inserted, updated or deleted by this connection's statements (sqlite3's)
+
+    @property
+    def conn(self) -> PgConnection:
+        return self
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._raw.info.transaction_status != 0  # IDLE
+
+    def _params(self, statement: dialect.Statement, params: Any) -> Any:
+        if params is None:
+            return {} if statement.named else []
+        if statement.named or isinstance(params, dict):
+            return dict(params)
+        params = list(params)
+        for i in statement.match_params:
+            params[i] = dialect.tsquery(params[i])
+        return params
+
+    def execute(self, sql: str, params: Any = None) -> PgCursor:
+        if _NOOP.search(sql):
+            return PgCursor(self._raw.cursor())
+        if _BEGIN.match(sql):
+            cur = self._raw.execute("BEGIN")
+            if not self.readonly:
+                self._raw.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            return PgCursor(cur)
+        statement = dialect.translate(sql)
+        text = statement.sql
+        m = _INSERT.match(sql)
+        returning = bool(m and m.group(1) in self.identity_tables and "RETURNING" not in text.upper())
+        if returning:
+            text += " RETURNING id"
+        cur = self._raw.execute(text, self._params(statement, params))
+        self._count(cur)
+        lastrowid = None
+        if returning:
+            row = cur.fetchone()
+            lastrowid = row[0] if row else None
+        return PgCursor(cur, lastrowid, sql)
+
+    def executemany(self, sql: str, rows: Iterable) -> PgCursor:
+        cur = self._raw.cursor()
+        if _NOOP.search(sql):
+            return PgCursor(cur)
+        statement = dialect.translate(sql)
+        cur.executemany(statement.sql, [self._params(statement, r) for r in rows])
+        self._count(cur)
+        return PgCursor(cur)
+
+    def _count(self, cur: Any) -> None:
+        if cur.rowcount > 0 and (cur.statusmessage or "").split(" ")[0] in ("INSERT", "UPDATE", "DELETE"):
+            self.total_changes += cur.rowcount
+
+    def executescript(self, script: str) -> None:
+        for part in script.split(";"):
+            if part.strip():
+                self.execute(part)
+
+    def reset_sequences(self) -> None:
+        """After rows were copied in with their ids, the next id follows the largest."""
+        for table in sorted(self.identity_tables):
+            self._raw.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+            )
+
+    def schema_version(self) -> int:
+        return schema_version(self)
+
+    def cursor(self) -> PgConnection:
+        return self
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            self._raw.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self._raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, kind, value, tb) -> None:
+        self.commit() if kind is None else self.rollback()
+
+
+def _connect(url: str, readonly: bool) -> PgConnection:
+    psycopg, FloatLoader = _psycopg()  # noqa: N806 - a class
+
+    raw = psycopg.connect(url, autocommit=True)
+    raw.adapters.register_loader("numeric", FloatLoader)  # sum() of integers is numeric: read as float
+    if readonly:
+        raw.execute("SET default_transaction_read_only = on")
+    return PgConnection(raw, url, readonly)
+
+
+def open(url: str, target: int, reference: Callable[[], sqlite3.Connection], readonly: bool = False) -> PgConnection:  # noqa: A001
+    """A connection to the server's newsdesk database; writable ones bring the schema up to ``target``
+    first, from ``reference`` (a SQLite database at that version: :func:`newsdesk.db.schema.reference`)."""
+    conn = _connect(url, readonly)
+    version = schema_version(conn)
+    if readonly and version == 0:
+        conn.close()
+        raise FileNotFoundError(f"{redact(url)} holds no newsdesk database (run init first)")
+    if not readonly:
+        migrate(conn, target, reference)
+    conn.identity_tables = _identity_tables(conn)
+    return conn
+
+
+def redact(url: str) -> str:
+    """``url`` without its password (for messages)."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def schema_version(conn: PgConnection) -> int:
+    """The stored schema version (0: no newsdesk schema yet)."""
+    row = conn._raw.execute("SELECT to_regclass('newsdesk_schema') IS NOT NULL").fetchone()
+    if not row[0]:
+        return 0
+    found = conn._raw.execute("SELECT max(version) FROM newsdesk_schema").fetchone()
+    return int(found[0] or 0)
+
+
+def _identity_tables(conn: PgConnection) -> set[str]:
+    rows = conn._raw.execute(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND column_name = 'id' AND is_identity = 'YES'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Connection]) -> int:
+    """Create the whole schema on an empty database (under the write lock: two first opens at once
+    create it once). A server schema older than this code cannot be migrated yet: refused."""
+    SCHEMA_VERSION = target  # noqa: N806
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)
+        if version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"the database has schema version {version}, newer than this newsdesk ({SCHEMA_VERSION}): "
+                "upgrade newsdesk or use another --db"
+            )
+        if 0 < version < SCHEMA_VERSION:
+            raise SchemaError(
+                f"the server's schema is version {version}: migrating a PostgreSQL schema is not supported yet; "
+                "copy the desk to a new database with newsdesk db copy"
+            )
+        if version == 0:
+            for statement in server_schema(reference()):
+                conn._raw.execute(statement)
+            conn._raw.execute("INSERT INTO newsdesk_schema (version) VALUES (%s)", [SCHEMA_VERSION])
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+    return SCHEMA_VERSION
+
+
+def _is_shadow(name: str) -> bool:
+    return name.startswith(("articles_fts", "sqlite_"))
+
+
+def tables(ref: sqlite3.Connection) -> list[str]:
+    """The schema's tables (SQLite's own and the FTS5 shadow tables left out)."""
+    names = [r[0] for r in ref.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return [n for n in names if not _is_shadow(n)]
+
+
+def _table_ddl(ref: sqlite3.Connection, table: str) -> list[str]:
+    cols = ref.execute(f'PRAGMA table_info("{table}")').fetchall()  # cid, name, type, notnull, default, pk
+    pk = [c[1] for c in sorted((c for c in cols if c[5]), key=lambda c: c[5])]
+    identity = len(pk) == 1 and next(c for c in cols if c[1] == pk[0])[2].upper() == "INTEGER"
+    parts = [] if identity else ["rowid bigserial"]
+    for _, name, kind, notnull, default, _pk in cols:
+        if identity and name == pk[0]:
+            parts.append(f"{name} bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+            continue
+        col = f"{name} {_TYPES.get(kind.upper(), 'text')}"
+        if notnull:
+            col += " NOT NULL"
+        if default is not None:
+            col += f" DEFAULT {default}"
+        parts.append(col)
+    if pk and not identity:
+        parts.append(f"PRIMARY KEY ({', '.join(pk)})")
+    indexes = []
+    for _, index, unique, origin, _partial in ref.execute(f'PRAGMA index_list("{table}")').fetchall():
+        columns = [r[2] for r in ref.execute(f'PRAGMA index_info("{index}")').fetchall()]
+        if origin == "pk" or None in columns:
+            continue
+        if origin == "u":
+            parts.append(f"UNIQUE ({', '.join(columns)})")
+        else:
+            kind = "UNIQUE INDEX" if unique else "INDEX"
+            indexes.append(f"CREATE {kind} IF NOT EXISTS {index} ON {table} ({', '.join(columns)})")
+    if table == "articles":
+        parts.append(
+            "search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, '') || ' ' || "
+            "coalesce(summary, '') || ' ' || coalesce(body, ''))) STORED"
+        )
+        indexes.append("CREATE INDEX IF NOT EXISTS idx_articles_search ON articles USING gin (search_tsv)")
+    return [f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(parts)})", *indexes]
+
+
+_TRIGGER = re.compile(
+    r"CREATE\s+TRIGGER\s+(\w+)\s+AFTER\s+(INSERT|DELETE|UPDATE(?:\s+OF\s+[\w\s,]+?)?)\s+ON\s+(\w+)\s*"
+    r"(?:WHEN\s+(.*?))?\s*BEGIN\b(.*)\bEND\s*$",
+    re.I | re.S,
+)
+
+
+def _trigger_ddl(sql: str) -> list[str]:
+    m = _TRIGGER.match(sql.strip())
+    if not m:
+        raise SchemaError(f"cannot carry this trigger to PostgreSQL: {sql[:80]}")
+    name, event, table, when, body = m.groups()
+    body = dialect.trigger_body(body)
+    if when:
+        body = f"IF {dialect.trigger_body(when)} THEN {body} END IF;"
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN {body} "
+        "RETURN NULL; END $fn$",
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}_fn()",
+    ]
+
+
+def server_schema(ref: sqlite3.Connection) -> list[str]:
+    """Every statement that creates the schema of ``ref`` (a SQLite database) on an empty PostgreSQL one."""
+    out = list(dialect.FUNCTIONS)
+    out.append("CREATE TABLE IF NOT EXISTS newsdesk_schema (version integer NOT NULL)")
+    for table in tables(ref):
+        out += _table_ddl(ref, table)
+    for (sql,) in ref.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"):
+        out += _trigger_ddl(sql)
+    ref.close()
+    return out
