@@ -33,7 +33,7 @@ MAX_CARDS = 12
 RECENT_LIMIT = 10
 
 
-def baskets_or_reference(path: Path, version: int) -> pd.DataFrame:
+def baskets_or_reference(path: Path | str, version: int) -> pd.DataFrame:
     """The baskets; a database that has none yet (made by ``init`` without ``--demo``) first gets the
     shipped companies and sector baskets of ``data/`` — unless the app is read-only."""
     found = loaders.load_baskets(str(path), version)
@@ -430,7 +430,7 @@ def _fields(prefix: str, companies: pd.DataFrame) -> None:
         cols[n % 4].number_input(ticker, min_value=0.0, step=0.05, format="%.4g", key=key, placeholder="average")
 
 
-def manage_panel(path: Path, found: pd.DataFrame, selected: str, companies: pd.DataFrame, version: int) -> None:
+def manage_panel(path: Path | str, found: pd.DataFrame, selected: str, companies: pd.DataFrame, version: int) -> None:
     """Create a custom basket; edit or delete the selected custom basket (or copy a sector basket's
     members into a new one). Switched off when the app runs read-only."""
     st.subheader("Custom baskets")

@@ -32,7 +32,7 @@ BAD_DATE_LABELS = {
 }
 
 
-def ingest_panel(path: Path) -> None:
+def ingest_panel(path: Path | str) -> None:
     """Upload form and, after a run, its outcome."""
     if read_only():
         st.info(
@@ -86,7 +86,7 @@ def ingest_panel(path: Path) -> None:
         _show(path, last)
 
 
-def _run(path: Path, files, fmt: str, columns: str, date_format: str, on_bad_date: str, source: str) -> None:
+def _run(path: Path | str, files, fmt: str, columns: str, date_format: str, on_bad_date: str, source: str) -> None:
     if not files:
         st.warning("Choose at least one file first.")
         return
@@ -166,7 +166,7 @@ def _input_note(i: dict) -> tuple[str, str] | None:
     return None
 
 
-def _show(path: Path, last: dict) -> None:
+def _show(path: Path | str, last: dict) -> None:
     st.subheader("Last ingest")
     box = {"error": st.error, "warning": st.warning, "info": st.info, "success": st.success}
     box[verdict(last)](last["summary"])

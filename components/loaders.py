@@ -36,9 +36,12 @@ DEMO_SOURCE = articles.DEMO_SOURCE
 previous_period = totals.previous_period
 
 
-def database_path() -> Path:
-    """The database the dashboard shows; created from the demo corpus on first start."""
+def database_path() -> Path | str:
+    """The database the dashboard shows; created from the demo corpus on first start (a
+    ``postgresql://`` URL is a server's database: nothing to create here)."""
     path = resolve_db_path()
+    if isinstance(path, str):
+        return path
     if not path.exists():
         if read_only():
             st.error(
@@ -67,7 +70,7 @@ def _read(path: str | Path, fn, *args):
         return fn(conn, *args)
 
 
-def data_version(path: Path) -> int:
+def data_version(path: Path | str) -> int:
     """The last ingest run id (uncached: one indexed lookup)."""
     return _read(path, stats.data_version)
 

@@ -17,7 +17,7 @@ from newsdesk.domain.filters import Filters
 class PageContext:
     """The database a page shows, its data version (for cache keys) and the view's filters."""
 
-    path: Path
+    path: Path | str  # a SQLite file, or a postgresql:// URL
     version: int
     filters: Filters
 

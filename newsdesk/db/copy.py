@@ -8,6 +8,10 @@ by counting every table on both sides.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+from typing import Any
+
 from newsdesk.db import dialect, schema
 from newsdesk.errors import NewsdeskError
 
@@ -20,17 +24,17 @@ class CopyError(NewsdeskError):
     """The destination is not empty, or the counts differ after the copy."""
 
 
-def _columns(ref, table: str) -> list[str]:
+def _columns(ref: sqlite3.Connection, table: str) -> list[str]:
     cols = [r[1] for r in ref.execute(f'PRAGMA table_info("{table}")')]  # a name of the schema
     return ["rowid", *cols] if table == "articles" else cols
 
 
-def counts(conn, tables: list[str]) -> dict[str, int]:
+def counts(conn: Any, tables: list[str]) -> dict[str, int]:
     """Rows per table."""
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}  # names of the schema
 
 
-def copy(src_target, dst_target) -> dict[str, int]:
+def copy(src_target: str | Path, dst_target: str | Path) -> dict[str, int]:
     """Copy the desk at ``src_target`` into the empty one at ``dst_target``; return rows per table."""
     from newsdesk.db import postgres  # tables(): the schema's tables, shadow tables left out
 

@@ -42,7 +42,7 @@ _MARK = "\x00MATCH\x00"
 _UPSERT = re.compile(r"INSERT\s+INTO\s+(\w+)(.*?DO\s+UPDATE\s+SET\s)(.*?)(?=;|$)", re.I | re.S)
 
 
-def _qualify(m: re.Match) -> str:
+def _qualify(m: re.Match[str]) -> str:
     """An upsert's SET reads the stored row by the table's name (a bare name is ambiguous on PostgreSQL)."""
     table, head, sets = m.groups()
     sets = re.sub(r"\b(\w+) = \1 ([+-])", rf"\1 = {table}.\1 \2", sets)
@@ -133,6 +133,7 @@ def translate(sql: str) -> Statement:
             out.append("%%")
         elif c == ":" and i + 1 < len(sql) and (sql[i + 1].isalpha() or sql[i + 1] == "_") and sql[i - 1 : i] != ":":
             m = re.match(r"[A-Za-z_]\w*", sql[i + 1 :])
+            assert m is not None  # the next character is a letter or _
             out.append(f"%({m.group(0)})s")
             named = True
             i += 1 + len(m.group(0))

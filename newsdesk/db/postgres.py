@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from newsdesk.db import dialect
+from newsdesk.db.dialect import Statement
 from newsdesk.errors import SchemaError
 
 WRITE_LOCK = 0x6E657773  # "news": the one advisory lock every writer takes (BEGIN IMMEDIATE)
@@ -25,7 +26,7 @@ INSTALL = "PostgreSQL needs psycopg: pip install 'newsdesk[postgres]' (or pip in
 _TYPES = {"INTEGER": "bigint", "FLOAT": "double precision", "REAL": "double precision", "TEXT": "text"}
 
 
-def _psycopg():
+def _psycopg() -> tuple[Any, Any]:
     try:
         import psycopg
         from psycopg.types.numeric import FloatLoader
@@ -51,28 +52,28 @@ class PgCursor:
             if hidden & set(names):
                 self._keep = [i for i, n in enumerate(names) if n not in hidden]
 
-    def _row(self, row):
+    def _row(self, row: Any) -> Any:
         return row if row is None or self._keep is None else tuple(row[i] for i in self._keep)
 
     @property
-    def description(self):
+    def description(self) -> Any:
         d = self._cur.description
         return d if self._keep is None or d is None else [d[i] for i in self._keep]
 
     @property
     def rowcount(self) -> int:
-        return self._cur.rowcount
+        return int(self._cur.rowcount)
 
-    def fetchone(self):
+    def fetchone(self) -> Any:
         return self._row(self._cur.fetchone()) if self._cur.description else None
 
-    def fetchall(self):
+    def fetchall(self) -> list[Any]:
         return [self._row(r) for r in self._cur.fetchall()] if self._cur.description else []
 
-    def fetchmany(self, size: int = 1):
+    def fetchmany(self, size: int = 1) -> list[Any]:
         return [self._row(r) for r in self._cur.fetchmany(size)]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
 
     def close(self) -> None:
@@ -102,9 +103,9 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        return self._raw.info.transaction_status != 0  # IDLE
+        return bool(self._raw.info.transaction_status != 0)  # IDLE
 
-    def _params(self, statement: dialect.Statement, params: Any) -> Any:
+    def _params(self, statement: Statement, params: Any) -> Any:
         if params is None:
             return {} if statement.named else []
         if statement.named or isinstance(params, dict):
@@ -136,7 +137,7 @@ class PgConnection:
             lastrowid = row[0] if row else None
         return PgCursor(cur, lastrowid, sql)
 
-    def executemany(self, sql: str, rows: Iterable) -> PgCursor:
+    def executemany(self, sql: str, rows: Iterable[Any]) -> PgCursor:
         cur = self._raw.cursor()
         if _NOOP.search(sql):
             return PgCursor(cur)
@@ -181,7 +182,7 @@ class PgConnection:
     def __enter__(self) -> PgConnection:
         return self
 
-    def __exit__(self, kind, value, tb) -> None:
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
         self.commit() if kind is None else self.rollback()
 
 

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsdesk.db import aggregates, dialect, grades, stories
 from newsdesk.db.dedupe import title_key
@@ -289,7 +289,9 @@ def open(path: str | Path, readonly: bool = False) -> Connection:  # noqa: A001 
     if dialect.is_server_url(path):
         from newsdesk.db import postgres
 
-        return postgres.open(str(path), SCHEMA_VERSION, reference, readonly=readonly)
+        # a PgConnection answers what db/ asks of a Connection (execute, executemany, cursors, commit,
+        # rollback, close), translating each statement: it stands in for one, hence the cast
+        return cast(Connection, postgres.open(str(path), SCHEMA_VERSION, reference, readonly=readonly))
     return connect_readonly(path) if readonly else connect(path)
 
 
@@ -344,7 +346,7 @@ def checkpoint(db: Connection | sqlite_utils.Database) -> None:
 def schema_version(db: Connection | sqlite_utils.Database) -> int:
     """The schema version stored in ``PRAGMA user_version`` (on a server: its ``newsdesk_schema`` table)."""
     if getattr(db, "dialect", "sqlite") != "sqlite":
-        return int(db.schema_version())
+        return int(cast(Any, db).schema_version())  # PgConnection.schema_version
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
