@@ -260,3 +260,30 @@ def test_db_copy_refuses_a_destination_that_holds_a_desk(tmp_path) -> None:
     )  # fmt: skip
     assert done.returncode == 1
     assert "already holds a desk" in done.stderr
+
+
+PAGES = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
+
+
+@pytest.fixture(scope="module")
+def demo_on_server(pg_server) -> str:
+    """The demo desk on a fresh server database."""
+    url = pg_server.new_database()
+    run("init", "--demo", db=url)
+    return url
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_a_server_database(demo_on_server, monkeypatch, page) -> None:
+    """The dashboard opens a postgresql:// NEWSDESK_DB through the same door: every page renders
+    with no exception, the Overview with its KPIs."""
+    from tests.apptest_util import app
+
+    monkeypatch.setenv("NEWSDESK_DB", demo_on_server)
+    at = app().run()
+    if page != "dashboard.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title
+    if page == "dashboard.py":
+        assert {m.label for m in at.metric} >= {"Articles", "Mean sentiment"}

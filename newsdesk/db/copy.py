@@ -16,6 +16,7 @@ from newsdesk.db import dialect, schema
 from newsdesk.errors import NewsdeskError
 
 # kept by triggers on the destination as the rows they derive from are copied
+REFILLED_LAST = ("grade_dirty",)  # what the triggers write while the copy runs: made equal to the source's
 TRIGGER_KEPT = ("daily_totals", "ticker_counts", "period_category_sentiment")
 CHUNK = 5_000
 
@@ -46,9 +47,12 @@ def copy(src_target: str | Path, dst_target: str | Path) -> dict[str, int]:
         if any(counts(dst, ["articles", "companies", "ingest_runs"]).values()):
             raise CopyError("the destination already holds a desk: copy into an empty database")
         with schema.transaction(dst):
-            for table in tables:
+            # the grades' to-do list last: copying closes and decisions fills it through the triggers
+            for table in sorted(tables, key=lambda t: t in REFILLED_LAST):
                 if table in TRIGGER_KEPT:
                     continue
+                if table in REFILLED_LAST:
+                    dst.execute(f"DELETE FROM {table}")  # a name of the schema
                 cols = _columns(ref, table)
                 names = ", ".join(cols)
                 insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in cols)})"

@@ -35,7 +35,16 @@ class Statement:
 
 _FTS = re.compile(r"SELECT\s+rowid\s+FROM\s+articles_fts\s+WHERE\s+articles_fts\s+MATCH\s+\?", re.I)
 _FTS_COUNT = re.compile(r"SELECT\s+count\(\*\)\s+FROM\s+articles_fts\s+WHERE\s+articles_fts\s+MATCH\s+\?", re.I)
-_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO", re.I)
+_IGNORE_STATEMENT = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b([^;]*?)\s*(;|$)", re.I)
+_REPLACE_STATEMENT = re.compile(r"\bINSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s*\(([^)]*)\)([^;]*?)\s*(;|$)", re.I)
+
+
+def _upsert(m: re.Match[str]) -> str:
+    """SQLite's ``INSERT OR REPLACE`` as an upsert on the table's primary key (``{table}_pkey``, the
+    name PostgreSQL gives it): every inserted column takes the new row's value."""
+    table, columns, rest, end = m.groups()
+    sets = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(","))
+    return f"INSERT INTO {table} ({columns}){rest} ON CONFLICT ON CONSTRAINT {table}_pkey DO UPDATE SET {sets}{end}"
 _MARK = "\x00MATCH\x00"
 
 
@@ -79,8 +88,9 @@ def _rewrite(sql: str) -> str:
     sql = _alias_subqueries(sql)
     sql = _FTS.sub(f"SELECT rowid FROM articles WHERE search_tsv @@ {_MARK}", sql)
     sql = _FTS_COUNT.sub(f"SELECT count(*) FROM articles WHERE search_tsv @@ {_MARK}", sql)
-    if _OR_IGNORE.search(sql):
-        sql = _OR_IGNORE.sub("INSERT INTO", sql) + " ON CONFLICT DO NOTHING"
+    # each INSERT OR IGNORE / OR REPLACE statement (a trigger body holds several, ended by ;)
+    sql = _IGNORE_STATEMENT.sub(lambda m: f"INSERT INTO{m.group(1)} ON CONFLICT DO NOTHING{m.group(2)}", sql)
+    sql = _REPLACE_STATEMENT.sub(_upsert, sql)
     sql = re.sub(
         r"FROM\s+sqlite_master\s+WHERE\s+type\s*=\s*'table'\s+AND\s+name\s*=",
         "FROM information_schema.tables WHERE table_schema = current_schema() AND table_name =",
@@ -92,6 +102,7 @@ def _rewrite(sql: str) -> str:
     sql = re.sub(r"\s+COLLATE\s+NOCASE", "", sql, flags=re.I)
     sql = re.sub(r"\bGLOB\s+\?", "~ newsdesk_glob(?)", sql)
     sql = re.sub(r"\bWITHOUT\s+ROWID\b", "", sql, flags=re.I)
+    sql = re.sub(r"\s+(?:INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b", "", sql, flags=re.I)  # SQLite's planner hints
     if re.match(r"\s*CREATE\b", sql, re.I):  # SQLite's REAL is 8 bytes; PostgreSQL's is 4
         sql = re.sub(r"\bREAL\b", "double precision", sql, flags=re.I)
     return sql
@@ -172,6 +183,9 @@ def tsquery(expression: str) -> str:
 def trigger_body(sql: str) -> str:
     """A SQLite trigger's statements (or its WHEN) as PL/pgSQL: a boolean counted as 0 or 1 is cast."""
     sql = _rewrite(sql)
+    # SQLite's null-safe comparisons: a IS NOT b / a IS b (b not NULL, TRUE or FALSE)
+    sql = re.sub(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", "IS DISTINCT FROM ", sql, flags=re.I)
+    sql = re.sub(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", "IS NOT DISTINCT FROM ", sql, flags=re.I)
     sql = re.sub(r"([+-])\((\w+\.\w+ IS NOT NULL)\)", r"\1(\2)::int", sql)
     sql = re.sub(r"coalesce\(([\w.]+ >= [\d.]+), 0\)", r"coalesce((\1)::int, 0)", sql)
     return sql

@@ -18,7 +18,8 @@ from newsdesk.domain.filters import Filters
 def kpis(conn: sqlite3.Connection, filters: Filters = Filters()) -> dict[str, Any]:
     """Article count, mean newsdesk sentiment and count of high-impact articles of the view."""
     n, mean, high = conn.execute(*kpis_sql(filters)).fetchone()
-    return {"articles": n, "mean_sentiment": mean, "high_impact": high or 0}
+    # counts as int on every engine (a server's sum() of integers is numeric, read as float)
+    return {"articles": int(n or 0), "mean_sentiment": mean, "high_impact": int(high or 0)}
 
 
 def kpis_sql(filters: Filters) -> tuple[str, list[Any]]:
