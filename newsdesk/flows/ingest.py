@@ -186,8 +186,13 @@ def _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, sco
         outcome.error = str(exc)
         report.unreadable.append((name, str(exc)))
         report.run_ids.append(writes.record_failure(db, name, str(exc)))
+        log.info("%s could not be read: %s", name, exc)
     if waiting is not None:
         _store_chunk(db, name, *waiting, ctx, report, on_progress, outcome, scoring)
+    log.info(
+        "ingested %s: %d added, %d duplicates, %d rejected",
+        name, outcome.added, outcome.duplicates, outcome.rejected,
+    )  # fmt: skip
 
 
 def _in_order(parsed: ParseResult) -> list[Article]:
@@ -223,8 +228,9 @@ def _store_chunk(db, name, parsed, pending, ctx, report, on_progress, outcome, s
     novelty = chunk_novelty(db, articles) if full else [None] * total
     scored = []
     for article, done, known in zip(articles, outcomes, novelty, strict=True):
-        if isinstance(done, Exception):
+        if isinstance(done, Exception):  # a scorer bug must not lose the rest of the batch
             problems.append(Problem(name, article.locator, f"scoring failed: {done!r}", article.title))
+            log.warning("%s: scoring failed on %s: %r", name, article.locator, done)
             continue
         if known is not None:  # a full scoring context: the chunk's novelty was read
             done.impact, done.impact_components = with_novelty(done.impact_components, known)
