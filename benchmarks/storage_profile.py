@@ -6,34 +6,46 @@ with newsdesk's settings that already holds the first batch. ``python -m newsdes
 from __future__ import annotations
 
 import collections
+import contextlib
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 
-class _TimedConnection:
-    """A connection that adds the time of each statement to ``spent``, keyed by its first words."""
+@contextlib.contextmanager
+def _timed_statements(spent: collections.Counter) -> Iterator[None]:
+    """While open, every statement a newsdesk connection runs (through the writable ``Connection``
+    or its ``conn`` driver view) adds its time to ``spent``, keyed by its first words."""
+    from newsdesk.db.engine import Connection, Driver
 
-    def __init__(self, conn: sqlite3.Connection, spent: collections.Counter) -> None:
-        self.conn, self.spent = conn, spent
+    saved = {(cls, name): cls.__dict__.get(name) for cls in (Connection, Driver) for name in ("execute",)}
+    saved[(Connection, "executemany")] = Connection.__dict__.get("executemany")
 
-    def __getattr__(self, name: str):
-        return getattr(self.conn, name)
+    def timed(run: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, sql: str, *args: Any) -> Any:
+            words = sql.split()
+            key = "look-ups of duplicates" if words[0].upper().startswith("SEL") else " ".join(words[:5])
+            t0 = time.perf_counter()
+            try:
+                return run(self, sql, *args)
+            finally:
+                spent[key] += time.perf_counter() - t0
 
-    def _timed(self, kind: str, sql: str, *args):
-        words = sql.split()
-        key = "look-ups of duplicates" if words[0].upper().startswith("SEL") else " ".join(words[:5])
-        t0 = time.perf_counter()
-        try:
-            return getattr(self.conn, kind)(sql, *args)
-        finally:
-            self.spent[key] += time.perf_counter() - t0
+        return wrapper
 
-    def execute(self, sql: str, *args):
-        return self._timed("execute", sql, *args)
-
-    def executemany(self, sql: str, *args):
-        return self._timed("executemany", sql, *args)
+    Connection.execute = timed(Connection.execute)  # type: ignore[method-assign]
+    Driver.execute = timed(Driver.execute)  # type: ignore[method-assign]
+    Connection.executemany = timed(sqlite3.Connection.executemany)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for (cls, name), original in saved.items():
+            if original is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
 
 
 def storage_profile(n_articles: int = 300, repeat: int = 3) -> dict:
@@ -57,11 +69,10 @@ def storage_profile(n_articles: int = 300, repeat: int = 3) -> dict:
             second = [Article(title=f"{t} [s{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
             scored = [score_article(a, ctx) for a in second]
             spent: collections.Counter = collections.Counter()
-            db.conn = _TimedConnection(db.conn, spent)
-            t0 = time.perf_counter()
-            writes.write_batch(db, scored, [], "bench")
-            total = time.perf_counter() - t0
-            db.conn = db.conn.conn
+            with _timed_statements(spent):
+                t0 = time.perf_counter()
+                writes.write_batch(db, scored, [], "bench")
+                total = time.perf_counter() - t0
             db.close()
             raw = floors.scratch(f"{tmp}/raw.db")
             for tag, batch in (("f", first), ("s", scored)):

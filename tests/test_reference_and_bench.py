@@ -114,3 +114,19 @@ def test_ingest_bench_reports_every_rate_beside_its_floor() -> None:
     keys = ("textblob", "ingest", "ingest_stories_off", "store", "raw", "fts", "store_short", "raw_short", "cluster")
     for key in keys:
         assert 0 < r[key] < float("inf"), key
+
+
+def test_storage_profile_times_every_statement_and_restores_the_connection() -> None:
+    """`bench storage` times the batch statement by statement (through the one Connection and its
+    driver view) and leaves the connection classes as they were."""
+    from benchmarks.storage_profile import storage_profile
+    from newsdesk.db.engine import Connection, Driver
+
+    def methods() -> tuple:
+        return Connection.__dict__.get("execute"), Driver.__dict__.get("execute"), "executemany" in Connection.__dict__
+
+    before = methods()
+    r = storage_profile(12, repeat=1)
+    assert r["total"] > 0 and r["fts"] > 0
+    assert any(key.startswith("INSERT INTO articles ") for key in r["statements"])
+    assert methods() == before
