@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks import floors
 from newsdesk.config import ROOT
 
 DEFAULT_BENCHDATA = ROOT.parent / "shared" / "benchdata"
@@ -157,14 +158,7 @@ def pipeline_bench(n_words: int = 500, repeat: int = 3) -> dict[str, float]:
 
 
 # ----------------------------------------------------------------------------------- scale bench
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    """Best wall time of ``repeat`` calls (seconds)."""
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+_best = floors.best_seconds  # the one timer (benchmarks/floors.py)
 
 
 def ingest_bench(n_articles: int = 300) -> dict[str, float]:

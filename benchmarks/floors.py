@@ -6,9 +6,11 @@ from __future__ import annotations
 import math
 import sqlite3
 import time
+from collections.abc import Callable
 
 
-def _best(fn, repeat: int) -> float:
+def best_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Best wall time of ``repeat`` calls (seconds): the one timer of the benchmarks."""
     best = math.inf
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -27,7 +29,7 @@ def _refill_seconds(conn: sqlite3.Connection, table: str, rows: list[tuple], rep
         with conn:
             conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
-    return _best(refill, repeat)
+    return best_seconds(refill, repeat)
 
 
 def raw_insert_seconds(conn: sqlite3.Connection, rows: list[tuple], repeat: int = 3) -> float:
