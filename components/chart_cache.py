@@ -1,7 +1,7 @@
 """Charts drawn from cached Vega-Lite specs. Each kind of chart has a template per grain: its
 Vega-Lite spec drawn once by Altair with sentinels where a view's numbers go. The templates ship in
 ``components/chart_templates.json`` (``python -m components.chart_cache`` rewrites it;
-``tests/test_dashboard.py`` fails when it is stale), so a run only fills in the view's rows and
+``tests/ui/test_dashboard.py`` fails when it is stale), so a run only fills in the view's rows and
 numbers and never imports Altair; a template missing from the file is drawn by Altair on first
 use. A view's spec is cached by the view's content, so a rerun costs neither."""
 
@@ -59,7 +59,7 @@ def template(kind: str, grain: str) -> tuple[str, dict]:
 
 def build_spec(kind: str, df: pd.DataFrame, grain: str = "week") -> dict:
     """The spec of chart ``kind`` over ``df``: its template filled with the view's rows and numbers
-    (the same spec Altair would build for it; tests/test_dashboard.py checks that)."""
+    (the same spec Altair would build for it; tests/ui/test_dashboard.py checks that)."""
     prepare, _, names = KINDS[kind]
     data, numbers = prepare(df, grain)
     return chart_data.fill_template(template(kind, grain), names, data, numbers)

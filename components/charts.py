@@ -241,7 +241,7 @@ def _detach(chart: alt.TopLevelMixin) -> dict[str, pd.DataFrame]:
 
 
 def _bare_spec(chart: alt.TopLevelMixin) -> dict:
-    spec = chart.to_dict(validate=False)  # the specs are ours; tests/test_dashboard.py validates them
+    spec = chart.to_dict(validate=False)  # the specs are ours; tests/ui/test_dashboard.py validates them
     view = spec.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):  # the default theme's fixed size
         view.pop(key, None)

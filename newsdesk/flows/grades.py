@@ -8,7 +8,7 @@ the scorecard read from them.
   transaction: a process killed mid-way leaves the marks of change in place, and readers recompute.
 - :func:`rebuild` (``newsdesk rebuild-grades``): every grade from scratch.
 - :func:`results`: the scorecard of a view, from the stored grades where they are current, computed by
-  the rules for the rest (the same figures either way: ``tests/test_grades.py``).
+  the rules for the rest (the same figures either way: ``tests/db/test_grades.py``).
 
 Stored grades are those of the default rules (90 days when no horizon is stated, each market's
 benchmark, 5 sessions of staleness); any other setting is computed by the rules as before.

@@ -1,0 +1,289 @@
+"""The same desk on PostgreSQL: the commands a user runs on a ``postgresql://`` URL write into a real
+server (tests/pg_server.py; no file is created) and give what the same commands give on SQLite."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from newsdesk.config import resolve_db_path
+from newsdesk.db import dialect, postgres, schema
+from newsdesk.db.read.filters import search_clause
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+TABLES = postgres.tables(schema.reference())
+# derived tables: their floats are sums in another order on each engine
+DERIVED = ("daily_category_sentiment", "period_category_sentiment", "daily_totals", "ticker_counts",
+           "category_set_totals")  # fmt: skip
+INGESTED = [
+    FIXTURES / "csv" / "kaggle_headlines.csv",
+    FIXTURES / "realworld" / "alphavantage_news_sentiment.json",
+    FIXTURES / "feed" / "rss2.xml",
+    FIXTURES / "newsapi" / sorted((FIXTURES / "newsapi").glob("*.json"))[0].name,
+]
+
+
+def run(*args: str, db: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "newsdesk", *args, "--db", str(db)]
+    env = {**os.environ, "NEWSDESK_DB": "", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+@pytest.fixture(scope="module")
+def desks(pg_server, tmp_path_factory) -> tuple[Path, str, Path]:
+    """The demo plus real fixture files, on a SQLite file and on the server (run from an empty folder)."""
+    work = tmp_path_factory.mktemp("desks")
+    lite = work / "lite.db"
+    url = pg_server.new_database()
+    empty = work / "cwd"
+    empty.mkdir()
+    for db in (lite, url):
+        run("init", "--demo", db=db, cwd=empty)
+        for path in INGESTED:
+            run("ingest", str(path), db=db, cwd=empty)
+    return lite, url, empty
+
+
+def fetch(db: str | Path, sql: str, params=()) -> list[tuple]:
+    with closing(schema.open(db, readonly=True)) as conn:
+        return [tuple(r) for r in conn.execute(sql, list(params)).fetchall()]
+
+
+def rounded(rows: list[tuple]) -> list[tuple]:
+    return sorted(tuple(round(v, 9) if isinstance(v, float) else v for v in r) for r in rows)
+
+
+def test_the_server_desk_is_a_server_desk(desks) -> None:
+    _, url, empty = desks
+    assert list(empty.iterdir()) == []  # nothing written beside the commands
+    with closing(schema.open(url, readonly=True)) as conn:
+        assert conn.dialect == "postgresql"
+        assert schema.schema_version(conn) == schema.SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_table_holds_the_same_count(desks, table) -> None:
+    lite, url, _ = desks
+    sql = f"SELECT count(*) FROM {table}"  # a name of the schema
+    assert fetch(url, sql) == fetch(lite, sql)
+
+
+def test_the_same_articles_and_scores(desks) -> None:
+    lite, url, _ = desks
+    sql = (
+        "SELECT id, title, source, CASE WHEN published_estimated = 0 THEN published_at END, sentiment, "
+        "sentiment_label, impact, market_relevant, CASE WHEN published_estimated = 0 THEN story_id END, "
+        "content_hash FROM articles"
+    )
+    pg = rounded(fetch(url, sql))
+    assert len(pg) > 120
+    assert pg == rounded(fetch(lite, sql))
+    children = "SELECT article_id, category, origin, relevance, sentiment, impact FROM article_categories"
+    assert rounded(fetch(url, children)) == rounded(fetch(lite, children))
+
+
+@pytest.mark.parametrize("table", DERIVED)
+def test_the_derived_tables_kept_by_triggers_agree(desks, table) -> None:
+    lite, url, _ = desks
+    sql = f"SELECT * FROM {table}"  # a name of the schema
+    cols = [c for c in fetch(lite, f"SELECT name FROM pragma_table_info('{table}')")]
+    names = ", ".join(c[0] for c in cols)
+    sql = f"SELECT {names} FROM {table}"
+    assert rounded(fetch(url, sql)) == rounded(fetch(lite, sql))
+
+
+EXPORTS = [
+    ("articles", "--demo", "show"),
+    ("decisions", "--demo", "show"),
+    ("articles", "--q", "earnings -guidance", "--demo", "show"),
+    ("articles",),
+]
+
+
+@pytest.mark.parametrize("args", EXPORTS)
+def test_export_is_the_same_file(desks, tmp_path, args) -> None:
+    lite, url, _ = desks
+    out = {}
+    for name, db in (("lite", lite), ("pg", url)):
+        out[name] = tmp_path / f"{name}.csv"
+        run("export", *args, "-o", str(out[name]), db=db)
+    pg, lite = (without_ingest_times(out[name]) for name in ("pg", "lite"))
+    cells = [
+        (pg[0][i], x, y)
+        for p, q in zip(pg, lite, strict=True)
+        for i, (x, y) in enumerate(zip(p, q, strict=True))
+        if x != y
+    ]
+    assert cells == []
+    assert len(pg) > 1
+
+
+def without_ingest_times(path: Path) -> list[list[str]]:
+    """A CSV's rows without the ingest clock: ``ingested_at`` (each desk ingested seconds apart), and the
+    rows whose date was estimated from it (``published_estimated`` = 1: their date, order and story
+    follow each desk's own clock) compared by id only, sorted, after the others."""
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    head = rows[0]
+    if "published_estimated" not in head:
+        return rows
+    estimated, ingested = head.index("published_estimated"), head.index("ingested_at")
+    dated = [[c for i, c in enumerate(r) if i != ingested] for r in rows[1:] if r[estimated] == "0"]
+    undated = sorted([r[head.index("id")]] for r in rows[1:] if r[estimated] != "0")
+    return [head, *dated, *undated]
+
+
+def test_scorecard_json_is_the_same(desks) -> None:
+    lite, url, _ = desks
+    pg, sq = (json.loads(run("scorecard", "--json", db=db).stdout) for db in (url, lite))
+    assert pg == sq
+    assert pg  # the demo's decisions are scored
+
+
+@pytest.mark.parametrize(
+    "text", ["tariff", "tariffs", "bank*", '"interest rates"', "oil OR gas", "earnings -guidance", "rate cut"]
+)
+def test_search_finds_the_same_articles(desks, text) -> None:
+    lite, url, _ = desks
+    clause, params = search_clause(text)
+    sql = f"SELECT a.id FROM articles a WHERE {clause}"
+    assert set(fetch(url, sql, params)) == set(fetch(lite, sql, params))
+
+
+@pytest.mark.parametrize(
+    ("fts5", "tsquery"),
+    [
+        ('"tariff"', "'tariff'"),
+        ('"bank"* AND "fees"', "'bank':* & 'fees'"),
+        ('"exact phrase" AND "x"', "('exact' <-> 'phrase') & 'x'"),
+        ('("tariff" OR "duty")', "( 'tariff' | 'duty' )"),
+        ('"a" NOT "b"', "'a' & ! 'b'"),
+        ('"it\'s"', "('it' <-> 's')"),
+        ('""', "'_'"),
+    ],
+)
+def test_fts5_expressions_become_tsqueries(fts5, tsquery) -> None:
+    assert dialect.tsquery(fts5) == tsquery
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("postgresql://u:p@h:5432/d", str), ("postgres://h/d", str), ("desk.db", Path), ("postgresql.db", Path)],
+)
+def test_a_url_stays_a_url_and_a_path_stays_sqlite(value, kind) -> None:
+    assert isinstance(resolve_db_path(value), kind)
+    assert dialect.is_server_url(str(resolve_db_path(value))) is (kind is str)
+
+
+def test_a_url_without_psycopg_says_how_to_install_it(tmp_path) -> None:
+    code = "import sys; sys.modules['psycopg'] = None; from newsdesk.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "init", "--db", "postgresql://nobody@127.0.0.1:1/none"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "pip install 'newsdesk[postgres]'" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_connection_cannot_write(pg_url) -> None:
+    schema.open(pg_url).close()
+    with closing(schema.open(pg_url, readonly=True)) as conn:
+        with pytest.raises(Exception, match="read-only"):
+            conn.execute("INSERT INTO companies (ticker, name) VALUES ('X', 'x')")
+
+
+def test_two_ingests_at_once_store_the_sum_of_what_each_reports(pg_url, tmp_path) -> None:
+    files = [FIXTURES / "csv" / "kaggle_headlines.csv", FIXTURES / "csv" / "late_quotes.csv"]
+    schema.open(pg_url).close()
+    env = {**os.environ, "NEWSDESK_DB": "", "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newsdesk", "ingest", str(f), "--db", pg_url],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )  # fmt: skip
+        for f in files
+    ]
+    added = 0
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-2000:]
+        added += int(out.split(" added")[0].split()[-1])
+    assert added > 0
+    assert fetch(pg_url, "SELECT count(*) FROM articles") == [(added,)]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_db_copy_round_trips_the_demo_with_equal_counts(pg_server, tmp_path) -> None:
+    lite, back = tmp_path / "lite.db", tmp_path / "back.db"
+    run("init", "--demo", db=lite)
+    url = pg_server.new_database()
+    env = {**os.environ, "NEWSDESK_DB": "", "PYTHONPATH": str(ROOT)}
+    for src, dst in ((lite, url), (url, back)):
+        done = subprocess.run(
+            [sys.executable, "-m", "newsdesk", "db", "copy", str(src), str(dst)],
+            cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "every table's count is equal" in done.stdout
+    for table in TABLES:
+        sql = f"SELECT count(*) FROM {table}"  # a name of the schema
+        assert fetch(lite, sql) == fetch(url, sql) == fetch(back, sql), table
+    text = "SELECT id FROM articles WHERE rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+    assert fetch(back, text, ['"tariff"']) == fetch(lite, text, ['"tariff"']) != []
+    # the server's ids go on after the copied ones
+    with closing(schema.open(url)) as conn, schema.transaction(conn):
+        run_id = conn.execute("INSERT INTO ingest_runs (started_at, source) VALUES ('x', 'y')").lastrowid
+    assert run_id == fetch(lite, "SELECT max(id) FROM ingest_runs")[0][0] + 1
+
+
+def test_db_copy_refuses_a_destination_that_holds_a_desk(tmp_path) -> None:
+    lite = tmp_path / "lite.db"
+    run("init", "--demo", db=lite)
+    done = subprocess.run(
+        [sys.executable, "-m", "newsdesk", "db", "copy", str(lite), str(lite)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "already holds a desk" in done.stderr
+
+
+PAGES = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
+
+
+@pytest.fixture(scope="module")
+def demo_on_server(pg_server) -> str:
+    """The demo desk on a fresh server database."""
+    url = pg_server.new_database()
+    run("init", "--demo", db=url)
+    return url
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_a_server_database(demo_on_server, monkeypatch, page) -> None:
+    """The dashboard opens a postgresql:// NEWSDESK_DB through the same door: every page renders
+    with no exception, the Overview with its KPIs."""
+    from tests.apptest_util import app
+
+    monkeypatch.setenv("NEWSDESK_DB", demo_on_server)
+    at = app().run()
+    if page != "dashboard.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title
+    if page == "dashboard.py":
+        assert {m.label for m in at.metric} >= {"Articles", "Mean sentiment"}
