@@ -196,3 +196,22 @@ def test_the_sector_of_a_company_the_source_tags_is_kept_beside_the_text_topics(
 )
 def test_a_stock_picking_column_is_about_the_companies_results_too(title: str) -> None:
     assert "Earnings & Corporate" in scored_names(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "tickers", "unwanted"),
+    [
+        # the source tags companies of three categories: a market story, so neither the companies' sectors
+        # nor the sector words of the text make a topic
+        ("2 Artificial Intelligence Stocks to Buy Before the Next Rally", (("XOM", 0.3), ("JPM", 0.2), ("PFE", 0.1)),
+         {"Technology & AI", "Energy & Commodities", "Banks & Financial Services", "Healthcare & Pharma"}),
+        ("Dow hits a record as Chevron, Merck and Home Depot rally on retail sales", (),
+         {"Consumer & Retail", "Energy & Commodities", "Healthcare & Pharma"}),
+    ],
+)
+def test_a_market_story_has_no_sector_topic_from_its_words_either(
+    title: str, tickers: tuple[tuple[str, float], ...], unwanted: set[str]
+) -> None:
+    names = scored_names(title, "", tickers)
+    assert not names & unwanted
+    assert "Financial Markets" in names
