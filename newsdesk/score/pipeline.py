@@ -148,9 +148,9 @@ def _company_sectors(
     headline is about (:func:`headline_sectors`), and whether it is a market story. The companies are
     those found in the text and those the source tags (Alpha Vantage's tickers): a tagged company is a
     subject of the article, like one its headline names, whatever the source's relevance score.
-    Companies of more than
-    :data:`MAX_SECTORS` categories make a market story: no sector evidence then, and (the caller) no
-    sector topic from its words either ("Dow hits a record as Chevron, Merck and Home Depot rally")."""
+    Companies of more than :data:`MAX_SECTORS` categories make a market story: no sector evidence then,
+    and (the caller) no sector topic from its words either ("Dow hits a record as Chevron, Merck and Home
+    Depot rally")."""
     relevance = {e.ticker: (e.relevance or 0.0) * _sector_share(title, spans.get(e.ticker)) for e in found}
     sectors = {e.ticker: ctx.companies.by_ticker[e.ticker].sector for e in found}
     tagged: set[str] = set()
