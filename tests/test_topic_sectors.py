@@ -215,3 +215,13 @@ def test_a_market_story_has_no_sector_topic_from_its_words_either(
     names = scored_names(title, "", tickers)
     assert not names & unwanted
     assert "Financial Markets" in names
+
+
+def test_a_body_naming_companies_of_many_sectors_leaves_the_topics_of_the_words_alone() -> None:
+    body = (
+        "Shares of Exxon Mobil rose in early trading. Elsewhere, JPMorgan Chase slipped, Pfizer was flat "
+        "and Home Depot edged higher."
+    )
+    article = Article(title="Oil prices jump as OPEC agrees deeper crude output cuts", body=body, source="t")
+    names = {c.category for c in score_article(article).categories}
+    assert "Energy & Commodities" in names

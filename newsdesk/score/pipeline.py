@@ -148,9 +148,10 @@ def _company_sectors(
     headline is about (:func:`headline_sectors`), and whether it is a market story. The companies are
     those found in the text and those the source tags (Alpha Vantage's tickers): a tagged company is a
     subject of the article, like one its headline names, whatever the source's relevance score.
-    Companies of more than :data:`MAX_SECTORS` categories make a market story: no sector evidence then,
-    and (the caller) no sector topic from its words either ("Dow hits a record as Chevron, Merck and Home
-    Depot rally")."""
+    Companies of more than :data:`MAX_SECTORS` categories make a market story: no sector evidence then;
+    when the headline's and the source's companies alone span that many, no sector topic from its words
+    either (the caller drops them: "Dow hits a record as Chevron, Merck and Home Depot rally"), while a
+    long body naming companies of many sectors leaves the words' topics alone."""
     relevance = {e.ticker: (e.relevance or 0.0) * _sector_share(title, spans.get(e.ticker)) for e in found}
     sectors = {e.ticker: ctx.companies.by_ticker[e.ticker].sector for e in found}
     tagged: set[str] = set()
@@ -160,12 +161,17 @@ def _company_sectors(
             relevance[company.ticker] = GIVEN_RELEVANCE
             sectors[company.ticker] = company.sector
             tagged.add(company.ticker)
-    if len({ctx.sectors[s] for s in sectors.values() if ctx.sectors.get(s)}) > MAX_SECTORS:
-        return [], set(), True
-    named = [(sectors[t], r) for t, r in relevance.items()]
     in_headline = {t for t, s in spans.items() if s and t in sectors and _sector_share(title, s) == 1.0}
+    if len(_categories(ctx, sectors.values())) > MAX_SECTORS:
+        return [], set(), len(_categories(ctx, (sectors[t] for t in in_headline | tagged))) > MAX_SECTORS
+    named = [(sectors[t], r) for t, r in relevance.items()]
     subjects = headline_sectors((sectors[t] for t in in_headline | tagged), ctx.sectors)
     return named, subjects, False
+
+
+def _categories(ctx: ScoringContext, sectors: Iterable[str]) -> set[str]:
+    """The categories the given listing sectors stand for (``[sectors]`` of the taxonomy)."""
+    return {ctx.sectors[s] for s in sectors if ctx.sectors.get(s)}
 
 
 def headline_call(article: Article) -> None:
