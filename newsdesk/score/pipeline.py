@@ -27,15 +27,17 @@ YARDSTICK = re.compile(
     r"\b(?:than|versus|vs\.?|overtakes?|overtaking|overtook|outpaces?|outpaced)\s+(?:the\s+)?$", re.I
 )
 YARDSTICK_FACTOR = 0.3
-GIVEN_WEIGHT = 3.0  # a company the source tags (Alpha Vantage relevance 0.05-1) alone is a topic from ~0.25
+GIVEN_RELEVANCE = 1.0  # a company the source tags is a subject of the article, however briefly it is named
 MAX_SECTORS = 2  # companies of more categories than this: a market story, no sector evidence
 
 # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating
 # headlines are calls, market relevance; 4: more rating-headline forms are calls, houses merged by an alias
 # table, a company's own target is not an analyst call; 5: topics from the sectors of the companies the
 # source tags and the headline names (none when they span more than two); novelty divided by a story's
-# earlier copies
-PIPELINE_VERSION = "pipeline/5"
+# earlier copies; 6: every company the source tags is a subject (its sector a topic, whatever the tag's
+# relevance score), stock-picking columns read as Earnings & Corporate, a market story (companies of more
+# than two categories) has no sector topic from its words either
+PIPELINE_VERSION = "pipeline/6"
 
 
 @dataclass
@@ -105,10 +107,14 @@ def score_article(
     given = {e.ticker: e for e in article.entities}  # from the source (e.g. Alpha Vantage ticker_sentiment)
     found = ctx.companies.entities(article.title, article.summary, article.body, bullets, sentences)
     spans = ctx.companies.mention_spans(article.title) if found else {}
-    named, subjects = _company_sectors(ctx, article.title, found, list(given.values()), spans)
-    article.categories = source_categories(article.categories) + tag_topics(
+    named, subjects, market_story = _company_sectors(ctx, article.title, found, list(given.values()), spans)
+    scored = tag_topics(
         article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors), named=subjects
     )
+    if market_story:  # a story about companies of many sectors is about none of them, whatever its words
+        sector_topics = set(ctx.sectors.values())
+        scored = [c for c in scored if c.category not in sector_topics]
+    article.categories = source_categories(article.categories) + scored
     article.entities = ctx.companies.merge_given(list(given.values()), found)
     market = market_relevance(
         article.title,
@@ -137,25 +143,35 @@ def _company_sectors(
     found: list[Entity],
     given: list[Entity],
     spans: dict[str, list[tuple[int, int]]],
-) -> tuple[list[tuple[str, float]], set[str]]:
-    """``(sector, weight)`` of the companies an article is about, and the categories of the companies
-    its headline is about (:func:`headline_sectors`). The companies are those found in the text and
-    those the source tags (Alpha Vantage's tickers, at the source's relevance). Companies of more than
-    :data:`MAX_SECTORS` categories make a market story: no sector evidence then."""
+) -> tuple[list[tuple[str, float]], set[str], bool]:
+    """``(sector, weight)`` of the companies an article is about, the categories of the companies its
+    headline is about (:func:`headline_sectors`), and whether it is a market story. The companies are
+    those found in the text and those the source tags (Alpha Vantage's tickers): a tagged company is a
+    subject of the article, like one its headline names, whatever the source's relevance score.
+    Companies of more than :data:`MAX_SECTORS` categories make a market story: no sector evidence then;
+    when the headline's and the source's companies alone span that many, no sector topic from its words
+    either (the caller drops them: "Dow hits a record as Chevron, Merck and Home Depot rally"), while a
+    long body naming companies of many sectors leaves the words' topics alone."""
     relevance = {e.ticker: (e.relevance or 0.0) * _sector_share(title, spans.get(e.ticker)) for e in found}
     sectors = {e.ticker: ctx.companies.by_ticker[e.ticker].sector for e in found}
+    tagged: set[str] = set()
     for e in given:
         company = ctx.companies.listings.get(e.ticker) or lookup(e.ticker)
         if company:
-            relevance[company.ticker] = max(relevance.get(company.ticker, 0.0), (e.relevance or 0.0) * GIVEN_WEIGHT)
+            relevance[company.ticker] = GIVEN_RELEVANCE
             sectors[company.ticker] = company.sector
-    if len({ctx.sectors[s] for s in sectors.values() if ctx.sectors.get(s)}) > MAX_SECTORS:
-        return [], set()
+            tagged.add(company.ticker)
+    in_headline = {t for t, s in spans.items() if s and t in sectors and _sector_share(title, s) == 1.0}
+    if len(_categories(ctx, sectors.values())) > MAX_SECTORS:
+        return [], set(), len(_categories(ctx, (sectors[t] for t in in_headline | tagged))) > MAX_SECTORS
     named = [(sectors[t], r) for t, r in relevance.items()]
-    subjects = headline_sectors(
-        (sectors[t] for t, s in spans.items() if s and t in sectors and _sector_share(title, s) == 1.0), ctx.sectors
-    )
-    return named, subjects
+    subjects = headline_sectors((sectors[t] for t in in_headline | tagged), ctx.sectors)
+    return named, subjects, False
+
+
+def _categories(ctx: ScoringContext, sectors: Iterable[str]) -> set[str]:
+    """The categories the given listing sectors stand for (``[sectors]`` of the taxonomy)."""
+    return {ctx.sectors[s] for s in sectors if ctx.sectors.get(s)}
 
 
 def headline_call(article: Article) -> None:
