@@ -20,8 +20,8 @@ from newsdesk.db.read import options as read_options
 from newsdesk.db.read import totals as read_totals
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score.textblob_adapters import TextBlobScorer
-from tests.fault_util import derived_mismatches, mixed_writes
 from tests.db.test_store import make
+from tests.fault_util import derived_mismatches, mixed_writes
 
 
 def set_mismatches(db) -> list[str]:

@@ -15,8 +15,8 @@ from newsdesk.domain.rejections import describe, group_problems, reason_pattern
 from newsdesk.flows import ingest as pipeline
 from newsdesk.ingest.options import ReadOptions
 from tests.conftest import FIXTURES
-from tests.seed import seed
 from tests.flows.test_cli import run
+from tests.seed import seed
 from tests.ui.test_pages import open_page
 
 BAD_ROWS = 2_800
