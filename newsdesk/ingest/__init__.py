@@ -1,4 +1,5 @@
-"""Ingestion: one module per input format, each returning articles and problems.
+"""Ingestion: one module per input format, each returning articles and problems, each declaring its
+:class:`~newsdesk.ingest.format.Format`, all listed once in :data:`newsdesk.ingest.registry.REGISTRY`.
 
 :func:`stream_path` reads one file (or an http(s) URL), detects (or is told) its format and parses it
 as a sequence of chunks, so that an input's size bounds neither memory nor the size of a transaction:
@@ -33,6 +34,7 @@ from newsdesk.ingest.decoding import (  # noqa: F401 - public names of this pack
     wide_encoding,
 )
 from newsdesk.ingest.format import Format, Head, Sample, Source, plain_name, suffix_of
+from newsdesk.ingest.jsondoc import CHUNK_RECORDS  # noqa: F401 - a public name of this package
 from newsdesk.ingest.options import UNKNOWN_SOURCE, ReadOptions
 from newsdesk.ingest.outlets import file_source, outlet_name
 
@@ -40,7 +42,6 @@ log = logging.getLogger(__name__)
 
 FORMATS = registry.CHOICES  # "auto" and every registered format, in detection order
 PARSERS: dict[str, Callable[..., ParseResult]] = {f.name: f.parse for f in registry.REGISTRY}  # whole text
-CHUNK_RECORDS = 1_000
 GZIP_MAGIC = b"\x1f\x8b"
 
 

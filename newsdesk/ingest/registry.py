@@ -39,6 +39,18 @@ def labels() -> str:
     return ", ".join(f.label for f in REGISTRY)
 
 
+def label_of(name: str) -> str:
+    """What a format choice says to people: ``auto`` says it detects, a format its label and name."""
+    if name == AUTO:
+        return f"{AUTO}: detect each input's format"
+    return f"{format_named(name).label} ({name})"
+
+
+def choices_in_words() -> str:
+    """Every format by name and label, for ``--format``'s help: ``alphavantage (Alpha Vantage ...), ...``."""
+    return ", ".join(f"{f.name} ({f.label})" for f in REGISTRY)
+
+
 def upload_types() -> list[str]:
     """The file endings (without the dot) the upload widget accepts: every format's, and ``gz``."""
     endings = dict.fromkeys(s.lstrip(".") for f in REGISTRY for s in f.suffixes)
