@@ -33,7 +33,7 @@ from newsdesk.ingest.decoding import (  # noqa: F401 - public names of this pack
     max_file_bytes,
     wide_encoding,
 )
-from newsdesk.ingest.format import Format, Head, Sample, Source, plain_name, suffix_of
+from newsdesk.ingest.format import Format, Head, Sample, Source, suffix_of
 from newsdesk.ingest.jsondoc import CHUNK_RECORDS  # noqa: F401 - a public name of this package
 from newsdesk.ingest.options import UNKNOWN_SOURCE, ReadOptions
 from newsdesk.ingest.outlets import file_source, outlet_name
@@ -241,6 +241,3 @@ def _streamed_format(head: Head) -> Format | None:
     if head.options.fmt != registry.AUTO:
         return registry.format_named(head.options.fmt)
     return registry.streamed(head)
-
-
-_plain_name = plain_name  # the name of old callers

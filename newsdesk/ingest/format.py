@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -122,7 +122,7 @@ class Format:
     by_name: bool = False
     check: Callable[[Sample], None] | None = None
     streams: Callable[[Head], bool] | None = None
-    stream: Streamer | None = field(default=None)
+    stream: Streamer | None = None
 
     def parse(self, text: str, name: str, categories: object = (), options: ReadOptions | None = None) -> ParseResult:
         """Parse ``text`` whole (the chunks of :attr:`read` merged)."""
