@@ -22,7 +22,7 @@ from typing import BinaryIO, cast
 
 from newsdesk.domain.models import ParseResult
 from newsdesk.errors import SourceReadError
-from newsdesk.ingest import jsonl, registry
+from newsdesk.ingest import registry
 from newsdesk.ingest.decoding import (  # noqa: F401 - public names of this package, defined there
     ENV_MAX_FILE_MB,
     HEAD_BYTES,
@@ -33,7 +33,7 @@ from newsdesk.ingest.decoding import (  # noqa: F401 - public names of this pack
     max_file_bytes,
     wide_encoding,
 )
-from newsdesk.ingest.format import Format, Head, Sample, Source, suffix_of
+from newsdesk.ingest.format import Format, Head, Sample, Source
 from newsdesk.ingest.jsondoc import CHUNK_RECORDS  # noqa: F401 - a public name of this package
 from newsdesk.ingest.options import UNKNOWN_SOURCE, ReadOptions
 from newsdesk.ingest.outlets import file_source, outlet_name
@@ -192,7 +192,7 @@ def _stream_path(
             head = stream.read(HEAD_BYTES)
             if not head.lstrip(codecs.BOM_UTF8).strip():
                 raise SourceReadError(f"{path} is empty: nothing to ingest")
-            view = _head(name, head, options)
+            view = registry.head_of(name, head, options)
             streamed = _streamed_format(view)
             if streamed and streamed.stream:
                 log.info("%s: read as %s, streamed", name, streamed.name)
@@ -221,16 +221,6 @@ def _read_rest(stream: BinaryIO, name: str) -> bytes:
     if len(rest) > limit:
         raise SourceReadError(f"{name} holds more than {human_size(limit)}: split it")
     return rest
-
-
-def _head(name: str, head: bytes, options: ReadOptions) -> Head:
-    """The start of a file as the formats' ``streams`` see it: 8-bit decoded, leading blanks dropped,
-    and comment lines skipped when it is named as JSON Lines."""
-    text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
-    suffix = suffix_of(name)
-    while suffix in jsonl.SUFFIXES and text.startswith("#") and "\n" in text:
-        text = text.partition("\n")[2].lstrip(" \t\r\n")
-    return Head(name, suffix, head, text, options)
 
 
 def _streamed_format(head: Head) -> Format | None:

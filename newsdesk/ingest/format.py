@@ -112,6 +112,8 @@ class Format:
     - ``read(source, options)`` parses an input, whole or in chunks of at most 1,000 records.
     - ``streams(head)`` and ``stream(binary, head)``, when given, read a file of this format as a
       stream, so its size bounds neither memory nor a transaction.
+    - ``comment`` starts a comment line in its files: a file named with one of its endings has its
+      leading comment lines skipped before the formats' ``streams`` look at its start.
     """
 
     name: str
@@ -123,6 +125,7 @@ class Format:
     check: Callable[[Sample], None] | None = None
     streams: Callable[[Head], bool] | None = None
     stream: Streamer | None = None
+    comment: str | None = None
 
     def parse(self, text: str, name: str, categories: object = (), options: ReadOptions | None = None) -> ParseResult:
         """Parse ``text`` whole (the chunks of :attr:`read` merged)."""

@@ -308,4 +308,5 @@ FORMAT = Format(
     check=_check,
     streams=_streams,
     stream=_stream,
+    comment="#",
 )

@@ -7,7 +7,8 @@ from __future__ import annotations
 from newsdesk.domain.api_errors import api_error
 from newsdesk.errors import ApiError, SourceReadError, UnknownFormatError
 from newsdesk.ingest import alphavantage, csvfile, feed, jsonarray, jsonl, newsapi, page
-from newsdesk.ingest.format import COMPRESSED_SUFFIX, Format, Head, Sample
+from newsdesk.ingest.format import COMPRESSED_SUFFIX, Format, Head, Sample, suffix_of
+from newsdesk.ingest.options import ReadOptions
 
 AUTO = "auto"
 # The order is the detection order: the first format whose sniff claims an input reads it. The JSON
@@ -79,6 +80,17 @@ def detect(sample: Sample) -> Format:
     raise UnknownFormatError(
         f"cannot tell the format of {sample.name}: it is none of {labels()}; force one with --format"
     )
+
+
+def head_of(name: str, data: bytes, options: ReadOptions) -> Head:
+    """The start of a file as the formats' ``streams`` see it: 8-bit decoded, leading blanks dropped,
+    and leading comment lines skipped when its name carries the ending of a format with comments."""
+    text = data.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    suffix = suffix_of(name)
+    comment = next((f.comment for f in REGISTRY if f.comment and suffix in f.suffixes), None)
+    while comment and text.startswith(comment) and "\n" in text:
+        text = text.partition("\n")[2].lstrip(" \t\r\n")
+    return Head(name, suffix, data, text, options)
 
 
 def streamed(head: Head) -> Format | None:
