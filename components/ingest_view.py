@@ -19,12 +19,12 @@ from newsdesk.config import read_only
 from newsdesk.domain.rejections import group_problems
 from newsdesk.errors import NewsdeskError
 from newsdesk.flows import ingest as pipeline
-from newsdesk.ingest import FORMATS, human_size
+from newsdesk.ingest import human_size, registry
 from newsdesk.ingest.csvfile import parse_mapping
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
 
 MAX_UPLOAD_MB = float(os.environ.get("NEWSDESK_MAX_UPLOAD_MB", "50"))
-ACCEPTED = ["txt", "md", "jsonl", "ndjson", "json", "csv", "tsv", "xml", "rss", "atom", "gz"]
+ACCEPTED = registry.upload_types()  # every registered format's file endings, and gz
 MAX_GROUPS = 50  # reasons listed; the rest are counted
 BAD_DATE_LABELS = {
     "reject": "Reject the record",
@@ -45,11 +45,16 @@ def ingest_panel(path: Path | str) -> None:
             "Article files",
             type=ACCEPTED,
             accept_multiple_files=True,
-            help="Scored-article pages (.txt/.md), JSON Lines, Alpha Vantage or NewsAPI JSON, CSV/TSV, RSS/Atom "
-            "(any of them gzipped).",
+            help=f"{registry.labels()} (any of them gzipped).",
         )
         left, right = st.columns(2)
-        fmt = left.selectbox("Format", FORMATS, help="auto detects each file's format.", key="ingest_format")
+        fmt = left.selectbox(
+            "Format",
+            registry.CHOICES,
+            format_func=registry.label_of,
+            help=f"{registry.AUTO} detects each file's format.",
+            key="ingest_format",
+        )
         source = right.text_input(
             "Source name (optional)",
             placeholder="e.g. Reuters",

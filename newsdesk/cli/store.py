@@ -15,7 +15,7 @@ from newsdesk.db import schema, writes
 from newsdesk.domain.rejections import describe, group_problems
 from newsdesk.errors import NewsdeskError
 from newsdesk.flows import ingest as pipeline
-from newsdesk.ingest import FORMATS
+from newsdesk.ingest import registry
 from newsdesk.ingest.options import BAD_DATE_CHOICES, ReadOptions
 
 
@@ -40,10 +40,10 @@ def init(db_path: str | None, demo: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
-    default="auto",
+    type=click.Choice(registry.CHOICES),
+    default=registry.AUTO,
     show_default=True,
-    help="Input format; auto detects it from each input.",
+    help=f"Input format; {registry.AUTO} detects it from each input. The formats: {registry.choices_in_words()}.",
 )
 @click.option(
     "--columns",
@@ -85,8 +85,7 @@ def ingest(
     source: str | None,
     jobs: int,
 ) -> None:
-    """Ingest files or http(s) URLs: scored-article pages, JSON Lines, Alpha Vantage or NewsAPI
-    JSON, JSON arrays of articles, CSV/TSV, RSS/Atom feeds (any of them may be gzipped).
+    """Ingest files or http(s) URLs in any format --format lists (any of them may be gzipped).
 
     \b
     Exit codes:

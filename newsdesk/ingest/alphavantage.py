@@ -3,19 +3,35 @@ source, topics[], overall_sentiment_score, overall_sentiment_label, ticker_senti
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from newsdesk.domain.api_errors import alphavantage_error as error_message
 from newsdesk.domain.models import Article, CategoryTag, Entity, ParseResult
 from newsdesk.domain.taxonomy import canonical_category
 from newsdesk.errors import ApiError, RecordError, SourceReadError
+from newsdesk.ingest.format import Format, Sample, Source
 from newsdesk.ingest.html import html_to_text
-from newsdesk.ingest.jsondoc import load_json, number_field, parse_items, text_field
+from newsdesk.ingest.jsondoc import item_chunks, load_document, load_json, number_field, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws, parse_date
+from newsdesk.ingest.options import DateReader, ReadOptions
 from newsdesk.score.labels import normalise_label
 
 
 def looks_like(doc) -> bool:
     """True for a parsed Alpha Vantage NEWS_SENTIMENT document."""
     return isinstance(doc, dict) and isinstance(doc.get("feed"), list)
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:
+    """A NEWS_SENTIMENT response's items, in chunks; each bad item becomes a problem."""
+    doc = load_document(source.text, source.name)
+    if not looks_like(doc):
+        raise SourceReadError(f"{source.name} has no 'feed' list: not an Alpha Vantage NEWS_SENTIMENT response")
+    yield from item_chunks(doc["feed"], source.name, parse_item, "feed", "item", DateReader(options))
+
+
+def _sniff(sample: Sample) -> bool:
+    return looks_like(sample.doc)
 
 
 def parse_text(text: str, source_name: str, categories=(), options=None) -> ParseResult:
@@ -77,3 +93,6 @@ def parse_item(item) -> Article:
         categories=cats,
         entities=entities,
     )
+
+
+FORMAT = Format("alphavantage", "Alpha Vantage NEWS_SENTIMENT JSON", (".json",), sniff=_sniff, read=read)

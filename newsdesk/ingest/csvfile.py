@@ -14,15 +14,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from newsdesk.domain.models import Article, CategoryTag, Entity, ParseResult, Problem
 from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.ingest.decoding import HEAD_BYTES, byte_encoding
 from newsdesk.ingest.fields import FIELDS, guess_mapping, parse_mapping, split_tickers  # noqa: F401 (re-exported)
+from newsdesk.ingest.format import Format, Head, Sample, Source
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
+from newsdesk.ingest.page import looks_like_page
 
 DELIMITERS = ",;\t|"
+SUFFIXES = (".csv", ".tsv", ".tab")
 CHUNK_RECORDS = 1_000
 DIALECTS = {d: type("rfc4180", (csv.excel,), {"delimiter": d}) for d in DELIMITERS}
 csv.field_size_limit(10_000_000)
@@ -173,3 +178,31 @@ def parse_row(
         categories=[CategoryTag(c) for c in cats if c],
         entities=[Entity(t, t) for t in tickers if t],
     )
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:
+    """CSV text in chunks (a file in an 8-bit encoding is streamed by :func:`_stream` instead)."""
+    text = source.text
+    yield from iter_chunks(io.StringIO(text, newline=""), source.name, options, head=text[:HEAD_BYTES])
+
+
+def _sniff(sample: Sample) -> bool:
+    return sample.suffix in SUFFIXES or looks_like_csv(sample.text)
+
+
+def _streams(head: Head) -> bool:
+    """True when the start of a file is CSV: named so or with a title column, and none of JSON, XML or a page."""
+    if head.text.startswith(("{", "<", "[")) or looks_like_page(head.text):
+        return False
+    return head.suffix in SUFFIXES or looks_like_csv(head.text)
+
+
+def _stream(stream: BinaryIO, head: Head) -> Iterator[ParseResult]:
+    encoding = byte_encoding(stream)
+    text = io.TextIOWrapper(stream, encoding, newline="")
+    return iter_chunks(text, head.name, head.options, head=head.data.decode(encoding, "ignore"))
+
+
+FORMAT = Format(
+    "csv", "CSV/TSV with a title column", SUFFIXES, sniff=_sniff, read=read, streams=_streams, stream=_stream
+)

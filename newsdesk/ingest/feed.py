@@ -19,6 +19,7 @@ import re
 import time
 import warnings
 import xml.sax
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -26,12 +27,14 @@ import feedparser
 
 from newsdesk.domain.models import Article, CategoryTag, ParseResult, Problem
 from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.ingest.format import Format, Sample, Source
 from newsdesk.ingest.html import html_to_text
 from newsdesk.ingest.normalize import collapse_ws, iso_utc, parse_date
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source, site_name
 
 XML_STARTS = ("<?xml", "<rss", "<feed", "<rdf:rdf", "<rdf")
 CHUNK_RECORDS = 1_000
+SUFFIXES = (".rss", ".atom", ".xml")
 
 
 def looks_like_feed(text: str) -> bool:
@@ -245,3 +248,28 @@ def parse_entry(
         body=content,
         categories=[CategoryTag(c) for c in default_categories],
     )
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:
+    """A feed's entries in chunks. feedparser reads the bytes (and their declared charset) itself,
+    unless they are UTF-16/32: then the decoded text is handed on as UTF-8."""
+    if source.wide:
+        body = as_utf8_xml(source.text)
+    elif not source.data.strip():
+        raise SourceReadError(f"{source.name} is empty: nothing to ingest")
+    else:
+        body = source.data
+    yield from iter_chunks(body, source.name, options=options)
+
+
+def as_utf8_xml(text: str) -> bytes:
+    """A decoded XML document as UTF-8 bytes, its encoding declaration made to say so."""
+    text = re.sub(r"^(\s*<\?xml[^>]*?encoding=)[\"'][^\"']*[\"']", r'\1"utf-8"', text.lstrip("\ufeff"), count=1)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _sniff(sample: Sample) -> bool:
+    return sample.lead == "<" and (looks_like_feed(sample.text) or sample.suffix in SUFFIXES)
+
+
+FORMAT = Format("feed", "RSS/Atom feed", SUFFIXES, sniff=_sniff, read=read)

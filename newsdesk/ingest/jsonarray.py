@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from newsdesk.domain.models import Article, ParseResult
+from newsdesk.errors import SourceReadError
 from newsdesk.ingest import alphavantage, jsonl, newsapi
-from newsdesk.ingest.jsondoc import parse_items
+from newsdesk.ingest.format import Format, Sample, Source
+from newsdesk.ingest.jsondoc import load_document, parse_items
 from newsdesk.ingest.options import DateReader, ReadOptions
 
 CHUNK_RECORDS = 1_000
@@ -37,3 +39,18 @@ def iter_chunks(
     for start in range(0, max(len(items), 1), chunk_records):
         chunk = parse_items(items[start : start + chunk_records], source_name, parse, "", "record", start)
         yield dates.report_to(chunk)
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:
+    """A JSON array's elements, in chunks; each bad element becomes a problem."""
+    doc = load_document(source.text, source.name)
+    if not isinstance(doc, list):
+        raise SourceReadError(f"{source.name} is not a JSON array of articles")
+    yield from iter_chunks(doc, source.name, options, CHUNK_RECORDS)
+
+
+def _sniff(sample: Sample) -> bool:
+    return looks_like(sample.doc)
+
+
+FORMAT = Format("json", "JSON array of articles", (".json",), sniff=_sniff, read=read)

@@ -1,15 +1,18 @@
-"""Helpers shared by the JSON API parsers: safe loading and typed field access."""
+"""Helpers shared by the JSON parsers: safe loading, typed field access, a document's items in chunks."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+from newsdesk.domain.api_errors import api_error
 from newsdesk.domain.models import Article, ParseResult, Problem
-from newsdesk.errors import RecordError, SourceReadError
+from newsdesk.errors import ApiError, RecordError, SourceReadError
+from newsdesk.ingest.options import DateReader
 
 MAX_DEPTH = 64
+CHUNK_RECORDS = 1_000
 
 
 def load_json(text: str, name: str):
@@ -91,3 +94,21 @@ def parse_items(
         article.locator = locator
         result.articles.append(article)
     return result
+
+
+def load_document(text: str, name: str):
+    """:func:`load_json`, and :class:`ApiError` when the document is a news API's error body."""
+    doc = load_json(text, name)
+    error = api_error(doc)
+    if error:
+        raise ApiError(f"{name} is {error}")
+    return doc
+
+
+def item_chunks(
+    items: list, source_name: str, parse_item: Callable[[object], Article], key: str, noun: str, dates: DateReader
+) -> Iterator[ParseResult]:
+    """:func:`parse_items` over ``items`` in chunks of :data:`CHUNK_RECORDS`, each with its date report."""
+    for start in range(0, max(len(items), 1), CHUNK_RECORDS):
+        chunk = parse_items(items[start : start + CHUNK_RECORDS], source_name, parse_item, key, noun, start)
+        yield dates.report_to(chunk)

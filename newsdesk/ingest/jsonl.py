@@ -20,9 +20,12 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from newsdesk.domain.api_errors import api_error
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity, ParseResult, Problem
-from newsdesk.errors import RecordError
+from newsdesk.errors import ApiError, RecordError
+from newsdesk.ingest.decoding import HEAD_BYTES
 from newsdesk.ingest.fields import guess_mapping, split_tickers
+from newsdesk.ingest.format import Format, Head, Sample, Source
 from newsdesk.ingest.jsondoc import number_field
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
@@ -44,6 +47,7 @@ KNOWN_KEYS = {
 }
 MAX_LINE = 5_000_000
 CHUNK_RECORDS = 1_000
+SUFFIXES = (".jsonl", ".ndjson")
 
 
 def looks_like_jsonl(text: str) -> bool:
@@ -249,3 +253,60 @@ def _text(obj: dict, key: str, keep_paragraphs: bool = False) -> str:
         paras = [collapse_ws(p) for p in value.replace("\r\n", "\n").split("\n\n")]
         return "\n\n".join(p for p in paras if p)
     return collapse_ws(value)
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:
+    """JSON Lines text, whole (a file is streamed by :func:`iter_chunks` instead)."""
+    yield parse_text(source.text, source.name, options=options)
+
+
+def _sniff(sample: Sample) -> bool:
+    return sample.lead in ("{", "[") and looks_like_jsonl(sample.text)
+
+
+def _check(sample: Sample) -> None:
+    """Raise :class:`ApiError` when the first record is a news API's error body."""
+    first = next((s for s in (line.strip() for line in sample.text[:HEAD_BYTES].split("\n")) if s), "")
+    try:
+        error = api_error(json.loads(first))
+    except (ValueError, RecursionError):
+        return
+    if error:
+        raise ApiError(f"{sample.name} is {error}")
+
+
+def _streams(head: Head) -> bool:
+    """True when the file's first line is an object that names a title (or the file is named as JSON
+    Lines and its first two lines start like objects)."""
+    if not head.text.startswith("{"):
+        return False
+    first, newline, rest = head.text.partition("\n")
+    if not newline:
+        return False  # one line (or a line longer than the head): read whole
+    try:
+        record = json.loads(first)
+    except (ValueError, RecursionError):
+        return head.suffix in SUFFIXES and rest.lstrip().startswith("{")
+    if not isinstance(record, dict) or api_error(record):
+        return False
+    keys = tuple(k for k in record if isinstance(k, str))
+    title = head.options.columns.get("title")
+    return (title in keys) if title else "title" in guess_mapping(keys)
+
+
+def _stream(stream: BinaryIO, head: Head) -> Iterator[ParseResult]:
+    return iter_chunks(stream, head.name, options=head.options)
+
+
+FORMAT = Format(
+    "jsonl",
+    "JSON Lines",
+    SUFFIXES,
+    sniff=_sniff,
+    read=read,
+    by_name=True,
+    check=_check,
+    streams=_streams,
+    stream=_stream,
+    comment="#",
+)

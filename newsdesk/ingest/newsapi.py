@@ -10,12 +10,14 @@ names the article's source, compared loosely (``Phys.Org``/``phys.org``, ``NPR``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from newsdesk.domain.api_errors import newsapi_error as error_message
 from newsdesk.domain.models import Article, ParseResult
 from newsdesk.errors import ApiError, RecordError, SourceReadError
+from newsdesk.ingest.format import Format, Sample, Source
 from newsdesk.ingest.html import html_to_text
-from newsdesk.ingest.jsondoc import load_json, parse_items, text_field
+from newsdesk.ingest.jsondoc import item_chunks, load_document, load_json, parse_items, text_field
 from newsdesk.ingest.normalize import collapse_ws
 from newsdesk.ingest.options import DateReader, ReadOptions, default_source
 
@@ -32,6 +34,23 @@ def looks_like(doc) -> bool:
 def looks_like_item(item) -> bool:
     """True for an element of a bare JSON array shaped like a NewsAPI article."""
     return isinstance(item, dict) and ("publishedAt" in item or isinstance(item.get("source"), dict))
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:
+    """A NewsAPI response's articles, in chunks; each bad article becomes a problem."""
+    doc = load_document(source.text, source.name)
+    if not looks_like(doc):
+        raise SourceReadError(f"{source.name} has no 'articles' list: not a NewsAPI response")
+    dates = DateReader(options)
+
+    def parse(item) -> Article:
+        return parse_item(item, dates, options)
+
+    yield from item_chunks(doc["articles"], source.name, parse, "articles", "article", dates)
+
+
+def _sniff(sample: Sample) -> bool:
+    return looks_like(sample.doc)
 
 
 def parse_text(text: str, source_name: str, categories=(), options: ReadOptions | None = None) -> ParseResult:
@@ -101,3 +120,6 @@ def parse_item(item, dates: DateReader | None = None, options: ReadOptions | Non
         summary=html_to_text(text_field(item, "description")),
         body=content,
     )
+
+
+FORMAT = Format("newsapi", "NewsAPI JSON", (".json",), sniff=_sniff, read=read)

@@ -23,11 +23,14 @@ A file may hold several pages; each starts at ``Back to News`` or at a ``Market 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from newsdesk.domain.models import Article, CategoryTag, Decision, ParseResult, Problem
+from newsdesk.domain.taxonomy import category_names
 from newsdesk.errors import RecordError
+from newsdesk.ingest.format import Format, Sample, Source
 from newsdesk.ingest.normalize import collapse_ws, parse_date
+from newsdesk.ingest.options import ReadOptions
 from newsdesk.score.labels import normalise_label
 
 BACK = "back to news"
@@ -307,3 +310,15 @@ def _number(raw: str, lo: float, hi: float, what: str, percent_ok: bool = False)
     if not (lo <= value <= hi):
         raise RecordError(f"{what} {raw.strip()!r} is outside {lo:g}..{hi:g}")
     return value
+
+
+def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:
+    """The pages of ``source``, whole."""
+    yield parse_text(source.text, source.name, category_names(), options=options)
+
+
+def _sniff(sample: Sample) -> bool:
+    return looks_like_page(sample.text)
+
+
+FORMAT = Format("page", "Scored-article page", (".txt", ".md"), sniff=_sniff, read=read)
