@@ -15,8 +15,8 @@ from newsdesk.cli import cli
 from newsdesk.ingest import decode, detect_format, read_path, registry, stream_path
 from newsdesk.ingest.format import Format, Sample
 from tests.conftest import FIXTURES, ROOT
-from tests.test_ingest_page import seeded  # noqa: F401 - the fixture
-from tests.test_pages import open_page
+from tests.ui.test_ingest_page import seeded  # noqa: F401 - the fixture
+from tests.ui.test_pages import open_page
 
 FIXTURE_OF = {
     "alphavantage": "alphavantage/news_sentiment.json",
