@@ -1,8 +1,9 @@
 """Story clusters: which articles tell the same story (pure; no SQL, no streamlit).
 
 A :class:`StoryIndex` takes articles in publish-time order and gives each a story id: the id of the
-story it joins, or its own id when it opens a new story. Candidates come from datasketch's MinHash
-LSH over the title words (so one assignment costs O(candidates), never a scan); each candidate
+story it joins, or its own id when it opens a new story. Candidates come from MinHash LSH over the
+title words (datasketch's signatures and bands, kept cheaply by :mod:`newsdesk.score.story_lsh`;
+so one assignment costs O(candidates), never a scan); each candidate
 story is then scored by the TF-IDF cosine of the title with the story's nearest member (document
 frequencies counted over the articles of the open window). A member older than the quiet window
 leaves the index after ``follow_hours``; a story no one reported on for ``quiet_hours`` takes only a
@@ -20,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # datasketch (and its scipy) load only when stories are made, not on every page start
-    from datasketch import MinHash
+if TYPE_CHECKING:  # numpy and datasketch (and its scipy) load only when stories are made, not on every page start
+    import numpy as np
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -87,33 +88,40 @@ class _Story:
 
     def add(self, vector: dict[str, float], sign: float = 1.0) -> None:
         c = self.centroid
-        dot = sum(v * c.get(w, 0.0) for w, v in vector.items())
-        self.norm2 = max(self.norm2 + 2.0 * sign * dot + sum(v * v for v in vector.values()), 0.0)
+        get = c.get
+        dot = squares = 0.0  # plain loops, summed in the order sum() would (the hot path of ingest)
         for w, v in vector.items():
-            c[w] = c.get(w, 0.0) + sign * v
+            dot += v * get(w, 0.0)
+        for v in vector.values():
+            squares += v * v
+        self.norm2 = max(self.norm2 + 2.0 * sign * dot + squares, 0.0)
+        for w, v in vector.items():
+            c[w] = get(w, 0.0) + sign * v
         self.size += int(sign)
 
     def cosine(self, vector: dict[str, float]) -> float:
         if self.norm2 <= 0.0:
             return 0.0
-        c = self.centroid
-        return sum(v * c.get(w, 0.0) for w, v in vector.items()) / math.sqrt(self.norm2)
+        get = self.centroid.get
+        dot = 0.0
+        for w, v in vector.items():
+            dot += v * get(w, 0.0)
+        return dot / math.sqrt(self.norm2)
 
 
 class StoryIndex:
     """The open stories of a stream of articles, fed in publish order (see the module docstring)."""
 
     def __init__(self, config: StoryConfig = DEFAULT) -> None:
-        from datasketch import MinHash, MinHashLSH
+        from newsdesk.score.story_lsh import Bands, Signer
 
         self.config = config
-        self.lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-        template = MinHash(num_perm=config.num_perm, seed=1)
-        self.permutations, self.scheme = template.permutations, template.scheme
+        self.lsh = Bands(config.lsh_threshold, config.num_perm)
+        self.signer = Signer(config.num_perm, seed=1)
         self.members: dict[str, _Member] = {}
         self.stories: dict[str, _Story] = {}
         self.order: deque[tuple[float, str]] = deque()
-        self.df: Counter = Counter()
+        self.df: dict[str, int] = {}  # the window's document frequencies (no zero counts kept)
         self.story_of: dict[str, str] = {}  # the articles in the window and their stories
         self.latest = float("-inf")  # the latest publish time fed in
 
@@ -128,7 +136,12 @@ class StoryIndex:
             if member is None:
                 continue
             self.lsh.remove(key)
-            self.df.subtract(member.vector.keys())
+            df = self.df
+            for w in member.vector:
+                if df[w] == 1:
+                    del df[w]
+                else:
+                    df[w] -= 1
             story = self.stories[member.story]
             story.add(member.vector, -1.0)
             if story.size <= 0:
@@ -140,7 +153,7 @@ class StoryIndex:
         story: str,
         at: float,
         counts: Counter,
-        minhash: MinHash | None = None,
+        signature: np.ndarray | None = None,
         companies: frozenset[str] = frozenset(),
     ) -> None:
         self.story_of[key] = story
@@ -148,22 +161,15 @@ class StoryIndex:
         self.latest = max(self.latest, at)
         if not counts:
             return
-        self.df.update(counts.keys())
+        df = self.df
+        for w in counts:
+            df[w] = df.get(w, 0) + 1
         vector = self._vector(counts)
         self.members[key] = _Member(story, at, vector, companies)
         entry = self.stories.setdefault(story, _Story())
         entry.add(vector)
         entry.last = max(entry.last, at)
-        self.lsh.insert(key, minhash or self._minhash(counts))
-
-    def _minhash(self, counts: Counter) -> MinHash:
-        from datasketch import MinHash
-
-        m = MinHash(
-            num_perm=self.config.num_perm, seed=1, permutations=self.permutations, scheme=self.scheme
-        )
-        m.update_batch([w.encode("utf-8") for w in counts])
-        return m
+        self.lsh.insert(key, self.signer.signature(list(counts)) if signature is None else signature)
 
     # -------------------------------------------------------------- scoring
 
@@ -175,15 +181,15 @@ class StoryIndex:
 
     def _best(
         self, counts: Counter, at: float, companies: frozenset[str] = frozenset()
-    ) -> tuple[str | None, float, MinHash | None]:
+    ) -> tuple[str | None, float, np.ndarray | None]:
         self._evict(at)
         if len(counts) < self.config.min_words:
             return None, 0.0, None
-        minhash = self._minhash(counts)
+        signature = self.signer.signature(list(counts))
         vec = self._vector(counts)
         scores: dict[str, float] = {}
         items, members = list(vec.items()), self.members
-        for key in self.lsh.query(minhash):
+        for key in self.lsh.query(signature):
             member = members[key]
             if companies and member.companies and companies.isdisjoint(member.companies):
                 continue  # both name companies, and none in common: another event
@@ -206,8 +212,8 @@ class StoryIndex:
             if margin > best_margin:
                 best, best_score, best_margin = story, score, margin
         if best_margin < 0:
-            return None, best_score, minhash
-        return best, best_score, minhash
+            return None, best_score, signature
+        return best, best_score, signature
 
     def best_story(self, text: str, at: float) -> tuple[str | None, float]:
         """The open story that ``text`` (published at ``at``, epoch seconds) would join and the
@@ -231,9 +237,9 @@ class StoryIndex:
         if article_id in self.story_of:
             return self.story_of[article_id]
         counts, named = Counter(words(text)), frozenset(companies)
-        story, _, minhash = self._best(counts, at, named)
+        story, _, signature = self._best(counts, at, named)
         story = story or article_id
-        self._add(article_id, story, at, counts, minhash, named)
+        self._add(article_id, story, at, counts, signature, named)
         return story
 
 
