@@ -18,7 +18,7 @@ from newsdesk.domain.models import Article
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score import story_lsh
 from newsdesk.score.pipeline import score_article
-from newsdesk.score.stories import words
+from newsdesk.score.stories import StoryIndex, words
 from newsdesk.score.story_lsh import Bands, Signer
 
 EVENTS = [
@@ -98,6 +98,21 @@ def test_bands_find_the_candidates_of_datasketchs_lsh(threshold: float) -> None:
             bands.remove(old)
             lsh.remove(old)
     assert len(bands) == 50 and all(k in bands for k in window)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_skipping_stories_that_cannot_win_picks_what_scoring_them_all_picks(seed: int) -> None:
+    """``assign`` skips candidate stories by an upper bound on their margin; ``best_story`` scores
+    every candidate. Over 30 hours (so stories also go quiet), they pick the same story each time."""
+    index, start = StoryIndex(), START.timestamp()
+    joined = 0
+    for n, (title, _, minute) in enumerate(headlines(600, seed)):
+        at = start + 60.0 * minute
+        want, _ = index.best_story(title, at)
+        got = index.assign(f"a{n}", title, at)
+        assert got == (want or f"a{n}"), title
+        joined += want is not None
+    assert joined > 300
 
 
 # ------------------------------------------------------------------ through the write path

@@ -69,6 +69,7 @@ class StoryConfig:
 
 
 DEFAULT = StoryConfig()
+Groups = dict[str, list[dict[str, float]]]  # candidate stories and their candidate members' vectors
 
 
 @dataclass
@@ -82,6 +83,7 @@ class _Member:
 @dataclass
 class _Story:
     centroid: dict[str, float] = field(default_factory=dict)
+    peak: dict[str, float] = field(default_factory=dict)  # each word's largest weight in a member (kept on eviction)
     norm2: float = 0.0
     size: int = 0
     last: float = float("-inf")
@@ -97,7 +99,21 @@ class _Story:
         self.norm2 = max(self.norm2 + 2.0 * sign * dot + squares, 0.0)
         for w, v in vector.items():
             c[w] = get(w, 0.0) + sign * v
+        if sign > 0:
+            peak = self.peak
+            for w, v in vector.items():
+                if v > peak.get(w, 0.0):
+                    peak[w] = v
         self.size += int(sign)
+
+    def bound(self, items: list[tuple[str, float]]) -> float:
+        """An upper bound on the cosine of a vector with any member: every weight is >= 0, so no
+        member's dot product exceeds the dot product with the word-wise largest weights."""
+        get = self.peak.get
+        dot = 0.0
+        for w, v in items:
+            dot += v * get(w, 0.0)
+        return dot
 
     def cosine(self, vector: dict[str, float]) -> float:
         if self.norm2 <= 0.0:
@@ -180,25 +196,43 @@ class StoryIndex:
         return {w: v / norm for w, v in vec.items()}
 
     def _best(
-        self, counts: Counter, at: float, companies: frozenset[str] = frozenset()
+        self, counts: Counter, at: float, companies: frozenset[str] = frozenset(), full: bool = False
     ) -> tuple[str | None, float, np.ndarray | None]:
+        """The story to join (or None), its score and the title's signature. ``full``: score every
+        candidate (the score is then exact); else stories that cannot win are skipped."""
         self._evict(at)
         if len(counts) < self.config.min_words:
             return None, 0.0, None
         signature = self.signer.signature(list(counts))
         vec = self._vector(counts)
-        scores: dict[str, float] = {}
-        items, members = list(vec.items()), self.members
+        groups: Groups = {}
+        members = self.members
         for key in self.lsh.query(signature):
             member = members[key]
             if companies and member.companies and companies.isdisjoint(member.companies):
                 continue  # both name companies, and none in common: another event
-            get = member.vector.get
-            sim = 0.0  # the dot product, in a plain loop (this is the hot path of ingest)
-            for w, v in items:
-                sim += v * get(w, 0.0)
-            if sim > scores.get(member.story, -1.0):
-                scores[member.story] = sim
+            group = groups.get(member.story)
+            if group is None:
+                groups[member.story] = [member.vector]
+            else:
+                group.append(member.vector)
+        if full:
+            return (*self._best_of_all(vec, groups, at), signature)
+        return (*self._best_bounded(vec, groups, at), signature)
+
+    def _best_of_all(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
+        """Every candidate story scored: its nearest candidate member (or centroid), the largest margin
+        over its threshold wins (ties: the smallest story id)."""
+        items = list(vec.items())
+        scores: dict[str, float] = {}
+        for story, group in groups.items():
+            for vector in group:
+                get = vector.get
+                sim = 0.0  # the dot product, in a plain loop (this is the hot path of ingest)
+                for w, v in items:
+                    sim += v * get(w, 0.0)
+                if sim > scores.get(story, -1.0):
+                    scores[story] = sim
         quiet = at - self.config.quiet_hours * 3600.0
         best, best_score, best_margin = None, 0.0, float("-inf")
         for story in sorted(scores):
@@ -212,13 +246,54 @@ class StoryIndex:
             if margin > best_margin:
                 best, best_score, best_margin = story, score, margin
         if best_margin < 0:
-            return None, best_score, signature
-        return best, best_score, signature
+            return None, best_score
+        return best, best_score
+
+    def _best_bounded(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
+        """The story :meth:`_best_of_all` picks, found with less work: stories are taken by an upper
+        bound on their margin (:meth:`_Story.bound`; float rounding keeps it an upper bound), a story
+        whose bound cannot reach the best margin so far is skipped, and a story's members are read
+        only until its margin beats every bound left. The score returned is then a lower bound."""
+        items = list(vec.items())
+        config, quiet = self.config, at - self.config.quiet_hours * 3600.0
+        ceiling = 1.0 + 1e-9  # a cosine of unit vectors (float rounding can pass 1 by an ulp)
+        ranked = []
+        for story, group in groups.items():
+            entry = self.stories[story]
+            bound = min(entry.bound(items), ceiling)
+            if entry.last >= quiet:
+                floor, threshold = config.centroid_weight * entry.cosine(vec), config.join
+            else:
+                floor, threshold = float("-inf"), config.follow_join
+            ranked.append((max(bound, floor) - threshold, story, group, floor, threshold))
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+        best, best_score, best_margin = None, 0.0, 0.0  # a story is joined at a margin >= 0
+        for n, (top, story, group, floor, threshold) in enumerate(ranked):
+            if top < best_margin:
+                break  # neither this story nor any after it can reach the best margin
+            rest = ranked[n + 1][0] if n + 1 < len(ranked) else float("-inf")
+            nearest = -1.0
+            for vector in group:
+                get = vector.get
+                sim = 0.0  # summed as _best_of_all sums it
+                for w, v in items:
+                    sim += v * get(w, 0.0)
+                if sim > nearest:
+                    nearest = sim
+                    if max(nearest, floor) - threshold > max(rest, best_margin):
+                        break  # this story beats every story left already
+            score = max(nearest, floor)
+            margin = score - threshold
+            if margin > best_margin or (margin == best_margin and (best is None or story < best)):
+                best, best_score, best_margin = story, score, margin
+                if margin > rest:
+                    break
+        return best, best_score
 
     def best_story(self, text: str, at: float) -> tuple[str | None, float]:
         """The open story that ``text`` (published at ``at``, epoch seconds) would join and the
         similarity, or ``(None, best similarity)`` when none reaches the join threshold."""
-        story, score, _ = self._best(Counter(words(text)), at)
+        story, score, _ = self._best(Counter(words(text)), at, full=True)
         return story, score
 
     # -------------------------------------------------------------- the public steps
