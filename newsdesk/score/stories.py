@@ -260,9 +260,15 @@ class StoryIndex:
         ranked = []
         for story, group in groups.items():
             entry = self.stories[story]
-            bound = min(entry.bound(items), ceiling)
+            peak, centroid = entry.peak.get, entry.centroid.get
+            bound = dot = 0.0  # _Story.bound and the dot product of _Story.cosine, in one pass
+            for w, v in items:
+                bound += v * peak(w, 0.0)
+                dot += v * centroid(w, 0.0)
+            bound = min(bound, ceiling)
             if entry.last >= quiet:
-                floor, threshold = config.centroid_weight * entry.cosine(vec), config.join
+                cosine = dot / math.sqrt(entry.norm2) if entry.norm2 > 0.0 else 0.0
+                floor, threshold = config.centroid_weight * cosine, config.join
             else:
                 floor, threshold = float("-inf"), config.follow_join
             ranked.append((max(bound, floor) - threshold, story, group, floor, threshold))
