@@ -83,7 +83,9 @@ class _Member:
 @dataclass
 class _Story:
     centroid: dict[str, float] = field(default_factory=dict)
-    peak: dict[str, float] = field(default_factory=dict)  # each word's largest weight in a member (kept on eviction)
+    # each word's largest weight in a member, kept on eviction: every weight is >= 0, so no member's
+    # dot product with a vector exceeds the vector's dot product with these (an upper bound)
+    peak: dict[str, float] = field(default_factory=dict)
     norm2: float = 0.0
     size: int = 0
     last: float = float("-inf")
@@ -105,15 +107,6 @@ class _Story:
                 if v > peak.get(w, 0.0):
                     peak[w] = v
         self.size += int(sign)
-
-    def bound(self, items: list[tuple[str, float]]) -> float:
-        """An upper bound on the cosine of a vector with any member: every weight is >= 0, so no
-        member's dot product exceeds the dot product with the word-wise largest weights."""
-        get = self.peak.get
-        dot = 0.0
-        for w, v in items:
-            dot += v * get(w, 0.0)
-        return dot
 
     def cosine(self, vector: dict[str, float]) -> float:
         if self.norm2 <= 0.0:
@@ -190,9 +183,12 @@ class StoryIndex:
     # -------------------------------------------------------------- scoring
 
     def _vector(self, counts: Counter) -> dict[str, float]:
-        n = len(self.members) + 2
-        vec = {w: c * (math.log(n / (self.df.get(w, 0) + 1)) + 1.0) for w, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        n, get, log = len(self.members) + 2, self.df.get, math.log
+        vec = {w: c * (log(n / (get(w, 0) + 1)) + 1.0) for w, c in counts.items()}
+        squares = 0.0  # summed as sum() would
+        for v in vec.values():
+            squares += v * v
+        norm = math.sqrt(squares) or 1.0
         return {w: v / norm for w, v in vec.items()}
 
     def _best(
@@ -251,7 +247,7 @@ class StoryIndex:
 
     def _best_bounded(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
         """The story :meth:`_best_of_all` picks, found with less work: stories are taken by an upper
-        bound on their margin (:meth:`_Story.bound`; float rounding keeps it an upper bound), a story
+        bound on their margin (from ``_Story.peak``; float rounding keeps it an upper bound), a story
         whose bound cannot reach the best margin so far is skipped, and a story's members are read
         only until its margin beats every bound left. The score returned is then a lower bound."""
         items = list(vec.items())
