@@ -68,6 +68,14 @@ def test_signature_is_datasketchs_minhash(words_: list[str], num_perm: int) -> N
     assert np.array_equal(Signer(num_perm).signature(words_), want.hashvalues)
 
 
+def test_words_hashed_ahead_in_one_step_give_the_same_signatures() -> None:
+    ahead, one_by_one = Signer(64), Signer(64)
+    titles = [words(t) for t, _, _ in headlines(60)]
+    ahead.learn([w for title in titles for w in title])
+    for title in titles:
+        assert np.array_equal(ahead.signature(title), one_by_one.signature(title))
+
+
 def test_signatures_stay_equal_when_the_word_cache_starts_again(monkeypatch) -> None:
     monkeypatch.setattr(story_lsh, "MAX_WORDS", 12)
     signer = Signer(64)

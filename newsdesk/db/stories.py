@@ -80,6 +80,7 @@ def assign(
         index, stored = cached[2], []
     else:
         index, stored = StoryIndex(config), _window(conn, lo - config.window_hours * 3600.0, hi)
+    index.prepare(title for _, _, title, _, _ in stored + dated)
     for at, key, title, story, named in sorted(stored + dated, key=lambda t: (t[0], t[1])):
         if story is not None:
             index.seed(key, title, at, story, named)

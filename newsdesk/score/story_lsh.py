@@ -48,6 +48,12 @@ class Signer:
             self._learn(new)
         return self.matrix[[rows[w] for w in words]].min(axis=0)
 
+    def learn(self, words: Sequence[str]) -> None:
+        """Hash the words not yet known in one vectorised step (before many titles are signed)."""
+        new = [w for w in dict.fromkeys(words) if w not in self.rows]
+        if new and len(self.rows) + len(new) <= MAX_WORDS:
+            self._learn(new)
+
     def _learn(self, new: list[str]) -> None:
         start, end = len(self.rows), len(self.rows) + len(new)
         if end > len(self.matrix):
