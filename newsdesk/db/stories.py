@@ -135,13 +135,14 @@ def rebuild(conn: sqlite3.Connection, config: StoryConfig = DEFAULT, chunk: int 
     updates: list[tuple[str, str]] = []
     cur = conn.execute(REBUILD_SQL)
     undated = []
-    while batch := cur.fetchmany(chunk):
-        for key, title, published_at, named in batch:
-            at = epoch(published_at)
-            if at is None:
-                undated.append((key, key))
-            else:
-                updates.append((index.assign(key, title, at, tickers(named)), key))
+    with no_cycle_collection():
+        while batch := cur.fetchmany(chunk):
+            for key, title, published_at, named in batch:
+                at = epoch(published_at)
+                if at is None:
+                    undated.append((key, key))
+                else:
+                    updates.append((index.assign(key, title, at, tickers(named)), key))
     updates += undated
     for n in range(0, len(updates), chunk):
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates[n : n + chunk])
