@@ -7,8 +7,10 @@ a rescore never moves it); only :func:`rebuild` recomputes every story from scra
 
 from __future__ import annotations
 
+import gc
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -80,14 +82,29 @@ def assign(
         index, stored = cached[2], []
     else:
         index, stored = StoryIndex(config), _window(conn, lo - config.window_hours * 3600.0, hi)
-    for at, key, title, story, named in sorted(stored + dated, key=lambda t: (t[0], t[1])):
-        if story is not None:
-            index.seed(key, title, at, story, named)
-        else:
-            out[key] = index.assign(key, title, at, named)
+    with no_cycle_collection():  # the step makes many small objects and no cycles
+        index.prepare(title for _, _, title, _, _ in stored + dated)
+        for at, key, title, story, named in sorted(stored + dated, key=lambda t: (t[0], t[1])):
+            if story is not None:
+                index.seed(key, title, at, story, named)
+            else:
+                out[key] = index.assign(key, title, at, named)
     if path and last_rowid is not None:
         _CACHE[path] = (last_rowid + len(articles), config, index)
     return out
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for the block (as it was after): each of its passes walks every
+    object of the process, and the story step allocates enough small dicts to set off many of them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def forget(conn: sqlite3.Connection) -> None:
@@ -118,13 +135,14 @@ def rebuild(conn: sqlite3.Connection, config: StoryConfig = DEFAULT, chunk: int 
     updates: list[tuple[str, str]] = []
     cur = conn.execute(REBUILD_SQL)
     undated = []
-    while batch := cur.fetchmany(chunk):
-        for key, title, published_at, named in batch:
-            at = epoch(published_at)
-            if at is None:
-                undated.append((key, key))
-            else:
-                updates.append((index.assign(key, title, at, tickers(named)), key))
+    with no_cycle_collection():
+        while batch := cur.fetchmany(chunk):
+            for key, title, published_at, named in batch:
+                at = epoch(published_at)
+                if at is None:
+                    undated.append((key, key))
+                else:
+                    updates.append((index.assign(key, title, at, tickers(named)), key))
     updates += undated
     for n in range(0, len(updates), chunk):
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates[n : n + chunk])

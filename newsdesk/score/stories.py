@@ -1,8 +1,9 @@
 """Story clusters: which articles tell the same story (pure; no SQL, no streamlit).
 
 A :class:`StoryIndex` takes articles in publish-time order and gives each a story id: the id of the
-story it joins, or its own id when it opens a new story. Candidates come from datasketch's MinHash
-LSH over the title words (so one assignment costs O(candidates), never a scan); each candidate
+story it joins, or its own id when it opens a new story. Candidates come from MinHash LSH over the
+title words (datasketch's signatures and bands, kept cheaply by :mod:`newsdesk.score.story_lsh`;
+so one assignment costs O(candidates), never a scan); each candidate
 story is then scored by the TF-IDF cosine of the title with the story's nearest member (document
 frequencies counted over the articles of the open window). A member older than the quiet window
 leaves the index after ``follow_hours``; a story no one reported on for ``quiet_hours`` takes only a
@@ -20,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # datasketch (and its scipy) load only when stories are made, not on every page start
-    from datasketch import MinHash
+if TYPE_CHECKING:  # numpy and datasketch (and its scipy) load only when stories are made, not on every page start
+    import numpy as np
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -68,6 +69,7 @@ class StoryConfig:
 
 
 DEFAULT = StoryConfig()
+Groups = dict[str, list[dict[str, float]]]  # candidate stories and their candidate members' vectors
 
 
 @dataclass
@@ -81,39 +83,54 @@ class _Member:
 @dataclass
 class _Story:
     centroid: dict[str, float] = field(default_factory=dict)
+    # each word's largest weight in a member, kept on eviction: every weight is >= 0, so no member's
+    # dot product with a vector exceeds the vector's dot product with these (an upper bound)
+    peak: dict[str, float] = field(default_factory=dict)
     norm2: float = 0.0
     size: int = 0
     last: float = float("-inf")
 
     def add(self, vector: dict[str, float], sign: float = 1.0) -> None:
         c = self.centroid
-        dot = sum(v * c.get(w, 0.0) for w, v in vector.items())
-        self.norm2 = max(self.norm2 + 2.0 * sign * dot + sum(v * v for v in vector.values()), 0.0)
+        get = c.get
+        dot = squares = 0.0  # plain loops, summed in the order sum() would (the hot path of ingest)
         for w, v in vector.items():
-            c[w] = c.get(w, 0.0) + sign * v
+            dot += v * get(w, 0.0)
+        for v in vector.values():
+            squares += v * v
+        self.norm2 = max(self.norm2 + 2.0 * sign * dot + squares, 0.0)
+        for w, v in vector.items():
+            c[w] = get(w, 0.0) + sign * v
+        if sign > 0:
+            peak = self.peak
+            for w, v in vector.items():
+                if v > peak.get(w, 0.0):
+                    peak[w] = v
         self.size += int(sign)
 
     def cosine(self, vector: dict[str, float]) -> float:
         if self.norm2 <= 0.0:
             return 0.0
-        c = self.centroid
-        return sum(v * c.get(w, 0.0) for w, v in vector.items()) / math.sqrt(self.norm2)
+        get = self.centroid.get
+        dot = 0.0
+        for w, v in vector.items():
+            dot += v * get(w, 0.0)
+        return dot / math.sqrt(self.norm2)
 
 
 class StoryIndex:
     """The open stories of a stream of articles, fed in publish order (see the module docstring)."""
 
     def __init__(self, config: StoryConfig = DEFAULT) -> None:
-        from datasketch import MinHash, MinHashLSH
+        from newsdesk.score.story_lsh import Bands, Signer
 
         self.config = config
-        self.lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-        template = MinHash(num_perm=config.num_perm, seed=1)
-        self.permutations, self.scheme = template.permutations, template.scheme
+        self.lsh = Bands(config.lsh_threshold, config.num_perm)
+        self.signer = Signer(config.num_perm, seed=1)
         self.members: dict[str, _Member] = {}
         self.stories: dict[str, _Story] = {}
         self.order: deque[tuple[float, str]] = deque()
-        self.df: Counter = Counter()
+        self.df: dict[str, int] = {}  # the window's document frequencies (no zero counts kept)
         self.story_of: dict[str, str] = {}  # the articles in the window and their stories
         self.latest = float("-inf")  # the latest publish time fed in
 
@@ -128,7 +145,12 @@ class StoryIndex:
             if member is None:
                 continue
             self.lsh.remove(key)
-            self.df.subtract(member.vector.keys())
+            df = self.df
+            for w in member.vector:
+                if df[w] == 1:
+                    del df[w]
+                else:
+                    df[w] -= 1
             story = self.stories[member.story]
             story.add(member.vector, -1.0)
             if story.size <= 0:
@@ -140,7 +162,7 @@ class StoryIndex:
         story: str,
         at: float,
         counts: Counter,
-        minhash: MinHash | None = None,
+        signature: np.ndarray | None = None,
         companies: frozenset[str] = frozenset(),
     ) -> None:
         self.story_of[key] = story
@@ -148,51 +170,65 @@ class StoryIndex:
         self.latest = max(self.latest, at)
         if not counts:
             return
-        self.df.update(counts.keys())
+        df = self.df
+        for w in counts:
+            df[w] = df.get(w, 0) + 1
         vector = self._vector(counts)
         self.members[key] = _Member(story, at, vector, companies)
         entry = self.stories.setdefault(story, _Story())
         entry.add(vector)
         entry.last = max(entry.last, at)
-        self.lsh.insert(key, minhash or self._minhash(counts))
-
-    def _minhash(self, counts: Counter) -> MinHash:
-        from datasketch import MinHash
-
-        m = MinHash(
-            num_perm=self.config.num_perm, seed=1, permutations=self.permutations, scheme=self.scheme
-        )
-        m.update_batch([w.encode("utf-8") for w in counts])
-        return m
+        self.lsh.insert(key, self.signer.signature(list(counts)) if signature is None else signature)
 
     # -------------------------------------------------------------- scoring
 
     def _vector(self, counts: Counter) -> dict[str, float]:
-        n = len(self.members) + 2
-        vec = {w: c * (math.log(n / (self.df.get(w, 0) + 1)) + 1.0) for w, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        n, get, log = len(self.members) + 2, self.df.get, math.log
+        vec = {w: c * (log(n / (get(w, 0) + 1)) + 1.0) for w, c in counts.items()}
+        squares = 0.0  # summed as sum() would
+        for v in vec.values():
+            squares += v * v
+        norm = math.sqrt(squares) or 1.0
         return {w: v / norm for w, v in vec.items()}
 
     def _best(
-        self, counts: Counter, at: float, companies: frozenset[str] = frozenset()
-    ) -> tuple[str | None, float, MinHash | None]:
+        self, counts: Counter, at: float, companies: frozenset[str] = frozenset(), full: bool = False
+    ) -> tuple[str | None, float, np.ndarray | None]:
+        """The story to join (or None), its score and the title's signature. ``full``: score every
+        candidate (the score is then exact); else stories that cannot win are skipped."""
         self._evict(at)
         if len(counts) < self.config.min_words:
             return None, 0.0, None
-        minhash = self._minhash(counts)
+        signature = self.signer.signature(list(counts))
         vec = self._vector(counts)
-        scores: dict[str, float] = {}
-        items, members = list(vec.items()), self.members
-        for key in self.lsh.query(minhash):
+        groups: Groups = {}
+        members = self.members
+        for key in self.lsh.query(signature):
             member = members[key]
             if companies and member.companies and companies.isdisjoint(member.companies):
                 continue  # both name companies, and none in common: another event
-            get = member.vector.get
-            sim = 0.0  # the dot product, in a plain loop (this is the hot path of ingest)
-            for w, v in items:
-                sim += v * get(w, 0.0)
-            if sim > scores.get(member.story, -1.0):
-                scores[member.story] = sim
+            group = groups.get(member.story)
+            if group is None:
+                groups[member.story] = [member.vector]
+            else:
+                group.append(member.vector)
+        if full:
+            return (*self._best_of_all(vec, groups, at), signature)
+        return (*self._best_bounded(vec, groups, at), signature)
+
+    def _best_of_all(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
+        """Every candidate story scored: its nearest candidate member (or centroid), the largest margin
+        over its threshold wins (ties: the smallest story id)."""
+        items = list(vec.items())
+        scores: dict[str, float] = {}
+        for story, group in groups.items():
+            for vector in group:
+                get = vector.get
+                sim = 0.0  # the dot product, in a plain loop (this is the hot path of ingest)
+                for w, v in items:
+                    sim += v * get(w, 0.0)
+                if sim > scores.get(story, -1.0):
+                    scores[story] = sim
         quiet = at - self.config.quiet_hours * 3600.0
         best, best_score, best_margin = None, 0.0, float("-inf")
         for story in sorted(scores):
@@ -206,16 +242,68 @@ class StoryIndex:
             if margin > best_margin:
                 best, best_score, best_margin = story, score, margin
         if best_margin < 0:
-            return None, best_score, minhash
-        return best, best_score, minhash
+            return None, best_score
+        return best, best_score
+
+    def _best_bounded(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
+        """The story :meth:`_best_of_all` picks, found with less work: stories are taken by an upper
+        bound on their margin (from ``_Story.peak``; float rounding keeps it an upper bound), a story
+        whose bound cannot reach the best margin so far is skipped, and a story's members are read
+        only until its margin beats every bound left. The score returned is then a lower bound."""
+        items = list(vec.items())
+        config, quiet = self.config, at - self.config.quiet_hours * 3600.0
+        ceiling = 1.0 + 1e-9  # a cosine of unit vectors (float rounding can pass 1 by an ulp)
+        ranked = []
+        for story, group in groups.items():
+            entry = self.stories[story]
+            peak, centroid = entry.peak.get, entry.centroid.get
+            bound = dot = 0.0  # _Story.bound and the dot product of _Story.cosine, in one pass
+            for w, v in items:
+                bound += v * peak(w, 0.0)
+                dot += v * centroid(w, 0.0)
+            bound = min(bound, ceiling)
+            if entry.last >= quiet:
+                cosine = dot / math.sqrt(entry.norm2) if entry.norm2 > 0.0 else 0.0
+                floor, threshold = config.centroid_weight * cosine, config.join
+            else:
+                floor, threshold = float("-inf"), config.follow_join
+            ranked.append((max(bound, floor) - threshold, story, group, floor, threshold))
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+        best, best_score, best_margin = None, 0.0, 0.0  # a story is joined at a margin >= 0
+        for n, (top, story, group, floor, threshold) in enumerate(ranked):
+            if top < best_margin:
+                break  # neither this story nor any after it can reach the best margin
+            rest = ranked[n + 1][0] if n + 1 < len(ranked) else float("-inf")
+            nearest = -1.0
+            for vector in group:
+                get = vector.get
+                sim = 0.0  # summed as _best_of_all sums it
+                for w, v in items:
+                    sim += v * get(w, 0.0)
+                if sim > nearest:
+                    nearest = sim
+                    if max(nearest, floor) - threshold > max(rest, best_margin):
+                        break  # this story beats every story left already
+            score = max(nearest, floor)
+            margin = score - threshold
+            if margin > best_margin or (margin == best_margin and (best is None or story < best)):
+                best, best_score, best_margin = story, score, margin
+                if margin > rest:
+                    break
+        return best, best_score
 
     def best_story(self, text: str, at: float) -> tuple[str | None, float]:
         """The open story that ``text`` (published at ``at``, epoch seconds) would join and the
         similarity, or ``(None, best similarity)`` when none reaches the join threshold."""
-        story, score, _ = self._best(Counter(words(text)), at)
+        story, score, _ = self._best(Counter(words(text)), at, full=True)
         return story, score
 
     # -------------------------------------------------------------- the public steps
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Hash the words of many titles at once (the window read back and a batch) before they are
+        seeded or assigned one by one: the same signatures, computed in fewer steps."""
+        self.signer.learn([w for text in texts for w in words(text)])
 
     def seed(self, article_id: str, text: str, at: float, story_id: str, companies: Iterable[str] = ()) -> None:
         """Put an article whose story is already known (stored earlier) into the window."""
@@ -231,9 +319,9 @@ class StoryIndex:
         if article_id in self.story_of:
             return self.story_of[article_id]
         counts, named = Counter(words(text)), frozenset(companies)
-        story, _, minhash = self._best(counts, at, named)
+        story, _, signature = self._best(counts, at, named)
         story = story or article_id
-        self._add(article_id, story, at, counts, minhash, named)
+        self._add(article_id, story, at, counts, signature, named)
         return story
 
 

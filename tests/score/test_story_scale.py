@@ -1,0 +1,181 @@
+"""The story step at scale (issue 24): the cheap signatures and band tables give datasketch's own
+signatures and candidates, and the ways ingest feeds the index (the window kept across chunks, the
+window read back, a rebuild, scoring workers) give the same stories."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+
+from newsdesk.db import schema, writes
+from newsdesk.db import stories as db_stories
+from newsdesk.domain.models import Article
+from newsdesk.flows import ingest as pipeline
+from newsdesk.score import story_lsh
+from newsdesk.score.pipeline import score_article
+from newsdesk.score.stories import StoryIndex, words
+from newsdesk.score.story_lsh import Bands, Signer
+
+EVENTS = [
+    "EBay rejects Icahn board nominees, asks investors to do same",
+    "Apple to buy Beats Electronics for $3 billion",
+    "Bank of England holds rates at record low",
+    "Toyota recalls 6.4 million vehicles over airbag and steering faults",
+    "Pfizer makes new offer for AstraZeneca worth 63 billion pounds",
+    "Amazon unveils Fire phone with 3D screen",
+    "GM names Mary Barra chief executive",
+    "Google unveils smart contact lens for diabetics",
+]
+START = datetime(2026, 6, 1, 8, tzinfo=UTC)
+REWORDS = ["{}", "UPDATE 1-{}", "{} - sources", "Exclusive: {}", "{}, shares move"]
+
+
+def headlines(n: int, seed: int = 3) -> list[tuple[str, str, int]]:
+    """``(title, outlet, minute)`` of ``n`` headlines: the events above reworded by outlets, a few
+    minutes apart, with a word dropped now and then (so that stories are near, not exact, copies)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        event = EVENTS[rng.randrange(len(EVENTS))].split()
+        if rng.random() < 0.5:
+            del event[rng.randrange(1, len(event))]
+        title = rng.choice(REWORDS).format(" ".join(event)) + f" ({rng.choice(['AP', 'wire', 'desk'])})"
+        out.append((title, f"Outlet {i % 7}", 3 * i))
+    return out
+
+
+# ------------------------------------------------------------------ signatures and bands (pure)
+
+TITLE_SETS = [
+    ["fed", "plosser", "taper", "weather"],
+    ["apple", "beat", "3", "billion", "apple"],  # a repeated word counts once, as in a set
+    ["café", "naïve", "zürich"],  # non-ASCII words hash as their UTF-8 bytes
+    ["one"],
+    [],
+]
+
+
+@pytest.mark.parametrize("words_", TITLE_SETS)
+@pytest.mark.parametrize("num_perm", [64, 32])
+def test_signature_is_datasketchs_minhash(words_: list[str], num_perm: int) -> None:
+    want = MinHash(num_perm=num_perm, seed=1)
+    want.update_batch([w.encode("utf-8") for w in words_])
+    assert np.array_equal(Signer(num_perm).signature(words_), want.hashvalues)
+
+
+def test_words_hashed_ahead_in_one_step_give_the_same_signatures() -> None:
+    ahead, one_by_one = Signer(64), Signer(64)
+    titles = [words(t) for t, _, _ in headlines(60)]
+    ahead.learn([w for title in titles for w in title])
+    for title in titles:
+        assert np.array_equal(ahead.signature(title), one_by_one.signature(title))
+
+
+def test_signatures_stay_equal_when_the_word_cache_starts_again(monkeypatch) -> None:
+    monkeypatch.setattr(story_lsh, "MAX_WORDS", 12)
+    signer = Signer(64)
+    for title, _, _ in headlines(40):
+        got = signer.signature(words(title))
+        want = MinHash(num_perm=64, seed=1)
+        want.update_batch([w.encode("utf-8") for w in words(title)])
+        assert np.array_equal(got, want.hashvalues), title
+    assert len(signer.rows) <= 12 + len(max((words(t) for t, _, _ in headlines(40)), key=len))
+
+
+@pytest.mark.parametrize("threshold", [0.2, 0.5])
+def test_bands_find_the_candidates_of_datasketchs_lsh(threshold: float) -> None:
+    signer, bands = Signer(64), Bands(threshold, 64)
+    lsh = MinHashLSH(threshold=threshold, num_perm=64)
+    assert (bands.b, bands.r) == (lsh.b, lsh.r)
+    window: list[str] = []
+    for n, (title, _, _) in enumerate(headlines(300)):
+        key, sig = f"a{n}", signer.signature(words(title))
+        minhash = MinHash(num_perm=64, seed=1)
+        minhash.update_batch([w.encode("utf-8") for w in words(title)])
+        assert bands.query(sig) == set(lsh.query(minhash)), title
+        bands.insert(key, sig)
+        lsh.insert(key, minhash)
+        window.append(key)
+        if len(window) > 50:  # a sliding window: removals leave no trace
+            old = window.pop(0)
+            bands.remove(old)
+            lsh.remove(old)
+    assert len(bands) == 50 and all(k in bands for k in window)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_skipping_stories_that_cannot_win_picks_what_scoring_them_all_picks(seed: int) -> None:
+    """``assign`` skips candidate stories by an upper bound on their margin; ``best_story`` scores
+    every candidate. Over 30 hours (so stories also go quiet), they pick the same story each time."""
+    index, start = StoryIndex(), START.timestamp()
+    joined = 0
+    for n, (title, _, minute) in enumerate(headlines(600, seed)):
+        at = start + 60.0 * minute
+        want, _ = index.best_story(title, at)
+        got = index.assign(f"a{n}", title, at)
+        assert got == (want or f"a{n}"), title
+        joined += want is not None
+    assert joined > 300
+
+
+# ------------------------------------------------------------------ through the write path
+
+
+def _articles(rows: list[tuple[str, str, int]]) -> list[Article]:
+    return [
+        Article(
+            title=title,
+            source=source,
+            url=f"https://outlet{n}.example/{n}",
+            published_at=(START + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        for n, (title, source, minute) in enumerate(rows)
+    ]
+
+
+def _stories(db) -> dict[str, str]:
+    return dict(db.execute("SELECT url, story_id FROM articles").fetchall())
+
+
+def test_window_kept_across_chunks_gives_the_stories_of_reading_it_back(tmp_path: Path) -> None:
+    scored = [score_article(a) for a in _articles(headlines(120))]
+    results = []
+    for mode in ("kept", "read back"):
+        db = schema.connect(tmp_path / f"{mode}.db")
+        db_stories.forget(db.conn)
+        for n in range(0, len(scored), 15):
+            if mode == "read back":
+                db_stories.forget(db.conn)  # as a new process would: the window is read from the database
+            writes.write_batch(db, scored[n : n + 15], [], "test")
+        results.append(_stories(db))
+        db.close()
+    kept, read_back = results
+    assert kept == read_back
+    assert len(set(kept.values())) < len(kept) / 3  # the stories do span chunks
+    db = schema.connect(tmp_path / "kept.db")
+    writes.rebuild_stories(db)  # and from scratch, in one pass
+    assert _stories(db) == kept
+    db.close()
+
+
+def test_stories_are_the_same_with_scoring_workers(tmp_path: Path) -> None:
+    path = tmp_path / "headlines.csv"
+    rows = headlines(1_100)  # two chunks of the file reader
+    lines = ["title,date,source,url"]
+    for n, a in enumerate(_articles(rows)):
+        lines.append(f"\"{a.title}\",{a.published_at},{a.source},https://outlet{n}.example/{n}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = []
+    for jobs in (1, 2):
+        db = schema.connect(tmp_path / f"j{jobs}.db")
+        db_stories.forget(db.conn)
+        pipeline.ingest_paths(db, [path], jobs=jobs)
+        got.append(_stories(db))
+        db.close()
+    assert got[0] == got[1]
+    assert len(set(got[0].values())) < len(got[0]) / 5  # (exact copies of a headline are merged at ingest)
