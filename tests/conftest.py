@@ -1,4 +1,5 @@
-"""Shared fixtures: temporary databases, the shared sample, the repository root."""
+"""Shared fixtures: temporary databases (on SQLite, on the session's PostgreSQL server, or on each
+engine in turn: ``desk_target`` / ``desk``), the shared sample, the repository root."""
 
 from __future__ import annotations
 
@@ -68,3 +69,36 @@ def pg_server():
 def pg_url(pg_server) -> str:
     """The URL of a fresh, empty database on the session's PostgreSQL server."""
     return pg_server.new_database()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:
+    """The name of a server database holding the current schema and nothing else: each test's
+    database is a copy of it (``CREATE DATABASE ... TEMPLATE``), not a schema built again."""
+    url = pg_server.new_database()
+    schema.open(url).close()
+    return url.rsplit("/", 1)[1]
+
+
+ENGINES = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=ENGINES)
+def desk_target(request, tmp_path: Path) -> Path | str:
+    """A fresh desk at the current schema on each engine in turn: a SQLite file's path, then a
+    ``postgresql://`` URL on the session's server (skipped, saying why, where no server can start).
+    ``-k sqlite`` or ``-k postgres`` picks one engine."""
+    if request.param == "sqlite":
+        path = tmp_path / "desk.db"
+        schema.connect(path).close()
+        return path
+    server = request.getfixturevalue("pg_server")
+    return server.new_database(template=request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def desk(desk_target: Path | str):
+    """A writable connection (``newsdesk.db.open``) to :func:`desk_target`'s fresh desk."""
+    database = schema.open(desk_target)
+    yield database
+    database.close()

@@ -61,13 +61,15 @@ class Server:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
-    def new_database(self) -> str:
-        """A fresh, empty database's URL."""
+    def new_database(self, template: str | None = None) -> str:
+        """A fresh database's URL: empty, or a copy of the database named ``template`` (a file copy on
+        the server, far quicker than creating a schema; nobody may be connected to the template)."""
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
 
     def stop(self) -> None:

@@ -3,11 +3,12 @@
 The statements of :mod:`newsdesk.db` are written once, in SQLite's dialect. On a PostgreSQL
 connection :func:`translate` rewrites each (once; cached): ``?`` and ``:name`` placeholders become
 psycopg's, a literal ``%`` is doubled, ``INSERT OR IGNORE`` becomes ``ON CONFLICT DO NOTHING``,
-``char(n)`` becomes ``chr(n)``, ``COLLATE NOCASE`` is dropped, ``GLOB`` becomes a regular-expression
+``char(n)`` becomes ``chr(n)``, ``LIKE`` (case-blind on SQLite) ``ILIKE``, ``IS [NOT] ?`` ``IS [NOT]
+DISTINCT FROM``, ``COLLATE NOCASE`` is dropped, ``GLOB`` becomes a regular-expression
 match, and a full-text ``articles_fts MATCH ?`` becomes a ``tsvector @@ tsquery`` test on the
 articles' stored search vector (its FTS5 expression turned into a tsquery by :func:`tsquery`).
 What SQLite has and PostgreSQL lacks as a function (``group_concat``, ``printf('%.2f')``, ``sum``
-of a boolean, ``date(day, '+N days')``) is created on the server by :data:`FUNCTIONS`.
+of a boolean, ``round`` of a float, ``date(day, '+N days')``) is created on the server by :data:`FUNCTIONS`.
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ def _rewrite(sql: str) -> str:
     sql = re.sub(r"\bchar\((\d+)\)", r"chr(\1)", sql)
     sql = re.sub(r"\s+COLLATE\s+NOCASE", "", sql, flags=re.I)
     sql = re.sub(r"\bGLOB\s+\?", "~ newsdesk_glob(?)", sql)
+    sql = re.sub(r"\bLIKE\b", "ILIKE", sql)  # SQLite's LIKE ignores (ASCII) case
+    # SQLite's null-safe comparison with a parameter: a IS NOT ? / a IS ?
+    sql = re.sub(r"\bIS\s+NOT\s+\?", "IS DISTINCT FROM ?", sql, flags=re.I)
+    sql = re.sub(r"\bIS\s+\?", "IS NOT DISTINCT FROM ?", sql, flags=re.I)
     sql = re.sub(r"\bWITHOUT\s+ROWID\b", "", sql, flags=re.I)
     sql = re.sub(r"\s+(?:INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b", "", sql, flags=re.I)  # SQLite's planner hints
     if re.match(r"\s*CREATE\b", sql, re.I):  # SQLite's REAL is 8 bytes; PostgreSQL's is 4
@@ -206,6 +211,9 @@ FUNCTIONS = (
     # SQLite's printf rounds the shortest decimal form (0.995 -> 1.00); to_char of a double would not
     """CREATE OR REPLACE FUNCTION printf(fmt text, value double precision) RETURNS text
        LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(round(value::numeric, 2), 'FM999999999990.00') $$""",
+    # SQLite rounds a float to a float; PostgreSQL's round(x, n) takes only numeric
+    """CREATE OR REPLACE FUNCTION round(value double precision, digits integer) RETURNS double precision
+       LANGUAGE sql IMMUTABLE AS $$ SELECT round(value::numeric, digits)::double precision $$""",
     """CREATE OR REPLACE FUNCTION date(day text, step text) RETURNS text
        LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(day::date + step::interval, 'YYYY-MM-DD') $$""",
     """CREATE OR REPLACE FUNCTION strftime(fmt text, day text) RETURNS text
