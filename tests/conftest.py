@@ -83,17 +83,28 @@ def pg_template(pg_server) -> str:
 ENGINES = ["sqlite", "postgres"]
 
 
-@pytest.fixture(params=ENGINES)
-def desk_target(request, tmp_path: Path) -> Path | str:
-    """A fresh desk at the current schema on each engine in turn: a SQLite file's path, then a
-    ``postgresql://`` URL on the session's server (skipped, saying why, where no server can start).
-    ``-k sqlite`` or ``-k postgres`` picks one engine."""
-    if request.param == "sqlite":
-        path = tmp_path / "desk.db"
+def new_desk(request, engine: str, folder: Path) -> Path | str:
+    """A fresh desk at the current schema on ``engine``: a SQLite file in ``folder``, or a copy of
+    :func:`pg_template` on the session's server (skipped, saying why, where no server can start)."""
+    if engine == "sqlite":
+        path = folder / "desk.db"
         schema.connect(path).close()
         return path
     server = request.getfixturevalue("pg_server")
     return server.new_database(template=request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture(params=ENGINES)
+def desk_target(request, tmp_path: Path) -> Path | str:
+    """A fresh desk on each engine in turn: a SQLite file's path, then a ``postgresql://`` URL.
+    ``-k sqlite`` or ``-k postgres`` picks one engine."""
+    return new_desk(request, request.param, tmp_path)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def module_desk_target(request, tmp_path_factory) -> Path | str:
+    """:func:`desk_target` shared by a module's tests (a corpus built once per engine)."""
+    return new_desk(request, request.param, tmp_path_factory.mktemp("desk"))
 
 
 @pytest.fixture

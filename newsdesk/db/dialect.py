@@ -8,7 +8,7 @@ DISTINCT FROM``, ``COLLATE NOCASE`` is dropped, ``GLOB`` becomes a regular-expre
 match, and a full-text ``articles_fts MATCH ?`` becomes a ``tsvector @@ tsquery`` test on the
 articles' stored search vector (its FTS5 expression turned into a tsquery by :func:`tsquery`).
 What SQLite has and PostgreSQL lacks as a function (``group_concat``, ``printf('%.2f')``, ``sum``
-of a boolean, ``round`` of a float, ``date(day, '+N days')``) is created on the server by :data:`FUNCTIONS`.
+of a boolean, ``round`` of a float, ``instr``, ``date(day, '+N days')``) is created on the server by :data:`FUNCTIONS`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ def _upsert(m: re.Match[str]) -> str:
     table, columns, rest, end = m.groups()
     sets = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(","))
     return f"INSERT INTO {table} ({columns}){rest} ON CONFLICT ON CONSTRAINT {table}_pkey DO UPDATE SET {sets}{end}"
+
+
 _MARK = "\x00MATCH\x00"
 
 
@@ -211,6 +213,8 @@ FUNCTIONS = (
     # SQLite's printf rounds the shortest decimal form (0.995 -> 1.00); to_char of a double would not
     """CREATE OR REPLACE FUNCTION printf(fmt text, value double precision) RETURNS text
        LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(round(value::numeric, 2), 'FM999999999990.00') $$""",
+    """CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer
+       LANGUAGE sql IMMUTABLE AS $$ SELECT strpos(haystack, needle) $$""",
     # SQLite rounds a float to a float; PostgreSQL's round(x, n) takes only numeric
     """CREATE OR REPLACE FUNCTION round(value double precision, digits integer) RETURNS double precision
        LANGUAGE sql IMMUTABLE AS $$ SELECT round(value::numeric, digits)::double precision $$""",
