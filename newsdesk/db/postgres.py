@@ -82,8 +82,10 @@ class PgCursor:
         self._cur.close()
 
 
-_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.I)
-_NOOP = re.compile(r"^\s*(INSERT\s+INTO|DELETE\s+FROM)\s+articles_fts\b|^\s*PRAGMA\b|^\s*ANALYZE\b", re.I)
+_INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)", re.I)
+_NOOP = re.compile(
+    r"^\s*(INSERT\s+INTO|DELETE\s+FROM)\s+articles_fts\b|^\s*PRAGMA\b(?!\s*table_info)|^\s*ANALYZE\b", re.I
+)
 _COMMIT = re.compile(r"^\s*(COMMIT|END)\b", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN(\s+IMMEDIATE|\s+DEFERRED|\s+EXCLUSIVE)?\s*;?\s*$", re.I)
 
