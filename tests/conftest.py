@@ -3,6 +3,7 @@ engine in turn: ``desk_target`` / ``desk``), the shared sample, the repository r
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,9 @@ def new_desk(request, engine: str, folder: Path) -> Path | str:
         schema.connect(path).close()
         return path
     server = request.getfixturevalue("pg_server")
-    return server.new_database(template=request.getfixturevalue("pg_template"))
+    url = server.new_database(template=request.getfixturevalue("pg_template"))
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
 
 
 @pytest.fixture(params=ENGINES)
@@ -105,6 +108,19 @@ def desk_target(request, tmp_path: Path) -> Path | str:
 def module_desk_target(request, tmp_path_factory) -> Path | str:
     """:func:`desk_target` shared by a module's tests (a corpus built once per engine)."""
     return new_desk(request, request.param, tmp_path_factory.mktemp("desk"))
+
+
+def copy_desk(request, source: Path | str, folder: Path) -> Path | str:
+    """A fresh copy of a prepared desk (built once by a module-scoped fixture, copied per test): a file
+    copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on the server (nothing may hold it open)."""
+    if isinstance(source, Path):
+        path = folder / source.name
+        shutil.copy(source, path)
+        return path
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database(template=source.rsplit("/", 1)[1])
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
 
 
 @pytest.fixture

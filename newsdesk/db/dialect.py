@@ -5,7 +5,7 @@ connection :func:`translate` rewrites each (once; cached): ``?`` and ``:name`` p
 psycopg's, a literal ``%`` is doubled, ``INSERT OR IGNORE`` becomes ``ON CONFLICT DO NOTHING``,
 ``char(n)`` becomes ``chr(n)``, ``LIKE`` (case-blind on SQLite) ``ILIKE``, an empty
 ``IN ()`` ``= ANY('{}')``, ``IS [NOT] ?`` ``IS [NOT]
-DISTINCT FROM``, ``COLLATE NOCASE`` is dropped, ``GLOB`` becomes a regular-expression
+DISTINCT FROM``, ``x COLLATE NOCASE`` becomes ``lower(x)``, ``GLOB`` becomes a regular-expression
 match, and a full-text ``articles_fts MATCH ?`` becomes a ``tsvector @@ tsquery`` test on the
 articles' stored search vector (its FTS5 expression turned into a tsquery by :func:`tsquery`).
 What SQLite has and PostgreSQL lacks as a function (``group_concat``, ``printf('%.2f')``, ``sum``
@@ -126,7 +126,9 @@ def _rewrite(sql: str) -> str:
     sql = re.sub(r"\bCROSS\s+JOIN\s+(\w+(?:\s+\w+)?)\s+ON\b", r"JOIN \1 ON", sql, flags=re.I)  # SQLite's join order
     sql = re.sub(r"\btemp\.(\w+)", r"pg_temp.\1", sql)
     sql = re.sub(r"\bchar\((\d+)\)", r"chr(\1)", sql)
-    sql = re.sub(r"\s+COLLATE\s+NOCASE", "", sql, flags=re.I)
+    # SQLite's NOCASE: a comparison or an order by the lower-cased text
+    sql = re.sub(r"([\w.]+)\s*=\s*\?\s+COLLATE\s+NOCASE\b", r"lower(\1) = lower(?)", sql, flags=re.I)
+    sql = re.sub(r"([\w.]+)\s+COLLATE\s+NOCASE\b", r"lower(\1)", sql, flags=re.I)
     sql = re.sub(r"\bGLOB\s+\?", "~ newsdesk_glob(?)", sql)
     sql = re.sub(r"\bNOT\s+IN\s*\(\s*\)", "<> ALL('{}')", sql, flags=re.I)  # SQLite allows an empty list
     sql = re.sub(r"\bIN\s*\(\s*\)", "= ANY('{}')", sql, flags=re.I)
