@@ -17,6 +17,7 @@ import pytest
 from newsdesk.config import resolve_db_path
 from newsdesk.db import dialect, postgres, schema
 from newsdesk.db.read.filters import search_clause
+from newsdesk.errors import SchemaError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -287,3 +288,54 @@ def test_every_page_renders_on_a_server_database(demo_on_server, monkeypatch, pa
     assert at.title
     if page == "dashboard.py":
         assert {m.label for m in at.metric} >= {"Articles", "Mean sentiment"}
+
+
+def columns(url: str, table: str) -> set[str]:
+    with closing(schema.open(url, readonly=True)) as conn:
+        return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}  # a name of the schema
+
+
+def test_an_older_server_schema_is_migrated_step_by_step(pg_url, monkeypatch) -> None:
+    """A server database one version behind this code gets that version's server step, once, and its
+    version; SQLite's functions are (re)created with it."""
+    schema.open(pg_url).close()
+    calls = []
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    step = lambda conn: calls.append(conn.execute("ALTER TABLE articles ADD COLUMN extra TEXT"))  # noqa: E731
+    monkeypatch.setitem(postgres.SERVER_MIGRATIONS, schema.SCHEMA_VERSION, step)
+    with closing(schema.open(pg_url)) as conn:
+        assert schema.schema_version(conn) == schema.SCHEMA_VERSION
+        conn.execute("DROP FUNCTION instr(text, text)")  # as on a server made before newsdesk used it
+    assert "extra" in columns(pg_url, "articles")
+    with closing(schema.open(pg_url)) as conn:
+        assert conn.execute("SELECT instr('newsdesk', 'desk')").fetchone()[0] == 5
+    assert len(calls) == 1
+
+
+def test_a_server_schema_without_a_step_or_a_failed_step_is_left_as_it_was(pg_url, monkeypatch) -> None:
+    schema.open(pg_url).close()
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    with pytest.raises(SchemaError, match=f"no server step for version {schema.SCHEMA_VERSION}"):
+        schema.open(pg_url)
+
+    def half_done(conn) -> None:
+        conn.execute("ALTER TABLE articles ADD COLUMN extra TEXT")
+        raise RuntimeError("the step fails half way")
+
+    monkeypatch.setitem(postgres.SERVER_MIGRATIONS, schema.SCHEMA_VERSION, half_done)
+    with pytest.raises(RuntimeError):
+        schema.open(pg_url)
+    monkeypatch.undo()
+    assert "extra" not in columns(pg_url, "articles")
+    with closing(schema.open(pg_url, readonly=True)) as conn:
+        assert schema.schema_version(conn) == schema.SCHEMA_VERSION
+
+
+def test_a_newer_server_schema_is_refused(pg_url, monkeypatch) -> None:
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(postgres.SERVER_MIGRATIONS, schema.SCHEMA_VERSION, lambda conn: None)
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION, lambda db: None)
+    schema.open(pg_url).close()
+    monkeypatch.undo()
+    with pytest.raises(SchemaError, match="newer than this newsdesk"):
+        schema.open(pg_url)

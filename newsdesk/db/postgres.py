@@ -256,9 +256,18 @@ def _identity_tables(conn: PgConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at
+# version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
+# the sqlite-utils table API and FTS5). None yet: no server database is older than version 19. A
+# migration 20 adds its step here (ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl).
+SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {}
+
+
 def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Connection]) -> int:
-    """Create the whole schema on an empty database (under the write lock: two first opens at once
-    create it once). A server schema older than this code cannot be migrated yet: refused."""
+    """Create the whole schema on an empty database, or bring an older one up to ``target`` step by
+    step (:data:`SERVER_MIGRATIONS`), under the write lock (two first opens at once do it once), in
+    one transaction (PostgreSQL's DDL is transactional: a failed step leaves the old schema). SQLite's
+    functions are (re)created each time, so a newer newsdesk's reach existing databases."""
     SCHEMA_VERSION = target  # noqa: N806
 
     conn.execute("BEGIN IMMEDIATE")
@@ -269,15 +278,21 @@ def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Con
                 f"the database has schema version {version}, newer than this newsdesk ({SCHEMA_VERSION}): "
                 "upgrade newsdesk or use another --db"
             )
-        if 0 < version < SCHEMA_VERSION:
+        missing = [v for v in range(version + 1, SCHEMA_VERSION + 1) if v not in SERVER_MIGRATIONS]
+        if version and missing:
             raise SchemaError(
-                f"the server's schema is version {version}: migrating a PostgreSQL schema is not supported yet; "
-                "copy the desk to a new database with newsdesk db copy"
+                f"the server's schema is version {version} and this newsdesk has no server step for version "
+                f"{missing[0]}: copy the desk to a new database with newsdesk db copy"
             )
+        for statement in dialect.FUNCTIONS:
+            conn._raw.execute(statement)
         if version == 0:
             for statement in server_schema(reference()):
                 conn._raw.execute(statement)
             conn._raw.execute("INSERT INTO newsdesk_schema (version) VALUES (%s)", [SCHEMA_VERSION])
+        for step in range(version + 1 if version else SCHEMA_VERSION + 1, SCHEMA_VERSION + 1):
+            SERVER_MIGRATIONS[step](conn)
+            conn._raw.execute("INSERT INTO newsdesk_schema (version) VALUES (%s)", [step])
     except BaseException:
         conn.rollback()
         raise
