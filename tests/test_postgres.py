@@ -339,3 +339,31 @@ def test_a_newer_server_schema_is_refused(pg_url, monkeypatch) -> None:
     monkeypatch.undo()
     with pytest.raises(SchemaError, match="newer than this newsdesk"):
         schema.open(pg_url)
+
+
+def server_sessions(url: str) -> tuple[int, int]:
+    """(sessions ever opened to ``url``'s database, sessions open now), read over a connection of its own."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        opened = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()").fetchone()
+        now = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()").fetchone()
+    return int(opened[0]), int(now[0]) - 1  # less this one
+
+
+def test_page_runs_read_through_a_bounded_pool(demo_on_server, monkeypatch) -> None:
+    """The dashboard's reads borrow from one pool per server database: several page runs open at most
+    the pool's connections (not one per card or run), and no more stay open than the pool holds."""
+    from tests.apptest_util import app
+
+    monkeypatch.setenv("NEWSDESK_DB", demo_on_server)
+    app().run()  # the pool is made (and kept) by the first run
+    before, _ = server_sessions(demo_on_server)
+    for page in ("dashboard.py", "pages/2_Articles.py", "pages/1_Decisions.py", "dashboard.py"):
+        at = app().run()
+        if page != "dashboard.py":
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+    after, open_now = server_sessions(demo_on_server)
+    assert after - before <= postgres.POOL_MAX + 2  # + 2: our own look-ups
+    assert open_now <= postgres.POOL_MAX

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from newsdesk.db import dialect
@@ -210,14 +211,46 @@ class PgConnection:
         self.commit() if kind is None else self.rollback()
 
 
-def _connect(url: str, readonly: bool) -> PgConnection:
-    psycopg, FloatLoader = _psycopg()  # noqa: N806 - a class
-
-    raw = psycopg.connect(url, autocommit=True)
+def _configure(raw: Any, readonly: bool) -> None:
+    _, FloatLoader = _psycopg()  # noqa: N806 - a class
     raw.adapters.register_loader("numeric", FloatLoader)  # sum() of integers is numeric: read as float
     if readonly:
         raw.execute("SET default_transaction_read_only = on")
+
+
+def _connect(url: str, readonly: bool) -> PgConnection:
+    psycopg, _ = _psycopg()
+    raw = psycopg.connect(url, autocommit=True)
+    _configure(raw, readonly)
     return PgConnection(raw, url, readonly)
+
+
+POOL_MIN, POOL_MAX = 1, 4  # read-only connections a dashboard process keeps open / may open at once
+
+
+class ReadPool:
+    """Read-only connections to one server database, opened once and lent to each read
+    (psycopg_pool): the dashboard's cards and page runs open no connection of their own."""
+
+    def __init__(self, url: str, min_size: int = POOL_MIN, max_size: int = POOL_MAX) -> None:
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:
+            raise SchemaError(INSTALL) from exc
+        self.url = url
+        self._pool = ConnectionPool(
+            url, min_size=min_size, max_size=max_size, kwargs={"autocommit": True},
+            configure=lambda raw: _configure(raw, readonly=True), name="newsdesk-read", open=True,
+        )  # fmt: skip
+
+    @contextmanager
+    def connection(self) -> Iterator[PgConnection]:
+        """A read-only connection for the length of the ``with`` block, then back to the pool."""
+        with self._pool.connection() as raw:
+            yield PgConnection(raw, self.url, readonly=True)
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 def open(url: str, target: int, reference: Callable[[], sqlite3.Connection], readonly: bool = False) -> PgConnection:  # noqa: A001
