@@ -32,7 +32,7 @@ COMPANY_LIST = (
 SCORED_LIST = (
     "(SELECT group_concat(category || ' (' || printf('%.2f', relevance) || ')', '; ') FROM "
     "(SELECT category, relevance FROM article_categories c WHERE c.article_id = {a}.id AND c.origin = 'scored' "
-    "ORDER BY relevance DESC))"
+    "ORDER BY relevance DESC, category))"  # ties in name order, on either engine
 )
 
 
