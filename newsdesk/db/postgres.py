@@ -326,11 +326,24 @@ def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Con
         for step in range(version + 1 if version else SCHEMA_VERSION + 1, SCHEMA_VERSION + 1):
             SERVER_MIGRATIONS[step](conn)
             conn._raw.execute("INSERT INTO newsdesk_schema (version) VALUES (%s)", [step])
+        _index_rowids(conn)
     except BaseException:
         conn.rollback()
         raise
     conn.commit()
     return SCHEMA_VERSION
+
+
+def _index_rowids(conn: PgConnection) -> None:
+    """A unique index on every ``rowid`` column that lacks one (SQLite's rowid is its table's key: the
+    reads look rows up by it, e.g. ``rowid IN (full-text matches)``; without the index each is a scan)."""
+    missing = conn._raw.execute(
+        "SELECT c.table_name FROM information_schema.columns c WHERE c.table_schema = current_schema() "
+        "AND c.column_name = 'rowid' AND NOT EXISTS (SELECT 1 FROM pg_indexes i WHERE i.schemaname = "
+        "current_schema() AND i.indexname = c.table_name || '_rowid') ORDER BY 1"
+    ).fetchall()
+    for (table,) in missing:
+        conn._raw.execute(f"CREATE UNIQUE INDEX {table}_rowid ON {table} (rowid)")  # a name of the schema
 
 
 def _is_shadow(name: str) -> bool:
