@@ -367,3 +367,20 @@ def test_page_runs_read_through_a_bounded_pool(demo_on_server, monkeypatch) -> N
     after, open_now = server_sessions(demo_on_server)
     assert after - before <= postgres.POOL_MAX + 2  # + 2: our own look-ups
     assert open_now <= postgres.POOL_MAX
+
+
+def test_every_rowid_is_indexed_and_an_older_server_desk_gets_the_index(pg_url) -> None:
+    """SQLite's rowid is its table's key and the reads look rows up by it (``rowid IN (full-text
+    matches)``): each server table's rowid has a unique index, added on open where it is missing."""
+    schema.open(pg_url).close()
+    with closing(schema.open(pg_url)) as conn:
+        conn.execute("DROP INDEX articles_rowid")  # as on a server desk made before the index
+    schema.open(pg_url).close()
+    with closing(schema.open(pg_url, readonly=True)) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND column_name = 'rowid'"
+        ).fetchall()
+        indexed = conn.execute("SELECT tablename FROM pg_indexes WHERE indexname = tablename || '_rowid'").fetchall()
+    assert ("articles",) in tables
+    assert sorted(tables) == sorted(indexed)
