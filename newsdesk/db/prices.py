@@ -42,7 +42,9 @@ _SPLICE_SQL = (
     f"ON p.ticker = i.ticker AND p.date = i.date WHERE {_REAL} AND abs(i.close / p.close - 1) > ? "
     "ORDER BY i.ticker, i.date"
 )
-_REPLACE_SQL = f"DELETE FROM prices AS p WHERE {_REAL} AND p.ticker IN (SELECT DISTINCT ticker FROM temp.price_import)"
+_REPLACE_SQL = (
+    f"DELETE FROM prices AS p WHERE {_REAL} AND p.ticker IN (SELECT DISTINCT ticker FROM temp.price_import)"
+)
 _DROP_ILLUSTRATIVE_SQL = (
     "DELETE FROM prices AS p WHERE p.source = ? AND EXISTS "
     "(SELECT 1 FROM temp.price_import i WHERE i.ticker = p.ticker AND i.date = p.date)"

@@ -311,7 +311,9 @@ def connect(path: str | Path) -> Connection:
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=Connection)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=Connection
+    )
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.commits_writes = True  # as sqlite-utils' Database.execute: a write outside a transaction commits
     db = sqlite_utils.Database(conn.conn)  # once: recursive triggers on, sqlite-utils' plugins

@@ -448,7 +448,6 @@ def rebuild_aggregates(db: Connection) -> tuple[int, int]:
     transaction; return the rows of the daily category table and of the category-set totals."""
     with transaction(db):
         aggregates.recompute(db.conn)
-
     def one(sql: str) -> int:
         return int(db.conn.execute(sql).fetchone()[0])
 
@@ -491,7 +490,9 @@ def sync_reference(db: Connection, companies: Iterable[Company], baskets: Iterab
             )
 
 
-def reference_loaded(db: Connection, companies: Sequence[Company], baskets: Sequence[Basket]) -> bool:
+def reference_loaded(
+    db: Connection, companies: Sequence[Company], baskets: Sequence[Basket]
+) -> bool:
     """True when the companies and baskets tables already hold the shipped reference data."""
     n_companies = db.execute("SELECT count(*) FROM companies").fetchone()[0]
     n_baskets = db.execute("SELECT count(*) FROM baskets WHERE kind = 'sector'").fetchone()[0]

@@ -58,7 +58,8 @@ def _not_fired(alias: str, key: str, kind: str) -> str:
 
 def _not_fired_on(subject: str, kind: str) -> str:
     return (
-        f"NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.rule_id = ? AND e.subject = {subject} AND e.kind = '{kind}')"
+        f"NOT EXISTS (SELECT 1 FROM alert_events e WHERE e.rule_id = ? AND e.subject = {subject} "
+        f"AND e.kind = '{kind}')"
     )
 
 

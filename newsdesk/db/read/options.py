@@ -87,7 +87,9 @@ def default_since(
     return start if start > lo else None
 
 
-def exact_days(conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = (), market_only: bool = True) -> list[date]:
+def exact_days(
+    conn: sqlite3.Connection, hidden_sources: tuple[str, ...] = (), market_only: bool = True
+) -> list[date]:
     """Every day that holds an article with a real date (none of ``hidden_sources``; market news only
     unless ``market_only`` is false), oldest first."""
     if hidden_sources or not market_only:

@@ -35,6 +35,8 @@ def price_rows(conn: sqlite3.Connection, tickers: Iterable[str] | None = None) -
     return out
 
 
+
+
 def graded_price_rows(
     conn: sqlite3.Connection, tickers: Iterable[str] | None = None
 ) -> list[tuple[str, str, float, int]]:

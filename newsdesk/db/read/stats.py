@@ -19,7 +19,6 @@ def stats(conn: sqlite3.Connection) -> dict[str, Any]:
     """Counts a user wants at a glance: articles, date range (of real publish dates: an undated article
     stamped with its ingest time does not stretch it to today; ``estimated_dates`` counts those), labels,
     categories, decisions, sources, ingest runs and problems."""
-
     def one(sql: str) -> int:
         return int(conn.execute(sql).fetchone()[0])
 
