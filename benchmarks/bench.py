@@ -303,7 +303,8 @@ def headline_bench(rows: int = 12_000, jobs: int | None = None) -> dict[str, flo
 
 
 def query_bench(path: str) -> dict[str, float]:
-    """Milliseconds of the dashboard's queries on the database at ``path`` beside a raw full scan."""
+    """Milliseconds of the dashboard's queries on the database at ``path`` (a SQLite file or a
+    ``postgresql://`` URL) beside a raw full scan."""
     from datetime import timedelta
 
     from benchmarks import floors
@@ -311,10 +312,10 @@ def query_bench(path: str) -> dict[str, float]:
     from newsdesk.db.read.options import date_bounds
     from newsdesk.db.read.timeline import daily_sentiment
     from newsdesk.db.read.totals import kpis
-    from newsdesk.db.schema import connect_readonly
+    from newsdesk.db.schema import open as open_database
     from newsdesk.domain.filters import Filters
 
-    conn = connect_readonly(path)
+    conn = open_database(path, readonly=True)
     lo, hi = date_bounds(conn)
     quarter = Filters(
         topics=("Trade & Tariffs", "Macro & Growth", "Energy & Commodities"), since=hi - timedelta(days=91), until=hi

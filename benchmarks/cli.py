@@ -151,6 +151,39 @@ def bench_generate(n: int, db_path: str, seed: int) -> None:
     click.echo(f"Generated {n:,} synthetic articles into {db_path} in {time.perf_counter() - t0:,.1f} s")
 
 
+QUERY_ROWS = (
+    ("full_scan", "full scan (count, sum of sentiment)"),
+    ("chart_all", "chart, all categories, 3 years (weekly)"),
+    ("chart_quarter", "chart, 3 categories x 1 quarter"),
+    ("kpis_quarter", "KPIs, 3 categories x 1 quarter"),
+    ("list_quarter", "article list, first 1,000 (filtered)"),
+    ("list_all", "article list, first 1,000 (no filter)"),
+    ("fts_top50", "full-text search, top 50"),
+)
+
+
+@bench.command("engines")
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="A SQLite database made with 'bench generate'.",
+)
+@click.option("--url", required=True, help="A postgresql:// database holding the same desk (newsdesk db copy).")
+def bench_engines(db_path: str, url: str) -> None:  # fmt: skip
+    """The dashboard's reads on SQLite and on PostgreSQL side by side (the same desk on each)."""
+    b = benchmarks("bench")
+    lite, pg = b.query_bench(db_path), b.query_bench(url)
+    if lite["articles"] != pg["articles"]:
+        raise click.ClickException(f"not the same desk: {lite['articles']:,} vs {pg['articles']:,} articles")
+    click.echo(f"{lite['articles']:,} articles on each engine; best of 3, ms")
+    click.echo(f"{'query':42} {'SQLite':>9} {'PostgreSQL':>11} {'PG / SQLite':>12}")
+    for key, label in QUERY_ROWS:
+        ms_lite, ms_pg = lite[key] * 1000, pg[key] * 1000
+        click.echo(f"{label:42} {ms_lite:9.1f} {ms_pg:11.1f} {ms_pg / ms_lite:12.2f}")
+
+
 @bench.command("storage")
 @click.option("--n", "n", default=300, show_default=True, help="Articles per batch.")
 def bench_storage(n: int) -> None:

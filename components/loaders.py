@@ -7,7 +7,7 @@ no other component imports :mod:`newsdesk.db`."""
 
 from __future__ import annotations
 
-from contextlib import closing
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,11 +19,13 @@ from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_pat
 from newsdesk.db import (
     Connection,
     custom_baskets,  # the Baskets page's forms write custom baskets with it
+    readers,
 )
 from newsdesk.db import alerts as alert_store  # the Alerts page's forms write rules and seen marks with it
 from newsdesk.db import open as open_database
 from newsdesk.db.read import alerts as alert_reads
 from newsdesk.db.read import articles, baskets, decisions, facets, options, stats, stories, timeline, totals
+from newsdesk.db.readers import Readers
 from newsdesk.domain.filters import DefaultWindow, Filters
 from newsdesk.errors import ReadOnlyError
 from newsdesk.score.horizon import statuses
@@ -58,15 +60,27 @@ def database_path() -> Path | str:
 
 def open_for_write(path: str | Path) -> Connection:
     """The dashboard's only way to a writable database; raises :class:`ReadOnlyError` when the app
-    runs read-only. Every read goes through ``open_database(path, readonly=True)`` instead."""
+    runs read-only. Every read goes through the read-only connections of :func:`_readers` instead."""
     if read_only():
         raise ReadOnlyError(f"this dashboard runs read-only ({ENV_READONLY}=1): nothing can be written")
     return open_database(path)
 
 
+@st.cache_resource(show_spinner=False)
+def _readers(path: str) -> Readers:
+    """One lender of read-only connections per database for the process: on a server a pool of
+    connections opened once (no connection per card or page run); a SQLite file per read."""
+    return readers(path)
+
+
+def _reading(path: str | Path) -> AbstractContextManager[Connection]:
+    """A read-only connection to ``path`` for a ``with`` block."""
+    return _readers(str(path)).connection()
+
+
 def _read(path: str | Path, fn, *args):
     """``fn(conn, *args)`` on a read-only connection to ``path``."""
-    with closing(open_database(path, readonly=True)) as conn:
+    with _reading(path) as conn:
         return fn(conn, *args)
 
 
@@ -165,7 +179,7 @@ def load_period_counts(path: str, filters: Filters, grain: str, version: int) ->
 def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataFrame, date | None]:
     """Category z-scores against their trailing 30-day baseline (the last 14 days up to the end of
     the view), and that end."""
-    with closing(open_database(path, readonly=True)) as conn:
+    with _reading(path) as conn:
         end = timeline.view_end(conn, filters)
         return timeline.what_moved(conn, filters, end, 14, 30), end
 
@@ -181,7 +195,7 @@ def export_csv(path: str, filters: Filters, columns: str = "human", link_base: s
     database in chunks (uncached: made when the user clicks the download)."""
     from newsdesk.flows.export import csv_stream
 
-    with closing(open_database(path, readonly=True)) as conn:
+    with _reading(path) as conn:
         return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base, filters.per_story))
 
 
@@ -204,7 +218,7 @@ def load_decisions_with_status(
     """The newest ``limit`` decisions of the view with their horizon ``status`` (open / expired /
     no horizon), how many decisions the view has in all, and the basket links of the loaded
     decisions: the Decisions page's data in one cache entry."""
-    with closing(open_database(path, readonly=True)) as conn:
+    with _reading(path) as conn:
         found = decisions.decisions(conn, filters, limit=limit)
         links = baskets.decision_basket_links(conn, found["id"].tolist())
         count = decisions.decision_count(conn, filters)

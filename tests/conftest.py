@@ -1,7 +1,9 @@
-"""Shared fixtures: temporary databases, the shared sample, the repository root."""
+"""Shared fixtures: temporary databases (on SQLite, on the session's PostgreSQL server, or on each
+engine in turn: ``desk_target`` / ``desk``), the shared sample, the repository root."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,62 @@ def pg_server():
 def pg_url(pg_server) -> str:
     """The URL of a fresh, empty database on the session's PostgreSQL server."""
     return pg_server.new_database()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:
+    """The name of a server database holding the current schema and nothing else: each test's
+    database is a copy of it (``CREATE DATABASE ... TEMPLATE``), not a schema built again."""
+    url = pg_server.new_database()
+    schema.open(url).close()
+    return url.rsplit("/", 1)[1]
+
+
+ENGINES = ["sqlite", "postgres"]
+
+
+def new_desk(request, engine: str, folder: Path) -> Path | str:
+    """A fresh desk at the current schema on ``engine``: a SQLite file in ``folder``, or a copy of
+    :func:`pg_template` on the session's server (skipped, saying why, where no server can start)."""
+    if engine == "sqlite":
+        path = folder / "desk.db"
+        schema.connect(path).close()
+        return path
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database(template=request.getfixturevalue("pg_template"))
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
+
+
+@pytest.fixture(params=ENGINES)
+def desk_target(request, tmp_path: Path) -> Path | str:
+    """A fresh desk on each engine in turn: a SQLite file's path, then a ``postgresql://`` URL.
+    ``-k sqlite`` or ``-k postgres`` picks one engine."""
+    return new_desk(request, request.param, tmp_path)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def module_desk_target(request, tmp_path_factory) -> Path | str:
+    """:func:`desk_target` shared by a module's tests (a corpus built once per engine)."""
+    return new_desk(request, request.param, tmp_path_factory.mktemp("desk"))
+
+
+def copy_desk(request, source: Path | str, folder: Path) -> Path | str:
+    """A fresh copy of a prepared desk (built once by a module-scoped fixture, copied per test): a file
+    copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on the server (nothing may hold it open)."""
+    if isinstance(source, Path):
+        path = folder / source.name
+        shutil.copy(source, path)
+        return path
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database(template=source.rsplit("/", 1)[1])
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
+
+
+@pytest.fixture
+def desk(desk_target: Path | str):
+    """A writable connection (``newsdesk.db.open``) to :func:`desk_target`'s fresh desk."""
+    database = schema.open(desk_target)
+    yield database
+    database.close()

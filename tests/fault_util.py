@@ -253,14 +253,14 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
         if "published_at" in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
             n = conn.execute(
                 f"SELECT count(*) FROM {table} t JOIN articles a ON a.id = t.article_id "
-                "WHERE t.published_at IS NOT a.published_at"
+                "WHERE t.published_at IS DISTINCT FROM a.published_at"
             ).fetchone()[0]
             if n:
                 out.append(f"{n} {table} rows whose copied publish time differs from the article's")
     copied = list(aggregates.MARKET_VIEW_COLUMNS if aggregates.has_market_flag(conn) else aggregates.VIEW_COLUMNS)
     have = {r[1] for r in conn.execute("PRAGMA table_info(article_categories)")}
     if copied and set(copied) <= have:
-        differ = " OR ".join(f"c.{col} IS NOT a.{col}" for col in copied)
+        differ = " OR ".join(f"c.{col} IS DISTINCT FROM a.{col}" for col in copied)
         n = conn.execute(
             f"SELECT count(*) FROM article_categories c JOIN articles a ON a.id = c.article_id WHERE {differ}"
         ).fetchone()[0]

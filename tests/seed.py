@@ -23,9 +23,10 @@ ROWS = [
 ]
 
 
-def seed(path: Path) -> Path:
-    """Create ``path`` with :data:`ROWS` (scored) and two decisions on the first article."""
-    db = schema.connect(path)
+def seed(path: Path | str) -> Path | str:
+    """Create ``path`` (a file, or a server database's URL) with :data:`ROWS` (scored) and two
+    decisions on the first article."""
+    db = schema.open(path)
     articles = []
     for n, (day, title, cats, summary, impact) in enumerate(ROWS):
         a = Article(

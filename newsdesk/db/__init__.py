@@ -2,7 +2,8 @@
 
 The one door: :func:`open` (``readonly=True`` for reads) gives a :class:`Connection`, the one
 handle every read and write of this package takes; :func:`transaction` is ``BEGIN IMMEDIATE`` ...
-``COMMIT``; :func:`checkpoint` folds the write-ahead log in. Nothing outside this package names
+``COMMIT``; :func:`checkpoint` folds the write-ahead log in; :func:`readers` lends read-only
+connections to a long-running reader (a pool on a server). Nothing outside this package names
 ``sqlite3`` or ``sqlite_utils``.
 
 - :mod:`~newsdesk.db.engine`: the connection type;
@@ -17,6 +18,7 @@ Nothing here imports the parsers (:mod:`newsdesk.ingest`) or Streamlit.
 """
 
 from newsdesk.db.engine import Connection
+from newsdesk.db.readers import readers
 from newsdesk.db.schema import checkpoint, open, transaction  # noqa: A004 - the door is newsdesk.db.open
 
-__all__ = ["Connection", "checkpoint", "open", "transaction"]
+__all__ = ["Connection", "checkpoint", "open", "readers", "transaction"]

@@ -3,11 +3,13 @@
 The statements of :mod:`newsdesk.db` are written once, in SQLite's dialect. On a PostgreSQL
 connection :func:`translate` rewrites each (once; cached): ``?`` and ``:name`` placeholders become
 psycopg's, a literal ``%`` is doubled, ``INSERT OR IGNORE`` becomes ``ON CONFLICT DO NOTHING``,
-``char(n)`` becomes ``chr(n)``, ``COLLATE NOCASE`` is dropped, ``GLOB`` becomes a regular-expression
+``char(n)`` becomes ``chr(n)``, ``LIKE`` (case-blind on SQLite) ``ILIKE``, an empty
+``IN ()`` ``= ANY('{}')``, ``IS [NOT] ?`` ``IS [NOT]
+DISTINCT FROM``, ``x COLLATE NOCASE`` becomes ``lower(x)``, ``GLOB`` becomes a regular-expression
 match, and a full-text ``articles_fts MATCH ?`` becomes a ``tsvector @@ tsquery`` test on the
 articles' stored search vector (its FTS5 expression turned into a tsquery by :func:`tsquery`).
 What SQLite has and PostgreSQL lacks as a function (``group_concat``, ``printf('%.2f')``, ``sum``
-of a boolean, ``date(day, '+N days')``) is created on the server by :data:`FUNCTIONS`.
+of a boolean, ``round`` of a float, ``instr``, ``date(day, '+N days')``) is created on the server by :data:`FUNCTIONS`.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def _upsert(m: re.Match[str]) -> str:
     table, columns, rest, end = m.groups()
     sets = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in columns.split(","))
     return f"INSERT INTO {table} ({columns}){rest} ON CONFLICT ON CONSTRAINT {table}_pkey DO UPDATE SET {sets}{end}"
+
+
 _MARK = "\x00MATCH\x00"
 
 
@@ -83,6 +87,31 @@ def _alias_subqueries(sql: str) -> str:
     return sql
 
 
+# SQLite's catalogue (type, name, tbl_name) and PRAGMA table_info (cid, name, type, notnull,
+# dflt_value, pk) read from the server's; the columns SQLite hides or lacks (rowid, search_tsv) left out
+CATALOG = (
+    "(SELECT 'table' AS type, table_name::text AS name, table_name::text AS tbl_name FROM information_schema.tables "
+    "WHERE table_schema = current_schema() UNION ALL SELECT 'index', indexname::text, tablename::text FROM pg_indexes "
+    "WHERE schemaname = current_schema() UNION ALL SELECT 'trigger', tgname::text, tgrelid::regclass::text "
+    "FROM pg_trigger WHERE NOT tgisinternal)"
+)
+_SQLITE_MASTER = re.compile(
+    r"\bFROM\s+sqlite_master\b(?:\s+(?:AS\s+)?(?!(?:WHERE|ORDER|GROUP|LIMIT|JOIN|UNION)\b)(\w+))?", re.I
+)
+_TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\s*\(\s*[\"']?(\w+)[\"']?\s*\)\s*;?\s*$", re.I)
+_TABLE_INFO_FUNCTION = re.compile(r"\bpragma_table_info\s*\(\s*'(\w+)'\s*\)", re.I)
+
+
+def table_info(table: str) -> str:
+    """``PRAGMA table_info(table)`` as a query of the server's catalogue (same columns, same order)."""
+    return (
+        "SELECT ordinal_position - 1 AS cid, column_name::text AS name, upper(data_type) AS type, "
+        "(is_nullable = 'NO')::int AS notnull, column_default AS dflt_value, 0 AS pk FROM information_schema.columns "
+        f"WHERE table_schema = current_schema() AND table_name = '{table}' "
+        "AND column_name NOT IN ('rowid', 'search_tsv') ORDER BY ordinal_position"
+    )
+
+
 def _rewrite(sql: str) -> str:
     sql = _UPSERT.sub(_qualify, sql)
     sql = _alias_subqueries(sql)
@@ -91,16 +120,22 @@ def _rewrite(sql: str) -> str:
     # each INSERT OR IGNORE / OR REPLACE statement (a trigger body holds several, ended by ;)
     sql = _IGNORE_STATEMENT.sub(lambda m: f"INSERT INTO{m.group(1)} ON CONFLICT DO NOTHING{m.group(2)}", sql)
     sql = _REPLACE_STATEMENT.sub(_upsert, sql)
-    sql = re.sub(
-        r"FROM\s+sqlite_master\s+WHERE\s+type\s*=\s*'table'\s+AND\s+name\s*=",
-        "FROM information_schema.tables WHERE table_schema = current_schema() AND table_name =",
-        sql,
-    )
+    sql = _SQLITE_MASTER.sub(lambda m: f"FROM {CATALOG} AS {m.group(1) or 'sqlite_master'}", sql)
+    sql = _TABLE_INFO.sub(lambda m: table_info(m.group(1)), sql)
+    sql = _TABLE_INFO_FUNCTION.sub(lambda m: f"({table_info(m.group(1))}) AS table_info", sql)
     sql = re.sub(r"\bCROSS\s+JOIN\s+(\w+(?:\s+\w+)?)\s+ON\b", r"JOIN \1 ON", sql, flags=re.I)  # SQLite's join order
     sql = re.sub(r"\btemp\.(\w+)", r"pg_temp.\1", sql)
     sql = re.sub(r"\bchar\((\d+)\)", r"chr(\1)", sql)
-    sql = re.sub(r"\s+COLLATE\s+NOCASE", "", sql, flags=re.I)
+    # SQLite's NOCASE: a comparison or an order by the lower-cased text
+    sql = re.sub(r"([\w.]+)\s*=\s*\?\s+COLLATE\s+NOCASE\b", r"lower(\1) = lower(?)", sql, flags=re.I)
+    sql = re.sub(r"([\w.]+)\s+COLLATE\s+NOCASE\b", r"lower(\1)", sql, flags=re.I)
     sql = re.sub(r"\bGLOB\s+\?", "~ newsdesk_glob(?)", sql)
+    sql = re.sub(r"\bNOT\s+IN\s*\(\s*\)", "<> ALL('{}')", sql, flags=re.I)  # SQLite allows an empty list
+    sql = re.sub(r"\bIN\s*\(\s*\)", "= ANY('{}')", sql, flags=re.I)
+    sql = re.sub(r"\bLIKE\b", "ILIKE", sql)  # SQLite's LIKE ignores (ASCII) case
+    # SQLite's null-safe comparison with a parameter: a IS NOT ? / a IS ?
+    sql = re.sub(r"\bIS\s+NOT\s+\?", "IS DISTINCT FROM ?", sql, flags=re.I)
+    sql = re.sub(r"\bIS\s+\?", "IS NOT DISTINCT FROM ?", sql, flags=re.I)
     sql = re.sub(r"\bWITHOUT\s+ROWID\b", "", sql, flags=re.I)
     sql = re.sub(r"\s+(?:INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b", "", sql, flags=re.I)  # SQLite's planner hints
     if re.match(r"\s*CREATE\b", sql, re.I):  # SQLite's REAL is 8 bytes; PostgreSQL's is 4
@@ -206,6 +241,11 @@ FUNCTIONS = (
     # SQLite's printf rounds the shortest decimal form (0.995 -> 1.00); to_char of a double would not
     """CREATE OR REPLACE FUNCTION printf(fmt text, value double precision) RETURNS text
        LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(round(value::numeric, 2), 'FM999999999990.00') $$""",
+    """CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer
+       LANGUAGE sql IMMUTABLE AS $$ SELECT strpos(haystack, needle) $$""",
+    # SQLite rounds a float to a float; PostgreSQL's round(x, n) takes only numeric
+    """CREATE OR REPLACE FUNCTION round(value double precision, digits integer) RETURNS double precision
+       LANGUAGE sql IMMUTABLE AS $$ SELECT round(value::numeric, digits)::double precision $$""",
     """CREATE OR REPLACE FUNCTION date(day text, step text) RETURNS text
        LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(day::date + step::interval, 'YYYY-MM-DD') $$""",
     """CREATE OR REPLACE FUNCTION strftime(fmt text, day text) RETURNS text

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from newsdesk.db import dialect
@@ -34,6 +35,8 @@ def _psycopg() -> tuple[Any, Any]:
         raise SchemaError(INSTALL) from exc
     return psycopg, FloatLoader
 
+
+ANALYZE_AFTER = 1000  # rows written before a commit may refresh the planner's statistics
 
 HIDDEN = ("rowid", "search_tsv")  # SQLite's * leaves rowid out, and has no search vector column
 
@@ -80,8 +83,11 @@ class PgCursor:
         self._cur.close()
 
 
-_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.I)
-_NOOP = re.compile(r"^\s*(INSERT\s+INTO|DELETE\s+FROM)\s+articles_fts\b|^\s*PRAGMA\b|^\s*ANALYZE\b", re.I)
+_INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)", re.I)
+_NOOP = re.compile(
+    r"^\s*(INSERT\s+INTO|DELETE\s+FROM)\s+articles_fts\b|^\s*PRAGMA\b(?!\s*table_info)|^\s*ANALYZE\b", re.I
+)
+_COMMIT = re.compile(r"^\s*(COMMIT|END)\b", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN(\s+IMMEDIATE|\s+DEFERRED|\s+EXCLUSIVE)?\s*;?\s*$", re.I)
 
 
@@ -96,6 +102,7 @@ class PgConnection:
         self.readonly = readonly
         self.identity_tables: set[str] = set()
         self.total_changes = 0  # rows inserted, updated or deleted by this connection's statements (sqlite3's)
+        self.unanalyzed = 0  # rows this connection wrote since it last refreshed the planner's statistics
 
     @property
     def conn(self) -> PgConnection:
@@ -123,6 +130,10 @@ class PgConnection:
             if not self.readonly:
                 self._raw.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
             return PgCursor(cur)
+        if _COMMIT.match(sql):
+            cur = self._raw.execute("COMMIT")
+            self._analyze_if_grown()
+            return PgCursor(cur)
         statement = dialect.translate(sql)
         text = statement.sql
         m = _INSERT.match(sql)
@@ -149,6 +160,19 @@ class PgConnection:
     def _count(self, cur: Any) -> None:
         if cur.rowcount > 0 and (cur.statusmessage or "").split(" ")[0] in ("INSERT", "UPDATE", "DELETE"):
             self.total_changes += cur.rowcount
+            self.unanalyzed += cur.rowcount
+
+    def _analyze_if_grown(self) -> None:
+        """After a commit that grew the desk by a tenth (or more than :data:`ANALYZE_AFTER` rows into a
+        never-analysed one), refresh the planner's statistics at once, as autovacuum would a minute later:
+        without them the dashboard's first reads after a big import plan as if the tables were empty
+        (seconds instead of milliseconds). SQLite plans without statistics."""
+        if self.unanalyzed < ANALYZE_AFTER:
+            return
+        (rows,) = self._raw.execute("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass").fetchone()
+        if rows < 0 or self.unanalyzed * 10 >= rows:
+            self._raw.execute("ANALYZE")
+            self.unanalyzed = 0
 
     def executescript(self, script: str) -> None:
         for part in script.split(";"):
@@ -171,6 +195,7 @@ class PgConnection:
     def commit(self) -> None:
         if self.in_transaction:
             self._raw.execute("COMMIT")
+            self._analyze_if_grown()
 
     def rollback(self) -> None:
         if self.in_transaction:
@@ -186,14 +211,46 @@ class PgConnection:
         self.commit() if kind is None else self.rollback()
 
 
-def _connect(url: str, readonly: bool) -> PgConnection:
-    psycopg, FloatLoader = _psycopg()  # noqa: N806 - a class
-
-    raw = psycopg.connect(url, autocommit=True)
+def _configure(raw: Any, readonly: bool) -> None:
+    _, FloatLoader = _psycopg()  # noqa: N806 - a class
     raw.adapters.register_loader("numeric", FloatLoader)  # sum() of integers is numeric: read as float
     if readonly:
         raw.execute("SET default_transaction_read_only = on")
+
+
+def _connect(url: str, readonly: bool) -> PgConnection:
+    psycopg, _ = _psycopg()
+    raw = psycopg.connect(url, autocommit=True)
+    _configure(raw, readonly)
     return PgConnection(raw, url, readonly)
+
+
+POOL_MIN, POOL_MAX = 1, 4  # read-only connections a dashboard process keeps open / may open at once
+
+
+class ReadPool:
+    """Read-only connections to one server database, opened once and lent to each read
+    (psycopg_pool): the dashboard's cards and page runs open no connection of their own."""
+
+    def __init__(self, url: str, min_size: int = POOL_MIN, max_size: int = POOL_MAX) -> None:
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:
+            raise SchemaError(INSTALL) from exc
+        self.url = url
+        self._pool = ConnectionPool(
+            url, min_size=min_size, max_size=max_size, kwargs={"autocommit": True},
+            configure=lambda raw: _configure(raw, readonly=True), name="newsdesk-read", open=True,
+        )  # fmt: skip
+
+    @contextmanager
+    def connection(self) -> Iterator[PgConnection]:
+        """A read-only connection for the length of the ``with`` block, then back to the pool."""
+        with self._pool.connection() as raw:
+            yield PgConnection(raw, self.url, readonly=True)
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 def open(url: str, target: int, reference: Callable[[], sqlite3.Connection], readonly: bool = False) -> PgConnection:  # noqa: A001
@@ -232,9 +289,18 @@ def _identity_tables(conn: PgConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at
+# version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
+# the sqlite-utils table API and FTS5). None yet: no server database is older than version 19. A
+# migration 20 adds its step here (ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl).
+SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {}
+
+
 def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Connection]) -> int:
-    """Create the whole schema on an empty database (under the write lock: two first opens at once
-    create it once). A server schema older than this code cannot be migrated yet: refused."""
+    """Create the whole schema on an empty database, or bring an older one up to ``target`` step by
+    step (:data:`SERVER_MIGRATIONS`), under the write lock (two first opens at once do it once), in
+    one transaction (PostgreSQL's DDL is transactional: a failed step leaves the old schema). SQLite's
+    functions are (re)created each time, so a newer newsdesk's reach existing databases."""
     SCHEMA_VERSION = target  # noqa: N806
 
     conn.execute("BEGIN IMMEDIATE")
@@ -245,20 +311,39 @@ def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Con
                 f"the database has schema version {version}, newer than this newsdesk ({SCHEMA_VERSION}): "
                 "upgrade newsdesk or use another --db"
             )
-        if 0 < version < SCHEMA_VERSION:
+        missing = [v for v in range(version + 1, SCHEMA_VERSION + 1) if v not in SERVER_MIGRATIONS]
+        if version and missing:
             raise SchemaError(
-                f"the server's schema is version {version}: migrating a PostgreSQL schema is not supported yet; "
-                "copy the desk to a new database with newsdesk db copy"
+                f"the server's schema is version {version} and this newsdesk has no server step for version "
+                f"{missing[0]}: copy the desk to a new database with newsdesk db copy"
             )
+        for statement in dialect.FUNCTIONS:
+            conn._raw.execute(statement)
         if version == 0:
             for statement in server_schema(reference()):
                 conn._raw.execute(statement)
             conn._raw.execute("INSERT INTO newsdesk_schema (version) VALUES (%s)", [SCHEMA_VERSION])
+        for step in range(version + 1 if version else SCHEMA_VERSION + 1, SCHEMA_VERSION + 1):
+            SERVER_MIGRATIONS[step](conn)
+            conn._raw.execute("INSERT INTO newsdesk_schema (version) VALUES (%s)", [step])
+        _index_rowids(conn)
     except BaseException:
         conn.rollback()
         raise
     conn.commit()
     return SCHEMA_VERSION
+
+
+def _index_rowids(conn: PgConnection) -> None:
+    """A unique index on every ``rowid`` column that lacks one (SQLite's rowid is its table's key: the
+    reads look rows up by it, e.g. ``rowid IN (full-text matches)``; without the index each is a scan)."""
+    missing = conn._raw.execute(
+        "SELECT c.table_name FROM information_schema.columns c WHERE c.table_schema = current_schema() "
+        "AND c.column_name = 'rowid' AND NOT EXISTS (SELECT 1 FROM pg_indexes i WHERE i.schemaname = "
+        "current_schema() AND i.indexname = c.table_name || '_rowid') ORDER BY 1"
+    ).fetchall()
+    for (table,) in missing:
+        conn._raw.execute(f"CREATE UNIQUE INDEX {table}_rowid ON {table} (rowid)")  # a name of the schema
 
 
 def _is_shadow(name: str) -> bool:

@@ -51,6 +51,9 @@ _CACHE: dict[str, tuple[int, StoryConfig, StoryIndex]] = {}
 
 
 def _db_file(conn: sqlite3.Connection) -> str:
+    url = getattr(conn, "url", None)  # a database on a server: its URL (SQLite's file list is empty there)
+    if isinstance(url, str):
+        return url
     for _, name, file in conn.execute("PRAGMA database_list"):
         if name == "main":
             return file or ""

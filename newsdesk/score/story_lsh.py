@@ -9,7 +9,7 @@ gives the same signatures and the same candidates at a fraction of the cost:
 - the bands live in plain dicts keyed by the band's bytes, where ``MinHashLSH``'s generic storage
   layer spent ~130 µs on an insert, a query and a removal of one title.
 
-``tests/test_story_lsh.py`` checks both against datasketch itself. Pure: no SQL, no streamlit.
+``tests/score/test_story_scale.py`` checks both against datasketch itself. Pure: no SQL, no streamlit.
 """
 
 from __future__ import annotations

@@ -58,13 +58,13 @@ def test_needle_finds_whole_names_only(topic, categories, meets) -> None:
     assert (aggregates.needle(topic) in aggregates.set_key(categories)) is meets
 
 
-def test_set_totals_follow_every_kind_of_write(db, sample_path, monkeypatch) -> None:
+def test_set_totals_follow_every_kind_of_write(desk, sample_path, monkeypatch) -> None:
     """Bulk inserts, single inserts, a richer duplicate replacing the stored story, a rescore, a
     failed batch and a rebuild all leave the totals equal to a recount from ``articles``."""
-    synthetic.generate(db, 400, seed=5)
-    assert set_mismatches(db) == []
-    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
-    writes.write_batch(db, [make("Plain story", url="https://example.com/p", decisions=["Buy A"])], [], "t")
+    synthetic.generate(desk, 400, seed=5)
+    assert set_mismatches(desk) == []
+    pipeline.ingest_paths(desk, [sample_path], scorer=TextBlobScorer())
+    writes.write_batch(desk, [make("Plain story", url="https://example.com/p", decisions=["Buy A"])], [], "t")
     richer = make(
         "Plain story",
         url="https://example.com/p",
@@ -72,11 +72,11 @@ def test_set_totals_follow_every_kind_of_write(db, sample_path, monkeypatch) -> 
         summary="Growth beat forecasts. " * 20,
         decisions=["Buy A", "Sell B"],
     )
-    assert writes.write_batch(db, [richer], [], "t").duplicates == 1
-    assert set_mismatches(db) == []
-    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:60])
-    assert set_mismatches(db) == []
-    before = db.execute("SELECT sum(n), sum(decisions) FROM category_set_totals").fetchone()
+    assert writes.write_batch(desk, [richer], [], "t").duplicates == 1
+    assert set_mismatches(desk) == []
+    pipeline.rescore(desk, pipeline.stale_ids(desk, "", everything=True)[:60])
+    assert set_mismatches(desk) == []
+    before = desk.execute("SELECT sum(n), sum(decisions) FROM category_set_totals").fetchone()
     real_write = aggregates.BatchTotals.write
 
     def write_then_fail(self, conn) -> None:  # the totals are written, then the batch fails
@@ -85,15 +85,15 @@ def test_set_totals_follow_every_kind_of_write(db, sample_path, monkeypatch) -> 
 
     monkeypatch.setattr(aggregates.BatchTotals, "write", write_then_fail)
     with pytest.raises(RuntimeError):
-        writes.write_batch(db, [make("Fine", decisions=["Buy C"]), make("Also fine", day="2026-07-01")], [], "t")
+        writes.write_batch(desk, [make("Fine", decisions=["Buy C"]), make("Also fine", day="2026-07-01")], [], "t")
     monkeypatch.undo()
-    assert db.execute("SELECT sum(n), sum(decisions) FROM category_set_totals").fetchone() == before
-    with schema.transaction(db):
-        db.execute("UPDATE category_set_totals SET n = n + 5")  # damage, then repair
-    assert set_mismatches(db) != []
-    writes.rebuild_aggregates(db)
-    assert set_mismatches(db) == []
-    assert db.execute("SELECT count(*) FROM category_set_totals WHERE n <= 0").fetchone()[0] == 0
+    assert desk.execute("SELECT sum(n), sum(decisions) FROM category_set_totals").fetchone() == before
+    with schema.transaction(desk):
+        desk.execute("UPDATE category_set_totals SET n = n + 5")  # damage, then repair
+    assert set_mismatches(desk) != []
+    writes.rebuild_aggregates(desk)
+    assert set_mismatches(desk) == []
+    assert desk.execute("SELECT count(*) FROM category_set_totals WHERE n <= 0").fetchone()[0] == 0
 
 
 @pytest.fixture(scope="module")
@@ -183,16 +183,16 @@ def test_topic_kpis_never_read_articles(corpus) -> None:
     assert "category_set_totals" in plan and "articles" not in plan and "SCAN category_set_totals" not in plan
 
 
-def test_ticker_counts_follow_every_kind_of_write(db, sample_path) -> None:
+def test_ticker_counts_follow_every_kind_of_write(desk, sample_path) -> None:
     """``ticker_counts`` (schema v11, trigger-kept) equals a recount of ``article_entities`` after
     bulk and single inserts, a rescore (mentions deleted and re-inserted), direct deletes and a
     ticker changed in place; the company filter's counts come from it."""
-    mixed_writes(db, sample_path, seed=4)
-    with schema.transaction(db):
-        db.execute("DELETE FROM article_entities WHERE rowid % 5 = 0")
-        db.execute("UPDATE article_entities SET ticker = '7011.T' WHERE rowid % 7 = 0")
-    assert [m for m in derived_mismatches(db.conn) if m.startswith("ticker_counts")] == []
-    options = read_options.company_options(db.conn)
+    mixed_writes(desk, sample_path, seed=4)
+    with schema.transaction(desk):
+        desk.execute("DELETE FROM article_entities WHERE rowid % 5 = 0")
+        desk.execute("UPDATE article_entities SET ticker = '7011.T' WHERE rowid % 7 = 0")
+    assert [m for m in derived_mismatches(desk.conn) if m.startswith("ticker_counts")] == []
+    options = read_options.company_options(desk.conn)
     firms = options[~options["value"].str.startswith("basket:")]
-    recount = dict(db.execute(aggregates.TICKER_COUNTS_SQL).fetchall())
+    recount = dict(desk.execute(aggregates.TICKER_COUNTS_SQL).fetchall())
     assert dict(zip(firms["value"], firms["articles"], strict=True)) == recount

@@ -6,7 +6,6 @@ and after ``rebuild-grades``."""
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from newsdesk.flows import prices as track
 from newsdesk.prices.demo import illustrative_prices
 from newsdesk.scorecard.groups import closes_label, result_line
 from newsdesk.scorecard.rules import RULES_VERSION, score_decisions
+from tests.conftest import copy_desk
 from tests.flows.test_cli import run
 
 SPY_LINKS = {"AAPL": "SPY", "MSFT": "SPY", "NVDA": "SPY", "7203.T": "1306.T"}
@@ -67,9 +67,9 @@ CASES = [  # published, horizon, legs: long, pair, short, basket, reduce, hold, 
 ]
 
 
-def hand_built(path: Path) -> schema.sqlite_utils.Database:
+def hand_built(path: Path | str, folder: Path) -> schema.sqlite_utils.Database:
     """Articles with every kind of decision, a custom basket, and real-shaped closes imported by the CLI."""
-    db = schema.connect(path)
+    db = schema.open(path)
     pipeline.ensure_reference(db)
     custom_baskets.create_basket(db, "Tech test", "", {"AAPL": 0.5, "MSFT": 0.3, "NVDA": 0.2})
     batch = []
@@ -80,25 +80,24 @@ def hand_built(path: Path) -> schema.sqlite_utils.Database:
         a.decisions = [Decision(1, f"Decision {i}", "buy", instruments=legs, horizon_max_days=horizon)]
         batch.append(a)
     writes.write_batch(db, batch, [], "test")
-    out = run("prices", "import", str(closes_csv(path.parent / "closes.csv")), db=path)
+    out = run("prices", "import", str(closes_csv(folder / "closes.csv")), db=path)
     assert out.returncode == 0, out.stderr
     return db
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("grades") / "hand.db"
-    db = hand_built(path)
+def template(module_desk_target, tmp_path_factory) -> Path | str:
+    """The hand-built database, once per engine."""
+    db = hand_built(module_desk_target, tmp_path_factory.mktemp("grades"))
     schema.checkpoint(db)
     db.close()
-    return path
+    return module_desk_target
 
 
 @pytest.fixture
-def built(template: Path, tmp_path: Path):
-    """A copy of the hand-built database (graded by its price import)."""
-    shutil.copy(template, tmp_path / "hand.db")
-    db = schema.connect(tmp_path / "hand.db")
+def built(template: Path | str, request, tmp_path: Path):
+    """A copy of the hand-built database (graded by its price import), on each engine."""
+    db = schema.open(copy_desk(request, template, tmp_path))
     yield db
     db.close()
 
@@ -148,8 +147,10 @@ def test_new_closes_regrade_what_they_touch(built, tmp_path: Path) -> None:
     assert [r.status for r in after].count("open") < list(before.values()).count("open")  # open calls closed
 
 
-def built_path(db) -> Path:
-    return Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
+def built_path(db) -> Path | str:
+    """Where ``db`` lives: a server database's URL, or the SQLite file."""
+    url = getattr(db, "url", None)
+    return url if isinstance(url, str) else Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
 
 
 @pytest.mark.parametrize(

@@ -50,23 +50,23 @@ def corpus(tmp_path_factory):
     conn.close()
 
 
-def test_period_table_follows_every_kind_of_write(db, sample_path) -> None:
+def test_period_table_follows_every_kind_of_write(desk, sample_path) -> None:
     """Inserts, a replaced duplicate, a rescore, deletes and a rebuild keep the totals exact."""
     from newsdesk.flows import ingest as pipeline
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
-    synthetic.generate(db, 400, seed=5)
-    assert period_diff(db) == [0, 0]
-    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
-    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True)[:50])
-    assert period_diff(db) == [0, 0]
-    with schema.transaction(db):
-        db.execute("DELETE FROM daily_category_sentiment WHERE day < '2025-01-01'")
-        db.execute("UPDATE daily_category_sentiment SET day = '2026-02-02' WHERE day = '2026-01-05'")
-    assert period_diff(db) == [0, 0]
-    writes.rebuild_aggregates(db)
-    assert period_diff(db) == [0, 0]
-    assert db.execute("SELECT count(*) FROM period_category_sentiment").fetchone()[0] > 0
+    synthetic.generate(desk, 400, seed=5)
+    assert period_diff(desk) == [0, 0]
+    pipeline.ingest_paths(desk, [sample_path], scorer=TextBlobScorer())
+    pipeline.rescore(desk, pipeline.stale_ids(desk, "", everything=True)[:50])
+    assert period_diff(desk) == [0, 0]
+    with schema.transaction(desk):
+        desk.execute("DELETE FROM daily_category_sentiment WHERE day < '2025-01-01'")
+        desk.execute("UPDATE daily_category_sentiment SET day = '2026-02-02' WHERE day = '2026-01-05'")
+    assert period_diff(desk) == [0, 0]
+    writes.rebuild_aggregates(desk)
+    assert period_diff(desk) == [0, 0]
+    assert desk.execute("SELECT count(*) FROM period_category_sentiment").fetchone()[0] > 0
 
 
 def _reference(conn, filters: read_filters.Filters, grain: str) -> pd.DataFrame:
@@ -137,14 +137,14 @@ SELECT count(*) FROM (
 """
 
 
-def test_daily_totals_follow_every_kind_of_write(db, sample_path) -> None:
+def test_daily_totals_follow_every_kind_of_write(desk, sample_path) -> None:
     """Inserts, a rescore, direct updates and deletes keep ``daily_totals`` equal to a recount."""
-    mixed_writes(db, sample_path, seed=9)
-    with schema.transaction(db):
-        db.execute("UPDATE articles SET impact = 0.95 WHERE rowid % 7 = 0")
-        db.execute("UPDATE articles SET published_at = '2026-01-01T00:00:00Z' WHERE rowid % 11 = 0")
-        db.execute("DELETE FROM articles WHERE rowid % 13 = 0")
-    assert [r[0] for r in db.execute(TOTALS_DIFF)] == [0, 0]
+    mixed_writes(desk, sample_path, seed=9)
+    with schema.transaction(desk):
+        desk.execute("UPDATE articles SET impact = 0.95 WHERE rowid % 7 = 0")
+        desk.execute("UPDATE articles SET published_at = '2026-01-01T00:00:00Z' WHERE rowid % 11 = 0")
+        desk.execute("DELETE FROM articles WHERE rowid % 13 = 0")
+    assert [r[0] for r in desk.execute(TOTALS_DIFF)] == [0, 0]
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -17,6 +17,7 @@ import pytest
 from newsdesk.config import resolve_db_path
 from newsdesk.db import dialect, postgres, schema
 from newsdesk.db.read.filters import search_clause
+from newsdesk.errors import SchemaError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -287,3 +288,99 @@ def test_every_page_renders_on_a_server_database(demo_on_server, monkeypatch, pa
     assert at.title
     if page == "dashboard.py":
         assert {m.label for m in at.metric} >= {"Articles", "Mean sentiment"}
+
+
+def columns(url: str, table: str) -> set[str]:
+    with closing(schema.open(url, readonly=True)) as conn:
+        return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}  # a name of the schema
+
+
+def test_an_older_server_schema_is_migrated_step_by_step(pg_url, monkeypatch) -> None:
+    """A server database one version behind this code gets that version's server step, once, and its
+    version; SQLite's functions are (re)created with it."""
+    schema.open(pg_url).close()
+    calls = []
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    step = lambda conn: calls.append(conn.execute("ALTER TABLE articles ADD COLUMN extra TEXT"))  # noqa: E731
+    monkeypatch.setitem(postgres.SERVER_MIGRATIONS, schema.SCHEMA_VERSION, step)
+    with closing(schema.open(pg_url)) as conn:
+        assert schema.schema_version(conn) == schema.SCHEMA_VERSION
+        conn.execute("DROP FUNCTION instr(text, text)")  # as on a server made before newsdesk used it
+    assert "extra" in columns(pg_url, "articles")
+    with closing(schema.open(pg_url)) as conn:
+        assert conn.execute("SELECT instr('newsdesk', 'desk')").fetchone()[0] == 5
+    assert len(calls) == 1
+
+
+def test_a_server_schema_without_a_step_or_a_failed_step_is_left_as_it_was(pg_url, monkeypatch) -> None:
+    schema.open(pg_url).close()
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    with pytest.raises(SchemaError, match=f"no server step for version {schema.SCHEMA_VERSION}"):
+        schema.open(pg_url)
+
+    def half_done(conn) -> None:
+        conn.execute("ALTER TABLE articles ADD COLUMN extra TEXT")
+        raise RuntimeError("the step fails half way")
+
+    monkeypatch.setitem(postgres.SERVER_MIGRATIONS, schema.SCHEMA_VERSION, half_done)
+    with pytest.raises(RuntimeError):
+        schema.open(pg_url)
+    monkeypatch.undo()
+    assert "extra" not in columns(pg_url, "articles")
+    with closing(schema.open(pg_url, readonly=True)) as conn:
+        assert schema.schema_version(conn) == schema.SCHEMA_VERSION
+
+
+def test_a_newer_server_schema_is_refused(pg_url, monkeypatch) -> None:
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(postgres.SERVER_MIGRATIONS, schema.SCHEMA_VERSION, lambda conn: None)
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION, lambda db: None)
+    schema.open(pg_url).close()
+    monkeypatch.undo()
+    with pytest.raises(SchemaError, match="newer than this newsdesk"):
+        schema.open(pg_url)
+
+
+def server_sessions(url: str) -> tuple[int, int]:
+    """(sessions ever opened to ``url``'s database, sessions open now), read over a connection of its own."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        opened = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()").fetchone()
+        now = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()").fetchone()
+    return int(opened[0]), int(now[0]) - 1  # less this one
+
+
+def test_page_runs_read_through_a_bounded_pool(demo_on_server, monkeypatch) -> None:
+    """The dashboard's reads borrow from one pool per server database: several page runs open at most
+    the pool's connections (not one per card or run), and no more stay open than the pool holds."""
+    from tests.apptest_util import app
+
+    monkeypatch.setenv("NEWSDESK_DB", demo_on_server)
+    app().run()  # the pool is made (and kept) by the first run
+    before, _ = server_sessions(demo_on_server)
+    for page in ("dashboard.py", "pages/2_Articles.py", "pages/1_Decisions.py", "dashboard.py"):
+        at = app().run()
+        if page != "dashboard.py":
+            at.switch_page(page).run()
+        assert not at.exception, at.exception
+    after, open_now = server_sessions(demo_on_server)
+    assert after - before <= postgres.POOL_MAX + 2  # + 2: our own look-ups
+    assert open_now <= postgres.POOL_MAX
+
+
+def test_every_rowid_is_indexed_and_an_older_server_desk_gets_the_index(pg_url) -> None:
+    """SQLite's rowid is its table's key and the reads look rows up by it (``rowid IN (full-text
+    matches)``): each server table's rowid has a unique index, added on open where it is missing."""
+    schema.open(pg_url).close()
+    with closing(schema.open(pg_url)) as conn:
+        conn.execute("DROP INDEX articles_rowid")  # as on a server desk made before the index
+    schema.open(pg_url).close()
+    with closing(schema.open(pg_url, readonly=True)) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND column_name = 'rowid'"
+        ).fetchall()
+        indexed = conn.execute("SELECT tablename FROM pg_indexes WHERE indexname = tablename || '_rowid'").fetchall()
+    assert ("articles",) in tables
+    assert sorted(tables) == sorted(indexed)

@@ -1,5 +1,6 @@
 """The search box: its parser (pure, table-tested on odd input) and what each form finds in a real
-SQLite file (stemmed words, prefixes, phrases, OR, -word, company: and source:)."""
+SQLite file and on a PostgreSQL server (stemmed words, prefixes, phrases, OR, -word, company: and
+source:)."""
 
 from __future__ import annotations
 
@@ -128,23 +129,21 @@ TITLES = {
 
 
 @pytest.fixture
-def searchable(tmp_path) -> sqlite3.Connection:
-    path = tmp_path / "search.db"
-    db = schema.connect(path)
+def searchable(desk, desk_target):
+    """The titles above stored on each engine; a read-only connection to them."""
     items = [
         score_article(
             Article(title=title, source=source, url=f"https://example.com/{key}", published_at="2026-06-01T09:00:00Z")
         )
         for key, (title, source) in TITLES.items()
     ]
-    writes.write_batch(db, items, [], "test")
-    db.close()
-    conn = sqlite3.connect(path)
+    writes.write_batch(desk, items, [], "test")
+    conn = schema.open(desk_target, readonly=True)
     yield conn
     conn.close()
 
 
-def found(conn: sqlite3.Connection, text: str) -> set[str]:
+def found(conn, text: str) -> set[str]:
     titles = set(read_articles.articles(conn, Filters(text=text))["title"])
     assert read_totals.kpis(conn, Filters(text=text))["articles"] == len(titles)
     return {k for k, (t, _) in TITLES.items() if t in titles}

@@ -10,6 +10,7 @@ from newsdesk.db import aggregates, schema, writes
 from newsdesk.domain.models import Article, CategoryTag, Decision, Problem
 from newsdesk.errors import SchemaError
 from newsdesk.score import score_article
+from tests.engine_util import article, count, rows
 from tests.seed import undo_market_relevance
 
 TABLES = {
@@ -121,47 +122,49 @@ def test_migration_path_runs_each_step_once(db_path, monkeypatch) -> None:
     assert len(calls) == 1
 
 
-def test_write_batch_dedupes_by_id_and_content(db) -> None:
-    r = writes.write_batch(db, [make("One"), make("Two"), make("One")], [], "t")
+def test_write_batch_dedupes_by_id_and_content(desk) -> None:
+    r = writes.write_batch(desk, [make("One"), make("Two"), make("One")], [], "t")
     assert (r.added, r.duplicates, r.rejected) == (2, 1, 0)
-    again = writes.write_batch(db, [make("One"), make("Two")], [], "t")
+    again = writes.write_batch(desk, [make("One"), make("Two")], [], "t")
     assert (again.added, again.duplicates) == (0, 2)
     same_text_other_day = make("One", day="2026-06-02")
-    assert writes.write_batch(db, [same_text_other_day], [], "t").duplicates == 1
-    assert db["articles"].count == 2
+    assert writes.write_batch(desk, [same_text_other_day], [], "t").duplicates == 1
+    assert count(desk, "articles") == 2
 
 
-def test_problems_and_runs_are_recorded(db) -> None:
-    r = writes.write_batch(db, [make("Fine")], [Problem("f.txt", "f.txt:3", "bad impact", "raw")], "f.txt")
+def test_problems_and_runs_are_recorded(desk) -> None:
+    r = writes.write_batch(desk, [make("Fine")], [Problem("f.txt", "f.txt:3", "bad impact", "raw")], "f.txt")
     assert (r.added, r.rejected) == (1, 1)
-    run = db["ingest_runs"].get(r.run_id)
+    (run,) = rows(desk, "SELECT * FROM ingest_runs WHERE id = ?", [r.run_id])
     assert (run["added"], run["duplicates"], run["rejected"], run["source"]) == (1, 0, 1, "f.txt")
     assert run["finished_at"] >= run["started_at"]
-    (p,) = list(db["problems"].rows)
+    (p,) = rows(desk, "SELECT * FROM problems")
     assert (p["run_id"], p["locator"], p["reason"]) == (r.run_id, "f.txt:3", "bad impact")
 
 
-def test_daily_aggregate_matches_recomputation(db) -> None:
+def test_daily_aggregate_matches_recomputation(desk) -> None:
     batch = [
         make("A", "2026-06-01", ("Macro & Growth", "Trade & Tariffs"), "Strong gains and a great beat."),
         make("B", "2026-06-01", ("Macro & Growth",), "Terrible losses, awful miss."),
         make("C", "2026-06-03", ("Trade & Tariffs",), "Neutral update."),
         make("D", "2026-06-03", ()),
     ]
-    writes.write_batch(db, batch, [], "t")
+    writes.write_batch(desk, batch, [], "t")
     stored = sorted(
         tuple(r.values())
-        for r in db.query(
+        for r in rows(
+            desk,
             "SELECT day, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n "
-            "FROM daily_category_sentiment"
+            "FROM daily_category_sentiment",
         )
     )
     recomputed = sorted(
         tuple(r.values())
-        for r in db.query(
+        for r in rows(
+            desk,
             "SELECT day, category, n, round(sentiment_sum, 6), round(impact_sum, 6), impact_n FROM ("
             + aggregates.DAILY_RECOMPUTE_SQL
-            + ")"
+            + ")",
         )
     )
     assert stored == recomputed
@@ -170,11 +173,11 @@ def test_daily_aggregate_matches_recomputation(db) -> None:
         ("2026-06-01", "Trade & Tariffs", 1),
         ("2026-06-03", "Trade & Tariffs", 1),
     ]
-    assert writes.rebuild_aggregates(db)[0] == 3
+    assert writes.rebuild_aggregates(desk)[0] == 3
 
 
-def test_failed_batch_leaves_nothing(db, monkeypatch) -> None:
-    writes.write_batch(db, [make("Before")], [], "t")
+def test_failed_batch_leaves_nothing(desk, monkeypatch) -> None:
+    writes.write_batch(desk, [make("Before")], [], "t")
     real = aggregates.effective_category_origin
     calls = {"n": 0}
 
@@ -186,139 +189,138 @@ def test_failed_batch_leaves_nothing(db, monkeypatch) -> None:
 
     monkeypatch.setattr(aggregates, "effective_category_origin", exploding)
     with pytest.raises(RuntimeError):
-        writes.write_batch(db, [make("X"), make("Y")], [], "t")
-    assert [r["title"] for r in db["articles"].rows] == ["Before"]
-    assert db["ingest_runs"].count == 1
-    assert db.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
+        writes.write_batch(desk, [make("X"), make("Y")], [], "t")
+    assert [r["title"] for r in rows(desk, "SELECT title FROM articles")] == ["Before"]
+    assert count(desk, "ingest_runs") == 1
+    assert desk.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
 
 
-def test_decisions_stored_in_order(db) -> None:
-    writes.write_batch(db, [make("With decisions", decisions=["Buy A", "Sell B", "Hedge C"])], [], "t")
-    rows = list(db.query("SELECT position, text FROM decisions ORDER BY position"))
-    assert rows == [
+def test_decisions_stored_in_order(desk) -> None:
+    writes.write_batch(desk, [make("With decisions", decisions=["Buy A", "Sell B", "Hedge C"])], [], "t")
+    assert rows(desk, "SELECT position, text FROM decisions ORDER BY position") == [
         {"position": 1, "text": "Buy A"},
         {"position": 2, "text": "Sell B"},
         {"position": 3, "text": "Hedge C"},
     ]
 
 
-def test_two_connections_write_without_locking(db_path) -> None:
-    a, b = schema.connect(db_path), schema.connect(db_path)
+def test_two_connections_write_without_locking(desk_target) -> None:
+    a, b = schema.open(desk_target), schema.open(desk_target)
     writes.write_batch(a, [make("From A")], [], "a")
     writes.write_batch(b, [make("From B")], [], "b")
-    assert a["articles"].count == 2
+    assert count(a, "articles") == 2
 
 
-def test_rescore_replaces_outdated_scores(db, sample_path) -> None:
+def test_rescore_replaces_outdated_scores(desk, sample_path) -> None:
     from newsdesk.flows import ingest as pipeline
     from newsdesk.score.pipeline import current_version
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
-    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
-    assert pipeline.stale_ids(db, current_version()) == [db.execute("SELECT id FROM articles").fetchone()[0]]
-    assert pipeline.rescore(db, pipeline.stale_ids(db, current_version()), batch_size=1) == 1
-    assert pipeline.stale_ids(db, current_version()) == []
-    row = next(db.query("SELECT scorer_version, impact, impact_components, sentiment_terms FROM articles"))
+    pipeline.ingest_paths(desk, [sample_path], scorer=TextBlobScorer())
+    assert pipeline.stale_ids(desk, current_version()) == [desk.execute("SELECT id FROM articles").fetchone()[0]]
+    assert pipeline.rescore(desk, pipeline.stale_ids(desk, current_version()), batch_size=1) == 1
+    assert pipeline.stale_ids(desk, current_version()) == []
+    row = next(iter(rows(desk, "SELECT scorer_version, impact, impact_components, sentiment_terms FROM articles")))
     assert row["scorer_version"] == current_version() and row["impact"] <= 0.3
     assert row["impact_components"] and row["sentiment_terms"]
-    assert db.execute("SELECT count(*) FROM decision_baskets").fetchone()[0] >= 5
-    assert db.execute("SELECT count(*) FROM article_entities WHERE ticker IN ('7011.T', '5631.T')").fetchone()[0] == 2
+    assert desk.execute("SELECT count(*) FROM decision_baskets").fetchone()[0] >= 5
+    assert desk.execute("SELECT count(*) FROM article_entities WHERE ticker IN ('7011.T', '5631.T')").fetchone()[0] == 2
     stored = sorted(
         tuple(r.values())
-        for r in db.query("SELECT day, category, n, round(sentiment_sum, 6) FROM daily_category_sentiment")
+        for r in rows(desk, "SELECT day, category, n, round(sentiment_sum, 6) FROM daily_category_sentiment")
     )
     recomputed = sorted(
         tuple(r.values())
-        for r in db.query(
-            "SELECT day, category, n, round(sentiment_sum, 6) FROM (" + aggregates.DAILY_RECOMPUTE_SQL + ")"
+        for r in rows(
+            desk, "SELECT day, category, n, round(sentiment_sum, 6) FROM (" + aggregates.DAILY_RECOMPUTE_SQL + ")"
         )
     )
     assert stored == recomputed
 
 
-def test_reference_data_is_loaded(db, sample_path) -> None:
+def test_reference_data_is_loaded(desk, sample_path) -> None:
     from newsdesk.flows import ingest as pipeline
 
-    pipeline.ingest_paths(db, [sample_path])
-    assert db["companies"].count >= 300
-    assert db["baskets"].count >= 15
-    assert db.execute("SELECT count(*) FROM basket_members WHERE basket_id = 'japan-defense'").fetchone()[0] >= 4
+    pipeline.ingest_paths(desk, [sample_path])
+    assert count(desk, "companies") >= 300
+    assert count(desk, "baskets") >= 15
+    assert desk.execute("SELECT count(*) FROM basket_members WHERE basket_id = 'japan-defense'").fetchone()[0] >= 4
 
 
-def test_dedupe_rules(db) -> None:
+def test_dedupe_rules(desk) -> None:
     base = make("Chipmaker raises guidance", day="2026-06-01", url="https://example.com/a?utm_source=rss")
-    assert writes.write_batch(db, [base], [], "t").added == 1
-    assert db["articles"].get(base.id)["url"] == "https://example.com/a"
+    assert writes.write_batch(desk, [base], [], "t").added == 1
+    assert article(desk, base.id)["url"] == "https://example.com/a"
     # same canonical URL from another source: duplicate, the source is recorded
     other = make("Chipmaker raises its guidance", url="https://EXAMPLE.com/a#top")
     other.source = "Other Wire"
-    assert writes.write_batch(db, [other], [], "t").duplicates == 1
+    assert writes.write_batch(desk, [other], [], "t").duplicates == 1
     # same source, same normalised title, other URL, within 48 hours: duplicate
     near = make("Chipmaker Raises Guidance!", day="2026-06-02", url="https://example.com/b", summary="Different.")
-    assert writes.write_batch(db, [near], [], "t").duplicates == 1
+    assert writes.write_batch(desk, [near], [], "t").duplicates == 1
     # ... but three days later it is a new story
     later = make("Chipmaker raises guidance", day="2026-06-05", url="https://example.com/c", summary="Later.")
-    assert writes.write_batch(db, [later], [], "t").added == 1
+    assert writes.write_batch(desk, [later], [], "t").added == 1
     sources = {
         (r["source"], r["url"])
-        for r in db.query("SELECT source, url FROM article_sources WHERE article_id = ?", [base.id])
+        for r in rows(desk, "SELECT source, url FROM article_sources WHERE article_id = ?", [base.id])
     }
     assert ("Other Wire", "https://example.com/a") in sources and ("Test", "https://example.com/b") in sources
-    assert db["articles"].count == 2
+    assert count(desk, "articles") == 2
 
 
-def test_richer_duplicate_wins(db) -> None:
+def test_richer_duplicate_wins(desk) -> None:
     thin = make("Bank beats estimates", day="2026-06-01", summary="Short.")
-    writes.write_batch(db, [thin], [], "t")
+    writes.write_batch(desk, [thin], [], "t")
     rich = make(
         "Bank beats estimates",
         day="2026-06-01",
         summary="The bank beat estimates as net interest income rose sharply and costs fell.",
         decisions=["Overweight US money-center banks for the next 3-6 months."],
     )
-    assert writes.write_batch(db, [rich], [], "t").duplicates == 1
-    row = db["articles"].get(thin.id)
+    assert writes.write_batch(desk, [rich], [], "t").duplicates == 1
+    row = article(desk, thin.id)
     assert row["summary"].startswith("The bank beat estimates")
-    assert db.execute("SELECT count(*) FROM decisions WHERE article_id = ?", [thin.id]).fetchone()[0] == 1
-    assert db.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
+    assert desk.execute("SELECT count(*) FROM decisions WHERE article_id = ?", [thin.id]).fetchone()[0] == 1
+    assert desk.execute("SELECT sum(n) FROM daily_category_sentiment").fetchone()[0] == 1
     again = make("Bank beats estimates", day="2026-06-01", summary="Short.")
-    writes.write_batch(db, [again], [], "t")
-    assert db["articles"].get(thin.id)["summary"].startswith("The bank beat estimates")
+    writes.write_batch(desk, [again], [], "t")
+    assert article(desk, thin.id)["summary"].startswith("The bank beat estimates")
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.com/x", "  "])
-def test_non_http_urls_are_not_stored(db, url) -> None:
+def test_non_http_urls_are_not_stored(desk, url) -> None:
     a = make("Odd link", url=url)
-    writes.write_batch(db, [a], [], "t")
-    assert db["articles"].get(a.id)["url"] is None
+    writes.write_batch(desk, [a], [], "t")
+    assert article(desk, a.id)["url"] is None
 
 
 VIEW_MISMATCHES = """
 SELECT count(*) FROM article_categories c JOIN articles a ON a.id = c.article_id
-WHERE c.published_at IS NOT a.published_at OR c.sentiment IS NOT a.sentiment OR c.impact IS NOT a.impact
-   OR c.sentiment_label IS NOT a.sentiment_label
+WHERE c.published_at IS DISTINCT FROM a.published_at OR c.sentiment IS DISTINCT FROM a.sentiment
+   OR c.impact IS DISTINCT FROM a.impact OR c.sentiment_label IS DISTINCT FROM a.sentiment_label
 """
 
 
-def test_category_rows_carry_their_articles_view_columns(db, sample_path) -> None:
+def test_category_rows_carry_their_articles_view_columns(desk, sample_path) -> None:
     """Schema v6 copies publish time and scores onto category rows; triggers keep them equal through
     inserts, a richer duplicate replacing a row, a rescore and a direct UPDATE by an outside tool."""
     from newsdesk.flows import ingest as pipeline
     from newsdesk.score.textblob_adapters import TextBlobScorer
 
-    pipeline.ingest_paths(db, [sample_path], scorer=TextBlobScorer())
+    pipeline.ingest_paths(desk, [sample_path], scorer=TextBlobScorer())
     thin = make("Bank beats estimates", day="2026-06-01", summary="Short.", cats=("Banking", "Macro & Growth"))
-    writes.write_batch(db, [thin], [], "t")
-    assert db.execute("SELECT count(*) FROM article_categories").fetchone()[0] >= 5
-    assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
+    writes.write_batch(desk, [thin], [], "t")
+    assert desk.execute("SELECT count(*) FROM article_categories").fetchone()[0] >= 5
+    assert desk.execute(VIEW_MISMATCHES).fetchone()[0] == 0
     rich = make("Bank beats estimates", day="2026-06-01", summary="The bank beat estimates; income rose sharply.")
-    writes.write_batch(db, [rich], [], "t")
-    pipeline.rescore(db, pipeline.stale_ids(db, "", everything=True))
-    assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
-    with schema.transaction(db):
-        db.execute("UPDATE articles SET published_at = '2020-01-01T00:00:00Z', sentiment = -0.9, impact = 0.99")
-    assert db.execute(VIEW_MISMATCHES).fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
+    writes.write_batch(desk, [rich], [], "t")
+    pipeline.rescore(desk, pipeline.stale_ids(desk, "", everything=True))
+    assert desk.execute(VIEW_MISMATCHES).fetchone()[0] == 0
+    with schema.transaction(desk):
+        desk.execute("UPDATE articles SET published_at = '2020-01-01T00:00:00Z', sentiment = -0.9, impact = 0.99")
+    assert desk.execute(VIEW_MISMATCHES).fetchone()[0] == 0
+    assert desk.execute("SELECT count(*) FROM article_categories WHERE published_at IS NULL").fetchone()[0] == 0
 
 
 def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:

@@ -34,8 +34,9 @@ def fired(db, now: datetime = NOW) -> list[ev.Event]:
 
 
 @pytest.fixture
-def desk(db):
-    """Articles on NVDA, AMD and energy over October-November 2026, some with decisions."""
+def desk(desk):
+    """Articles on NVDA, AMD and energy over October-November 2026, some with decisions, on each engine."""
+    db = desk
     legs_nvda = [{"ticker": "NVDA", "side": "long"}]
     legs_basket = [{"basket": "chips", "side": "long", "name": "Chips"}]
     store(

@@ -1,6 +1,6 @@
 """``newsdesk alerts``: a rule fires once, a json:// webhook on a loopback server receives it, a
 failed delivery is reported (URL masked, no traceback) and retried, two concurrent checks deliver
-once, and no secret is ever printed."""
+once, and no secret is ever printed; on a SQLite file and on a PostgreSQL server (watch included)."""
 
 from __future__ import annotations
 
@@ -20,21 +20,21 @@ SECRET = "hunter2pw"
 TOKEN = "tok3nVALUEzz9"
 
 
-def run(db_path: Path, *args: str):
+def run(db_path: Path | str, *args: str):
     result = CliRunner().invoke(cli, [*args[:2], "--db", str(db_path), *args[2:]], catch_exceptions=False)
     return result
 
 
-def test_a_company_rule_fires_once_to_a_loopback_webhook(db_path: Path) -> None:
-    db = schema.connect(db_path)
+def test_a_company_rule_fires_once_to_a_loopback_webhook(desk_target: Path | str) -> None:
+    db = schema.open(desk_target)
     store(db, article("Old Nvidia news", tickers=("NVDA",)))
     db.conn.execute("UPDATE articles SET ingested_at = '2026-01-01T00:00:00Z'")  # stored long before the rule
     db.conn.commit()
     with webhook() as (host, received):
         url = f"json://{host}/hook"
-        added = run(db_path, "alerts", "add", "nvda", "--company", "nvda", "--notify", url)
+        added = run(desk_target, "alerts", "add", "nvda", "--company", "nvda", "--notify", url)
         assert added.exit_code == 0, added.output
-        first = run(db_path, "alerts", "check", "--json", "--base-url", "http://desk.local:8501")
+        first = run(desk_target, "alerts", "check", "--json", "--base-url", "http://desk.local:8501")
         assert first.exit_code == 0, first.output  # the stored article is older than the rule
         assert json.loads(first.output)["fired"] == []
         legs = [{"ticker": "NVDA", "side": "long", "name": "Nvidia"}]
@@ -49,7 +49,7 @@ def test_a_company_rule_fires_once_to_a_loopback_webhook(db_path: Path) -> None:
             ),
         )
         store(db, article("Apple news", tickers=("AAPL",)))
-        fired = run(db_path, "alerts", "check", "--json", "--base-url", "http://desk.local:8501")
+        fired = run(desk_target, "alerts", "check", "--json", "--base-url", "http://desk.local:8501")
         assert fired.exit_code == 4, fired.output
         out = json.loads(fired.output)
         assert [e["title"] for e in out["fired"]] == ["Nvidia beats on data centre sales"]
@@ -60,42 +60,42 @@ def test_a_company_rule_fires_once_to_a_loopback_webhook(db_path: Path) -> None:
         assert len(received) == 1
         assert "Nvidia beats on data centre sales" in received[0]["title"]
         assert "long NVDA" in received[0]["message"] and "desk.local:8501/Article?id=" in received[0]["message"]
-        again = run(db_path, "alerts", "check", "--json")
+        again = run(desk_target, "alerts", "check", "--json")
         assert again.exit_code == 0, again.output
         assert json.loads(again.output)["fired"] == [] and len(received) == 1
     db.close()
 
 
-def test_an_unreachable_url_is_reported_and_retried_until_delivered(db_path: Path) -> None:
-    db = schema.connect(db_path)
+def test_an_unreachable_url_is_reported_and_retried_until_delivered(desk_target: Path | str) -> None:
+    db = schema.open(desk_target)
     port = closed_port()
     url = f"json://bot:{SECRET}@127.0.0.1:{port}/hook"
-    assert run(db_path, "alerts", "add", "macro", "--topic", "Macro & Growth", "--notify", url).exit_code == 0
+    assert run(desk_target, "alerts", "add", "macro", "--topic", "Macro & Growth", "--notify", url).exit_code == 0
     store(db, article("Growth slows", topics=("Macro & Growth",)))
-    first = run(db_path, "alerts", "check")
+    first = run(desk_target, "alerts", "check")
     assert first.exit_code == 4
     assert "Traceback" not in first.output and SECRET not in first.output
     assert f"rule 'macro': delivery to json://bot:****@127.0.0.1:{port}/hook failed" in first.output
-    second = run(db_path, "alerts", "check", "--json")
+    second = run(desk_target, "alerts", "check", "--json")
     assert second.exit_code == 1  # nothing new fired, the retry failed
     with webhook(port) as (_host, received):
-        third = run(db_path, "alerts", "check", "--json")
+        third = run(desk_target, "alerts", "check", "--json")
         assert third.exit_code == 0, third.output
         assert json.loads(third.output)["delivered"] == 1
         assert len(received) == 1 and "Growth slows" in received[0]["title"]
-        assert run(db_path, "alerts", "check").exit_code == 0
+        assert run(desk_target, "alerts", "check").exit_code == 0
         assert len(received) == 1  # never duplicated once delivered
     db.close()
 
 
-def test_two_concurrent_checks_deliver_each_event_once(db_path: Path) -> None:
-    db = schema.connect(db_path)
+def test_two_concurrent_checks_deliver_each_event_once(desk_target: Path | str) -> None:
+    db = schema.open(desk_target)
     with webhook() as (host, received):
-        assert run(db_path, "alerts", "add", "all", "--notify", f"json://{host}/a").exit_code == 0
+        assert run(desk_target, "alerts", "add", "all", "--notify", f"json://{host}/a").exit_code == 0
         store(db, *[article(f"Story {n}", day=f"2026-11-{n + 1:02d}") for n in range(12)])
         procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "newsdesk", "alerts", "check", "--db", str(db_path), "--json"],
+                [sys.executable, "-m", "newsdesk", "alerts", "check", "--db", str(desk_target), "--json"],
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -171,17 +171,17 @@ def test_cli_refuses_bad_rules_with_a_reason(db_path: Path) -> None:
     assert dup.exit_code == 1 and "exists" in dup.output
 
 
-def test_watch_checks_the_rules_after_every_round(db_path: Path, tmp_path: Path) -> None:
+def test_watch_checks_the_rules_after_every_round(desk_target: Path | str, tmp_path: Path) -> None:
     feed = (ROOT / "tests" / "fixtures_http" / "markets.xml").read_bytes()
     with webhook(feed=feed) as (host, received):
         conf = tmp_path / "feeds.toml"
         conf.write_text(f'[[feed]]\nname = "Fixture Markets"\nurl = "http://{host}/feed.xml"\n')
         assert (
-            run(db_path, "alerts", "add", "steel", "--q", "steelmaker", "--notify", f"json://{host}/hook").exit_code
+            run(desk_target, "alerts", "add", "steel", "--q", "steelmaker", "--notify", f"json://{host}/hook").exit_code
             == 0
         )
         out = CliRunner().invoke(
-            cli, ["watch", "--db", str(db_path), "--feeds", str(conf), "--rounds", "1", "--alerts"]
+            cli, ["watch", "--db", str(desk_target), "--feeds", str(conf), "--rounds", "1", "--alerts"]
         )
         assert out.exit_code == 0, out.output
         assert "1 alert(s) fired, 1 notification(s) sent." in out.output

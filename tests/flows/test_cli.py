@@ -185,20 +185,31 @@ def test_progress_bar_only_on_a_terminal(tmp_path) -> None:
     assert quiet.stderr == ""
 
 
-def test_rebuild_daily_repairs_the_aggregates_after_outside_sql(tmp_path, sample_path) -> None:
+def test_rebuild_daily_repairs_the_aggregates_after_outside_sql(desk_target, sample_path) -> None:
     """Outside SQL that deletes articles leaves newsdesk's own aggregates stale; ``rebuild-daily``
-    makes them equal to a recount again."""
-    import sqlite3
+    makes them equal to a recount again (on a SQLite file and on a server)."""
+    from contextlib import closing
 
     from tests.fault_util import daily_mismatches, derived_mismatches
 
-    db = tmp_path / "r.db"
+    db = desk_target
     assert run("ingest", str(sample_path), db=db).returncode == 0
     assert run("bench", "generate", "--n", "200", "--db", str(db)).returncode == 0
-    with sqlite3.connect(db) as conn:
+    with closing(schema.open(db)) as conn, schema.transaction(conn):
         conn.execute("DELETE FROM articles WHERE rowid % 3 = 0")
         assert daily_mismatches(conn) or derived_mismatches(conn)
     out = run("rebuild-daily", db=db)
     assert out.returncode == 0 and "Rebuilt" in out.stdout
-    with sqlite3.connect(db) as conn:
+    with closing(schema.open(db, readonly=True)) as conn:
         assert daily_mismatches(conn) == [] and derived_mismatches(conn) == []
+
+
+def test_rescore_and_rebuild_stories_on_either_engine(desk_target, sample_path) -> None:
+    """``rescore --all`` and ``rebuild-stories`` run through the same door on a file and on a server."""
+    assert run("ingest", str(sample_path), db=desk_target).returncode == 0
+    out = run("rescore", "--all", db=desk_target)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[:2] == ["Rescored", "1"]
+    assert run("rescore", db=desk_target).stdout.startswith("Nothing to rescore")
+    out = run("rebuild-stories", db=desk_target)
+    assert out.returncode == 0, out.stderr

@@ -17,6 +17,8 @@ from newsdesk.domain.models import Article, Decision, Entity
 from newsdesk.errors import BasketError
 from newsdesk.flows import ingest as pipeline
 from tests.apptest_util import chart_frames, metrics
+from tests.conftest import copy_desk
+from tests.engine_util import rows
 from tests.seed import seed
 
 PAGE = "pages/4_Baskets.py"
@@ -61,9 +63,26 @@ def ref_path(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def ref_template(module_desk_target):
+    """:func:`ref_path`'s database on each engine, built once (the basket tests of the database layer)."""
+    seed(module_desk_target)
+    db = schema.open(module_desk_target)
+    pipeline.ensure_reference(db)
+    schema.checkpoint(db)
+    db.close()
+    return module_desk_target
+
+
 @pytest.fixture
-def db(ref_path):
-    database = schema.connect(ref_path)
+def ref_target(ref_template, request, tmp_path):
+    """A fresh copy of :func:`ref_template`."""
+    return copy_desk(request, ref_template, tmp_path)
+
+
+@pytest.fixture
+def db(ref_target):
+    database = schema.open(ref_target)
     yield database
     database.close()
 
@@ -74,6 +93,11 @@ def index_db(db):
     writes.write_batch(db, [mention_article(*row) for row in ARTICLES], [], "basket-test")
     assert custom_baskets.create_basket(db, "Shipyards", "", {"7011.T": 3, "7012.T": 1}) == "shipyards"
     return db
+
+
+def basket_row(db, basket_id: str) -> dict:
+    (row,) = rows(db, "SELECT * FROM baskets WHERE id = ?", [basket_id])
+    return row
 
 
 def member_rows(db, basket_id: str) -> dict[str, float]:
@@ -152,7 +176,7 @@ CREATED = [
 def test_create_normalises_weights(db, given, stored) -> None:
     basket_id = custom_baskets.create_basket(db, "My basket", "  Ideas.  ", given)
     assert basket_id == "my-basket"
-    assert db["baskets"].get(basket_id) == {
+    assert basket_row(db, basket_id) == {
         "id": "my-basket",
         "name": "My basket",
         "description": "Ideas.",
@@ -190,14 +214,14 @@ def test_duplicate_custom_name_is_refused_and_renamed_ids_are_not_reused(db) -> 
 def test_update_custom_basket(db) -> None:
     basket_id = custom_baskets.create_basket(db, "Trio", "old", {"7011.T": 1, "7012.T": 1})
     custom_baskets.update_basket(db, basket_id, name="Trio plus", description="new", members={"7011.T": 1, "AAPL": 3})
-    assert db["baskets"].get(basket_id)["name"] == "Trio plus"
-    assert db["baskets"].get(basket_id)["description"] == "new"
+    assert basket_row(db, basket_id)["name"] == "Trio plus"
+    assert basket_row(db, basket_id)["description"] == "new"
     assert member_rows(db, basket_id) == pytest.approx({"7011.T": 0.25, "AAPL": 0.75})
     custom_baskets.update_basket(db, basket_id, description="only this")  # None leaves the rest alone
-    assert db["baskets"].get(basket_id)["name"] == "Trio plus"
+    assert basket_row(db, basket_id)["name"] == "Trio plus"
     assert member_rows(db, basket_id) == pytest.approx({"7011.T": 0.25, "AAPL": 0.75})
     custom_baskets.update_basket(db, basket_id, name="TRIO PLUS")  # its own name in another case is fine
-    assert db["baskets"].get(basket_id)["name"] == "TRIO PLUS"
+    assert basket_row(db, basket_id)["name"] == "TRIO PLUS"
 
 
 UPDATE_ERRORS = [
@@ -222,16 +246,24 @@ UPDATE_ERRORS = [
 @pytest.mark.parametrize(("basket_id", "changes", "message"), UPDATE_ERRORS)
 def test_update_refuses(db, basket_id, changes, message) -> None:
     assert custom_baskets.create_basket(db, "Mine", "", {"7011.T": 1, "7012.T": 3}) == "mine"
-    before = (list(db["baskets"].rows), list(db["basket_members"].rows))
+    before = (
+        rows(db, "SELECT * FROM baskets ORDER BY id"),
+        rows(db, "SELECT * FROM basket_members ORDER BY basket_id, ticker"),
+    )
     with pytest.raises(BasketError) as err:
         custom_baskets.update_basket(db, basket_id, **changes)
     assert message in str(err.value)
-    assert (list(db["baskets"].rows), list(db["basket_members"].rows)) == before
+    assert (
+        rows(db, "SELECT * FROM baskets ORDER BY id"),
+        rows(db, "SELECT * FROM basket_members ORDER BY basket_id, ticker"),
+    ) == before
 
 
 def test_delete_custom_basket_with_its_links_and_twice(db) -> None:
     basket_id = custom_baskets.create_basket(db, "Doomed", "", ["7011.T", "7012.T"])
-    db["decision_baskets"].insert({"decision_id": "some-article-1", "basket_id": basket_id, "side": "long"})
+    db.execute(
+        "INSERT INTO decision_baskets (decision_id, basket_id, side) VALUES ('some-article-1', ?, 'long')", [basket_id]
+    )
     custom_baskets.delete_basket(db, basket_id)
     for table, column in (("baskets", "id"), ("basket_members", "basket_id"), ("decision_baskets", "basket_id")):
         assert db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", [basket_id]).fetchone()[0] == 0
@@ -407,12 +439,10 @@ def test_index_from_an_ingested_article(db, tmp_path) -> None:
     assert decisions["side"].tolist() == ["long"]
 
 
-def test_reads_work_on_a_read_only_connection(index_db, ref_path) -> None:
-    from newsdesk.db.schema import connect_readonly
-
-    conn = connect_readonly(ref_path)
+def test_reads_work_on_a_read_only_connection(index_db, ref_target) -> None:
+    conn = schema.open(ref_target, readonly=True)
     assert not read_baskets.basket_sentiment(conn, "shipyards").empty
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(Exception, match="(?i)read-?only"):
         conn.execute("DELETE FROM baskets")
     conn.close()
 

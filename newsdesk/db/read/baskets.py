@@ -95,7 +95,7 @@ def basket_sentiment(
     df = frame(  # each mention carries its article's publish time (schema v10): no article look-ups
         conn,
         f"SELECT {_PERIOD_SQL[grain]} AS period, "
-        "sum(m.weight * e.relevance * e.sentiment) / sum(m.weight * e.relevance) AS sentiment, "
+        "sum(m.weight * e.relevance * e.sentiment) / nullif(sum(m.weight * e.relevance), 0) AS sentiment, "
         "count(DISTINCT e.article_id) AS articles, count(*) AS mentions, sum(m.weight * e.relevance) AS weight_sum "
         "FROM basket_members m JOIN article_entities e ON e.ticker = m.ticker "
         "WHERE m.basket_id = ? AND e.sentiment IS NOT NULL AND m.weight * e.relevance > 0 "

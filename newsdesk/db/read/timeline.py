@@ -143,12 +143,12 @@ def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list[Any]]], grain
     if len(parts) == 1 and parts[0][0].startswith(PERIOD_PART):  # already one row per period and category
         sql = (
             "SELECT day AS period, category, n AS articles, sentiment_sum * 1.0 / n AS mean_sentiment, "
-            f"impact_sum * 1.0 / impact_n AS mean_impact FROM ({union}) WHERE n > 0 ORDER BY 1, category"
+            f"impact_sum * 1.0 / nullif(impact_n, 0) AS mean_impact FROM ({union}) WHERE n > 0 ORDER BY 1, category"
         )
     else:
         sql = (
             f"SELECT {PERIOD_SQL[grain]} AS period, category, sum(n) AS articles, sum(sentiment_sum) * 1.0 / sum(n) "
-            "AS mean_sentiment, sum(impact_sum) * 1.0 / sum(impact_n) AS mean_impact "
+            "AS mean_sentiment, sum(impact_sum) * 1.0 / nullif(sum(impact_n), 0) AS mean_impact "
             f"FROM ({union}) WHERE n > 0 GROUP BY 1, category ORDER BY 1, category"
         )
     rows = conn.execute(sql, params).fetchall()
