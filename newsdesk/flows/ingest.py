@@ -20,7 +20,7 @@ from newsdesk.domain.reference import load_baskets, load_companies
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import is_url, iter_bytes, stream_path
 from newsdesk.ingest.options import ReadOptions
-from newsdesk.score.impact import novelty_counted, with_novelty
+from newsdesk.score.impact import with_novelty
 from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
 from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES
 from newsdesk.score.novelty import TitleWindow, hours_before, words_of
@@ -295,7 +295,7 @@ def chunk_novelty(
             window.push(moment, seen if isinstance(seen, frozenset) else words_of(seen))
         window.evict_before(end)
         words = words_of(articles[i].title or "")
-        out[i] = novelty_counted(window.overlaps(words))
+        out[i] = window.novelty(words)
         pending.append((end, 1, pos, words))
     return out
 
