@@ -122,8 +122,9 @@ def ingest_paths(
     1,000 records of each input (see :func:`newsdesk.ingest.stream_path`), so a killed import keeps
     every chunk it finished and no part of the others. An input that cannot be read at all is
     recorded (run + problem) and listed in ``unreadable``; the others go on. ``on_progress(done,
-    total)`` is called as the articles of each batch are scored. ``jobs``: processes that score
-    (None: every core; the stored rows are the same with any number)."""
+    total)`` is called as the articles of each batch are scored. ``jobs``: processes in all
+    (``jobs - 1`` score while this one stores; None: every core; the stored rows are the same with any
+    number)."""
     inputs = [(raw if is_url(raw) else Path(raw)) for raw in paths]
     return _ingest(
         db,
