@@ -103,7 +103,7 @@ class TitleWindow:
         the novelty of a title and its earlier copies in the window, counted with numpy (the shared
         words of every title at once) instead of a Python counter per title."""
         n = len(words)
-        postings = [keys for w in words if (keys := self.index.get(w))]
+        postings = [posting for w in words if (posting := self.index.get(w))]
         if not postings:
             return 1.0, 0
         keys = np.fromiter(chain.from_iterable(postings), dtype=np.int64, count=sum(map(len, postings)))
