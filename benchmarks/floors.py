@@ -87,3 +87,12 @@ def full_scan(conn: sqlite3.Connection) -> tuple:
 def article_count(conn: sqlite3.Connection) -> int:
     """How many articles the database holds."""
     return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def drop_object(conn: sqlite3.Connection, name: str) -> None:
+    """Drop the index or trigger ``name`` from a scratch database (``benchmarks/index_costs.py``: what
+    one costs a batch); a name that is neither raises SystemExit."""
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = ?", [name]).fetchone()
+    if kind is None or kind[0] not in ("index", "trigger"):
+        raise SystemExit(f"no index or trigger named {name}")
+    conn.execute(f"DROP {kind[0].upper()} {name}")  # a name read back from sqlite_master

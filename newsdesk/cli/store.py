@@ -72,8 +72,8 @@ def init(db_path: str | None, demo: bool) -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes that score articles (2 or more fork workers; measured on a busy 2-core machine it did not "
-    "pay, see BENCHMARKS.md). The stored rows are the same with any number.",
+    help="Processes in all: with 2 or more, N-1 forked workers score while this one parses and stores "
+    "(see BENCHMARKS.md). The stored rows are the same with any number.",
 )
 def ingest(
     db_path: str | None,

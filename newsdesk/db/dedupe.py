@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from datetime import datetime, timedelta
+from typing import Any
 
 from newsdesk.domain.identity import canonical_url, content_hash, iso_utc, normal_title, story_ids, titles_differ
 from newsdesk.domain.models import Article
@@ -110,22 +111,97 @@ def title_match(a: Article, when: str, source: str, guid: str | None) -> bool:
 
 
 STORY_SQL = "SELECT title, guid, source FROM articles WHERE id = ?"
-TITLE_SQL = "SELECT id, published_at, source, guid FROM articles WHERE title_key = ? AND published_at BETWEEN ? AND ?"
-HASH_SQL = "SELECT id, source, guid, published_at FROM articles WHERE content_hash = ? AND published_at BETWEEN ? AND ?"
+TITLE_SQL = (
+    "SELECT id, published_at, source, guid FROM articles WHERE title_key = ? AND published_at BETWEEN ? AND ? "
+    "ORDER BY published_at, rowid"
+)
+HASH_SQL = (
+    "SELECT id, source, guid, published_at FROM articles WHERE content_hash = ? AND published_at BETWEEN ? AND ? "
+    "ORDER BY rowid"
+)
+Row = tuple[Any, ...]
+KEYS_PER_READ = 500  # bound parameters per look-up of :class:`StoredRows`
 
 
-def find_story(conn: sqlite3.Connection, batch: BatchArticles, a: Article, chash: str) -> tuple[str | None, bool]:
+def candidate_ids(a: Article) -> list[str]:
+    """The ids ``a`` may be stored under, in the order :func:`find_story` tries them."""
+    ids = [a.id] if a.id and a.id != story_ids(a.url, a.source, a.title, a.published_at, None)[0] else None
+    return ids or story_ids(a.url, a.source, a.title, a.published_at, a.guid)
+
+
+class StoredRows:
+    """The stored rows the duplicate look-ups of a batch need, read up front: one query per
+    :data:`KEYS_PER_READ` ids, title keys or content hashes instead of up to three per record (the
+    rows and their order are those of :data:`STORY_SQL`, :data:`TITLE_SQL` and :data:`HASH_SQL`).
+    After :meth:`changed` (a merge rewrote a stored article) every look-up queries again."""
+
+    def __init__(self, conn: sqlite3.Connection, batch: list[tuple[Article, str]]) -> None:
+        self.conn = conn
+        self.current = True
+        ids = {i for a, _ in batch for i in candidate_ids(a)}
+        self.stories: dict[str, tuple[str, str | None, str]] = {
+            r[0]: (r[1], r[2], r[3]) for r in self._read("id, title, guid, source", "id", ids, "rowid")
+        }
+        self.ids = ids
+        self.titles = {title_key(a.title) for a, _ in batch}
+        self.hashes = {h for _, h in batch}
+        self.by_title: dict[str, list[Row]] = {}
+        titled = self._read(
+            "title_key, id, published_at, source, guid", "title_key", self.titles, "published_at, rowid"
+        )
+        for r in titled:
+            self.by_title.setdefault(r[0], []).append(r[1:])
+        self.by_hash: dict[str, list[Row]] = {}
+        for r in self._read("content_hash, id, source, guid, published_at", "content_hash", self.hashes, "rowid"):
+            self.by_hash.setdefault(r[0], []).append(r[1:])
+
+    def _read(self, columns: str, key: str, values: set[str], order: str) -> list[Row]:
+        keys, out = sorted(values), []
+        for n in range(0, len(keys), KEYS_PER_READ):
+            part = keys[n : n + KEYS_PER_READ]
+            marks = ", ".join("?" * len(part))
+            out += self.conn.execute(  # constant names; every value bound
+                f"SELECT {columns} FROM articles WHERE {key} IN ({marks}) ORDER BY {order}", part
+            ).fetchall()
+        return out
+
+    def changed(self) -> None:
+        """A stored article was rewritten: look everything up in the database from now on."""
+        self.current = False
+
+    def story(self, article_id: str) -> tuple[str, str | None, str] | None:
+        """``(title, guid, source)`` of the story stored under ``article_id``, or None."""
+        if self.current and article_id in self.ids:
+            return self.stories.get(article_id)
+        row = self.conn.execute(STORY_SQL, [article_id]).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def same_title(self, key: str, lo: str, hi: str) -> list[Row]:
+        """``(id, published_at, source, guid)`` of the stored articles with title key ``key`` published
+        from ``lo`` to ``hi``."""
+        if self.current and key in self.titles:
+            return [r for r in self.by_title.get(key, ()) if r[1] is not None and lo <= r[1] <= hi]
+        return self.conn.execute(TITLE_SQL, [key, lo, hi]).fetchall()
+
+    def same_text(self, chash: str, lo: str, hi: str) -> list[Row]:
+        """``(id, source, guid, published_at)`` of the stored articles with content hash ``chash``
+        published from ``lo`` to ``hi``."""
+        if self.current and chash in self.hashes:
+            return [r for r in self.by_hash.get(chash, ()) if r[3] is not None and lo <= r[3] <= hi]
+        return self.conn.execute(HASH_SQL, [chash, lo, hi]).fetchall()
+
+
+def find_story(batch: BatchArticles, stored: StoredRows, a: Article, chash: str) -> tuple[str | None, bool]:
     """The id of the story ``a`` duplicates and whether it waits in ``batch`` (else it is stored);
     ``(None, False)`` for a new story, whose ``id`` is then set to its first free id."""
-    ids = [a.id] if a.id and a.id != story_ids(a.url, a.source, a.title, a.published_at, None)[0] else None
-    ids = ids or story_ids(a.url, a.source, a.title, a.published_at, a.guid)
+    ids = candidate_ids(a)
     for candidate in ids:
         if candidate in batch.items:
             other = batch.items[candidate][0]
             if same_story(a, other.title, other.guid, other.source):
                 return candidate, True
             continue
-        row = conn.execute(STORY_SQL, [candidate]).fetchone()
+        row = stored.story(candidate)
         if row is None:
             a.id = candidate
             break
@@ -136,18 +212,18 @@ def find_story(conn: sqlite3.Connection, batch: BatchArticles, a: Article, chash
     queued = batch.find(a, chash)
     if queued is not None:
         return queued, True
-    return find_duplicate(conn, a, chash), False
+    return find_duplicate(stored, a, chash), False
 
 
-def find_duplicate(conn: sqlite3.Connection, a: Article, chash: str) -> str | None:
+def find_duplicate(stored: StoredRows, a: Article, chash: str) -> str | None:
     """The id of the stored article ``a`` duplicates by title and time or by text and time, or None."""
     if not a.published_at:
         return None
     lo, hi = shift_hours(a.published_at, -DEDUPE_HOURS), shift_hours(a.published_at, DEDUPE_HOURS)
-    for other, when, source, guid in conn.execute(TITLE_SQL, [title_key(a.title), lo, hi]):
+    for other, when, source, guid in stored.same_title(title_key(a.title), lo, hi):
         if title_match(a, when, source, guid):
             return str(other)
-    for other, source, guid, when in conn.execute(HASH_SQL, [chash, lo, hi]):
+    for other, source, guid, when in stored.same_text(chash, lo, hi):
         if text_match(a, when, source, guid):
             return str(other)
     return None

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from newsdesk.db import aggregates, stories
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
-from newsdesk.db.dedupe import BatchArticles, assign_identity, find_story, merge_into, richness, text_hash, title_key
+from newsdesk.db.dedupe import (
+    BatchArticles,
+    StoredRows,
+    assign_identity,
+    find_story,
+    merge_into,
+    richness,
+    text_hash,
+    title_key,
+)
 from newsdesk.db.engine import Connection
 from newsdesk.db.schema import inserted_id, transaction
 from newsdesk.domain.identity import iso_utc
@@ -393,10 +402,10 @@ def write_batch(
         run_id = inserted_id(conn.execute(RUN_INSERT_SQL, [started, source]))
         result = RunResult(run_id=run_id, problems=problems)
         batch = BatchArticles()
-        for article in articles:
-            assign_identity(article, started)
-            chash = text_hash(article)
-            found, queued = find_story(conn, batch, article, chash)
+        hashed = [(assign_identity(a, started), text_hash(a)) for a in articles]
+        stored = StoredRows(conn, hashed)  # the stored rows the look-ups need, read at once
+        for article, chash in hashed:
+            found, queued = find_story(batch, stored, article, chash)
             if found is None:
                 batch.add(article, chash)
                 result.added += 1
@@ -409,6 +418,7 @@ def write_batch(
             else:
                 conn.execute(SOURCE_INSERT_SQL, [found, article.source, article.url or "", started])
                 merge_stored(conn, load_article(conn, found), article, chash)
+                stored.changed()
         insert_articles(conn, list(batch.items.values()), started)
         conn.executemany(SOURCE_INSERT_SQL, batch.sources)
         conn.executemany(PROBLEM_INSERT_SQL, [(run_id, p.source, p.locator, p.reason, p.raw) for p in problems])

@@ -4,6 +4,7 @@ and the storage layer (``newsdesk.db``), which must not import the parsers."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -57,8 +58,10 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
 
+@functools.lru_cache(maxsize=8192)
 def normal_title(title: str) -> str:
-    """A title reduced for comparison: NFKC, case-folded, punctuation dropped, spaces collapsed."""
+    """A title reduced for comparison: NFKC, case-folded, punctuation dropped, spaces collapsed
+    (memoised: a stored batch asks for each title's form five times: id, story ids, hash, dedupe)."""
     text = unicodedata.normalize("NFKC", title).casefold()
     text = re.sub(r"[^\w\s]", " ", text)
     return collapse_ws(text)
@@ -72,6 +75,7 @@ def _digest(*parts: str) -> str:
     return h.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=8192)
 def article_id(url: str | None, source: str, title: str, published_at: str | None) -> str:
     """Stable id: hash of the canonical URL, else of source + normalised title + published day.
 

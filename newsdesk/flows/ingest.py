@@ -20,7 +20,7 @@ from newsdesk.domain.reference import load_baskets, load_companies
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import is_url, iter_bytes, stream_path
 from newsdesk.ingest.options import ReadOptions
-from newsdesk.score.impact import novelty_counted, with_novelty
+from newsdesk.score.impact import with_novelty
 from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
 from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES
 from newsdesk.score.novelty import TitleWindow, hours_before, words_of
@@ -122,8 +122,9 @@ def ingest_paths(
     1,000 records of each input (see :func:`newsdesk.ingest.stream_path`), so a killed import keeps
     every chunk it finished and no part of the others. An input that cannot be read at all is
     recorded (run + problem) and listed in ``unreadable``; the others go on. ``on_progress(done,
-    total)`` is called as the articles of each batch are scored. ``jobs``: processes that score
-    (None: every core; the stored rows are the same with any number)."""
+    total)`` is called as the articles of each batch are scored. ``jobs``: processes in all
+    (``jobs - 1`` score while this one stores; None: every core; the stored rows are the same with any
+    number)."""
     inputs = [(raw if is_url(raw) else Path(raw)) for raw in paths]
     return _ingest(
         db,
@@ -295,7 +296,7 @@ def chunk_novelty(
             window.push(moment, seen if isinstance(seen, frozenset) else words_of(seen))
         window.evict_before(end)
         words = words_of(articles[i].title or "")
-        out[i] = novelty_counted(window.overlaps(words))
+        out[i] = window.novelty(words)
         pending.append((end, 1, pos, words))
     return out
 

@@ -8,10 +8,6 @@ from typing import Any
 import ahocorasick
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
-
-
 class PhraseMatcher:
     """Find many phrases in a text at once, only where they stand as whole words.
 
@@ -40,12 +36,13 @@ class PhraseMatcher:
         if len(low) != len(text):  # a few characters lower-case to two; keep offsets aligned
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         hits = []
+        size = len(low)
         for end_idx, (key, payloads) in self._automaton.iter(low):
             start = end_idx - len(key) + 1
             end = end_idx + 1
-            if start > 0 and _is_word_char(low[start - 1]) and _is_word_char(key[0]):
+            if start > 0 and low[start - 1].isalnum() and key[0].isalnum():  # inside a word
                 continue
-            if end < len(low) and _is_word_char(low[end]) and _is_word_char(key[-1]):
+            if end < size and low[end].isalnum() and key[-1].isalnum():
                 continue
             hits.append((start, end, key, payloads))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))

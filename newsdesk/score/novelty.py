@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 from collections import Counter, deque
 from datetime import datetime, timedelta
+from itertools import chain
+
+import numpy as np
 
 from newsdesk.domain.identity import iso_utc
-from newsdesk.score.impact import title_words
+from newsdesk.score.impact import COPY_OVERLAP, title_words
 
 HOURS = 72
 LIMIT = 500  # the most recent titles of the window a title is compared with
@@ -46,6 +49,9 @@ class TitleWindow:
         self.index: dict[str, set[int]] = {}
         self.sizes: dict[int, int] = {}
         self.next_key = 0
+        # the window's keys are consecutive (pushed in order, dropped oldest first), so ``key % limit``
+        # is a slot of its own: the title lengths by slot, for :meth:`novelty`
+        self.slot_sizes = np.zeros(max(1, limit), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -56,6 +62,7 @@ class TitleWindow:
         self.next_key += 1
         self.entries.append((moment, key, words))
         self.sizes[key] = len(words)
+        self.slot_sizes[key % len(self.slot_sizes)] = len(words)
         for w in words:
             self.index.setdefault(w, set()).add(key)
         if len(self.entries) > self.limit:
@@ -90,3 +97,19 @@ class TitleWindow:
         pairs = Counter(zip(shared.values(), map(self.sizes.__getitem__, shared), strict=True))
         n = len(words)
         return [(common / (n + size - common), count) for (common, size), count in pairs.items()]
+
+    def novelty(self, words: frozenset[str]) -> tuple[float, int]:
+        """``novelty_counted(self.overlaps(words))`` (:func:`newsdesk.score.impact.novelty_counted`):
+        the novelty of a title and its earlier copies in the window, counted with numpy (the shared
+        words of every title at once) instead of a Python counter per title."""
+        n = len(words)
+        postings = [posting for w in words if (posting := self.index.get(w))]
+        if not postings:
+            return 1.0, 0
+        keys = np.fromiter(chain.from_iterable(postings), dtype=np.int64, count=sum(map(len, postings)))
+        shared = np.bincount(keys % len(self.slot_sizes), minlength=len(self.slot_sizes))
+        slots = np.flatnonzero(shared)
+        common = shared[slots]
+        overlap = common / (n + self.slot_sizes[slots] - common)
+        copies = int(np.count_nonzero(overlap >= COPY_OVERLAP))
+        return (1.0 - float(overlap.max())) / max(1, copies), copies

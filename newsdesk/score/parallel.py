@@ -2,8 +2,10 @@
 with the results a serial run gives (each article is scored alone; its novelty comes in with it).
 
 Workers are forked (they inherit the compiled :class:`ScoringContext`, so they start in
-milliseconds); where fork is not available, or with ``jobs`` <= 1, everything is scored in this
-process. A chunk smaller than :data:`MIN_PARALLEL` is scored here too: shipping it costs more than
+milliseconds). ``jobs`` counts every process: ``jobs - 1`` workers score while this process parses
+and stores (storing a headline costs more than scoring it, so a worker per core would only take
+cores from the storing process). Where fork is not available, or with ``jobs`` <= 1, everything is
+scored in this process. A chunk smaller than :data:`MIN_PARALLEL` is scored here too: shipping it costs more than
 it saves.
 """
 
@@ -69,6 +71,7 @@ class Scoring:
     def __init__(self, ctx: ScoringContext | Scorer, jobs: int | None = 1, min_parallel: int = MIN_PARALLEL) -> None:
         self.ctx = ctx
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self.workers = self.jobs - 1  # this process parses and stores meanwhile
         self.min_parallel = min_parallel
         self.pool: ProcessPoolExecutor | None = None
 
@@ -85,13 +88,13 @@ class Scoring:
             self.pool = None
 
     def _workers(self) -> ProcessPoolExecutor | None:
-        if self.jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if self.workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
             return None
         if self.pool is None:
             global _CONTEXT
             _CONTEXT = self.ctx
             self.pool = ProcessPoolExecutor(
-                self.jobs,
+                self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_watch_parent,
                 initargs=(os.getpid(),),
@@ -103,7 +106,7 @@ class Scoring:
         pool = self._workers() if len(articles) >= self.min_parallel else None
         if pool is None:
             return Pending(articles, [])
-        size = -(-len(articles) // self.jobs)
+        size = -(-len(articles) // self.workers)
         return Pending(
             articles, [pool.submit(_score_slice, articles[n : n + size]) for n in range(0, len(articles), size)]
         )

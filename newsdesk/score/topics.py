@@ -75,7 +75,7 @@ def background_topics(path: Path = TAXONOMY_FILE) -> dict[str, frozenset[str]]:
 def without_amounts(text: str) -> str:
     """``text`` with the amounts between words taken out, so that "cut 550 jobs" and "axe up to 1,200
     jobs" match the keyword "cut jobs" / "axe jobs"."""
-    return AMOUNT.sub("", text) if any(ch.isdigit() for ch in text) else text
+    return AMOUNT.sub("", text) if any(map(str.isdigit, text)) else text
 
 
 def sector_evidence(companies: Iterable[tuple[str, float]], sectors: Mapping[str, str]) -> dict[str, float]:

@@ -73,7 +73,7 @@ def _rows(path: Path) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_fast_path_stores_what_the_plain_serial_path_stores(tmp_path: Path, jobs: int) -> None:
     chunks = _chunks()
     assert sum(len(p.articles) for _, p in chunks) > 100

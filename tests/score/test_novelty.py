@@ -12,7 +12,7 @@ import pytest
 from newsdesk.db import schema
 from newsdesk.domain.models import Article, ParseResult
 from newsdesk.flows import ingest as pipeline
-from newsdesk.score.impact import COPY_OVERLAP, impact_breakdown, novelty_of, title_words
+from newsdesk.score.impact import COPY_OVERLAP, impact_breakdown, novelty_counted, novelty_of, title_words
 from newsdesk.score.novelty import TitleWindow, hours_before
 
 TOPICS = ["rates", "oil", "chips", "yen", "steel", "grain"]
@@ -88,6 +88,21 @@ def test_window_keeps_the_most_recent_and_drops_the_old() -> None:
     window.evict_before("2026-05-05T12:00:00Z")  # 72 h before is May 2, 12:00: the May 2 title goes
     assert window.overlaps(title_words("oil holds")) == [(1.0, 1)]
     assert window.overlaps(frozenset()) == []
+
+
+@pytest.mark.parametrize(("limit", "titles"), [(2, 5), (7, 40), (500, 1200)])
+def test_window_novelty_equals_its_counted_overlaps(limit: int, titles: int) -> None:
+    """The numpy count (``TitleWindow.novelty``) gives exactly what the overlap pairs give, as the
+    window fills, wraps its slots and evicts."""
+    rng = random.Random(limit)
+    window = TitleWindow(hours=72, limit=limit)
+    for i in range(titles):
+        moment = f"2026-05-{1 + i // 48:02d}T{i % 48 // 2:02d}:{30 * (i % 2):02d}:00Z"  # 30 minutes apart
+        window.evict_before(moment)
+        words = title_words(_title(rng, i))
+        assert window.novelty(words) == novelty_counted(window.overlaps(words))
+        window.push(moment, words)
+    assert window.novelty(frozenset()) == (1.0, 0)
 
 
 @pytest.mark.parametrize(
