@@ -1145,7 +1145,10 @@ def test_ingest_export_reingest_keeps_the_rows(tmp_path: Path, fmt: str, data: s
     first = ingest(work / "first.db", source, ReadOptions(on_bad_date="estimate"))
     assert not first.unreadable
     exported = work / "export.csv"
-    run = CliRunner().invoke(cli, ["export", "articles", "-o", str(exported), "--db", str(work / "first.db")])
+    # every stored article, sport headlines ("SCORES") too: the export's default is market news only
+    run = CliRunner().invoke(
+        cli, ["export", "articles", "--market", "all", "-o", str(exported), "--db", str(work / "first.db")]
+    )
     assert run.exit_code == 0, run.output
     second = ingest(work / "second.db", exported)
     assert (second.unreadable, second.problems, second.duplicates) == ([], [], 0)
