@@ -110,7 +110,7 @@ def test_pick_topic_then_download_csv(server, page) -> None:
     assert "topic=Trade+%26+Tariffs" in page.url or "topic=Trade%20%26%20Tariffs" in page.url
     screenshot(page, "overview-topic")
 
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV", exact=True).click()
     content = open(info.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(content)))
@@ -143,7 +143,7 @@ def test_shared_url_reproduces_the_view_on_another_page(server, page) -> None:
     assert sidebar.get_by_text("Trade & Tariffs").count() >= 1
     caption = page.get_by_test_id("stMain").get_by_text(" articles. The CSV downloads hold").inner_text()
     n = int(caption.split()[0].replace(",", ""))
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV", exact=True).click()
     rows = list(csv.DictReader(open(info.value.path(), encoding="utf-8-sig")))
     assert len(rows) == n > 0
@@ -229,7 +229,7 @@ def test_decisions_csv_download_has_the_analysts_columns(server, page) -> None:
     wait_idle(page, timeout=120_000)
     main = page.get_by_test_id("stMain")
     shown = int(main.get_by_text(" decisions from ").inner_text().split()[0])
-    with page.expect_download() as info:
+    with page.expect_download(timeout=120_000) as info:
         main.get_by_test_id("stDownloadButton").get_by_role("button", name="Download CSV", exact=True).click()
     rows = list(csv.DictReader(open(info.value.path(), encoding="utf-8-sig")))
     assert len(rows) == shown
