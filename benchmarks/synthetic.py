@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from newsdesk.db import writes
+from newsdesk.db import schema, writes
 from newsdesk.domain.identity import iso_utc
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
 from newsdesk.domain.reference import load_baskets, load_companies
@@ -88,15 +88,17 @@ def generate(
 
     ensure_reference(db)
     done = 0
-    while done < n:
-        size = min(batch, n - done)
-        with stories_off():
-            _write_batch(
-                db, [_article(rng, done + i, start, cats, cat_weights, tickers, names, baskets) for i in range(size)]
-            )
-        done += size
-        if on_batch:
-            on_batch(size)
+    with schema.bulk_cache(db):
+        while done < n:
+            size = min(batch, n - done)
+            with stories_off():
+                _write_batch(
+                    db,
+                    [_article(rng, done + i, start, cats, cat_weights, tickers, names, baskets) for i in range(size)],
+                )
+            done += size
+            if on_batch:
+                on_batch(size)
     return n
 
 
