@@ -16,7 +16,7 @@ import gzip
 import io
 import logging
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -41,7 +41,6 @@ from newsdesk.ingest.outlets import file_source, outlet_name
 log = logging.getLogger(__name__)
 
 FORMATS = registry.CHOICES  # "auto" and every registered format, in detection order
-PARSERS: dict[str, Callable[..., ParseResult]] = {f.name: f.parse for f in registry.REGISTRY}  # whole text
 GZIP_MAGIC = b"\x1f\x8b"
 
 
