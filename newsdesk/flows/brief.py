@@ -85,12 +85,17 @@ def _spark(conn, filters: Filters, end: date) -> list[tuple[str, float | None]]:
 def _movers(conn, filters: Filters, since: date, limit: int = 5) -> list[dict]:
     """The open decisions and those closed in the window with the largest excess return (either sign)."""
     from newsdesk.db.read.prices import price_count
+    from newsdesk.flows import grades
     from newsdesk.flows.prices import run_scorecard
 
     if not price_count(conn):  # no closes: no decision can be scored
         return []
+    view = Filters(hidden_sources=filters.hidden_sources)
+    stored = grades.movers(conn, view, since.isoformat(), limit)  # one query while the grades are current
+    if stored is not None:
+        return stored
     try:
-        results = run_scorecard(conn, Filters(hidden_sources=filters.hidden_sources))
+        results = run_scorecard(conn, view)
     except Exception as exc:  # noqa: BLE001 - the brief goes out without this section
         log.warning("scorecard movers left out: %s", exc)
         return []

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import astuple, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.db import Connection, transaction
 from newsdesk.db import grades as store
@@ -280,6 +280,22 @@ def results(
         for (k, _), result in zip(todo, score_decisions(inputs, market, DEFAULT_HORIZON_DAYS), strict=True):
             out[k] = result
     return [result for result in out if result is not None]  # every slot is filled by now
+
+
+def movers(conn: Connection, filters: Filters, since: str, limit: int = 5) -> list[dict[str, Any]] | None:
+    """The view's decisions, by the default rules, that are open or closed on or after the day ``since``,
+    largest excess return (either sign) first: ``text``, ``status``, ``excess_return``, ``exit_date``,
+    ``article_id``; read from the stored grades in one query. None when the grades cannot answer alone
+    (something they read changed, or a decision has no current grade): the caller computes the scorecard."""
+    with reads.snapshot(conn):
+        if not store.is_clean(conn) or not reads.all_graded(conn, RULES_VERSION):
+            return None
+        found = reads.top_movers(conn, filters, since, limit)
+    return [
+        {"text": text_or_none(r["text"]) or "", "status": r["status"], "excess_return": float(r["excess_return"]),
+         "exit_date": text_or_none(r["exit_date"]), "article_id": str(r["article_id"])}
+        for r in found
+    ]  # fmt: skip
 
 
 def with_trips(conn: Connection, result: DecisionResult) -> DecisionResult:

@@ -210,3 +210,30 @@ def test_cards_and_cli_read_the_same_figures(built) -> None:
     assert [(d["status"], d["excess_return"], d["closes"]) for d in data] == [
         (r.status, r.excess_return, closes_label(r) or None) for r in live
     ]
+
+
+def movers_by_rules(conn: sqlite3.Connection, since: str, limit: int = 5) -> list[dict]:
+    """The brief's movers as it picked them from every decision graded by the rules."""
+    live = [r for r in recomputed(conn) if r.excess_return is not None and (r.status == "open" or
+                                                                             (r.exit_date or "") >= since)]  # fmt: skip
+    live.sort(key=lambda r: abs(r.excess_return or 0.0), reverse=True)
+    return [{"text": r.decision.text, "status": r.status, "excess_return": r.excess_return,
+             "exit_date": r.exit_date, "article_id": r.decision.article_id} for r in live[:limit]]  # fmt: skip
+
+
+@pytest.mark.parametrize("since", ["2023-01-01", "2024-03-01", "2024-06-01", "2030-01-01"])
+def test_the_briefs_movers_read_from_the_grades_equal_the_rules(built, since: str) -> None:
+    for limit in (2, 5, 50):
+        assert grades.movers(built.conn, Filters(), since, limit) == movers_by_rules(built.conn, since, limit)
+
+
+def test_the_briefs_movers_are_computed_while_a_grade_is_missing_or_marked(built) -> None:
+    with built.conn:
+        built.conn.execute("UPDATE prices SET close = close * 1.5 WHERE ticker = 'SPY' AND date > '2024-02-01'")
+    assert grades.movers(built.conn, Filters(), "2024-01-01") is None  # marked: the brief computes them
+    grades.refresh(built)
+    assert grades.movers(built.conn, Filters(), "2024-01-01") == movers_by_rules(built.conn, "2024-01-01")
+    with built.conn:
+        built.conn.execute("DELETE FROM decision_grades WHERE decision_id IN (SELECT decision_id FROM "
+                           "decision_grades ORDER BY decision_id LIMIT 1)")  # fmt: skip
+    assert grades.movers(built.conn, Filters(), "2024-01-01") is None  # ungraded: computed

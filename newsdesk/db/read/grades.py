@@ -12,6 +12,7 @@ import pandas as pd
 
 from newsdesk.db.read.filters import author_clause, where
 from newsdesk.db.read.prices import CATEGORIES_SQL, scorecard_decisions
+from newsdesk.db.read.sql import and_day_range, rows
 from newsdesk.domain.filters import Filters
 
 
@@ -50,13 +51,17 @@ def graded_view(
     ungraded; a grade keeps its article's categories, else they are read), and the leg rows of those grades
     without their trips: ``(decision_id, leg, status, reason, return, benchmark_return, excess_return,
     entry_date, exit_date, open, illustrative, missing)``. Walks the decisions in publish order
-    (``idx_decisions_time``), not every article."""
+    (``idx_decisions_time``) within the view's dates, not every article; the legs the same way."""
     clause, params = where(filters, "a")
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
     if article_id is not None:
         clause, params = f"{clause} AND d.article_id = ?", [*params, str(article_id)]
-    walk = "JOIN" if article_id is not None else "INDEXED BY idx_decisions_time CROSS JOIN"  # constant SQL
+        walk = "JOIN"
+    else:  # the decisions' own copy of the publish time bounds the walk to the view's dates (v10)
+        dates, date_params = and_day_range("d.published_at", filters.since, filters.until)
+        clause, params = clause + dates, [*params, *date_params]
+        walk = "INDEXED BY idx_decisions_time CROSS JOIN"  # constant SQL
     cursor = conn.execute(
         "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
         "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
@@ -71,11 +76,40 @@ def graded_view(
     decisions = [dict(zip(names, row, strict=True)) for row in cursor]
     legs = conn.execute(
         "SELECT l.decision_id, l.leg, l.status, l.reason, l.return, l.benchmark_return, l.excess_return, "
-        "l.entry_date, l.exit_date, l.open, l.illustrative, l.missing FROM decisions d "
-        f"JOIN articles a ON a.id = d.article_id JOIN leg_grades l ON l.decision_id = d.id WHERE {clause}",
+        f"l.entry_date, l.exit_date, l.open, l.illustrative, l.missing FROM decisions d {walk} articles a "
+        f"ON a.id = d.article_id CROSS JOIN leg_grades l ON l.decision_id = d.id WHERE {clause}",
         params,
     ).fetchall()
     return decisions, legs
+
+
+def all_graded(conn: sqlite3.Connection, rules_version: int) -> bool:
+    """True when every decision has a grade of ``rules_version`` (one pass over the grades' keys)."""
+    return bool(
+        conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM decisions d LEFT JOIN decision_grades g ON g.decision_id = d.id "
+            "WHERE g.decision_id IS NULL OR g.rules_version != ?)",
+            [rules_version],
+        ).fetchone()[0]
+        == 1
+    )
+
+
+def top_movers(conn: sqlite3.Connection, filters: Filters, since_day: str, limit: int) -> list[dict[str, Any]]:
+    """The stored grades of the view's decisions that are open or closed on or after ``since_day``, largest
+    excess return (either sign) first, ties oldest article first as the scorecard lists them: ``article_id``,
+    ``text``, ``status``, ``excess_return``, ``exit_date``. Starts from the grades (few are open or recent),
+    not from every decision."""
+    clause, params = where(filters, "a")
+    by_author, author_params = author_clause(filters)
+    return rows(
+        conn,
+        "SELECT d.article_id, d.text, g.status, g.excess_return, g.exit_date FROM decision_grades g "
+        "CROSS JOIN decisions d ON d.id = g.decision_id CROSS JOIN articles a ON a.id = d.article_id "
+        f"WHERE g.excess_return IS NOT NULL AND (g.status = 'open' OR g.exit_date >= ?) AND {clause}{by_author} "
+        "ORDER BY abs(g.excess_return) DESC, d.published_at, d.article_id, d.position LIMIT ?",
+        [since_day, *params, *author_params, limit],
+    )
 
 
 def leg_trips(conn: sqlite3.Connection, decision_id: str) -> dict[int, str]:
