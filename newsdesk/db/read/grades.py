@@ -43,6 +43,14 @@ _GRADE_SELECT = (
 )
 
 
+_LEG_SELECT = (
+    "l.leg, l.status AS l_status, l.reason AS l_reason, l.return AS l_return, l.benchmark_return AS "
+    "l_benchmark_return, l.excess_return AS l_excess_return, l.entry_date AS l_entry_date, l.exit_date AS "
+    "l_exit_date, l.open, l.illustrative, l.missing"
+)
+_LEG_WIDTH = 11
+
+
 def graded_view(
     conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
 ) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
@@ -51,7 +59,7 @@ def graded_view(
     ungraded; a grade keeps its article's categories, else they are read), and the leg rows of those grades
     without their trips: ``(decision_id, leg, status, reason, return, benchmark_return, excess_return,
     entry_date, exit_date, open, illustrative, missing)``. Walks the decisions in publish order
-    (``idx_decisions_time``) within the view's dates, not every article; the legs the same way."""
+    (``idx_decisions_time``) within the view's dates, not every article, once: each grade's legs join it."""
     clause, params = where(filters, "a")
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
@@ -66,20 +74,24 @@ def graded_view(
         "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
         "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
         "coalesce(a.published_estimated, 0) AS published_estimated, a.source, a.title, d.author, "
-        f"coalesce(g.categories, {CATEGORIES_SQL}, '') AS categories, {_GRADE_SELECT} "
+        f"coalesce(g.categories, {CATEGORIES_SQL}, '') AS categories, {_GRADE_SELECT}, {_LEG_SELECT} "
         f"FROM decisions d {walk} articles a ON a.id = d.article_id "
-        f"LEFT JOIN decision_grades g ON g.decision_id = d.id WHERE {clause} "
-        "ORDER BY d.published_at, d.article_id, d.position",
+        "LEFT JOIN decision_grades g ON g.decision_id = d.id LEFT JOIN leg_grades l ON l.decision_id = g.decision_id "
+        f"WHERE {clause} ORDER BY d.published_at, d.article_id, d.position, l.leg",
         params,
     )
-    names = [c[0] for c in cursor.description]
-    decisions = [dict(zip(names, row, strict=True)) for row in cursor]
-    legs = conn.execute(
-        "SELECT l.decision_id, l.leg, l.status, l.reason, l.return, l.benchmark_return, l.excess_return, "
-        f"l.entry_date, l.exit_date, l.open, l.illustrative, l.missing FROM decisions d {walk} articles a "
-        f"ON a.id = d.article_id CROSS JOIN leg_grades l ON l.decision_id = d.id WHERE {clause}",
-        params,
-    ).fetchall()
+    width = len(cursor.description) - _LEG_WIDTH  # one row per leg (or one per ungraded decision)
+    names = [c[0] for c in cursor.description[:width]]
+    decisions: list[dict[str, Any]] = []
+    legs: list[tuple[Any, ...]] = []
+    last = None
+    for row in cursor:  # one walk of the view's decisions: their legs come with them
+        decision_id = row[2]
+        if decision_id != last:
+            decisions.append(dict(zip(names, row[:width], strict=True)))
+            last = decision_id
+        if row[width] is not None:
+            legs.append((decision_id, *row[width:]))
     return decisions, legs
 
 
