@@ -86,12 +86,8 @@ def assign(
     else:
         index, stored = StoryIndex(config), _window(conn, lo - config.window_hours * 3600.0, hi)
     with no_cycle_collection():  # the step makes many small objects and no cycles
-        index.prepare(title for _, _, title, _, _ in stored + dated)
-        for at, key, title, story, named in sorted(stored + dated, key=lambda t: (t[0], t[1])):
-            if story is not None:
-                index.seed(key, title, at, story, named)
-            else:
-                out[key] = index.assign(key, title, at, named)
+        ordered = sorted(stored + dated, key=lambda t: (t[0], t[1]))
+        out.update(index.feed((key, title, at, story, named) for at, key, title, story, named in ordered))
     if path and last_rowid is not None:
         _CACHE[path] = (last_rowid + len(articles), config, index)
     return out
@@ -140,12 +136,15 @@ def rebuild(conn: sqlite3.Connection, config: StoryConfig = DEFAULT, chunk: int 
     undated = []
     with no_cycle_collection():
         while batch := cur.fetchmany(chunk):
+            dated = []
             for key, title, published_at, named in batch:
                 at = epoch(published_at)
                 if at is None:
                     undated.append((key, key))
                 else:
-                    updates.append((index.assign(key, title, at, tickers(named)), key))
+                    dated.append((key, title, at, None, tickers(named)))
+            assigned = index.feed(dated)
+            updates += [(assigned[key], key) for key, *_ in dated]
     updates += undated
     for n in range(0, len(updates), chunk):
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", updates[n : n + chunk])

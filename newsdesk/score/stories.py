@@ -19,10 +19,6 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # numpy and datasketch (and its scipy) load only when stories are made, not on every page start
-    import numpy as np
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -36,16 +32,29 @@ STOPWORDS = frozenset(
 )
 
 
+FOLDED: dict[str, str] = {}  # each token seen and its content word ("" for none): titles repeat their words
+MAX_FOLDED = 100_000  # tokens kept; past this the cache starts again
+
+
 def words(text: str) -> list[str]:
     """The content words of ``text``: lower case, no stop words, possessives and plurals folded."""
-    out = []
-    for w in WORD.findall((text or "").lower()):
-        w = w.removesuffix("'s").replace("'", "")
-        if w.endswith("s") and len(w) > 3 and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        if len(w) > 1 and w not in STOPWORDS:
-            out.append(w)
-    return out
+    tokens = WORD.findall((text or "").lower())
+    got = list(map(FOLDED.get, tokens))
+    if None in got:
+        if len(FOLDED) > MAX_FOLDED:
+            FOLDED.clear()
+        for n, w in enumerate(got):
+            if w is None:
+                got[n] = FOLDED[tokens[n]] = fold(tokens[n])
+    return [w for w in got if w]
+
+
+def fold(token: str) -> str:
+    """The content word of one token ("" when it is none: a stop word or a single character)."""
+    w = token.removesuffix("'s").replace("'", "")
+    if w.endswith("s") and len(w) > 3 and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    return w if len(w) > 1 and w not in STOPWORDS else ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ DEFAULT = StoryConfig()
 Groups = dict[str, list[dict[str, float]]]  # candidate stories and their candidate members' vectors
 
 
-@dataclass
+@dataclass(slots=True)
 class _Member:
     story: str
     at: float
@@ -89,23 +98,49 @@ class _Story:
     norm2: float = 0.0
     size: int = 0
     last: float = float("-inf")
+    # the vector of the story's one member while it has had no other (then its centroid and peak
+    # weights equal that vector's, so one dot product gives the bound, the centroid's and the member's)
+    only: dict[str, float] | None = None
 
-    def add(self, vector: dict[str, float], sign: float = 1.0) -> None:
-        c = self.centroid
-        get = c.get
-        dot = squares = 0.0  # plain loops, summed in the order sum() would (the hot path of ingest)
-        for w, v in vector.items():
-            dot += v * get(w, 0.0)
+    @classmethod
+    def of(cls, vector: dict[str, float]) -> _Story:
+        """A story of one member: what ``_Story().add(vector)`` makes, without its arithmetic on an
+        empty centroid (0.0 + v is v; the dot product with nothing is 0.0, so norm2 is the squares)."""
+        squares = 0.0  # summed as add() sums it
         for v in vector.values():
             squares += v * v
+        items = vector.items()
+        return cls(
+            {w: 0.0 + v for w, v in items},
+            {w: v for w, v in items if v > 0.0},
+            max(0.0 + 2.0 * 0.0 + squares, 0.0),
+            1,
+            only=vector,
+        )
+
+    def add(self, vector: dict[str, float], sign: float = 1.0) -> None:
+        """Add ``vector`` to the story (``sign`` 1.0), or take it out (-1.0)."""
+        self.only = None
+        c = self.centroid
+        get = c.get
+        items = vector.items()
+        # plain loops (the hot path of ingest), each sum in the order sum() would on Python 3.11 (3.12's
+        # sum() of floats is compensated, so not used: the floats would change with the version)
+        dot = squares = 0.0
+        for w, v in items:
+            dot += v * get(w, 0.0)
+            squares += v * v
         self.norm2 = max(self.norm2 + 2.0 * sign * dot + squares, 0.0)
-        for w, v in vector.items():
-            c[w] = get(w, 0.0) + sign * v
         if sign > 0:
             peak = self.peak
-            for w, v in vector.items():
-                if v > peak.get(w, 0.0):
+            top = peak.get
+            for w, v in items:
+                c[w] = get(w, 0.0) + sign * v
+                if v > top(w, 0.0):
                     peak[w] = v
+        else:
+            for w, v in items:
+                c[w] = get(w, 0.0) + sign * v
         self.size += int(sign)
 
     def cosine(self, vector: dict[str, float]) -> float:
@@ -152,9 +187,10 @@ class StoryIndex:
                 else:
                     df[w] -= 1
             story = self.stories[member.story]
-            story.add(member.vector, -1.0)
-            if story.size <= 0:
+            if story.size <= 1:  # its last member: the story goes (taking the vector out would be lost work)
                 del self.stories[member.story]
+            else:
+                story.add(member.vector, -1.0)
 
     def _add(
         self,
@@ -162,7 +198,7 @@ class StoryIndex:
         story: str,
         at: float,
         counts: Counter,
-        signature: np.ndarray | None = None,
+        bands: list | None = None,
         companies: frozenset[str] = frozenset(),
     ) -> None:
         self.story_of[key] = story
@@ -175,36 +211,56 @@ class StoryIndex:
             df[w] = df.get(w, 0) + 1
         vector = self._vector(counts)
         self.members[key] = _Member(story, at, vector, companies)
-        entry = self.stories.setdefault(story, _Story())
-        entry.add(vector)
+        entry = self.stories.get(story)
+        if entry is None:
+            entry = self.stories[story] = _Story.of(vector)
+        else:
+            entry.add(vector)
         entry.last = max(entry.last, at)
-        self.lsh.insert(key, self.signer.signature(list(counts)) if signature is None else signature)
+        self.lsh.insert_bands(key, self._bands(counts) if bands is None else bands)
 
     # -------------------------------------------------------------- scoring
 
+    def _bands(self, counts: Counter) -> list:
+        """The LSH band keys of one title's words (see :meth:`_prepare` for many)."""
+        return self.lsh.keys(self.signer.signature(list(counts)))
+
+    def _prepare(self, texts: list[str]) -> list[tuple[Counter, list | None]]:
+        """Each title's word counts and band keys (None when it has no words): the words read once,
+        and the signatures and band keys of all the titles made in one numpy step each."""
+        counts = [Counter(words(text)) for text in texts]
+        titled = [list(c) for c in counts if c]
+        keys = iter(self.lsh.keys_of(self.signer.signatures(titled)) if titled else ())
+        return [(c, next(keys) if c else None) for c in counts]
+
     def _vector(self, counts: Counter) -> dict[str, float]:
         n, get, log = len(self.members) + 2, self.df.get, math.log
-        vec = {w: c * (log(n / (get(w, 0) + 1)) + 1.0) for w, c in counts.items()}
-        squares = 0.0  # summed as sum() would
-        for v in vec.values():
+        vs = [c * (log(n / (get(w, 0) + 1)) + 1.0) for w, c in counts.items()]
+        squares = 0.0  # summed as sum() would on 3.11
+        for v in vs:
             squares += v * v
         norm = math.sqrt(squares) or 1.0
-        return {w: v / norm for w, v in vec.items()}
+        return dict(zip(counts, [v / norm for v in vs], strict=True))
 
     def _best(
-        self, counts: Counter, at: float, companies: frozenset[str] = frozenset(), full: bool = False
-    ) -> tuple[str | None, float, np.ndarray | None]:
-        """The story to join (or None), its score and the title's signature. ``full``: score every
-        candidate (the score is then exact); else stories that cannot win are skipped."""
+        self,
+        counts: Counter,
+        at: float,
+        companies: frozenset[str] = frozenset(),
+        full: bool = False,
+        bands: list | None = None,
+    ) -> tuple[str | None, float, list | None]:
+        """The story to join (or None), its score and the title's band keys (``bands`` when given).
+        ``full``: score every candidate (the score is then exact); else stories that cannot win are
+        skipped."""
         self._evict(at)
         if len(counts) < self.config.min_words:
-            return None, 0.0, None
-        signature = self.signer.signature(list(counts))
+            return None, 0.0, bands
+        if bands is None:
+            bands = self._bands(counts)
         vec = self._vector(counts)
         groups: Groups = {}
-        members = self.members
-        for key in self.lsh.query(signature):
-            member = members[key]
+        for member in map(self.members.__getitem__, self.lsh.query_bands(bands)):
             if companies and member.companies and companies.isdisjoint(member.companies):
                 continue  # both name companies, and none in common: another event
             group = groups.get(member.story)
@@ -213,8 +269,8 @@ class StoryIndex:
             else:
                 group.append(member.vector)
         if full:
-            return (*self._best_of_all(vec, groups, at), signature)
-        return (*self._best_bounded(vec, groups, at), signature)
+            return (*self._best_of_all(vec, groups, at), bands)
+        return (*self._best_bounded(vec, groups, at), bands)
 
     def _best_of_all(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
         """Every candidate story scored: its nearest candidate member (or centroid), the largest margin
@@ -252,30 +308,55 @@ class StoryIndex:
         only until its margin beats every bound left. The score returned is then a lower bound."""
         items = list(vec.items())
         config, quiet = self.config, at - self.config.quiet_hours * 3600.0
+        join, follow_join, weight = config.join, config.follow_join, config.centroid_weight
         ceiling = 1.0 + 1e-9  # a cosine of unit vectors (float rounding can pass 1 by an ulp)
-        ranked = []
+        no_floor = float("-inf")
+        stories = self.stories
+        ranked: list[tuple[float, str, list[dict[str, float]], float, float, float | None]] = []
         for story, group in groups.items():
-            entry = self.stories[story]
-            peak, centroid = entry.peak.get, entry.centroid.get
-            bound = dot = 0.0  # _Story.bound and the dot product of _Story.cosine, in one pass
-            for w, v in items:
-                bound += v * peak(w, 0.0)
-                dot += v * centroid(w, 0.0)
-            bound = min(bound, ceiling)
-            if entry.last >= quiet:
+            entry = stories[story]
+            only, known = entry.only, None
+            if only is not None:  # one member (so it is the group): bound, centroid and member alike
+                get = only.get
+                known = 0.0  # summed as every dot product here
+                for w, v in items:
+                    known += v * get(w, 0.0)
+                if entry.last >= quiet:
+                    cosine = known / math.sqrt(entry.norm2) if entry.norm2 > 0.0 else 0.0
+                    floor, threshold = weight * cosine, join
+                else:
+                    floor, threshold = no_floor, follow_join
+                ranked.append((threshold - max(min(known, ceiling), floor), story, group, floor, threshold, known))
+                continue
+            peak = entry.peak.get
+            bound = 0.0  # the upper bound (see _Story.peak)
+            if entry.last >= quiet:  # open: the centroid's cosine too (the dot product of _Story.cosine)
+                centroid = entry.centroid.get
+                dot = 0.0
+                for w, v in items:
+                    bound += v * peak(w, 0.0)
+                    dot += v * centroid(w, 0.0)
                 cosine = dot / math.sqrt(entry.norm2) if entry.norm2 > 0.0 else 0.0
-                floor, threshold = config.centroid_weight * cosine, config.join
-            else:
-                floor, threshold = float("-inf"), config.follow_join
-            ranked.append((max(bound, floor) - threshold, story, group, floor, threshold))
-        ranked.sort(key=lambda r: (-r[0], r[1]))
+                floor, threshold = weight * cosine, join
+            else:  # quiet: no centroid
+                for w, v in items:
+                    bound += v * peak(w, 0.0)
+                floor, threshold = no_floor, follow_join
+            bound = min(bound, ceiling)
+            # the bound on the margin, negated (exactly: -(a - b) == b - a in floats), so that a plain
+            # sort takes the largest bound first and ties by the smallest story id (ids are unique)
+            ranked.append((threshold - max(bound, floor), story, group, floor, threshold, known))
+        ranked.sort()
+        last = len(ranked) - 1
         best, best_score, best_margin = None, 0.0, 0.0  # a story is joined at a margin >= 0
-        for n, (top, story, group, floor, threshold) in enumerate(ranked):
+        for n, (neg_top, story, group, floor, threshold, known) in enumerate(ranked):
+            top = -neg_top
             if top < best_margin:
                 break  # neither this story nor any after it can reach the best margin
-            rest = ranked[n + 1][0] if n + 1 < len(ranked) else float("-inf")
-            nearest = -1.0
-            for vector in group:
+            rest = -ranked[n + 1][0] if n < last else no_floor
+            nearest = -1.0 if known is None else known  # a one-member story's member: scored above
+            unscored: list[dict[str, float]] = group if known is None else []
+            for vector in unscored:
                 get = vector.get
                 sim = 0.0  # summed as _best_of_all sums it
                 for w, v in items:
@@ -300,28 +381,46 @@ class StoryIndex:
 
     # -------------------------------------------------------------- the public steps
 
-    def prepare(self, texts: Iterable[str]) -> None:
-        """Hash the words of many titles at once (the window read back and a batch) before they are
-        seeded or assigned one by one: the same signatures, computed in fewer steps."""
-        self.signer.learn([w for text in texts for w in words(text)])
+    def feed(self, items: Iterable[tuple[str, str, float, str | None, Iterable[str]]]) -> dict[str, str]:
+        """Seed and assign many articles in one pass, in the order given (publish-time order):
+        ``(article id, title, epoch seconds, story id or None, companies)``; an article with a story
+        id is seeded (:meth:`seed`), one with None assigned (:meth:`assign`). Returns ``{article id:
+        story id}`` of the assigned ones. The same stories as seeding and assigning one by one; the
+        titles' words are read once and their signatures made in one step."""
+        items = list(items)
+        out = {}
+        prepared = self._prepare([item[1] for item in items])
+        for (key, _, at, story, named), (counts, bands) in zip(items, prepared, strict=True):
+            if story is not None:
+                self._seed(key, at, story, counts, bands, frozenset(named))
+            else:
+                out[key] = self._assign(key, at, counts, bands, frozenset(named))
+        return out
 
     def seed(self, article_id: str, text: str, at: float, story_id: str, companies: Iterable[str] = ()) -> None:
         """Put an article whose story is already known (stored earlier) into the window."""
+        self._seed(article_id, at, story_id, Counter(words(text)), None, frozenset(companies))
+
+    def _seed(
+        self, article_id: str, at: float, story_id: str, counts: Counter, bands: list | None, named: frozenset[str]
+    ) -> None:
         if article_id in self.story_of:
             return
         self._evict(at)
-        self._add(article_id, story_id, at, Counter(words(text)), companies=frozenset(companies))
+        self._add(article_id, story_id, at, counts, bands, named)
 
     def assign(self, article_id: str, text: str, at: float, companies: Iterable[str] = ()) -> str:
         """The story of a new article (its own id when it opens one); an article already seen keeps
         its story. Call in publish-time order. ``companies`` (tickers; none when unknown): an article
         never joins through a member that names companies none of which it names."""
+        return self._assign(article_id, at, Counter(words(text)), None, frozenset(companies))
+
+    def _assign(self, article_id: str, at: float, counts: Counter, bands: list | None, named: frozenset[str]) -> str:
         if article_id in self.story_of:
             return self.story_of[article_id]
-        counts, named = Counter(words(text)), frozenset(companies)
-        story, _, signature = self._best(counts, at, named)
+        story, _, bands = self._best(counts, at, named, bands=bands)
         story = story or article_id
-        self._add(article_id, story, at, counts, signature, named)
+        self._add(article_id, story, at, counts, bands, named)
         return story
 
 
@@ -330,7 +429,7 @@ def cluster(items: list[tuple], config: StoryConfig = DEFAULT) -> dict[str, str]
     companies)`` items, taken in time order (ties by id), so the same items always give the same
     stories."""
     index = StoryIndex(config)
-    return {
-        item[0]: index.assign(item[0], item[1], item[2], item[3] if len(item) > 3 else ())
+    return index.feed(
+        (item[0], item[1], item[2], None, item[3] if len(item) > 3 else ())
         for item in sorted(items, key=lambda t: (t[2], t[0]))
-    }
+    )

@@ -4,20 +4,25 @@ datasketch fixes the hashing and the banding: its :class:`~datasketch.MinHash` (
 scheme) and the bands and rows :class:`~datasketch.MinHashLSH` picks for a threshold. This module
 gives the same signatures and the same candidates at a fraction of the cost:
 
-- a word's permuted hashes are computed once per process (vectorised over the new words of a
-  title) and a title's signature is their minimum, which is what ``MinHash.update_batch`` computes;
-- the bands live in plain dicts keyed by the band's bytes, where ``MinHashLSH``'s generic storage
-  layer spent ~130 µs on an insert, a query and a removal of one title.
+- a word's permuted hashes are computed once per process (vectorised over the new words) and a
+  title's signature is their minimum, which is what ``MinHash.update_batch`` computes; the
+  signatures of a batch of titles are one ``np.minimum.reduceat``;
+- the bands live in plain dicts keyed by each band's values read as one integer (through a
+  one-to-one mix), where ``MinHashLSH``'s generic storage layer spent ~130 µs on an insert, a query
+  and a removal of one title; inserts, queries and removals run their loop over the bands in C.
 
 ``tests/score/test_story_scale.py`` checks both against datasketch itself. Pure: no SQL, no streamlit.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from itertools import accumulate, repeat
 
 import numpy as np
 
+SWEEP = 4096  # empty buckets are swept out once the removals since the last sweep pass the keys held + this
 MAX_WORDS = 200_000  # words whose hashes are kept; past this the cache starts again (memory: 256 B a word)
 
 
@@ -47,6 +52,24 @@ class Signer:
                 new = list(dict.fromkeys(words))
             self._learn(new)
         return self.matrix[[rows[w] for w in words]].min(axis=0)
+
+    def signatures(self, titles: Sequence[Sequence[str]]) -> np.ndarray:
+        """The signatures of many word sets at once (one row each; none may be empty): each row is
+        the minimum over its words' hash rows, as :meth:`signature` computes it, in one numpy step."""
+        flat = [w for title in titles for w in title]
+        if not flat:
+            return np.empty((0, self.num_perm), dtype=self.matrix.dtype)
+        rows = self.rows
+        new = [w for w in dict.fromkeys(flat) if w not in rows]
+        if new:
+            if len(rows) + len(new) > MAX_WORDS:  # start the cache again (with these titles' words)
+                rows.clear()
+                new = list(dict.fromkeys(flat))
+                if len(new) > MAX_WORDS:  # more words than the cache holds: one title at a time
+                    return np.stack([self.signature(title) for title in titles])
+            self._learn(new)
+        starts = np.fromiter(accumulate(map(len, titles), initial=0), dtype=np.intp, count=len(titles) + 1)
+        return np.minimum.reduceat(self.matrix[[rows[w] for w in flat]], starts[:-1], axis=0)
 
     def learn(self, words: Sequence[str]) -> None:
         """Hash the words not yet known in one vectorised step (before many titles are signed)."""
@@ -85,48 +108,72 @@ class Signer:
         return out
 
 
+def mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a one-to-one map of 64-bit integers (xor-shifts and odd multipliers
+    modulo 2**64 are each invertible), so equal band keys stay equal and distinct ones distinct. A
+    band's raw integer has poorly spread low bits (titles that share the word with the smallest hash
+    share its first value), which Python's dicts index by: mixed, a bucket lookup costs one probe."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
 class Bands:
     """LSH band tables over signatures: the bands and rows of datasketch's ``MinHashLSH(threshold,
-    num_perm)``, so :meth:`query` returns the keys that ``MinHashLSH.query`` would."""
+    num_perm)``, so :meth:`query` returns the keys that ``MinHashLSH.query`` would.
+
+    A band's key is its ``r`` hash values read as one unsigned integer when they fit in 8 bytes (two
+    32-bit values: datasketch's default; equal integers are equal bytes), put through :func:`mix`,
+    else their bytes. The
+    ``*_bands`` methods take keys made once by :meth:`keys` or :meth:`keys_of` (a title's keys are
+    made once for its query and its insert, and a batch's in one numpy step)."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.b, self.r = lsh.b, lsh.r
-        self.tables: list[dict[bytes, set[str]]] = [{} for _ in range(self.b)]
-        self.bands_of: dict[str, list[bytes]] = {}
+        self.tables: list[defaultdict[object, set[str]]] = [defaultdict(set) for _ in range(self.b)]
+        self.bands_of: dict[str, list] = {}
+        self.removed = 0  # removals since the empty buckets were last swept out
 
-    def keys(self, signature: np.ndarray) -> list[bytes]:
-        """The band keys of a signature: the bytes of each band's ``r`` hash values."""
-        used = np.ascontiguousarray(signature[: self.b * self.r])
-        return used.view(np.dtype((np.void, self.r * used.itemsize))).tolist()
+    def keys_of(self, signatures: np.ndarray) -> list[list]:
+        """The band keys of each row of ``signatures`` (one list of ``b`` keys a row)."""
+        used = np.ascontiguousarray(signatures[:, : self.b * self.r])
+        size = self.r * used.itemsize
+        if size not in (1, 2, 4, 8):
+            return used.view(np.dtype((np.void, size))).tolist()
+        return mix(used.view(np.dtype(f"u{size}")).astype(np.uint64)).tolist()
+
+    def keys(self, signature: np.ndarray) -> list:
+        """The band keys of one signature."""
+        return self.keys_of(signature.reshape(1, -1))[0]
 
     def insert(self, key: str, signature: np.ndarray) -> None:
-        bands = self.keys(signature)
+        self.insert_bands(key, self.keys(signature))
+
+    def insert_bands(self, key: str, bands: list) -> None:
         self.bands_of[key] = bands
-        for table, band in zip(self.tables, bands, strict=True):
-            bucket = table.get(band)
-            if bucket is None:
-                table[band] = {key}
-            else:
-                bucket.add(key)
+        any(map(set.add, map(defaultdict.__getitem__, self.tables, bands), repeat(key)))  # a C loop
 
     def query(self, signature: np.ndarray) -> set[str]:
         """The keys that share at least one band with ``signature``."""
-        out: set[str] = set()
-        for table, band in zip(self.tables, self.keys(signature), strict=True):
-            bucket = table.get(band)
-            if bucket:
-                out |= bucket
-        return out
+        return self.query_bands(self.keys(signature))
+
+    def query_bands(self, bands: list) -> set[str]:
+        return set().union(*filter(None, map(dict.get, self.tables, bands)))
 
     def remove(self, key: str) -> None:
-        for table, band in zip(self.tables, self.bands_of.pop(key), strict=True):
-            bucket = table[band]
-            bucket.discard(key)
-            if not bucket:
-                del table[band]
+        """Take ``key`` out of its buckets. A bucket left empty stays until the next sweep (every
+        removal sweeping its own would cost a Python loop; an empty bucket adds no candidate)."""
+        any(map(set.discard, map(dict.__getitem__, self.tables, self.bands_of.pop(key)), repeat(key)))
+        self.removed += 1
+        if self.removed > len(self.bands_of) + SWEEP:
+            self.removed = 0
+            for n, table in enumerate(self.tables):
+                self.tables[n] = defaultdict(set, {band: bucket for band, bucket in table.items() if bucket})
 
     def __contains__(self, key: str) -> bool:
         return key in self.bands_of

@@ -87,8 +87,35 @@ def test_signatures_stay_equal_when_the_word_cache_starts_again(monkeypatch) -> 
     assert len(signer.rows) <= 12 + len(max((words(t) for t, _, _ in headlines(40)), key=len))
 
 
+def test_signatures_of_many_titles_in_one_step_are_datasketchs(monkeypatch) -> None:
+    titles = [words(t) for t, _, _ in headlines(80)] + [["one"], ["café", "naïve", "café"]]
+    for cap in (story_lsh.MAX_WORDS, 12):  # also when the word cache must start again
+        monkeypatch.setattr(story_lsh, "MAX_WORDS", cap)
+        got = Signer(64).signatures(titles)
+        for row, title in zip(got, titles, strict=True):
+            want = MinHash(num_perm=64, seed=1)
+            want.update_batch([w.encode("utf-8") for w in title])
+            assert np.array_equal(row, want.hashvalues), title
+
+
+def test_band_keys_of_many_signatures_are_each_ones_keys() -> None:
+    signer, bands = Signer(64), Bands(0.2, 64)
+    titles = [words(t) for t, _, _ in headlines(50)]
+    signatures = signer.signatures(titles)
+    assert bands.keys_of(signatures) == [bands.keys(sig) for sig in signatures]
+    # distinct bands give distinct keys and equal bands equal keys (the integer map is one-to-one)
+    raw = [bytes(sig[: bands.b * bands.r]) for sig in signatures]
+    for a, ka, ra in zip(titles, bands.keys_of(signatures), raw, strict=True):
+        for b, kb, rb in zip(titles, bands.keys_of(signatures), raw, strict=True):
+            for n in range(bands.b):
+                width = bands.r * 4
+                assert (ka[n] == kb[n]) == (ra[n * width : (n + 1) * width] == rb[n * width : (n + 1) * width]), (a, b)
+
+
 @pytest.mark.parametrize("threshold", [0.2, 0.5])
-def test_bands_find_the_candidates_of_datasketchs_lsh(threshold: float) -> None:
+@pytest.mark.parametrize("sweep", [4096, 7])
+def test_bands_find_the_candidates_of_datasketchs_lsh(threshold: float, sweep: int, monkeypatch) -> None:
+    monkeypatch.setattr(story_lsh, "SWEEP", sweep)  # 7: empty buckets swept out many times on the way
     signer, bands = Signer(64), Bands(threshold, 64)
     lsh = MinHashLSH(threshold=threshold, num_perm=64)
     assert (bands.b, bands.r) == (lsh.b, lsh.r)
@@ -121,6 +148,27 @@ def test_skipping_stories_that_cannot_win_picks_what_scoring_them_all_picks(seed
         assert got == (want or f"a{n}"), title
         joined += want is not None
     assert joined > 300
+
+
+def test_feeding_a_batch_gives_the_stories_of_seeding_and_assigning_one_by_one() -> None:
+    rows = headlines(400, seed=5)
+    start = START.timestamp()
+    items = [(f"a{n}", title, start + 60.0 * minute) for n, (title, _, minute) in enumerate(rows)]
+    items += [("e1", "", start + 5.0), ("e2", "Apple", start + 6.0)]  # no words; one word
+    items.sort(key=lambda t: (t[2], t[0]))
+    known = {key: f"s{n % 9}" for n, (key, _, _) in enumerate(items[:150])}  # stored earlier: seeded
+    one, batch = StoryIndex(), StoryIndex()
+    want = {}
+    for key, title, at in items:
+        if key in known:
+            one.seed(key, title, at, known[key])
+        else:
+            want[key] = one.assign(key, title, at)
+    got: dict[str, str] = {}
+    for n in range(0, len(items), 60):
+        got.update(batch.feed((key, title, at, known.get(key), ()) for key, title, at in items[n : n + 60]))
+    assert got == want
+    assert len(set(got.values())) < len(got) / 2  # articles do join stories, across batches
 
 
 # ------------------------------------------------------------------ through the write path
