@@ -441,6 +441,28 @@ EMPTY_SET_INDEX_SQL = (
 )  # covering: the Uncategorised line reads nothing else
 
 
+# the tables the triggers keep (daily totals, company counts, week and month totals), each with the
+# statement that fills it from scratch: what the triggers would leave after its base rows were inserted
+TRIGGER_KEPT_REFILL = {
+    "daily_totals": "INSERT INTO daily_totals (day, n, sentiment_sum, sentiment_n, high_impact) " + DAILY_TOTALS_SQL,
+    "ticker_counts": f"INSERT INTO ticker_counts (ticker, n) {TICKER_COUNTS_SQL}",
+    "period_category_sentiment": (
+        "INSERT INTO period_category_sentiment (grain, period, category, n, sentiment_sum, impact_sum, impact_n) "
+        + PERIOD_RECOMPUTE_SQL
+    ),
+}
+TRIGGER_KEPT = tuple(TRIGGER_KEPT_REFILL)
+
+
+def refill_trigger_kept(conn: sqlite3.Connection) -> None:
+    """Fill the tables :data:`TRIGGER_KEPT` from their base tables (call inside a transaction, with the
+    base tables written and ``daily_category_sentiment`` in place): the bulk copy into a server, which
+    loads the base tables with their triggers off, ends with this."""
+    for table, sql in TRIGGER_KEPT_REFILL.items():
+        conn.execute(f"DELETE FROM {table}")  # constant names
+        conn.execute(sql)
+
+
 def add_empty_set_index(db: sqlite_utils.Database) -> None:
     """Part of migration 19: a partial index of the empty category set's rows, so the sentiment chart's
     "Uncategorised" line reads its few hundred day rows, not every set's (162k at 1M articles)."""

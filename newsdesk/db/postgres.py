@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from newsdesk.db import dialect
+from newsdesk.db import aggregates, dialect
 from newsdesk.db.dialect import Statement
 from newsdesk.errors import SchemaError
 
@@ -186,6 +186,44 @@ class PgConnection:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
             )
 
+    def copy_in(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Write ``rows`` into ``table`` (its ``columns``, names of the schema) with ``COPY ... FROM
+        STDIN`` (a bulk load: one statement, no per-row round trip); returns how many were written."""
+        n = 0
+        with self._raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+        return n
+
+    def set_user_triggers(self, table: str, enabled: bool) -> None:
+        """Turn ``table``'s own triggers off or back on (inside a transaction: the change and the
+        table's lock last until it ends; the connection must own the table)."""
+        self._raw.execute(f"ALTER TABLE {table} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+
+    def secondary_indexes(self, table: str) -> list[tuple[str, str]]:
+        """``(name, CREATE INDEX statement)`` of each of ``table``'s indexes that no constraint owns
+        (not its primary key, not a UNIQUE constraint): the ones a bulk load may drop and build after."""
+        rows = self._raw.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = %s AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) "
+            "ORDER BY i.indexname",
+            [table],
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def run(self, sql: str) -> None:
+        """Run ``sql`` as it is (PostgreSQL's own dialect, no parameter: DDL of this module's callers)."""
+        self._raw.execute(sql)
+
+    def vacuum_analyze(self) -> None:
+        """``VACUUM (ANALYZE)`` of the whole database, outside any transaction: the planner's statistics
+        for every table, and the visibility map a bulk load leaves unset (without it an index-only scan
+        visits the table for every row until autovacuum comes by)."""
+        self._raw.execute("VACUUM (ANALYZE)")
+        self.unanalyzed = 0
+
     def schema_version(self) -> int:
         return schema_version(self)
 
@@ -327,6 +365,7 @@ def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Con
             SERVER_MIGRATIONS[step](conn)
             conn._raw.execute("INSERT INTO newsdesk_schema (version) VALUES (%s)", [step])
         _index_rowids(conn)
+        _repair_partial_indexes(conn)
     except BaseException:
         conn.rollback()
         raise
@@ -374,7 +413,7 @@ def _table_ddl(ref: sqlite3.Connection, table: str) -> list[str]:
     if pk and not identity:
         parts.append(f"PRIMARY KEY ({', '.join(pk)})")
     indexes = []
-    for _, index, unique, origin, _partial in ref.execute(f'PRAGMA index_list("{table}")').fetchall():
+    for _, index, unique, origin, partial in ref.execute(f'PRAGMA index_list("{table}")').fetchall():
         columns = [r[2] for r in ref.execute(f'PRAGMA index_info("{index}")').fetchall()]
         if origin == "pk" or None in columns:
             continue
@@ -382,7 +421,8 @@ def _table_ddl(ref: sqlite3.Connection, table: str) -> list[str]:
             parts.append(f"UNIQUE ({', '.join(columns)})")
         else:
             kind = "UNIQUE INDEX" if unique else "INDEX"
-            indexes.append(f"CREATE {kind} IF NOT EXISTS {index} ON {table} ({', '.join(columns)})")
+            where = _index_where(ref, index) if partial else ""
+            indexes.append(f"CREATE {kind} IF NOT EXISTS {index} ON {table} ({', '.join(columns)}){where}")
     if table == "articles":
         parts.append(
             "search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, '') || ' ' || "
@@ -390,6 +430,33 @@ def _table_ddl(ref: sqlite3.Connection, table: str) -> list[str]:
         )
         indexes.append("CREATE INDEX IF NOT EXISTS idx_articles_search ON articles USING gin (search_tsv)")
     return [f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(parts)})", *indexes]
+
+
+def _index_where(ref: sqlite3.Connection, index: str) -> str:
+    """A partial index's `` WHERE ...`` as SQLite has it (PRAGMA index_info gives only the columns)."""
+    (sql,) = ref.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [index]).fetchone()
+    m = re.search(r"\bWHERE\b(.*)$", sql, re.I | re.S)
+    if not m:
+        raise SchemaError(f"cannot read the condition of the partial index {index}: {sql}")
+    return f" WHERE {m.group(1).strip()}"  # portable: the schema's conditions compare columns with literals
+
+
+# the partial indexes of the schema: servers made before newsdesk carried an index's WHERE have each
+# one whole (every row indexed, so the planner never picks it); migrate() makes it again
+PARTIAL_INDEXES = (aggregates.EMPTY_SET_INDEX_SQL,)
+
+
+def _repair_partial_indexes(conn: PgConnection) -> None:
+    """Make :data:`PARTIAL_INDEXES` again where the server has one without its WHERE."""
+    for sql in PARTIAL_INDEXES:
+        m = re.search(r"\bINDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", sql, re.I)
+        assert m is not None  # a CREATE INDEX statement of the schema
+        found = conn._raw.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s", [m.group(1)]
+        ).fetchone()
+        if found and " WHERE " not in found[0]:
+            conn._raw.execute(f"DROP INDEX {m.group(1)}")  # a name of the schema
+            conn._raw.execute(sql)
 
 
 _TRIGGER = re.compile(

@@ -186,6 +186,17 @@ def test_text_walk_and_lookup_plans_give_the_same_rows(big, text) -> None:
     assert read_filters.text_matches(big, f) >= len(lookup)
 
 
+@pytest.mark.parametrize("text", ["orders improve", "guidance", "no such words anywhere"])
+def test_the_text_count_stops_where_the_plan_stops_asking(big, text) -> None:
+    """The plan only asks whether the text matches more than TEXT_WALK articles: the count stops one
+    past it, and the plan is the one a full count would choose."""
+    f = read_filters.Filters(text=text)
+    query = read_filters.fts_query(text)
+    full = big.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [query]).fetchone()[0]
+    assert read_filters.text_matches(big, f) == min(full, read_filters.TEXT_WALK + 1)
+    assert read_filters.plan(f, big, newest=True).text_walk is (full > read_filters.TEXT_WALK)
+
+
 def traced(conn: sqlite3.Connection, fn) -> list[str]:
     """The statements ``fn`` runs on ``conn`` (with their values filled in)."""
     seen: list[str] = []

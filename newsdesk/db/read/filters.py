@@ -89,11 +89,15 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
 
 
 def text_matches(conn: sqlite3.Connection, filters: Filters) -> int:
-    """How many articles the full-text part of ``filters`` matches (0 without one)."""
+    """How many articles the full-text part of ``filters`` matches (0 without one), counted up to
+    ``TEXT_WALK + 1``: all the plan asks is whether there are more than :data:`TEXT_WALK`. A full count
+    of a common word reads every match: on a server, each match's table page (55,000 matches at 1M
+    articles: 0.55 s against 0.2 s capped)."""
     query = fts_query(filters.text)
     if not query:
         return 0
-    return int(conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [query]).fetchone()[0])
+    sql = f"SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT {TEXT_WALK + 1})"
+    return int(conn.execute(sql, [query]).fetchone()[0])
 
 
 def topic_rows(conn: sqlite3.Connection, filters: Filters) -> tuple[int, int]:
