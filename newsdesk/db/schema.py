@@ -3,7 +3,7 @@
 Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
 refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes;
 14 the alert rules, events and deliveries; 15 analyst calls' columns; 16 market relevance; 17 rebuilds
-the full-text index stemmed.
+the full-text index stemmed; 20 counts a batch's company mentions per batch, not per row.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # the handles a transaction runs on: the door's Connection, or sqlite-utils over it (the migrations)
 DbT = TypeVar("DbT", Connection, "sqlite_utils.Database")
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -259,6 +259,12 @@ def _migration_19(db: sqlite_utils.Database) -> None:
     aggregates.add_empty_set_index(db)
 
 
+def _migration_20(db: sqlite_utils.Database) -> None:
+    """A batch's company mentions counted into ``ticker_counts`` with one upsert per ticker by the writer
+    (:func:`newsdesk.db.aggregates.count_mentions`), not by a trigger per inserted row."""
+    aggregates.count_per_batch(db)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -279,6 +285,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     17: _migration_17,
     18: stories.add_story_ids,
     19: _migration_19,
+    20: _migration_20,
 }
 
 

@@ -237,9 +237,20 @@ def _insert_children(conn: sqlite3.Connection, articles: list[Article]) -> None:
         decs += decision_values(a)
         links += link_values(a)
     conn.executemany(CATEGORY_INSERT_SQL, cats)
-    conn.executemany(ENTITY_INSERT_SQL, ents)
+    insert_mentions(conn, ents)
     conn.executemany(DECISION_INSERT_SQL, decs)
     conn.executemany(LINK_INSERT_SQL, links)
+
+
+def insert_mentions(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``article_entities`` rows (:func:`entity_values`) and count them into ``ticker_counts`` with
+    one upsert per ticker (schema v20: no trigger counts an inserted mention). Every insert of a mention
+    goes through here, inside the writer's transaction."""
+    if not rows:
+        return
+    after = aggregates.last_mention(conn)
+    conn.executemany(ENTITY_INSERT_SQL, rows)
+    aggregates.count_mentions(conn, after)
 
 
 def _delete_children(conn: sqlite3.Connection, article_id: str) -> None:
@@ -298,7 +309,7 @@ def merge_stored(conn: sqlite3.Connection, old: Article, new: Article, chash: st
     conn.execute("DELETE FROM article_categories WHERE article_id = ?", [merged.id])
     conn.execute("DELETE FROM article_entities WHERE article_id = ?", [merged.id])
     conn.executemany(CATEGORY_INSERT_SQL, category_values(merged))
-    conn.executemany(ENTITY_INSERT_SQL, entity_values(merged))
+    insert_mentions(conn, entity_values(merged))
 
 
 def load_article(conn: sqlite3.Connection, article_id: str) -> Article:
