@@ -1,10 +1,10 @@
 """``newsdesk db copy SRC DST``: a whole desk from one database to another (SQLite <-> PostgreSQL).
 
 Every table of the schema is copied row for row, in chunks, in one transaction on the destination
-(which must be empty); the tables the triggers keep (daily and period totals) are filled by those
-triggers as the rows arrive, and the full-text index is rebuilt. The tables newsdesk's writers keep
-(daily category totals, category-set totals, company counts: schema 20) are copied as they are. The result is checked
-by counting every table on both sides.
+(which must be empty); the table the triggers keep (week and month totals) is filled by them as the
+rows arrive, and the full-text index is rebuilt. The tables newsdesk's writers keep (daily category
+totals, category-set totals; from schema 20 the daily totals and company counts too) are copied as
+they are. The result is checked by counting every table on both sides.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from newsdesk.errors import NewsdeskError
 
 # kept by triggers on the destination as the rows they derive from are copied
 REFILLED_LAST = ("grade_dirty",)  # what the triggers write while the copy runs: made equal to the source's
-TRIGGER_KEPT = ("daily_totals", "period_category_sentiment")
+TRIGGER_KEPT = ("period_category_sentiment",)
 CHUNK = 5_000
 
 

@@ -301,13 +301,16 @@ def _replace_triggers(conn: PgConnection, table: str, drop: Iterable[str], creat
 
 
 def _server_migration_20(conn: PgConnection) -> None:
-    """Schema 20 (SQLite's ``_migration_20``): no trigger counts an inserted mention (the writer counts
-    a batch's, :func:`newsdesk.db.aggregates.count_mentions`); the delete and move triggers delete only
-    their own emptied row; the counts are recounted once."""
+    """Schema 20 (SQLite's ``_migration_20``): no trigger counts an inserted mention or article (the
+    writer counts a batch's: :func:`newsdesk.db.aggregates.count_per_batch`); the mention delete and move
+    triggers delete only their own emptied row; the counts are recounted once; the unused indexes go."""
     from newsdesk.db import aggregates
 
     _replace_triggers(conn, "article_entities", aggregates.COUNT_TRIGGERS, aggregates.count_triggers_v20())
+    _replace_triggers(conn, "articles", [aggregates.TOTALS_INSERT_TRIGGER], [])
     aggregates.recount_tickers(conn)  # type: ignore[arg-type]  # a PgConnection stands in for one
+    for name in aggregates.UNUSED_INDEXES:  # names of the schema
+        conn._raw.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at

@@ -3,7 +3,8 @@
 Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
 refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes;
 14 the alert rules, events and deliveries; 15 analyst calls' columns; 16 market relevance; 17 rebuilds
-the full-text index stemmed; 20 counts a batch's company mentions per batch, not per row.
+the full-text index stemmed; 20 counts a batch's company mentions and daily totals per batch, not per
+row, and drops three indexes no read uses.
 """
 
 from __future__ import annotations
@@ -260,9 +261,13 @@ def _migration_19(db: sqlite_utils.Database) -> None:
 
 
 def _migration_20(db: sqlite_utils.Database) -> None:
-    """A batch's company mentions counted into ``ticker_counts`` with one upsert per ticker by the writer
-    (:func:`newsdesk.db.aggregates.count_mentions`), not by a trigger per inserted row."""
+    """Derived tables counted per batch by the writer, not per row by triggers: a batch's company
+    mentions into ``ticker_counts`` with one upsert per ticker, its articles into ``daily_totals`` with
+    one per day (:func:`newsdesk.db.aggregates.count_per_batch`); and the indexes no read uses dropped
+    (:data:`newsdesk.db.aggregates.UNUSED_INDEXES`)."""
     aggregates.count_per_batch(db)
+    for name in aggregates.UNUSED_INDEXES:  # constant names
+        db.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {

@@ -220,6 +220,7 @@ def insert_articles(conn: sqlite3.Connection, batch: list[tuple[Article, str]], 
         for n, (a, chash) in enumerate(batch, 1)
     ]
     conn.executemany(ARTICLE_INSERT_SQL, rows)
+    aggregates.count_new_articles(conn, articles)
     conn.executemany(FTS_INSERT_SQL, [(last + n, a.title, a.summary, a.body) for n, a in enumerate(articles, 1)])
     _insert_children(conn, articles)
     conn.executemany(SOURCE_INSERT_SQL, [(a.id, a.source, a.url or "", ingested_at) for a in articles])

@@ -1,10 +1,12 @@
-"""``ticker_counts`` (how many articles name each ticker: the company filter's options) equals a recount
-of ``article_entities`` after every way newsdesk writes company mentions, on both engines. From schema 20
-the writers count a batch's inserted mentions with one upsert per ticker (``aggregates.count_mentions``)
-and only deletes and moves are counted by triggers: a bulk batch, a mention repeated in one article (the
-``INSERT OR IGNORE`` keeps one), both kinds of merge with a stored story, a rescore, ``db copy`` either
-way, deletes and moves by outside SQL, ``rebuild-daily`` after outside inserts, and the upgrade of a
-schema-19 desk."""
+"""The derived tables the writers count a batch at a time from schema 20, on both engines.
+
+``ticker_counts`` (how many articles name each ticker: the company filter's options) equals a recount
+of ``article_entities`` after every way newsdesk writes company mentions: a bulk batch, a mention
+repeated in one article (the ``INSERT OR IGNORE`` keeps one), both kinds of merge with a stored story,
+a rescore, ``db copy`` either way, deletes and moves by outside SQL (still counted by triggers),
+``rebuild-daily`` after outside inserts, and the upgrade of a schema-19 desk. ``daily_totals`` holds
+the very rows (floats bit for bit) the per-article trigger of schemas 8-19 wrote.
+"""
 
 from __future__ import annotations
 
@@ -121,47 +123,125 @@ def test_db_copy_carries_the_counts(pg_server, tmp_path, sample_path, direction)
     with closing(schema.open(src)) as conn:
         mixed_writes(conn, sample_path, seed=5, n=80, rescored=10)
         source = exact(conn)
+        totals = day_totals(conn)
     assert source
     desk_copy.copy(src, dst)
     with closing(schema.open(dst)) as conn:
         assert exact(conn) == source
+        assert day_totals(conn) == totals  # bit for bit: copied, not summed again
         writes.write_batch(conn, [named(TITLE, "ACME", "NEWT")], [], "t")
         after = exact(conn)
     assert after["NEWT"] == 1 and after["ACME"] == source.get("ACME", 0) + 1
     pg_server.drop_database(url)
 
 
-def back_to_schema_19(conn) -> None:
-    """Make a current desk what schema 19 was: the trigger per inserted mention, the old delete and move
-    triggers, version 19; and counts made wrong, so that the upgrade's recount shows."""
-    with schema.transaction(conn):
-        if is_server(conn):
-            from newsdesk.db import postgres
+V19_INDEXES = (
+    "CREATE INDEX idx_article_entities_ticker ON article_entities (ticker)",
+    "CREATE INDEX idx_articles_source_title_key_published_at ON articles (source, title_key, published_at)",
+    "CREATE INDEX idx_article_categories_category_article_id ON article_categories (category, article_id)",
+)
 
-            old = aggregates.count_triggers_v11()
-            postgres._replace_triggers(conn, "article_entities", aggregates.COUNT_TRIGGERS, old)
+
+def add_triggers(conn, table: str, drop: tuple[str, ...], create: list[str]) -> None:
+    """Drop the triggers ``drop`` of ``table`` and create ``create`` (SQLite's statements) on either engine."""
+    if is_server(conn):
+        from newsdesk.db import postgres
+
+        postgres._replace_triggers(conn, table, drop, create)
+        return
+    for name in drop:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for sql in create:
+        conn.execute(sql)
+
+
+def day_totals(conn) -> list[tuple]:
+    columns = ", ".join(aggregates.DAY_TOTALS_COLUMNS)
+    return [tuple(r) for r in conn.execute(f"SELECT {columns} FROM daily_totals ORDER BY day")]
+
+
+def day_batches() -> list[list]:
+    """Batches that touch days already counted and new ones, with articles that count and ones that do
+    not: no sentiment, no impact, a high impact, an estimated date, not market news."""
+    from newsdesk.domain.models import Article
+
+    out = []
+    for b in range(4):
+        batch = []
+        for i in range(40):
+            a = make(f"Story {b}-{i} on orders and {('rates', 'oil', 'chips', 'tariffs')[i % 4]}",
+                     day=f"2026-06-{1 + (b * 7 + i) % 9:02d}", url=f"https://example.com/{b}/{i}")  # fmt: skip
+            a.sentiment = None if i % 11 == 0 else round(((b * 40 + i) * 0.6180339887) % 2 - 1, 4)
+            a.impact = None if i % 13 == 0 else round(((b * 40 + i) * 0.377) % 1, 4)
+            a.published_estimated = i % 17 == 0
+            a.market_relevant = i % 19 != 0
+            batch.append(a)
+        batch.append(Article(title=f"Undated {b}", source="Test", summary="No date given."))
+        out.append(batch)
+    return out
+
+
+def test_daily_totals_are_the_rows_the_trigger_wrote(request, tmp_path, desk_target, monkeypatch) -> None:
+    """The same batches through the writer's count (v20) and through the per-article trigger of schemas
+    8-19 give the same ``daily_totals`` rows, floats bit for bit (the sums are added in the same order)."""
+    from tests.conftest import new_desk
+
+    engine = "postgres" if isinstance(desk_target, str) else "sqlite"
+    (tmp_path / "old").mkdir()
+    old_target = new_desk(request, engine, tmp_path / "old")
+    with closing(schema.open(desk_target)) as new, closing(schema.open(old_target)) as old:
+        with schema.transaction(old):
+            add_triggers(old, "articles", (), [aggregates.totals_insert_trigger()])
+        for batch in day_batches():
+            writes.write_batch(new, batch, [], "t")
+        synthetic.generate(new, 300, seed=8)
+        monkeypatch.setattr(aggregates, "count_new_articles", lambda conn, articles: None)
+        for batch in day_batches():
+            writes.write_batch(old, batch, [], "t")
+        synthetic.generate(old, 300, seed=8)
+        monkeypatch.undo()
+        assert len(day_totals(new)) > 20
+        assert day_totals(new) == day_totals(old)
+        assert [m for m in derived_mismatches(new.conn) if m.startswith("totals")] == []
+
+
+def back_to_schema_19(conn) -> None:
+    """Make a current desk what schema 19 was: the triggers per inserted mention and article, the old
+    mention delete and move triggers, the three indexes, version 19; and counts made wrong, so that the
+    upgrade's recount shows."""
+    with schema.transaction(conn):
+        add_triggers(conn, "article_entities", aggregates.COUNT_TRIGGERS, aggregates.count_triggers_v11())
+        add_triggers(conn, "articles", (), [aggregates.totals_insert_trigger()])
+        for sql in V19_INDEXES:
+            conn.execute(sql)
+        if is_server(conn):
             conn.execute("UPDATE newsdesk_schema SET version = 19 WHERE version = 20")
         else:
-            for name in aggregates.COUNT_TRIGGERS:
-                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-            for sql in aggregates.count_triggers_v11():
-                conn.execute(sql)
             conn.execute("PRAGMA user_version = 19")
         conn.execute("UPDATE ticker_counts SET n = n + 7")
 
 
+SCHEMA_OBJECTS_SQL = (
+    "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'index') AND tbl_name IN "
+    "('articles', 'article_entities', 'article_categories') ORDER BY 1, 2"
+)
+
+
 def test_a_schema_19_desk_is_upgraded_on_either_engine(desk_target) -> None:
     with closing(schema.open(desk_target)) as conn:
-        fresh = [r[0] for r in conn.execute(TRIGGERS_SQL)]
+        fresh = [tuple(r) for r in conn.execute(SCHEMA_OBJECTS_SQL)]
         synthetic.generate(conn, 60, seed=3)
+        totals = conn.execute("SELECT * FROM daily_totals ORDER BY day").fetchall()
         back_to_schema_19(conn)
     with closing(schema.open(desk_target, readonly=True)) as conn:
         assert schema.schema_version(conn) == 19
         assert "article_entities_count_insert" in [r[0] for r in conn.execute(TRIGGERS_SQL)]
     with closing(schema.open(desk_target)) as conn:
         assert schema.schema_version(conn) == schema.SCHEMA_VERSION == 20
-        assert [r[0] for r in conn.execute(TRIGGERS_SQL)] == fresh
-        assert "article_entities_count_insert" not in fresh
+        assert [tuple(r) for r in conn.execute(SCHEMA_OBJECTS_SQL)] == fresh
+        names = {name for _, name in fresh}
+        assert not names & {"article_entities_count_insert", "articles_totals_insert", *aggregates.UNUSED_INDEXES}
+        assert conn.execute("SELECT * FROM daily_totals ORDER BY day").fetchall() == totals
         before = exact(conn)  # recounted by the upgrade
         writes.write_batch(conn, [named(TITLE, "ACME", "NEWT")], [], "t")
         after = exact(conn)
