@@ -3,7 +3,7 @@ SQLite's trace callback while each page runs in AppTest, with its default view a
 a company and a text search picked), each planned and timed with the index and without it (dropped
 inside a transaction that is rolled back: the file is never changed).
 
-    python benchmarks/index_reads.py --db data/bench.db idx_article_entities_ticker idx_articles_published_at
+    python benchmarks/index_reads.py --db data/bench.db idx_entities_ticker_article idx_articles_published_at
 
 For each name: how many of the captured statements use the index, how many change plan without it,
 and the statements whose best-of-3 time moves most. ``benchmarks/index_costs.py`` gives the other
