@@ -118,7 +118,8 @@ def query_plan(conn: sqlite3.Connection, sql: str) -> str:
 @contextmanager
 def without_index(conn: sqlite3.Connection, name: str) -> Iterator[None]:
     """The index ``name`` dropped for the block, inside a transaction rolled back after it (``conn`` in
-    autocommit mode): the database file never changes."""
+    autocommit mode, without a statement cache: a cached ``EXPLAIN`` keeps its old plan): the database file
+    never changes."""
     if not is_index(conn, name):
         raise SystemExit(f"no index named {name}")
     conn.execute("BEGIN")

@@ -68,7 +68,9 @@ def best_ms(conn: sqlite3.Connection, sql: str, repeat: int = 3) -> float:
 
 def compare(path: str, statements: list[str], name: str) -> dict:
     """Plans and times of ``statements`` with index ``name`` and without it (dropped, rolled back)."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    # no statement cache: an EXPLAIN prepared before the drop would give the old plan after it (it never
+    # checks the schema), and every statement is prepared anew on both sides alike
+    conn = sqlite3.connect(path, isolation_level=None, cached_statements=0)
     try:
         before = {s: (floors.query_plan(conn, s), best_ms(conn, s)) for s in statements}
         with floors.without_index(conn, name):

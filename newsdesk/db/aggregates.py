@@ -224,8 +224,9 @@ def _market(conn: sqlite3.Connection, alias: str = "a.") -> str:
 
 def recompute(conn: sqlite3.Connection) -> None:
     """Rebuild ``daily_category_sentiment``, ``category_set_totals``, ``ticker_counts`` and ``daily_totals``
-    from the base tables (call inside a transaction; the week and month totals follow by their triggers). Articles whose
-    date is estimated (``published_estimated = 1``) or that are not market news count in no derived table."""
+    from the base tables (call inside a transaction; the week and month totals follow by their triggers).
+    Articles whose date is estimated (``published_estimated = 1``) or that are not market news count in no
+    derived table."""
     conn.execute("DELETE FROM daily_category_sentiment")
     daily = _DAILY_RECOMPUTE.format(market=_market(conn))
     conn.execute(f"INSERT INTO daily_category_sentiment ({', '.join(DAILY_COLUMNS)}) {daily}")
