@@ -586,7 +586,7 @@ def count_per_batch(db: sqlite_utils.Database) -> None:
 
 # indexes no read uses, dropped by v20 (writes paid for each): over every statement the pages run at
 # 100k articles (benchmarks/index_reads.py) none uses the first two; the third only misled two scorecard
-# reads (1.4 s slower with it than without)
+# reads (two to three times slower with it than without)
 UNUSED_INDEXES = (
     "idx_article_entities_ticker",  # (ticker): a prefix of idx_entities_ticker_article
     "idx_articles_source_title_key_published_at",  # dedupe reads idx_articles_title_key since v13
