@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 def best_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -96,3 +97,34 @@ def drop_object(conn: sqlite3.Connection, name: str) -> None:
     if kind is None or kind[0] not in ("index", "trigger"):
         raise SystemExit(f"no index or trigger named {name}")
     conn.execute(f"DROP {kind[0].upper()} {name}")  # a name read back from sqlite_master
+
+
+def is_read(sql: str) -> bool:
+    """True when ``sql`` is a query (``SELECT`` or ``WITH``): what ``benchmarks/index_reads.py`` weighs."""
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+def is_index(conn: sqlite3.Connection, name: str) -> bool:
+    """True when the database has an index called ``name``."""
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = ?", [name]).fetchone()
+    return kind is not None and kind[0] == "index"
+
+
+def query_plan(conn: sqlite3.Connection, sql: str) -> str:
+    """SQLite's plan of ``sql`` (``EXPLAIN QUERY PLAN``), its steps joined by `` | ``."""
+    return " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
+
+
+@contextmanager
+def without_index(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """The index ``name`` dropped for the block, inside a transaction rolled back after it (``conn`` in
+    autocommit mode, without a statement cache: a cached ``EXPLAIN`` keeps its old plan): the database file
+    never changes."""
+    if not is_index(conn, name):
+        raise SystemExit(f"no index named {name}")
+    conn.execute("BEGIN")
+    try:
+        conn.execute(f"DROP INDEX {name}")  # a name checked to be an index of the schema
+        yield
+    finally:
+        conn.execute("ROLLBACK")

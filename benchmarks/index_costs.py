@@ -2,10 +2,11 @@
 500-word articles after a first batch) with nothing dropped, then with each named index or trigger
 dropped from the fresh schema, in CPU milliseconds (steadier than wall time on a shared machine).
 
-    python benchmarks/index_costs.py idx_article_entities_ticker idx_articles_published_at
+    python benchmarks/index_costs.py idx_entities_ticker_article idx_articles_published_at
 
 Each name is measured alone, the median of ``--repeat`` batches; a scratch database only: nothing is
-dropped from a real one. Which reads an index serves is what ``tests/db/test_query_plans.py`` checks.
+dropped from a real one. Which reads an index serves: ``benchmarks/index_reads.py`` (every statement the
+pages run, with and without it) and ``tests/db/test_query_plans.py``.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def undo_market_relevance(db) -> None:
     from newsdesk.db import aggregates
 
     for name in ("article_categories_view_fill", "articles_view_sync", *aggregates.TOTALS_TRIGGERS):
-        db.execute(f"DROP TRIGGER {name}")
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")  # the insert trigger is gone from v20
     db.execute("DROP INDEX idx_article_categories_view")
     db.execute("DROP INDEX idx_articles_published_cover")
     db.execute("ALTER TABLE article_categories DROP COLUMN market_relevant")

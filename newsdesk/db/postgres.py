@@ -327,11 +327,34 @@ def _identity_tables(conn: PgConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _replace_triggers(conn: PgConnection, table: str, drop: Iterable[str], create: Iterable[str]) -> None:
+    """Drop the triggers ``drop`` of ``table`` (and their functions), then create ``create`` (SQLite's
+    ``CREATE TRIGGER`` statements, carried over by :func:`_trigger_ddl`)."""
+    for name in drop:  # names of the schema
+        conn._raw.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        conn._raw.execute(f"DROP FUNCTION IF EXISTS {name}_fn()")
+    for sql in create:
+        for statement in _trigger_ddl(sql):
+            conn._raw.execute(statement)
+
+
+def _server_migration_20(conn: PgConnection) -> None:
+    """Schema 20 (SQLite's ``_migration_20``): no trigger counts an inserted mention or article (the
+    writer counts a batch's: :func:`newsdesk.db.aggregates.count_per_batch`); the mention delete and move
+    triggers delete only their own emptied row; the counts are recounted once; the unused indexes go."""
+    from newsdesk.db import aggregates
+
+    _replace_triggers(conn, "article_entities", aggregates.COUNT_TRIGGERS, aggregates.count_triggers_v20())
+    _replace_triggers(conn, "articles", [aggregates.TOTALS_INSERT_TRIGGER], [])
+    aggregates.recount_tickers(conn)  # type: ignore[arg-type]  # a PgConnection stands in for one
+    for name in aggregates.UNUSED_INDEXES:  # names of the schema
+        conn._raw.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at
 # version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
-# the sqlite-utils table API and FTS5). None yet: no server database is older than version 19. A
-# migration 20 adds its step here (ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl).
-SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {}
+# the sqlite-utils table API and FTS5): ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl.
+SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {20: _server_migration_20}
 
 
 def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Connection]) -> int:

@@ -3,7 +3,8 @@
 Every migration runs in its own ``BEGIN IMMEDIATE`` transaction; a database newer than this code is
 refused. Migrations 6-11 add the derived tables of :mod:`newsdesk.db.aggregates`; 12 the daily closes;
 14 the alert rules, events and deliveries; 15 analyst calls' columns; 16 market relevance; 17 rebuilds
-the full-text index stemmed.
+the full-text index stemmed; 20 counts a batch's company mentions and daily totals per batch, not per
+row, and drops three indexes no read uses.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 # the handles a transaction runs on: the door's Connection, or sqlite-utils over it (the migrations)
 DbT = TypeVar("DbT", Connection, "sqlite_utils.Database")
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -259,6 +260,16 @@ def _migration_19(db: sqlite_utils.Database) -> None:
     aggregates.add_empty_set_index(db)
 
 
+def _migration_20(db: sqlite_utils.Database) -> None:
+    """Derived tables counted per batch by the writer, not per row by triggers: a batch's company
+    mentions into ``ticker_counts`` with one upsert per ticker, its articles into ``daily_totals`` with
+    one per day (:func:`newsdesk.db.aggregates.count_per_batch`); and the indexes no read uses dropped
+    (:data:`newsdesk.db.aggregates.UNUSED_INDEXES`)."""
+    aggregates.count_per_batch(db)
+    for name in aggregates.UNUSED_INDEXES:  # constant names
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -279,6 +290,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     17: _migration_17,
     18: stories.add_story_ids,
     19: _migration_19,
+    20: _migration_20,
 }
 
 

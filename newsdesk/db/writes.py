@@ -220,6 +220,7 @@ def insert_articles(conn: sqlite3.Connection, batch: list[tuple[Article, str]], 
         for n, (a, chash) in enumerate(batch, 1)
     ]
     conn.executemany(ARTICLE_INSERT_SQL, rows)
+    aggregates.count_new_articles(conn, articles)
     conn.executemany(FTS_INSERT_SQL, [(last + n, a.title, a.summary, a.body) for n, a in enumerate(articles, 1)])
     _insert_children(conn, articles)
     conn.executemany(SOURCE_INSERT_SQL, [(a.id, a.source, a.url or "", ingested_at) for a in articles])
@@ -237,9 +238,20 @@ def _insert_children(conn: sqlite3.Connection, articles: list[Article]) -> None:
         decs += decision_values(a)
         links += link_values(a)
     conn.executemany(CATEGORY_INSERT_SQL, cats)
-    conn.executemany(ENTITY_INSERT_SQL, ents)
+    insert_mentions(conn, ents)
     conn.executemany(DECISION_INSERT_SQL, decs)
     conn.executemany(LINK_INSERT_SQL, links)
+
+
+def insert_mentions(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``article_entities`` rows (:func:`entity_values`) and count them into ``ticker_counts`` with
+    one upsert per ticker (schema v20: no trigger counts an inserted mention). Every insert of a mention
+    goes through here, inside the writer's transaction."""
+    if not rows:
+        return
+    after = aggregates.last_mention(conn)
+    conn.executemany(ENTITY_INSERT_SQL, rows)
+    aggregates.count_mentions(conn, after)
 
 
 def _delete_children(conn: sqlite3.Connection, article_id: str) -> None:
@@ -298,7 +310,7 @@ def merge_stored(conn: sqlite3.Connection, old: Article, new: Article, chash: st
     conn.execute("DELETE FROM article_categories WHERE article_id = ?", [merged.id])
     conn.execute("DELETE FROM article_entities WHERE article_id = ?", [merged.id])
     conn.executemany(CATEGORY_INSERT_SQL, category_values(merged))
-    conn.executemany(ENTITY_INSERT_SQL, entity_values(merged))
+    insert_mentions(conn, entity_values(merged))
 
 
 def load_article(conn: sqlite3.Connection, article_id: str) -> Article:

@@ -333,8 +333,8 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
         db.execute("DROP INDEX idx_articles_title_key")
         db.execute("ALTER TABLE articles DROP COLUMN guid")
         db.execute("DROP TABLE category_set_totals")
-        for name in ("insert", "delete", "move"):
-            db.execute(f"DROP TRIGGER article_entities_count_{name}")
+        for name in aggregates.COUNT_TRIGGERS:
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")  # the insert trigger is gone from v20
         db.execute("DROP TABLE ticker_counts")
         db.execute("DROP TRIGGER articles_time_sync")
         for table in aggregates.TIME_COPIES:

@@ -968,6 +968,20 @@ def test_collapse_ws_is_idempotent_and_single_spaced(text: str | None) -> None:
     assert collapse_ws(out) == out
 
 
+LONG_ASCII = st.text(alphabet=st.characters(max_codepoint=127), min_size=250, max_size=600)
+
+
+@fuzz(300)
+@given(text=st.one_of(ANY_TEXT, LONG_ASCII, st.tuples(LONG_ASCII, ANY_TEXT, LONG_ASCII).map("".join)))
+def test_replace_unsafe_is_the_regex(text: str) -> None:
+    """replace_unsafe's fast path for long ASCII text gives what the plain regex gives, whether the text
+    holds a control character or not."""
+    from newsdesk.domain.identity import _UNSAFE, replace_unsafe
+
+    assert replace_unsafe(text) == _UNSAFE.sub("\ufffd", text)
+    assert replace_unsafe(text + "\x07" * (len(text) % 2)) == _UNSAFE.sub("\ufffd", text + "\x07" * (len(text) % 2))
+
+
 @fuzz(300)
 @given(title=ANY_TEXT, summary=ANY_TEXT, body=ANY_TEXT, source=ANY_TEXT, published=st.none() | DATE_TEXT)
 def test_ids_and_hashes_never_raise_and_ignore_spacing(title, summary, body, source, published) -> None:
