@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -137,27 +138,38 @@ PERIOD_SQL = {grain: start_sql(grain, "day") for grain in GRAINS}
 
 
 def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list[Any]]], grain: str) -> pd.DataFrame:
-    """Group the union of ``parts`` by period and category in SQLite; means rounded to 4 places."""
-    union = " UNION ALL ".join(sql for sql, _ in parts)
-    params = [p for _, ps in parts for p in ps]
-    if len(parts) == 1 and parts[0][0].startswith(PERIOD_PART):  # already one row per period and category
-        sql = (
+    """Group the union of ``parts`` by period and category in the database; means rounded to 4 places.
+    Rows of the period table are already one per period and category and are passed through as they
+    are; only the day rows (a range's edge days, the Uncategorised line) are grouped into periods. The
+    two never share a period and category (edge days lie outside the whole periods; the Uncategorised
+    line is a category of its own), so their union holds each period and category once."""
+    whole = [(sql, ps) for sql, ps in parts if sql.startswith(PERIOD_PART)]
+    days = [(sql, ps) for sql, ps in parts if not sql.startswith(PERIOD_PART)]
+    selects, params = [], []
+    if whole:
+        selects.append(
             "SELECT day AS period, category, n AS articles, sentiment_sum * 1.0 / n AS mean_sentiment, "
-            f"impact_sum * 1.0 / nullif(impact_n, 0) AS mean_impact FROM ({union}) WHERE n > 0 ORDER BY 1, category"
+            "impact_sum * 1.0 / nullif(impact_n, 0) AS mean_impact "
+            f"FROM ({' UNION ALL '.join(sql for sql, _ in whole)}) w WHERE n > 0"
         )
-    else:
-        sql = (
+        params.extend(p for _, ps in whole for p in ps)
+    if days:
+        selects.append(
             f"SELECT {PERIOD_SQL[grain]} AS period, category, sum(n) AS articles, sum(sentiment_sum) * 1.0 / sum(n) "
             "AS mean_sentiment, sum(impact_sum) * 1.0 / nullif(sum(impact_n), 0) AS mean_impact "
-            f"FROM ({union}) WHERE n > 0 GROUP BY 1, category ORDER BY 1, category"
+            f"FROM ({' UNION ALL '.join(sql for sql, _ in days)}) d WHERE n > 0 GROUP BY 1, category"
         )
-    rows = conn.execute(sql, params).fetchall()
+        params.extend(p for _, ps in days for p in ps)
+    # Sorted here, not by ORDER BY: the database's sorter cost 3-8 ms of a 12 ms read of 3,454 week rows at
+    # 1M articles, a sort of the fetched rows well under one. The order is the code points' (SQLite's BINARY
+    # collation, PostgreSQL's "C"), the same on both engines whatever the server's collation.
+    rows = sorted(conn.execute(" UNION ALL ".join(selects), params).fetchall(), key=itemgetter(0, 1))
     if not rows:
         return pd.DataFrame(columns=["period", "category", "articles", "mean_sentiment", "mean_impact"])
     period, category, articles, sentiment, impact = zip(*rows, strict=True)
     return pd.DataFrame(
         {
-            "period": list(map(date.fromisoformat, period)),
+            "period": [p if isinstance(p, date) else date.fromisoformat(p) for p in period],  # date(): a date on PG
             "category": category,
             "articles": articles,
             "mean_sentiment": np.round(np.array(sentiment, dtype=float), 4),
