@@ -293,7 +293,18 @@ FIRST_SERVER_VERSION = 19  # the schema the first server databases were created 
 # version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
 # the sqlite-utils table API and FTS5). None yet: no server database is older than version 19. A
 # migration 20 adds its step here (ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl).
-SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {}
+def _server_20(conn: PgConnection) -> None:
+    """Reserved: migration 20 (``ticker_counts``) is on branch ``storage``; its server step replaces this."""
+
+
+def _server_21(conn: PgConnection) -> None:
+    """Migration 21: the partial index of the articles that follow another article's story."""
+    from newsdesk.db.stories import FOLLOWERS_INDEX_SQL
+
+    conn._raw.execute(FOLLOWERS_INDEX_SQL)
+
+
+SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {20: _server_20, 21: _server_21}
 
 
 def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Connection]) -> int:

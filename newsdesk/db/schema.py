@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # the handles a transaction runs on: the door's Connection, or sqlite-utils over it (the migrations)
 DbT = TypeVar("DbT", Connection, "sqlite_utils.Database")
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 21
 BUSY_TIMEOUT_MS = 10_000
 
 ARTICLE_COLUMNS = {
@@ -259,6 +259,11 @@ def _migration_19(db: sqlite_utils.Database) -> None:
     aggregates.add_empty_set_index(db)
 
 
+def _migration_20(db: sqlite_utils.Database) -> None:
+    """Reserved: migration 20 (``ticker_counts``) is on branch ``storage``; at the merge its step
+    replaces this one. Nothing here, so this branch's migration 21 has its number."""
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
@@ -279,6 +284,8 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     17: _migration_17,
     18: stories.add_story_ids,
     19: _migration_19,
+    20: _migration_20,
+    21: stories.add_followers_index,
 }
 
 

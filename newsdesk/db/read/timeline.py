@@ -145,7 +145,8 @@ def _periods(conn: sqlite3.Connection, parts: list[tuple[str, list[Any]]], grain
     line is a category of its own), so their union holds each period and category once."""
     whole = [(sql, ps) for sql, ps in parts if sql.startswith(PERIOD_PART)]
     days = [(sql, ps) for sql, ps in parts if not sql.startswith(PERIOD_PART)]
-    selects, params = [], []
+    selects: list[str] = []
+    params: list[Any] = []
     if whole:
         selects.append(
             "SELECT day AS period, category, n AS articles, sentiment_sum * 1.0 / n AS mean_sentiment, "
