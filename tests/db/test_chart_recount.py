@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from newsdesk.db import schema, writes
@@ -102,3 +103,47 @@ def test_chart_equals_a_recount_from_articles(desk, filters: Filters, grain: str
         assert (math.isnan(impact) and math.isnan(wi)) or impact == pytest.approx(wi, abs=1.01e-4), key
     if filters == Filters():
         assert any(c == UNCATEGORISED for _, c in got) and len(got) > 50
+
+
+def _moved_with_pandas(db, filters: Filters, end: date, window: int, baseline: int) -> pd.DataFrame:
+    """What moved as it was computed before issue 27 (pandas groupbys over the same day rows)."""
+    start = end - timedelta(days=window + baseline - 1)
+    if filters.since and filters.since > start:
+        start = filters.since
+    df = pd.DataFrame(timeline._moved_rows(db, filters, start, end), columns=["day", "category", "n", "sentiment_sum"])
+    cut = (end - timedelta(days=window - 1)).isoformat()
+    is_recent = df["day"] >= cut
+    recent = df[is_recent].groupby("category")[["n", "sentiment_sum"]].sum()
+    base_rows = df[~is_recent].assign(mean=lambda d: d["sentiment_sum"] / d["n"])
+    base = base_rows.groupby("category").agg(n=("n", "sum"), sentiment_sum=("sentiment_sum", "sum"))
+    spread = base_rows.groupby("category")["mean"].std(ddof=1).fillna(0.0)
+    both = recent.add_suffix("_recent").join(base, how="inner", sort=True)
+    both = both[(both["n_recent"] > 0) & (both["n"] > 0)]
+    recent_mean = both["sentiment_sum_recent"] / both["n_recent"]
+    base_mean = both["sentiment_sum"] / both["n"]
+    spread = spread.reindex(both.index)
+    enough = (both["n_recent"] >= timeline.MIN_MOVED_ARTICLES) & (both["n"] >= timeline.MIN_MOVED_ARTICLES)
+    z = ((recent_mean - base_mean) / spread).where((spread > 1e-9) & enough)
+    out = pd.DataFrame(
+        {
+            "category": both.index,
+            "recent": recent_mean.round(3).to_numpy(),
+            "baseline": base_mean.round(3).to_numpy(),
+            "z": pd.to_numeric(z.round(2), errors="coerce").to_numpy(),
+            "recent_articles": both["n_recent"].astype(int).to_numpy(),
+            "baseline_articles": both["n"].astype(int).to_numpy(),
+        }
+    )
+    return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("window, baseline", [(7, 30), (14, 30), (3, 5), (90, 400)])
+@pytest.mark.parametrize("filters", [*VIEWS[:5], Filters(sources=("Wire",))], ids=str)
+def test_what_moved_equals_its_former_pandas_computation(desk, filters: Filters, window: int, baseline: int) -> None:
+    """The plain-Python sums give the very numbers the pandas groupbys gave (the Overview's bars)."""
+    end = timeline.view_end(desk, filters)
+    got = timeline.what_moved(desk, filters, end, window, baseline)
+    want = _moved_with_pandas(desk, filters, end, window, baseline)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, check_exact=True)
+    if filters == Filters() and window == 90:  # a small desk: bars need a long window
+        assert got["z"].notna().sum() > 3

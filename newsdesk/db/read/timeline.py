@@ -15,7 +15,7 @@ import pandas as pd
 from newsdesk.db.aggregates import needle
 from newsdesk.db.periods import split_range, start_sql
 from newsdesk.db.read.filters import DATES, TOPICS, category_view, plan, where
-from newsdesk.db.read.sql import day_range, frame, marks
+from newsdesk.db.read.sql import day_range, marks
 from newsdesk.domain.filters import GRAINS, UNCATEGORISED, Filters
 from newsdesk.errors import FilterError
 
@@ -212,39 +212,50 @@ def what_moved(
     start = end - timedelta(days=window + baseline - 1)
     if filters.since and filters.since > start:
         start = filters.since
-    df = _moved_rows(conn, filters, start, end)
-    if df.empty:
+    rows = _moved_rows(conn, filters, start, end)
+    if not rows:
         return pd.DataFrame(columns=cols)
+    # Summed in plain Python (a few hundred day rows): the pandas groupbys this replaced cost 10-30 ms of a
+    # filter change at 1M articles, for the same numbers (compared exactly on the 1M desk).
     cut = (end - timedelta(days=window - 1)).isoformat()
-    is_recent = df["day"] >= cut
-    recent = df[is_recent].groupby("category")[["n", "sentiment_sum"]].sum()
-    base_rows = df[~is_recent].assign(mean=lambda d: d["sentiment_sum"] / d["n"])
-    base = base_rows.groupby("category").agg(n=("n", "sum"), sentiment_sum=("sentiment_sum", "sum"))
-    spread = base_rows.groupby("category")["mean"].std(ddof=1).fillna(0.0)  # one day: no spread
-    both = recent.add_suffix("_recent").join(base, how="inner", sort=True)
-    both = both[(both["n_recent"] > 0) & (both["n"] > 0)]
-    if both.empty:
+    recent: dict[str, list[float]] = {}
+    base: dict[str, list[float]] = {}
+    daily_means: dict[str, list[float]] = {}
+    for day, category, n, sentiment_sum in rows:
+        if day >= cut:
+            r = recent.setdefault(category, [0, 0.0])
+        else:
+            r = base.setdefault(category, [0, 0.0])
+            daily_means.setdefault(category, []).append(sentiment_sum / n)
+        r[0] += n
+        r[1] += sentiment_sum
+    names = sorted(c for c in recent.keys() & base.keys() if recent[c][0] > 0 and base[c][0] > 0)
+    if not names:
         return pd.DataFrame(columns=cols)
-    recent_mean = both["sentiment_sum_recent"] / both["n_recent"]
-    base_mean = both["sentiment_sum"] / both["n"]
-    spread = spread.reindex(both.index)
-    enough = (both["n_recent"] >= MIN_MOVED_ARTICLES) & (both["n"] >= MIN_MOVED_ARTICLES)
-    z = ((recent_mean - base_mean) / spread).where((spread > 1e-9) & enough)  # a bar needs 5 and 5 articles
+    n_recent = np.array([recent[c][0] for c in names], dtype=float)
+    n_base = np.array([base[c][0] for c in names], dtype=float)
+    recent_mean = np.array([recent[c][1] for c in names], dtype=float) / n_recent
+    base_mean = np.array([base[c][1] for c in names], dtype=float) / n_base
+    # the baseline's day-to-day spread (sample std); one day: no spread
+    spread = np.array([np.std(daily_means[c], ddof=1) if len(daily_means[c]) > 1 else 0.0 for c in names])
+    enough = (n_recent >= MIN_MOVED_ARTICLES) & (n_base >= MIN_MOVED_ARTICLES)  # a bar needs 5 and 5 articles
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where((spread > 1e-9) & enough, (recent_mean - base_mean) / spread, np.nan)
     out = pd.DataFrame(
         {
-            "category": both.index,
-            "recent": recent_mean.round(3).to_numpy(),
-            "baseline": base_mean.round(3).to_numpy(),
-            "z": pd.to_numeric(z.round(2), errors="coerce").to_numpy(),
-            "recent_articles": both["n_recent"].astype(int).to_numpy(),
-            "baseline_articles": both["n"].astype(int).to_numpy(),
+            "category": names,
+            "recent": np.round(recent_mean, 3),
+            "baseline": np.round(base_mean, 3),
+            "z": np.round(z, 2),
+            "recent_articles": n_recent.astype(int),
+            "baseline_articles": n_base.astype(int),
         }
     )
     return out.sort_values("z", key=lambda s: s.abs(), ascending=False, na_position="last").reset_index(drop=True)
 
 
-def _moved_rows(conn: sqlite3.Connection, filters: Filters, start: date, end: date) -> pd.DataFrame:
-    """``day``, ``category``, ``n``, ``sentiment_sum`` of the view's dated, scored articles from ``start``
+def _moved_rows(conn: sqlite3.Connection, filters: Filters, start: date, end: date) -> list[tuple[Any, ...]]:
+    """``(day, category, n, sentiment_sum)`` rows of the view's dated, scored articles from ``start``
     to ``end``: a topic and date view from the daily totals (which count exactly those articles: market
     news, no estimated date), any other view from ``articles``."""
     if plan(filters).from_totals:
@@ -252,24 +263,22 @@ def _moved_rows(conn: sqlite3.Connection, filters: Filters, start: date, end: da
         if filters.topics:
             clauses.append(f"category IN ({marks(filters.topics)})")
             params = [*params, *filters.topics]
-        return frame(
-            conn,
+        return conn.execute(
             "SELECT day, category, n, sentiment_sum FROM daily_category_sentiment "
             f"WHERE {' AND '.join([*clauses, 'n > 0'])}",
             params,
-        )
+        ).fetchall()
     clause, params = where(replace(filters, since=start, until=end), "a")
     if filters.topics:
         clause += f" AND c.category IN ({marks(filters.topics)})"
         params = [*params, *filters.topics]
-    return frame(
-        conn,
+    return conn.execute(
         "SELECT substr(a.published_at, 1, 10) AS day, c.category AS category, count(*) AS n, "
         "sum(a.sentiment) AS sentiment_sum FROM articles a JOIN article_categories c ON c.article_id = a.id "
         f"AND c.effective = 1 WHERE {clause} AND a.published_estimated = 0 AND a.sentiment IS NOT NULL "
         "GROUP BY day, c.category",
         params,
-    )
+    ).fetchall()
 
 
 def period_counts(conn: sqlite3.Connection, filters: Filters = Filters(), grain: str = "week") -> pd.DataFrame:
