@@ -78,3 +78,20 @@ def test_a_view_the_totals_do_not_answer_counts_its_articles(desk) -> None:
     clause, params = read_filters.where(view, "a")
     want = one(desk, f"SELECT count(DISTINCT coalesce(a.story_id, a.id)) FROM articles a WHERE {clause}", params)
     assert story_count(desk, view) == want
+
+
+def test_a_file_read_before_migration_21_counts_without_the_index(tmp_path) -> None:
+    """Read-only, a file from before the followers' index is read as it is: the same count, the slow way."""
+    path = tmp_path / "old.db"
+    db = schema.open(path)
+    synthetic.generate(db, 300, seed=5)
+    db.execute("UPDATE articles SET story_id = (SELECT min(id) FROM articles) WHERE rowid % 4 = 0")
+    want = {f: _distinct_stories(db, f) for f in VIEWS}
+    db.execute("DROP INDEX idx_articles_story_followers")
+    db.execute("PRAGMA user_version = 19")
+    db.close()
+    old = schema.connect_readonly(path)
+    try:
+        assert {f: story_count(old, f) for f in VIEWS} == want
+    finally:
+        old.close()

@@ -36,18 +36,23 @@ def story_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
     (from the totals) less its *followers* (articles in a story another article opened, found through
     their partial index, v21), plus the followers' stories whose opener is not in the view."""
     clause, params = where(filters, "a")
-    if not plan(filters).from_totals:
-        sql = f"SELECT count(DISTINCT coalesce(a.story_id, a.id)) FROM articles a WHERE {clause}"
-        return int(conn.execute(sql, params).fetchone()[0] or 0)
     dated = " AND {a}.published_at IS NOT NULL AND {a}.published_estimated = 0"
+    distinct = f"SELECT count(DISTINCT coalesce(a.story_id, a.id)) FROM articles a WHERE {clause}"
+    if not plan(filters).from_totals:
+        return int(conn.execute(distinct, params).fetchone()[0] or 0)
     opener_clause, opener_params = where(filters, "o")
-    followers, orphaned = conn.execute(
-        "SELECT count(*), count(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM articles o WHERE o.id = a.story_id "
-        f"AND (o.story_id IS NULL OR o.story_id = o.id) AND {opener_clause}{dated.format(a='o')}) "
-        "THEN a.story_id END) FROM articles a INDEXED BY idx_articles_story_followers "  # the followers, not the view
-        f"WHERE a.story_id <> a.id AND {clause}{dated.format(a='a')}",
-        [*opener_params, *params],
-    ).fetchone()
+    try:
+        followers, orphaned = conn.execute(
+            "SELECT count(*), count(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM articles o WHERE o.id = a.story_id "
+            f"AND (o.story_id IS NULL OR o.story_id = o.id) AND {opener_clause}{dated.format(a='o')}) "
+            "THEN a.story_id END) FROM articles a INDEXED BY idx_articles_story_followers "  # the followers only
+            f"WHERE a.story_id <> a.id AND {clause}{dated.format(a='a')}",
+            [*opener_params, *params],
+        ).fetchone()
+    except sqlite3.OperationalError as exc:  # a file opened read-only before migration 21: no such index
+        if "no such index" not in str(exc):
+            raise
+        return int(conn.execute(distinct + dated.format(a="a"), params).fetchone()[0] or 0)
     return int(kpis(conn, filters)["articles"]) - int(followers or 0) + int(orphaned or 0)
 
 
