@@ -385,7 +385,7 @@ def _table_ddl(ref: sqlite3.Connection, table: str) -> list[str]:
     if pk and not identity:
         parts.append(f"PRIMARY KEY ({', '.join(pk)})")
     indexes = []
-    for _, index, unique, origin, _partial in ref.execute(f'PRAGMA index_list("{table}")').fetchall():
+    for _, index, unique, origin, partial in ref.execute(f'PRAGMA index_list("{table}")').fetchall():
         columns = [r[2] for r in ref.execute(f'PRAGMA index_info("{index}")').fetchall()]
         if origin == "pk" or None in columns:
             continue
@@ -393,7 +393,8 @@ def _table_ddl(ref: sqlite3.Connection, table: str) -> list[str]:
             parts.append(f"UNIQUE ({', '.join(columns)})")
         else:
             kind = "UNIQUE INDEX" if unique else "INDEX"
-            indexes.append(f"CREATE {kind} IF NOT EXISTS {index} ON {table} ({', '.join(columns)})")
+            where = _partial_where(ref, index) if partial else ""  # a partial index stays partial
+            indexes.append(f"CREATE {kind} IF NOT EXISTS {index} ON {table} ({', '.join(columns)}){where}")
     if table == "articles":
         parts.append(
             "search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, '') || ' ' || "
@@ -401,6 +402,13 @@ def _table_ddl(ref: sqlite3.Connection, table: str) -> list[str]:
         )
         indexes.append("CREATE INDEX IF NOT EXISTS idx_articles_search ON articles USING gin (search_tsv)")
     return [f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(parts)})", *indexes]
+
+
+def _partial_where(ref: sqlite3.Connection, index: str) -> str:
+    """`` WHERE ...`` of a partial index of ``ref`` (plain column comparisons, the same on both engines)."""
+    (sql,) = ref.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [index]).fetchone()
+    found = re.search(r"\bWHERE\b(.*)$", sql, re.I | re.S)
+    return f" WHERE {found.group(1).strip()}" if found else ""
 
 
 _TRIGGER = re.compile(
