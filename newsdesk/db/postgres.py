@@ -351,10 +351,17 @@ def _server_migration_20(conn: PgConnection) -> None:
         conn._raw.execute(f"DROP INDEX IF EXISTS {name}")
 
 
+def _server_21(conn: PgConnection) -> None:
+    """Migration 21: the partial index of the articles that follow another article's story."""
+    from newsdesk.db.stories import FOLLOWERS_INDEX_SQL
+
+    conn._raw.execute(FOLLOWERS_INDEX_SQL)
+
+
 FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at
 # version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
 # the sqlite-utils table API and FTS5): ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl.
-SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {20: _server_migration_20}
+SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {20: _server_migration_20, 21: _server_21}
 
 
 def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Connection]) -> int:

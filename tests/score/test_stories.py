@@ -190,6 +190,7 @@ def test_migration_backfills_stories(db_path) -> None:
     write(db, BATCH)
     with schema.transaction(db):
         db.execute("DROP INDEX idx_articles_story")
+        db.execute("DROP INDEX idx_articles_story_followers")  # v21: a schema before v18 had neither index
         db.execute("ALTER TABLE articles DROP COLUMN story_id")
         story_migration = next(v for v, step in schema.MIGRATIONS.items() if step is stories.add_story_ids)
         db.execute(f"PRAGMA user_version = {story_migration - 1}")  # the later migrations run again too
