@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsdesk.db import aggregates, schema
+from newsdesk.db import aggregates, schema, ticker_counts
 from newsdesk.db.read import articles as read_articles
 from newsdesk.db.read import decisions as read_decisions
 from newsdesk.db.read import facets as read_facets
@@ -247,7 +247,7 @@ def derived_mismatches(conn: sqlite3.Connection, tol: float = 1e-6) -> list[str]
         out += _sums_differ(stored, fresh, "category sets", tol)
     if "ticker_counts" in tables:
         stored = set(conn.execute("SELECT ticker, n FROM ticker_counts"))
-        fresh = set(conn.execute(aggregates.TICKER_COUNTS_SQL))
+        fresh = set(conn.execute(ticker_counts.TICKER_COUNTS_SQL))
         out += [f"ticker_counts {row} differs from a recount" for row in sorted(stored ^ fresh)]
     for table in aggregates.TIME_COPIES:
         if "published_at" in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from newsdesk.db import aggregates, dialect
+from newsdesk.db import aggregates, dialect, ticker_counts
 from newsdesk.db.dialect import Statement
 from newsdesk.errors import SchemaError
 
@@ -344,9 +344,9 @@ def _server_migration_20(conn: PgConnection) -> None:
     triggers delete only their own emptied row; the counts are recounted once; the unused indexes go."""
     from newsdesk.db import aggregates
 
-    _replace_triggers(conn, "article_entities", aggregates.COUNT_TRIGGERS, aggregates.count_triggers_v20())
+    _replace_triggers(conn, "article_entities", ticker_counts.COUNT_TRIGGERS, ticker_counts.count_triggers_v20())
     _replace_triggers(conn, "articles", [aggregates.TOTALS_INSERT_TRIGGER], [])
-    aggregates.recount_tickers(conn)  # type: ignore[arg-type]  # a PgConnection stands in for one
+    ticker_counts.recount_tickers(conn)  # type: ignore[arg-type]  # a PgConnection stands in for one
     for name in aggregates.UNUSED_INDEXES:  # names of the schema
         conn._raw.execute(f"DROP INDEX IF EXISTS {name}")
 

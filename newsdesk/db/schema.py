@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from newsdesk.db import aggregates, dialect, grades, stories
+from newsdesk.db import aggregates, dialect, grades, stories, ticker_counts
 from newsdesk.db.dedupe import title_key
 from newsdesk.db.engine import Connection
 from newsdesk.errors import SchemaError
@@ -281,7 +281,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     8: aggregates.add_daily_totals,
     9: aggregates.add_category_set_totals,
     10: aggregates.add_time_copies,
-    11: aggregates.add_ticker_counts,
+    11: ticker_counts.add_ticker_counts,
     12: _migration_12,
     13: _migration_13,
     14: _migration_14,

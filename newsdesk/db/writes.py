@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from newsdesk.db import aggregates, stories
+from newsdesk.db import aggregates, stories, ticker_counts
 from newsdesk.db.columns import DECISION_DETAIL_COLUMNS
 from newsdesk.db.dedupe import (
     BatchArticles,
@@ -249,9 +249,9 @@ def insert_mentions(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> No
     goes through here, inside the writer's transaction."""
     if not rows:
         return
-    after = aggregates.last_mention(conn)
+    after = ticker_counts.last_mention(conn)
     conn.executemany(ENTITY_INSERT_SQL, rows)
-    aggregates.count_mentions(conn, after)
+    ticker_counts.count_mentions(conn, after)
 
 
 def _delete_children(conn: sqlite3.Connection, article_id: str) -> None:

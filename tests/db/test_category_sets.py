@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from benchmarks import synthetic
 from newsdesk.config import HIGH_IMPACT
-from newsdesk.db import aggregates, schema, writes
+from newsdesk.db import aggregates, schema, ticker_counts, writes
 from newsdesk.db.read import decisions as read_decisions
 from newsdesk.db.read import facets as read_facets
 from newsdesk.db.read import filters as read_filters
@@ -194,5 +194,5 @@ def test_ticker_counts_follow_every_kind_of_write(desk, sample_path) -> None:
     assert [m for m in derived_mismatches(desk.conn) if m.startswith("ticker_counts")] == []
     options = read_options.company_options(desk.conn)
     firms = options[~options["value"].str.startswith("basket:")]
-    recount = dict(desk.execute(aggregates.TICKER_COUNTS_SQL).fetchall())
+    recount = dict(desk.execute(ticker_counts.TICKER_COUNTS_SQL).fetchall())
     assert dict(zip(firms["value"], firms["articles"], strict=True)) == recount

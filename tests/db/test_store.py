@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from newsdesk.db import aggregates, schema, writes
+from newsdesk.db import aggregates, schema, ticker_counts, writes
 from newsdesk.domain.models import Article, CategoryTag, Decision, Problem
 from newsdesk.errors import SchemaError
 from newsdesk.score import score_article
@@ -333,7 +333,7 @@ def test_migrations_6_to_8_upgrade_an_older_database(db_path) -> None:
         db.execute("DROP INDEX idx_articles_title_key")
         db.execute("ALTER TABLE articles DROP COLUMN guid")
         db.execute("DROP TABLE category_set_totals")
-        for name in aggregates.COUNT_TRIGGERS:
+        for name in ticker_counts.COUNT_TRIGGERS:
             db.execute(f"DROP TRIGGER IF EXISTS {name}")  # the insert trigger is gone from v20
         db.execute("DROP TABLE ticker_counts")
         db.execute("DROP TRIGGER articles_time_sync")
