@@ -153,7 +153,8 @@ def test_shared_url_reproduces_the_view_on_another_page(server, page) -> None:
     # the same filters survive a page change
     page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
     wait_idle(page)
-    assert "label=bullish" in page.url and "topic=" in page.url
+    # the page writes its filters into the URL after its script runs: wait for that, not for a fixed moment
+    page.wait_for_url(lambda url: "label=bullish" in url and "topic=" in url, timeout=60_000)
 
 
 def test_articles_row_opens_the_article_with_its_decisions(server, page) -> None:
