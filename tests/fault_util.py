@@ -147,11 +147,12 @@ def start_ingest(paths: list[Path], db: Path, log: Path) -> subprocess.Popen:
         return subprocess.Popen(ingest_cmd(paths, db), cwd=ROOT, env=python_env(), stdout=out, stderr=out)
 
 
-def run_ingest(paths: list[Path], db: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the ingest command to completion."""
-    return subprocess.run(
-        ingest_cmd(paths, db), cwd=ROOT, env=python_env(), capture_output=True, text=True, timeout=timeout
-    )
+def run_ingest(paths: list[Path], db: Path) -> subprocess.CompletedProcess:
+    """Run the ingest command to completion, in this process (tests/cli_util.py): the runs that are
+    killed start processes (:func:`start_ingest`), a run that finishes needs none."""
+    from tests.cli_util import run_cli
+
+    return run_cli("ingest", *map(str, paths), db=db)
 
 
 def summary_counts(stdout: str) -> tuple[int, int, int]:

@@ -283,7 +283,7 @@ def test_sigkill_mid_csv_import_keeps_earlier_chunks_and_no_partial_one(tmp_path
     assert all(k.alive for k in kills), [k.moment for k in kills]
     assert any(k.articles >= 1_000 for k in kills), "no kill landed after the first chunk had committed"
 
-    done = run_ingest([corpus.path], db, timeout=300)
+    done = run_ingest([corpus.path], db)
     assert done.returncode == 0, done.stderr
     added, duplicates, rejected = summary_counts(done.stdout)
     assert (added + duplicates, rejected) == (CSV_ARTICLES, 0) and duplicates == kills[-1].articles
