@@ -379,21 +379,40 @@ def kill_ingest(
     log: Path,
     delay: float | None = None,
     wal_growth: int | None = None,
+    after_commit: bool = False,
     deadline: float = 60.0,
 ) -> Kill:
     """Start the ingest of ``paths`` into ``db`` and SIGKILL it.
 
     With ``delay``: ``delay`` seconds after the database file appears. With ``wal_growth``: once
     the set-up writes are over (the WAL unchanged for 0.3 s) and the WAL has then grown by that
-    many bytes, i.e. inside a batch's write transaction; after ``deadline`` seconds it is killed
-    wherever it is. The WAL is parsed right after the kill, before anything reopens the database.
+    many bytes, i.e. inside a batch's write transaction. With ``after_commit``: as soon as this run
+    has committed a batch (one more finished ``ingest_runs`` row than before it started). After
+    ``deadline`` seconds it is killed wherever it is. The WAL is parsed right after the kill, before
+    anything reopens the database.
     """
+    finished_before = counts(db)["runs"] if after_commit and db.exists() else 0
     t0 = time.perf_counter()
     proc = start_ingest(paths, db, log)
     try:
         while not db.exists() and proc.poll() is None and time.perf_counter() - t0 < deadline:
             time.sleep(0.002)
         t_open = time.perf_counter()
+        if after_commit:
+            watch = None
+            try:
+                while proc.poll() is None and time.perf_counter() - t0 < deadline:
+                    try:
+                        watch = watch or sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+                        runs = watch.execute("SELECT count(*) FROM ingest_runs WHERE finished_at IS NOT NULL")
+                        if runs.fetchone()[0] > finished_before:
+                            break
+                    except sqlite3.OperationalError:  # no such table yet: the schema is being created
+                        pass
+                    time.sleep(0.002)
+            finally:
+                if watch is not None:
+                    watch.close()  # read-only: closing it never checkpoints the WAL
         if delay is not None:
             while proc.poll() is None and time.perf_counter() - t_open < delay:
                 time.sleep(0.002)
@@ -415,7 +434,7 @@ def kill_ingest(
             proc.kill()
             proc.wait()
     return Kill(
-        trigger="timed" if wal_growth is None else "wal-growth",
+        trigger="after-commit" if after_commit else "timed" if wal_growth is None else "wal-growth",
         planned=delay if delay is not None else float(wal_growth or 0),
         alive=alive,
         returncode=proc.returncode,
