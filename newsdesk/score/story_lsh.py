@@ -15,6 +15,7 @@ gives the same signatures and the same candidates at a fraction of the cost:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -85,15 +86,22 @@ class Signer:
         return out
 
 
+@lru_cache(maxsize=16)
+def bands_and_rows(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The bands and rows ``MinHashLSH(threshold, num_perm)`` picks. datasketch finds them by numerical
+    integration (~40 ms) on every construction; a desk's settings give the same pair every time."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 class Bands:
     """LSH band tables over signatures: the bands and rows of datasketch's ``MinHashLSH(threshold,
     num_perm)``, so :meth:`query` returns the keys that ``MinHashLSH.query`` would."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        from datasketch import MinHashLSH
-
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.b, self.r = lsh.b, lsh.r
+        self.b, self.r = bands_and_rows(threshold, num_perm)
         self.tables: list[dict[bytes, set[str]]] = [{} for _ in range(self.b)]
         self.bands_of: dict[str, list[bytes]] = {}
 
