@@ -14,10 +14,10 @@ code is raised in the test, where a process would have printed a traceback and e
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import subprocess
+import traceback
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -47,11 +47,11 @@ def run_cli(
             cli, argv, env={"NEWSDESK_DB": "", **(env or {})}, catch_exceptions=False, prog_name=PROG
         )
         done = subprocess.CompletedProcess([PROG, *argv], result.exit_code, result.stdout, result.stderr)
-        del result  # its SystemExit's traceback holds the command's frames, and so its database handles
+        if result.exc_info:  # the SystemExit's traceback holds the command's frames, so its database
+            traceback.clear_frames(result.exc_info[2])  # handles: let them go, as a process's exit would
+        del result
     finally:
         os.chdir(before)
         log.setLevel(level)
         log.handlers[:] = handlers
-    gc.collect()  # close those handles as a process's exit would: no session may hold a server database
-    # that a test copies (CREATE DATABASE ... TEMPLATE), nor a SQLite file a test replaces
     return done
