@@ -387,9 +387,9 @@ def kill_ingest(
     With ``delay``: ``delay`` seconds after the database file appears. With ``wal_growth``: once
     the set-up writes are over (the WAL unchanged for 0.3 s) and the WAL has then grown by that
     many bytes, i.e. inside a batch's write transaction. With ``after_commit``: as soon as this run
-    has committed a batch (one more finished ``ingest_runs`` row than before it started). After
-    ``deadline`` seconds it is killed wherever it is. The WAL is parsed right after the kill, before
-    anything reopens the database.
+    has committed a batch (one more finished ``ingest_runs`` row than before it started), or
+    ``delay`` seconds after that commit. After ``deadline`` seconds it is killed wherever it is.
+    The WAL is parsed right after the kill, before anything reopens the database.
     """
     finished_before = counts(db)["runs"] if after_commit and db.exists() else 0
     t0 = time.perf_counter()
@@ -413,8 +413,9 @@ def kill_ingest(
             finally:
                 if watch is not None:
                     watch.close()  # read-only: closing it never checkpoints the WAL
+        t_mark = time.perf_counter()  # the file's appearance, or the commit waited for
         if delay is not None:
-            while proc.poll() is None and time.perf_counter() - t_open < delay:
+            while proc.poll() is None and time.perf_counter() - t_mark < delay:
                 time.sleep(0.002)
         if wal_growth is not None:
             size, since = wal_size(db), time.perf_counter()

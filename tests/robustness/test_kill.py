@@ -250,9 +250,9 @@ def write_csv_corpus(path: Path, n: int, seed: int) -> Corpus:
 
 def test_sigkill_mid_csv_import_keeps_earlier_chunks_and_no_partial_one(tmp_path: Path) -> None:
     """A CSV import is streamed in chunks of 1,000 rows, each its own transaction and run: SIGKILLed
-    mid-way (at seeded moments after the first chunk should have committed, and once inside an
-    open write transaction), the file keeps every finished chunk whole and no row of the chunk
-    being written; a rerun then stores exactly the rest, with the same content as a clean run."""
+    mid-way (at a seeded moment after the first chunk has committed, and once inside an open write
+    transaction), the file keeps every finished chunk whole and no row of the chunk being written; a
+    rerun then stores exactly the rest, with the same content as a clean run."""
     corpus = write_csv_corpus(tmp_path / "headlines.csv", CSV_ARTICLES, seed=SEED + 7)
     clean_db, clean_log = tmp_path / "clean.db", tmp_path / "clean.log"
     proc = start_ingest([corpus.path], clean_db, clean_log)
@@ -267,14 +267,15 @@ def test_sigkill_mid_csv_import_keeps_earlier_chunks_and_no_partial_one(tmp_path
     rng = random.Random(SEED + 8)
     db = tmp_path / "killed.db"
     kills: list[Kill] = []
-    for n, (trigger, fraction) in enumerate([("timed", rng.uniform(0.5, 0.8)), ("wal-growth", 0.0)]):
+    # a random moment up to a quarter of the run after the first chunk's commit, then inside a transaction
+    for n, (trigger, fraction) in enumerate([("timed", rng.uniform(0.0, 0.25)), ("wal-growth", 0.0)]):
         delay = fraction * after_open
         for attempt in range(4):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             log = tmp_path / f"kill{n}-{attempt}.log"
             if trigger == "timed":
-                kill = kill_ingest([corpus.path], db, log, delay=delay)
+                kill = kill_ingest([corpus.path], db, log, delay=delay, after_commit=True)
             else:  # inside a chunk's open write transaction
                 kill = kill_ingest([corpus.path], db, log, wal_growth=rng.randrange(200_000, 1_500_000))
             check_after_kill(db, kill, corpus, f"csv kill {n}")
