@@ -6,16 +6,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # imported when a frame is made: the command line starts without pandas
-    import pandas as pd
+import pandas as pd
 
 
 def frame(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> pd.DataFrame:
     """The rows of ``sql`` as a DataFrame (columns named by the query)."""
-    import pandas as pd
-
     cur = conn.execute(sql, list(params))
     return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
 
