@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import pandas as pd
 import pyarrow as pa
@@ -13,7 +14,22 @@ from tests.conftest import ROOT
 
 def app(page: str = "dashboard.py") -> AppTest:
     """An AppTest of ``page`` (relative to the repository root)."""
-    return AppTest.from_file(str(ROOT / page), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    if hasattr(at, "_bidi_component_manager"):  # streamlit 1.67 (pinned in requirements.txt)
+        at._bidi_component_manager = installed_components()
+    return at
+
+
+@lru_cache(maxsize=1)
+def installed_components():
+    """The custom components installed in this environment, found once per process, as a server
+    finds them once when it starts: an AppTest's first run otherwise reads the metadata of every
+    installed distribution again (~0.1 s of CPU, a few hundred times a suite)."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
 
 
 def chart_frames(at: AppTest) -> list[pd.DataFrame]:

@@ -4,6 +4,7 @@ engine in turn: ``desk_target`` / ``desk``), the shared sample, the repository r
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,44 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 SAMPLE = SHARED / "samples" / "000_7c1068f2d76877a6.txt"
+
+
+# The test files that take longest, longest first (BENCHMARKS.md, "Test-suite time"). pytest-xdist hands
+# out whole files (``--dist loadfile``), by default those with the most tests first, which leaves these
+# few-test, long files to the end of the run, where one worker runs them while the other has nothing
+# left to do. Handed out first instead, they leave the short files to even out the end.
+LONGEST_FIRST = [
+    "tests/robustness/test_kill.py",
+    "tests/ui/test_browser.py",
+    "tests/robustness/test_grades_kill.py",
+    "tests/db/test_postgres.py",
+    "tests/db/test_query_plans.py",
+    "tests/robustness/test_fuzz.py",
+    "tests/flows/test_cli.py",
+    "tests/ui/test_dashboard.py",
+    "tests/db/test_concurrency.py",
+    "tests/flows/test_ingest_speed.py",
+]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, each worker's collection in the order the files are handed out:
+    :data:`LONGEST_FIRST`, then the others most tests first (xdist's own order). Each file's tests
+    stay together and in their order; a run without xdist keeps pytest's order."""
+    if not hasattr(config, "workerinput"):
+        return
+    size = Counter(item.nodeid.split("::")[0] for item in items)
+
+    def rank(item) -> tuple[int, int]:
+        scope = item.nodeid.split("::")[0]
+        return (LONGEST_FIRST.index(scope) if scope in LONGEST_FIRST else len(LONGEST_FIRST)), -size[scope]
+
+    items.sort(key=rank)  # stable
+
+
+def pytest_configure(config) -> None:
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False  # xdist hands the files out in the order above
 
 
 @pytest.fixture

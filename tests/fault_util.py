@@ -147,11 +147,12 @@ def start_ingest(paths: list[Path], db: Path, log: Path) -> subprocess.Popen:
         return subprocess.Popen(ingest_cmd(paths, db), cwd=ROOT, env=python_env(), stdout=out, stderr=out)
 
 
-def run_ingest(paths: list[Path], db: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the ingest command to completion."""
-    return subprocess.run(
-        ingest_cmd(paths, db), cwd=ROOT, env=python_env(), capture_output=True, text=True, timeout=timeout
-    )
+def run_ingest(paths: list[Path], db: Path) -> subprocess.CompletedProcess:
+    """Run the ingest command to completion, in this process (tests/cli_util.py): the runs that are
+    killed start processes (:func:`start_ingest`), a run that finishes needs none."""
+    from tests.cli_util import run_cli
+
+    return run_cli("ingest", *map(str, paths), db=db)
 
 
 def summary_counts(stdout: str) -> tuple[int, int, int]:
@@ -378,23 +379,43 @@ def kill_ingest(
     log: Path,
     delay: float | None = None,
     wal_growth: int | None = None,
+    after_commit: bool = False,
     deadline: float = 60.0,
 ) -> Kill:
     """Start the ingest of ``paths`` into ``db`` and SIGKILL it.
 
     With ``delay``: ``delay`` seconds after the database file appears. With ``wal_growth``: once
     the set-up writes are over (the WAL unchanged for 0.3 s) and the WAL has then grown by that
-    many bytes, i.e. inside a batch's write transaction; after ``deadline`` seconds it is killed
-    wherever it is. The WAL is parsed right after the kill, before anything reopens the database.
+    many bytes, i.e. inside a batch's write transaction. With ``after_commit``: as soon as this run
+    has committed a batch (one more finished ``ingest_runs`` row than before it started), or
+    ``delay`` seconds after that commit. After ``deadline`` seconds it is killed wherever it is.
+    The WAL is parsed right after the kill, before anything reopens the database.
     """
+    finished_before = counts(db)["runs"] if after_commit and db.exists() else 0
     t0 = time.perf_counter()
     proc = start_ingest(paths, db, log)
     try:
         while not db.exists() and proc.poll() is None and time.perf_counter() - t0 < deadline:
             time.sleep(0.002)
         t_open = time.perf_counter()
+        if after_commit:
+            watch = None
+            try:
+                while proc.poll() is None and time.perf_counter() - t0 < deadline:
+                    try:
+                        watch = watch or sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+                        runs = watch.execute("SELECT count(*) FROM ingest_runs WHERE finished_at IS NOT NULL")
+                        if runs.fetchone()[0] > finished_before:
+                            break
+                    except sqlite3.OperationalError:  # no such table yet: the schema is being created
+                        pass
+                    time.sleep(0.002)
+            finally:
+                if watch is not None:
+                    watch.close()  # read-only: closing it never checkpoints the WAL
+        t_mark = time.perf_counter()  # the file's appearance, or the commit waited for
         if delay is not None:
-            while proc.poll() is None and time.perf_counter() - t_open < delay:
+            while proc.poll() is None and time.perf_counter() - t_mark < delay:
                 time.sleep(0.002)
         if wal_growth is not None:
             size, since = wal_size(db), time.perf_counter()
@@ -414,7 +435,7 @@ def kill_ingest(
             proc.kill()
             proc.wait()
     return Kill(
-        trigger="timed" if wal_growth is None else "wal-growth",
+        trigger="after-commit" if after_commit else "timed" if wal_growth is None else "wal-growth",
         planned=delay if delay is not None else float(wal_growth or 0),
         alive=alive,
         returncode=proc.returncode,

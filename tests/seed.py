@@ -1,12 +1,18 @@
-"""A small seeded database for dashboard tests: a few categories over three months."""
+"""Small seeded databases for dashboard tests (a few categories over three months; a wide one), and
+copies of the demo desk."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from newsdesk.db import schema, writes
 from newsdesk.domain.models import Article, CategoryTag, Decision
+from newsdesk.flows.ingest import create_demo_database
 from newsdesk.score import score_article
 
 ROWS = [
@@ -118,3 +124,21 @@ def undo_market_relevance(db) -> None:
     db.execute("ALTER TABLE article_categories DROP COLUMN market_relevant")
     db.execute("ALTER TABLE articles DROP COLUMN market_relevant")
     db.execute("ALTER TABLE articles DROP COLUMN market_relevance")
+
+
+@lru_cache(maxsize=1)
+def _demo_master() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-demo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "demo.db"
+    create_demo_database(path)  # built in a temporary file, checkpointed and renamed into place
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
+def demo_desk(path: Path) -> Path:
+    """``path`` made a copy of the demo desk (``create_demo_database``), built once per process: the
+    tests that need a demo desk, not the building of one, copy it (a build takes ~2 s of CPU). The
+    tests of the build itself call ``create_demo_database``."""
+    shutil.copyfile(_demo_master(), path)
+    return path

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import accumulate, repeat
 
 import numpy as np
@@ -120,6 +121,16 @@ def mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+@lru_cache(maxsize=16)
+def bands_and_rows(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The bands and rows ``MinHashLSH(threshold, num_perm)`` picks. datasketch finds them by numerical
+    integration (~40 ms) on every construction; a desk's settings give the same pair every time."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 class Bands:
     """LSH band tables over signatures: the bands and rows of datasketch's ``MinHashLSH(threshold,
     num_perm)``, so :meth:`query` returns the keys that ``MinHashLSH.query`` would.
@@ -131,10 +142,7 @@ class Bands:
     made once for its query and its insert, and a batch's in one numpy step)."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
-        from datasketch import MinHashLSH
-
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.b, self.r = lsh.b, lsh.r
+        self.b, self.r = bands_and_rows(threshold, num_perm)
         self.tables: list[defaultdict[object, set[str]]] = [defaultdict(set) for _ in range(self.b)]
         self.bands_of: dict[str, list] = {}
         self.removed = 0  # removals since the empty buckets were last swept out

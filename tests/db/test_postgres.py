@@ -18,6 +18,7 @@ from newsdesk.config import resolve_db_path
 from newsdesk.db import dialect, postgres, schema
 from newsdesk.db.read.filters import search_clause
 from newsdesk.errors import SchemaError
+from tests.cli_util import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -34,9 +35,8 @@ INGESTED = [
 
 
 def run(*args: str, db: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "newsdesk", *args, "--db", str(db)]
-    env = {**os.environ, "NEWSDESK_DB": "", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+    """The command line (in this process, tests/cli_util.py) from ``cwd``; it must succeed."""
+    done = run_cli(*args, db=db, cwd=cwd)
     assert done.returncode == 0, done.stderr[-2000:]
     return done
 
@@ -245,12 +245,8 @@ def test_db_copy_round_trips_the_demo_with_equal_counts(pg_server, tmp_path) -> 
     lite, back = tmp_path / "lite.db", tmp_path / "back.db"
     run("init", "--demo", db=lite)
     url = pg_server.new_database()
-    env = {**os.environ, "NEWSDESK_DB": "", "PYTHONPATH": str(ROOT)}
     for src, dst in ((lite, url), (url, back)):
-        done = subprocess.run(
-            [sys.executable, "-m", "newsdesk", "db", "copy", str(src), str(dst)],
-            cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
-        )  # fmt: skip
+        done = run_cli("db", "copy", str(src), str(dst))
         assert done.returncode == 0, done.stderr[-2000:]
         assert "every table's count is equal" in done.stdout
     for table in TABLES:
@@ -267,10 +263,7 @@ def test_db_copy_round_trips_the_demo_with_equal_counts(pg_server, tmp_path) -> 
 def test_db_copy_refuses_a_destination_that_holds_a_desk(tmp_path) -> None:
     lite = tmp_path / "lite.db"
     run("init", "--demo", db=lite)
-    done = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "db", "copy", str(lite), str(lite)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
+    done = run_cli("db", "copy", str(lite), str(lite))
     assert done.returncode == 1
     assert "already holds a desk" in done.stderr
 

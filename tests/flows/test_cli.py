@@ -1,4 +1,6 @@
-"""The CLI as a user runs it: ``python -m newsdesk`` in a subprocess, exact output and exit codes."""
+"""The CLI as a user runs it: exact output and exit codes. ``run`` is the command line in this process
+(tests/cli_util.py); what is about the process itself (the entry point end to end, exit codes,
+a terminal's progress bar) starts ``python -m newsdesk`` (``run_process``)."""
 
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from pathlib import Path
 import pytest
 
 from newsdesk.db import schema
+from tests.cli_util import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def run(*args: str, db: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_process(*args: str, db: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m newsdesk ARGS`` in a child process, as a user's shell runs it."""
     cmd = [sys.executable, "-m", "newsdesk", *args]
     if db is not None:
         cmd += ["--db", str(db)]
@@ -33,6 +37,8 @@ def rows(path: Path) -> list[dict]:
 
 
 def test_sample_ingest_export_and_reingest(sample_path, tmp_path) -> None:
+    """End to end as a user's shell runs it: every command here is a ``python -m newsdesk`` process."""
+    run = run_process
     db = tmp_path / "x.db"
     first = run("ingest", str(sample_path), db=db)
     assert (first.returncode, first.stdout, first.stderr) == (0, "1 added, 0 duplicates, 0 rejected\n", "")
@@ -101,7 +107,7 @@ def test_garbage_bytes_leave_database_intact(sample_path, tmp_path) -> None:
     ],
 )
 def test_errors_exit_1_with_an_error_line(tmp_path, args, message) -> None:
-    result = run(*args, db=tmp_path / "x.db")
+    result = run_process(*args, db=tmp_path / "x.db")
     assert (result.returncode, result.stderr) == (1, message)
 
 
@@ -119,7 +125,7 @@ def test_unknown_format_is_an_error(tmp_path) -> None:
 
 @pytest.mark.parametrize("args", [["ingest"], ["export", "tables", "-o", "x.csv"], ["ingest", "x", "--format", "pdf"]])
 def test_usage_errors_exit_2(tmp_path, args) -> None:
-    assert run(*args, db=tmp_path / "x.db").returncode == 2
+    assert run_process(*args, db=tmp_path / "x.db").returncode == 2
 
 
 def test_db_from_environment(tmp_path, sample_path) -> None:

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,9 +18,9 @@ from newsdesk.errors import FilterError
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score import score_article
 from tests.apptest_util import app, metrics
+from tests.cli_util import run_cli
 from tests.seed import seed
 
-ROOT = Path(__file__).resolve().parents[2]
 EXTRA = [
     # title, source, day
     ("Tesla shares fall as Musk sells stock", "Other Wire", "2026-06-10"),
@@ -49,16 +46,9 @@ def desk(tmp_path_factory) -> Path:
 
 
 def export_titles(path: Path, *args: str) -> set[str]:
-    env = {**os.environ, "NEWSDESK_DB": ""}
-    out = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "export", "articles", "-o", "-", "--db", str(path), *args],
-        cwd=ROOT,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr.decode()
-    return {r["title"] for r in csv.DictReader(io.StringIO(out.stdout.decode("utf-8-sig")))}
+    out = run_cli("export", "articles", "-o", "-", "--db", str(path), *args)
+    assert out.returncode == 0, out.stderr
+    return {r["title"] for r in csv.DictReader(io.StringIO(out.stdout.removeprefix("\ufeff")))}
 
 
 def page_titles(path: Path, monkeypatch, params: dict[str, list[str]]) -> set[str]:
@@ -122,14 +112,7 @@ def test_demo_hidden_by_default_in_export(desk) -> None:
     ],
 )
 def test_export_refuses_what_the_url_would_drop(desk, args, message) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "export", "articles", "-o", "-", "--db", str(desk), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NEWSDESK_DB": ""},
-        timeout=120,
-    )
+    out = run_cli("export", "articles", "-o", "-", "--db", str(desk), *args)
     assert out.returncode in (1, 2) and message in out.stderr, out.stderr
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,8 +12,8 @@ from newsdesk.db import schema
 from newsdesk.errors import ApiError, SourceReadError
 from newsdesk.fetch import fetch_url
 from newsdesk.flows import feeds
+from tests.cli_util import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 FEED = (Path(__file__).resolve().parents[1] / "fixtures_http" / "markets.xml").read_bytes()
 ETAG = '"markets-v1"'
 
@@ -117,13 +115,7 @@ def test_an_api_error_answer_says_the_service_message_and_is_not_retried(server)
 
 
 def test_ingest_a_url(db_path, server) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "ingest", f"{server}/markets.xml", "--db", str(db_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = run_cli("ingest", f"{server}/markets.xml", db=db_path)
     assert (r.returncode, r.stdout) == (0, "3 added, 0 duplicates, 0 rejected\n")
 
 
@@ -134,36 +126,11 @@ def test_cli_fetch_and_watch(tmp_path, server) -> None:
         f'[[feed]]\nname = "Broken"\nurl = "{server}/nothing-here"\n'
     )
     db = tmp_path / "f.db"
-    r = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "fetch", "--feeds", str(conf), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = run_cli("fetch", "--feeds", str(conf), db=db)
     assert r.returncode == 1
     assert r.stdout == "Fixture Markets: 3 added, 0 duplicates, 0 rejected\n"
     assert "Broken: failed:" in r.stderr and "HTTP 404" in r.stderr
-    w = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsdesk",
-            "watch",
-            "--feeds",
-            str(conf),
-            "--db",
-            str(db),
-            "--every",
-            "1s",
-            "--rounds",
-            "2",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    w = run_cli("watch", "--feeds", str(conf), "--every", "1s", "--rounds", "2", db=db)
     assert w.returncode == 0
     assert w.stdout.count("Fixture Markets: not modified") == 2
     assert schema.connect(db)["articles"].count == 3

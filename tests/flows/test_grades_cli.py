@@ -164,10 +164,9 @@ def test_csv_module_reads_what_evidence_wrote(tmp_path: Path, bare_db: Path) -> 
 
 
 def test_a_real_article_beside_the_demo_is_never_graded_on_illustrative_closes(tmp_path: Path) -> None:
-    from newsdesk.flows.ingest import create_demo_database
+    from tests.seed import demo_desk
 
-    db = tmp_path / "demo.db"
-    create_demo_database(db)
+    db = demo_desk(tmp_path / "demo.db")
     conn = schema.connect(db)
     real = Article(title="A real call", source="Real Wire", url="https://example.com/real",
                    published_at="2026-06-01T14:00:00Z")  # fmt: skip

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
 
 from newsdesk.domain.reference import load_baskets, load_companies
 from newsdesk.domain.taxonomy import load_taxonomy
+from tests.cli_util import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,9 +67,7 @@ def test_taxonomy_has_keywords_and_required_categories() -> None:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsdesk", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    return run_cli(*args)
 
 
 # Tiny files in the benchmarks' shape, written for this test (not taken from any benchmark).

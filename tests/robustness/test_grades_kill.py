@@ -24,6 +24,7 @@ from newsdesk.flows import grades
 from newsdesk.flows import prices as track
 from newsdesk.prices.demo import illustrative_prices
 from newsdesk.scorecard.rules import score_decisions
+from tests.cli_util import run_cli
 from tests.fault_util import ROOT, python_env
 
 ARTICLES = 3_000
@@ -111,7 +112,7 @@ def test_sigkilled_import_never_leaves_a_stale_grade(corpus, tmp_path: Path) -> 
         alive, left = kill_import(base, csv, db, delay, upkeep)
         assert same_as_rules(db), f"kill {n} ({'in upkeep' if upkeep else f'after {delay:.2f} s'}): stale grades"
         in_upkeep += alive and left > 0
-        again = subprocess.run(import_cmd(csv, db), cwd=ROOT, env=python_env(), capture_output=True, timeout=600)
+        again = run_cli("prices", "import", str(csv), db=db)  # a plain rerun: in this process (tests/cli_util.py)
         assert again.returncode == 0, again.stderr
         with sqlite3.connect(db) as conn:
             counts = grade_reads.counts(conn)

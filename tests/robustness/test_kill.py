@@ -1,6 +1,6 @@
 """The kill test: ``python -m newsdesk ingest`` SIGKILLed at random moments on real SQLite files.
 
-A JSON Lines file of 3,000 distinct articles (and a few malformed lines) is ingested by the real
+A JSON Lines file of 2,000 distinct articles (and a few malformed lines) is ingested by the real
 command in a child process, which is killed with SIGKILL at seeded random moments: after a random
 delay, or as soon as a batch's write transaction is under way (the WAL growing). After every kill
 the file left behind must pass ``PRAGMA integrity_check`` and show no partial batch; after the
@@ -35,12 +35,12 @@ from tests.fault_util import (
     write_jsonl,
 )
 
-ARTICLES = 3_000
-MALFORMED_EVERY = 400  # 7 malformed lines
+ARTICLES = 2_000  # stored in batches of 1,000 lines (a streamed chunk each)
+MALFORMED_EVERY = 285  # 7 malformed lines
 KILLS = 10
 WAL_TRIGGERED = 3  # of the KILLS, this many are aimed at an open write transaction
 SEED = 20_251_125
-RERUN = [(0.35, 0.75), (0.3, 0.9)]  # the rerun test's random kills, as fractions of the measured run
+RERUN = (0.35, 0.75)  # the rerun test's random kill, as a fraction of the measured run
 
 
 @dataclass
@@ -122,7 +122,7 @@ def check_after_kill(db: Path, kill: Kill, corpus: Corpus, label: str) -> None:
 
 
 def test_sigkill_at_random_moments_leaves_only_whole_batches(measured: Measured, tmp_path: Path) -> None:
-    """Ten SIGKILLs, each into a fresh ingest of the 3,000-article file, at seeded random moments:
+    """Ten SIGKILLs, each into a fresh ingest of the 2,000-article file, at seeded random moments:
     seven after a random delay between 0.3 s and 90% of the measured run time (counted from the
     moment the database file appears), three as soon as a write transaction has written a random
     amount to the WAL. After each: integrity_check is ok, every ingest_runs row is finished,
@@ -161,23 +161,28 @@ def test_sigkill_at_random_moments_leaves_only_whole_batches(measured: Measured,
 
 def test_rerun_after_kills_stores_everything_exactly_once(measured: Measured, tmp_path: Path) -> None:
     """Three kills in a row on the same database: the first within 50 ms of the file's creation
-    (while the schema is being created), the next two at random moments of the reruns that resume
-    from the leftovers; each leaves a consistent file that opens and never loses what an earlier
-    run committed. Then an uninterrupted run: it exits 0 and the database then holds exactly
-    the 3,000 distinct valid articles, a problem for every malformed line (and for no other line),
-    and only finished runs, and its content (articles, scores, categories, decisions, companies,
-    basket links, daily aggregate) is identical to that of the uninterrupted clean run; a further
-    run adds 0 and changes nothing."""
+    (while the schema is being created), the second at a random moment of a rerun that resumes
+    from the leftovers, the third as soon as its rerun has committed a batch (so that the last run
+    always resumes from batches that killed runs stored); each leaves a consistent file that opens
+    and never loses what an earlier run committed. Then an uninterrupted run: it exits 0 and the
+    database then holds exactly the 2,000 distinct valid articles, a problem for every malformed line
+    (and for no other line), and only finished runs, and its content (articles, scores, categories,
+    decisions, companies, basket links, daily aggregate) is identical to that of the uninterrupted
+    clean run; a further run adds 0 and changes nothing."""
     rng = random.Random(SEED + 1)
     corpus, db = measured.corpus, tmp_path / "rerun.db"
     kills = []
-    for n, delay in enumerate(
-        [rng.uniform(0, 0.05), *(rng.uniform(lo, hi) * measured.after_open_s for lo, hi in RERUN)]
-    ):
-        kill = kill_ingest([corpus.path], db, tmp_path / f"rerun{n}.log", delay=delay)
+    plans = [
+        {"delay": rng.uniform(0, 0.05)},
+        {"delay": rng.uniform(*RERUN) * measured.after_open_s},
+        {"after_commit": True},
+    ]
+    for n, plan in enumerate(plans):
+        kill = kill_ingest([corpus.path], db, tmp_path / f"rerun{n}.log", **plan)
         check_after_kill(db, kill, corpus, f"rerun kill {n}")
         kills.append(kill)
     before = counts(db)
+    assert before["runs"] >= 1, "no killed run committed a batch"
     for earlier, later in zip(kills, kills[1:], strict=False):
         assert later.articles >= earlier.articles, "a killed rerun lost batches an earlier run had committed"
 
@@ -245,9 +250,9 @@ def write_csv_corpus(path: Path, n: int, seed: int) -> Corpus:
 
 def test_sigkill_mid_csv_import_keeps_earlier_chunks_and_no_partial_one(tmp_path: Path) -> None:
     """A CSV import is streamed in chunks of 1,000 rows, each its own transaction and run: SIGKILLed
-    mid-way (at seeded moments after the first chunk should have committed, and once inside an
-    open write transaction), the file keeps every finished chunk whole and no row of the chunk
-    being written; a rerun then stores exactly the rest, with the same content as a clean run."""
+    mid-way (at a seeded moment after the first chunk has committed, and once inside an open write
+    transaction), the file keeps every finished chunk whole and no row of the chunk being written; a
+    rerun then stores exactly the rest, with the same content as a clean run."""
     corpus = write_csv_corpus(tmp_path / "headlines.csv", CSV_ARTICLES, seed=SEED + 7)
     clean_db, clean_log = tmp_path / "clean.db", tmp_path / "clean.log"
     proc = start_ingest([corpus.path], clean_db, clean_log)
@@ -262,14 +267,15 @@ def test_sigkill_mid_csv_import_keeps_earlier_chunks_and_no_partial_one(tmp_path
     rng = random.Random(SEED + 8)
     db = tmp_path / "killed.db"
     kills: list[Kill] = []
-    for n, (trigger, fraction) in enumerate([("timed", rng.uniform(0.5, 0.8)), ("wal-growth", 0.0)]):
+    # a random moment up to a quarter of the run after the first chunk's commit, then inside a transaction
+    for n, (trigger, fraction) in enumerate([("timed", rng.uniform(0.0, 0.25)), ("wal-growth", 0.0)]):
         delay = fraction * after_open
         for attempt in range(4):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             log = tmp_path / f"kill{n}-{attempt}.log"
             if trigger == "timed":
-                kill = kill_ingest([corpus.path], db, log, delay=delay)
+                kill = kill_ingest([corpus.path], db, log, delay=delay, after_commit=True)
             else:  # inside a chunk's open write transaction
                 kill = kill_ingest([corpus.path], db, log, wal_growth=rng.randrange(200_000, 1_500_000))
             check_after_kill(db, kill, corpus, f"csv kill {n}")
@@ -283,7 +289,7 @@ def test_sigkill_mid_csv_import_keeps_earlier_chunks_and_no_partial_one(tmp_path
     assert all(k.alive for k in kills), [k.moment for k in kills]
     assert any(k.articles >= 1_000 for k in kills), "no kill landed after the first chunk had committed"
 
-    done = run_ingest([corpus.path], db, timeout=300)
+    done = run_ingest([corpus.path], db)
     assert done.returncode == 0, done.stderr
     added, duplicates, rejected = summary_counts(done.stdout)
     assert (added + duplicates, rejected) == (CSV_ARTICLES, 0) and duplicates == kills[-1].articles

@@ -9,6 +9,7 @@ import pytest
 
 from components.tables import MISSING
 from tests.apptest_util import app
+from tests.cli_util import run_cli
 from tests.conftest import ROOT
 from tests.seed import seed
 
@@ -53,8 +54,6 @@ def test_the_scorecard_tables_render_missing_returns_as_a_dash(tmp_path, monkeyp
 
 def test_export_decisions_writes_no_nan_for_a_decision_without_legs(tmp_path) -> None:
     import csv
-    import subprocess
-    import sys
 
     from newsdesk.db import schema, writes
     from newsdesk.domain.models import Article, Decision
@@ -72,10 +71,7 @@ def test_export_decisions_writes_no_nan_for_a_decision_without_legs(tmp_path) ->
     conn.close()
     for columns in ("all", "human"):
         out = tmp_path / f"decisions-{columns}.csv"
-        done = subprocess.run(
-            [sys.executable, "-m", "newsdesk", "export", "decisions", "--columns", columns, "-o", str(out),
-             "--db", str(db)], cwd=ROOT, capture_output=True, text=True,
-        )  # fmt: skip
+        done = run_cli("export", "decisions", "--columns", columns, "-o", str(out), db=db)
         assert done.returncode == 0, done.stderr
         rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
         assert len(rows) == 2

@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +20,7 @@ from newsdesk.flows.export import with_exposures
 from newsdesk.score.cuewords import first_words
 from newsdesk.score.decision_grammar import _SCANNER, SIDES
 from newsdesk.score.pipeline import default_context
+from tests.cli_util import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -887,10 +886,7 @@ WANT = [
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NEWSDESK_DB": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "newsdesk", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
-    )
+    return run_cli(*args)
 
 
 def stored(db: Path) -> tuple[list[dict], set[tuple[str, str]]]:

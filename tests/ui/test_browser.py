@@ -173,23 +173,13 @@ def test_articles_row_opens_the_article_with_its_decisions(server, page) -> None
 
 
 def test_hostile_title_is_shown_as_text(tmp_path, page) -> None:
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
+    from tests.cli_util import run_cli
 
     db = tmp_path / "hostile.db"
     src = tmp_path / "hostile.jsonl"
     src.write_text(HOSTILE, encoding="utf-8")
-    subprocess.run(
-        [sys.executable, "-m", "newsdesk", "init", "--demo", "--db", str(db)], cwd=ROOT, check=True, capture_output=True
-    )
-    subprocess.run(
-        [sys.executable, "-m", "newsdesk", "ingest", str(src), "--db", str(db)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    assert run_cli("init", "--demo", db=db).returncode == 0
+    assert run_cli("ingest", str(src), db=db).returncode == 0
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     with streamlit_server(db, tmp_path / "s.log") as url:

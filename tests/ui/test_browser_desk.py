@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.flows.ingest import create_demo_database
 from tests.browser_util import (
     chromium_browser,
     screenshot,
     streamlit_server,
     wait_idle,
 )
+from tests.seed import demo_desk
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ OVERFLOW = """() => {
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("desk-browser")
     db = tmp / "newsdesk.db"
-    create_demo_database(db)
+    demo_desk(db)
     with streamlit_server(db, tmp / "streamlit.log") as url:
         yield url
 

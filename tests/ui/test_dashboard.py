@@ -13,7 +13,7 @@ from newsdesk.db.read import timeline as read_timeline
 from newsdesk.domain.filters import Filters
 from tests.apptest_util import app, chart_frames, chart_specs, metrics, sentiment_data
 from tests.conftest import ROOT
-from tests.seed import ROWS, WIDE_CATEGORIES, seed, seed_wide
+from tests.seed import ROWS, WIDE_CATEGORIES, demo_desk, seed, seed_wide
 
 TOPIC = "Trade & Tariffs"
 
@@ -380,10 +380,9 @@ def _demo_and_real(path, month: str = "2026-11"):
     """The demo corpus plus three real articles (by default in its last weeks)."""
     from newsdesk.db import schema, writes
     from newsdesk.domain.models import Article, CategoryTag
-    from newsdesk.flows import ingest as pipeline
     from newsdesk.score import score_article
 
-    pipeline.create_demo_database(path)
+    demo_desk(path)
     db = schema.connect(path)
     real = [
         Article(
@@ -425,10 +424,7 @@ def test_demo_is_hidden_once_real_articles_exist_and_the_switch_shows_it(tmp_pat
 
 
 def test_a_demo_only_database_shows_the_demo(tmp_path, monkeypatch) -> None:
-    from newsdesk.flows import ingest as pipeline
-
-    path = tmp_path / "demo.db"
-    pipeline.create_demo_database(path)
+    path = demo_desk(tmp_path / "demo.db")
     monkeypatch.setenv("NEWSDESK_DB", str(path))
     at = app().run()
     assert at.segmented_control(key="w_demo").value == "show"

@@ -17,9 +17,9 @@ from newsdesk.db.read import baskets as read_baskets
 from newsdesk.db.read import decisions as read_decisions
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.domain.models import Article, Decision
-from newsdesk.flows.ingest import create_demo_database
 from newsdesk.score import score_article
 from tests.apptest_util import app
+from tests.seed import demo_desk
 
 BASKET = "ai-compute-leaders"
 HIDE = (DEMO_SOURCE,)
@@ -32,7 +32,7 @@ REAL = [
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("mixed") / "mixed.db"
-    create_demo_database(path)
+    demo_desk(path)
     db = schema.connect(path)
     items = [
         score_article(

@@ -12,17 +12,15 @@ import pytest
 
 from components.cards import clip
 from components.decision_view import side_order
-from newsdesk.flows.ingest import create_demo_database
 from tests.apptest_util import app
+from tests.seed import demo_desk
 
 PANEL = re.compile(r"^\*\*(?P<name>.+)\*\* · (?P<side>.+)$")
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("desk") / "demo.db"
-    create_demo_database(path)
-    return path
+    return demo_desk(tmp_path_factory.mktemp("desk") / "demo.db")
 
 
 @pytest.fixture

@@ -92,11 +92,9 @@ def test_articles_page_facets_and_table_follow_the_filters(seeded) -> None:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    from newsdesk.flows.ingest import create_demo_database
+    from tests.seed import demo_desk
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo_database(path)
-    return path
+    return demo_desk(tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 @pytest.mark.parametrize("page", PAGES)

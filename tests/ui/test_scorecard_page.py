@@ -28,11 +28,9 @@ def open_scorecard():
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
-    from newsdesk.flows.ingest import create_demo_database
+    from tests.seed import demo_desk
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    create_demo_database(path)
-    return path
+    return demo_desk(tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 def frame_with(at, column: str):
