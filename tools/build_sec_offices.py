@@ -22,12 +22,14 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_listings import PREFERRED, SEC_EXCHANGES  # noqa: E402  (the same U.S. lines as the universe)
-
+# the same U.S. lines as the listing universe (tools/build_listings.py): Nasdaq, NYSE and Cboe, no
+# preferred shares, warrants, units or rights
+SEC_EXCHANGES = {"Nasdaq": "NASDAQ", "NYSE": "NYSE", "CBOE": "Cboe"}
+PREFERRED = re.compile(r"-(?:P[A-Z]?|WT|WS|UN|U|RT|R)$")
 OFFICE_PREFIX = "Office of "
 
 
