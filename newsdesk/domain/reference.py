@@ -11,6 +11,7 @@ import csv
 import re
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -162,7 +163,7 @@ def sec_offices(path: Path = SEC_SIC_FILE, offices_path: Path = SIC_OFFICES_FILE
     return {t: office[code] for t, code in sec_codes(path).items() if office.get(code)}
 
 
-def _sec_key(ticker: str, known: dict) -> str:
+def _sec_key(ticker: str, known: Mapping[str, object]) -> str:
     """``ticker`` as SEC spells it in ``known`` (a dotted or Yahoo spelling finds ``BRK-B``), else ""."""
     symbol = (ticker or "").strip().upper()
     for key in (symbol, symbol.replace(".", "-"), symbol.replace("-", ".")):
