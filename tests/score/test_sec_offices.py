@@ -142,3 +142,23 @@ def test_the_build_joins_tickers_to_codes_through_the_cik(tmp_path: Path) -> Non
         "CHIP": "Manufacturing",
         "TRVL": "Energy & Transportation",
     }
+
+
+@pytest.mark.parametrize(
+    ("relevances", "markets"),
+    [
+        ((0.6,), False),  # the source scores its one tag: a story about that company's shares
+        ((None,), True),  # a CSV's ticker column carries no score: the words decide as before
+        ((0.6, 0.3), True),  # two companies tagged
+    ],
+)
+def test_a_story_the_source_files_under_one_company_is_no_markets_story(relevances, markets) -> None:
+    entities = [Entity(ticker=t, name=t, relevance=r) for t, r in zip(("AMZN", "WMT"), relevances, strict=False)]
+    article = Article(
+        title="Amazon stock slides on Wall Street as investors dump shares after the trading session",
+        summary="",
+        source="t",
+        entities=entities,
+    )
+    names = {c.category for c in score_article(article).categories}
+    assert ("Financial Markets" in names) is markets
