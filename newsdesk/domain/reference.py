@@ -11,6 +11,7 @@ import csv
 import re
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,8 @@ from newsdesk.config import DATA_DIR
 COMPANIES_FILE = DATA_DIR / "companies.csv"
 LISTINGS_FILE = DATA_DIR / "listings.csv"
 BASKETS_FILE = DATA_DIR / "baskets.toml"
+SEC_SIC_FILE = DATA_DIR / "sec_sic.csv"  # U.S. ticker -> SEC SIC code (tools/build_sec_offices.py)
+SIC_OFFICES_FILE = DATA_DIR / "sic_offices.csv"  # SIC code -> the SEC office that reviews its filers
 # the legal form and the generic holding words that end a company's formal name
 LEGAL_WORDS = frozenset(
     "inc incorporated corp corporation co company cos companies ltd limited plc llc lp l p sa ag se nv bv spa "
@@ -136,6 +139,51 @@ def universe() -> dict[str, Company]:
     out = {c.ticker: c for c in load_listings()}
     out.update(companies_by_ticker())
     return out
+
+
+def _data_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a shipped CSV after its ``#`` header lines (none when the file is absent)."""
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+@lru_cache(maxsize=4)
+def sec_codes(path: Path = SEC_SIC_FILE) -> dict[str, int]:
+    """U.S. ticker -> its SEC Standard Industrial Classification code (``data/sec_sic.csv``)."""
+    return {r["ticker"]: int(r["sic"]) for r in _data_rows(path) if r.get("ticker") and (r.get("sic") or "").isdigit()}
+
+
+@lru_cache(maxsize=4)
+def sec_offices(path: Path = SEC_SIC_FILE, offices_path: Path = SIC_OFFICES_FILE) -> dict[str, str]:
+    """U.S. ticker -> the office of the SEC's Division of Corporation Finance that reviews its filings,
+    read from its SIC code (``NVDA`` -> ``Manufacturing``, ``EXPE`` -> ``Energy & Transportation``)."""
+    office = {int(r["sic"]): r["office"] for r in _data_rows(offices_path) if (r.get("sic") or "").isdigit()}
+    return {t: office[code] for t, code in sec_codes(path).items() if office.get(code)}
+
+
+def _sec_key(ticker: str, known: Mapping[str, object]) -> str:
+    """``ticker`` as SEC spells it in ``known`` (a dotted or Yahoo spelling finds ``BRK-B``), else ""."""
+    symbol = (ticker or "").strip().upper()
+    for key in (symbol, symbol.replace(".", "-"), symbol.replace("-", ".")):
+        if key in known:
+            return key
+    return ""
+
+
+def sec_office(ticker: str) -> str:
+    """The SEC office of a U.S. ticker (see :func:`sec_offices`); "" when unknown."""
+    known = sec_offices()
+    key = _sec_key(ticker, known)
+    return known[key] if key else ""
+
+
+def sec_code(ticker: str) -> int:
+    """The SEC SIC code of a U.S. ticker (see :func:`sec_codes`); 0 when unknown."""
+    known = sec_codes()
+    key = _sec_key(ticker, known)
+    return known[key] if key else 0
 
 
 def lookup(ticker: str) -> Company | None:

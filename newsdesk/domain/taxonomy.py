@@ -66,6 +66,13 @@ def sector_categories(path: Path = TAXONOMY_FILE) -> dict[str, str]:
     return dict(_load(path).get("sectors", {}))
 
 
+@lru_cache(maxsize=4)
+def office_categories(path: Path = TAXONOMY_FILE) -> dict[str, str]:
+    """SEC office (``data/sic_offices.csv``: the office that reviews a company's filings) -> the category
+    a company of that office stands for in topics."""
+    return dict(_load(path).get("offices", {}))
+
+
 def _fold(name: str) -> str:
     """A spelling-insensitive form of a topic name: ``Economy - Monetary`` and ``economy_monetary``
     both become ``economy monetary``; ``&`` and ``and`` are the same word."""

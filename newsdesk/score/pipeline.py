@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
-from newsdesk.domain.reference import load_baskets, lookup
-from newsdesk.domain.taxonomy import canonical_category, load_taxonomy, sector_categories
+from newsdesk.domain.reference import load_baskets, lookup, sec_code, sec_office
+from newsdesk.domain.taxonomy import canonical_category, load_taxonomy, office_categories, sector_categories
 from newsdesk.score import finance
 from newsdesk.score.analyst import read_call
 from newsdesk.score.decisions import DecisionParser
@@ -29,6 +29,10 @@ YARDSTICK = re.compile(
 YARDSTICK_FACTOR = 0.3
 GIVEN_RELEVANCE = 1.0  # a company the source tags is a subject of the article, however briefly it is named
 MAX_SECTORS = 2  # companies of more categories than this: a market story, no sector evidence
+OFFICE_KEY = "SEC office: "  # a company's topic key by its SEC office, beside the sector names
+TRADE_CODES = range(5000, 6000)  # SIC divisions F and G (wholesale and retail trade) of the Trade & Services office
+BLANK_CHECK = 6770  # a listed shell's code: says nothing of the business it buys
+MARKETS = "Financial Markets"  # not a topic of a story its source files under one company alone
 
 # 2: decision legs carry an exposure; 3: the listing universe in entities and legs, analyst rating
 # headlines are calls, market relevance; 4: more rating-headline forms are calls, houses merged by an alias
@@ -36,8 +40,10 @@ MAX_SECTORS = 2  # companies of more categories than this: a market story, no se
 # source tags and the headline names (none when they span more than two); novelty divided by a story's
 # earlier copies; 6: every company the source tags is a subject (its sector a topic, whatever the tag's
 # relevance score), stock-picking columns read as Earnings & Corporate, a market story (companies of more
-# than two categories) has no sector topic from its words either
-PIPELINE_VERSION = "pipeline/6"
+# than two categories) has no sector topic from its words either; 7: a company the source tags stands for
+# the SEC office of its SIC code (data/sec_sic.csv) where one is known, its listing sector else; a story
+# the source files under one company alone is not a Financial Markets story
+PIPELINE_VERSION = "pipeline/7"
 
 
 @dataclass
@@ -50,6 +56,12 @@ class ScoringContext:
     category_weights: dict[str, float]
     sectors: dict[str, str] = field(default_factory=sector_categories)
     full: bool = True
+    offices: dict[str, str] = field(default_factory=office_categories)
+    topic_keys: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # a company's topic key -> category: its sector's name, or OFFICE_KEY + its SEC office
+        self.topic_keys = {**self.sectors, **{OFFICE_KEY + o: c for o, c in self.offices.items()}}
 
     @property
     def version(self) -> str:
@@ -109,11 +121,13 @@ def score_article(
     spans = ctx.companies.mention_spans(article.title) if found else {}
     named, subjects, market_story = _company_sectors(ctx, article.title, found, list(given.values()), spans)
     scored = tag_topics(
-        article.title, article.summary, article.body, extra=sector_evidence(named, ctx.sectors), named=subjects
+        article.title, article.summary, article.body, extra=sector_evidence(named, ctx.topic_keys), named=subjects
     )
     if market_story:  # a story about companies of many sectors is about none of them, whatever its words
         sector_topics = set(ctx.sectors.values())
         scored = [c for c in scored if c.category not in sector_topics]
+    if _one_company_story(given):  # its shares' moves ("Amazon stock slides") are no markets story
+        scored = [c for c in scored if c.category != MARKETS]
     article.categories = source_categories(article.categories) + scored
     article.entities = ctx.companies.merge_given(list(given.values()), found)
     market = market_relevance(
@@ -159,19 +173,41 @@ def _company_sectors(
         company = ctx.companies.listings.get(e.ticker) or lookup(e.ticker)
         if company:
             relevance[company.ticker] = GIVEN_RELEVANCE
-            sectors[company.ticker] = company.sector
+            sectors[company.ticker] = _topic_key(ctx, company.ticker, company.sector)
             tagged.add(company.ticker)
     in_headline = {t for t, s in spans.items() if s and t in sectors and _sector_share(title, s) == 1.0}
     if len(_categories(ctx, sectors.values())) > MAX_SECTORS:
         return [], set(), len(_categories(ctx, (sectors[t] for t in in_headline | tagged))) > MAX_SECTORS
     named = [(sectors[t], r) for t, r in relevance.items()]
-    subjects = headline_sectors((sectors[t] for t in in_headline | tagged), ctx.sectors)
+    subjects = headline_sectors((sectors[t] for t in in_headline | tagged), ctx.topic_keys)
     return named, subjects, False
 
 
+def _one_company_story(given: dict[str, Entity]) -> bool:
+    """Whether the source files the article under one listed company alone, scoring that tag as its own
+    judgement of what the story is about (Alpha Vantage's ticker relevance; a CSV's ticker column, often
+    the key of a per-company file, carries no score and does not count)."""
+    if len(given) != 1:
+        return False
+    (entity,) = given.values()
+    return entity.relevance is not None and lookup(entity.ticker) is not None
+
+
+def _topic_key(ctx: ScoringContext, ticker: str, sector: str) -> str:
+    """What a company the source tags stands for in topics: the SEC office that reviews its filings when
+    the taxonomy maps it (``[offices]``; Alpha Vantage's sector topics follow these offices), else its
+    listing sector. The Trade & Services office stands for retail by its trade codes only (its services
+    codes span software, streaming and payments), and a blank check's code for nothing."""
+    office, code = sec_office(ticker), sec_code(ticker)
+    if code == BLANK_CHECK or (office == "Trade & Services" and code not in TRADE_CODES):
+        return sector
+    return OFFICE_KEY + office if office in ctx.offices else sector
+
+
 def _categories(ctx: ScoringContext, sectors: Iterable[str]) -> set[str]:
-    """The categories the given listing sectors stand for (``[sectors]`` of the taxonomy)."""
-    return {ctx.sectors[s] for s in sectors if ctx.sectors.get(s)}
+    """The categories the given topic keys stand for (listing sectors and SEC offices, see
+    :func:`_topic_key`)."""
+    return {ctx.topic_keys[s] for s in sectors if ctx.topic_keys.get(s)}
 
 
 def headline_call(article: Article) -> None:
