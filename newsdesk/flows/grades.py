@@ -28,21 +28,24 @@ from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.domain.cells import missing, text_or_none
 from newsdesk.domain.filters import Filters
 from newsdesk.flows import market as track
-from newsdesk.scorecard.groups import closes_label
+from newsdesk.scorecard.groups import closes_label, horizon_label
 from newsdesk.scorecard.rules import (
     CLOSED,
     DEFAULT_HORIZON_DAYS,
     HOLD,
     MAX_LAG_SESSIONS,
+    OPEN,
     RULES_VERSION,
     DecisionInput,
     DecisionResult,
     LegResult,
     Market,
     Trip,
+    categories_of_text,
     members_of,
     score_decisions,
 )
+from newsdesk.scorecard.summary import Graded, Summary, exposure_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -261,6 +264,13 @@ def results(
         inputs = track.decision_inputs(conn, filters, article_id)
         market = track.market_for(conn, inputs, latest=latest) if article_id else track.market(conn)
         return score_decisions(inputs, market, DEFAULT_HORIZON_DAYS)
+    return _from_rows(conn, rows, leg_rows_, latest)
+
+
+def _from_rows(
+    conn: Connection, rows: list[dict[str, Any]], leg_rows_: list[tuple], latest: tuple[str | None, str | None] | None
+) -> list[DecisionResult]:
+    """Results of :func:`~newsdesk.db.read.grades.graded_view` rows: stored where current, else computed."""
     legs: dict[str, list[tuple]] = {}
     for leg_row in leg_rows_:
         legs.setdefault(leg_row[0], []).append(leg_row)
@@ -280,6 +290,37 @@ def results(
         for (k, _), result in zip(todo, score_decisions(inputs, market, DEFAULT_HORIZON_DAYS), strict=True):
             out[k] = result
     return [result for result in out if result is not None]  # every slot is filled by now
+
+
+def summary(conn: Connection, filters: Filters = Filters(), newest: int = 2_000) -> Summary | None:
+    """The Scorecard page's view by the default rules from the stored grades, without a result object
+    per decision: one :class:`~newsdesk.scorecard.summary.Graded` per decision of the view (one narrow
+    read) and the ``newest`` of them as full results (the rows its table shows). None when the grades
+    cannot answer alone (something they read changed, or a decision of the view has no grade of the
+    current rules): the caller computes the results and :meth:`Summary.of_results` them, as before.
+    The same figures as :func:`results` either way (``tests/db/test_grade_summary.py``)."""
+    with reads.snapshot(conn):
+        if not store.is_clean(conn):
+            return None
+        found = reads.graded_outcomes(conn, filters)
+        if any(missing(row[1]) or int(row[1]) != RULES_VERSION for row in found):
+            return None
+        last = [str(row[0]) for row in found[len(found) - newest :]] if newest else []
+        rows, leg_rows_ = reads.graded_view(conn, filters, decision_ids=last) if last else ([], [])
+    return Summary([_outcome(row) for row in found], _from_rows(conn, rows, leg_rows_, None))
+
+
+def _outcome(row: tuple) -> Graded:
+    """A :class:`Graded` of a :data:`~newsdesk.db.read.grades.OUTCOME_COLUMNS` row, as :func:`graded_of`
+    makes it of the stored result (the same cells read the same way)."""
+    _, _, status, reason, excess, exit_, source, author, action, cats, days, defaulted, pair, closes, legs, used = row
+    scored = status in (CLOSED, OPEN)
+    return Graded(
+        status, text_or_none(reason) or "", _float(excess), text_or_none(exit_), text_or_none(source),
+        text_or_none(author), text_or_none(action), categories_of_text(cats) if isinstance(cats, str) else (),
+        horizon_label(int(days), bool(defaulted)), exposure_of(legs or "[]", bool(pair), used) if scored else "",
+        scored and closes == "illustrative",  # closes_label of the stored result
+    )  # fmt: skip
 
 
 def movers(conn: Connection, filters: Filters, since: str, limit: int = 5) -> list[dict[str, Any]] | None:
