@@ -26,7 +26,7 @@ st.markdown(sv.RULES)
 
 by, closed_only, horizon = sv.controls()
 benchmark = sv.benchmark_control()
-view = loaders.load_scorecard_summary(path, filters, horizon, version, benchmark, sv.MAX_TABLE_ROWS)
+view = loaders.load_scorecard_summary(path, filters, horizon, version, benchmark, sv.MAX_TABLE_ROWS, by == "exposure")
 rows = view.rows
 opened = sum(1 for r in rows if r.status == "open")
 scored = sum(1 for r in rows if r.scored)

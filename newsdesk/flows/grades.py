@@ -292,35 +292,50 @@ def _from_rows(
     return [result for result in out if result is not None]  # every slot is filled by now
 
 
-def summary(conn: Connection, filters: Filters = Filters(), newest: int = 2_000) -> Summary | None:
+def summary(
+    conn: Connection, filters: Filters = Filters(), newest: int = 2_000, exposures: bool = False
+) -> Summary | None:
     """The Scorecard page's view by the default rules from the stored grades, without a result object
     per decision: one :class:`~newsdesk.scorecard.summary.Graded` per decision of the view (one narrow
-    read) and the ``newest`` of them as full results (the rows its table shows). None when the grades
-    cannot answer alone (something they read changed, or a decision of the view has no grade of the
-    current rules): the caller computes the results and :meth:`Summary.of_results` them, as before.
-    The same figures as :func:`results` either way (``tests/db/test_grade_summary.py``)."""
+    read; their ``exposure`` only with ``exposures``, else None) and the ``newest`` of them as full
+    results (the rows its table shows). None when the grades cannot answer alone (something they read
+    changed, or a decision of the view has no grade of the current rules): the caller computes the
+    results and :meth:`Summary.of_results` them, as before. The same figures as :func:`results` either
+    way (``tests/db/test_grade_summary.py``)."""
     with reads.snapshot(conn):
         if not store.is_clean(conn):
             return None
-        found = reads.graded_outcomes(conn, filters)
-        if any(missing(row[1]) or int(row[1]) != RULES_VERSION for row in found):
+        found = reads.graded_outcomes(conn, filters, exposures)
+        if any(version is None or int(version) != RULES_VERSION for _, version, *_ in found):
             return None
         last = [str(row[0]) for row in found[len(found) - newest :]] if newest else []
         rows, leg_rows_ = reads.graded_view(conn, filters, decision_ids=last) if last else ([], [])
-    return Summary([_outcome(row) for row in found], _from_rows(conn, rows, leg_rows_, None))
+    return Summary(_outcomes(found, exposures), _from_rows(conn, rows, leg_rows_, None))
 
 
-def _outcome(row: tuple) -> Graded:
-    """A :class:`Graded` of a :data:`~newsdesk.db.read.grades.OUTCOME_COLUMNS` row, as :func:`graded_of`
-    makes it of the stored result (the same cells read the same way)."""
-    _, _, status, reason, excess, exit_, source, author, action, cats, days, defaulted, pair, closes, legs, used = row
-    scored = status in (CLOSED, OPEN)
-    return Graded(
-        status, text_or_none(reason) or "", _float(excess), text_or_none(exit_), text_or_none(source),
-        text_or_none(author), text_or_none(action), categories_of_text(cats) if isinstance(cats, str) else (),
-        horizon_label(int(days), bool(defaulted)), exposure_of(legs or "[]", bool(pair), used) if scored else "",
-        scored and closes == "illustrative",  # closes_label of the stored result
-    )  # fmt: skip
+def _text(value: object) -> str | None:
+    """:func:`~newsdesk.domain.cells.text_or_none`, quicker for the usual cell (text or NULL)."""
+    if value is None:
+        return None
+    return (value.strip() or None) if isinstance(value, str) else text_or_none(value)
+
+
+def _outcomes(found: list[tuple], exposures: bool) -> list[Graded]:
+    """:class:`Graded` rows of :data:`~newsdesk.db.read.grades.OUTCOME_COLUMNS` rows, as :func:`graded_of`
+    makes them of the stored results (the same cells read the same way)."""
+    out = []
+    for row in found:
+        _, _, status, reason, excess, exit_, source, author, action, cats, days, defaulted, pair, closes = row[:14]
+        legs, used = row[14:]
+        scored = status in (CLOSED, OPEN)
+        out.append(Graded(
+            status, _text(reason) or "", _float(excess), _text(exit_), _text(source),
+            _text(author), _text(action), categories_of_text(cats) if isinstance(cats, str) else (),
+            horizon_label(int(days), bool(defaulted)),
+            (exposure_of(legs or "[]", bool(pair), used) if scored else "") if exposures else None,
+            scored and closes == "illustrative",  # closes_label of the stored result
+        ))  # fmt: skip
+    return out
 
 
 def movers(conn: Connection, filters: Filters, since: str, limit: int = 5) -> list[dict[str, Any]] | None:

@@ -16,21 +16,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from newsdesk.scorecard.groups import GroupStats, exposure, group_results, horizon_bucket
-from newsdesk.scorecard.rules import CLOSED, OPEN, SHORTS, DecisionResult, legs_of_text
+from newsdesk.scorecard.rules import CLOSED, OPEN, SHORTS, DecisionResult, ScorecardError, legs_of_text
 
 
 class Graded:
     """One decision as the page's sums read it: ``status`` (closed, open, unscored), ``reason`` (why
     not scored), ``excess_return``, ``exit_date``, the group keys' inputs (``source``, ``author``,
-    ``action``, ``categories``, ``horizon``: the bucket, ``exposure``: '' when not scored) and whether the
-    grade rests on illustrative closes."""
+    ``action``, ``categories``, ``horizon``: the bucket, ``exposure``: '' when not scored, None when not
+    read) and whether the grade rests on illustrative closes."""
 
     __slots__ = ("status", "reason", "excess_return", "exit_date", "source", "author", "action", "categories",
                  "horizon", "exposure", "illustrative")  # fmt: skip
 
     def __init__(self, status: str, reason: str, excess_return: float | None, exit_date: str | None,
                  source: str | None, author: str | None, action: str | None, categories: tuple[str, ...],
-                 horizon: str, exposure: str, illustrative: bool) -> None:  # fmt: skip
+                 horizon: str, exposure: str | None, illustrative: bool) -> None:  # fmt: skip
         self.status, self.reason, self.excess_return, self.exit_date = status, reason, excess_return, exit_date
         self.source, self.author, self.action, self.categories = source, author, action, categories
         self.horizon, self.exposure, self.illustrative = horizon, exposure, illustrative
@@ -65,11 +65,17 @@ def exposure_of(instruments: str, pair: bool, used: str | None) -> str:
     return sides.pop() if len(sides) == 1 else "mixed"
 
 
+def _exposure(row: Graded) -> str:
+    if row.exposure is None:
+        raise ScorecardError("internal: these rows were read without their exposures")
+    return row.exposure
+
+
 KEYS: dict[str, Callable[[Graded], str | Iterable[str]]] = {
     "source": lambda g: g.source or "(no source)",
     "category": lambda g: g.categories or ("(no category)",),
     "action": lambda g: g.action or "(no action)",
-    "exposure": lambda g: g.exposure,
+    "exposure": lambda g: _exposure(g),
     "horizon": lambda g: g.horizon,
     "author": lambda g: g.author or "(no author)",
 }

@@ -19,6 +19,7 @@ from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
 from newsdesk.flows import grades
 from newsdesk.flows import ingest as pipeline
 from newsdesk.scorecard.groups import cumulative_excess, group_results
+from newsdesk.scorecard.rules import ScorecardError
 from newsdesk.scorecard.summary import KEYS, Summary, groups
 from tests.conftest import copy_desk
 from tests.db.test_grades import closes_csv, hand_built, leg, recomputed
@@ -94,8 +95,16 @@ VIEWS = [
 
 
 def assert_same_summary(conn: sqlite3.Connection, filters: Filters, newest: int) -> Summary:
-    got = grades.summary(conn, filters, newest)
+    got = grades.summary(conn, filters, newest, exposures=True)
     assert got is not None
+    short = grades.summary(conn, filters, newest)  # without the exposures (the page's default groups)
+    assert short is not None and {g.exposure for g in short.rows} <= {None}
+    but_exposure = [g.plain()[:9] + (g.illustrative,) for g in got.rows]
+    assert [g.plain()[:9] + (g.illustrative,) for g in short.rows] == but_exposure
+    assert [grades.plain(r) for r in short.newest] == [grades.plain(r) for r in got.newest]
+    if any(g.scored for g in short.rows):
+        with pytest.raises(ScorecardError):
+            groups(short.rows, "exposure")
     objects = grades.results(conn, filters)  # every result read back whole (the page's path until now)
     live = recomputed(conn, filters)  # the rules from every close
     for want in (Summary.of_results(objects, newest), Summary.of_results(live, newest)):
@@ -118,7 +127,7 @@ def test_the_summary_equals_the_object_path(built, view: Filters) -> None:
 
 
 def test_the_seeded_desk_holds_every_shape(built) -> None:
-    got = grades.summary(built.conn, Filters(), 2_000)
+    got = grades.summary(built.conn, Filters(), 2_000, exposures=True)
     assert got is not None and len(got.rows) > 100
     assert {g.status for g in got.rows} == {"closed", "open", "unscored"}
     assert {g.exposure for g in got.rows if g.scored} >= {"long", "short", "pair", "mixed"}

@@ -111,16 +111,14 @@ def _graded_rows(
 def _graded_by_id(
     conn: sqlite3.Connection, filters: Filters, decision_ids: Sequence[str]
 ) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
-    """:func:`graded_view` of the view's decisions among ``decision_ids``, in the order given (the
-    caller's: publish order)."""
-    clause, params = where(filters, "a")
-    by_author, author_params = author_clause(filters)
-    clause, params = clause + by_author, [*params, *author_params]
+    """:func:`graded_view` of ``decision_ids`` (decisions of the view ``filters``, which is not tested
+    again: a topic's article set would be rebuilt per chunk), in the order given (the caller's: publish
+    order)."""
     found: dict[str, dict[str, Any]] = {}
     legs: dict[str, list[tuple[Any, ...]]] = {}
     for i in range(0, len(decision_ids), 500):  # stay under SQLite's bound-parameter limit
         chunk = list(decision_ids[i : i + 500])
-        part, part_legs = _graded_rows(conn, "JOIN", f"{clause} AND d.id IN ({marks(chunk)})", [*params, *chunk])
+        part, part_legs = _graded_rows(conn, "JOIN", f"d.id IN ({marks(chunk)})", chunk)
         found.update((str(row["id"]), row) for row in part)
         for leg in part_legs:
             legs.setdefault(str(leg[0]), []).append(leg)
@@ -130,7 +128,9 @@ def _graded_by_id(
 
 _OUTCOME_SELECT = (  # what the page's sums read of a grade (newsdesk.scorecard.summary.Graded)
     "g.rules_version, g.status, g.reason, g.excess_return, g.exit_date, a.source, d.author, d.action, "
-    "coalesce(g.categories, {categories}, '') AS categories, g.horizon_days, g.horizon_defaulted, g.pair, g.closes, "
+    "coalesce(g.categories, {categories}, '') AS categories, g.horizon_days, g.horizon_defaulted, g.pair, g.closes"
+)
+_EXPOSURE_SELECT = (  # a leg grade row holds its trips: reading them is half the walk, so only when asked
     "CASE WHEN g.status IN ('closed', 'open') AND g.pair = 0 THEN coalesce(d.instruments, '[]') END AS instruments, "
     "CASE WHEN g.status IN ('closed', 'open') AND g.pair = 0 THEN (SELECT group_concat(l.leg) FROM leg_grades l "
     "WHERE l.decision_id = d.id AND l.excess_return IS NOT NULL) END AS used_legs"
@@ -141,17 +141,20 @@ OUTCOME_COLUMNS = (
 )  # fmt: skip
 
 
-def graded_outcomes(conn: sqlite3.Connection, filters: Filters = Filters()) -> list[tuple[Any, ...]]:
+def graded_outcomes(
+    conn: sqlite3.Connection, filters: Filters = Filters(), exposures: bool = False
+) -> list[tuple[Any, ...]]:
     """One narrow row per decision of the view, in :func:`graded_view`'s order (the same walk), with what
     the Scorecard's groups, track records, curve and counts read of its stored grade
-    (:data:`OUTCOME_COLUMNS`; the grade's columns NULL when it has none): no text, no legs but the
-    indexes of those a scored, unpaired grade's excess comes from (``used_legs``, comma-separated), and
-    the instruments they index."""
+    (:data:`OUTCOME_COLUMNS`; the grade's columns NULL when it has none): no text, no legs. With
+    ``exposures``, for a scored, unpaired grade the indexes of the legs its excess comes from
+    (``used_legs``, comma-separated) and the instruments they index (else both NULL)."""
+    legs = _EXPOSURE_SELECT if exposures else "NULL AS instruments, NULL AS used_legs"
     clause, params = where(filters, "a")
     by_author, author_params = author_clause(filters)
     dates, date_params = and_day_range("d.published_at", filters.since, filters.until)
     return conn.execute(
-        f"SELECT d.id, {_OUTCOME_SELECT.format(categories=CATEGORIES_SQL)} FROM decisions d INDEXED BY "
+        f"SELECT d.id, {_OUTCOME_SELECT.format(categories=CATEGORIES_SQL)}, {legs} FROM decisions d INDEXED BY "
         "idx_decisions_time CROSS JOIN articles a ON a.id = d.article_id LEFT JOIN decision_grades g ON "
         f"g.decision_id = d.id WHERE {clause}{by_author}{dates} ORDER BY d.published_at, d.article_id, d.position",
         [*params, *author_params, *date_params],
