@@ -63,10 +63,10 @@ def graded_view(
     without their trips: ``(decision_id, leg, status, reason, return, benchmark_return, excess_return,
     entry_date, exit_date, open, illustrative, missing)``. Walks the decisions in publish order
     (``idx_decisions_time``) within the view's dates, not every article, once: each grade's legs join it.
-    ``decision_ids``: only those of the view's decisions (looked up by id, in chunks; the rows still in
-    publish order)."""
+    ``decision_ids``: those decisions (of the view: its filters are not tested again, a topic's article set
+    would be rebuilt per chunk), looked up by id in chunks, in the order given (the caller's publish order)."""
     if decision_ids is not None:
-        return _graded_by_id(conn, filters, decision_ids)
+        return _graded_by_id(conn, decision_ids)
     clause, params = where(filters, "a")
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
@@ -109,11 +109,9 @@ def _graded_rows(
 
 
 def _graded_by_id(
-    conn: sqlite3.Connection, filters: Filters, decision_ids: Sequence[str]
+    conn: sqlite3.Connection, decision_ids: Sequence[str]
 ) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
-    """:func:`graded_view` of ``decision_ids`` (decisions of the view ``filters``, which is not tested
-    again: a topic's article set would be rebuilt per chunk), in the order given (the caller's: publish
-    order)."""
+    """:func:`graded_view` of ``decision_ids``, in the order given."""
     found: dict[str, dict[str, Any]] = {}
     legs: dict[str, list[tuple[Any, ...]]] = {}
     for i in range(0, len(decision_ids), 500):  # stay under SQLite's bound-parameter limit
