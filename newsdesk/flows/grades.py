@@ -16,6 +16,7 @@ benchmark, 5 sessions of staleness); any other setting is computed by the rules 
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import math
@@ -330,11 +331,14 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@functools.lru_cache(maxsize=65_536, typed=True)
 def _text(value: object) -> str | None:
-    """:func:`~newsdesk.domain.cells.text_or_none`, quicker for the usual cell (text or NULL)."""
-    if value is None:
-        return None
-    return (value.strip() or None) if isinstance(value, str) else text_or_none(value)
+    """:func:`~newsdesk.domain.cells.text_or_none` once per distinct cell (a view's sources, authors,
+    actions, reasons and exit dates repeat)."""
+    return text_or_none(value)
+
+
+_horizon = functools.lru_cache(maxsize=4_096)(horizon_label)
 
 
 def _outcomes(found: list[tuple], exposures: bool) -> list[Graded]:
@@ -348,7 +352,7 @@ def _outcomes(found: list[tuple], exposures: bool) -> list[Graded]:
         out.append(Graded(
             status, _text(reason) or "", _float(excess), _text(exit_), _text(source),
             _text(author), _text(action), categories_of_text(cats) if isinstance(cats, str) else (),
-            horizon_label(int(days), bool(defaulted)),
+            _horizon(int(days), bool(defaulted)),
             (exposure_of(legs or "[]", bool(pair), used) if scored else "") if exposures else None,
             scored and closes == "illustrative",  # closes_label of the stored result
         ))  # fmt: skip
