@@ -5,6 +5,7 @@ python -m benchmarks.grades_bench closes --db /tmp/b1m.db --out /tmp/b1m-closes.
 python -m newsdesk prices import /tmp/b1m-closes.csv --db /tmp/b1m.db     # stores them (and grades)
 python -m benchmarks.grades_bench pages --db /tmp/b1m.db pages/6_Scorecard.py dashboard.py ...
 python -m benchmarks.grades_bench scorecard --db /tmp/b1m.db             # the read alone, stored vs rules
+python -m benchmarks.grades_bench view --db /tmp/b1m.db                  # the page's view: objects vs summary
 ```
 
 The closes are a seeded random walk (the demo's generator, :func:`newsdesk.prices.demo.illustrative_prices`)
@@ -69,6 +70,58 @@ def scorecard_read(db_path: str, repeat: int = 3) -> dict[str, float]:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
 
 
+def page_sums(rows, light: bool, by: str = "source") -> int:
+    """What the Scorecard page sums of a view's rows (light rows, or result objects as the page did
+    before): its groups (open in and out), both track records and the curve; returns how many groups and
+    points (so nothing is optimised away)."""
+    from newsdesk.scorecard.groups import GROUP_KEYS, cumulative_excess, group_results
+    from newsdesk.scorecard.summary import KEYS
+
+    keys = KEYS if light else GROUP_KEYS
+    authored = [r for r in rows if (r.author if light else r.decision.author)]
+    n = sum(len(group_results(rows, keys[by], include_open=include_open)) for include_open in (True, False))
+    n += len(group_results(authored, keys["author"])) + len(group_results(rows, keys["source"]))
+    return n + len(cumulative_excess(rows))
+
+
+TOPICS = ("Geopolitics & War", "Elections & Domestic Politics", "Infrastructure & Defense")  # the page bench's pick
+
+
+def view_read(db_path: str, repeat: int = 5) -> list[dict[str, float]]:
+    """CPU seconds (process time, best of ``repeat``, a fresh connection each) of the Scorecard page's view
+    of the default window and of the same window with the bench's three topics: every result object read
+    back (``grades.results``, the page's path before) against the summary (``grades.summary``: one light
+    row per decision, the newest 2,000 as results), each with the page's sums; and the rows' count."""
+    from dataclasses import replace
+
+    from newsdesk.db.read.options import default_window
+    from newsdesk.db.schema import connect_readonly
+    from newsdesk.domain.filters import Filters
+    from newsdesk.flows import grades
+
+    conn = connect_readonly(db_path)
+    window = default_window(conn)
+    base = Filters(since=window.since, until=window.until)
+    out = []
+    for name, filters in (("default window", base), ("3 topics", replace(base, topics=TOPICS))):
+        figures: dict[str, float] = {}
+        for label in ("objects", "summary"):
+            times = []
+            for _ in range(repeat):
+                t0 = time.process_time()
+                fresh = connect_readonly(db_path)
+                if label == "objects":
+                    page_sums(grades.results(fresh, filters), light=False)
+                else:
+                    page_sums(grades.summary(fresh, filters).rows, light=True)
+                times.append(time.process_time() - t0)
+                fresh.close()
+            figures[label] = min(times)
+        figures["decisions"] = len(grades.summary(conn, filters).rows)
+        out.append({"view": name, **figures})
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.grades_bench")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +134,9 @@ def main(argv: list[str] | None = None) -> None:
     pages.add_argument("pages", nargs="+")
     read = sub.add_parser("scorecard", help="the scorecard's read: stored grades against the rules")
     read.add_argument("--db", required=True)
+    view = sub.add_parser("view", help="the Scorecard page's view: result objects against the summary (CPU)")
+    view.add_argument("--db", required=True)
+    view.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     if args.command == "closes":
         t0 = time.perf_counter()
@@ -99,6 +155,10 @@ def main(argv: list[str] | None = None) -> None:
                 change = "-" if r["filter_change"] is None else f"{r['filter_change']:.3f}"
                 print(f"{r['page']:24} {r['first']:8.2f} {r['rerun']:8.3f} {change:>9} {r['empty']:8.2f} "
                       f"{r['peak_rss_mb']:12.0f}  {'; '.join(r['errors'])}")  # fmt: skip
+    elif args.command == "view":
+        for r in view_read(args.db, args.repeat):
+            print(f"{r['view']:15} {r['decisions']:>8,.0f} decisions: result objects {r['objects']:.3f} s CPU, "
+                  f"summary {r['summary']:.3f} s CPU (ratio {r['summary'] / r['objects']:.2f})")  # fmt: skip
     else:
         r = scorecard_read(args.db)
         ratio = r["stored"] / r["rules"]

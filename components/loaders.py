@@ -403,6 +403,31 @@ def load_scorecard(
     return _read(path, track.run_scorecard, filters, default_horizon, benchmark, track.MAX_LAG_SESSIONS, market)
 
 
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+def load_scorecard_summary(
+    path: str,
+    filters: Filters,
+    default_horizon: int,
+    version: int,
+    benchmark: str | None = None,
+    newest: int = 2_000,
+    exposures: bool = False,
+):
+    """The Scorecard page's view (:class:`newsdesk.scorecard.summary.Summary`): one light row per decision
+    (with its exposure when ``exposures``: the groups by exposure) and the ``newest`` as full results;
+    from the stored grades alone where they are current, else from :func:`load_scorecard`'s results (the
+    same figures)."""
+    from newsdesk.flows import grades
+    from newsdesk.flows import prices as track
+    from newsdesk.scorecard.summary import Summary
+
+    if grades.defaults(default_horizon, benchmark, track.MAX_LAG_SESSIONS):
+        found = _read(path, grades.summary, filters, newest, exposures)
+        if found is not None:
+            return found
+    return Summary.of_results(load_scorecard(path, filters, default_horizon, version, benchmark), newest)
+
+
 def with_trips(path: str, result):
     """One decision's result with every leg's trips (a stored grade's are read back for its detail)."""
     from newsdesk.flows import grades

@@ -4,6 +4,7 @@ cumulative excess return, one decision's legs against their benchmark, and the e
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 import pandas as pd
@@ -13,21 +14,15 @@ from components import loaders
 from components.cards import escape_md
 from components.chart_data import cumulative_spec, evidence_spec, legs_spec
 from components.tables import MISSING, table_csv
+from newsdesk.domain.filters import Filters
 from newsdesk.flows.export import csv_bytes
 from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
 from newsdesk.prices.demo import SOURCE as ILLUSTRATIVE
 from newsdesk.scorecard.evidence import OBSERVATION_COLUMNS, REACTION, EvidenceRow, Measured, observation_row, summarise
-from newsdesk.scorecard.groups import (
-    GROUP_KEYS,
-    closes_label,
-    cumulative_excess,
-    exposure,
-    group_results,
-    horizon_bucket,
-    result_line,
-)
+from newsdesk.scorecard.groups import closes_label, cumulative_excess, exposure, horizon_bucket, result_line
 from newsdesk.scorecard.rules import MAX_LAG_SESSIONS, MIN_GROUP_N, DecisionResult
+from newsdesk.scorecard.summary import KEYS, Graded, groups
 
 GROUP_LABELS = {"source": "Source", "category": "Category", "action": "Action", "exposure": "Exposure",
                  "horizon": "Horizon", "author": "Author"}  # fmt: skip
@@ -54,18 +49,18 @@ RULES = (
 )
 
 
-def illustrative_count(results: list[DecisionResult]) -> None:
+def illustrative_count(rows: Sequence[Graded]) -> None:
     """Say how many grades of the view rest on illustrative closes."""
-    fake = sum(1 for r in results if r.illustrative)
+    fake = sum(1 for r in rows if r.illustrative)
     if fake:
         st.caption(f":orange[**{fake:,} of the grades below are on illustrative closes**] (demo articles on the "
                    "demo's generated prices: they show how the scorecard works, not how a call did).")  # fmt: skip
 
 
-def unscored_reasons(results: list[DecisionResult]) -> pd.DataFrame:
+def unscored_reasons(graded: Sequence[Graded]) -> pd.DataFrame:
     """Why decisions are not scored: one row per reason (its first clause, tickers left out) with a count."""
     counts: dict[str, int] = {}
-    for r in results:
+    for r in graded:
         if not r.scored:
             for part in (r.reason or "no reason given").split("; "):
                 key = part.split(": ", 1)[1] if ": " in part and not part.startswith("no ") else part
@@ -74,12 +69,12 @@ def unscored_reasons(results: list[DecisionResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["reason", "decisions"])
 
 
-def unscored_list(results: list[DecisionResult]) -> None:
+def unscored_list(rows: Sequence[Graded]) -> None:
     """The reasons decisions are not scored, with counts."""
-    table = unscored_reasons(results)
+    table = unscored_reasons(rows)
     if table.empty:
         return
-    with st.expander(f"Why {int(sum(1 for r in results if not r.scored)):,} decisions are not scored"):
+    with st.expander(f"Why {int(sum(1 for r in rows if not r.scored)):,} decisions are not scored"):
         st.dataframe(table, placeholder=MISSING, hide_index=True, width="stretch", key="sc_unscored")
 
 
@@ -129,22 +124,22 @@ def results_frame(results: list[DecisionResult]) -> pd.DataFrame:
     ])  # fmt: skip
 
 
-def illustrative_by_group(results: list[DecisionResult], by: str, include_open: bool) -> dict[str, int]:
+def illustrative_by_group(rows: Sequence[Graded], by: str, include_open: bool) -> dict[str, int]:
     """Group key -> how many of its decisions are graded on illustrative closes."""
     counts: dict[str, int] = {}
-    for r in results:
+    for r in rows:
         if r.illustrative and (r.status == "closed" or (include_open and r.status == "open")):
-            keys = GROUP_KEYS[by](r)
+            keys = KEYS[by](r)
             for key in [keys] if isinstance(keys, str) else keys:
                 counts[str(key)] = counts.get(str(key), 0) + 1
     return counts
 
 
-def groups_frame(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
+def groups_frame(rows: Sequence[Graded], by: str, include_open: bool) -> pd.DataFrame:
     """The groups table: key, n, success rate, mean excess, t, interval, the too-few mark and how many
     of the group's decisions are on illustrative closes."""
-    groups = group_results(results, by, include_open=include_open)
-    fake = illustrative_by_group(results, by, include_open)
+    found = groups(rows, by, include_open)
+    fake = illustrative_by_group(rows, by, include_open)
     return pd.DataFrame(
         [
             {
@@ -158,7 +153,7 @@ def groups_frame(results: list[DecisionResult], by: str, include_open: bool) -> 
                 "too_few": g.too_few,
                 "illustrative": fake.get(g.key, 0),
             }
-            for g in groups
+            for g in found
         ],
         columns=[GROUP_LABELS[by], "n", "success_rate", "mean_excess_return", "t_stat", "ci_low", "ci_high",
                  "too_few", "illustrative"],
@@ -184,7 +179,7 @@ def controls() -> tuple[str, bool, int]:
     """Group by, open decisions in or out, and the horizon assumed when none is stated."""
     left, middle, right = st.columns([2, 1, 1])
     by = left.segmented_control(
-        "Group by", list(GROUP_KEYS), format_func=lambda k: GROUP_LABELS.get(k, k), default="source", key="sc_by"
+        "Group by", list(KEYS), format_func=lambda k: GROUP_LABELS.get(k, k), default="source", key="sc_by"
     )
     closed_only = middle.toggle(
         "Closed decisions only", key="sc_closed", help="Leave open decisions out of the groups."
@@ -198,9 +193,9 @@ def controls() -> tuple[str, bool, int]:
 PERCENT = st.column_config.NumberColumn
 
 
-def groups_table(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
+def groups_table(rows: Sequence[Graded], by: str, include_open: bool) -> pd.DataFrame:
     """The sortable groups table and its CSV."""
-    table = groups_frame(results, by, include_open)
+    table = groups_frame(rows, by, include_open)
     if table.empty:
         st.info("No decision of this view could be scored yet (see the decisions table below for why).")
         return table
@@ -245,12 +240,12 @@ def verdict(n: int, ci_low: float | None, ci_high: float | None) -> str:
     return "no clear edge"
 
 
-def record_frame(results: list[DecisionResult], by: str, include_open: bool) -> pd.DataFrame:
+def record_frame(graded: Sequence[Graded], by: str, include_open: bool) -> pd.DataFrame:
     """A TipRanks-style track record by ``by`` (author or source): calls, success rate, mean excess
     return, t, the 95 % interval and a verdict in words, most calls first. By author, only analyst calls
     (decisions with an author) count."""
     if by == "author":
-        results = [r for r in results if r.decision.author]
+        graded = [r for r in graded if r.author]
     rows = [
         {
             GROUP_LABELS[by]: g.key,
@@ -262,7 +257,7 @@ def record_frame(results: list[DecisionResult], by: str, include_open: bool) -> 
             "ci_high": g.ci_high,
             "verdict": verdict(g.n, g.ci_low, g.ci_high),
         }
-        for g in group_results(results, by, include_open=include_open)
+        for g in groups(graded, by, include_open)
     ]
     columns = [GROUP_LABELS[by], "calls", "success_rate", "mean_excess_return", "t_stat", "ci_low", "ci_high",
                "verdict"]  # fmt: skip
@@ -270,7 +265,7 @@ def record_frame(results: list[DecisionResult], by: str, include_open: bool) -> 
     return frame.sort_values(["calls", GROUP_LABELS[by]], ascending=[False, True], ignore_index=True)
 
 
-def track_records(results: list[DecisionResult], include_open: bool) -> None:
+def track_records(rows: Sequence[Graded], include_open: bool) -> None:
     """The Authors table (whose analyst calls made money), then the same table by source (one above the
     other: side by side, their eight columns were cut at 1440 px)."""
     left, right = st.container(), st.container()
@@ -281,7 +276,7 @@ def track_records(results: list[DecisionResult], include_open: bool) -> None:
     ):  # fmt: skip
         with column:
             st.markdown(f"**{GROUP_LABELS[by]}s**")
-            table = record_frame(results, by, include_open)
+            table = record_frame(rows, by, include_open)
             if table.empty:
                 st.caption(empty)
                 continue
@@ -307,9 +302,14 @@ def track_records(results: list[DecisionResult], include_open: bool) -> None:
                                mime="text/csv", key=f"sc_record_{by}_csv")  # fmt: skip
 
 
-def cumulative_chart(results: list[DecisionResult]) -> None:
+def every_csv(path: str, filters: Filters, horizon: int, version: int, benchmark: str | None) -> Callable[[], bytes]:
+    """The decisions CSV of the whole view, made on click (:func:`decisions_table`'s ``every``)."""
+    return functools.partial(_decisions_csv, path, filters, horizon, version, benchmark)
+
+
+def cumulative_chart(rows: Sequence[Graded]) -> None:
     """The cumulative excess return of following every closed decision with an equal stake."""
-    points = pd.DataFrame(cumulative_excess(results), columns=["exit_date", "cumulative", "decisions"])
+    points = pd.DataFrame(cumulative_excess(rows), columns=["exit_date", "cumulative", "decisions"])
     if points.empty:
         st.info("No decision of this view is closed yet, so there is no track record to draw.")
         return
@@ -329,19 +329,20 @@ def _pick_from_table() -> None:
         st.session_state["sc_pick"] = labels[rows[0]]
 
 
-def _decisions_csv(results: list[DecisionResult]) -> bytes:
-    """The CSV of every decision of the view (made when "Download decisions CSV" is clicked)."""
-    return csv_bytes(results_frame(results))
+def _decisions_csv(path: str, filters: Filters, horizon: int, version: int, benchmark: str | None) -> bytes:
+    """The CSV of every decision of the view (made when "Download decisions CSV" is clicked: every
+    decision's result read then)."""
+    return csv_bytes(results_frame(loaders.load_scorecard(path, filters, horizon, version, benchmark)))
 
 
-def decisions_table(results: list[DecisionResult]) -> DecisionResult | None:
-    """The view's newest decisions (:data:`MAX_TABLE_ROWS`) with their results (select a row for its
-    detail) and the CSV of every one (made on click); returns the decision whose detail to show."""
-    everything = results
-    results = results[-MAX_TABLE_ROWS:]
+def decisions_table(newest: Sequence[DecisionResult], total: int, every: Callable[[], bytes]) -> DecisionResult | None:
+    """The view's newest decisions (``newest``: up to :data:`MAX_TABLE_ROWS` of its ``total``) with their
+    results (select a row for its detail) and the CSV of every one (``every``, made on click); returns the
+    decision whose detail to show."""
+    results = list(newest[-MAX_TABLE_ROWS:])
     frame = results_frame(results)
-    if len(everything) > len(results):
-        st.caption(f"The newest {len(results):,} of {len(everything):,} decisions; the CSV holds every one.")
+    if total > len(results):
+        st.caption(f"The newest {len(results):,} of {total:,} decisions; the CSV holds every one.")
     labels = [f"{row.decision} · {str(row.text)[:70]}" for row in frame.itertuples()]
     st.session_state["sc_labels"] = labels
     shown = frame.assign(**{c: frame[c] * 100 for c in ("return", "benchmark_return", "excess_return")})
@@ -361,7 +362,7 @@ def decisions_table(results: list[DecisionResult]) -> DecisionResult | None:
             "excess_return": PERCENT("Excess", format="%+.2f %%"),
         },
     )
-    st.download_button("Download decisions CSV", functools.partial(_decisions_csv, everything),
+    st.download_button("Download decisions CSV", every,
                        file_name="newsdesk-scorecard-decisions.csv", mime="text/csv",
                        key="sc_decisions_csv")  # fmt: skip
     if not labels:

@@ -26,31 +26,32 @@ st.markdown(sv.RULES)
 
 by, closed_only, horizon = sv.controls()
 benchmark = sv.benchmark_control()
-results = loaders.load_scorecard(path, filters, horizon, version, benchmark)
-scored = [r for r in results if r.scored]
-opened = sum(1 for r in scored if r.status == "open")
+view = loaders.load_scorecard_summary(path, filters, horizon, version, benchmark, sv.MAX_TABLE_ROWS, by == "exposure")
+rows = view.rows
+opened = sum(1 for r in rows if r.status == "open")
+scored = sum(1 for r in rows if r.scored)
 st.caption(
-    f"{len(results):,} decisions in view: {len(scored) - opened:,} closed, {opened:,} open, "
-    f"{len(results) - len(scored):,} not scored"
+    f"{len(rows):,} decisions in view: {scored - opened:,} closed, {opened:,} open, "
+    f"{len(rows) - scored:,} not scored"
     + (f"; every leg against {benchmark}." if benchmark else "; each leg against its market's benchmark.")
 )
-if not results:
+if not rows:
     no_decisions_in_view(loaders.load_decisions_outside_dates(str(path), filters, version), filters)
 else:
-    sv.illustrative_count(results)
-    sv.unscored_list(results)
+    sv.illustrative_count(rows)
+    sv.unscored_list(rows)
 
     st.subheader("By " + sv.GROUP_LABELS[by].lower())
-    sv.groups_table(results, by, include_open=not closed_only)
+    sv.groups_table(rows, by, include_open=not closed_only)
 
     st.subheader("Track records: authors and sources")
-    sv.track_records(results, include_open=not closed_only)
+    sv.track_records(rows, include_open=not closed_only)
 
     st.subheader("Following every closed decision")
-    sv.cumulative_chart(results)
+    sv.cumulative_chart(rows)
 
     st.subheader("Decisions")
-    chosen = sv.decisions_table(results)
+    chosen = sv.decisions_table(view.newest, len(rows), sv.every_csv(path, filters, horizon, version, benchmark))
     if chosen is not None:
         sv.detail(chosen, path, version)
 

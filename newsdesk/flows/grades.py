@@ -16,8 +16,12 @@ benchmark, 5 sessions of staleness); any other setting is computed by the rules 
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,21 +32,24 @@ from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.domain.cells import missing, text_or_none
 from newsdesk.domain.filters import Filters
 from newsdesk.flows import market as track
-from newsdesk.scorecard.groups import closes_label
+from newsdesk.scorecard.groups import closes_label, horizon_label
 from newsdesk.scorecard.rules import (
     CLOSED,
     DEFAULT_HORIZON_DAYS,
     HOLD,
     MAX_LAG_SESSIONS,
+    OPEN,
     RULES_VERSION,
     DecisionInput,
     DecisionResult,
     LegResult,
     Market,
     Trip,
+    categories_of_text,
     members_of,
     score_decisions,
 )
+from newsdesk.scorecard.summary import Graded, Summary, exposure_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -261,6 +268,13 @@ def results(
         inputs = track.decision_inputs(conn, filters, article_id)
         market = track.market_for(conn, inputs, latest=latest) if article_id else track.market(conn)
         return score_decisions(inputs, market, DEFAULT_HORIZON_DAYS)
+    return _from_rows(conn, rows, leg_rows_, latest)
+
+
+def _from_rows(
+    conn: Connection, rows: list[dict[str, Any]], leg_rows_: list[tuple], latest: tuple[str | None, str | None] | None
+) -> list[DecisionResult]:
+    """Results of :func:`~newsdesk.db.read.grades.graded_view` rows: stored where current, else computed."""
     legs: dict[str, list[tuple]] = {}
     for leg_row in leg_rows_:
         legs.setdefault(leg_row[0], []).append(leg_row)
@@ -280,6 +294,69 @@ def results(
         for (k, _), result in zip(todo, score_decisions(inputs, market, DEFAULT_HORIZON_DAYS), strict=True):
             out[k] = result
     return [result for result in out if result is not None]  # every slot is filled by now
+
+
+def summary(
+    conn: Connection, filters: Filters = Filters(), newest: int = 2_000, exposures: bool = False
+) -> Summary | None:
+    """The Scorecard page's view by the default rules from the stored grades, without a result object
+    per decision: one :class:`~newsdesk.scorecard.summary.Graded` per decision of the view (one narrow
+    read; their ``exposure`` only with ``exposures``, else None) and the ``newest`` of them as full
+    results (the rows its table shows). None when the grades cannot answer alone (something they read
+    changed, or a decision of the view has no grade of the current rules): the caller computes the
+    results and :meth:`Summary.of_results` them, as before. The same figures as :func:`results` either
+    way (``tests/db/test_grade_summary.py``)."""
+    with reads.snapshot(conn), _no_cycle_collection():
+        if not store.is_clean(conn):
+            return None
+        found = reads.graded_outcomes(conn, filters, exposures)
+        if any(version is None or int(version) != RULES_VERSION for _, version, *_ in found):
+            return None
+        last = [str(row[0]) for row in found[len(found) - newest :]] if newest else []
+        rows, leg_rows_ = reads.graded_view(conn, filters, decision_ids=last) if last else ([], [])
+        return Summary(_outcomes(found, exposures), _from_rows(conn, rows, leg_rows_, None))
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for the block (as it was after): a view's rows are many small
+    objects and no cycles, and each pass the collector makes while they are built walks every object of
+    the process (a fifth of the summary's CPU at 1M)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@functools.lru_cache(maxsize=65_536, typed=True)
+def _text(value: object) -> str | None:
+    """:func:`~newsdesk.domain.cells.text_or_none` once per distinct cell (a view's sources, authors,
+    actions, reasons and exit dates repeat)."""
+    return text_or_none(value)
+
+
+_horizon = functools.lru_cache(maxsize=4_096)(horizon_label)
+
+
+def _outcomes(found: list[tuple], exposures: bool) -> list[Graded]:
+    """:class:`Graded` rows of :data:`~newsdesk.db.read.grades.OUTCOME_COLUMNS` rows, as :func:`graded_of`
+    makes them of the stored results (the same cells read the same way)."""
+    out = []
+    for row in found:
+        _, _, status, reason, excess, exit_, source, author, action, cats, days, defaulted, pair, closes = row[:14]
+        legs, used = row[14:]
+        scored = status in (CLOSED, OPEN)
+        out.append(Graded(
+            status, _text(reason) or "", _float(excess), _text(exit_), _text(source),
+            _text(author), _text(action), categories_of_text(cats) if isinstance(cats, str) else (),
+            _horizon(int(days), bool(defaulted)),
+            (exposure_of(legs or "[]", bool(pair), used) if scored else "") if exposures else None,
+            scored and closes == "illustrative",  # closes_label of the stored result
+        ))  # fmt: skip
+    return out
 
 
 def movers(conn: Connection, filters: Filters, since: str, limit: int = 5) -> list[dict[str, Any]] | None:

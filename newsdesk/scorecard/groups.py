@@ -6,10 +6,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from newsdesk.scorecard.rules import CLOSED, MIN_GROUP_N, OPEN, SHORTS, DecisionResult, ScorecardError, _present
 from newsdesk.scorecard.stats import estimate_mean
+
+
+class Outcome(Protocol):
+    """What the groups and the curve read of a decision: a :class:`DecisionResult`, or the page's
+    lighter :class:`newsdesk.scorecard.summary.Graded`."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def excess_return(self) -> float | None: ...
+
+    @property
+    def exit_date(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,10 +68,15 @@ HORIZON_BUCKETS = ((31, "up to 1 month"), (92, "1-3 months"), (183, "3-6 months"
 
 def horizon_bucket(result: DecisionResult) -> str:
     """A decision's horizon bucket; a defaulted horizon is its own bucket ("none stated")."""
-    if result.horizon_defaulted:
+    return horizon_label(result.horizon_days, result.horizon_defaulted)
+
+
+def horizon_label(days: int, defaulted: bool) -> str:
+    """The bucket of a horizon of ``days`` (:func:`horizon_bucket`)."""
+    if defaulted:
         return "none stated"
     for limit, label in HORIZON_BUCKETS:
-        if result.horizon_days <= limit:
+        if days <= limit:
             return label
     return "over 1 year"
 
@@ -82,8 +101,8 @@ GROUP_KEYS: dict[str, Callable[[DecisionResult], str | Iterable[str]]] = {
 
 
 def group_results(
-    results: Iterable[DecisionResult],
-    by: str | Callable[[DecisionResult], str | Iterable[str]] | None = None,
+    results: Iterable[Outcome],
+    by: str | Callable[[Any], str | Iterable[str]] | None = None,
     include_open: bool = True,
     min_n: int = MIN_GROUP_N,
     confidence: float = 0.95,
@@ -108,7 +127,7 @@ def group_results(
     return [summarise(key, values, min_n, confidence) for key, values in sorted(groups.items())]
 
 
-def cumulative_excess(results: Iterable[DecisionResult]) -> list[tuple[str, float, int]]:
+def cumulative_excess(results: Iterable[Outcome]) -> list[tuple[str, float, int]]:
     """The curve of following every closed decision with an equal stake: one point per exit date,
     oldest first, as (exit date, sum of the excess returns of the decisions closed by then, how many).
     Returns are added, not compounded: each decision is its own unit stake."""

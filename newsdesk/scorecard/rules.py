@@ -195,6 +195,10 @@ def _categories_of_text(cats: str) -> tuple[str, ...]:
     return _categories_of([c.strip() for c in cats.split(sep) if c.strip()])
 
 
+legs_of_text = _legs_of_text  # the page's sums decode a stored grade's legs the same way
+categories_of_text = _categories_of_text
+
+
 def _whole_days(value: Any) -> int | None:
     """A horizon cell as int; None for a missing one (None, NaN, pandas' NA)."""
     try:

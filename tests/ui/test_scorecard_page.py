@@ -153,3 +153,26 @@ def test_a_large_view_computes_the_evidence_when_asked(demo_db, monkeypatch) -> 
     at.toggle(key="sc_evidence_on").set_value(True).run()
     assert not at.exception, at.exception
     assert any("facet" in s for s in chart_specs(at))
+
+
+def test_the_table_shows_the_newest_and_the_csv_holds_every_decision(demo_db, monkeypatch) -> None:
+    """The page builds only the table's rows as results (the newest, here 40): the groups and the curve
+    still count every decision of the view, and the decisions CSV (made on click) holds each one."""
+    from datetime import date
+
+    from components import loaders, scorecard_view
+    from newsdesk.domain.filters import Filters
+    from newsdesk.flows.export import csv_bytes
+
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    monkeypatch.setattr(scorecard_view, "MAX_TABLE_ROWS", 40)
+    at = open_scorecard()
+    results = track.run_scorecard(schema.connect_readonly(demo_db), Filters(since=date(2026, 1, 1)))
+    table = frame_with(at, "excess_return")
+    assert list(table["decision"]) == [f"{r.decision.article_id}-{r.decision.position}" for r in results[-40:]]
+    assert any(f"The newest 40 of {len(results):,} decisions" in c.value for c in at.caption)
+    groups = frame_with(at, "Source")
+    assert int(groups["n"].sum()) == sum(1 for r in results if r.scored)
+    every = scorecard_view.every_csv(str(demo_db), Filters(since=date(2026, 1, 1)), 90, loaders.data_version(demo_db),
+                                     None)()  # fmt: skip
+    assert every == csv_bytes(scorecard_view.results_frame(results))

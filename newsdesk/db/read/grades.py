@@ -12,7 +12,7 @@ import pandas as pd
 
 from newsdesk.db.read.filters import author_clause, where
 from newsdesk.db.read.prices import CATEGORIES_SQL, scorecard_decisions
-from newsdesk.db.read.sql import and_day_range, rows
+from newsdesk.db.read.sql import and_day_range, marks, rows
 from newsdesk.domain.filters import Filters
 
 
@@ -52,14 +52,21 @@ _LEG_WIDTH = 11
 
 
 def graded_view(
-    conn: sqlite3.Connection, filters: Filters = Filters(), article_id: str | None = None
+    conn: sqlite3.Connection,
+    filters: Filters = Filters(),
+    article_id: str | None = None,
+    decision_ids: Sequence[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
     """The view's decisions, oldest article first, as :func:`~newsdesk.db.read.prices.scorecard_decisions`
     gives them (as dicts: no frame to build), with their stored grade's columns (``g_*``, NULL when
     ungraded; a grade keeps its article's categories, else they are read), and the leg rows of those grades
     without their trips: ``(decision_id, leg, status, reason, return, benchmark_return, excess_return,
     entry_date, exit_date, open, illustrative, missing)``. Walks the decisions in publish order
-    (``idx_decisions_time``) within the view's dates, not every article, once: each grade's legs join it."""
+    (``idx_decisions_time``) within the view's dates, not every article, once: each grade's legs join it.
+    ``decision_ids``: those decisions (of the view: its filters are not tested again, a topic's article set
+    would be rebuilt per chunk), looked up by id in chunks, in the order given (the caller's publish order)."""
+    if decision_ids is not None:
+        return _graded_by_id(conn, decision_ids)
     clause, params = where(filters, "a")
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
@@ -70,6 +77,12 @@ def graded_view(
         dates, date_params = and_day_range("d.published_at", filters.since, filters.until)
         clause, params = clause + dates, [*params, *date_params]
         walk = "INDEXED BY idx_decisions_time CROSS JOIN"  # constant SQL
+    return _graded_rows(conn, walk, clause, params)
+
+
+def _graded_rows(
+    conn: sqlite3.Connection, walk: str, clause: str, params: list[Any]
+) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
     cursor = conn.execute(
         "SELECT d.article_id, d.position, d.id, coalesce(d.text, '') AS text, d.action, "
         "coalesce(d.instruments, '[]') AS instruments, d.horizon_max_days, a.published_at, "
@@ -93,6 +106,57 @@ def graded_view(
         if row[width] is not None:
             legs.append((decision_id, *row[width:]))
     return decisions, legs
+
+
+def _graded_by_id(
+    conn: sqlite3.Connection, decision_ids: Sequence[str]
+) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
+    """:func:`graded_view` of ``decision_ids``, in the order given."""
+    found: dict[str, dict[str, Any]] = {}
+    legs: dict[str, list[tuple[Any, ...]]] = {}
+    for i in range(0, len(decision_ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = list(decision_ids[i : i + 500])
+        part, part_legs = _graded_rows(conn, "JOIN", f"d.id IN ({marks(chunk)})", chunk)
+        found.update((str(row["id"]), row) for row in part)
+        for leg in part_legs:
+            legs.setdefault(str(leg[0]), []).append(leg)
+    order = [str(i) for i in decision_ids if str(i) in found]
+    return [found[i] for i in order], [leg for i in order for leg in legs.get(i, [])]
+
+
+_OUTCOME_SELECT = (  # what the page's sums read of a grade (newsdesk.scorecard.summary.Graded)
+    "g.rules_version, g.status, g.reason, g.excess_return, g.exit_date, a.source, d.author, d.action, "
+    "coalesce(g.categories, {categories}, '') AS categories, g.horizon_days, g.horizon_defaulted, g.pair, g.closes"
+)
+_EXPOSURE_SELECT = (  # a leg grade row holds its trips: reading them is half the walk, so only when asked
+    "CASE WHEN g.status IN ('closed', 'open') AND g.pair = 0 THEN coalesce(d.instruments, '[]') END AS instruments, "
+    "CASE WHEN g.status IN ('closed', 'open') AND g.pair = 0 THEN (SELECT group_concat(l.leg) FROM leg_grades l "
+    "WHERE l.decision_id = d.id AND l.excess_return IS NOT NULL) END AS used_legs"
+)
+OUTCOME_COLUMNS = (
+    "id", "rules_version", "status", "reason", "excess_return", "exit_date", "source", "author", "action",
+    "categories", "horizon_days", "horizon_defaulted", "pair", "closes", "instruments", "used_legs",
+)  # fmt: skip
+
+
+def graded_outcomes(
+    conn: sqlite3.Connection, filters: Filters = Filters(), exposures: bool = False
+) -> list[tuple[Any, ...]]:
+    """One narrow row per decision of the view, in :func:`graded_view`'s order (the same walk), with what
+    the Scorecard's groups, track records, curve and counts read of its stored grade
+    (:data:`OUTCOME_COLUMNS`; the grade's columns NULL when it has none): no text, no legs. With
+    ``exposures``, for a scored, unpaired grade the indexes of the legs its excess comes from
+    (``used_legs``, comma-separated) and the instruments they index (else both NULL)."""
+    legs = _EXPOSURE_SELECT if exposures else "NULL AS instruments, NULL AS used_legs"
+    clause, params = where(filters, "a")
+    by_author, author_params = author_clause(filters)
+    dates, date_params = and_day_range("d.published_at", filters.since, filters.until)
+    return conn.execute(
+        f"SELECT d.id, {_OUTCOME_SELECT.format(categories=CATEGORIES_SQL)}, {legs} FROM decisions d INDEXED BY "
+        "idx_decisions_time CROSS JOIN articles a ON a.id = d.article_id LEFT JOIN decision_grades g ON "
+        f"g.decision_id = d.id WHERE {clause}{by_author}{dates} ORDER BY d.published_at, d.article_id, d.position",
+        [*params, *author_params, *date_params],
+    ).fetchall()
 
 
 def all_graded(conn: sqlite3.Connection, rules_version: int) -> bool:
