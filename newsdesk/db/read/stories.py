@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from newsdesk.db.read.filters import plan, where
+from newsdesk.db.read.filters import cover_only, plan, where
 from newsdesk.db.read.sql import frame
 from newsdesk.db.read.totals import kpis
 from newsdesk.domain.filters import Filters
@@ -115,10 +115,16 @@ def story_versions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame:
 def latest_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 8) -> pd.DataFrame:
     """The newest stories of the view, each once: per story, its earliest article in the view (the
     first report among them), with ``story_outlets`` (distinct sources of the whole story); newest
-    story first. Columns: every ``articles`` column plus ``story_outlets``."""
+    story first. Columns: every ``articles`` column plus ``story_outlets``.
+
+    A view filtered only by dates, labels, impact, the market flag and hidden sources walks the covering
+    index of those columns, so only the articles that pass its tests are read from the table (the
+    planner took the bare publish-time index and read every article of the range: 82,000 rows for 5,000
+    high-impact ones at a million articles)."""
     clause, params = where(filters, "a")
+    hint = " INDEXED BY idx_articles_published_cover" if cover_only(filters) else ""  # constant SQL
     sql = (
-        f"WITH hits AS (SELECT a.id, coalesce(a.story_id, a.id) AS story, a.published_at FROM articles a "
+        f"WITH hits AS (SELECT a.id, coalesce(a.story_id, a.id) AS story, a.published_at FROM articles a{hint} "
         f"WHERE {clause}), "
         "picked AS (SELECT story, max(published_at) AS latest FROM hits GROUP BY story "
         "ORDER BY latest DESC, story LIMIT ?) "
