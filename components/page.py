@@ -27,7 +27,8 @@ def _freeze_once() -> None:
     """Move every object alive at the first page start of the process (the imported modules: pandas,
     Streamlit, Altair's templates, newsdesk) out of the garbage collector's reach, once: a full collection
     walked them all, 60-120 ms that fell on whichever run crossed the threshold (a filter change of the
-    Decisions page at a million articles, twice in two runs). Later objects are collected as before."""
+    Decisions page at a million articles, twice in two runs). Later objects are collected as before; a
+    cycle already garbage at that moment is never freed (the few an import leaves)."""
     if not getattr(_freeze_once, "done", False):
         gc.freeze()
         _freeze_once.done = True  # type: ignore[attr-defined]
