@@ -66,7 +66,8 @@ def _articles(db) -> tuple[list[dict], dict[str, set[str]]]:
 
 def _latest_recount(db, f: Filters, limit: int) -> list[tuple[str, int]]:
     """(article id, outlets of its story) of the newest ``limit`` stories of the view: per story its
-    earliest article in view, stories by their newest article in view (ties by story id)."""
+    earliest article in view, stories by their newest article in view (ties by story id); the outlets
+    of the articles carrying that article's story id (1 when it has none)."""
     arts, cats = _articles(db)
     hits = [a for a in arts if _in_view(a, cats.get(a["id"], set()), f)]
     latest: dict[str, str] = {}
@@ -82,7 +83,7 @@ def _latest_recount(db, f: Filters, limit: int) -> list[tuple[str, int]]:
     for story in picked:
         mine = [a for a in hits if (a["story_id"] or a["id"]) == story]
         first = min(mine, key=lambda a: (a["published_at"], a["id"]))
-        out.append((first["id"], len(outlets.get(story, ())) or 1))
+        out.append((first["id"], len(outlets.get(first["story_id"], ())) or 1))  # its own story id's (as stored)
     return out
 
 
@@ -98,20 +99,41 @@ LATEST_VIEWS = [
 ]
 
 
+def _picked(frame) -> list[tuple[str, int]]:
+    return list(zip(frame["id"], (int(n) for n in frame["story_outlets"]), strict=True))
+
+
+@pytest.mark.parametrize("dense", [False, True], ids=["as planned", "topics walked"])
 @pytest.mark.parametrize("filters", LATEST_VIEWS, ids=str)
-def test_latest_stories_equal_a_recount(desk, filters: Filters) -> None:
+def test_latest_stories_equal_a_recount(desk, monkeypatch, filters: Filters, dense: bool) -> None:
+    """Newest first with an early stop (a view of the covered columns; a dense topic view, forced here
+    on a small desk) or every article of the view collected: the same stories, articles and outlets."""
+    if dense:
+        monkeypatch.setattr(read_filters, "DENSE_ROWS", 0)
     got = latest_stories(desk, filters, 8)
     want = _latest_recount(desk, filters, 8)
     assert len(want) == 8
-    assert list(zip(got["id"], (int(n) for n in got["story_outlets"]), strict=True)) == want
+    assert _picked(got) == want
+    assert list(got.columns) == [*(r for r in rows(desk, "SELECT * FROM articles LIMIT 1")[0]), "story_outlets"]
+
+
+def test_latest_stories_of_a_view_with_fewer_stories_than_asked(desk, monkeypatch) -> None:
+    """A walk that runs out before the limit falls back to collecting the view: all of its stories."""
+    monkeypatch.setattr(read_filters, "DENSE_ROWS", 0)
+    for view in (
+        Filters(min_impact=0.5, since=date(2025, 3, 1), until=date(2025, 3, 10)),
+        Filters(min_impact=0.5, topics=("Trade & Tariffs",), since=date(2025, 3, 1), until=date(2025, 3, 20)),
+    ):
+        want = _latest_recount(desk, view, 50)
+        assert 0 < len(want) < 50
+        assert _picked(latest_stories(desk, view, 50)) == want
 
 
 def test_latest_stories_with_a_source_hidden_equal_a_recount(desk) -> None:
     """A hidden source (the demo when the user hides it) keeps the covering walk: its test reads the row."""
     view = Filters(min_impact=0.5, since=date(2025, 1, 1), hidden_sources=(_sources(desk)[0],))
     assert read_filters.cover_only(view)
-    got = latest_stories(desk, view, 8)
-    assert list(zip(got["id"], (int(n) for n in got["story_outlets"]), strict=True)) == _latest_recount(desk, view, 8)
+    assert _picked(latest_stories(desk, view, 8)) == _latest_recount(desk, view, 8)
 
 
 def test_only_views_of_the_covered_columns_walk_the_covering_index() -> None:
