@@ -6,6 +6,7 @@ An article stored before story ids existed (``story_id`` NULL) is a story of its
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -118,13 +119,14 @@ def latest_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 8) -
     story first (ties by story id). Columns: every ``articles`` column plus ``story_outlets``.
 
     A view of dates, labels, impact, the market flag and hidden sources (walking the covering index of
-    those columns), or of topics that hold a large share of the articles, walks its articles newest first
+    those columns), or of those and topics that hold a large share of the articles, walks its articles newest first
     and stops once ``limit`` stories are found (:func:`_newest_stories`): the Overview's default view read
     all 5,000 high-impact articles of a quarter at a million articles, through 82,000 table rows. Any
     other view, or one with fewer stories than ``limit`` dated, collects every article of the view."""
-    how = plan(filters, conn)
-    if cover_only(filters) or how.dense:
-        picked = _newest_stories(conn, filters, limit, how.dense)
+    how = plan(filters, conn) if filters.topics else None
+    dense = how is not None and how.dense and cover_only(replace(filters, topics=()))  # no rarer filter besides
+    if cover_only(filters) or dense:
+        picked = _newest_stories(conn, filters, limit, dense)
         if picked is not None:
             return _story_rows(conn, filters, picked)
     clause, params = where(filters, "a")
