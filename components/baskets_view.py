@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import loaders
-from components.cards import decisions_csv, escape_md
+from components import loaders, tables
+from components.cards import escape_md
 from components.loaders import custom_baskets as baskets
 from components.tables import MISSING, safe_link, table_csv
 from newsdesk.config import read_only
@@ -198,7 +198,7 @@ def decision_cards(decisions: pd.DataFrame, basket_id: str, limit: int = MAX_CAR
         st.caption(f"Showing the newest {limit} of {len(decisions):,}; the CSV has them all.")
     st.download_button(
         "Download decisions CSV",
-        decisions_csv(decisions, columns="human"),
+        tables.deferred_decision_rows(decisions, "human"),  # written on click, not on every run
         file_name=f"newsdesk-basket-{basket_id}-decisions.csv",
         mime="text/csv",
         key="bk_decisions_csv",

@@ -11,7 +11,6 @@ import streamlit as st
 from newsdesk.domain.cells import text_or_none
 from newsdesk.domain.legs import decode_legs, exposure_text
 from newsdesk.flows.export import decisions_csv as decisions_csv_bytes
-from newsdesk.score.analyst_legs import card_line
 from newsdesk.score.horizon import horizon_status
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -179,6 +178,7 @@ def call_line(row) -> str:
     target = row.get("price_target")
     target = None if target is None or pd.isna(target) else float(target)
     action = row.get("action") if isinstance(row.get("action"), str) else None
+    from newsdesk.score.analyst_legs import card_line  # its patterns cost ~30 ms to compile: only with a call
 
     return card_line(author, action, rating, target)
 

@@ -5,7 +5,8 @@ key or a label."""
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+import math
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -20,6 +21,15 @@ def missing(value: object) -> bool:
         return True
     except ValueError:  # an array
         return False
+
+
+def as_number(value: Any) -> float | None:
+    """``value`` as a float, None for null/NaN/non-numbers."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
 
 
 def text_or_none(value: object) -> str | None:

@@ -19,11 +19,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from newsdesk.domain.cells import as_number
 from newsdesk.score.matcher import PhraseMatcher
 
 # The formula, written once (the module docstring and README "Market impact" spell it out).
@@ -324,15 +324,6 @@ def with_novelty(components: dict, novelty_copies: tuple[float, int]) -> tuple[f
     score = combine(base, nov, components["calm"])
     components.update(novelty=round(nov, 3), copies=copies, score=round(score, 3))
     return round(score, 3), components
-
-
-def as_number(value) -> float | None:
-    """``value`` as a float, None for null/NaN/non-numbers."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 TITLES = {"magnitude": "Magnitude", "strength": "Strength", "prominence": "Prominence", "category": "Category weight"}

@@ -36,6 +36,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from components.cards import decisions_csv as rows_csv
 from components.loaders import export_csv
 from components.tables import decisions_export
 from newsdesk.cli import cli
@@ -276,6 +277,7 @@ def captured_downloads():
         mp.setattr("components.tables.deferred_csv", csv_bytes)
         mp.setattr("components.tables.deferred_export", export_csv)
         mp.setattr("components.tables.deferred_decisions", decisions_export)
+        mp.setattr("components.tables.deferred_decision_rows", lambda df, cols="human": rows_csv(df, columns=cols))
         yield files
 
 

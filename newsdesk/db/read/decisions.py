@@ -45,7 +45,8 @@ def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int
     ``published_at``, ``id``, ``source`` and the detail columns, newest article first, in bullet order."""
     how = plan(filters, conn)
     walk = how.dense or (not filters.topics and how.from_category_rows)  # newest decisions first
-    clause, params = where(filters, "a", topics_exist=how.dense)
+    # a walk tests each decision's topics on its article id before it reads the article (most fail)
+    clause, params = where(filters, "a", topics_exist=how.dense, id_of="d.article_id" if walk else None)
     by_author, author_params = author_clause(filters)
     clause, params = clause + by_author, [*params, *author_params]
     order = "a.published_at DESC, d.article_id, d.position"

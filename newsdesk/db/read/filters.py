@@ -88,6 +88,15 @@ def plan(filters: Filters, conn: sqlite3.Connection | None = None, newest: bool 
     return Plan(scope, bool(filters.topics), dense, text_walk)
 
 
+def cover_only(filters: Filters) -> bool:
+    """True when every condition :func:`where` puts on ``articles`` can be tested on the columns of
+    ``idx_articles_published_cover`` (publish time, sentiment, impact, label, market flag), but for the hidden
+    sources (no index serves a ``NOT IN``): no topic, source, company, author, text or first-report filter,
+    so no other index narrows the view sooner."""
+    narrowed = filters.topics or filters.sources or filters.companies or filters.author or filters.first_reports
+    return not narrowed and search_clause(filters.text)[0] is None
+
+
 def text_matches(conn: sqlite3.Connection, filters: Filters) -> int:
     """How many articles the full-text part of ``filters`` matches (0 without one), counted up to
     ``TEXT_WALK + 1``: all the plan asks is whether there are more than :data:`TEXT_WALK`. A full count
@@ -170,18 +179,20 @@ def author_clause(filters: Filters, alias: str = "d") -> tuple[str, list[Any]]:
 
 
 def where(
-    filters: Filters, alias: str = "a", topics_exist: bool = False, text_walk: bool = False
+    filters: Filters, alias: str = "a", topics_exist: bool = False, text_walk: bool = False, id_of: str | None = None
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params.
     With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
-    full-text matches are a set each article is tested against (both for newest-first walks)."""
+    full-text matches are a set each article is tested against (both for newest-first walks).
+    ``id_of``: the column the per-article topic test reads the article's id from (constant SQL;
+    ``{alias}.id`` by default): a walk of decisions tests ``d.article_id`` before it reads the article."""
     clauses: list[str] = ["1 = 1"]
     params: list[Any] = []
     topics = [t for t in filters.topics if t != UNCATEGORISED]
     either = []  # any of the chosen topics, "Uncategorised" (no category at all) among them
     if topics and topics_exist:
         either.append(
-            f"EXISTS (SELECT 1 FROM article_categories tc WHERE tc.article_id = {alias}.id "
+            f"EXISTS (SELECT 1 FROM article_categories tc WHERE tc.article_id = {id_of or alias + '.id'} "
             f"AND tc.category IN ({marks(topics)}) AND tc.effective = 1)"
         )
         params.extend(topics)

@@ -6,12 +6,13 @@ An article stored before story ids existed (``story_id`` NULL) is a story of its
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from newsdesk.db.read.filters import plan, where
-from newsdesk.db.read.sql import frame
+from newsdesk.db.read.filters import cover_only, plan, where
+from newsdesk.db.read.sql import frame, marks
 from newsdesk.db.read.totals import kpis
 from newsdesk.domain.filters import Filters
 
@@ -115,16 +116,72 @@ def story_versions(conn: sqlite3.Connection, article_id: str) -> pd.DataFrame:
 def latest_stories(conn: sqlite3.Connection, filters: Filters, limit: int = 8) -> pd.DataFrame:
     """The newest stories of the view, each once: per story, its earliest article in the view (the
     first report among them), with ``story_outlets`` (distinct sources of the whole story); newest
-    story first. Columns: every ``articles`` column plus ``story_outlets``."""
+    story first (ties by story id). Columns: every ``articles`` column plus ``story_outlets``.
+
+    A view of dates, labels, impact, the market flag and hidden sources (walking the covering index of
+    those columns), or of those and topics that hold a large share of the articles, walks its articles newest first
+    and stops once ``limit`` stories are found (:func:`_newest_stories`): the Overview's default view read
+    all 5,000 high-impact articles of a quarter at a million articles, through 82,000 table rows. Any
+    other view, or one with fewer stories than ``limit`` dated, collects every article of the view."""
+    how = plan(filters, conn) if filters.topics else None
+    dense = how is not None and how.dense and cover_only(replace(filters, topics=()))  # no rarer filter besides
+    if cover_only(filters) or dense:
+        picked = _newest_stories(conn, filters, limit, dense)
+        if picked is not None:
+            return _story_rows(conn, filters, picked)
     clause, params = where(filters, "a")
     sql = (
         f"WITH hits AS (SELECT a.id, coalesce(a.story_id, a.id) AS story, a.published_at FROM articles a "
         f"WHERE {clause}), "
         "picked AS (SELECT story, max(published_at) AS latest FROM hits GROUP BY story "
         "ORDER BY latest DESC, story LIMIT ?) "
-        "SELECT a.*, coalesce(nullif((SELECT count(DISTINCT s.source) FROM articles s "
-        "WHERE s.story_id = a.story_id), 0), 1) AS story_outlets FROM picked p JOIN articles a ON a.id = "
+        f"SELECT a.*, {OUTLETS} AS story_outlets FROM picked p JOIN articles a ON a.id = "
         "(SELECT h.id FROM hits h WHERE h.story = p.story ORDER BY h.published_at, h.id LIMIT 1) "
         "ORDER BY p.latest DESC, p.story"
     )
     return frame(conn, sql, [*params, int(limit)])
+
+
+OUTLETS = "coalesce(nullif((SELECT count(DISTINCT s.source) FROM articles s WHERE s.story_id = a.story_id), 0), 1)"
+
+
+def _newest_stories(conn: sqlite3.Connection, filters: Filters, limit: int, dense: bool) -> list[str] | None:
+    """The ``limit`` stories of the view whose newest article is newest (ties by story id), found by
+    walking the view's dated articles newest first: a story is first met at its newest article, so once
+    ``limit`` stories are met, every story met later whose newest article is older ranks below them
+    (those of the same time are still read). None when the walk ends with fewer (then undated
+    articles may count)."""
+    clause, params = where(filters, "a", topics_exist=dense)
+    hint = " INDEXED BY idx_articles_published_cover" if cover_only(filters) else ""  # constant SQL
+    cur = conn.execute(
+        f"SELECT coalesce(a.story_id, a.id), a.published_at FROM articles a{hint} WHERE {clause} "
+        "AND a.published_at IS NOT NULL ORDER BY a.published_at DESC",
+        params,
+    )
+    latest: dict[str, str] = {}
+    boundary = None
+    while batch := cur.fetchmany(64):
+        for story, published in batch:
+            if boundary is not None and published < boundary:
+                ranked = sorted(sorted(latest), key=lambda k: latest[k], reverse=True)  # ties by story id
+                return ranked[:limit]
+            if story not in latest:
+                latest[story] = published
+                if len(latest) == limit:
+                    boundary = published
+    return None
+
+
+def _story_rows(conn: sqlite3.Connection, filters: Filters, stories: list[str]) -> pd.DataFrame:
+    """Each story's earliest article in the view (ties by id) with ``story_outlets``, in the order of
+    ``stories`` (story keys: a story id, or the id of an article without one)."""
+    clause, params = where(filters, "a", topics_exist=True)  # a few rows each: test their topics one by one
+    first = (
+        f"SELECT id FROM (SELECT a.id, a.published_at FROM articles a WHERE a.story_id = ? AND {clause} "
+        f"UNION ALL SELECT a.id, a.published_at FROM articles a WHERE a.id = ? AND a.story_id IS NULL AND {clause}) "
+        "ORDER BY published_at, id LIMIT 1"
+    )
+    ids = [conn.execute(first, [story, *params, story, *params]).fetchone()[0] for story in stories]
+    found = frame(conn, f"SELECT a.*, {OUTLETS} AS story_outlets FROM articles a WHERE a.id IN ({marks(ids)})", ids)
+    order = {article_id: n for n, article_id in enumerate(ids)}
+    return found.sort_values("id", key=lambda col: col.map(order)).reset_index(drop=True)
