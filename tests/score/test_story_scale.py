@@ -5,6 +5,8 @@ window read back, a rebuild, scoring workers) give the same stories."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -66,6 +68,37 @@ def test_signature_is_datasketchs_minhash(words_: list[str], num_perm: int) -> N
     want = MinHash(num_perm=num_perm, seed=1)
     want.update_batch([w.encode("utf-8") for w in words_])
     assert np.array_equal(Signer(num_perm).signature(words_), want.hashvalues)
+
+
+@pytest.mark.parametrize("num_perm", [64, 32, 128])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    want = MinHash(num_perm=num_perm, seed=seed)
+    got = Signer(num_perm, seed)
+    assert got.scheme == want.scheme
+    assert got.permutations.dtype == want.permutations.dtype
+    assert np.array_equal(got.permutations, want.permutations)
+    assert np.array_equal(got.empty, want.hashvalues)  # the signature of no words
+
+
+@pytest.mark.parametrize("setting", sorted(story_lsh.BANDS_AND_ROWS))
+def test_kept_bands_and_rows_are_datasketchs(setting: tuple[float, int]) -> None:
+    lsh = MinHashLSH(threshold=setting[0], num_perm=setting[1])
+    assert story_lsh.BANDS_AND_ROWS[setting] == (lsh.b, lsh.r)
+
+
+def test_the_story_step_does_not_import_datasketch() -> None:
+    """Importing datasketch imports SciPy (~0.35 s of CPU): an ingest process that assigns stories
+    with the desk's settings never pays it."""
+    code = (
+        "import sys\n"
+        "from newsdesk.score.stories import cluster\n"
+        "got = cluster([('a', 'Apple to buy Beats for $3 billion', 0.0),\n"
+        "               ('b', 'Apple buys Beats for $3 billion', 60.0)])\n"
+        "assert got == {'a': 'a', 'b': 'a'}, got\n"
+        "assert 'datasketch' not in sys.modules and 'scipy' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
 def test_words_hashed_ahead_in_one_step_give_the_same_signatures() -> None:
