@@ -94,7 +94,8 @@ class Signer:
                     return np.stack([self.signature(title) for title in titles])
             self._learn(new)
         starts = np.fromiter(accumulate(map(len, titles), initial=0), dtype=np.intp, count=len(titles) + 1)
-        return np.minimum.reduceat(self.matrix[[rows[w] for w in flat]], starts[:-1], axis=0)
+        at = np.fromiter(map(rows.__getitem__, flat), dtype=np.intp, count=len(flat))
+        return np.minimum.reduceat(self.matrix[at], starts[:-1], axis=0)
 
     def learn(self, words: Sequence[str]) -> None:
         """Hash the words not yet known in one vectorised step (before many titles are signed)."""
