@@ -20,7 +20,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, truediv
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -48,7 +48,7 @@ def words(text: str) -> list[str]:
         for n, w in enumerate(got):
             if w is None:
                 got[n] = FOLDED[tokens[n]] = fold(tokens[n])
-    return [w for w in got if w]
+    return list(filter(None, got))  # (a token without a content word folds to "")
 
 
 Counts = dict[str, int]  # a title's content words and how often each occurs, in order of first occurrence
@@ -189,11 +189,12 @@ class StoryIndex:
         self.df: dict[str, int] = {}  # the window's document frequencies (no zero counts kept)
         self.story_of: dict[str, str] = {}  # the articles in the window and their stories
         self.latest = float("-inf")  # the latest publish time fed in
+        self.span = config.window_hours * 3600.0  # seconds an article stays in the index
 
     # -------------------------------------------------------------- the window
 
     def _evict(self, now: float) -> None:
-        horizon = now - self.config.window_hours * 3600.0
+        horizon = now - self.span
         while self.order and self.order[0][0] < horizon:
             _, key = self.order.popleft()
             self.story_of.pop(key, None)
@@ -257,7 +258,7 @@ class StoryIndex:
         """Each title's word counts and band keys (None when it has no words): the words read once,
         and the signatures and band keys of all the titles made in one numpy step each."""
         counts = list(map(counted, texts))
-        titled = [list(c) for c in counts if c]
+        titled = [c for c in counts if c]
         keys = iter(self.lsh.keys_of(self.signer.signatures(titled)) if titled else ())
         return [(c, next(keys) if c else None) for c in counts]
 
@@ -270,7 +271,7 @@ class StoryIndex:
         for v in vs:
             squares += v * v
         norm = math.sqrt(squares) or 1.0
-        return dict(zip(counts, [v / norm for v in vs], strict=True))
+        return dict(zip(counts, map(truediv, vs, repeat(norm)), strict=True))  # v / norm each
 
     def _best(
         self,

@@ -23,7 +23,7 @@ streamlit.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from hashlib import sha1
 from itertools import accumulate, repeat
@@ -65,7 +65,7 @@ class Signer:
         self.rows: dict[str, int] = {}
         self.matrix = np.empty((1024, num_perm), dtype=np.uint32)
 
-    def signature(self, words: Sequence[str]) -> np.ndarray:
+    def signature(self, words: Collection[str]) -> np.ndarray:
         """The MinHash signature (``num_perm`` hash values) of the set of ``words``."""
         if not words:
             return self.empty.copy()
@@ -78,7 +78,7 @@ class Signer:
             self._learn(new)
         return self.matrix[[rows[w] for w in words]].min(axis=0)
 
-    def signatures(self, titles: Sequence[Sequence[str]]) -> np.ndarray:
+    def signatures(self, titles: Sequence[Collection[str]]) -> np.ndarray:
         """The signatures of many word sets at once (one row each; none may be empty): each row is
         the minimum over its words' hash rows, as :meth:`signature` computes it, in one numpy step."""
         flat = [w for title in titles for w in title]
