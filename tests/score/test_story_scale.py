@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from newsdesk.domain.models import Article
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score import story_lsh
 from newsdesk.score.pipeline import score_article
-from newsdesk.score.stories import StoryIndex, words
+from newsdesk.score.stories import StoryIndex, _Story, counted, words
 from newsdesk.score.story_lsh import Bands, Signer
 
 EVENTS = [
@@ -202,6 +203,36 @@ def test_feeding_a_batch_gives_the_stories_of_seeding_and_assigning_one_by_one()
         got.update(batch.feed((key, title, at, known.get(key), ()) for key, title, at in items[n : n + 60]))
     assert got == want
     assert len(set(got.values())) < len(got) / 2  # articles do join stories, across batches
+
+
+def test_counted_words_are_counters_of_the_words() -> None:
+    titles = [t for t, _, _ in headlines(60)] + ["Apple, Apple and apple's Apples", "", "a an the", "Fed Fed"]
+    for title in titles:
+        assert list(counted(title).items()) == list(Counter(words(title)).items()), title
+
+
+def test_a_story_of_one_member_grows_and_shrinks_as_one_built_member_by_member() -> None:
+    """``_Story.of`` leaves a one-member story's centroid and peak weights to be made when a second
+    member joins: the same floats as adding each member to an empty story, in and out."""
+    index = StoryIndex()
+    vectors = []
+    for n, (title, _, minute) in enumerate(headlines(40)):
+        index.assign(f"a{n}", title, START.timestamp() + 60.0 * minute)
+        vectors.append(index.members[f"a{n}"].vector)
+    for first in range(0, 30, 3):
+        lazy, eager = _Story.of(vectors[first]), _Story()
+        eager.add(vectors[first])
+        assert lazy.norm2 == eager.norm2 and lazy.size == eager.size == 1
+        assert lazy.cosine(vectors[first + 1]) == eager.cosine(vectors[first + 1])
+        for sign, vector in [(1.0, vectors[first + 1]), (1.0, vectors[first + 2]), (-1.0, vectors[first])]:
+            lazy.add(vector, sign)
+            eager.add(vector, sign)
+            got, want = (
+                (lazy.centroid, lazy.peak, lazy.norm2, lazy.size),
+                (eager.centroid, eager.peak, eager.norm2, eager.size),
+            )
+            assert got == want
+            assert lazy.cosine(vectors[-1]) == eager.cosine(vectors[-1])
 
 
 # ------------------------------------------------------------------ through the write path
