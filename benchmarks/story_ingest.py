@@ -109,19 +109,20 @@ def articles(rows: list[tuple[str, str, str]], start: datetime, gap: float, bodi
     ]
 
 
-def ingest(path: Path, batch: list[Article], ctx) -> tuple[float, int]:
-    """Seconds to score and store ``batch`` into ``path`` in chunks of :data:`CHUNK`, in a fresh
-    connection (the story index of an earlier round is not reused), and how many were new (a
-    headline repeated by another outlet at the same time is a duplicate, in both modes alike)."""
+def ingest(path: Path, batch: list[Article], ctx) -> tuple[float, float, int]:
+    """Seconds (wall clock, and this process's CPU) to score and store ``batch`` into ``path`` in
+    chunks of :data:`CHUNK`, in a fresh connection (the story index of an earlier round is not
+    reused), and how many were new (a headline repeated by another outlet at the same time is a
+    duplicate, in both modes alike)."""
     db = schema.connect(path)
     db_stories.forget(db.conn)
     report = pipeline.IngestReport()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for n in range(0, len(batch), CHUNK):
         pipeline.write_chunk(db, "story-bench", ParseResult(articles=batch[n : n + CHUNK]), ctx, report)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     db.close()
-    return seconds, report.added
+    return seconds, cpu, report.added
 
 
 def main() -> None:
@@ -161,6 +162,7 @@ def main() -> None:
     shape = f"with {args.words}-word bodies" if args.words else "alone"
     print(f"database: {stored:,} articles; {args.rounds} rounds of {args.n:,} UCI headlines {shape}")
     totals = {"on": 0.0, "off": 0.0}
+    cpus = {"on": 0.0, "off": 0.0}  # the process's CPU seconds (user + system): steadier than the wall clock under load
     step = [0.0, 0.0]  # the story step inside the "on" runs: wall-clock and CPU seconds
     for r in range(args.rounds):
         part = rows[r * args.n : (r + 1) * args.n]
@@ -168,13 +170,15 @@ def main() -> None:
         for mode in ("off", "on") if r % 2 == 0 else ("on", "off"):
             if mode == "off":
                 with stories_off():
-                    seconds, added = ingest(copies[mode], articles(part, start, args.gap, bodies), ctx)
+                    seconds, cpu, added = ingest(copies[mode], articles(part, start, args.gap, bodies), ctx)
             else:
                 with story_step_timed(step):
-                    seconds, added = ingest(copies[mode], articles(part, start, args.gap, bodies), ctx)
+                    seconds, cpu, added = ingest(copies[mode], articles(part, start, args.gap, bodies), ctx)
             totals[mode] += seconds
+            cpus[mode] += cpu
             rate = args.n / seconds
-            print(f"round {r + 1} stories {mode:3} {rate:7.0f} articles/s ({seconds:.1f} s, {added:,} new)", flush=True)
+            shown = f"{seconds:.1f} s, {cpu:.1f} s CPU, {added:,} new"
+            print(f"round {r + 1} stories {mode:3} {rate:7.0f} articles/s ({shown})", flush=True)
     db = open_db(copies["on"])
     added, stories = story_reads.tally(db.conn, "outlet %")
     db.close()
@@ -183,6 +187,10 @@ def main() -> None:
     print(
         f"stories on  {on:7.0f} articles/s; off {off:7.0f} articles/s; on / off {on / off:.2f} "
         f"({1 - on / off:+.0%} slower; target <= 20 %); {added:,} new articles in {stories:,} stories"
+    )
+    print(
+        f"by CPU time: stories on {1e3 * cpus['on'] / n:.3f} ms an article, off {1e3 * cpus['off'] / n:.3f}; "
+        f"on / off {cpus['off'] / cpus['on']:.2f} ({cpus['on'] / cpus['off'] - 1:+.0%} CPU)"
     )
     print(
         f"the story step alone (window read back and seeded once a round, then assignment): "

@@ -19,6 +19,8 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter, truediv
 
 WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 STOPWORDS = frozenset(
@@ -46,7 +48,18 @@ def words(text: str) -> list[str]:
         for n, w in enumerate(got):
             if w is None:
                 got[n] = FOLDED[tokens[n]] = fold(tokens[n])
-    return [w for w in got if w]
+    return list(filter(None, got))  # (a token without a content word folds to "")
+
+
+Counts = dict[str, int]  # a title's content words and how often each occurs, in order of first occurrence
+
+
+def counted(text: str) -> Counts:
+    """``Counter(words(text))`` as a plain dict (the same keys, order and counts), made without
+    counting when no word repeats (most titles)."""
+    ws = words(text)
+    counts = dict.fromkeys(ws, 1)
+    return counts if len(counts) == len(ws) else dict(Counter(ws))
 
 
 def fold(token: str) -> str:
@@ -79,6 +92,8 @@ class StoryConfig:
 
 DEFAULT = StoryConfig()
 Groups = dict[str, list[dict[str, float]]]  # candidate stories and their candidate members' vectors
+STORY = attrgetter("story")
+LATER: dict[str, float] = {}  # the centroid and peak weights of a story of one member: made when a second joins
 
 
 @dataclass(slots=True)
@@ -89,7 +104,7 @@ class _Member:
     companies: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Story:
     centroid: dict[str, float] = field(default_factory=dict)
     # each word's largest weight in a member, kept on eviction: every weight is >= 0, so no member's
@@ -105,48 +120,54 @@ class _Story:
     @classmethod
     def of(cls, vector: dict[str, float]) -> _Story:
         """A story of one member: what ``_Story().add(vector)`` makes, without its arithmetic on an
-        empty centroid (0.0 + v is v; the dot product with nothing is 0.0, so norm2 is the squares)."""
+        empty centroid (0.0 + v is v; the dot product with nothing is 0.0, so norm2 is the squares).
+        Its centroid and peak weights are the member's (``only``): they are made when another
+        member joins (:meth:`add`); most stories of a window never get one."""
         squares = 0.0  # summed as add() sums it
         for v in vector.values():
             squares += v * v
-        items = vector.items()
-        return cls(
-            {w: 0.0 + v for w, v in items},
-            {w: v for w, v in items if v > 0.0},
-            max(0.0 + 2.0 * 0.0 + squares, 0.0),
-            1,
-            only=vector,
-        )
+        return cls(LATER, LATER, max(0.0 + 2.0 * 0.0 + squares, 0.0), 1, only=vector)
+
+    def _spread(self, only: dict[str, float]) -> None:
+        """The centroid and peak weights of the story of one member ``only`` (see :meth:`of`)."""
+        items = only.items()
+        self.centroid = {w: 0.0 + v for w, v in items}
+        self.peak = {w: v for w, v in items if v > 0.0}
+        self.only = None
 
     def add(self, vector: dict[str, float], sign: float = 1.0) -> None:
         """Add ``vector`` to the story (``sign`` 1.0), or take it out (-1.0)."""
-        self.only = None
+        if self.only is not None:
+            self._spread(self.only)
         c = self.centroid
         get = c.get
-        items = vector.items()
-        # plain loops (the hot path of ingest), each sum in the order sum() would on Python 3.11 (3.12's
-        # sum() of floats is compensated, so not used: the floats would change with the version)
+        # one plain loop (the hot path of ingest), each sum in the order sum() would on Python 3.11 (3.12's
+        # sum() of floats is compensated, so not used: the floats would change with the version); a
+        # word's weight is read before it is updated (each word once: vectors are dicts)
         dot = squares = 0.0
-        for w, v in items:
-            dot += v * get(w, 0.0)
-            squares += v * v
-        self.norm2 = max(self.norm2 + 2.0 * sign * dot + squares, 0.0)
         if sign > 0:
             peak = self.peak
             top = peak.get
-            for w, v in items:
-                c[w] = get(w, 0.0) + sign * v
+            for w, v in vector.items():
+                had = get(w, 0.0)
+                dot += v * had
+                squares += v * v
+                c[w] = had + sign * v
                 if v > top(w, 0.0):
                     peak[w] = v
         else:
-            for w, v in items:
-                c[w] = get(w, 0.0) + sign * v
+            for w, v in vector.items():
+                had = get(w, 0.0)
+                dot += v * had
+                squares += v * v
+                c[w] = had + sign * v
+        self.norm2 = max(self.norm2 + 2.0 * sign * dot + squares, 0.0)
         self.size += int(sign)
 
     def cosine(self, vector: dict[str, float]) -> float:
         if self.norm2 <= 0.0:
             return 0.0
-        get = self.centroid.get
+        get = (self.centroid if self.only is None else self.only).get  # one member: its vector is the centroid
         dot = 0.0
         for w, v in vector.items():
             dot += v * get(w, 0.0)
@@ -168,11 +189,12 @@ class StoryIndex:
         self.df: dict[str, int] = {}  # the window's document frequencies (no zero counts kept)
         self.story_of: dict[str, str] = {}  # the articles in the window and their stories
         self.latest = float("-inf")  # the latest publish time fed in
+        self.span = config.window_hours * 3600.0  # seconds an article stays in the index
 
     # -------------------------------------------------------------- the window
 
     def _evict(self, now: float) -> None:
-        horizon = now - self.config.window_hours * 3600.0
+        horizon = now - self.span
         while self.order and self.order[0][0] < horizon:
             _, key = self.order.popleft()
             self.story_of.pop(key, None)
@@ -182,10 +204,11 @@ class StoryIndex:
             self.lsh.remove(key)
             df = self.df
             for w in member.vector:
-                if df[w] == 1:
+                n = df[w]
+                if n == 1:
                     del df[w]
                 else:
-                    df[w] -= 1
+                    df[w] = n - 1
             story = self.stories[member.story]
             if story.size <= 1:  # its last member: the story goes (taking the vector out would be lost work)
                 del self.stories[member.story]
@@ -197,80 +220,87 @@ class StoryIndex:
         key: str,
         story: str,
         at: float,
-        counts: Counter,
+        counts: Counts,
         bands: list | None = None,
         companies: frozenset[str] = frozenset(),
+        dfs: list[int] | None = None,
     ) -> None:
+        """``dfs``: the document frequencies of the words of ``counts`` before this article, when
+        known (:meth:`_best` read them)."""
         self.story_of[key] = story
         self.order.append((at, key))
-        self.latest = max(self.latest, at)
+        if at > self.latest:
+            self.latest = at
         if not counts:
             return
         df = self.df
-        for w in counts:
-            df[w] = df.get(w, 0) + 1
-        vector = self._vector(counts)
+        if dfs is None:
+            dfs = list(map(df.get, counts, repeat(0)))
+        df.update(zip(counts, [d + 1 for d in dfs], strict=True))
+        vector = self._weights(counts, dfs, 2)  # with this article counted
         self.members[key] = _Member(story, at, vector, companies)
         entry = self.stories.get(story)
         if entry is None:
             entry = self.stories[story] = _Story.of(vector)
         else:
             entry.add(vector)
-        entry.last = max(entry.last, at)
+        if at > entry.last:
+            entry.last = at
         self.lsh.insert_bands(key, self._bands(counts) if bands is None else bands)
 
     # -------------------------------------------------------------- scoring
 
-    def _bands(self, counts: Counter) -> list:
+    def _bands(self, counts: Counts) -> list:
         """The LSH band keys of one title's words (see :meth:`_prepare` for many)."""
         return self.lsh.keys(self.signer.signature(list(counts)))
 
-    def _prepare(self, texts: list[str]) -> list[tuple[Counter, list | None]]:
+    def _prepare(self, texts: list[str]) -> list[tuple[Counts, list | None]]:
         """Each title's word counts and band keys (None when it has no words): the words read once,
         and the signatures and band keys of all the titles made in one numpy step each."""
-        counts = [Counter(words(text)) for text in texts]
-        titled = [list(c) for c in counts if c]
+        counts = list(map(counted, texts))
+        titled = [c for c in counts if c]
         keys = iter(self.lsh.keys_of(self.signer.signatures(titled)) if titled else ())
         return [(c, next(keys) if c else None) for c in counts]
 
-    def _vector(self, counts: Counter) -> dict[str, float]:
-        n, get, log = len(self.members) + 2, self.df.get, math.log
-        vs = [c * (log(n / (get(w, 0) + 1)) + 1.0) for w, c in counts.items()]
+    def _weights(self, counts: Counts, dfs: list[int], shift: int) -> dict[str, float]:
+        """The unit TF-IDF vector of ``counts`` whose words are in ``dfs[i] + shift - 1`` articles of
+        the window (``dfs``: the window's counts; ``shift`` 1 before the article joins, 2 after)."""
+        n, log = len(self.members) + 2, math.log
+        vs = [c * (log(n / (d + shift)) + 1.0) for c, d in zip(counts.values(), dfs, strict=True)]
         squares = 0.0  # summed as sum() would on 3.11
         for v in vs:
             squares += v * v
         norm = math.sqrt(squares) or 1.0
-        return dict(zip(counts, [v / norm for v in vs], strict=True))
+        return dict(zip(counts, map(truediv, vs, repeat(norm)), strict=True))  # v / norm each
 
     def _best(
         self,
-        counts: Counter,
+        counts: Counts,
         at: float,
         companies: frozenset[str] = frozenset(),
         full: bool = False,
         bands: list | None = None,
-    ) -> tuple[str | None, float, list | None]:
-        """The story to join (or None), its score and the title's band keys (``bands`` when given).
+    ) -> tuple[str | None, float, list | None, list[int] | None]:
+        """The story to join (or None), its score, the title's band keys (``bands`` when given) and
+        its words' document frequencies in the window (None for a title too short to join).
         ``full``: score every candidate (the score is then exact); else stories that cannot win are
         skipped."""
         self._evict(at)
         if len(counts) < self.config.min_words:
-            return None, 0.0, bands
+            return None, 0.0, bands, None
         if bands is None:
             bands = self._bands(counts)
-        vec = self._vector(counts)
-        groups: Groups = {}
-        for member in map(self.members.__getitem__, self.lsh.query_bands(bands)):
-            if companies and member.companies and companies.isdisjoint(member.companies):
-                continue  # both name companies, and none in common: another event
-            group = groups.get(member.story)
-            if group is None:
-                groups[member.story] = [member.vector]
-            else:
-                group.append(member.vector)
+        dfs = list(map(self.df.get, counts, repeat(0)))
+        vec = self._weights(counts, dfs, 1)
+        found = list(map(self.members.__getitem__, self.lsh.query_bands(bands)))
+        if companies:  # a member that names companies, none of them the title's: another event
+            found = [m for m in found if not (m.companies and companies.isdisjoint(m.companies))]
         if full:
-            return (*self._best_of_all(vec, groups, at), bands)
-        return (*self._best_bounded(vec, groups, at), bands)
+            groups: Groups = {}
+            for member in found:
+                groups.setdefault(member.story, []).append(member.vector)
+            return (*self._best_of_all(vec, groups, at), bands, dfs)
+        return (*self._best_bounded(vec, found, at), bands, dfs)
 
     def _best_of_all(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
         """Every candidate story scored: its nearest candidate member (or centroid), the largest margin
@@ -301,66 +331,72 @@ class StoryIndex:
             return None, best_score
         return best, best_score
 
-    def _best_bounded(self, vec: dict[str, float], groups: Groups, at: float) -> tuple[str | None, float]:
-        """The story :meth:`_best_of_all` picks, found with less work: stories are taken by an upper
-        bound on their margin (from ``_Story.peak``; float rounding keeps it an upper bound), a story
-        whose bound cannot reach the best margin so far is skipped, and a story's members are read
-        only until its margin beats every bound left. The score returned is then a lower bound."""
-        items = list(vec.items())
+    def _best_bounded(self, vec: dict[str, float], found: list[_Member], at: float) -> tuple[str | None, float]:
+        """The story :meth:`_best_of_all` picks among the stories of the candidate members ``found``,
+        with less work: stories are taken by an upper bound on their margin (from ``_Story.peak``;
+        float rounding keeps it an upper bound), a story whose bound cannot reach the best margin so
+        far is skipped, and a story's members are read only until its margin beats every bound left
+        (in any order: the story picked is the same). The score returned is then a lower bound.
+
+        Each dot product runs over the title's words that the story (or member) has, in the title's
+        order: a word it lacks adds v * 0.0 = +0.0 to the plain loop's sum, which leaves any sum but
+        -0.0 as it is, and these sums never are -0.0 (they start at +0.0, and x + y is -0.0 only
+        when both are). So the floats are those of the loops over every word in :meth:`_best_of_all`.
+        ``_Story.peak`` has no word that ``_Story.centroid`` lacks (weights are > 0)."""
+        title = list(vec)
         config, quiet = self.config, at - self.config.quiet_hours * 3600.0
         join, follow_join, weight = config.join, config.follow_join, config.centroid_weight
         ceiling = 1.0 + 1e-9  # a cosine of unit vectors (float rounding can pass 1 by an ulp)
         no_floor = float("-inf")
         stories = self.stories
-        ranked: list[tuple[float, str, list[dict[str, float]], float, float, float | None]] = []
-        for story, group in groups.items():
+        ranked: list[tuple[float, str, float, float, float | None]] = []
+        for story in set(map(STORY, found)):
             entry = stories[story]
             only, known = entry.only, None
-            if only is not None:  # one member (so it is the group): bound, centroid and member alike
-                get = only.get
+            if only is not None:  # one member (so the one found): bound, centroid and member alike
                 known = 0.0  # summed as every dot product here
-                for w, v in items:
-                    known += v * get(w, 0.0)
+                for w in filter(only.__contains__, title):
+                    known += vec[w] * only[w]
                 if entry.last >= quiet:
                     cosine = known / math.sqrt(entry.norm2) if entry.norm2 > 0.0 else 0.0
                     floor, threshold = weight * cosine, join
                 else:
                     floor, threshold = no_floor, follow_join
-                ranked.append((threshold - max(min(known, ceiling), floor), story, group, floor, threshold, known))
+                ranked.append((threshold - max(min(known, ceiling), floor), story, floor, threshold, known))
                 continue
             peak = entry.peak.get
             bound = 0.0  # the upper bound (see _Story.peak)
+            centroid = entry.centroid
             if entry.last >= quiet:  # open: the centroid's cosine too (the dot product of _Story.cosine)
-                centroid = entry.centroid.get
                 dot = 0.0
-                for w, v in items:
+                for w in filter(centroid.__contains__, title):
+                    v = vec[w]
                     bound += v * peak(w, 0.0)
-                    dot += v * centroid(w, 0.0)
+                    dot += v * centroid[w]
                 cosine = dot / math.sqrt(entry.norm2) if entry.norm2 > 0.0 else 0.0
                 floor, threshold = weight * cosine, join
             else:  # quiet: no centroid
-                for w, v in items:
-                    bound += v * peak(w, 0.0)
+                for w in filter(centroid.__contains__, title):
+                    bound += vec[w] * peak(w, 0.0)
                 floor, threshold = no_floor, follow_join
             bound = min(bound, ceiling)
             # the bound on the margin, negated (exactly: -(a - b) == b - a in floats), so that a plain
             # sort takes the largest bound first and ties by the smallest story id (ids are unique)
-            ranked.append((threshold - max(bound, floor), story, group, floor, threshold, known))
+            ranked.append((threshold - max(bound, floor), story, floor, threshold, known))
         ranked.sort()
         last = len(ranked) - 1
         best, best_score, best_margin = None, 0.0, 0.0  # a story is joined at a margin >= 0
-        for n, (neg_top, story, group, floor, threshold, known) in enumerate(ranked):
+        for n, (neg_top, story, floor, threshold, known) in enumerate(ranked):
             top = -neg_top
             if top < best_margin:
                 break  # neither this story nor any after it can reach the best margin
             rest = -ranked[n + 1][0] if n < last else no_floor
             nearest = -1.0 if known is None else known  # a one-member story's member: scored above
-            unscored: list[dict[str, float]] = group if known is None else []
+            unscored = [m.vector for m in found if m.story == story] if known is None else []
             for vector in unscored:
-                get = vector.get
                 sim = 0.0  # summed as _best_of_all sums it
-                for w, v in items:
-                    sim += v * get(w, 0.0)
+                for w in filter(vector.__contains__, title):
+                    sim += vec[w] * vector[w]
                 if sim > nearest:
                     nearest = sim
                     if max(nearest, floor) - threshold > max(rest, best_margin):
@@ -376,7 +412,7 @@ class StoryIndex:
     def best_story(self, text: str, at: float) -> tuple[str | None, float]:
         """The open story that ``text`` (published at ``at``, epoch seconds) would join and the
         similarity, or ``(None, best similarity)`` when none reaches the join threshold."""
-        story, score, _ = self._best(Counter(words(text)), at, full=True)
+        story, score, _, _ = self._best(counted(text), at, full=True)
         return story, score
 
     # -------------------------------------------------------------- the public steps
@@ -399,10 +435,10 @@ class StoryIndex:
 
     def seed(self, article_id: str, text: str, at: float, story_id: str, companies: Iterable[str] = ()) -> None:
         """Put an article whose story is already known (stored earlier) into the window."""
-        self._seed(article_id, at, story_id, Counter(words(text)), None, frozenset(companies))
+        self._seed(article_id, at, story_id, counted(text), None, frozenset(companies))
 
     def _seed(
-        self, article_id: str, at: float, story_id: str, counts: Counter, bands: list | None, named: frozenset[str]
+        self, article_id: str, at: float, story_id: str, counts: Counts, bands: list | None, named: frozenset[str]
     ) -> None:
         if article_id in self.story_of:
             return
@@ -413,14 +449,14 @@ class StoryIndex:
         """The story of a new article (its own id when it opens one); an article already seen keeps
         its story. Call in publish-time order. ``companies`` (tickers; none when unknown): an article
         never joins through a member that names companies none of which it names."""
-        return self._assign(article_id, at, Counter(words(text)), None, frozenset(companies))
+        return self._assign(article_id, at, counted(text), None, frozenset(companies))
 
-    def _assign(self, article_id: str, at: float, counts: Counter, bands: list | None, named: frozenset[str]) -> str:
+    def _assign(self, article_id: str, at: float, counts: Counts, bands: list | None, named: frozenset[str]) -> str:
         if article_id in self.story_of:
             return self.story_of[article_id]
-        story, _, bands = self._best(counts, at, named, bands=bands)
+        story, _, bands, dfs = self._best(counts, at, named, bands=bands)
         story = story or article_id
-        self._add(article_id, story, at, counts, bands, named)
+        self._add(article_id, story, at, counts, bands, named, dfs)
         return story
 
 

@@ -9,39 +9,63 @@ gives the same signatures and the same candidates at a fraction of the cost:
   signatures of a batch of titles are one ``np.minimum.reduceat``;
 - the bands live in plain dicts keyed by each band's values read as one integer (through a
   one-to-one mix), where ``MinHashLSH``'s generic storage layer spent ~130 µs on an insert, a query
-  and a removal of one title; inserts, queries and removals run their loop over the bands in C.
+  and a removal of one title; inserts, queries and removals run their loop over the bands in C;
+- datasketch itself is not imported on this path: importing it imports SciPy (for the integral
+  that picks bands and rows), ~0.35 s of CPU in every process that ingests. The signatures follow
+  datasketch 2's default scheme (``affine32``: SHA-1's first 4 bytes, MurmurHash3's finaliser, an
+  affine map per permutation drawn from ``RandomState(seed)``), and the bands and rows of the
+  desk's settings are datasketch's, kept in :data:`BANDS_AND_ROWS` (other settings ask datasketch).
 
-``tests/score/test_story_scale.py`` checks both against datasketch itself. Pure: no SQL, no streamlit.
+``tests/score/test_story_scale.py`` checks all of it against datasketch itself. Pure: no SQL, no
+streamlit.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
+from hashlib import sha1
 from itertools import accumulate, repeat
 
 import numpy as np
 
 SWEEP = 4096  # empty buckets are swept out once the removals since the last sweep pass the keys held + this
 MAX_WORDS = 200_000  # words whose hashes are kept; past this the cache starts again (memory: 256 B a word)
+# (threshold, permutations) -> the (bands, rows) MinHashLSH picks (datasketch 2.0; checked by the tests)
+BANDS_AND_ROWS = {(0.2, 64): (28, 2)}
+MAX_HASH = np.uint32(0xFFFFFFFF)  # the signature of no words: datasketch's empty value for affine32
+
+
+def permutations(num_perm: int, seed: int) -> np.ndarray:
+    """datasketch 2's affine32 permutations of ``MinHash(num_perm, seed)``: rows ``a`` (odd) and ``b``."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
+
+
+def fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser (datasketch's pre-mix of each word's hash), on uint32 arrays."""
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 class Signer:
     """MinHash signatures of word sets, equal to datasketch's ``MinHash(num_perm, seed)`` of the same
-    words (each word hashed as its UTF-8 bytes)."""
+    words (each word hashed as its UTF-8 bytes; datasketch 2's default scheme, ``affine32``)."""
 
     def __init__(self, num_perm: int, seed: int = 1) -> None:
-        from datasketch import MinHash
-
-        template = MinHash(num_perm=num_perm, seed=seed)
         self.num_perm, self.seed = num_perm, seed
-        self.permutations, self.scheme = template.permutations, template.scheme
-        self.empty = template.hashvalues.copy()  # the signature of no words
+        self.permutations, self.scheme = permutations(num_perm, seed), "affine32"
+        self.empty = np.full(num_perm, MAX_HASH, dtype=np.uint32)  # the signature of no words
         self.rows: dict[str, int] = {}
-        self.matrix = np.empty((1024, num_perm), dtype=self.empty.dtype)
+        self.matrix = np.empty((1024, num_perm), dtype=np.uint32)
 
-    def signature(self, words: Sequence[str]) -> np.ndarray:
+    def signature(self, words: Collection[str]) -> np.ndarray:
         """The MinHash signature (``num_perm`` hash values) of the set of ``words``."""
         if not words:
             return self.empty.copy()
@@ -54,7 +78,7 @@ class Signer:
             self._learn(new)
         return self.matrix[[rows[w] for w in words]].min(axis=0)
 
-    def signatures(self, titles: Sequence[Sequence[str]]) -> np.ndarray:
+    def signatures(self, titles: Sequence[Collection[str]]) -> np.ndarray:
         """The signatures of many word sets at once (one row each; none may be empty): each row is
         the minimum over its words' hash rows, as :meth:`signature` computes it, in one numpy step."""
         flat = [w for title in titles for w in title]
@@ -70,7 +94,8 @@ class Signer:
                     return np.stack([self.signature(title) for title in titles])
             self._learn(new)
         starts = np.fromiter(accumulate(map(len, titles), initial=0), dtype=np.intp, count=len(titles) + 1)
-        return np.minimum.reduceat(self.matrix[[rows[w] for w in flat]], starts[:-1], axis=0)
+        at = np.fromiter(map(rows.__getitem__, flat), dtype=np.intp, count=len(flat))
+        return np.minimum.reduceat(self.matrix[at], starts[:-1], axis=0)
 
     def learn(self, words: Sequence[str]) -> None:
         """Hash the words not yet known in one vectorised step (before many titles are signed)."""
@@ -89,24 +114,11 @@ class Signer:
             self.rows[w] = n
 
     def _hashes(self, words: list[str]) -> np.ndarray:
-        """Each word's permuted hash values (one row a word): datasketch's arithmetic for its default
-        scheme, vectorised over the words; one MinHash a word for any other scheme."""
-        from datasketch import MinHash
-
-        encoded = [w.encode("utf-8") for w in words]
-        if self.scheme == "affine32":
-            from datasketch.hashfunc import sha1_hash32
-            from datasketch.minhash import _fmix
-
-            a, b = self.permutations
-            hv = _fmix(np.array([sha1_hash32(w) for w in encoded], dtype=np.uint32).reshape(-1, 1), 32)
-            return hv * a + b
-        out = np.empty((len(words), self.num_perm), dtype=self.matrix.dtype)
-        for n, w in enumerate(encoded):
-            m = MinHash(num_perm=self.num_perm, seed=self.seed, permutations=self.permutations, scheme=self.scheme)
-            m.update(w)
-            out[n] = m.hashvalues
-        return out
+        """Each word's permuted hash values (one row a word): datasketch's arithmetic for affine32
+        (``sha1_hash32``, ``_fmix``, then ``a * h + b`` modulo 2**32), vectorised over the words."""
+        digests = b"".join([sha1(w.encode("utf-8")).digest()[:4] for w in words])
+        a, b = self.permutations
+        return fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)) * a + b
 
 
 def mix(x: np.ndarray) -> np.ndarray:
@@ -123,8 +135,10 @@ def mix(x: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def bands_and_rows(threshold: float, num_perm: int) -> tuple[int, int]:
-    """The bands and rows ``MinHashLSH(threshold, num_perm)`` picks. datasketch finds them by numerical
-    integration (~40 ms) on every construction; a desk's settings give the same pair every time."""
+    """The bands and rows ``MinHashLSH(threshold, num_perm)`` picks: from :data:`BANDS_AND_ROWS` for
+    the desk's settings, else from datasketch (by numerical integration, ~40 ms, and SciPy's import)."""
+    if (threshold, num_perm) in BANDS_AND_ROWS:
+        return BANDS_AND_ROWS[threshold, num_perm]
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)

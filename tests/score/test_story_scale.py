@@ -5,6 +5,9 @@ window read back, a rebuild, scoring workers) give the same stories."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from newsdesk.domain.models import Article
 from newsdesk.flows import ingest as pipeline
 from newsdesk.score import story_lsh
 from newsdesk.score.pipeline import score_article
-from newsdesk.score.stories import StoryIndex, words
+from newsdesk.score.stories import StoryIndex, _Story, counted, words
 from newsdesk.score.story_lsh import Bands, Signer
 
 EVENTS = [
@@ -66,6 +69,37 @@ def test_signature_is_datasketchs_minhash(words_: list[str], num_perm: int) -> N
     want = MinHash(num_perm=num_perm, seed=1)
     want.update_batch([w.encode("utf-8") for w in words_])
     assert np.array_equal(Signer(num_perm).signature(words_), want.hashvalues)
+
+
+@pytest.mark.parametrize("num_perm", [64, 32, 128])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    want = MinHash(num_perm=num_perm, seed=seed)
+    got = Signer(num_perm, seed)
+    assert got.scheme == want.scheme
+    assert got.permutations.dtype == want.permutations.dtype
+    assert np.array_equal(got.permutations, want.permutations)
+    assert np.array_equal(got.empty, want.hashvalues)  # the signature of no words
+
+
+@pytest.mark.parametrize("setting", sorted(story_lsh.BANDS_AND_ROWS))
+def test_kept_bands_and_rows_are_datasketchs(setting: tuple[float, int]) -> None:
+    lsh = MinHashLSH(threshold=setting[0], num_perm=setting[1])
+    assert story_lsh.BANDS_AND_ROWS[setting] == (lsh.b, lsh.r)
+
+
+def test_the_story_step_does_not_import_datasketch() -> None:
+    """Importing datasketch imports SciPy (~0.35 s of CPU): an ingest process that assigns stories
+    with the desk's settings never pays it."""
+    code = (
+        "import sys\n"
+        "from newsdesk.score.stories import cluster\n"
+        "got = cluster([('a', 'Apple to buy Beats for $3 billion', 0.0),\n"
+        "               ('b', 'Apple buys Beats for $3 billion', 60.0)])\n"
+        "assert got == {'a': 'a', 'b': 'a'}, got\n"
+        "assert 'datasketch' not in sys.modules and 'scipy' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
 def test_words_hashed_ahead_in_one_step_give_the_same_signatures() -> None:
@@ -169,6 +203,36 @@ def test_feeding_a_batch_gives_the_stories_of_seeding_and_assigning_one_by_one()
         got.update(batch.feed((key, title, at, known.get(key), ()) for key, title, at in items[n : n + 60]))
     assert got == want
     assert len(set(got.values())) < len(got) / 2  # articles do join stories, across batches
+
+
+def test_counted_words_are_counters_of_the_words() -> None:
+    titles = [t for t, _, _ in headlines(60)] + ["Apple, Apple and apple's Apples", "", "a an the", "Fed Fed"]
+    for title in titles:
+        assert list(counted(title).items()) == list(Counter(words(title)).items()), title
+
+
+def test_a_story_of_one_member_grows_and_shrinks_as_one_built_member_by_member() -> None:
+    """``_Story.of`` leaves a one-member story's centroid and peak weights to be made when a second
+    member joins: the same floats as adding each member to an empty story, in and out."""
+    index = StoryIndex()
+    vectors = []
+    for n, (title, _, minute) in enumerate(headlines(40)):
+        index.assign(f"a{n}", title, START.timestamp() + 60.0 * minute)
+        vectors.append(index.members[f"a{n}"].vector)
+    for first in range(0, 30, 3):
+        lazy, eager = _Story.of(vectors[first]), _Story()
+        eager.add(vectors[first])
+        assert lazy.norm2 == eager.norm2 and lazy.size == eager.size == 1
+        assert lazy.cosine(vectors[first + 1]) == eager.cosine(vectors[first + 1])
+        for sign, vector in [(1.0, vectors[first + 1]), (1.0, vectors[first + 2]), (-1.0, vectors[first])]:
+            lazy.add(vector, sign)
+            eager.add(vector, sign)
+            got, want = (
+                (lazy.centroid, lazy.peak, lazy.norm2, lazy.size),
+                (eager.centroid, eager.peak, eager.norm2, eager.size),
+            )
+            assert got == want
+            assert lazy.cosine(vectors[-1]) == eager.cosine(vectors[-1])
 
 
 # ------------------------------------------------------------------ through the write path
