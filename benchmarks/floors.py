@@ -51,14 +51,17 @@ def fts_insert_seconds(conn: sqlite3.Connection, texts: list[tuple[str, str, str
     return _refill_seconds(conn, "f", texts, repeat)
 
 
-def scratch(path: str) -> sqlite3.Connection:
-    """A scratch database with newsdesk's settings (WAL, ``synchronous=NORMAL``; see
-    :func:`newsdesk.db.schema.connect`), in autocommit mode, with a bare table and an FTS5 table."""
+def scratch(path: str, page_size: int = 4096, cache_size: int = -2000, synchronous: int = 1) -> sqlite3.Connection:
+    """A scratch database with newsdesk's settings (WAL, ``synchronous=NORMAL``, SQLite's default page
+    size and page cache; see :func:`newsdesk.db.schema.connect`; ``bench storage`` passes the batch
+    connection's own), in autocommit mode, with a bare table and an FTS5 table."""
     from newsdesk.db.schema import FTS_TOKENIZE
 
     conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA page_size={int(page_size)}")  # before the first table: the file's page size
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA synchronous={int(synchronous)}")
+    conn.execute(f"PRAGMA cache_size={int(cache_size)}")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS t (id TEXT PRIMARY KEY, title TEXT, source TEXT, body TEXT, sentiment REAL)"
     )
