@@ -79,6 +79,7 @@ def storage_profile(n_articles: int = 300, repeat: int = 5) -> dict:
                 for i, (t, x) in enumerate(pairs)
             ]
             writes.write_batch(db, first, [], "bench")
+            marks = _last_rowids(db)
             second = [Article(title=f"{t} [s{run}-{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
             scored = [score_article(a, ctx) for a in second]
             spent: collections.Counter = collections.Counter()
@@ -86,6 +87,7 @@ def storage_profile(n_articles: int = 300, repeat: int = 5) -> dict:
                 c0, t0 = time.process_time(), time.perf_counter()
                 writes.write_batch(db, scored, [], "bench")
                 total, cpu = time.perf_counter() - t0, time.process_time() - c0
+            stored = [_rows(db, {t: 0 for t in marks}, marks), _rows(db, marks, _last_rowids(db))]
             db.close()
             raw = floors.scratch(f"{tmp}/raw.db", **settings)
             for tag, batch in (("f", first), ("s", scored)):
@@ -95,12 +97,54 @@ def storage_profile(n_articles: int = 300, repeat: int = 5) -> dict:
                 fts = floors.batch_seconds(raw, rows, texts, len(batch))
                 fts_cpu = time.process_time() - c0
             raw.close()
+            full = floors.scratch(f"{tmp}/full.db", **settings)
+            for tables, batch in zip(stored, (first, scored), strict=True):
+                texts = [(a.title, a.summary, a.body) for a in batch]
+                c0 = time.process_time()
+                rows_floor = floors.rows_seconds(full, tables, texts)
+                rows_floor_cpu = time.process_time() - c0
+            full.close()
             runs.append(
-                {"n": n_articles, "total": total, "cpu": cpu, "fts": fts, "fts_cpu": fts_cpu, "statements": dict(spent)}
+                {
+                    "n": n_articles,
+                    "total": total,
+                    "cpu": cpu,
+                    "fts": fts,
+                    "fts_cpu": fts_cpu,
+                    "rows_floor": rows_floor,
+                    "rows_floor_cpu": rows_floor_cpu,
+                    "statements": dict(spent),
+                }
             )
     median = dict(sorted(runs, key=lambda r: r["total"])[len(runs) // 2])
-    for key in ("cpu", "fts", "fts_cpu"):
+    for key in ("cpu", "fts", "fts_cpu", "rows_floor", "rows_floor_cpu"):
         median[key] = sorted(r[key] for r in runs)[len(runs) // 2]
     median["ratios"] = [r["fts"] / r["total"] for r in runs]
     median["cpu_ratios"] = [r["fts_cpu"] / r["cpu"] for r in runs]
+    median["rows_ratios"] = [r["rows_floor"] / r["total"] for r in runs]
     return median
+
+
+# the tables a batch of new articles writes rows into (the derived tables aside)
+BATCH_TABLES = (
+    "articles",
+    "article_categories",
+    "article_entities",
+    "article_sources",
+    "decisions",
+    "decision_baskets",
+)
+
+
+def _last_rowids(db: Any) -> dict[str, int]:
+    return {t: db.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0] for t in BATCH_TABLES}
+
+
+def _rows(db: Any, after: dict[str, int], upto: dict[str, int]) -> dict[str, list[tuple]]:
+    """Every column of the rows each table of :data:`BATCH_TABLES` got between two marks."""
+    return {
+        t: db.execute(
+            f"SELECT * FROM {t} WHERE rowid > ? AND rowid <= ? ORDER BY rowid", [after[t], upto[t]]
+        ).fetchall()
+        for t in BATCH_TABLES
+    }
