@@ -51,12 +51,16 @@ def fts_insert_seconds(conn: sqlite3.Connection, texts: list[tuple[str, str, str
     return _refill_seconds(conn, "f", texts, repeat)
 
 
-def scratch(path: str, page_size: int = 4096, cache_size: int = -2000, synchronous: int = 1) -> sqlite3.Connection:
-    """A scratch database with newsdesk's settings (WAL, ``synchronous=NORMAL``, SQLite's default page
-    size and page cache; see :func:`newsdesk.db.schema.connect`; ``bench storage`` passes the batch
-    connection's own), in autocommit mode, with a bare table and an FTS5 table."""
-    from newsdesk.db.schema import FTS_TOKENIZE
+def scratch(
+    path: str, page_size: int = 4096, cache_size: int | None = None, synchronous: int = 1
+) -> sqlite3.Connection:
+    """A scratch database with the settings of newsdesk's writable connection (WAL, ``synchronous=NORMAL``,
+    SQLite's default page size, newsdesk's page cache; see :func:`newsdesk.db.schema.connect`; ``bench
+    storage`` passes the batch connection's own), in autocommit mode, with a bare table and an FTS5 table."""
+    from newsdesk.db.schema import FTS_TOKENIZE, WRITE_CACHE_KIB
 
+    if cache_size is None:
+        cache_size = -WRITE_CACHE_KIB
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA page_size={int(page_size)}")  # before the first table: the file's page size
     conn.execute("PRAGMA journal_mode=WAL")
