@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 def best_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
@@ -106,6 +107,67 @@ def rows_seconds(conn: sqlite3.Connection, tables: dict[str, list[tuple]], texts
     conn.executemany("INSERT INTO f (title, summary, body) VALUES (?, ?, ?)", texts)
     conn.execute("COMMIT")
     return time.perf_counter() - t0
+
+
+# a timed write ends with a checkpoint of the WAL, after one (untimed) before it: each write is charged
+# for copying its own pages into the database file, as every page is once in a long ingest. Left to
+# ``wal_autocheckpoint`` (1,000 pages), a checkpoint falls in whichever commit crosses the threshold: in
+# ``bench storage``, the batch's own ~1,050 pages, but the narrow floor's second commit with the first
+# batch's pages too.
+CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)"
+
+
+def empty_wal(conn: Any) -> None:
+    """Checkpoint and truncate the WAL (untimed, before a timed write)."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def checkpoint(conn: Any) -> None:
+    """Copy the WAL's pages into the database file (the end of a timed write)."""
+    conn.execute(CHECKPOINT)
+
+
+def with_checkpoint(conn: sqlite3.Connection, write: Callable[[], float]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``write`` (which returns its wall seconds) plus a checkpoint after it,
+    the WAL emptied (untimed) before it."""
+    empty_wal(conn)
+    c0 = time.process_time()
+    seconds = write()
+    t0 = time.perf_counter()
+    checkpoint(conn)
+    return seconds + time.perf_counter() - t0, time.process_time() - c0
+
+
+def connection_settings(conn: Any) -> dict[str, Any]:
+    """The settings of a connection that move a write's cost (for :func:`scratch`): the floor is measured
+    with the batch's own."""
+    return {k: conn.execute(f"PRAGMA {k}").fetchone()[0] for k in ("page_size", "cache_size", "synchronous")}
+
+
+# the tables a batch of new articles writes rows into (the derived tables aside)
+BATCH_TABLES = (
+    "articles",
+    "article_categories",
+    "article_entities",
+    "article_sources",
+    "decisions",
+    "decision_baskets",
+)
+
+
+def last_rowids(conn: Any) -> dict[str, int]:
+    """The largest rowid of each table of :data:`BATCH_TABLES` (0 when empty)."""
+    return {t: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0] for t in BATCH_TABLES}
+
+
+def rows_between(conn: Any, after: dict[str, int], upto: dict[str, int]) -> dict[str, list[tuple]]:
+    """Every column of the rows each table of :data:`BATCH_TABLES` got between two :func:`last_rowids`."""
+    return {
+        t: conn.execute(
+            f"SELECT * FROM {t} WHERE rowid > ? AND rowid <= ? ORDER BY rowid", [after[t], upto[t]]
+        ).fetchall()
+        for t in BATCH_TABLES
+    }
 
 
 def full_scan(conn: sqlite3.Connection) -> tuple:

@@ -49,29 +49,6 @@ def _timed_statements(spent: collections.Counter) -> Iterator[None]:
                 setattr(cls, name, original)
 
 
-# a timed write ends with a checkpoint of the WAL, after one (untimed) before it: each write is charged
-# for copying its own pages into the database file, as every page is once in a long ingest. Left to
-# ``wal_autocheckpoint`` (1,000 pages), a checkpoint falls in whichever commit crosses the threshold: the
-# batch's own ~1,050 pages, but the narrow floor's second commit with the first batch's pages too.
-CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)"
-
-
-def _with_checkpoint(conn: sqlite3.Connection, write: Callable[[], float]) -> tuple[float, float]:
-    """Wall and CPU seconds of ``write`` (which returns its wall seconds) plus a checkpoint after it,
-    the WAL checkpointed (untimed) before it."""
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    c0 = time.process_time()
-    seconds = write()
-    t0 = time.perf_counter()
-    conn.execute(CHECKPOINT)
-    return seconds + time.perf_counter() - t0, time.process_time() - c0
-
-
-def _settings(conn: Any) -> dict[str, Any]:
-    """The connection settings that move a write's cost: the floor is measured with the batch's own."""
-    return {k: conn.execute(f"PRAGMA {k}").fetchone()[0] for k in ("page_size", "cache_size", "synchronous")}
-
-
 def storage_profile(n_articles: int = 300, repeat: int = 5) -> dict:
     """The median of ``repeat`` runs: total seconds of the batch (wall ``total``, CPU ``cpu``), the
     floor's seconds (``fts``, ``fts_cpu``), the ratio floor / batch of each run (``ratios``, ``cpu_ratios``)
@@ -92,33 +69,36 @@ def storage_profile(n_articles: int = 300, repeat: int = 5) -> dict:
     for run in range(repeat):  # new titles in each run: ids, title keys and hashes are memoised per title
         with tempfile.TemporaryDirectory() as tmp:
             db = schema.connect(f"{tmp}/s.db")
-            settings = _settings(db)
+            settings = floors.connection_settings(db)
             first = [
                 score_article(Article(title=f"{t} [f{run}-{i}]", source="bench", body=x), ctx)
                 for i, (t, x) in enumerate(pairs)
             ]
             writes.write_batch(db, first, [], "bench")
-            marks = _last_rowids(db)
+            marks = floors.last_rowids(db)
             second = [Article(title=f"{t} [s{run}-{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
             scored = [score_article(a, ctx) for a in second]
             spent: collections.Counter = collections.Counter()
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # each timed write checkpoints its own pages only
+            floors.empty_wal(db)  # each timed write checkpoints its own pages only (floors.with_checkpoint)
             with _timed_statements(spent):
                 c0, t0 = time.process_time(), time.perf_counter()
                 writes.write_batch(db, scored, [], "bench")
-                db.execute(CHECKPOINT)
+                floors.checkpoint(db)
                 total, cpu = time.perf_counter() - t0, time.process_time() - c0
-            stored = [_rows(db, {t: 0 for t in marks}, marks), _rows(db, marks, _last_rowids(db))]
+            stored = [
+                floors.rows_between(db, {t: 0 for t in marks}, marks),
+                floors.rows_between(db, marks, floors.last_rowids(db)),
+            ]
             db.close()
             raw = floors.scratch(f"{tmp}/raw.db", **settings)
             full = floors.scratch(f"{tmp}/full.db", **settings)
             for tag, batch, tables in (("f", first, stored[0]), ("s", scored, stored[1])):
                 rows = [(f"{tag}{run}-{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(batch)]
                 texts = [(a.title, a.summary, a.body) for a in batch]
-                fts, fts_cpu = _with_checkpoint(
+                fts, fts_cpu = floors.with_checkpoint(
                     raw, functools.partial(floors.batch_seconds, raw, rows, texts, len(batch))
                 )
-                rows_floor, rows_floor_cpu = _with_checkpoint(
+                rows_floor, rows_floor_cpu = floors.with_checkpoint(
                     full, functools.partial(floors.rows_seconds, full, tables, texts)
                 )
             raw.close()
@@ -142,28 +122,3 @@ def storage_profile(n_articles: int = 300, repeat: int = 5) -> dict:
     median["cpu_ratios"] = [r["fts_cpu"] / r["cpu"] for r in runs]
     median["rows_ratios"] = [r["rows_floor"] / r["total"] for r in runs]
     return median
-
-
-# the tables a batch of new articles writes rows into (the derived tables aside)
-BATCH_TABLES = (
-    "articles",
-    "article_categories",
-    "article_entities",
-    "article_sources",
-    "decisions",
-    "decision_baskets",
-)
-
-
-def _last_rowids(db: Any) -> dict[str, int]:
-    return {t: db.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0] for t in BATCH_TABLES}
-
-
-def _rows(db: Any, after: dict[str, int], upto: dict[str, int]) -> dict[str, list[tuple]]:
-    """Every column of the rows each table of :data:`BATCH_TABLES` got between two marks."""
-    return {
-        t: db.execute(
-            f"SELECT * FROM {t} WHERE rowid > ? AND rowid <= ? ORDER BY rowid", [after[t], upto[t]]
-        ).fetchall()
-        for t in BATCH_TABLES
-    }
