@@ -186,15 +186,35 @@ def bench_engines(db_path: str, url: str) -> None:  # fmt: skip
 
 @bench.command("storage")
 @click.option("--n", "n", default=300, show_default=True, help="Articles per batch.")
-def bench_storage(n: int) -> None:
+@click.option("--repeat", default=5, show_default=True, help="Runs (batch, then its floor); medians printed.")
+def bench_storage(n: int, repeat: int) -> None:
     """Where the storage step's time goes, statement by statement, beside its floor (raw insert + FTS5)."""
-    r = benchmarks("storage_profile").storage_profile(n)
+    r = benchmarks("storage_profile").storage_profile(n, repeat)
     total = r["total"]
     click.echo(
         f"write_batch of {n} scored 500-word articles: {total * 1000:7.1f} ms ({n / total:,.0f} rows/s); "
         f"floor {r['fts'] * 1000:.1f} ms ({n / r['fts']:,.0f} rows/s: raw insert + FTS5 of the same rows, same "
-        f"settings, after the first batch); storage / floor {r['fts'] / total:.2f}"
+        f"transaction size and settings, after the first batch); storage / floor {r['fts'] / total:.2f} "
+        f"(medians of {repeat})"
     )
+    click.echo(
+        f"CPU: write_batch {r['cpu'] * 1000:.1f} ms, floor {r['fts_cpu'] * 1000:.1f} ms; storage / floor "
+        f"{r['fts_cpu'] / r['cpu']:.2f}"
+    )
+    click.echo(
+        f"floor of all the batch's rows (every column of articles, categories, companies, sources: raw, no index) "
+        f"+ FTS5: {r['rows_floor'] * 1000:.1f} ms wall, {r['rows_floor_cpu'] * 1000:.1f} ms CPU; storage / that "
+        f"floor {r['rows_floor'] / total:.2f} wall, {r['rows_floor_cpu'] / r['cpu']:.2f} CPU"
+    )
+    click.echo(
+        "each run, storage / floor: wall "
+        + " ".join(f"{x:.2f}" for x in r["ratios"])
+        + ", CPU "
+        + " ".join(f"{x:.2f}" for x in r["cpu_ratios"])
+        + "; storage / all-rows floor, wall "
+        + " ".join(f"{x:.2f}" for x in r["rows_ratios"])
+    )
+    click.echo("statements of the median run (wall):")
     for key, seconds in sorted(r["statements"].items(), key=lambda kv: -kv[1]):
         click.echo(f"  {seconds * 1000:7.1f} ms  {key}")
     rest = total - sum(r["statements"].values())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import sqlite3
 import tempfile
 import time
@@ -48,10 +49,14 @@ def _timed_statements(spent: collections.Counter) -> Iterator[None]:
                 setattr(cls, name, original)
 
 
-def storage_profile(n_articles: int = 300, repeat: int = 3) -> dict:
-    """The median of ``repeat`` runs: total seconds of the batch, the FTS5 floor's seconds, and the
-    seconds of each kind of statement (the rest is Python: identity, content hash, dedupe, mapping).
-    ``fts``: the floor (:func:`benchmarks.floors.batch_seconds` of the second batch after the first)."""
+def storage_profile(n_articles: int = 300, repeat: int = 5) -> dict:
+    """The median of ``repeat`` runs: total seconds of the batch (wall ``total``, CPU ``cpu``), the
+    floor's seconds (``fts``, ``fts_cpu``), the ratio floor / batch of each run (``ratios``, ``cpu_ratios``)
+    and the seconds of each kind of statement (the rest is Python: identity, content hash, dedupe, mapping)
+    in the median run. The floor (:func:`benchmarks.floors.batch_seconds`: a raw insert of the same rows
+    plus FTS5 of the same texts, one ``BEGIN IMMEDIATE`` transaction per batch of the same size, into a
+    database that already holds the first batch) is measured in each run right after the batch, in the
+    same temporary directory, with the batch connection's page size, page cache and ``synchronous``."""
     from benchmarks import floors
     from benchmarks.bench import article_texts
     from newsdesk.db import schema, writes
@@ -60,24 +65,60 @@ def storage_profile(n_articles: int = 300, repeat: int = 3) -> dict:
 
     pairs = (article_texts(500) * (n_articles // 120 + 1))[:n_articles]
     ctx = default_context()
-    runs = []
-    for _ in range(repeat):
+    runs: list[dict[str, Any]] = []
+    for run in range(repeat):  # new titles in each run: ids, title keys and hashes are memoised per title
         with tempfile.TemporaryDirectory() as tmp:
             db = schema.connect(f"{tmp}/s.db")
-            first = [Article(title=f"{t} [f{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
-            writes.write_batch(db, [score_article(a, ctx) for a in first], [], "bench")
-            second = [Article(title=f"{t} [s{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
+            settings = floors.connection_settings(db)
+            first = [
+                score_article(Article(title=f"{t} [f{run}-{i}]", source="bench", body=x), ctx)
+                for i, (t, x) in enumerate(pairs)
+            ]
+            writes.write_batch(db, first, [], "bench")
+            marks = floors.last_rowids(db)
+            second = [Article(title=f"{t} [s{run}-{i}]", source="bench", body=x) for i, (t, x) in enumerate(pairs)]
             scored = [score_article(a, ctx) for a in second]
             spent: collections.Counter = collections.Counter()
+            floors.empty_wal(db)  # each timed write checkpoints its own pages only (floors.with_checkpoint)
             with _timed_statements(spent):
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 writes.write_batch(db, scored, [], "bench")
-                total = time.perf_counter() - t0
+                floors.checkpoint(db)
+                total, cpu = time.perf_counter() - t0, time.process_time() - c0
+            stored = [
+                floors.rows_between(db, {t: 0 for t in marks}, marks),
+                floors.rows_between(db, marks, floors.last_rowids(db)),
+            ]
             db.close()
-            raw = floors.scratch(f"{tmp}/raw.db")
-            for tag, batch in (("f", first), ("s", scored)):
-                rows = [(f"{tag}{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(batch)]
-                fts = floors.batch_seconds(raw, rows, [(a.title, a.summary, a.body) for a in batch], len(batch))
+            raw = floors.scratch(f"{tmp}/raw.db", **settings)
+            full = floors.scratch(f"{tmp}/full.db", **settings)
+            for tag, batch, tables in (("f", first, stored[0]), ("s", scored, stored[1])):
+                rows = [(f"{tag}{run}-{i}", a.title, a.source, a.body, a.sentiment) for i, a in enumerate(batch)]
+                texts = [(a.title, a.summary, a.body) for a in batch]
+                fts, fts_cpu = floors.with_checkpoint(
+                    raw, functools.partial(floors.batch_seconds, raw, rows, texts, len(batch))
+                )
+                rows_floor, rows_floor_cpu = floors.with_checkpoint(
+                    full, functools.partial(floors.rows_seconds, full, tables, texts)
+                )
             raw.close()
-            runs.append({"n": n_articles, "total": total, "fts": fts, "statements": dict(spent)})
-    return sorted(runs, key=lambda r: r["total"])[len(runs) // 2]
+            full.close()
+            runs.append(
+                {
+                    "n": n_articles,
+                    "total": total,
+                    "cpu": cpu,
+                    "fts": fts,
+                    "fts_cpu": fts_cpu,
+                    "rows_floor": rows_floor,
+                    "rows_floor_cpu": rows_floor_cpu,
+                    "statements": dict(spent),
+                }
+            )
+    median = dict(sorted(runs, key=lambda r: r["total"])[len(runs) // 2])
+    for key in ("cpu", "fts", "fts_cpu", "rows_floor", "rows_floor_cpu"):
+        median[key] = sorted(r[key] for r in runs)[len(runs) // 2]
+    median["ratios"] = [r["fts"] / r["total"] for r in runs]
+    median["cpu_ratios"] = [r["fts_cpu"] / r["cpu"] for r in runs]
+    median["rows_ratios"] = [r["rows_floor"] / r["total"] for r in runs]
+    return median

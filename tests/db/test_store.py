@@ -53,6 +53,8 @@ def test_schema_pragmas_and_version(db, db_path) -> None:
     assert TABLES <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    # a writer's page cache holds a batch's dirty pages (no spill to the WAL in mid-transaction)
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == -schema.WRITE_CACHE_KIB
     assert schema.schema_version(db) == schema.SCHEMA_VERSION
     cols = set(db["articles"].columns_dict)
     assert {

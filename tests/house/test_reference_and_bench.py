@@ -124,7 +124,9 @@ def test_storage_profile_times_every_statement_and_restores_the_connection() -> 
         return Connection.__dict__.get("execute"), Driver.__dict__.get("execute"), "executemany" in Connection.__dict__
 
     before = methods()
-    r = storage_profile(12, repeat=1)
+    r = storage_profile(12, repeat=2)
     assert r["total"] > 0 and r["fts"] > 0
+    assert r["cpu"] > 0 and r["fts_cpu"] > 0 and r["rows_floor"] > 0 and r["rows_floor_cpu"] > 0
+    assert len(r["ratios"]) == len(r["cpu_ratios"]) == len(r["rows_ratios"]) == 2
     assert any(key.startswith("INSERT INTO articles ") for key in r["statements"])
     assert methods() == before
