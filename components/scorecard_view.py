@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -380,24 +381,42 @@ def _window(trip_entry: str, trip_exit: str) -> tuple[str, str]:
     return start.isoformat(), end.isoformat()
 
 
+_NO_ROWS = np.array([], dtype=np.intp)
+
+
 def detail_data(result: DecisionResult, closes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The detail chart's rows: each held ticker and its benchmark rebased to 100 at entry, and the
     entry and exit marks."""
-    lines, marks = [], []
+    picked: list[np.ndarray] = []
+    series_of: list[str] = []
+    rebased: list[np.ndarray] = []
+    marks = []
     trips = [(leg.leg.side, t) for leg in result.used_legs for t in leg.trips][:MAX_DETAIL_TICKERS]
+    # each ticker's row positions once (ascending: the frame's order), its window by plain string compares,
+    # and the frame cut once: the rows and values a mask and a copy per ticker and window made, 3-4x faster
+    positions = closes.groupby("ticker", sort=False).indices if trips else {}
+    days = closes["date"].to_numpy(dtype=object)
+    values = closes["close"].to_numpy()
     for side, t in trips:
         start, end = _window(t.entry_date, t.exit_date)
         pairs = [(t.ticker, f"{t.ticker} ({side})", t.entry_close, t.exit_close)]
         if t.benchmark and t.benchmark_entry_close and t.benchmark_exit_close is not None:
             pairs.append((t.benchmark, f"{t.benchmark} (benchmark)", t.benchmark_entry_close, t.benchmark_exit_close))
         for ticker, series, base, exit_close in pairs:
-            own = closes[(closes["ticker"] == ticker) & (closes["date"] >= start) & (closes["date"] <= end)]
-            lines.append(own.assign(series=series, rebased=own["close"] / base * 100))
+            rows_of: np.ndarray = np.asarray(positions.get(ticker, _NO_ROWS))
+            at = rows_of[(days[rows_of] >= start) & (days[rows_of] <= end)]
+            picked.append(at)
+            series_of.extend([series] * len(at))
+            rebased.append(values[at] / base * 100)
             for label, day, close in (("entry", t.entry_date, base), ("exit" if not t.open else "latest (open)",
                                                                        t.exit_date, exit_close)):  # fmt: skip
                 marks.append({"date": day, "series": series, "close": close, "rebased": close / base * 100,
                               "mark": label})  # fmt: skip
-    line_frame = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=["date", "series", "rebased"])
+    if not picked:
+        line_frame = pd.DataFrame(columns=["date", "series", "rebased"])
+    else:
+        line_frame = closes.iloc[np.concatenate(picked)].reset_index(drop=True)
+        line_frame = line_frame.assign(series=pd.Series(series_of, dtype="str"), rebased=np.concatenate(rebased))
     return line_frame.drop_duplicates(["series", "date"]), pd.DataFrame(marks).drop_duplicates(["series", "mark"])
 
 

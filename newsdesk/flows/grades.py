@@ -310,7 +310,7 @@ def summary(
         if not store.is_clean(conn):
             return None
         found = reads.graded_outcomes(conn, filters, exposures)
-        if any(version is None or int(version) != RULES_VERSION for _, version, *_ in found):
+        if any(version is None or int(version) != RULES_VERSION for version in {row[1] for row in found}):
             return None
         last = [str(row[0]) for row in found[len(found) - newest :]] if newest else []
         rows, leg_rows_ = reads.graded_view(conn, filters, decision_ids=last) if last else ([], [])

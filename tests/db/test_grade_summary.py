@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.db import schema, writes
-from newsdesk.domain.filters import Filters
+from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.domain.models import Article, CategoryTag, Decision, Entity
 from newsdesk.flows import grades
 from newsdesk.flows import ingest as pipeline
@@ -91,6 +91,10 @@ VIEWS = [
     Filters(topics=("Technology", "Energy & Commodities")),
     Filters(author=("Goldman Sachs",)),
     Filters(since=date(2030, 1, 1)),
+    # the topics' set is tested on the decision's article id before the article is read: with dates, and
+    # beside "Uncategorised" (either the set or no category at all)
+    Filters(since=date(2024, 3, 1), topics=("Technology",)),
+    Filters(topics=("Energy & Commodities", UNCATEGORISED)),
 ]
 
 
@@ -119,7 +123,9 @@ def assert_same_summary(conn: sqlite3.Connection, filters: Filters, newest: int)
     return got
 
 
-@pytest.mark.parametrize("view", VIEWS, ids=["all", "dates", "sources", "topics", "author", "empty"])
+@pytest.mark.parametrize(
+    "view", VIEWS, ids=["all", "dates", "sources", "topics", "author", "empty", "dated topic", "or uncategorised"]
+)
 def test_the_summary_equals_the_object_path(built, view: Filters) -> None:
     for newest in (0, 7, 2_000):
         got = assert_same_summary(built.conn, view, newest)

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from newsdesk.scorecard.stats import estimate_mean, regularized_beta, t_cdf, t_quantile
+from newsdesk.scorecard import stats
+from newsdesk.scorecard.stats import bisect_t_quantile, estimate_mean, regularized_beta, t_cdf, t_quantile
 
 # Two-sided 95 % (p = 0.975) and 99 % (p = 0.995) critical values from a printed t table.
 TABLE = [
@@ -42,6 +43,25 @@ def test_t_quantile_closed_forms(p):
 
 def test_t_quantile_approaches_the_normal():
     assert t_quantile(0.975, 100_000) == pytest.approx(1.959964, abs=1e-4)
+
+
+@pytest.mark.parametrize("p", [0.975, 0.95, 0.995, 0.9, 0.6, 0.5000001, 0.999999])
+def test_t_quantile_is_the_bisections_very_float(p):
+    """The replayed bisection ends on the plain bisection's interval: the same float, not a close one,
+    for every group size up to 400 and a spread of larger ones (the Scorecard's intervals stay as they were)."""
+    sizes = [*range(1, 401), 433, 500, 777, 1_000, 1_234, 2_047, 5_000, 8_532, 16_477, 65_537, 100_000, 314_159]
+    for df in sizes:
+        assert t_quantile.__wrapped__(p, df) == bisect_t_quantile(p, df), (p, df)
+
+
+def test_t_quantile_needs_few_cdf_evaluations(monkeypatch):
+    calls = []
+    cdf = stats.t_cdf
+    monkeypatch.setattr(stats, "t_cdf", lambda t, df: calls.append(t) or cdf(t, df))
+    for df in (1, 2, 3, 30, 2_000, 16_477):
+        calls.clear()
+        stats.t_quantile.__wrapped__(0.975, df)
+        assert len(calls) <= 25, (df, len(calls))  # the bisection alone makes ~45
 
 
 def test_t_cdf_values():

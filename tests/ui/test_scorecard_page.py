@@ -176,3 +176,49 @@ def test_the_table_shows_the_newest_and_the_csv_holds_every_decision(demo_db, mo
     every = scorecard_view.every_csv(str(demo_db), Filters(since=date(2026, 1, 1)), 90, loaders.data_version(demo_db),
                                      None)()  # fmt: skip
     assert every == csv_bytes(scorecard_view.results_frame(results))
+
+
+def _detail_data_by_masks(result, closes):
+    """The detail chart's rows as the page made them before (a mask of the whole frame per ticker and
+    window): the reference for :func:`components.scorecard_view.detail_data`."""
+    import pandas as pd
+
+    from components.scorecard_view import MAX_DETAIL_TICKERS, _window
+
+    lines, marks = [], []
+    for side, t in [(leg.leg.side, t) for leg in result.used_legs for t in leg.trips][:MAX_DETAIL_TICKERS]:
+        start, end = _window(t.entry_date, t.exit_date)
+        pairs = [(t.ticker, f"{t.ticker} ({side})", t.entry_close, t.exit_close)]
+        if t.benchmark and t.benchmark_entry_close and t.benchmark_exit_close is not None:
+            pairs.append((t.benchmark, f"{t.benchmark} (benchmark)", t.benchmark_entry_close, t.benchmark_exit_close))
+        for ticker, series, base, exit_close in pairs:
+            own = closes[(closes["ticker"] == ticker) & (closes["date"] >= start) & (closes["date"] <= end)]
+            lines.append(own.assign(series=series, rebased=own["close"] / base * 100))
+            for label, day, close in (("entry", t.entry_date, base), ("exit" if not t.open else "latest (open)",
+                                                                       t.exit_date, exit_close)):  # fmt: skip
+                marks.append({"date": day, "series": series, "close": close, "rebased": close / base * 100,
+                              "mark": label})  # fmt: skip
+    line_frame = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=["date", "series", "rebased"])
+    return line_frame.drop_duplicates(["series", "date"]), pd.DataFrame(marks).drop_duplicates(["series", "mark"])
+
+
+def test_detail_chart_rows_are_those_of_a_mask_per_ticker(demo_db) -> None:
+    """Every demo decision's chart rows (lines and marks, values, dtypes and index) equal the per-ticker
+    masks' of before, with the closes in order, shuffled, of one ticker only and none."""
+    import pandas as pd
+
+    from components.scorecard_view import detail_data
+    from newsdesk.db.read.prices import price_series
+    from newsdesk.flows import grades
+
+    conn = schema.connect_readonly(str(demo_db))
+    results = grades.results(conn)
+    assert sum(1 for r in results if r.scored) >= 10
+    for result in results:
+        full = grades.with_trips(conn, result)
+        tickers = sorted({x for leg in full.used_legs for t in leg.trips for x in (t.ticker, t.benchmark) if x})
+        closes = price_series(conn, tickers)
+        for frame in (closes, closes.sample(frac=1, random_state=7), price_series(conn, tickers[:1]),
+                      price_series(conn, [])):  # fmt: skip
+            for got, want in zip(detail_data(full, frame), _detail_data_by_masks(full, frame), strict=True):
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
