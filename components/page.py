@@ -13,8 +13,7 @@ from components.filters import sidebar
 from components.layout import alerts_badge
 from newsdesk.domain.filters import Filters
 
-
-# The favicon: the same picture Streamlit's frontend draws for ``page_icon=FAVICON`` (an SVG data URL of the
+# The favicon: the same picture Streamlit's frontend draws for ``page_icon="📰"`` (an SVG data URL of the
 # emoji as text), given as that URL with the emoji percent-encoded. A non-ASCII icon made Streamlit import
 # its catalogue of every emoji to check it (``streamlit.emojis``: a regular expression over ~3,900
 # sequences, 0.1-0.28 s of CPU at every process's first page run); an ASCII data URL is passed through.
