@@ -15,11 +15,24 @@ from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.score.labels import LABELS
 
 
+def source_facet_sql(filters: Filters, limit: int, dense: bool) -> tuple[str, list]:
+    """The source facet of a topic and date view: the ``limit`` sources with the most articles in view
+    that have a real date. For ``dense`` topics a walk of the view's dates on the covering
+    ``idx_articles_published_cover`` (source and id in it, schema 22) that tests each id against the
+    topics' ids, instead of reading ~45,000 articles by id (SQLite's hint; a server plans for itself)."""
+    clause, params = filter_where(filters, "a")
+    hint = " INDEXED BY idx_articles_published_cover" if dense else ""  # constant SQL
+    sql = (
+        f"SELECT a.source AS value, count(*) AS articles FROM articles a{hint} WHERE {clause} "
+        "AND a.published_estimated = 0 GROUP BY a.source ORDER BY 2 DESC, 1 LIMIT ?"
+    )
+    return sql, [*params, limit]
+
+
 def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[str, pd.DataFrame]:
     """Facets of a topic and date view: categories and labels summed from the category-set totals;
     sources counted over the same articles (those with a real date, as the totals count them) in
-    one grouped read: for dense topics a walk of the view's dates on ``idx_articles_published_cover``
-    (schema 22), testing each article's id against the topics' ids without reading the table."""
+    one grouped read (:func:`source_facet_sql`)."""
     label_sums = ", ".join(f"sum({col})" for col in LABEL_COLUMNS)
     per_set = conn.execute(*set_totals_sql(filters, f"cats, sum(n), {label_sums}", group_by="cats")).fetchall()
     counts: dict[str, int] = {}
@@ -33,16 +46,7 @@ def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[s
     label_rows: list[tuple[str | None, int]] = list(zip(LABELS, labels, strict=True))
     label_rows.append((None, total - sum(n for _, n in label_rows)))  # articles without a sentiment
     label_rows = sorted(((v, n) for v, n in label_rows if n > 0), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))
-    clause, params = filter_where(filters, "a")
-    # dense topics: walk the view's dates on the covering index (source and id in it) and test each id
-    # against the topics' ids, instead of reading ~45,000 articles by id (SQLite's hint; a server plans)
-    hint = " INDEXED BY idx_articles_published_cover" if plan(filters, conn).dense else ""  # constant SQL
-    newest = frame(
-        conn,
-        f"SELECT a.source AS value, count(*) AS articles FROM articles a{hint} WHERE {clause} "
-        "AND a.published_estimated = 0 GROUP BY a.source ORDER BY 2 DESC, 1 LIMIT ?",
-        [*params, limit],
-    )
+    newest = frame(conn, *source_facet_sql(filters, limit, plan(filters, conn).dense))
     return {
         "category": pd.DataFrame(top, columns=["value", "articles"]),
         "source": newest,
