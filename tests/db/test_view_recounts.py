@@ -189,10 +189,13 @@ def test_source_facet_of_a_topic_view_equals_a_recount(desk, monkeypatch, filter
     """The source facet of a topic and date view (the Articles page): per source, the articles in view
     with a real date, most first (ties by name), whether it reads each article by id or (dense topics:
     forced here on a small desk) walks the view's dates on the covering index."""
-    from newsdesk.db.read.facets import facets
+    from newsdesk.db.read import facets as read_facets
 
     if dense:
         monkeypatch.setattr(read_filters, "DENSE_ROWS", 0)
+    walked = []
+    sql_of = read_facets.source_facet_sql
+    monkeypatch.setattr(read_facets, "source_facet_sql", lambda f, n, walk: walked.append(walk) or sql_of(f, n, walk))
     assert read_filters.plan(filters, desk).from_totals
     assert read_filters.plan(filters, desk).dense is dense
     arts, cats = _articles(desk)
@@ -203,7 +206,8 @@ def test_source_facet_of_a_topic_view_equals_a_recount(desk, monkeypatch, filter
             counts[a["source"]] += 1
     want = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     assert len(want) > 3
-    got = facets(desk, filters, limit=3)["source"]
+    got = read_facets.facets(desk, filters, limit=3)["source"]
     assert list(zip(got["value"], (int(n) for n in got["articles"]), strict=True)) == want[:3]
-    got = facets(desk, filters, limit=100)["source"]
+    got = read_facets.facets(desk, filters, limit=100)["source"]
     assert list(zip(got["value"], (int(n) for n in got["articles"]), strict=True)) == want
+    assert walked == [dense, dense]  # the path named in the test's id was taken
