@@ -22,7 +22,7 @@ from newsdesk.score.labels import LABELS
 FACET_WALK_ROWS = 110_000
 
 
-def source_facet_sql(filters: Filters, limit: int, dense: bool) -> tuple[str, list]:
+def source_facet_sql(filters: Filters, limit: int, dense: bool) -> tuple[str, list[object]]:
     """The source facet of a topic and date view: the ``limit`` sources with the most articles in view
     that have a real date. For ``dense`` topics (more than :data:`~newsdesk.db.read.filters.DENSE_ROWS`
     category rows in view, at most :data:`FACET_WALK_ROWS`) a walk of the view's dates on the covering
