@@ -208,8 +208,8 @@ def test_shipped_chart_templates_are_current() -> None:
 def test_a_dashboard_run_never_imports_altair(seeded, tmp_path) -> None:
     """Every chart of the Overview is filled from a shipped template, so the run never imports
     Altair (its import and chart building were a third of the first run at a million articles); the
-    favicon is an ASCII data URL, so Streamlit never imports its emoji catalogue to check it (0.1-0.28 s
-    of the first run)."""
+    favicon is an ASCII data URL, so Streamlit never imports its emoji catalogue to check it (50-60 ms
+    of the first run's CPU)."""
     import subprocess
     import sys
 
