@@ -358,10 +358,21 @@ def _server_21(conn: PgConnection) -> None:
     conn._raw.execute(FOLLOWERS_INDEX_SQL)
 
 
+def _server_22(conn: PgConnection) -> None:
+    """Migration 22: the articles' date covering index with the estimated flag, source and id."""
+    from newsdesk.db import aggregates
+
+    aggregates.widen_published_cover(conn._raw)
+
+
 FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at
 # version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
 # the sqlite-utils table API and FTS5): ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl.
-SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {20: _server_migration_20, 21: _server_21}
+SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {
+    20: _server_migration_20,
+    21: _server_21,
+    22: _server_22,
+}
 
 
 def migrate(conn: PgConnection, target: int, reference: Callable[[], sqlite3.Connection]) -> int:

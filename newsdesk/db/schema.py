@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # the handles a transaction runs on: the door's Connection, or sqlite-utils over it (the migrations)
 DbT = TypeVar("DbT", Connection, "sqlite_utils.Database")
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 BUSY_TIMEOUT_MS = 10_000
 # the page cache of a writable connection (KiB; SQLite's default is 2,000): a batch of 300 500-word
 # articles dirties ~4 MB of pages (rows, full text, the category and company indexes), and with the
@@ -297,6 +297,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     19: _migration_19,
     20: _migration_20,
     21: stories.add_followers_index,
+    22: aggregates.widen_published_cover,
 }
 
 

@@ -247,3 +247,17 @@ def test_newest_decisions_walk_the_decision_time_index(big, name) -> None:
         params,
     ).fetchall()
     assert read_decisions.decisions(big, f, limit=300)["id"].tolist() == [r[0] for r in want]
+
+
+def test_source_facet_of_dense_topics_walks_the_covering_date_index(big) -> None:
+    """The source facet of a dense topic view (the Articles page) walks the view's dates on the covering
+    publish-time index (source and id in it, schema 22) and never reads an article by id; otherwise it
+    looks each topic article up."""
+    from newsdesk.db.read.facets import source_facet_sql
+
+    f = replace(FILTERS["dense topics"], since=date(2026, 8, 1))
+    steps = plan(big, *source_facet_sql(f, 12, dense=True))
+    assert any("COVERING INDEX idx_articles_published_cover" in s for s in steps), steps
+    assert not any(s.startswith("SEARCH a USING INDEX") or re.match(r"SCAN a$", s) for s in steps), steps
+    steps = plan(big, *source_facet_sql(f, 12, dense=False))
+    assert not any("idx_articles_published_cover" in s for s in steps), steps

@@ -152,7 +152,9 @@ def _newest_stories(conn: sqlite3.Connection, filters: Filters, limit: int, dens
     (those of the same time are still read). None when the walk ends with fewer (then undated
     articles may count)."""
     clause, params = where(filters, "a", topics_exist=dense)
-    hint = " INDEXED BY idx_articles_published_cover" if cover_only(filters) else ""  # constant SQL
+    # every test of such a view reads the covering index (schema 22: the source for hidden sources, the id
+    # for a dense view's topics), so only the articles in view are read from the table
+    hint = " INDEXED BY idx_articles_published_cover"  # constant SQL
     cur = conn.execute(
         f"SELECT coalesce(a.story_id, a.id), a.published_at FROM articles a{hint} WHERE {clause} "
         "AND a.published_at IS NOT NULL ORDER BY a.published_at DESC",
