@@ -50,6 +50,12 @@ RULES = (
 )
 
 
+def rules() -> None:
+    """How a decision is held, graded and summed, one click away (it filled a phone's first screen)."""
+    with st.expander("What the numbers are: how each decision is held, graded and summed"):
+        st.markdown(RULES)
+
+
 def illustrative_count(rows: Sequence[Graded]) -> None:
     """Say how many grades of the view rest on illustrative closes."""
     fake = sum(1 for r in rows if r.illustrative)

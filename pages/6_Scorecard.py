@@ -22,7 +22,7 @@ sources = loaders.load_price_sources(path, version)
 sv.illustrative_banner(sources)
 if not sources:
     sv.no_prices()
-st.markdown(sv.RULES)
+sv.rules()
 
 by, closed_only, horizon = sv.controls()
 benchmark = sv.benchmark_control()
