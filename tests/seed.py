@@ -4,6 +4,7 @@ copies of the demo desk."""
 from __future__ import annotations
 
 import atexit
+import itertools
 import shutil
 import tempfile
 from datetime import date, timedelta
@@ -142,3 +143,16 @@ def demo_desk(path: Path) -> Path:
     tests of the build itself call ``create_demo_database``."""
     shutil.copyfile(_demo_master(), path)
     return path
+
+
+def story_pairs(ids: list[str]) -> list[tuple[str, str]]:
+    """``(story_id, member)`` pairs that group ``ids``, in their order, into stories of 1-5 articles (the
+    first of each its opener)."""
+    grouped: list[tuple[str, str]] = []
+    at = 0
+    for size in itertools.cycle([1, 3, 2, 5, 1, 4]):
+        if at >= len(ids):
+            return grouped
+        grouped += [(ids[at], member) for member in ids[at : at + size]]
+        at += size
+    return grouped

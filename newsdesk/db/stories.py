@@ -7,13 +7,12 @@ a rescore never moves it); only :func:`rebuild` recomputes every story from scra
 
 from __future__ import annotations
 
-import gc
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from newsdesk.domain.cycles import no_cycle_collection
 from newsdesk.domain.models import Article
 from newsdesk.score.stories import DEFAULT, StoryConfig, StoryIndex
 
@@ -91,19 +90,6 @@ def assign(
     if path and last_rowid is not None:
         _CACHE[path] = (last_rowid + len(articles), config, index)
     return out
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for the block (as it was after): each of its passes walks every
-    object of the process, and the story step allocates enough small dicts to set off many of them."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def forget(conn: sqlite3.Connection) -> None:

@@ -17,11 +17,8 @@ benchmark, 5 sessions of staleness); any other setting is computed by the rules 
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +27,7 @@ from newsdesk.db import grades as store
 from newsdesk.db.read import grades as reads
 from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.domain.cells import missing, text_or_none
+from newsdesk.domain.cycles import no_cycle_collection
 from newsdesk.domain.filters import Filters
 from newsdesk.flows import market as track
 from newsdesk.scorecard.groups import closes_label, horizon_label
@@ -306,7 +304,7 @@ def summary(
     changed, or a decision of the view has no grade of the current rules): the caller computes the
     results and :meth:`Summary.of_results` them, as before. The same figures as :func:`results` either
     way (``tests/db/test_grade_summary.py``)."""
-    with reads.snapshot(conn), _no_cycle_collection():
+    with reads.snapshot(conn), no_cycle_collection():
         if not store.is_clean(conn):
             return None
         found = reads.graded_outcomes(conn, filters, exposures)
@@ -316,19 +314,6 @@ def summary(
         rows, leg_rows_ = reads.graded_view(conn, filters, decision_ids=last) if last else ([], [])
         return Summary(_outcomes(found, exposures), _from_rows(conn, rows, leg_rows_, None))
 
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for the block (as it was after): a view's rows are many small
-    objects and no cycles, and each pass the collector makes while they are built walks every object of
-    the process (a fifth of the summary's CPU at 1M)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @functools.lru_cache(maxsize=65_536, typed=True)

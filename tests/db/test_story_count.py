@@ -5,7 +5,6 @@ a story id and an opener moved into another story."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 import pytest
@@ -16,6 +15,7 @@ from newsdesk.db.read import filters as read_filters
 from newsdesk.db.read.stories import story_count
 from newsdesk.domain.filters import Filters
 from tests.engine_util import one, rows
+from tests.seed import story_pairs
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +23,7 @@ def desk(module_desk_target):
     db = schema.open(module_desk_target)
     synthetic.generate(db, 1_500, seed=17)
     ids = [r["id"] for r in rows(db, "SELECT id FROM articles ORDER BY published_at, id")]
-    grouped, at = [], 0
-    for size in itertools.cycle([1, 3, 2, 5, 1, 4]):  # stories of 1-5 articles in publish order
-        if at >= len(ids):
-            break
-        grouped += [(ids[at], member) for member in ids[at : at + size]]
-        at += size
+    grouped = story_pairs(ids)  # stories of 1-5 articles in publish order
     with schema.transaction(db):
         db.executemany("UPDATE articles SET story_id = ? WHERE id = ?", grouped)
     followers = rows(db, "SELECT id, story_id FROM articles WHERE story_id <> id ORDER BY id")

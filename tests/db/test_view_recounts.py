@@ -5,7 +5,6 @@ walks the covering publish-time index) and the Decisions page's newest decisions
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from datetime import date
 
@@ -18,6 +17,7 @@ from newsdesk.db.read import filters as read_filters
 from newsdesk.db.read.stories import latest_stories
 from newsdesk.domain.filters import Filters
 from tests.engine_util import rows
+from tests.seed import story_pairs
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +27,7 @@ def desk(module_desk_target):
     db = schema.open(module_desk_target)
     synthetic.generate(db, 1_500, seed=23)
     ids = [r["id"] for r in rows(db, "SELECT id FROM articles ORDER BY published_at, id")]
-    grouped, at = [], 0
-    for size in itertools.cycle([1, 3, 2, 5, 1, 4]):
-        if at >= len(ids):
-            break
-        grouped += [(ids[at], member) for member in ids[at : at + size]]
-        at += size
+    grouped = story_pairs(ids)  # stories of 1-5 articles in publish order
     with schema.transaction(db):
         db.executemany("UPDATE articles SET story_id = ? WHERE id = ?", grouped)
         db.executemany("UPDATE articles SET story_id = NULL WHERE id = ?", [(i,) for i in ids[5::13]])
