@@ -163,6 +163,14 @@ def copy_desk(request, source: Path | str, folder: Path) -> Path | str:
 
 
 @pytest.fixture
+def built(template: Path | str, request, tmp_path: Path):
+    """A writable copy of the test module's ``template`` desk (its own module-scoped fixture), on each engine."""
+    db = schema.open(copy_desk(request, template, tmp_path))
+    yield db
+    db.close()
+
+
+@pytest.fixture
 def desk(desk_target: Path | str):
     """A writable connection (``newsdesk.db.open``) to :func:`desk_target`'s fresh desk."""
     database = schema.open(desk_target)

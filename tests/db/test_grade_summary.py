@@ -21,7 +21,6 @@ from newsdesk.flows import ingest as pipeline
 from newsdesk.scorecard.groups import cumulative_excess, group_results
 from newsdesk.scorecard.rules import ScorecardError
 from newsdesk.scorecard.summary import KEYS, Summary, groups
-from tests.conftest import copy_desk
 from tests.db.test_grades import closes_csv, hand_built, leg, recomputed
 from tests.flows.test_cli import run
 
@@ -76,12 +75,6 @@ def template(module_desk_target, tmp_path_factory) -> Path | str:
     db.close()
     return module_desk_target
 
-
-@pytest.fixture
-def built(template: Path | str, request, tmp_path: Path):
-    db = schema.open(copy_desk(request, template, tmp_path))
-    yield db
-    db.close()
 
 
 VIEWS = [

@@ -21,7 +21,6 @@ from newsdesk.flows import prices as track
 from newsdesk.prices.demo import illustrative_prices
 from newsdesk.scorecard.groups import closes_label, result_line
 from newsdesk.scorecard.rules import RULES_VERSION, score_decisions
-from tests.conftest import copy_desk
 from tests.flows.test_cli import run
 
 SPY_LINKS = {"AAPL": "SPY", "MSFT": "SPY", "NVDA": "SPY", "7203.T": "1306.T"}
@@ -93,13 +92,6 @@ def template(module_desk_target, tmp_path_factory) -> Path | str:
     db.close()
     return module_desk_target
 
-
-@pytest.fixture
-def built(template: Path | str, request, tmp_path: Path):
-    """A copy of the hand-built database (graded by its price import), on each engine."""
-    db = schema.open(copy_desk(request, template, tmp_path))
-    yield db
-    db.close()
 
 
 def test_stored_grades_equal_the_rules_on_a_hand_built_database(built) -> None:
