@@ -184,14 +184,12 @@ def where(
     topics_exist: bool = False,
     text_walk: bool = False,
     id_of: str | None = None,
-    topics_of: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (without the keyword) over articles aliased ``alias``, and its params.
     With ``topics_exist`` the topic test is a per-article EXISTS, and with ``text_walk`` the
     full-text matches are a set each article is tested against (both for newest-first walks).
-    ``id_of``: the column the per-article topic test reads the article's id from (constant SQL;
-    ``{alias}.id`` by default): a walk of decisions tests ``d.article_id`` before it reads the article.
-    ``topics_of``: the same for the topics' set (without ``topics_exist``; constant SQL)."""
+    ``id_of``: the column the topic test (EXISTS or the topics' set) reads the article's id from (constant
+    SQL; ``{alias}.id`` by default): a walk of decisions tests ``d.article_id`` before it reads the article."""
     clauses: list[str] = ["1 = 1"]
     params: list[Any] = []
     topics = [t for t in filters.topics if t != UNCATEGORISED]
@@ -204,7 +202,7 @@ def where(
         params.extend(topics)
     elif topics:
         view, view_params = category_view(replace(filters, topics=tuple(topics)))
-        either.append(f"{topics_of or alias + '.id'} IN (SELECT article_id FROM article_categories WHERE {view})")
+        either.append(f"{id_of or alias + '.id'} IN (SELECT article_id FROM article_categories WHERE {view})")
         params.extend(view_params)
     if len(topics) < len(filters.topics):
         either.append(

@@ -148,7 +148,7 @@ def graded_outcomes(
     ``exposures``, for a scored, unpaired grade the indexes of the legs its excess comes from
     (``used_legs``, comma-separated) and the instruments they index (else both NULL)."""
     legs = _EXPOSURE_SELECT if exposures else "NULL AS instruments, NULL AS used_legs"
-    clause, params = where(filters, "a", topics_of="d.article_id")  # topics tested before the article is read
+    clause, params = where(filters, "a", id_of="d.article_id")  # topics tested before the article is read
     by_author, author_params = author_clause(filters)
     dates, date_params = and_day_range("d.published_at", filters.since, filters.until)
     return conn.execute(
