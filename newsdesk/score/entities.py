@@ -130,6 +130,7 @@ TRADE_WORDS = frozenset(
     "maintain watch stay favor favour prefer like wait monitor hedge protect trade take lighten cut close open "
     "fund pair rotate switch and or versus vs against into from in of on over than with".split()
 )
+MEMO_SIZE = 256  # texts whose mention spans a matcher keeps
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 
@@ -228,6 +229,7 @@ class CompanyMatcher:
                 first, c = lines[0]
                 phrases.append((first, Alias(c, first, True, False, head=True)))
         self._matcher = PhraseMatcher(phrases)
+        self._memo: dict[tuple[str, bool], dict[str, list[tuple[int, int]]]] = {}
 
     def mentions(self, text: str, lenient: bool = False) -> dict[str, list[int]]:
         """Ticker -> character offsets of the accepted mentions in ``text``. With ``lenient``
@@ -237,6 +239,15 @@ class CompanyMatcher:
 
     def mention_spans(self, text: str, lenient: bool = False) -> dict[str, list[tuple[int, int]]]:
         """Ticker -> ``(start, end)`` of the accepted mentions in ``text`` (see :meth:`mentions`)."""
+        key = (text, lenient)
+        spans = self._memo.get(key)
+        if spans is None:  # a pure function of the text: the pipeline asks again for a headline alone
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            spans = self._memo[key] = self._mention_spans(text, lenient)
+        return {t: list(s) for t, s in spans.items()}
+
+    def _mention_spans(self, text: str, lenient: bool) -> dict[str, list[tuple[int, int]]]:
         found: dict[str, list[tuple[int, int]]] = {}
         pending: list[tuple[Alias, int, int]] = []
         for start, end, _key, aliases in self._matcher.find(text):
@@ -252,21 +263,26 @@ class CompanyMatcher:
                     continue
                 found.setdefault(alias.company.ticker, []).append((start, end))
                 break
-        for _ in range(2):  # a mention accepted on its own cue backs the others of its company
-            rest = []
-            for alias, start, end in pending:
-                if self._second_cue(text, alias, start, found, lenient):
-                    found.setdefault(alias.company.ticker, []).append((start, end))
-                else:
-                    rest.append((alias, start, end))
-            pending = rest
-        if RATING_HINT.search(text):  # most texts rate nothing: skip the author checks
+        # a mention accepted on its own cue backs the others of its company: a second pass accepts the
+        # ones the first left whose company it found meanwhile (their other cues do not change)
+        rest = []
+        for alias, start, end in pending:
+            if self._cue_blocked(text, alias, start):
+                continue
+            if alias.company.ticker in found or self._own_cue(text, alias, start, lenient):
+                found.setdefault(alias.company.ticker, []).append((start, end))
+            else:
+                rest.append((alias, start, end))
+        for alias, start, end in rest:
+            if alias.company.ticker in found:
+                found[alias.company.ticker].append((start, end))
+        if _rating_hint(text):  # most texts rate nothing: skip the author checks
             starts = {sp[0] for spans in found.values() for sp in spans}
             for ticker, spans in list(found.items()):
                 spans[:] = [sp for sp in spans if not _author(text, *sp, starts)]
                 if not spans:
                     del found[ticker]
-        for m in EXCHANGE_TICKER.finditer(text):
+        for m in EXCHANGE_TICKER.finditer(text) if ":" in text else ():
             company = lookup(m.group(1))
             for ticker, spans in list(found.items()):  # the exchange word is no company ("NASDAQ:TSLA")
                 spans[:] = [sp for sp in spans if not (sp[0] < m.start(1) and m.start() < sp[1])]
@@ -310,18 +326,28 @@ class CompanyMatcher:
         return out
 
     def _second_cue(self, text: str, alias: Alias, start: int, found: dict[str, list], lenient: bool = False) -> bool:
-        if not text[start].isupper():
+        """Whether an ambiguous name or a sentence's first word at ``start`` has a second cue."""
+        if self._cue_blocked(text, alias, start):
             return False
-        if alias.head and not _sentence_start(text, start) and re.search(r"[A-Z][\w'&.-]*[ \t]+$", text[:start]):
-            return False  # "New York Stock Exchange" is not York Water
-        after = text[start + len(alias.text) : start + len(alias.text) + 40].lstrip(" ,")
-        symbol = alias.company.ticker.split(".")[0]
-        if alias.company.ticker in found:
+        return alias.company.ticker in found or self._own_cue(text, alias, start, lenient)
+
+    @staticmethod
+    def _cue_blocked(text: str, alias: Alias, start: int) -> bool:
+        """No cue makes this a company: written in lower case, or a universe name's head word after
+        another capitalised word ("New York Stock Exchange" is not York Water)."""
+        if not text[start].isupper():
             return True
+        return alias.head and not _sentence_start(text, start) and _after_capitalised(text, start)
+
+    @staticmethod
+    def _own_cue(text: str, alias: Alias, start: int, lenient: bool) -> bool:
+        """The cues of a mention that do not depend on the other mentions found."""
+        after = text[start + len(alias.text) : start + len(alias.text) + 40].lstrip(" ,")
         if (LEGAL_AFTER if alias.text.lower() in INDEX_WORDS else CORPORATE_WORDS).match(after):
             return True  # an index word takes a legal form only: "Nasdaq Inc", not "Nasdaq stocks"
         if RATED_SUBJECT.search(text[max(0, start - 60) : start]):
             return True
+        symbol = alias.company.ticker.split(".")[0]
         if len(symbol) >= 2 and symbol != alias.text.upper() and symbol in _symbols(text):
             return True  # the ticker written beside the name (not the name itself: "ISS operations")
         if alias.strict:
@@ -385,6 +411,38 @@ def article_text(title: str, summary: str, body: str) -> str:
 def _symbols(text: str) -> frozenset[str]:
     """Upper-case words of ``text`` (candidate tickers such as TGT or $AAPL)."""
     return frozenset(m.group(0).lstrip("$") for m in SYMBOL.finditer(text))
+
+
+_HINT_WORDS = (
+    "upgrade", "downgrade", "initiat", "assume", "resume", "reinstat", "reiterat", "maintain", "target", "coverage",
+    "rating",
+)  # fmt: skip
+PT_WORD = re.compile(r"\bPT\b", re.I)
+_WORD_CHARS = frozenset("_'&.-")
+
+
+def _rating_hint(text: str) -> bool:
+    """``RATING_HINT.search(text)``; for ASCII text by substring tests of the lower-cased text (the same
+    answer: a case-insensitive match of ASCII words in ASCII text is a match in its lower-case form)."""
+    if not text.isascii():
+        return RATING_HINT.search(text) is not None
+    low = text.lower()
+    return any(w in low for w in _HINT_WORDS) or ("pt" in low and PT_WORD.search(text) is not None)
+
+
+def _after_capitalised(text: str, start: int) -> bool:
+    """``re.search(r"[A-Z][\w'&.-]*[ \t]+$", text[:start])``, read backwards from ``start`` (the regex
+    tries every position of the text before it): blanks right before ``start``, and an ASCII capital in
+    the run of word characters (and ' & . -) before them."""
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == start:
+        return False
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in _WORD_CHARS):
+        j -= 1
+    return any("A" <= c <= "Z" for c in text[j:i])
 
 
 def _author(text: str, start: int, end: int, starts: Set[int] = frozenset()) -> bool:
