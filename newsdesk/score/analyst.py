@@ -147,6 +147,9 @@ _ROUNDUP = re.compile(
     r"\bmost\s+(?:upgraded|downgraded)|\bstocks?\s+(?:upgraded|downgraded)\b|\bwhy\b|\?",
     re.I,
 )
+_ROUNDUP_WORDS = ("top", "upgrades", "downgrades", "analyst", "most", "stock", "why", "?")
+# what PASSIVE, PASSIVE_BY, GIVEN and PASSIVE_PT all hold: the house after "at", "by" or "from"
+_BY_HOUSE = re.compile(r"\s(?i:at|by|from)\s")
 # an author: capitalised words (with &, ., ', -, digits) before the verb; a lower-case word only as a link
 _AUTHOR = r"(?P<author>[A-Z0-9][\w.&'’\-]*(?:,?\s+(?:&|and|de|of|du|la|[A-Z0-9][\w.&'’\-]*))*?)"
 ACTIVE = re.compile(rf"^{_AUTHOR}\s+(?P<verb>(?i:{_ACTIVE_VERB}))\b(?P<rest>.*)$", re.S)
@@ -343,7 +346,7 @@ def read_call(sentence: str) -> Call | None:
         return None
     text = " ".join(_PREFIX.sub("", sentence).split())
     text = re.sub(r"\s*(?:\.\.\.|…)$", "", text)  # a feed's cut: "Coverage Initiated at Sterne Agee ..."
-    if not text or _ROUNDUP.search(text):
+    if not text or _roundup(text):
         return None
     call = _active(text) or _passive(text)
     if call is None and "; " in text:  # "Watching Sunrun; Hearing Gordon Johnson Reiterates Sell ..."
@@ -455,7 +458,19 @@ def _active(text: str) -> Call | None:
     return _call(author, subject, kind, rating, rating_prev, pt, prev, pt_verb)
 
 
+def _roundup(text: str) -> bool:
+    """``_ROUNDUP.search(text)``, skipped for an ASCII text with none of its words (each of its forms
+    holds one; a case-insensitive match of ASCII words in ASCII text is one in its lower-case form)."""
+    if text.isascii():
+        low = text.lower()
+        if not any(w in low for w in _ROUNDUP_WORDS):
+            return False
+    return _ROUNDUP.search(text) is not None
+
+
 def _passive(text: str) -> Call | None:
+    if not _BY_HOUSE.search(text):  # every passive form names its house after "at", "by" or "from"
+        return None
     m = PASSIVE.match(text)
     rated = _SUBJECT_RATING.match(m.group("subject")) if m else None  # "Symantec Rating Lowered to Neutral at ..."
     if m and m.group("verb").lower() in PASSIVE_KINDS and not _rating_after(m.group("rest"), "to") and not rated:

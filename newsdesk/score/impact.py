@@ -291,7 +291,12 @@ def market_impact(
     weights = list(category_weights)
     category = max(weights) if weights else 0.5
     strength = min(1.0, abs(sentiment))
-    nov, copies = novelty_copies or novelty_of(overlaps(title, recent_titles))
+    if novelty_copies:
+        nov, copies = novelty_copies
+    elif isinstance(recent_titles, tuple) and not recent_titles:  # no window (the novelty is left to with_novelty): novelty_of([])
+        nov, copies = 1.0, 0
+    else:
+        nov, copies = novelty_of(overlaps(title, recent_titles))
     calm_hits = [key for _s, _e, key, _p in _calm_matcher().find(f"{title}\n{text}")]
     calm = CALM_FACTOR if calm_hits else 1.0
     base = impact_base({"magnitude": mag, "strength": strength, "prominence": prominence, "category": category})
