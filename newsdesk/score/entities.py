@@ -266,10 +266,11 @@ class CompanyMatcher:
         # a mention accepted on its own cue backs the others of its company: a second pass accepts the
         # ones the first left whose company it found meanwhile (their other cues do not change)
         rest = []
+        rated = _may_rate(text) if pending else False
         for alias, start, end in pending:
             if self._cue_blocked(text, alias, start):
                 continue
-            if alias.company.ticker in found or self._own_cue(text, alias, start, lenient):
+            if alias.company.ticker in found or self._own_cue(text, alias, start, lenient, rated):
                 found.setdefault(alias.company.ticker, []).append((start, end))
             else:
                 rest.append((alias, start, end))
@@ -329,7 +330,7 @@ class CompanyMatcher:
         """Whether an ambiguous name or a sentence's first word at ``start`` has a second cue."""
         if self._cue_blocked(text, alias, start):
             return False
-        return alias.company.ticker in found or self._own_cue(text, alias, start, lenient)
+        return alias.company.ticker in found or self._own_cue(text, alias, start, lenient, _may_rate(text))
 
     @staticmethod
     def _cue_blocked(text: str, alias: Alias, start: int) -> bool:
@@ -340,15 +341,16 @@ class CompanyMatcher:
         return alias.head and not _sentence_start(text, start) and _after_capitalised(text, start)
 
     @staticmethod
-    def _own_cue(text: str, alias: Alias, start: int, lenient: bool) -> bool:
-        """The cues of a mention that do not depend on the other mentions found."""
+    def _own_cue(text: str, alias: Alias, start: int, lenient: bool, rated: bool) -> bool:
+        """The cues of a mention that do not depend on the other mentions found (``rated``: whether
+        the text may hold a :data:`RATED_SUBJECT`, :func:`_may_rate`)."""
         after = text[start + len(alias.text) : start + len(alias.text) + 40].lstrip(" ,")
         if (LEGAL_AFTER if alias.text.lower() in INDEX_WORDS else CORPORATE_WORDS).match(after):
             return True  # an index word takes a legal form only: "Nasdaq Inc", not "Nasdaq stocks"
-        if RATED_SUBJECT.search(text[max(0, start - 60) : start]):
+        if rated and RATED_SUBJECT.search(text[max(0, start - 60) : start]):
             return True
         symbol = alias.company.ticker.split(".")[0]
-        if len(symbol) >= 2 and symbol != alias.text.upper() and symbol in _symbols(text):
+        if len(symbol) >= 2 and symbol != alias.text.upper() and symbol in text and symbol in _symbols(text):
             return True  # the ticker written beside the name (not the name itself: "ISS operations")
         if alias.strict:
             return False
@@ -428,6 +430,18 @@ def _rating_hint(text: str) -> bool:
         return RATING_HINT.search(text) is not None
     low = text.lower()
     return any(w in low for w in _HINT_WORDS) or ("pt" in low and PT_WORD.search(text) is not None)
+
+
+_RATED_WORDS = ("upgrade", "downgrade", "coverage", "target", "pt", "rating", "maintain", "reiterat")
+
+
+def _may_rate(text: str) -> bool:
+    """False when no part of ``text`` can match :data:`RATED_SUBJECT`: an ASCII text without any of
+    the words each of its forms holds (in any case)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in _RATED_WORDS)
 
 
 def _after_capitalised(text: str, start: int) -> bool:
