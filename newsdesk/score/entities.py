@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from bisect import bisect_left
 from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
@@ -130,7 +131,6 @@ TRADE_WORDS = frozenset(
     "maintain watch stay favor favour prefer like wait monitor hedge protect trade take lighten cut close open "
     "fund pair rotate switch and or versus vs against into from in of on over than with".split()
 )
-MEMO_SIZE = 256  # texts whose mention spans a matcher keeps
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 
@@ -229,7 +229,8 @@ class CompanyMatcher:
                 first, c = lines[0]
                 phrases.append((first, Alias(c, first, True, False, head=True)))
         self._matcher = PhraseMatcher(phrases)
-        self._memo: dict[tuple[str, bool], dict[str, list[tuple[int, int]]]] = {}
+        # the last text's spans (never more: each article's texts are read afresh)
+        self._last: tuple[tuple[str, bool] | None, dict[str, list[tuple[int, int]]]] = (None, {})
 
     def mentions(self, text: str, lenient: bool = False) -> dict[str, list[int]]:
         """Ticker -> character offsets of the accepted mentions in ``text``. With ``lenient``
@@ -240,11 +241,11 @@ class CompanyMatcher:
     def mention_spans(self, text: str, lenient: bool = False) -> dict[str, list[tuple[int, int]]]:
         """Ticker -> ``(start, end)`` of the accepted mentions in ``text`` (see :meth:`mentions`)."""
         key = (text, lenient)
-        spans = self._memo.get(key)
-        if spans is None:  # a pure function of the text: the pipeline asks again for a headline alone
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            spans = self._memo[key] = self._mention_spans(text, lenient)
+        if self._last[0] == key:  # a pure function of the text: the pipeline asks again for a headline alone
+            spans = self._last[1]
+        else:
+            spans = self._mention_spans(text, lenient)
+            self._last = (key, spans)
         return {t: list(s) for t, s in spans.items()}
 
     def _mention_spans(self, text: str, lenient: bool) -> dict[str, list[tuple[int, int]]]:
@@ -384,8 +385,7 @@ class CompanyMatcher:
         for ticker in {**found, **in_decisions}:
             offsets = found.get(ticker, [])
             extra = in_decisions.get(ticker, [])
-            own = [s for s in sentences if any(s.start <= o < s.end for o in offsets)]
-            own += [s for s in bullets if any(s.start <= o < s.end for o in extra)]
+            own = _holding(sentences, offsets) + _holding(bullets, extra)
             in_title = bool(title) and any(o < len(title) for o in offsets)
             in_lead = any(o < lead_end for o in offsets)
             count = len(offsets) + len(extra)
@@ -445,9 +445,10 @@ def _may_rate(text: str) -> bool:
 
 
 def _after_capitalised(text: str, start: int) -> bool:
-    """``re.search(r"[A-Z][\w'&.-]*[ \t]+$", text[:start])``, read backwards from ``start`` (the regex
-    tries every position of the text before it): blanks right before ``start``, and an ASCII capital in
-    the run of word characters (and ' & . -) before them."""
+    r"""``re.search(r"[A-Z][\w'&.-]*[ \t]+$", text[:start])`` for a name not at a sentence start (so
+    not after a newline, where ``$`` would match too), read backwards from ``start`` instead of trying
+    every position of the text before it: blanks right before ``start``, and an ASCII capital in the
+    run of word characters (and ' & . -) before them."""
     i = start
     while i > 0 and text[i - 1] in " \t":
         i -= 1
@@ -486,16 +487,28 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:;"
 
 
+def _holding(sentences: list[finance.SentenceScore], offsets: list[int]) -> list[finance.SentenceScore]:
+    """The sentences, in order, that hold one of ``offsets`` (``start <= o < end``)."""
+    if not offsets:
+        return []
+    ordered = sorted(offsets)
+    out = []
+    for s in sentences:
+        i = bisect_left(ordered, s.start)
+        if i < len(ordered) and ordered[i] < s.end:
+            out.append(s)
+    return out
+
+
 def _lead(text: str) -> str:
-    spans = _sentence_spans(text)
-    return text[: spans[min(1, len(spans) - 1)][1]] if spans else ""
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The first two sentences of ``text`` (split at :data:`SENTENCE_END`; the rest is not read)."""
     spans, start = [], 0
     for m in SENTENCE_END.finditer(text):
         spans.append((start, m.start()))
         start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
+        if len(spans) == 2:
+            break
+    else:
+        if start < len(text):
+            spans.append((start, len(text)))
+    return text[: spans[min(1, len(spans) - 1)][1]] if spans else ""

@@ -209,6 +209,14 @@ def title_words(title: str) -> frozenset[str]:
     return frozenset(w for w in TOKEN.findall(title.lower()) if w not in STOP and len(w) > 2)
 
 
+def _may_bp(text: str) -> bool:
+    """False when :data:`BASIS_POINTS` cannot match: an ASCII text without "bp" or "basis point" in any case."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "bp" in low or "basis point" in low
+
+
 def magnitude(title: str, text: str) -> tuple[float, list[str]]:
     """Magnitude in [0, 1] and the words and figures that made it."""
     weights: dict[str, float] = {}
@@ -229,7 +237,7 @@ def magnitude(title: str, text: str) -> tuple[float, list[str]]:
     if moves:
         weight, value = max(moves)
         weights[f"{value:g}% move"] = weight
-    bps = [int(m.group(1)) for m in BASIS_POINTS.finditer(full) if int(m.group(1)) <= 1000]
+    bps = [int(m.group(1)) for m in BASIS_POINTS.finditer(full) if int(m.group(1)) <= 1000] if _may_bp(full) else []
     if bps:
         weights[f"{max(bps)}bp"] = min(0.7, max(bps) / 50.0 * 0.7)
     remaining = 1.0
@@ -293,7 +301,7 @@ def market_impact(
     strength = min(1.0, abs(sentiment))
     if novelty_copies:
         nov, copies = novelty_copies
-    elif isinstance(recent_titles, tuple) and not recent_titles:  # no window (the novelty is left to with_novelty): novelty_of([])
+    elif isinstance(recent_titles, tuple) and not recent_titles:  # no window: novelty_of([])
         nov, copies = 1.0, 0
     else:
         nov, copies = novelty_of(overlaps(title, recent_titles))

@@ -43,11 +43,15 @@ TICKER_TAG = re.compile(
     r"\(?\s*\b(?:NASDAQ|NYSE|NYSEARCA|NYSEAMERICAN|AMEX|OTC|OTCMKTS|TSX|TSXV|LSE|BATS|CBOE|ASX|HKEX)\s*:\s*[A-Z][A-Z0-9.\-]*\s*\)?"
 )
 
+_EXCHANGES = ("NASDAQ", "NYSE", "AMEX", "OTC", "TSX", "LSE", "BATS", "CBOE", "ASX", "HKEX")  # as TICKER_TAG spells them
+
 
 def without_ticker_tags(text: str) -> str:
     """``text`` without exchange ticker tags ("Apple ( NASDAQ:AAPL )"): they name a company, which
     is evidence for its sector, not for a markets story."""
-    return TICKER_TAG.sub(" ", text) if ":" in text else text
+    if ":" not in text or not any(x in text for x in _EXCHANGES):  # every tag holds one
+        return text
+    return TICKER_TAG.sub(" ", text)
 
 
 @lru_cache(maxsize=4)
