@@ -463,7 +463,7 @@ def _roundup(text: str) -> bool:
     holds one; a case-insensitive match of ASCII words in ASCII text is one in its lower-case form)."""
     if text.isascii():
         low = text.lower()
-        if not any(w in low for w in _ROUNDUP_WORDS):
+        if not any(map(low.__contains__, _ROUNDUP_WORDS)):
             return False
     return _ROUNDUP.search(text) is not None
 

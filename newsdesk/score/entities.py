@@ -135,27 +135,32 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 
 @lru_cache(maxsize=1)
-def lexicon_names() -> frozenset[str]:
-    """Lower-case forms of the capitalised words of the TextBlob lexicon: nationalities, places and other
-    names ("German", "York") that are no company's own word."""
-    spec = importlib.util.find_spec("textblob")
-    path = Path(spec.origin if spec and spec.origin else "textblob").parent / "en" / "en-lexicon.txt"
-    with open(path, encoding="utf-8") as fh:
-        return frozenset(w.lower() for w in (line.split(" ", 1)[0] for line in fh) if w[:1].isupper())
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Lower-case ordinary English words, from the part-of-speech lexicon TextBlob ships."""
+def _lexicon_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The first words of the lines of TextBlob's part-of-speech lexicon, read once: those written in
+    lower case, and the lower-case forms of those written with a capital."""
     spec = importlib.util.find_spec("textblob")  # located, not imported: importing it is slow
     path = Path(spec.origin if spec and spec.origin else "textblob").parent / "en" / "en-lexicon.txt"
-    words = set()
+    lower, names = set(), set()
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             word = line.split(" ", 1)[0]
-            if word and word[0].islower():
-                words.add(word)
-    return frozenset(words)
+            first = word[:1]
+            if first.islower():
+                lower.add(word)
+            elif first.isupper():
+                names.add(word.lower())
+    return frozenset(lower), frozenset(names)
+
+
+def lexicon_names() -> frozenset[str]:
+    """Lower-case forms of the capitalised words of the TextBlob lexicon: nationalities, places and other
+    names ("German", "York") that are no company's own word."""
+    return _lexicon_words()[1]
+
+
+def common_words() -> frozenset[str]:
+    """Lower-case ordinary English words, from the part-of-speech lexicon TextBlob ships."""
+    return _lexicon_words()[0]
 
 
 @dataclass(frozen=True)
@@ -429,7 +434,7 @@ def _rating_hint(text: str) -> bool:
     if not text.isascii():
         return RATING_HINT.search(text) is not None
     low = text.lower()
-    return any(w in low for w in _HINT_WORDS) or ("pt" in low and PT_WORD.search(text) is not None)
+    return any(map(low.__contains__, _HINT_WORDS)) or ("pt" in low and PT_WORD.search(text) is not None)
 
 
 _RATED_WORDS = ("upgrade", "downgrade", "coverage", "target", "pt", "rating", "maintain", "reiterat")
@@ -441,7 +446,7 @@ def _may_rate(text: str) -> bool:
     if not text.isascii():
         return True
     low = text.lower()
-    return any(w in low for w in _RATED_WORDS)
+    return any(map(low.__contains__, _RATED_WORDS))
 
 
 def _after_capitalised(text: str, start: int) -> bool:

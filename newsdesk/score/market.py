@@ -19,6 +19,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from newsdesk.config import DATA_DIR
@@ -88,7 +89,7 @@ def market_relevance(
         if not text:
             continue
         for _s, _e, phrase, payloads in matcher.find(text):
-            kind, weight = max(payloads, key=lambda p: p[1])
+            kind, weight = max(payloads, key=itemgetter(1))
             if kind == MARKET:
                 market += weight * part
                 market_cues.setdefault(phrase)

@@ -49,16 +49,22 @@ _EXCHANGES = ("NASDAQ", "NYSE", "AMEX", "OTC", "TSX", "LSE", "BATS", "CBOE", "AS
 def without_ticker_tags(text: str) -> str:
     """``text`` without exchange ticker tags ("Apple ( NASDAQ:AAPL )"): they name a company, which
     is evidence for its sector, not for a markets story."""
-    if ":" not in text or not any(x in text for x in _EXCHANGES):  # every tag holds one
+    if ":" not in text or not any(map(text.__contains__, _EXCHANGES)):  # every tag holds one
         return text
     return TICKER_TAG.sub(" ", text)
 
 
 @lru_cache(maxsize=4)
+def _taxonomy(path: Path) -> dict:
+    """The taxonomy file, parsed once for the matcher and the background topics (read only)."""
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=4)
 def topic_matcher(path: Path = TAXONOMY_FILE) -> PhraseMatcher:
     """The compiled keyword matcher of the taxonomy (payload: (category, weight))."""
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    data = _taxonomy(path)
     phrases = []
     for cat in data.get("category", []):
         for raw in cat.get("keywords", []):
@@ -71,8 +77,7 @@ def topic_matcher(path: Path = TAXONOMY_FILE) -> PhraseMatcher:
 def background_topics(path: Path = TAXONOMY_FILE) -> dict[str, frozenset[str]]:
     """Category -> the main topics it is only background to (``background_to`` in the taxonomy): the
     jobs report a market story looks ahead to is not a second topic of that story."""
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    data = _taxonomy(path)
     return {c["name"]: frozenset(c.get("background_to", ())) for c in data.get("category", [])}
 
 
