@@ -36,7 +36,6 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, noun_words, tokenize
@@ -367,7 +366,7 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
             seen_lead, lead, lead_event = True, clause_raw, clause_event
     if lead_event < 0:  # a negative event leads: the sentence reads negative however it continues
         raw = min(raw, lead_event)
-    if raw and HYPOTHETICAL.intersection(tokens):
+    if raw and not HYPOTHETICAL.isdisjoint(tokens):
         raw *= HYPOTHETICAL_FACTOR
         cues = [Cue(c.term, round(c.value * HYPOTHETICAL_FACTOR, 3)) for c in cues]
     return raw, cues
@@ -394,29 +393,32 @@ def _span(tokens: list[str], m: _Match) -> str:
 
 def _nearest_metric(clause: list[_Match], k: int) -> _Match | None:
     """The closest unused metric within :data:`WINDOW` tokens of clause[k] (metrics before the
-    direction word win ties: "sales rose")."""
+    direction word win ties: "sales rose"). Each side is walked away from the direction word and stops
+    at its first unused metric, or at a match :data:`WINDOW` tokens away or more."""
     here = clause[k]
-    before = _first_metric(reversed(clause[:k]), lambda m: here.start - m.end)
-    after = _first_metric(clause[k + 1 :], lambda m: m.start - here.end)
+    before = after = None
+    for m in reversed(clause[:k]):
+        if here.start - m.end >= WINDOW:
+            break
+        if not m.used and m.entry.metric is not None:
+            before = m
+            break
+    for m in clause[k + 1 :]:
+        if m.start - here.end >= WINDOW:
+            break
+        if not m.used and m.entry.metric is not None:
+            after = m
+            break
     if before is None or after is None:
         return after if before is None else before
     return before if here.start - before.end + 1.0 <= after.start - here.end + 1.5 else after
 
 
-def _first_metric(matches: Iterable[_Match], gap: Callable[[_Match], int]) -> _Match | None:
-    """The first unused metric of ``matches`` (walked away from the direction word), unless a match
-    :data:`WINDOW` tokens away or more comes first."""
-    for m in matches:
-        if gap(m) >= WINDOW:
-            return None
-        if not m.used and m.entry.metric is not None:
-            return m
-    return None
-
-
 def _modifier(clause: list[_Match], k: int) -> float:
     """Product of the negators and intensifiers just before clause[k], and of an adverb right
     after it ("fell sharply"), which it then takes for itself."""
+    if len(clause) == 1:  # nothing before or after it
+        return 1.0
     here = clause[k]
     factor = 1.0
     j = k - 1
