@@ -36,7 +36,6 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsdesk.score.lexicon import Entry, Lexicon, load_lexicon, noun_words, tokenize
@@ -59,6 +58,7 @@ NP_ADVERBS = {"just", "simply", "merely", "really", "even", "necessarily", "only
 DETERMINERS = {"a", "an", "the", "any", "another"}
 NP_ENDS = {"is", "are", "was", "were", "that", "which", "who", "it", "but", "about", "because", "as", "than"}
 NP_REACH = 8
+NP_STOPS = NP_ENDS | HARD_STOPS
 HYPOTHETICAL = {"if", "unless", "scenario", "would", "could", "might"}
 HYPOTHETICAL_FACTOR = 0.5
 ABSTRACT_FACTOR = 0.0  # a positive quality noun of a non-figure counts for nothing
@@ -66,6 +66,8 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 QUANTITY = re.compile(r"^\$?\d+(?:[.,]\d+)*(?:[a-z]{1,3})?$")  # 550, 3.2, $12, 10bn, 100m, 5pct
 QUANTIFIERS = {"about", "around", "nearly", "almost", "some", "over", "another", "roughly", "approximately"}
 AMOUNT_FIRST = frozenset("$0123456789")
+_AMOUNT_CHAR = re.compile(r"[$0-9]")  # a sentence without one holds no amount
+NEGATED = ("n't", "n’t")  # a word ending so is a negator unless the lexicon says otherwise
 AMOUNT_UNITS = {"pct", "percent", "per", "cent", "euros", "dollars", "pounds", "points"}
 UNITS = {
     "mn": 1e6,
@@ -110,29 +112,56 @@ class _Match:
 
 
 def _matches(tokens: list[str], lex: Lexicon) -> list[_Match]:
-    out = []
-    i = 0
-    n = len(tokens)
+    """The lexicon's terms in ``tokens``, longest first from each token, left to right (a term whose
+    amounts are left out wins when it is longer), and any other word ending in "n't" as a negator."""
     starts = lex.starts
-    amounts = [k for k, tok in enumerate(tokens) if tok[0] in AMOUNT_FIRST and QUANTITY.match(tok)]
-    while i < n:
-        tok = tokens[i]
-        if tok not in starts:
-            if tok.endswith(("n't", "n’t")):
-                out.append(_Match(i, i + 1, Entry(tok, negator=-0.8)))
-            i += 1
+    trie = lex.trie
+    n = len(tokens)
+    candidates = [i for i, tok in enumerate(tokens) if tok in starts]  # where a term can start
+    joined = " ".join(tokens)
+    if "n't" in joined or "n’t" in joined:  # the words ending in n't no term starts with: negators
+        negated = [i for i, tok in enumerate(tokens) if tok.endswith(NEGATED) and tok not in starts]
+        candidates = sorted(candidates + negated)
+    out = []
+    amounts: list[int] | None = None  # where the amounts are; read when a longer term first needs them
+    i = 0  # the first token no earlier match covers
+    for j in candidates:
+        if j < i:
             continue
-        entry, length = lex.match(tokens, i)
-        if amounts and starts[tok] > 1 and i < amounts[-1] and _amount_within(amounts, i, i + starts[tok] + 1):
-            wide, end = _match_over_amounts(tokens, i, lex)
-            if wide is not None and len(wide.term.split()) > (len(entry.term.split()) if entry else 0):
-                entry, length = wide, end - i
+        tok = tokens[j]
+        longest = starts.get(tok)
+        if longest is None:
+            out.append(_Match(j, j + 1, Entry(tok, negator=-0.8)))
+            i = j + 1
+            continue
+        entry, following = trie[tok]  # the longest term from here (Lexicon.match, inline)
+        length = 1 if entry is not None else 0
+        k = j + 1
+        while following and k < n:
+            node = following.get(tokens[k])
+            if node is None:
+                break
+            k += 1
+            if node[0] is not None:
+                entry, length = node[0], k - j
+            following = node[1]
+        if longest > 1:
+            if amounts is None:
+                amounts = (
+                    [k for k, t in enumerate(tokens) if t[0] in AMOUNT_FIRST and QUANTITY.match(t)]
+                    if _AMOUNT_CHAR.search(joined)
+                    else []
+                )
+            if amounts and j < amounts[-1] and _amount_within(amounts, j, j + longest + 1):
+                wide, end = _match_over_amounts(tokens, j, lex)
+                if wide is not None and len(wide.term.split()) > (len(entry.term.split()) if entry else 0):
+                    entry, length = wide, end - j
         if entry is None:
-            i += 1
+            i = j + 1
             continue
         if not entry.neutral:
-            out.append(_Match(i, i + length, entry))
-        i += length
+            out.append(_Match(j, j + length, entry))
+        i = j + length
     return out
 
 
@@ -185,17 +214,16 @@ def _set_aside(tokens: list[str], matches: list[_Match]) -> None:
     for m in matches:
         if tuple(tokens[m.end : m.end + 2]) in FRAMING and m.entry.negator is None:
             m.used = True
-    for i, tok in enumerate(tokens):
-        if tok not in NP_NEGATORS:
-            continue
+    if NP_NEGATORS.isdisjoint(tokens):
+        return
+    for i in [i for i, tok in enumerate(tokens) if tok in NP_NEGATORS]:
         j = i + 1
         while j < len(tokens) and (tokens[j] in NP_ADVERBS or tokens[j].endswith("ly")) and j - i <= 2:
             j += 1
         if j >= len(tokens) or tokens[j] not in DETERMINERS:
             continue
         end = j + 1
-        stops = NP_ENDS | HARD_STOPS
-        while end < len(tokens) and end - j <= NP_REACH and tokens[end] not in stops:
+        while end < len(tokens) and end - j <= NP_REACH and tokens[end] not in NP_STOPS:
             end += 1
             if tokens[end - 1] in (",", ":"):
                 break
@@ -254,11 +282,10 @@ def _number_direction(tokens: list[str], lo: int, hi: int) -> tuple[float, int] 
 
 def _clauses(tokens: list[str]) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for i, tok in enumerate(tokens):
-        if tok in HARD_STOPS:
-            if i > start:
-                spans.append((start, i))
-            start = i + 1
+    for i in [i for i, tok in enumerate(tokens) if tok in HARD_STOPS]:
+        if i > start:
+            spans.append((start, i))
+        start = i + 1
     if start < len(tokens):
         spans.append((start, len(tokens)))
     return spans
@@ -267,6 +294,9 @@ def _clauses(tokens: list[str]) -> list[tuple[int, int]]:
 def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
     """Raw score and cues of one sentence's tokens."""
     matches = _matches(tokens, lex)
+    compared = [] if COMPARATOR_FIRST.isdisjoint(tokens) else [i for i, t in enumerate(tokens) if t in COMPARATOR_FIRST]
+    if not matches and not compared:  # no term and no comparison of amounts: nothing to score
+        return 0.0, []
     _set_aside(tokens, matches)
     nouns = noun_words()
     cues: list[Cue] = []
@@ -276,12 +306,16 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
     lead_event = 0.0  # the negative events of that clause
     seen_lead = False
     for lo, hi in _clauses(tokens):
+        first, last = bisect_left(starts, lo), bisect_left(starts, hi)
+        compares = bool(compared) and bisect_left(compared, lo) < bisect_left(compared, hi)
+        if first == last and not compares:  # no term, no comparison: the clause adds nothing
+            continue
         clause_raw = 0.0
         clause_event = 0.0
-        clause = matches[bisect_left(starts, lo) : bisect_left(starts, hi)]
+        clause = matches[first:last]
         has_direction = any(m.entry.direction is not None for m in clause)
         has_metric = any(m.entry.metric is not None for m in clause)
-        if not has_direction and any(tokens[i] in COMPARATOR_FIRST for i in range(lo, hi)):
+        if not has_direction and compares:
             implied = _number_direction(tokens, lo, hi)
             if implied is not None:
                 sign, pos = implied
@@ -332,7 +366,7 @@ def score_tokens(tokens: list[str], lex: Lexicon) -> tuple[float, list[Cue]]:
             seen_lead, lead, lead_event = True, clause_raw, clause_event
     if lead_event < 0:  # a negative event leads: the sentence reads negative however it continues
         raw = min(raw, lead_event)
-    if raw and HYPOTHETICAL.intersection(tokens):
+    if raw and not HYPOTHETICAL.isdisjoint(tokens):
         raw *= HYPOTHETICAL_FACTOR
         cues = [Cue(c.term, round(c.value * HYPOTHETICAL_FACTOR, 3)) for c in cues]
     return raw, cues
@@ -359,29 +393,32 @@ def _span(tokens: list[str], m: _Match) -> str:
 
 def _nearest_metric(clause: list[_Match], k: int) -> _Match | None:
     """The closest unused metric within :data:`WINDOW` tokens of clause[k] (metrics before the
-    direction word win ties: "sales rose")."""
+    direction word win ties: "sales rose"). Each side is walked away from the direction word and stops
+    at its first unused metric, or at a match :data:`WINDOW` tokens away or more."""
     here = clause[k]
-    before = _first_metric(reversed(clause[:k]), lambda m: here.start - m.end)
-    after = _first_metric(clause[k + 1 :], lambda m: m.start - here.end)
+    before = after = None
+    for m in reversed(clause[:k]):
+        if here.start - m.end >= WINDOW:
+            break
+        if not m.used and m.entry.metric is not None:
+            before = m
+            break
+    for m in clause[k + 1 :]:
+        if m.start - here.end >= WINDOW:
+            break
+        if not m.used and m.entry.metric is not None:
+            after = m
+            break
     if before is None or after is None:
         return after if before is None else before
     return before if here.start - before.end + 1.0 <= after.start - here.end + 1.5 else after
 
 
-def _first_metric(matches: Iterable[_Match], gap: Callable[[_Match], int]) -> _Match | None:
-    """The first unused metric of ``matches`` (walked away from the direction word), unless a match
-    :data:`WINDOW` tokens away or more comes first."""
-    for m in matches:
-        if gap(m) >= WINDOW:
-            return None
-        if not m.used and m.entry.metric is not None:
-            return m
-    return None
-
-
 def _modifier(clause: list[_Match], k: int) -> float:
     """Product of the negators and intensifiers just before clause[k], and of an adverb right
     after it ("fell sharply"), which it then takes for itself."""
+    if len(clause) == 1:  # nothing before or after it
+        return 1.0
     here = clause[k]
     factor = 1.0
     j = k - 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +40,9 @@ class Entry:
     event: float | None = None  # a negative event (collapse, administration, job losses): never a direction
 
 
+Node = tuple["Entry | None", dict[str, "Node"]]
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """A compiled lexicon: entries by token tuple and, per first token, the longest term length."""
@@ -47,17 +50,39 @@ class Lexicon:
     version: str
     entries: dict[tuple[str, ...], Entry]
     starts: dict[str, int]
+    # the entries as a tree of tokens: token -> (the entry of the terms so far or None, the next tokens)
+    trie: dict[str, Node] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        trie: dict[str, Node] = {}
+        for key in sorted(self.entries, key=len):
+            level = trie
+            for k, token in enumerate(key):
+                node = level.get(token)
+                if node is None:
+                    node = level[token] = (None, {})
+                if k == len(key) - 1:
+                    node = level[token] = (self.entries[key], node[1])
+                level = node[1]
+        object.__setattr__(self, "trie", trie)
 
     def match(self, tokens: list[str], i: int) -> tuple[Entry | None, int]:
         """The longest entry starting at ``tokens[i]`` and its length in tokens (0 when none)."""
-        longest = self.starts.get(tokens[i])
-        if not longest:
+        node = self.trie.get(tokens[i])
+        if node is None:
             return None, 0
-        for n in range(min(longest, len(tokens) - i), 0, -1):
-            entry = self.entries.get(tuple(tokens[i : i + n]))
-            if entry is not None:
-                return entry, n
-        return None, 0
+        entry, length = node[0], 1 if node[0] is not None else 0
+        following = node[1]
+        k = i + 1
+        while following and k < len(tokens):
+            node = following.get(tokens[k])
+            if node is None:
+                break
+            k += 1
+            if node[0] is not None:
+                entry, length = node[0], k - i
+            following = node[1]
+        return entry, length
 
 
 @lru_cache(maxsize=1)

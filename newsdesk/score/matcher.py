@@ -23,7 +23,8 @@ class PhraseMatcher:
             if key:
                 store.setdefault(key, []).append(payload)
         for key, payloads in store.items():
-            self._automaton.add_word(key, (key, payloads))
+            # what find checks of a key, read once: its length and whether it starts and ends a word
+            self._automaton.add_word(key, (key, payloads, len(key) - 1, key[0].isalnum(), key[-1].isalnum()))
         self.empty = not store
         if not self.empty:
             self._automaton.make_automaton()
@@ -31,26 +32,29 @@ class PhraseMatcher:
     def find(self, text: str) -> Iterator[tuple[int, int, str, list[Any]]]:
         """Yield ``(start, end, phrase, payloads)`` for each whole-word, non-overlapping hit."""
         if self.empty or not text:
-            return
+            return iter(())
         low = text.lower()
         if len(low) != len(text):  # a few characters lower-case to two; keep offsets aligned
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         hits = []
-        size = len(low)
-        for end_idx, (key, payloads) in self._automaton.iter(low):
-            start = end_idx - len(key) + 1
-            end = end_idx + 1
-            if start > 0 and low[start - 1].isalnum() and key[0].isalnum():  # inside a word
+        last = len(low) - 1
+        for end_idx, (key, payloads, before_end, opens, closes) in self._automaton.iter(low):
+            start = end_idx - before_end
+            if opens and start > 0 and low[start - 1].isalnum():  # inside a word
                 continue
-            if end < size and low[end].isalnum() and key[-1].isalnum():
+            if closes and end_idx < last and low[end_idx + 1].isalnum():
                 continue
-            hits.append((start, end, key, payloads))
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+            hits.append((start, end_idx + 1, key, payloads))
+        if len(hits) < 2:
+            return iter(hits)
+        hits.sort(key=lambda h: (h[0], h[0] - h[1]))  # leftmost, then longest
+        out = []
         last_end = -1
         for hit in hits:
             if hit[0] >= last_end:
                 last_end = hit[1]
-                yield hit
+                out.append(hit)
+        return iter(out)
 
 
 def weighted_phrase(raw: str) -> tuple[str, float]:
