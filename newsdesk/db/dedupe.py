@@ -128,9 +128,10 @@ KEYS_PER_READ = 500  # bound parameters per look-up of :class:`StoredRows`
 
 
 def candidate_ids(a: Article) -> list[str]:
-    """The ids ``a`` may be stored under, in the order :func:`find_story` tries them."""
-    ids = [a.id] if a.id and a.id != story_ids(a.url, a.source, a.title, a.published_at, None)[0] else None
-    return ids or story_ids(a.url, a.source, a.title, a.published_at, a.guid)
+    """The ids ``a`` may be stored under, in the order :func:`find_story` tries them (its own id when it
+    came with one that is not its computed one; the first of :func:`story_ids` never depends on the guid)."""
+    ids = story_ids(a.url, a.source, a.title, a.published_at, a.guid)
+    return [a.id] if a.id and a.id != ids[0] else ids
 
 
 class StoredRows:
