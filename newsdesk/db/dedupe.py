@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from newsdesk.domain.identity import canonical_url, content_hash, iso_utc, normal_title, story_ids, titles_differ
+from newsdesk.domain.identity import canonical_url, content_hash, normal_title, story_ids, titles_differ
 from newsdesk.domain.models import Article
 
 DEDUPE_HOURS = 48
@@ -50,12 +50,16 @@ def title_key(title: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def shift_hours(iso: str, hours: int) -> str:
-    """``iso`` moved by ``hours`` (returned unchanged when it is not a date)."""
+    """``iso`` moved by ``hours`` (returned unchanged when it is not a date), as :func:`iso_utc` writes
+    it (formatted here from the fields: ``iso_utc``'s ``strftime`` was most of the time of a batch's
+    time windows, one per record and bound)."""
     try:
         moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso
-    return iso_utc(moment + timedelta(hours=hours))
+    moment += timedelta(hours=hours)
+    t = (moment if moment.tzinfo is None else moment.astimezone(UTC)).timetuple()
+    return f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T{t[3]:02d}:{t[4]:02d}:{t[5]:02d}Z"
 
 
 def richness(a: Article) -> int:
@@ -124,9 +128,10 @@ KEYS_PER_READ = 500  # bound parameters per look-up of :class:`StoredRows`
 
 
 def candidate_ids(a: Article) -> list[str]:
-    """The ids ``a`` may be stored under, in the order :func:`find_story` tries them."""
-    ids = [a.id] if a.id and a.id != story_ids(a.url, a.source, a.title, a.published_at, None)[0] else None
-    return ids or story_ids(a.url, a.source, a.title, a.published_at, a.guid)
+    """The ids ``a`` may be stored under, in the order :func:`find_story` tries them (its own id when it
+    came with one that is not its computed one; the first of :func:`story_ids` never depends on the guid)."""
+    ids = story_ids(a.url, a.source, a.title, a.published_at, a.guid)
+    return [a.id] if a.id and a.id != ids[0] else ids
 
 
 class StoredRows:

@@ -32,10 +32,39 @@ def replace_unsafe(text: str) -> str:
     return _UNSAFE.sub("\ufffd", text)
 
 
+# every character ``str.split()`` splits on (``str.isspace``) but the plain space, the ASCII ones first
+# (tests/db/test_write_mapping.py checks the list against every code point)
+_ASCII_SPACES = ("\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_SPACES = (
+    *_ASCII_SPACES,
+    "\x85",
+    "\xa0",
+    "\u1680",
+    *map(chr, range(0x2000, 0x200B)),
+    "\u2028",
+    "\u2029",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+)
+
+
 def collapse_ws(text: str | None) -> str:
     """Collapse runs of whitespace to one space and strip the ends (unsafe characters replaced).
-    ``str.split`` and the regex ``\\s`` agree on what whitespace is; the split is ~5x faster."""
-    return " ".join(replace_unsafe(text or "").split())
+    ``str.split`` and the regex ``\\s`` agree on what whitespace is; the split is ~5x faster. A long
+    text that is already collapsed (single plain spaces only, none at the ends: most summaries and
+    many bodies) is returned as it is after one fast scan per whitespace character (``in``), a
+    quarter of the split's time on a 3 KB body; the result is the split's."""
+    text = replace_unsafe(text or "")
+    if (
+        len(text) >= _LONG
+        and text[0] != " "
+        and text[-1] != " "
+        and "  " not in text
+        and not any(c in text for c in (_ASCII_SPACES if text.isascii() else _SPACES))
+    ):
+        return text
+    return " ".join(text.split())
 
 
 def iso_utc(dt: datetime) -> str:
