@@ -87,7 +87,7 @@ with right:
         article_links(high)
 
 st.subheader("Articles")
-articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
+articles = loaders.load_table_articles(str(path), filters, TABLE_LIMIT, version)
 total, noun = (kpi["stories"], "stories") if filters.per_story else (kpi["articles"], "articles")
 shown = f"{len(articles):,}" + (f" of {total:,} (newest first)" if total > len(articles) else "")
 st.caption(f"{shown} {noun}; the Articles page lists the newest 1,000 with facets; the downloads hold all.")

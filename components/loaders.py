@@ -7,6 +7,8 @@ no other component imports :mod:`newsdesk.db`."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_path
 from newsdesk.db import (
@@ -82,6 +85,25 @@ def _read(path: str | Path, fn, *args):
     """``fn(conn, *args)`` on a read-only connection to ``path``."""
     with _reading(path) as conn:
         return fn(conn, *args)
+
+
+def in_background(loader, *args) -> Future:
+    """``loader(*args)`` (a cached loader) started on a thread of its own, in this run's context (its
+    cache is the same): a page reads two things at once while it draws. SQLite and psycopg let the
+    GIL go while a query runs, so on two cores a filter change waits for the longer read, not the sum.
+    The result (or the read's exception) comes from ``.result()``."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(loader(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+            future.set_exception(exc)
+
+    thread = threading.Thread(target=work, name="newsdesk-read", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
+    return future
 
 
 def data_version(path: Path | str) -> int:
@@ -188,6 +210,13 @@ def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataF
 def load_articles(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
     """The filtered articles, newest first, at most ``limit``."""
     return _read(path, articles.articles, filters, limit)
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_table_articles(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
+    """:func:`load_articles`'s rows with only the columns an article table shows (no bodies): the
+    Overview's and the Articles page's tables (their downloads read the whole view on click)."""
+    return _read(path, articles.articles, filters, limit, True)
 
 
 def export_csv(path: str, filters: Filters, columns: str = "human", link_base: str | None = None) -> bytes:
