@@ -106,6 +106,21 @@ def in_background(loader, *args) -> Future:
     return future
 
 
+def _together(path: str | Path, fn) -> Future:
+    """``fn(conn)`` on a read-only connection of its own, on a thread of its own (no Streamlit call in it):
+    a loader's second read while it works on the first one's rows."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(_read(path, fn))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="newsdesk-read", daemon=True).start()
+    return future
+
+
 def data_version(path: Path | str) -> int:
     """The last ingest run id (uncached: one indexed lookup)."""
     return _read(path, stats.data_version)
@@ -248,10 +263,16 @@ def load_decisions_with_status(
     no horizon), how many decisions the view has in all, and the basket links of the loaded
     decisions: the Decisions page's data in one cache entry."""
     with _reading(path) as conn:
-        found = decisions.decisions(conn, filters, limit=limit)
-        links = baskets.decision_basket_links(conn, found["id"].tolist())
-        count = decisions.decision_count(conn, filters)
+        found = decisions.raw_decisions(conn, filters, limit=limit)
+    # the links and the count read on a second connection while the rows' legs are decoded (the GIL is let go
+    # while SQLite reads); the same rows, links and count as one connection in turn
+    ids = found["id"].tolist()
+    others = _together(
+        path, lambda conn: (baskets.decision_basket_links(conn, ids), decisions.decision_count(conn, filters))
+    )
+    found = decisions.typed(found)
     found = found.assign(status=statuses(found["published_at"], found["horizon_max_days"]))
+    links, count = others.result()
     return found, count, links
 
 
