@@ -55,7 +55,7 @@ def _skip_repl_probe() -> None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if get_script_run_ctx() is not None:
-        delta_generator._use_warning_has_been_displayed = True  # type: ignore[attr-defined]
+        delta_generator._use_warning_has_been_displayed = True
 
 
 def start(name: str, authors: bool = False) -> PageContext:
