@@ -102,9 +102,10 @@ def _read(path: str | Path, fn, *args):
 
 def in_background(loader, *args) -> Future:
     """``loader(*args)`` (a cached loader) started on a thread of its own, in this run's context (its
-    cache is the same): a page reads two things at once while it draws. SQLite and psycopg let the
-    GIL go while a query runs, so on two cores a filter change waits for the longer read, not the sum.
-    The result (or the read's exception) comes from ``.result()``."""
+    cache is the same): a page reads two things at once while it draws. SQLite lets the GIL go while a
+    statement steps, so on two cores an aggregate read (one long step: the facets' counts) runs beside the
+    page's own work; a read of many rows takes the GIL back at each row and gains little. The result (or
+    the read's exception) comes from ``.result()``."""
     future: Future = Future()
 
     def work() -> None:
@@ -116,21 +117,6 @@ def in_background(loader, *args) -> Future:
     thread = threading.Thread(target=work, name="newsdesk-read", daemon=True)
     add_script_run_ctx(thread, get_script_run_ctx())
     thread.start()
-    return future
-
-
-def _together(path: str | Path, fn) -> Future:
-    """``fn(conn)`` on a read-only connection of its own, on a thread of its own (no Streamlit call in it):
-    a loader's second read while it works on the first one's rows."""
-    future: Future = Future()
-
-    def work() -> None:
-        try:
-            future.set_result(_read(path, fn))
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
-            future.set_exception(exc)
-
-    threading.Thread(target=work, name="newsdesk-read", daemon=True).start()
     return future
 
 
@@ -276,16 +262,10 @@ def load_decisions_with_status(
     no horizon), how many decisions the view has in all, and the basket links of the loaded
     decisions: the Decisions page's data in one cache entry."""
     with _reading(path) as conn:
-        found = decisions.raw_decisions(conn, filters, limit=limit)
-    # the links and the count read on a second connection while the rows' legs are decoded (the GIL is let go
-    # while SQLite reads); the same rows, links and count as one connection in turn
-    ids = found["id"].tolist()
-    others = _together(
-        path, lambda conn: (baskets.decision_basket_links(conn, ids), decisions.decision_count(conn, filters))
-    )
-    found = decisions.typed(found)
+        found = decisions.decisions(conn, filters, limit=limit)
+        links = baskets.decision_basket_links(conn, found["id"].tolist())
+        count = decisions.decision_count(conn, filters)
     found = found.assign(status=statuses(found["published_at"], found["horizon_max_days"]))
-    links, count = others.result()
     return found, count, links
 
 

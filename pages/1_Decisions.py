@@ -63,12 +63,6 @@ if pages > 1:
         f"Page (of {pages})", 1, pages, 1, key="w_dec_page", help=f"{PER_PAGE} decisions per page"
     )
 shown = view.iloc[(page_no - 1) * PER_PAGE : page_no * PER_PAGE]
-# each shown article's result lines read ahead, in the cards' order, on a second thread while the cards are drawn
-# (a card asking for one being read waits for it: the cache computes each once)
-shown_articles = list(dict.fromkeys(shown["article_id"]))
-ahead = loaders.in_background(
-    lambda ids: [loaders.load_result_lines(str(path), a, version) for a in ids], shown_articles
-)
 shown_links = links[links["decision_id"].isin(shown["id"])]  # group this page's links only, not 2,000 decisions
 by_decision = {decision_id: rows for decision_id, rows in shown_links.groupby("decision_id")}
 membership = loaders.load_basket_membership(str(path), version)
@@ -111,4 +105,3 @@ for _, row in shown.iterrows():
             ]
         basket_panels(path, panels, panels_shown, version, filters.hidden_sources)
     st.divider()
-ahead.result()  # every read ahead is done (or its error shown) before the run ends

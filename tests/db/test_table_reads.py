@@ -1,6 +1,5 @@
-"""The narrow reads behind the page tables: an article table's rows read without their bodies are the
-full read's rows and columns, and the Decisions page's rows read and shaped in two steps (the basket
-links read between them) are :func:`decisions`'s."""
+"""The narrow read behind the article tables: an article table's rows read without their bodies are the
+full read's rows and columns."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import pytest
 
 from benchmarks import synthetic
 from newsdesk.db import schema
-from newsdesk.db.read import articles, decisions
+from newsdesk.db.read import articles
 from newsdesk.domain.filters import Filters
 
 
@@ -50,13 +49,3 @@ def test_table_rows_are_the_full_rows_without_bodies(conn, filters: Filters, lim
     pd.testing.assert_frame_equal(table, full[list(table.columns)], check_exact=True)
     if filters == Filters():
         assert len(table) == min(limit, len(articles.articles(conn, filters)))
-
-
-@pytest.mark.parametrize("filters", VIEWS, ids=str)
-def test_decisions_read_then_shaped_are_the_decisions(conn, filters: Filters) -> None:
-    whole = decisions.decisions(conn, filters, limit=2000)
-    raw = decisions.raw_decisions(conn, filters, limit=2000)
-    assert isinstance(raw["instruments"].dropna().iloc[0] if len(raw) else "", str)  # as stored, not yet decoded
-    pd.testing.assert_frame_equal(decisions.typed(raw), whole, check_exact=True)
-    if filters == Filters():
-        assert len(whole) > 0

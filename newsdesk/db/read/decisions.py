@@ -43,17 +43,6 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 def decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
     """Decisions of the filtered articles, one row each: ``article_id``, ``title``,
     ``published_at``, ``id``, ``source`` and the detail columns, newest article first, in bullet order."""
-    return typed(raw_decisions(conn, filters, limit))
-
-
-def typed(df: pd.DataFrame) -> pd.DataFrame:
-    """A :func:`raw_decisions` frame shaped as :func:`decisions` returns it (legs decoded, whole numbers)."""
-    return _typed(df)
-
-
-def raw_decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
-    """:func:`decisions`'s rows as read, before :func:`typed` shapes them (a caller reads the basket links of
-    their ids on another connection while they are shaped)."""
     how = plan(filters, conn)
     walk = how.dense or (not filters.topics and how.from_category_rows)  # newest decisions first
     # a walk tests each decision's topics on its article id before it reads the article (most fail)
@@ -74,7 +63,7 @@ def raw_decisions(conn: sqlite3.Connection, filters: Filters = Filters(), limit:
         f"FROM {joined} WHERE {clause} ORDER BY {order}" + (" LIMIT ?" if limit else ""),
         [*params, limit] if limit else params,
     )
-    return df
+    return _typed(df)
 
 
 def decision_count(conn: sqlite3.Connection, filters: Filters = Filters()) -> int:
