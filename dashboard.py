@@ -31,6 +31,11 @@ if not kpi["articles"]:
     empty_state()
     st.stop()
 
+# the lower half's reads start now, each on a thread of its own, while the KPIs and charts are read and drawn
+moving = loaders.in_background(loaders.load_what_moved, str(path), filters, version)
+high_impact = replace(filters, min_impact=max(filters.min_impact or 0, loaders.HIGH_IMPACT))
+latest = loaders.in_background(loaders.load_latest_stories, str(path), high_impact, 8, version)
+table = loaders.in_background(loaders.load_table_articles, str(path), filters, TABLE_LIMIT, version)
 before = loaders.previous_period(filters, bounds)
 kpi = {**kpi, "stories": loaders.load_story_count(str(path), filters, version)}
 previous = loaders.load_kpis(str(path), before, version) if before else None
@@ -64,7 +69,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader("What moved")
-    moved, end = loaders.load_what_moved(str(path), filters, version)
+    moved, end = moving.result()
     if moved.dropna(subset=["z"]).empty:
         st.info(
             "Not enough history in this view: a category needs at least 5 articles in the last 14 days and 5 "
@@ -78,16 +83,14 @@ with left:
         )
 with right:
     st.subheader("Latest high-impact articles")
-    high = loaders.load_latest_stories(  # each story once: its first report, "N outlets"
-        str(path), replace(filters, min_impact=max(filters.min_impact or 0, loaders.HIGH_IMPACT)), 8, version
-    )
+    high = latest.result()  # each story once: its first report, "N outlets"
     if high.empty:
         st.info(f"No article with an impact of {loaders.HIGH_IMPACT} or more in this view.")
     else:
         article_links(high)
 
 st.subheader("Articles")
-articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
+articles = table.result()
 total, noun = (kpi["stories"], "stories") if filters.per_story else (kpi["articles"], "articles")
 shown = f"{len(articles):,}" + (f" of {total:,} (newest first)" if total > len(articles) else "")
 st.caption(f"{shown} {noun}; the Articles page lists the newest 1,000 with facets; the downloads hold all.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -19,21 +20,29 @@ _SENTINEL = 987_654_321.0078125  # exactly representable, so it survives JSON un
 def with_rolling(df: pd.DataFrame, periods: int = ROLLING, grain: str = "week") -> pd.DataFrame:
     """Add ``segment`` (runs of back-to-back periods of a category: its line breaks where a period
     has no articles) and ``rolling_sentiment``: the article-weighted mean over the segment's last
-    ``periods`` periods (fewer at the start), so a rolling line never bridges a gap."""
-    out = []
-    for _, g in df.sort_values("period").groupby("category", sort=False):
-        g = g.copy()
-        period = pd.to_datetime(g["period"])
-        g["segment"] = _segments(period, _period_end(period, grain)).astype(int)
-        weighted = (
-            (g["mean_sentiment"] * g["articles"])
-            .groupby(g["segment"])
-            .transform(lambda s: s.rolling(periods, min_periods=1).sum())
-        )
-        count = g["articles"].groupby(g["segment"]).transform(lambda s: s.rolling(periods, min_periods=1).sum())
-        g["rolling_sentiment"] = (weighted / count).round(4)
-        out.append(g)
-    return pd.concat(out) if out else df.assign(segment=[], rolling_sentiment=[])
+    ``periods`` periods (fewer at the start), so a rolling line never bridges a gap. Rows come grouped
+    by category (in order of each one's first period), each group by period. Grouped at once (one
+    rolling sum over every category's segments, the same sums as one per segment): a per-group loop
+    of Python callbacks cost ~50 ms for 90 days of 22 categories."""
+    ordered = df.sort_values("period")
+    if ordered.empty:
+        return df.assign(segment=[], rolling_sentiment=[])
+    first_seen = pd.Categorical(ordered["category"], categories=pd.unique(ordered["category"])).codes
+    out = ordered.iloc[np.argsort(first_seen, kind="stable")].copy()
+    labels, out.index = out.index, pd.RangeIndex(len(out))  # positions while summing (any index works)
+    category = out["category"]
+    period = pd.to_datetime(out["period"])
+    previous_end = _period_end(period, grain).groupby(category, sort=False).shift()
+    out["segment"] = (period != previous_end).astype(int).groupby(category, sort=False).cumsum().astype(int)
+    keys = [category, out["segment"]]
+
+    def rolled(values: pd.Series) -> pd.Series:
+        sums = values.groupby(keys, sort=False).rolling(periods, min_periods=1).sum()
+        return pd.Series(sums.to_numpy(), index=sums.index.get_level_values(-1)).reindex(out.index)
+
+    out["rolling_sentiment"] = (rolled(out["mean_sentiment"] * out["articles"]) / rolled(out["articles"])).round(4)
+    out.index = labels
+    return out
 
 
 MAX_LINES = 10  # the palette's size: no two shown lines share a colour

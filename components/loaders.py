@@ -7,13 +7,18 @@ no other component imports :mod:`newsdesk.db`."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from newsdesk.config import ENV_READONLY, HIGH_IMPACT, read_only, resolve_db_path
 from newsdesk.db import (
@@ -34,6 +39,17 @@ from newsdesk.score.horizon import statuses
 __all__ = ["HIGH_IMPACT", "Filters", "alert_store", "custom_baskets", "previous_period"]
 
 TTL = 600
+_FILTER_FIELDS = tuple(field.name for field in fields(Filters))
+
+
+def view_key(filters: Filters) -> str:
+    """A view's part of a cache key: every field of the (frozen, plain-valued) :class:`Filters` as text.
+    Streamlit's own hashing of a dataclass copies it field by field (~0.26 ms a call against ~0.04 ms): a
+    page run asks 15-45 cached loaders for their values, each hashing its view."""
+    return repr([getattr(filters, name) for name in _FILTER_FIELDS])
+
+
+VIEW_KEY: dict[str | type[Any], Callable[[Any], Any]] = {Filters: view_key}
 DEMO_SOURCE = articles.DEMO_SOURCE
 previous_period = totals.previous_period
 
@@ -84,6 +100,26 @@ def _read(path: str | Path, fn, *args):
         return fn(conn, *args)
 
 
+def in_background(loader, *args) -> Future:
+    """``loader(*args)`` (a cached loader) started on a thread of its own, in this run's context (its
+    cache is the same): a page reads two things at once while it draws. SQLite lets the GIL go while a
+    statement steps, so on two cores an aggregate read (one long step: the facets' counts) runs beside the
+    page's own work; a read of many rows takes the GIL back at each row and gains little. The result (or
+    the read's exception) comes from ``.result()``."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(loader(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+            future.set_exception(exc)
+
+    thread = threading.Thread(target=work, name="newsdesk-read", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
+    return future
+
+
 def data_version(path: Path | str) -> int:
     """The last ingest run id (uncached: one indexed lookup)."""
     return _read(path, stats.data_version)
@@ -92,19 +128,19 @@ def data_version(path: Path | str) -> int:
 # ------------------------------------------------------------------ options and views
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_categories(path: str, version: int) -> pd.DataFrame:
     """Categories with their article counts."""
     return _read(path, options.categories)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_bounds(path: str, version: int) -> tuple[date | None, date | None]:
     """First and last publish day."""
     return _read(path, options.date_bounds)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_default_window(
     path: str, hidden_sources: tuple[str, ...], version: int, market_only: bool = True
 ) -> DefaultWindow:
@@ -114,13 +150,13 @@ def load_default_window(
     return _read(path, lambda conn: options.default_window(conn, hidden_sources, market_only=market_only))
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_sources(path: str, version: int) -> list[str]:
     """Sources, alphabetically."""
     return _read(path, options.sources)["source"].tolist()
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_company_options(path: str, version: int) -> dict[str, str]:
     """Company and basket filter options: value -> label (companies with their article count,
     baskets with their member count)."""
@@ -132,50 +168,50 @@ def load_company_options(path: str, version: int) -> dict[str, str]:
     }
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_authors(path: str, version: int) -> dict[str, int]:
     """Authors of analyst calls -> how many calls, most first."""
     df = _read(path, decisions.authors)
     return dict(zip(df["author"], df["calls"].astype(int), strict=True))
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def has_demo(path: str, version: int) -> bool:
     """True when the database holds articles of the illustrative demo corpus."""
     return _read(path, articles.has_source, articles.DEMO_SOURCE)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def has_real(path: str, version: int) -> bool:
     """True when the database holds articles from outside the demo corpus."""
     return _read(path, articles.has_other_source, articles.DEMO_SOURCE)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def demo_in_view(path: str, filters: Filters, version: int) -> bool:
     """True when the view holds an article of the demo corpus (the demo notice shows only then)."""
     return _read(path, articles.source_in_view, filters, articles.DEMO_SOURCE)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_kpis(path: str, filters: Filters, version: int) -> dict:
     """KPIs of the filtered view."""
     return _read(path, totals.kpis, filters)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_daily(path: str, filters: Filters, grain: str, version: int) -> pd.DataFrame:
     """Mean sentiment per period and category (from the derived totals)."""
     return _read(path, timeline.daily_sentiment, filters, grain)
 
 
-@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=32, show_spinner=False)
 def load_period_counts(path: str, filters: Filters, grain: str, version: int) -> pd.DataFrame:
     """The view's articles per period, each once (they sum to the KPI)."""
     return _read(path, timeline.period_counts, filters, grain)
 
 
-@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=32, show_spinner=False)
 def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataFrame, date | None]:
     """Category z-scores against their trailing 30-day baseline (the last 14 days up to the end of
     the view), and that end."""
@@ -184,10 +220,17 @@ def load_what_moved(path: str, filters: Filters, version: int) -> tuple[pd.DataF
         return timeline.what_moved(conn, filters, end, 14, 30), end
 
 
-@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=32, show_spinner=False)
 def load_articles(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
     """The filtered articles, newest first, at most ``limit``."""
     return _read(path, articles.articles, filters, limit)
+
+
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=32, show_spinner=False)
+def load_table_articles(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
+    """:func:`load_articles`'s rows with only the columns an article table shows (no bodies): the
+    Overview's and the Articles page's tables (their downloads read the whole view on click)."""
+    return _read(path, articles.articles, filters, limit, True)
 
 
 def export_csv(path: str, filters: Filters, columns: str = "human", link_base: str | None = None) -> bytes:
@@ -199,19 +242,19 @@ def export_csv(path: str, filters: Filters, columns: str = "human", link_base: s
         return b"".join(csv_stream(articles.article_chunks(conn, filters), columns, link_base, filters.per_story))
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_articles_by_id(path: str, ids: tuple[str, ...], version: int) -> pd.DataFrame:
     """The given articles (e.g. those an ingest just added), newest first."""
     return _read(path, articles.articles_by_id, list(ids))
 
 
-@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=32, show_spinner=False)
 def load_facets(path: str, filters: Filters, version: int, total: int | None = None) -> dict:
     """Exact facet counts of the filtered view."""
     return _read(path, facets.facets, filters, 12, total)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_decisions_with_status(
     path: str, filters: Filters, limit: int, version: int
 ) -> tuple[pd.DataFrame, int, pd.DataFrame]:
@@ -226,13 +269,13 @@ def load_decisions_with_status(
     return found, count, links
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_decisions_outside_dates(path: str, filters: Filters, version: int) -> tuple[int, str | None, str | None]:
     """The decisions the view's other filters hold on any date: how many, first and last publish day."""
     return _read(path, decisions.decision_dates, replace(filters, since=None, until=None))
 
 
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=8, show_spinner=False)
 def load_basket_membership(path: str, version: int) -> pd.DataFrame:
     """Ticker -> baskets holding it."""
     return _read(path, baskets.basket_membership)
@@ -241,61 +284,61 @@ def load_basket_membership(path: str, version: int) -> pd.DataFrame:
 # ------------------------------------------------------------------ one article
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_article(path: str, article_id: str, version: int) -> dict | None:
     """The article row (JSON columns decoded), or None for an unknown id."""
     return _read(path, articles.article, article_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_article_categories(path: str, article_id: str, version: int) -> pd.DataFrame:
     """The article's categories, source and scored."""
     return _read(path, articles.article_categories, article_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_article_companies(path: str, article_id: str, version: int) -> pd.DataFrame:
     """The companies the article names, with sector and country."""
     return _read(path, articles.article_companies, article_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_article_decisions(path: str, article_id: str, version: int) -> pd.DataFrame:
     """The article's decisions in bullet order (instruments decoded)."""
     return _read(path, decisions.article_decisions, article_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_article_baskets(path: str, article_id: str, version: int) -> pd.DataFrame:
     """The baskets the article's decisions trade."""
     return _read(path, baskets.baskets_for_decisions, article_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_article_sources(path: str, article_id: str, version: int) -> pd.DataFrame:
     """Every source that carried the story."""
     return _read(path, articles.article_sources, article_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_latest_stories(path: str, filters: Filters, limit: int, version: int) -> pd.DataFrame:
     """The newest stories of the view, each once (its first report in view, with ``story_outlets``)."""
     return _read(path, stories.latest_stories, filters, limit)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_story_count(path: str, filters: Filters, version: int) -> int:
     """How many distinct stories the view's articles belong to (the KPI beside "Articles")."""
     return _read(path, stories.story_count, replace(filters, per_story=False))
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_story_versions(path: str, article_id: str, version: int) -> pd.DataFrame:
     """Every article of this article's story (other outlets' versions), first report first."""
     return _read(path, stories.story_versions, article_id)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_related(
     path: str, article_id: str, version: int, limit: int = articles.RELATED_LIMIT, hidden: tuple[str, ...] = ()
 ) -> pd.DataFrame:
@@ -306,19 +349,19 @@ def load_related(
 # ------------------------------------------------------------------ baskets
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_baskets(path: str, version: int) -> pd.DataFrame:
     """Every basket with its member and decision counts."""
     return _read(path, baskets.list_baskets)
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_companies(path: str, version: int) -> pd.DataFrame:
     """Every known company: the choices for a basket's members."""
     return _read(path, baskets.companies)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_members(
     path: str, basket_id: str, since: date | None, until: date | None, version: int, hidden: tuple[str, ...] = ()
 ) -> pd.DataFrame:
@@ -326,7 +369,7 @@ def load_members(
     return _read(path, baskets.members, basket_id, since, until, hidden)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_index(
     path: str,
     basket_id: str,
@@ -340,7 +383,7 @@ def load_index(
     return _read(path, baskets.basket_sentiment, basket_id, grain, since, until, hidden)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_basket_decisions(
     path: str, basket_id: str, since: date | None, until: date | None, version: int, hidden: tuple[str, ...] = ()
 ) -> pd.DataFrame:
@@ -348,7 +391,7 @@ def load_basket_decisions(
     return _read(path, decisions.basket_decisions, basket_id, since, until, hidden)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_recent(
     path: str,
     basket_id: str,
@@ -370,7 +413,7 @@ def overall_sentiment(index: pd.DataFrame) -> float | None:
 # ------------------------------------------------------------------ prices and the scorecard
 
 
-@st.cache_resource(ttl=TTL, max_entries=4, show_spinner=False)
+@st.cache_resource(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=4, show_spinner=False)
 def load_market(path: str, benchmark: str | None, version: int):
     """Every stored close, the baskets' weights and the benchmark look-up (one per data version; kept as
     a resource: the look-up is a function)."""
@@ -379,7 +422,7 @@ def load_market(path: str, benchmark: str | None, version: int):
     return _read(path, track.market, benchmark)
 
 
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=8, show_spinner=False)
 def load_price_sources(path: str, version: int) -> list[str]:
     """The sources of the stored closes (``illustrative`` for the demo's generated ones); [] for none."""
     from newsdesk.db.read import prices
@@ -387,7 +430,7 @@ def load_price_sources(path: str, version: int) -> list[str]:
     return _read(path, prices.price_sources)
 
 
-@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_scorecard(
     path: str, filters: Filters, default_horizon: int, version: int, benchmark: str | None = None
 ) -> list:
@@ -403,7 +446,7 @@ def load_scorecard(
     return _read(path, track.run_scorecard, filters, default_horizon, benchmark, track.MAX_LAG_SESSIONS, market)
 
 
-@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_scorecard_summary(
     path: str,
     filters: Filters,
@@ -435,7 +478,7 @@ def with_trips(path: str, result):
     return _read(path, grades.with_trips, result)
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=64, show_spinner=False)
 def load_result_lines(path: str, article_id: str, version: int) -> dict[int, str]:
     """Position -> the one-line result of each decision of the article (``since published: +3.2 % vs
     benchmark``); {} when the database holds no prices. Reads only the closes those decisions need."""
@@ -446,7 +489,7 @@ def load_result_lines(path: str, article_id: str, version: int) -> dict[int, str
     return _read(path, track.result_lines, article_id, load_latest_closes(path, version))
 
 
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=8, show_spinner=False)
 def load_latest_closes(path: str, version: int) -> tuple[str | None, str | None]:
     """The latest real and illustrative close of the whole price table (one scan per data version)."""
     from newsdesk.db.read import prices
@@ -454,7 +497,7 @@ def load_latest_closes(path: str, version: int) -> tuple[str | None, str | None]
     return _read(path, prices.latest_close_by_kind)
 
 
-@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=32, show_spinner=False)
 def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.DataFrame:
     """Closes of ``tickers``: ``ticker``, ``date``, ``close``."""
     from newsdesk.db.read import prices
@@ -462,7 +505,7 @@ def load_price_series(path: str, tickers: tuple[str, ...], version: int) -> pd.D
     return _read(path, prices.price_series, list(tickers))
 
 
-@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_evidence(
     path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
 ) -> list:
@@ -506,7 +549,7 @@ def unseen_alerts(path: str) -> int:
         return 0
 
 
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=8, show_spinner=False)
 def load_brief(path: str, since: str, base_url: str | None, version: int, minute: str):
     """The morning brief of the window ``since`` (24h, 3d ...), cached per minute and data version."""
     from newsdesk.flows.brief import build_brief, parse_window

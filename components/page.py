@@ -43,12 +43,28 @@ def _freeze_once() -> None:
         _freeze_once.done = True  # type: ignore[attr-defined]
 
 
+def _skip_repl_probe() -> None:
+    """Spare the first element of the process Streamlit's "are we in a REPL?" probe. Streamlit 1.67 asks it
+    once per process, at the first element it sends (``delta_generator._maybe_print_use_warning``), through
+    ``inspect.stack()``, which finds each frame's module by resolving the file of every module loaded (1,300
+    with pandas and pyarrow: ~50 ms of CPU and ~10,000 ``lstat`` calls, 0.1-0.25 s of the Overview's first
+    run). The probe chooses between two warnings for a script run without ``streamlit run``; a page
+    started here runs in a script run context (the server's or AppTest's), where neither applies. The
+    flag is the one Streamlit sets after asking (a later version without it ignores the attribute)."""
+    from streamlit import delta_generator
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx() is not None:
+        delta_generator._use_warning_has_been_displayed = True
+
+
 def start(name: str, authors: bool = False) -> PageContext:
     """Set the page config (title ``newsdesk · <name>``), open the database (built from the demo
     corpus on first start) and draw the shared filter bar (with the authors of analyst calls when
     ``authors``: the Decisions and Scorecard pages)."""
     st.set_page_config(page_title=f"newsdesk · {name}", page_icon=FAVICON, layout="wide")
     _freeze_once()
+    _skip_repl_probe()
     path = loaders.database_path()
     version = loaders.data_version(path)
     filters = sidebar(path, version, authors)

@@ -22,8 +22,10 @@ if not kpi["articles"]:
     empty_state()
     st.stop()
 
-facet_panel(loaders.load_facets(str(path), filters, version, kpi["articles"]))
-articles = loaders.load_articles(str(path), filters, TABLE_LIMIT, version)
+# the facets' counts read on a second thread while the table's rows are read and drawn (the panel keeps its place)
+facets = loaders.in_background(loaders.load_facets, str(path), filters, version, kpi["articles"])
+facet_slot = st.container()
+articles = loaders.load_table_articles(str(path), filters, TABLE_LIMIT, version)
 if filters.per_story:  # one row per story: its earliest article in view, with its outlets
     total = loaders.load_story_count(str(path), filters, version)
     more = f" (the newest {len(articles):,} of {total:,})" if total > len(articles) else ""
@@ -39,5 +41,7 @@ else:
         "`python -m newsdesk export articles` writes the same from the command line."
     )
 picked = article_table(articles, key="articles_page", selectable=True, view=(str(path), filters))
+with facet_slot:
+    facet_panel(facets.result())
 if picked:
     st.switch_page("pages/3_Article.py", query_params={"id": picked})

@@ -36,12 +36,23 @@ SCORED_LIST = (
 )
 
 
-def articles(conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None) -> pd.DataFrame:
+# What an article table shows and needs (its link, its date's mark): not the bodies a full row carries
+TABLE_COLUMNS = (
+    "a.id, a.published_at, a.published_estimated, a.title, a.source, a.sentiment, a.sentiment_label, a.impact, "
+    f"a.url, {CATEGORY_LIST.format(a='a')} AS categories, {COMPANY_LIST.format(a='a')} AS companies"
+)
+
+
+def articles(
+    conn: sqlite3.Connection, filters: Filters = Filters(), limit: int | None = None, table: bool = False
+) -> pd.DataFrame:
     """The filtered articles, newest first: every ``articles`` column plus ``categories``
-    (distinct names joined with ``; ``), ``scored_categories`` and ``companies``."""
+    (distinct names joined with ``; ``), ``scored_categories`` and ``companies``. With ``table``: only
+    :data:`TABLE_COLUMNS` (the same rows; a table of 1,000 rows read and cached without their bodies)."""
+    columns = TABLE_COLUMNS if table else None
     if limit is None:
-        return frame(conn, *articles_sql(filters))
-    return frame(conn, *articles_sql(filters, limit, plan(filters, conn, newest=True)))
+        return frame(conn, *articles_sql(filters, columns=columns))
+    return frame(conn, *articles_sql(filters, limit, plan(filters, conn, newest=True), columns))
 
 
 EXPORT_CHUNK = 2_000
