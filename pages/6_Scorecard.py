@@ -53,7 +53,7 @@ else:
     st.subheader("Decisions")
     chosen = sv.decisions_table(view.newest, len(rows), sv.every_csv(path, filters, horizon, version, benchmark))
     if chosen is not None:
-        sv.detail(chosen, path, version)
+        sv.detail(view.result_of(chosen), path, version)
 
 st.subheader("Evidence: what prices did around bullish and bearish articles")
 if sv.evidence_wanted(loaders.load_kpis(path, filters, version)["articles"]):
