@@ -4,6 +4,8 @@ bullish and bearish articles."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
 from components import loaders, page
@@ -28,8 +30,8 @@ by, closed_only, horizon = sv.controls()
 benchmark = sv.benchmark_control()
 view = loaders.load_scorecard_summary(path, filters, horizon, version, benchmark, sv.MAX_TABLE_ROWS, by == "exposure")
 rows = view.rows
-opened = sum(1 for r in rows if r.status == "open")
-scored = sum(1 for r in rows if r.scored)
+statuses = Counter(r.status for r in rows)
+opened, scored = statuses["open"], statuses["open"] + statuses["closed"]
 st.caption(
     f"{len(rows):,} decisions in view: {scored - opened:,} closed, {opened:,} open, "
     f"{len(rows) - scored:,} not scored"

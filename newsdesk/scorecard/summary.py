@@ -32,10 +32,10 @@ class Graded:
     """One decision as the page's sums read it: ``status`` (closed, open, unscored), ``reason`` (why
     not scored), ``excess_return``, ``exit_date``, the group keys' inputs (``source``, ``author``,
     ``action``, ``categories``, ``horizon``: the bucket, ``exposure``: '' when not scored, None when not
-    read) and whether the grade rests on illustrative closes."""
+    read), whether the grade rests on illustrative closes, and ``scored`` (closed or open)."""
 
     __slots__ = ("status", "reason", "excess_return", "exit_date", "source", "author", "action", "categories",
-                 "horizon", "exposure", "illustrative")  # fmt: skip
+                 "horizon", "exposure", "illustrative", "scored")  # fmt: skip
 
     def __init__(self, status: str, reason: str, excess_return: float | None, exit_date: str | None,
                  source: str | None, author: str | None, action: str | None, categories: tuple[str, ...],
@@ -43,10 +43,7 @@ class Graded:
         self.status, self.reason, self.excess_return, self.exit_date = status, reason, excess_return, exit_date
         self.source, self.author, self.action, self.categories = source, author, action, categories
         self.horizon, self.exposure, self.illustrative = horizon, exposure, illustrative
-
-    @property
-    def scored(self) -> bool:
-        return self.status in (CLOSED, OPEN)
+        self.scored = status in (CLOSED, OPEN)  # closed or open: read per row by every count of the page
 
     def plain(self) -> tuple[object, ...]:
         """Every field, for comparing two paths."""
