@@ -4,6 +4,7 @@ cumulative excess return, one decision's legs against their benchmark, and the e
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
@@ -54,6 +55,12 @@ def rules() -> None:
     """How a decision is held, graded and summed, one click away (it filled a phone's first screen)."""
     with st.expander("What the numbers are: how each decision is held, graded and summed"):
         st.markdown(RULES)
+
+
+def status_counts(rows: Sequence[Graded]) -> tuple[int, int]:
+    """How many decisions are open, and how many scored (closed or open), in one pass."""
+    statuses = Counter(r.status for r in rows)
+    return statuses["open"], statuses["open"] + statuses["closed"]
 
 
 def illustrative_count(rows: Sequence[Graded]) -> None:

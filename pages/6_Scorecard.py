@@ -4,8 +4,6 @@ bullish and bearish articles."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import streamlit as st
 
 from components import loaders, page
@@ -30,8 +28,7 @@ by, closed_only, horizon = sv.controls()
 benchmark = sv.benchmark_control()
 view = loaders.load_scorecard_summary(path, filters, horizon, version, benchmark, sv.MAX_TABLE_ROWS, by == "exposure")
 rows = view.rows
-statuses = Counter(r.status for r in rows)
-opened, scored = statuses["open"], statuses["open"] + statuses["closed"]
+opened, scored = sv.status_counts(rows)
 st.caption(
     f"{len(rows):,} decisions in view: {scored - opened:,} closed, {opened:,} open, "
     f"{len(rows) - scored:,} not scored"
