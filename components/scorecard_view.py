@@ -4,6 +4,7 @@ cumulative excess return, one decision's legs against their benchmark, and the e
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
@@ -21,9 +22,9 @@ from newsdesk.prices.benchmarks import load_benchmarks
 from newsdesk.prices.demo import ILLUSTRATIVE_NOTE
 from newsdesk.prices.demo import SOURCE as ILLUSTRATIVE
 from newsdesk.scorecard.evidence import OBSERVATION_COLUMNS, REACTION, EvidenceRow, Measured, observation_row, summarise
-from newsdesk.scorecard.groups import closes_label, cumulative_excess, exposure, horizon_bucket, result_line
+from newsdesk.scorecard.groups import cumulative_excess, result_line
 from newsdesk.scorecard.rules import MAX_LAG_SESSIONS, MIN_GROUP_N, DecisionResult
-from newsdesk.scorecard.summary import KEYS, Graded, groups
+from newsdesk.scorecard.summary import KEYS, Graded, Listed, groups, listed_of
 
 GROUP_LABELS = {"source": "Source", "category": "Category", "action": "Action", "exposure": "Exposure",
                  "horizon": "Horizon", "author": "Author"}  # fmt: skip
@@ -54,6 +55,12 @@ def rules() -> None:
     """How a decision is held, graded and summed, one click away (it filled a phone's first screen)."""
     with st.expander("What the numbers are: how each decision is held, graded and summed"):
         st.markdown(RULES)
+
+
+def status_counts(rows: Sequence[Graded]) -> tuple[int, int]:
+    """How many decisions are open, and how many scored (closed or open), in one pass."""
+    statuses = Counter(r.status for r in rows)
+    return statuses["open"], statuses["open"] + statuses["closed"]
 
 
 def illustrative_count(rows: Sequence[Graded]) -> None:
@@ -100,29 +107,30 @@ def no_prices() -> None:
     )
 
 
-def results_frame(results: list[DecisionResult]) -> pd.DataFrame:
-    """One row per decision: its identity, groups, status, dates and returns (fractions)."""
+def results_frame(results: Sequence[DecisionResult | Listed]) -> pd.DataFrame:
+    """One row per decision (a result, or the table's :class:`Listed` row of one): its identity, groups,
+    status, dates and returns (fractions)."""
     rows = []
     for r in results:
-        d = r.decision
+        row = r if isinstance(r, Listed) else listed_of(r)
         rows.append(
             {
-                "decision": f"{d.article_id}-{d.position}",
-                "published": (d.published_at or "")[:10],
-                "text": d.text,
-                "source": d.source or "",
-                "action": d.action or "",
-                "exposure": exposure(r) if r.scored else "",
-                "horizon": horizon_bucket(r),
-                "status": r.status,
-                "entry_date": r.entry_date,
-                "exit_date": r.exit_date,
-                "return": r.return_,
-                "benchmark_return": r.benchmark_return,
-                "excess_return": r.excess_return,
-                "success": r.success,
-                "closes": closes_label(r),
-                "note": r.reason or ("no horizon stated: 90 days assumed" if r.horizon_defaulted else ""),
+                "decision": row.decision,
+                "published": (row.published_at or "")[:10],
+                "text": row.text,
+                "source": row.source or "",
+                "action": row.action or "",
+                "exposure": row.exposure,
+                "horizon": row.horizon,
+                "status": row.status,
+                "entry_date": row.entry_date,
+                "exit_date": row.exit_date,
+                "return": row.return_,
+                "benchmark_return": row.benchmark_return,
+                "excess_return": row.excess_return,
+                "success": row.success,
+                "closes": row.closes,
+                "note": row.note,
             }
         )
     return pd.DataFrame(rows, columns=[
@@ -342,15 +350,15 @@ def _decisions_csv(path: str, filters: Filters, horizon: int, version: int, benc
     return csv_bytes(results_frame(loaders.load_scorecard(path, filters, horizon, version, benchmark)))
 
 
-def decisions_table(newest: Sequence[DecisionResult], total: int, every: Callable[[], bytes]) -> DecisionResult | None:
+def decisions_table(newest: Sequence[Listed], total: int, every: Callable[[], bytes]) -> Listed | None:
     """The view's newest decisions (``newest``: up to :data:`MAX_TABLE_ROWS` of its ``total``) with their
     results (select a row for its detail) and the CSV of every one (``every``, made on click); returns the
-    decision whose detail to show."""
-    results = list(newest[-MAX_TABLE_ROWS:])
-    frame = results_frame(results)
-    if total > len(results):
-        st.caption(f"The newest {len(results):,} of {total:,} decisions; the CSV holds every one.")
-    labels = [f"{row.decision} · {str(row.text)[:70]}" for row in frame.itertuples()]
+    row whose detail to show."""
+    shown_rows = list(newest[-MAX_TABLE_ROWS:])
+    frame = results_frame(shown_rows)
+    if total > len(shown_rows):
+        st.caption(f"The newest {len(shown_rows):,} of {total:,} decisions; the CSV holds every one.")
+    labels = [f"{row.decision} · {row.text[:70]}" for row in shown_rows]  # the frame's decision and text columns
     st.session_state["sc_labels"] = labels
     shown = frame.assign(**{c: frame[c] * 100 for c in ("return", "benchmark_return", "excess_return")})
     st.dataframe(
@@ -374,11 +382,11 @@ def decisions_table(newest: Sequence[DecisionResult], total: int, every: Callabl
                        key="sc_decisions_csv")  # fmt: skip
     if not labels:
         return None
-    scored = [label for label, r in zip(labels, results, strict=True) if r.scored] or labels
+    scored = [label for label, r in zip(labels, shown_rows, strict=True) if r.scored] or labels
     if st.session_state.get("sc_pick") not in labels:
         st.session_state["sc_pick"] = scored[0]
     pick = st.selectbox("Decision to look at (or select a row above)", labels, key="sc_pick")
-    return results[labels.index(pick)]
+    return shown_rows[labels.index(pick)]
 
 
 def _window(trip_entry: str, trip_exit: str) -> tuple[str, str]:
@@ -426,9 +434,12 @@ def detail_data(result: DecisionResult, closes: pd.DataFrame) -> tuple[pd.DataFr
     return line_frame.drop_duplicates(["series", "date"]), pd.DataFrame(marks).drop_duplicates(["series", "mark"])
 
 
-def detail(result: DecisionResult, path: str, version: int) -> None:
-    """One decision: its result line, each leg's numbers, and its legs' price lines with entry and exit."""
-    result = loaders.with_trips(path, result)
+def detail(chosen: DecisionResult | Listed, path: str, version: int) -> None:
+    """One decision (a computed result, or a table row of a stored grade: read whole here): its result line,
+    each leg's numbers, and its legs' price lines with entry and exit."""
+    result = loaders.with_trips(path, chosen)
+    if result is None:  # gone since the table was read
+        return
     d = result.decision
     with st.container(border=True):
         st.markdown(f"**{escape_md(d.text or 'Decision')}**")

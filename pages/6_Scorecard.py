@@ -28,8 +28,7 @@ by, closed_only, horizon = sv.controls()
 benchmark = sv.benchmark_control()
 view = loaders.load_scorecard_summary(path, filters, horizon, version, benchmark, sv.MAX_TABLE_ROWS, by == "exposure")
 rows = view.rows
-opened = sum(1 for r in rows if r.status == "open")
-scored = sum(1 for r in rows if r.scored)
+opened, scored = sv.status_counts(rows)
 st.caption(
     f"{len(rows):,} decisions in view: {scored - opened:,} closed, {opened:,} open, "
     f"{len(rows) - scored:,} not scored"
@@ -53,7 +52,7 @@ else:
     st.subheader("Decisions")
     chosen = sv.decisions_table(view.newest, len(rows), sv.every_csv(path, filters, horizon, version, benchmark))
     if chosen is not None:
-        sv.detail(chosen, path, version)
+        sv.detail(view.result_of(chosen), path, version)
 
 st.subheader("Evidence: what prices did around bullish and bearish articles")
 if sv.evidence_wanted(loaders.load_kpis(path, filters, version)["articles"]):

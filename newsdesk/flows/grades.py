@@ -47,7 +47,7 @@ from newsdesk.scorecard.rules import (
     members_of,
     score_decisions,
 )
-from newsdesk.scorecard.summary import Graded, Summary, exposure_of
+from newsdesk.scorecard.summary import Graded, Listed, Summary, exposure_of, note_of, one_side
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -298,22 +298,22 @@ def summary(
     conn: Connection, filters: Filters = Filters(), newest: int = 2_000, exposures: bool = False
 ) -> Summary | None:
     """The Scorecard page's view by the default rules from the stored grades, without a result object
-    per decision: one :class:`~newsdesk.scorecard.summary.Graded` per decision of the view (one narrow
-    read; their ``exposure`` only with ``exposures``, else None) and the ``newest`` of them as full
-    results (the rows its table shows). None when the grades cannot answer alone (something they read
-    changed, or a decision of the view has no grade of the current rules): the caller computes the
-    results and :meth:`Summary.of_results` them, as before. The same figures as :func:`results` either
-    way (``tests/db/test_grade_summary.py``)."""
+    per decision: one :class:`~newsdesk.scorecard.summary.Graded` per decision of the view (their
+    ``exposure`` only with ``exposures``, else None) and the ``newest`` of them as the decisions table's
+    :class:`~newsdesk.scorecard.summary.Listed` rows, in one narrow read (the table's columns read on the
+    same walk; which legs a grade uses only for the few whose legs' sides differ). None when the grades
+    cannot answer alone (something they read changed, or a decision of the view has no grade of the
+    current rules): the caller computes the results and :meth:`Summary.of_results` them, as before. The
+    same figures and rows as :func:`results` either way (``tests/db/test_grade_summary.py``)."""
     with reads.snapshot(conn), no_cycle_collection():
         if not store.is_clean(conn):
             return None
-        found = reads.graded_outcomes(conn, filters, exposures)
+        found = reads.graded_outcomes(conn, filters, exposures, table=bool(newest))
         if any(version is None or int(version) != RULES_VERSION for version in {row[1] for row in found}):
             return None
-        last = [str(row[0]) for row in found[len(found) - newest :]] if newest else []
-        rows, leg_rows_ = reads.graded_view(conn, filters, decision_ids=last) if last else ([], [])
-        return Summary(_outcomes(found, exposures), _from_rows(conn, rows, leg_rows_, None))
-
+        rows = _outcomes(found, exposures)
+        last = found[len(found) - newest :] if newest else []
+        return Summary(rows, _listed(conn, last, rows[len(rows) - len(last) :]))
 
 
 @functools.lru_cache(maxsize=65_536, typed=True)
@@ -324,6 +324,7 @@ def _text(value: object) -> str | None:
 
 
 _horizon = functools.lru_cache(maxsize=4_096)(horizon_label)
+_WIDTH = len(reads.OUTCOME_COLUMNS)
 
 
 def _outcomes(found: list[tuple], exposures: bool) -> list[Graded]:
@@ -332,7 +333,7 @@ def _outcomes(found: list[tuple], exposures: bool) -> list[Graded]:
     out = []
     for row in found:
         _, _, status, reason, excess, exit_, source, author, action, cats, days, defaulted, pair, closes = row[:14]
-        legs, used = row[14:]
+        legs, used = row[14:_WIDTH]
         scored = status in (CLOSED, OPEN)
         out.append(Graded(
             status, _text(reason) or "", _float(excess), _text(exit_), _text(source),
@@ -340,6 +341,36 @@ def _outcomes(found: list[tuple], exposures: bool) -> list[Graded]:
             _horizon(int(days), bool(defaulted)),
             (exposure_of(legs or "[]", bool(pair), used) if scored else "") if exposures else None,
             scored and closes == "illustrative",  # closes_label of the stored result
+        ))  # fmt: skip
+    return out
+
+
+def _listed(conn: Connection, found: list[tuple], graded: list[Graded]) -> list[Listed]:
+    """The decisions table's rows of :func:`~newsdesk.db.read.grades.graded_outcomes` rows read with the
+    table's columns (and their :class:`Graded` rows), as :func:`listed_of` makes them of the stored results
+    read back whole: the same cells read the same way (:meth:`DecisionInput.from_row`, :func:`_stored`).
+    A scored grade's exposure: ``pair``, its legs' one side (:func:`one_side`), the one read with the
+    rows, or else from which legs it uses (read for those decisions only)."""
+    sides: list[str | None] = []
+    unsure: list[str] = []
+    for row, g in zip(found, graded, strict=True):
+        side = None
+        if g.scored:
+            side = "pair" if row[12] else g.exposure or one_side(row[_WIDTH + 4])
+            if side is None:
+                unsure.append(str(row[0]))
+        sides.append(side)
+    used = reads.used_legs(conn, unsure) if unsure else {}
+    out = []
+    for row, g, side in zip(found, graded, sides, strict=True):
+        article_id, position, published, text, legs, entry, return_, bench, success = row[_WIDTH:]
+        if g.scored and side is None:
+            side = exposure_of(legs, False, used.get(str(row[0])))
+        out.append(Listed(
+            str(article_id), int(position), text_or_none(published), text_or_none(text) or "", g.source, g.action,
+            side or "", g.horizon, g.status, text_or_none(entry), g.exit_date, _float(return_), _float(bench),
+            g.excess_return, _flag(success), ("illustrative" if g.illustrative else "real") if g.scored else "",
+            note_of(g.reason, bool(row[11])),
         ))  # fmt: skip
     return out
 
@@ -360,9 +391,14 @@ def movers(conn: Connection, filters: Filters, since: str, limit: int = 5) -> li
     ]  # fmt: skip
 
 
-def with_trips(conn: Connection, result: DecisionResult) -> DecisionResult:
+def with_trips(conn: Connection, result: DecisionResult | Listed) -> DecisionResult | None:
     """``result`` with every leg's trips (what one decision's detail draws): a stored result's legs read
-    back whole; a computed one as it is."""
+    back whole; a computed one as it is; a decisions table's :class:`Listed` row read whole first (by the
+    default rules, as :func:`results` reads its article; None when the decision is gone)."""
+    if isinstance(result, Listed):
+        row = result
+        same_one = [r for r in results(conn, article_id=row.article_id) if r.decision.position == row.position]
+        return with_trips(conn, same_one[0]) if same_one else None
     if not any(isinstance(leg, StoredLeg) for leg in result.legs):
         return result
     d = result.decision

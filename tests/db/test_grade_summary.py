@@ -20,7 +20,7 @@ from newsdesk.flows import grades
 from newsdesk.flows import ingest as pipeline
 from newsdesk.scorecard.groups import cumulative_excess, group_results
 from newsdesk.scorecard.rules import ScorecardError
-from newsdesk.scorecard.summary import KEYS, Summary, groups
+from newsdesk.scorecard.summary import KEYS, Summary, groups, listed_of
 from tests.db.test_grades import closes_csv, hand_built, leg, recomputed
 from tests.flows.test_cli import run
 
@@ -98,15 +98,22 @@ def assert_same_summary(conn: sqlite3.Connection, filters: Filters, newest: int)
     assert short is not None and {g.exposure for g in short.rows} <= {None}
     but_exposure = [g.plain()[:9] + (g.illustrative,) for g in got.rows]
     assert [g.plain()[:9] + (g.illustrative,) for g in short.rows] == but_exposure
-    assert [grades.plain(r) for r in short.newest] == [grades.plain(r) for r in got.newest]
+    assert [r.plain() for r in short.newest] == [r.plain() for r in got.newest]
     if any(g.scored for g in short.rows):
         with pytest.raises(ScorecardError):
             groups(short.rows, "exposure")
     objects = grades.results(conn, filters)  # every result read back whole (the page's path until now)
+    objects_by = {f"{r.decision.article_id}-{r.decision.position}": r for r in objects}
     live = recomputed(conn, filters)  # the rules from every close
     for want in (Summary.of_results(objects, newest), Summary.of_results(live, newest)):
         assert [g.plain() for g in got.rows] == [g.plain() for g in want.rows]
-        assert [grades.plain(r) for r in got.newest] == [grades.plain(r) for r in want.newest]
+        assert [r.plain() for r in got.newest] == [r.plain() for r in want.newest]
+        assert [r.plain() for r in got.newest] == [listed_of(r).plain() for r in want.results.values()]
+    assert not got.results  # the stored path keeps no result: a row's detail reads it whole
+    for row in got.newest:  # ... the same result, trips and all, as the object path's
+        whole, want = grades.with_trips(conn, got.result_of(row)), grades.with_trips(conn, objects_by[row.decision])
+        assert whole is not None and want is not None and grades.plain(whole) == grades.plain(want)
+        assert [leg.trips for leg in whole.legs] == [leg.trips for leg in want.legs]
     for by in KEYS:
         for include_open in (True, False):
             assert groups(got.rows, by, include_open) == group_results(objects, by, include_open=include_open)

@@ -89,6 +89,42 @@ def test_the_detail_of_a_decision_draws_its_legs(demo_db, monkeypatch) -> None:
     assert {m["series"] for m in marks} <= {row["series"] for row in lines}
 
 
+def test_a_picked_table_row_is_read_whole_for_its_detail(demo_db, monkeypatch) -> None:
+    """The table's rows are light rows of the stored grades; the one picked is read whole for its detail:
+    the legs, their numbers and the result line of the rules' own result for that decision."""
+    from datetime import date
+
+    from components.cards import escape_md
+    from newsdesk.domain.filters import Filters
+    from newsdesk.flows import grades
+    from newsdesk.scorecard.groups import result_line
+
+    monkeypatch.setenv("NEWSDESK_DB", str(demo_db))
+    conn = schema.connect_readonly(demo_db)
+    assert grades.summary(conn, Filters(since=date(2026, 1, 1))) is not None  # the stored path
+    want = {f"{r.decision.article_id}-{r.decision.position}": r
+            for r in track.run_scorecard(conn, Filters(since=date(2026, 1, 1)))}  # fmt: skip
+    at = open_scorecard()
+    options = at.selectbox(key="sc_pick").options
+    for label in [options[0], options[len(options) // 2], options[-1]]:
+        at.selectbox(key="sc_pick").set_value(label).run()
+        assert not at.exception, at.exception
+        result = want[label.split(" · ")[0]]
+        legs = frame_with(at, "side")
+        assert list(legs["leg"]) == [leg.leg.name for leg in result.legs]
+        assert list(legs["status"]) == [leg.status for leg in result.legs]
+        shown = [None if pd_missing(x) else x for x in legs["excess"]]
+        assert shown == pytest.approx([None if leg.excess_return is None else leg.excess_return * 100
+                                       for leg in result.legs])  # fmt: skip
+        assert any(escape_md(result_line(result)) == m.value for m in at.markdown), label
+
+
+def pd_missing(value) -> bool:
+    from newsdesk.domain.cells import missing
+
+    return missing(value)
+
+
 def test_without_prices_the_page_says_how_to_get_them(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("NEWSDESK_DB", str(seed(tmp_path / "seed.db")))
     at = open_scorecard()

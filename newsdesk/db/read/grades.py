@@ -139,24 +139,52 @@ OUTCOME_COLUMNS = (
 )  # fmt: skip
 
 
+_TABLE_SELECT = (  # what the decisions table shows of a decision besides OUTCOME_COLUMNS (the newest few of them)
+    "d.article_id, d.position, a.published_at, coalesce(d.text, '') AS text, coalesce(d.instruments, '[]') AS "
+    "legs, g.entry_date, g.return, g.benchmark_return, g.success"
+)
+TABLE_COLUMNS = ("article_id", "position", "published_at", "text", "legs", "entry_date", "return", "benchmark_return",
+                 "success")  # fmt: skip
+
+
 def graded_outcomes(
-    conn: sqlite3.Connection, filters: Filters = Filters(), exposures: bool = False
+    conn: sqlite3.Connection, filters: Filters = Filters(), exposures: bool = False, table: bool = False
 ) -> list[tuple[Any, ...]]:
     """One narrow row per decision of the view, in :func:`graded_view`'s order (the same walk), with what
     the Scorecard's groups, track records, curve and counts read of its stored grade
     (:data:`OUTCOME_COLUMNS`; the grade's columns NULL when it has none): no text, no legs. With
     ``exposures``, for a scored, unpaired grade the indexes of the legs its excess comes from
-    (``used_legs``, comma-separated) and the instruments they index (else both NULL)."""
+    (``used_legs``, comma-separated) and the instruments they index (else both NULL). With ``table``,
+    then :data:`TABLE_COLUMNS` too (what the decisions table shows; ``legs``: the instruments): reading
+    them on the walk costs less than looking the table's rows up again."""
     legs = _EXPOSURE_SELECT if exposures else "NULL AS instruments, NULL AS used_legs"
+    shown = f", {_TABLE_SELECT}" if table else ""
     clause, params = where(filters, "a", id_of="d.article_id")  # topics tested before the article is read
     by_author, author_params = author_clause(filters)
     dates, date_params = and_day_range("d.published_at", filters.since, filters.until)
     return conn.execute(
-        f"SELECT d.id, {_OUTCOME_SELECT.format(categories=CATEGORIES_SQL)}, {legs} FROM decisions d INDEXED BY "
-        "idx_decisions_time CROSS JOIN articles a ON a.id = d.article_id LEFT JOIN decision_grades g ON "
+        f"SELECT d.id, {_OUTCOME_SELECT.format(categories=CATEGORIES_SQL)}, {legs}{shown} FROM decisions d INDEXED "
+        "BY idx_decisions_time CROSS JOIN articles a ON a.id = d.article_id LEFT JOIN decision_grades g ON "
         f"g.decision_id = d.id WHERE {clause}{by_author}{dates} ORDER BY d.published_at, d.article_id, d.position",
         [*params, *author_params, *date_params],
     ).fetchall()
+
+
+def used_legs(conn: sqlite3.Connection, decision_ids: Sequence[str]) -> dict[str, str]:
+    """Decision id -> the indexes of the legs its stored grade's excess comes from (comma-separated, as
+    ``used_legs`` of :func:`graded_outcomes`), for those of ``decision_ids`` with any."""
+    out: dict[str, str] = {}
+    for i in range(0, len(decision_ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = list(decision_ids[i : i + 500])
+        out.update(
+            (str(decision_id), str(used))
+            for decision_id, used in conn.execute(
+                "SELECT l.decision_id, group_concat(l.leg) FROM leg_grades l WHERE l.decision_id IN "
+                f"({marks(chunk)}) AND l.excess_return IS NOT NULL GROUP BY l.decision_id",
+                chunk,
+            ).fetchall()
+        )
+    return out
 
 
 def all_graded(conn: sqlite3.Connection, rules_version: int) -> bool:
