@@ -365,6 +365,23 @@ def _server_22(conn: PgConnection) -> None:
     aggregates.widen_published_cover(conn._raw)
 
 
+def _server_23(conn: PgConnection) -> None:
+    """Migration 23: the stored evidence observations (:mod:`newsdesk.db.evidence`), their tables as the
+    reference schema has them and their triggers."""
+    from newsdesk.db import evidence, schema
+
+    ref = schema.reference()
+    try:
+        for table in evidence.TABLES:
+            for statement in _table_ddl(ref, table):
+                conn._raw.execute(statement)
+    finally:
+        ref.close()
+    for sql in evidence.TRIGGERS:
+        for statement in _trigger_ddl(sql):
+            conn._raw.execute(statement)
+
+
 FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at
 # version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
 # the sqlite-utils table API and FTS5): ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl.
@@ -372,6 +389,7 @@ SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {
     20: _server_migration_20,
     21: _server_21,
     22: _server_22,
+    23: _server_23,
 }
 
 

@@ -23,7 +23,7 @@ from newsdesk.domain.cells import flag, text_or_none
 from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.domain.reference import load_companies, lookup, plain_name
 from newsdesk.errors import SourceReadError, UnknownFormatError
-from newsdesk.flows import grades
+from newsdesk.flows import evidence, grades
 from newsdesk.flows.market import benchmark_lookup, decision_inputs, market, wanted_tickers
 from newsdesk.prices import PriceBatch, demo
 from newsdesk.prices.benchmarks import load_benchmarks
@@ -310,9 +310,18 @@ def run_measurements(
     by: str = "all",
     benchmark: str | None = None,
     max_lag: int = MAX_LAG_SESSIONS,
+    prices: Callable[[], Market] | None = None,
 ) -> list[Measured]:
-    """Every evidence observation of the filtered articles measured over every window it has."""
-    return measurements(observations(conn, filters, by), market(conn, benchmark, max_lag))
+    """Every evidence observation of the filtered articles measured over every window it has: at the
+    default rules read from the stored observations where they are current (:mod:`newsdesk.flows.evidence`),
+    measured by the rules for the rest (the same figures either way). ``prices``: makes the
+    :func:`market` (the page caches it), called only when something is measured here; else read here."""
+    found = observations(conn, filters, by)
+    closes = prices or (lambda: market(conn, benchmark, max_lag))
+    stored = evidence.lookup(conn, filters) if not benchmark and max_lag == MAX_LAG_SESSIONS else None
+    if stored is None:
+        return measurements(found, closes())
+    return measurements(found, evidence.light_market(conn), stored=stored, closes=closes)
 
 
 def run_evidence(
