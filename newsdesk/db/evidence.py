@@ -111,15 +111,28 @@ ARTICLE_INPUT_COLUMNS = ("article_id", "published_at", "published_estimated", "s
 
 
 def unmeasured(conn: sqlite3.Connection, rules_version: int) -> list[str]:
-    """Ids of the articles that name a company and have no evidence of ``rules_version``, sorted."""
+    """Ids of the articles that name a company and have no evidence of ``rules_version``, oldest first
+    (then by id)."""
     return [
         r[0]
         for r in conn.execute(
-            "SELECT DISTINCT e.article_id FROM article_entities e LEFT JOIN evidence_articles m "
-            "ON m.article_id = e.article_id WHERE m.article_id IS NULL OR m.rules_version != ? ORDER BY 1",
+            "SELECT e.article_id FROM article_entities e LEFT JOIN evidence_articles m "
+            "ON m.article_id = e.article_id WHERE m.article_id IS NULL OR m.rules_version != ? "
+            "GROUP BY e.article_id ORDER BY min(e.published_at), e.article_id",
             [rules_version],
         )
     ]
+
+
+def in_time_order(conn: sqlite3.Connection, article_ids: Iterable[str]) -> list[str]:
+    """``article_ids`` oldest first (then by id; an unknown id last)."""
+    wanted = sorted(set(article_ids))
+    when: dict[str, str] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        sql = f"SELECT id, coalesce(published_at, '') FROM articles WHERE id IN ({marks(chunk)})"
+        when.update((str(a), str(p)) for a, p in conn.execute(sql, chunk))
+    return sorted(wanted, key=lambda a: (when.get(a, "~"), a))
 
 
 def naming(conn: sqlite3.Connection, tickers: Iterable[str] | None) -> set[str]:

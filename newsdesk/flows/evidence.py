@@ -35,6 +35,7 @@ from newsdesk.scorecard.evidence import (
     RULES_VERSION,
     WINDOWS,
     Observation,
+    SpanCache,
     Stored,
     StoredLookup,
     measure,
@@ -52,11 +53,15 @@ def _score(value: Any) -> float | None:
     return None if value is None or value != value else float(value)
 
 
-def rows_of(inputs: Sequence[tuple[Any, ...]], market: Market) -> tuple[list[tuple], list[tuple]]:
+def rows_of(
+    inputs: Sequence[tuple[Any, ...]], market: Market, cache: SpanCache | None = None
+) -> tuple[list[tuple], list[tuple]]:
     """The ``evidence_articles`` and ``evidence_observations`` rows of articles' input rows
     (:data:`newsdesk.db.evidence.ARTICLE_INPUT_COLUMNS`, by article): each article over every window
     around each company it names and each basket holding one, measured as
-    :func:`newsdesk.flows.prices.observations` makes its observations (an estimated date: none)."""
+    :func:`newsdesk.flows.prices.observations` makes its observations (an estimated date: none).
+    ``cache``: spans shared with earlier calls on the same market."""
+    cache = cache or SpanCache(market)
     holders: dict[str, list[str]] = {}
     for basket, members in sorted(market.baskets.items()):
         for ticker in members:
@@ -78,7 +83,6 @@ def rows_of(inputs: Sequence[tuple[Any, ...]], market: Market) -> tuple[list[tup
         instruments = [Observation(ticker=t, **common) for t in tickers]
         baskets = sorted({b for t in tickers for b in holders.get(t, ())})
         instruments += [Observation(basket=b, **common) for b in baskets]
-        cache: dict = {}
         for obs in instruments:
             for window in WINDOWS:
                 m = measure(obs, market, window, side, cache)
@@ -112,13 +116,15 @@ def touched(conn: Connection, changed: Iterable[str], market: Market) -> set[str
 
 
 def _measure(conn: Connection, article_ids: list[str], market: Market | None) -> int:
-    """Measure ``article_ids`` by the default rules and store them (inside the caller's transaction)."""
+    """Measure ``article_ids`` by the default rules and store them (inside the caller's transaction);
+    in time order, the spans they share are measured once (:class:`~newsdesk.scorecard.evidence.SpanCache`)."""
     if not article_ids:
         return 0
     market = market or track.market(conn)
+    cache = SpanCache(market)
     for i in range(0, len(article_ids), CHUNK):
         chunk = article_ids[i : i + CHUNK]
-        articles, rows = rows_of(store.article_inputs(conn, chunk), market)
+        articles, rows = rows_of(store.article_inputs(conn, chunk), market, cache)
         store.forget(conn, chunk)
         store.store(conn, articles, rows)
     return len(article_ids)
@@ -127,12 +133,12 @@ def _measure(conn: Connection, article_ids: list[str], market: Market | None) ->
 def upkeep(conn: Connection, changed: Sequence[str]) -> int:
     """Bring the stored evidence up to date, inside the grades' upkeep transaction, with the marks of
     change it handles (before it clears them); returns how many articles were measured."""
-    ids = set(store.unmeasured(conn, RULES_VERSION))
+    ids = store.unmeasured(conn, RULES_VERSION)
     market = None
     if changed:
         market = track.market(conn)
-        ids |= touched(conn, changed, market)
-    return _measure(conn, sorted(ids), market)
+        ids = store.in_time_order(conn, set(ids) | touched(conn, changed, market))
+    return _measure(conn, ids, market)
 
 
 def rebuild(db: Connection) -> int:

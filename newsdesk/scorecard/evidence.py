@@ -208,16 +208,44 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
     )  # fmt: skip
 
 
+class SpanCache:
+    """Ticker spans shared between observations (an upkeep measures many articles on one market): a
+    span reads the publish time only through the session it enters on the ticker's exchange and on its
+    benchmark's (:func:`_ticker_span`, :func:`~newsdesk.scorecard.rules.entry_index`,
+    :func:`~newsdesk.scorecard.rules.benchmark_closes`), so articles entering the same sessions share
+    it exactly. Emptied past ``limit`` spans."""
+
+    def __init__(self, market: Market, limit: int = 200_000) -> None:
+        self.market = market
+        self.limit = limit
+        self.spans: dict[tuple[Any, ...], _Span | None] = {}
+        self.benchmarks: dict[str, str | None] = {}
+
+    def span(self, ticker: str, moment: Moment, window: str, demo: bool) -> _Span | None:
+        market = self.market
+        if ticker in self.benchmarks:
+            bench = self.benchmarks[ticker]
+        else:
+            bench = self.benchmarks[ticker] = market.benchmark_of(ticker)
+        key = (ticker, window, demo, market.sessions_of(ticker).entry_index(moment),
+               market.sessions_of(bench).entry_index(moment) if bench else None)  # fmt: skip
+        if key in self.spans:
+            return self.spans[key]
+        if len(self.spans) >= self.limit:
+            self.spans.clear()
+        found = self.spans[key] = _ticker_span(market, ticker, moment, window, demo)
+        return found
+
+
 def measure(
     observation: Observation,
     market: Market,
     window: str,
     sentiment_tone: str,
-    cache: dict[tuple[str, str, bool], _Span | None] | None = None,
+    cache: SpanCache | None = None,
 ) -> Measured | None:
-    """One (merged) observation over one window, or None when it cannot be had. ``cache``: ticker spans
-    already measured for this observation's publish time (one article's ticker and the baskets that
-    hold it share them), keyed ``(ticker, window, demo)``."""
+    """One (merged) observation over one window, or None when it cannot be had. ``cache``: spans shared
+    with other observations on the same market (:class:`SpanCache`; the same figures)."""
     moment = parse_moment(observation.published_at)
     if moment is None:
         return None
@@ -227,10 +255,7 @@ def measure(
         if cache is None:
             span = _ticker_span(market, ticker, moment, window, observation.demo)
         else:
-            key = (ticker, window, observation.demo)
-            if key not in cache:
-                cache[key] = _ticker_span(market, ticker, moment, window, observation.demo)
-            span = cache[key]
+            span = cache.span(ticker, moment, window, observation.demo)
         if span is not None:
             spans.append((weight, span))
     if not spans:
