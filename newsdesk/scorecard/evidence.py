@@ -299,13 +299,32 @@ def merged(observations: Iterable[Observation], market: Market) -> list[tuple[Ob
     session) as it came (what is measured), the tone of the merged ones and their ids ``|``-joined.
     Only ``market``'s sessions and baskets are read (not its closes)."""
     slots: dict[tuple[Any, ...], _Merged] = {}
+    # one article is several observations (a ticker in each of its groups): its publish time is read
+    # once, and each exchange's entry session found once per publish time
+    moments: dict[str | None, Moment | None] = {}
+    calendars: dict[str, Any] = {}
+    entries: dict[tuple[Any, str | None], int | None] = {}
     for obs in observations:
-        moment = parse_moment(obs.published_at)
-        if obs.estimated or moment is None:
+        if obs.estimated:
+            continue
+        when = obs.published_at
+        if when in moments:
+            moment = moments[when]
+        else:
+            moment = moments[when] = parse_moment(when)
+        if moment is None:
             continue
         instrument = obs.ticker or f"basket:{obs.basket}"
         first = obs.ticker or min((market.baskets.get(obs.basket or "") or {"": 0}), default="")
-        k = market.sessions_of(first).entry_index(moment)
+        if first in calendars:
+            calendar = calendars[first]
+        else:
+            calendar = calendars[first] = market.sessions_of(first)
+        at = (id(calendar), when)
+        if at in entries:
+            k = entries[at]
+        else:
+            k = entries[at] = calendar.entry_index(moment)
         key = (obs.group, instrument, k, obs.demo)
         slot = slots.setdefault(key, _Merged(obs))
         slot.ids.append(obs.article_id)
