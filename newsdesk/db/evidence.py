@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 TABLES = ("evidence_articles", "evidence_observations")
-_TABLES = (
+TABLE_SQL = (
     "CREATE TABLE IF NOT EXISTS evidence_articles (article_id TEXT PRIMARY KEY, rules_version INTEGER NOT NULL, "
     "published_at TEXT, demo INTEGER NOT NULL DEFAULT 0, tickers TEXT NOT NULL DEFAULT '') WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS evidence_observations (article_id TEXT NOT NULL, instrument TEXT NOT NULL, "
@@ -63,7 +63,7 @@ def add_evidence(db: sqlite_utils.Database | sqlite3.Connection) -> None:
     """Migration 23: the evidence tables and the triggers that drop what a write makes stale. Nothing is
     measured here (the rules live outside the storage layer): readers measure every unmeasured article
     until ``newsdesk rebuild-evidence`` or the next upkeep (a price import, an ingest) stores it."""
-    for sql in (*_TABLES, *TRIGGERS):
+    for sql in (*TABLE_SQL, *TRIGGERS):
         db.execute(sql)
 
 

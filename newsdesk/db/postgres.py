@@ -368,10 +368,12 @@ def _server_22(conn: PgConnection) -> None:
 def _server_23(conn: PgConnection) -> None:
     """Migration 23: the stored evidence observations (:mod:`newsdesk.db.evidence`), their tables as the
     reference schema has them and their triggers."""
-    from newsdesk.db import evidence, schema
+    from newsdesk.db import evidence
 
-    ref = schema.reference()
+    ref = sqlite3.connect(":memory:")  # the tables alone, as SQLite has them (what _table_ddl reads)
     try:
+        for sql in evidence.TABLE_SQL:
+            ref.execute(sql)
         for table in evidence.TABLES:
             for statement in _table_ddl(ref, table):
                 conn._raw.execute(statement)
