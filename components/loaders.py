@@ -510,12 +510,14 @@ def load_evidence(
     path: str, filters: Filters, version: int, by: str = "category", benchmark: str | None = None
 ) -> list:
     """The evidence measurements (:func:`newsdesk.scorecard.evidence.measurements`: one per observation and window)
-    of the view's articles grouped ``by`` (all, category, basket, source); kept as a resource (read only:
-    no pickled copy of every measurement per run)."""
+    of the view's articles grouped ``by`` (all, category, basket, source), read from the stored observations
+    where they are current (:func:`newsdesk.flows.prices.run_measurements`; the closes are loaded only when
+    something is measured here); kept as a resource (read only: no pickled copy of every measurement per run)."""
     from newsdesk.flows import prices as track
-    from newsdesk.scorecard.evidence import measurements
+    from newsdesk.scorecard.rules import MAX_LAG_SESSIONS
 
-    return measurements(_read(path, track.observations, filters, by), load_market(path, benchmark, version))
+    return _read(path, track.run_measurements, filters, by, benchmark, MAX_LAG_SESSIONS,
+                 lambda: load_market(path, benchmark, version))  # fmt: skip
 
 
 # ------------------------------------------------------------------ alerts (uncached: rules change without an ingest)

@@ -1,5 +1,5 @@
 """The database's own commands: ``init``, ``ingest``, ``stats``, ``rescore``, ``rebuild-daily`` and
-``rebuild-stories``, ``rebuild-grades``."""
+``rebuild-stories``, ``rebuild-grades``, ``rebuild-evidence``."""
 
 from __future__ import annotations
 
@@ -212,6 +212,23 @@ def rebuild_grades(db_path: str | None) -> None:
     db, _ = open_db(db_path)
     n = rebuild(db)
     click.echo(f"Rebuilt grades: {n:,} decisions graded.")
+
+
+@cli.command("rebuild-evidence")
+@db_option
+def rebuild_evidence(db_path: str | None) -> None:
+    """Measure every evidence observation again from scratch (the stored observations ``evidence`` and the
+    Scorecard's Evidence section read), e.g. after editing prices with outside SQL. Imports, fetches,
+    ingests and rescores keep them up to date on their own."""
+    from newsdesk.db import evidence as store
+    from newsdesk.flows.evidence import rebuild
+    from newsdesk.flows.grades import refresh
+
+    db, _ = open_db(db_path)
+    n = rebuild(db)
+    refresh(db)  # any marks of change left by outside writes: the grades and evidence they touch
+    rows = store.counts(db)["evidence_observations"]
+    click.echo(f"Rebuilt evidence: {n:,} articles measured, {rows:,} observations stored.")
 
 
 def _keep_grades(db) -> None:

@@ -365,6 +365,27 @@ def _server_22(conn: PgConnection) -> None:
     aggregates.widen_published_cover(conn._raw)
 
 
+def _server_23(conn: PgConnection) -> None:
+    """Migration 23: the stored evidence observations (:mod:`newsdesk.db.evidence`), their tables as the
+    reference schema has them and their triggers."""
+    from newsdesk.db import evidence
+
+    ref = sqlite3.connect(":memory:")  # the tables alone, as SQLite has them (what _table_ddl reads)
+    try:
+        for sql in evidence.TABLE_SQL:
+            ref.execute(sql)
+        for table in evidence.TABLES:
+            for statement in _table_ddl(ref, table):
+                conn._raw.execute(statement)
+    finally:
+        ref.close()
+    for sql in evidence.TRIGGERS:
+        plain = sql.replace("IF NOT EXISTS ", "", 1)  # as sqlite_master keeps it
+        m = _TRIGGER.match(plain)
+        assert m is not None  # a trigger of the schema
+        _replace_triggers(conn, m.group(3), [m.group(1)], [plain])  # made again if a step ran before
+
+
 FIRST_SERVER_VERSION = 19  # the schema the first server databases were created at
 # version -> its step on a server, in portable SQL through the connection (SQLite's MIGRATIONS use
 # the sqlite-utils table API and FTS5): ALTER TABLE / CREATE INDEX; triggers through _trigger_ddl.
@@ -372,6 +393,7 @@ SERVER_MIGRATIONS: dict[int, Callable[[PgConnection], None]] = {
     20: _server_migration_20,
     21: _server_21,
     22: _server_22,
+    23: _server_23,
 }
 
 

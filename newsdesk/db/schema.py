@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from newsdesk.db import aggregates, dialect, grades, stories, ticker_counts
+from newsdesk.db import aggregates, dialect, evidence, grades, stories, ticker_counts
 from newsdesk.db.dedupe import title_key
 from newsdesk.db.engine import Connection
 from newsdesk.errors import SchemaError
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # the handles a transaction runs on: the door's Connection, or sqlite-utils over it (the migrations)
 DbT = TypeVar("DbT", Connection, "sqlite_utils.Database")
 
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 BUSY_TIMEOUT_MS = 10_000
 # the page cache of a writable connection (KiB; SQLite's default is 2,000): a batch of 300 500-word
 # articles dirties ~4 MB of pages (rows, full text, the category and company indexes), and with the
@@ -298,6 +298,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     20: _migration_20,
     21: stories.add_followers_index,
     22: aggregates.widen_published_cover,
+    23: evidence.add_evidence,  # stored evidence observations (newsdesk.db.evidence)
 }
 
 

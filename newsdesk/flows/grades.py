@@ -29,6 +29,7 @@ from newsdesk.db.read.articles import DEMO_SOURCE
 from newsdesk.domain.cells import missing, text_or_none
 from newsdesk.domain.cycles import no_cycle_collection
 from newsdesk.domain.filters import Filters
+from newsdesk.flows import evidence
 from newsdesk.flows import market as track
 from newsdesk.scorecard.groups import closes_label, horizon_label
 from newsdesk.scorecard.rules import (
@@ -174,6 +175,7 @@ def refresh(db: Connection) -> Upkeep:
         elif changed:
             ids |= store.touched_by(conn, changed)
         n = _grade(conn, sorted(ids))
+        evidence.upkeep(conn, changed)  # the stored evidence observations, with the same marks of change
         store.clear_dirty(conn, changed)
     return Upkeep(n, tuple(changed))
 
@@ -181,6 +183,7 @@ def refresh(db: Connection) -> Upkeep:
 def rebuild(db: Connection) -> int:
     """Every grade from scratch (``newsdesk rebuild-grades``); returns how many decisions were graded."""
     with transaction(db):
+        evidence.upkeep(db, store.dirty(db))  # the marks of change go: the evidence handles them first
         store.forget_all(db)
         return _grade(db, store.all_ids(db))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.db import Connection
+from newsdesk.db import evidence as evidence_store
 from newsdesk.db.prices import PriceWrite, write_prices
 from newsdesk.db.read import prices as price_reads
 from newsdesk.db.read.articles import DEMO_SOURCE
@@ -23,7 +24,7 @@ from newsdesk.domain.cells import flag, text_or_none
 from newsdesk.domain.filters import UNCATEGORISED, Filters
 from newsdesk.domain.reference import load_companies, lookup, plain_name
 from newsdesk.errors import SourceReadError, UnknownFormatError
-from newsdesk.flows import grades
+from newsdesk.flows import evidence, grades
 from newsdesk.flows.market import benchmark_lookup, decision_inputs, market, wanted_tickers
 from newsdesk.prices import PriceBatch, demo
 from newsdesk.prices.benchmarks import load_benchmarks
@@ -264,7 +265,7 @@ def observations(conn: Connection, filters: Filters = Filters(), by: str = "cate
     once, as ``basket: <name>``). NULL cells never become a group (SQL NULL reads as NaN)."""
     if by not in EVIDENCE_BY:
         raise ScorecardError(f"cannot group evidence by {by!r}: use one of {', '.join(EVIDENCE_BY)}")
-    rows = price_reads.evidence_rows(conn, filters)
+    rows = evidence_store.view_rows(conn, filters)
     holders: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     if by == "basket":
@@ -275,18 +276,17 @@ def observations(conn: Connection, filters: Filters = Filters(), by: str = "cate
                 holders.setdefault(ticker, []).append(basket)
     out: list[Observation] = []
     seen: set[tuple] = set()
-    for r in rows.to_dict("records"):
-        held, article = text_or_none(r["ticker"]), str(r["article_id"])
+    for article_id, published_at, estimated, label, score, held_ticker, category, source_cell in rows:
+        held, article = text_or_none(held_ticker), str(article_id)
         if held is None:
             continue
         ticker = held
-        source = text_or_none(r.get("source"))
-        score = r["sentiment"]
+        source = text_or_none(source_cell)
         common: dict[str, Any] = dict(
-            published_at=text_or_none(r["published_at"]),
-            label=text_or_none(r["sentiment_label"]),
+            published_at=text_or_none(published_at),
+            label=text_or_none(label),
             score=None if score is None or score != score else float(score),
-            estimated=flag(r["published_estimated"]),
+            estimated=flag(estimated),
             article_id=article,
             demo=source == DEMO_SOURCE,
         )
@@ -297,7 +297,7 @@ def observations(conn: Connection, filters: Filters = Filters(), by: str = "cate
                     out.append(Observation(group=f"basket: {names.get(basket) or basket}", basket=basket, **common))
             continue
         fixed = {"all": "all", "source": source or "(no source)"}.get(by)
-        group = fixed or text_or_none(r["category"]) or UNCATEGORISED
+        group = fixed or text_or_none(category) or UNCATEGORISED
         if (article, group, ticker) not in seen:
             seen.add((article, group, ticker))
             out.append(Observation(group=group, ticker=ticker, **common))
@@ -310,9 +310,18 @@ def run_measurements(
     by: str = "all",
     benchmark: str | None = None,
     max_lag: int = MAX_LAG_SESSIONS,
+    prices: Callable[[], Market] | None = None,
 ) -> list[Measured]:
-    """Every evidence observation of the filtered articles measured over every window it has."""
-    return measurements(observations(conn, filters, by), market(conn, benchmark, max_lag))
+    """Every evidence observation of the filtered articles measured over every window it has: at the
+    default rules read from the stored observations where they are current (:mod:`newsdesk.flows.evidence`),
+    measured by the rules for the rest (the same figures either way). ``prices``: makes the
+    :func:`market` (the page caches it), called only when something is measured here; else read here."""
+    found = observations(conn, filters, by)
+    closes = prices or (lambda: market(conn, benchmark, max_lag))
+    stored = evidence.lookup(conn, filters) if not benchmark and max_lag == MAX_LAG_SESSIONS else None
+    if stored is None:
+        return measurements(found, closes())
+    return measurements(found, evidence.light_market(conn), stored=stored, closes=closes)
 
 
 def run_evidence(

@@ -20,7 +20,7 @@ is marked too few.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from newsdesk.scorecard.rules import (
     entry_index,
     members_of,
 )
+from newsdesk.scorecard.rules import RULES_VERSION as SCORECARD_RULES_VERSION
 from newsdesk.scorecard.stats import estimate_mean
 
 BULLISH, BEARISH = "bullish", "bearish"
@@ -41,6 +42,10 @@ DRIFT_SESSIONS = {"1d": 1, "5d": 5, "20d": 20}
 REACTION = "day0"
 BULLISH_FROM = 0.15  # the Alpha Vantage bands: >= 0.15 somewhat-bullish or bullish
 BEARISH_TO = -0.15  # <= -0.15 somewhat-bearish or bearish
+EVIDENCE_RULES = 1  # this module's own rules: raise it when a change here moves any measurement
+# what stored observations are measured at: the scorecard's rules (the entry, the benchmark, staleness)
+# and these; a stored observation of another version is measured again (newsdesk.flows.evidence)
+RULES_VERSION = SCORECARD_RULES_VERSION * 100 + EVIDENCE_RULES
 LABEL_SCORES = {"bullish": 0.5, "somewhat-bullish": 0.25, "neutral": 0.0, "somewhat-bearish": -0.25, "bearish": -0.5}
 
 
@@ -203,15 +208,54 @@ def _ticker_span(market: Market, ticker: str, moment: Moment, window: str, demo:
     )  # fmt: skip
 
 
-def measure(observation: Observation, market: Market, window: str, sentiment_tone: str) -> Measured | None:
-    """One (merged) observation over one window, or None when it cannot be had."""
+class SpanCache:
+    """Ticker spans shared between observations (an upkeep measures many articles on one market): a
+    span reads the publish time only through the session it enters on the ticker's exchange and on its
+    benchmark's (:func:`_ticker_span`, :func:`~newsdesk.scorecard.rules.entry_index`,
+    :func:`~newsdesk.scorecard.rules.benchmark_closes`), so articles entering the same sessions share
+    it exactly. Emptied past ``limit`` spans."""
+
+    def __init__(self, market: Market, limit: int = 200_000) -> None:
+        self.market = market
+        self.limit = limit
+        self.spans: dict[tuple[Any, ...], _Span | None] = {}
+        self.benchmarks: dict[str, str | None] = {}
+
+    def span(self, ticker: str, moment: Moment, window: str, demo: bool) -> _Span | None:
+        market = self.market
+        if ticker in self.benchmarks:
+            bench = self.benchmarks[ticker]
+        else:
+            bench = self.benchmarks[ticker] = market.benchmark_of(ticker)
+        key = (ticker, window, demo, market.sessions_of(ticker).entry_index(moment),
+               market.sessions_of(bench).entry_index(moment) if bench else None)  # fmt: skip
+        if key in self.spans:
+            return self.spans[key]
+        if len(self.spans) >= self.limit:
+            self.spans.clear()
+        found = self.spans[key] = _ticker_span(market, ticker, moment, window, demo)
+        return found
+
+
+def measure(
+    observation: Observation,
+    market: Market,
+    window: str,
+    sentiment_tone: str,
+    cache: SpanCache | None = None,
+) -> Measured | None:
+    """One (merged) observation over one window, or None when it cannot be had. ``cache``: spans shared
+    with other observations on the same market (:class:`SpanCache`; the same figures)."""
     moment = parse_moment(observation.published_at)
     if moment is None:
         return None
     leg = Leg(observation.ticker or observation.basket or "", "long", observation.ticker, observation.basket)
     spans = []
     for ticker, weight in (members_of(leg, market) or {}).items():
-        span = _ticker_span(market, ticker, moment, window, observation.demo)
+        if cache is None:
+            span = _ticker_span(market, ticker, moment, window, observation.demo)
+        else:
+            span = cache.span(ticker, moment, window, observation.demo)
         if span is not None:
             spans.append((weight, span))
     if not spans:
@@ -250,45 +294,108 @@ def _value(obs: Observation) -> float | None:
     return LABEL_SCORES.get(_label(obs.label))
 
 
-def merge(observations: Iterable[Observation], market: Market) -> list[tuple[Observation, str]]:
-    """The observations with a tone, several on one (group, instrument, entry session) counted once with
-    their mean sentiment (one alone keeps its label's tone); estimated dates are left out."""
-    merged: dict[tuple[Any, ...], _Merged] = {}
+def merged(observations: Iterable[Observation], market: Market) -> list[tuple[Observation, str, str]]:
+    """``(first, tone, ids)`` of :func:`merge`: the first observation of each (group, instrument, entry
+    session) as it came (what is measured), the tone of the merged ones and their ids ``|``-joined.
+    Only ``market``'s sessions and baskets are read (not its closes)."""
+    slots: dict[tuple[Any, ...], _Merged] = {}
+    # one article is several observations (a ticker in each of its groups): its publish time is read
+    # once, and each exchange's entry session found once per publish time
+    moments: dict[str | None, Moment | None] = {}
+    calendars: dict[str, Any] = {}
+    entries: dict[tuple[Any, str | None], int | None] = {}
     for obs in observations:
-        moment = parse_moment(obs.published_at)
-        if obs.estimated or moment is None:
+        if obs.estimated:
+            continue
+        when = obs.published_at
+        if when in moments:
+            moment = moments[when]
+        else:
+            moment = moments[when] = parse_moment(when)
+        if moment is None:
             continue
         instrument = obs.ticker or f"basket:{obs.basket}"
         first = obs.ticker or min((market.baskets.get(obs.basket or "") or {"": 0}), default="")
-        k = market.sessions_of(first).entry_index(moment)
+        if first in calendars:
+            calendar = calendars[first]
+        else:
+            calendar = calendars[first] = market.sessions_of(first)
+        at = (id(calendar), when)
+        if at in entries:
+            k = entries[at]
+        else:
+            k = entries[at] = calendar.entry_index(moment)
         key = (obs.group, instrument, k, obs.demo)
-        slot = merged.setdefault(key, _Merged(obs))
+        slot = slots.setdefault(key, _Merged(obs))
         slot.ids.append(obs.article_id)
         value = _value(obs)
         if value is not None:
             slot.values.append(value)
     out = []
-    for slot in merged.values():
+    for slot in slots.values():
         if len(slot.ids) == 1:
             side = tone(slot.first.label, slot.first.score)
         else:
             side = tone(None, math.fsum(slot.values) / len(slot.values)) if slot.values else None
         if side is not None:
-            ids = "|".join(dict.fromkeys(i for i in slot.ids if i))
-            out.append((Observation(**{**slot.first.__dict__, "article_id": ids}), side))
+            out.append((slot.first, side, "|".join(dict.fromkeys(i for i in slot.ids if i))))
     return out
 
 
+def merge(observations: Iterable[Observation], market: Market) -> list[tuple[Observation, str]]:
+    """The observations with a tone, several on one (group, instrument, entry session) counted once with
+    their mean sentiment (one alone keeps its label's tone); estimated dates are left out."""
+    found = merged(observations, market)
+    return [(Observation(**{**first.__dict__, "article_id": ids}), side) for first, side, ids in found]
+
+
+# one stored measurement of one article and instrument over one window: benchmark, base, entry and exit
+# dates, r, b, illustrative (the observation rows of newsdesk.db.evidence)
+Stored = tuple[str, str, str, str, float, float, bool]
+# an observation -> window -> its article's stored measurement of its instrument; None when they are
+# not stored (or no longer current): it is measured by the rules
+StoredLookup = Callable[[Observation], "dict[str, Stored] | None"]
+
+
+def instrument_of(observation: Observation) -> str:
+    """What an observation is about, as stored and shown: its ticker or ``basket:<id>``."""
+    return observation.ticker or f"basket:{observation.basket}"
+
+
 def measurements(
-    observations: Iterable[Observation], market: Market, windows: Iterable[str] = WINDOWS
+    observations: Iterable[Observation],
+    market: Market,
+    windows: Iterable[str] = WINDOWS,
+    stored: StoredLookup | None = None,
+    closes: Callable[[], Market] | None = None,
 ) -> list[Measured]:
-    """Every merged observation measured over every window it has, in order."""
+    """Every merged observation measured over every window it has, in order. ``stored``: measurements
+    kept in the database (:mod:`newsdesk.db.evidence`), used for each merged observation whose first
+    article has them (the same figures: a merged observation is measured as its first); the rest are
+    measured here, on ``closes()`` (made once, when one is needed) or else ``market``, which the merge
+    reads for its sessions and baskets only."""
+    windows = tuple(windows)
     out = []
-    for obs, side in merge(observations, market):
+    priced: Market | None = None if closes is not None else market
+    for first, side, ids in merged(observations, market):
+        instrument = instrument_of(first)
+        known = stored(first) if stored is not None else None
+        if known is None:
+            if priced is None:
+                priced = closes() if closes is not None else market
+            obs = Observation(**{**first.__dict__, "article_id": ids})
+            for window in windows:
+                found = measure(obs, priced, window, side)
+                if found is not None:
+                    out.append(found)
+            continue
+        published = first.published_at or ""
         for window in windows:
-            found = measure(obs, market, window, side)
-            if found is not None:
-                out.append(found)
+            got = known.get(window)
+            if got is not None:
+                bench, base, entry, exit_, r, b, fake = got
+                out.append(Measured(first.group, ids, instrument, bench, side, published, base, entry, exit_, window,
+                                    r, b, fake))  # fmt: skip
     return out
 
 

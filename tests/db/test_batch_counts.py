@@ -238,7 +238,7 @@ def test_a_schema_19_desk_is_upgraded_on_either_engine(desk_target) -> None:
         assert schema.schema_version(conn) == 19
         assert "article_entities_count_insert" in [r[0] for r in conn.execute(TRIGGERS_SQL)]
     with closing(schema.open(desk_target)) as conn:
-        assert schema.schema_version(conn) == schema.SCHEMA_VERSION == 22
+        assert schema.schema_version(conn) == schema.SCHEMA_VERSION == 23
         assert [tuple(r) for r in conn.execute(SCHEMA_OBJECTS_SQL)] == fresh
         names = {name for _, name in fresh}
         assert not names & {"article_entities_count_insert", "articles_totals_insert", *aggregates.UNUSED_INDEXES}

@@ -2,7 +2,9 @@
 regrades what they touch) SIGKILLed at seeded random moments and while the regrading is under way, on a
 real SQLite file of synthetic articles. After every kill the file passes ``PRAGMA integrity_check`` and
 the scorecard read from it equals the rules' recomputation (a grade is never stale: the marks of change
-survive the kill and readers recompute); a rerun of the import leaves every grade stored and current."""
+survive the kill and readers recompute), and so does the evidence read from the stored observations (kept
+by the same upkeep, in its transaction); a rerun of the import leaves every grade and observation stored
+and current."""
 
 from __future__ import annotations
 
@@ -17,12 +19,14 @@ from pathlib import Path
 import pytest
 
 from benchmarks import synthetic
+from newsdesk.db import evidence as evidence_store
 from newsdesk.db import schema
 from newsdesk.db.read import grades as grade_reads
 from newsdesk.db.read.prices import basket_weights
-from newsdesk.flows import grades
+from newsdesk.flows import evidence, grades
 from newsdesk.flows import prices as track
 from newsdesk.prices.demo import illustrative_prices
+from newsdesk.scorecard.evidence import measurements
 from newsdesk.scorecard.rules import score_decisions
 from tests.cli_util import run_cli
 from tests.fault_util import ROOT, python_env
@@ -40,6 +44,24 @@ def same_as_rules(path: Path) -> bool:
         stored = grades.results(conn)
         live = score_decisions(track.decision_inputs(conn), track.market(conn))
         return [grades.plain(r) for r in stored] == [grades.plain(r) for r in live]
+
+
+def same_evidence_as_rules(path: Path, stored: bool = False) -> bool:
+    """The evidence read (stored observations where current) equals the rules' measurement, by ticker and
+    by basket; ``stored``: and every observation was read from the stored rows."""
+    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+        if stored and evidence.lookup(conn) is None:
+            return False
+        market = track.market(conn)
+        return all(
+            track.run_measurements(conn, by=by, prices=None if not stored else _no_closes)
+            == measurements(track.observations(conn, by=by), market)
+            for by in ("all", "basket")
+        )
+
+
+def _no_closes():
+    raise AssertionError("an observation was measured by the rules, not read from the stored rows")
 
 
 @pytest.fixture(scope="module")
@@ -111,12 +133,17 @@ def test_sigkilled_import_never_leaves_a_stale_grade(corpus, tmp_path: Path) -> 
         db = tmp_path / f"kill{n}.db"
         alive, left = kill_import(base, csv, db, delay, upkeep)
         assert same_as_rules(db), f"kill {n} ({'in upkeep' if upkeep else f'after {delay:.2f} s'}): stale grades"
+        assert same_evidence_as_rules(db), f"kill {n}: stale evidence"
         in_upkeep += alive and left > 0
         again = run_cli("prices", "import", str(csv), db=db)  # a plain rerun: in this process (tests/cli_util.py)
         assert again.returncode == 0, again.stderr
         with sqlite3.connect(db) as conn:
             counts = grade_reads.counts(conn)
             graded = conn.execute("SELECT count(*) FROM decisions").fetchone()[0]
+            named = conn.execute("SELECT count(DISTINCT article_id) FROM article_entities").fetchone()[0]
+            measured = evidence_store.counts(conn)
         assert counts["grade_dirty"] == 0 and counts["decision_grades"] == graded, counts
+        assert measured["evidence_articles"] == named and measured["evidence_observations"] > 1_000, measured
         assert same_as_rules(db)
+        assert same_evidence_as_rules(db, stored=True)
     assert in_upkeep >= 1, "no kill landed between the closes' commit and the regrading's"
