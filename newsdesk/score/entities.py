@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
@@ -387,10 +387,11 @@ class CompanyMatcher:
         bullets = finance.sentence_scores(decisions) if in_decisions else []
         lead_end = len(title) + 2 + len(_lead(summary or body))
         out = []
+        starts, bullet_starts = _apart(sentences), _apart(bullets)
         for ticker in {**found, **in_decisions}:
             offsets = found.get(ticker, [])
             extra = in_decisions.get(ticker, [])
-            own = _holding(sentences, offsets) + _holding(bullets, extra)
+            own = _holding(sentences, offsets, starts) + _holding(bullets, extra, bullet_starts)
             in_title = bool(title) and any(o < len(title) for o in offsets)
             in_lead = any(o < lead_end for o in offsets)
             count = len(offsets) + len(extra)
@@ -492,10 +493,31 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:;"
 
 
-def _holding(sentences: list[finance.SentenceScore], offsets: list[int]) -> list[finance.SentenceScore]:
-    """The sentences, in order, that hold one of ``offsets`` (``start <= o < end``)."""
+def _apart(sentences: list[finance.SentenceScore]) -> list[int] | None:
+    """The sentences' starts when they come in order and apart (an offset is then in one sentence at
+    most: the last that starts at or before it), else None."""
+    for a, b in zip(sentences, sentences[1:], strict=False):
+        if not a.start <= a.end <= b.start:
+            return None
+    if sentences and sentences[-1].start > sentences[-1].end:
+        return None
+    return [s.start for s in sentences]
+
+
+def _holding(
+    sentences: list[finance.SentenceScore], offsets: list[int], starts: list[int] | None = None
+) -> list[finance.SentenceScore]:
+    """The sentences, in order, that hold one of ``offsets`` (``start <= o < end``); ``starts`` from
+    :func:`_apart` (sentences in order and apart) finds each offset's sentence by bisection."""
     if not offsets:
         return []
+    if starts is not None:
+        held = set()
+        for o in offsets:
+            i = bisect_right(starts, o) - 1
+            if i >= 0 and o < sentences[i].end:
+                held.add(i)
+        return [sentences[i] for i in sorted(held)]
     ordered = sorted(offsets)
     out = []
     for s in sentences:

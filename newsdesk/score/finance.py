@@ -439,6 +439,8 @@ def _modifier(clause: list[_Match], k: int) -> float:
 
 
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+# the same breaks, found faster (the scan skips to a . ! ? or newline): the first form's break is group 1
+_BREAK_AFTER = re.compile(r"[.!?](\s+)|\n\s*\n")
 
 
 @dataclass
@@ -456,8 +458,13 @@ def sentence_scores(text: str, lex: Lexicon | None = None) -> list[SentenceScore
     lex = lex or load_lexicon()
     out = []
     pos = 0
-    for m in [*SENTENCE_BREAK.finditer(text), None]:
-        end = m.start() if m else len(text)
+    for m in [*_BREAK_AFTER.finditer(text), None]:  # SENTENCE_BREAK's matches
+        if m:
+            end = m.start(1)
+            if end < 0:
+                end = m.start()
+        else:
+            end = len(text)
         segment = text[pos:end]
         if segment.strip():
             raw, cues = score_tokens(tokenize(segment), lex)

@@ -147,7 +147,7 @@ def test_phrase_matcher_is_every_occurrence_checked(sentences: list[str]) -> Non
     rng = random.Random(7)
     pieces = list("abcxyz0123456789 .,;:-'’$&%()/\n_") + ["İ", "ß", "ﬁ", "é", "\u00a0", "²", "Σ"]
     for matcher in (topic_matcher(), market_matcher(), impact._magnitude_matcher()):
-        phrases = [(key, p) for key, payloads, *_ in matcher._automaton.values() for p in payloads]
+        phrases = matcher.phrases()
         keys = sorted({key for key, _p in phrases})
         reference = ReferenceMatcher(phrases)
         texts = list(sentences)
@@ -172,3 +172,26 @@ def test_phrase_matcher_edges() -> None:
     ]
     assert list(PhraseMatcher([]).find(text)) == []
     assert list(matcher.find("")) == []
+
+
+def test_phrase_matcher_keys_alike_but_for_their_punctuation() -> None:
+    # phrases the gapped scan reads alike ("s&p", "s p", "s-p"; "-x" and "x") and ones that open or
+    # close on punctuation, against the plain way on random texts of their pieces
+    phrases = [("s&p", 1), ("s p", 2), ("s-p", 3), ("-x", 4), ("x", 5), ("yum!", 6), ("x-", 7), ("$x", 8), ("s&p x", 9)]
+    matcher, reference = PhraseMatcher(phrases), ReferenceMatcher(phrases)
+    rng = random.Random(11)
+    pieces = ["s", "p", "x", "yum", "&", " ", "-", "!", "$", "a", "\n", "İ", "é"]
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(1, 14)))
+        text = text.upper() if rng.random() < 0.2 else text
+        assert list(matcher.find(text)) == reference.find(text), text
+
+
+def test_sentence_breaks_as_the_plain_pattern() -> None:
+    # sentence_scores finds SENTENCE_BREAK's matches with a pattern the scan skips through faster
+    rng = random.Random(5)
+    pieces = list("ab.!?\n \t\r\x0b\x0c") + ["\u00a0", "\u2028", "\u3000", "\x85", "xy", ". ", "\n\n"]
+    for _ in range(20000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(0, 16)))
+        fast = [(m.start(1) if m.start(1) >= 0 else m.start(), m.end()) for m in finance._BREAK_AFTER.finditer(text)]
+        assert fast == [m.span() for m in finance.SENTENCE_BREAK.finditer(text)], text
