@@ -24,13 +24,14 @@ from newsdesk.score.impact import with_novelty
 from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
 from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES
 from newsdesk.score.novelty import TitleWindow, hours_before, words_of
-from newsdesk.score.parallel import Scoring
+from newsdesk.score.parallel import Pending, Scoring
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
 
 log = logging.getLogger(__name__)
 REPORT_KEEPS = 10_000  # problems and added ids kept in memory per report; every one is in the database
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
+AHEAD = 2  # chunks submitted to the scoring workers beyond the one being stored (each at most 1,000 records)
 
 
 @dataclass
@@ -167,29 +168,33 @@ def _ingest(db, inputs, scorer, on_file, on_progress, jobs: int | None = 1) -> I
 
 def _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, scoring) -> None:
     """Ingest one input, chunk by chunk; an unreadable input is recorded and the next goes on. With
-    scoring workers, the next chunk is being scored while this one is stored."""
+    scoring workers, the next :data:`AHEAD` chunks are being scored while this one is stored (chunks
+    are stored in the input's order, each as one batch, whatever the depth)."""
     if on_file:
         on_file(path)
     outcome = InputOutcome(name)
     report.inputs.append(outcome)
-    waiting = None
+    waiting: deque[tuple[ParseResult, Pending]] = deque()  # submitted, not stored yet, in order
+    ahead = AHEAD if scoring.workers else 0  # scored here: nothing is gained by parsing ahead
+
+    def store_one() -> None:
+        parsed, pending = waiting.popleft()
+        _store_chunk(db, name, parsed, pending, ctx, report, on_progress, outcome, scoring)
+
     try:
         for parsed in chunks():
-            started = (parsed, scoring.submit(_in_order(parsed)))
-            if waiting is not None:
-                previous, waiting = waiting, None
-                _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
-            waiting = started
+            waiting.append((parsed, scoring.submit(_in_order(parsed))))
+            while len(waiting) > ahead:
+                store_one()
     except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
-        if waiting is not None:
-            previous, waiting = waiting, None
-            _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
+        while waiting:
+            store_one()
         outcome.error = str(exc)
         report.unreadable.append((name, str(exc)))
         report.run_ids.append(writes.record_failure(db, name, str(exc)))
         log.info("%s could not be read: %s", name, exc)
-    if waiting is not None:
-        _store_chunk(db, name, *waiting, ctx, report, on_progress, outcome, scoring)
+    while waiting:
+        store_one()
     log.info(
         "ingested %s: %d added, %d duplicates, %d rejected",
         name, outcome.added, outcome.duplicates, outcome.rejected,

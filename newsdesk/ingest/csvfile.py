@@ -159,7 +159,9 @@ def parse_row(
         i = index.get(field)
         return row[i] if i is not None and i < len(row) else ""
 
-    title = collapse_ws(html_to_text(get("title")))
+    title = get("title")
+    if not _plain(title):
+        title = collapse_ws(html_to_text(title))
     if not title:
         raise RecordError("the title cell is empty")
     tickers = split_tickers(get("tickers"))
@@ -173,11 +175,32 @@ def parse_row(
         url=url,
         published_at=published,
         published_estimated=estimated,
-        summary=html_to_text(get("summary")),
-        body=html_to_text(get("body")),
+        summary=_text(get("summary")),
+        body=_text(get("body")),
         categories=[CategoryTag(c) for c in cats if c],
         entities=[Entity(t, t) for t in tickers if t],
     )
+
+
+def _plain(cell: str) -> bool:
+    """True when ``cell`` is its own plain text: printable ASCII (no control character, tab or line
+    break), no ``<`` or ``&`` (so no markup or entity), no doubled space and no space at either end.
+    :func:`html_to_text` and :func:`collapse_ws` return such a cell as it is (nearly every headline
+    file's cells), so the row skips their regexes."""
+    return (
+        cell.isascii()
+        and cell.isprintable()
+        and "<" not in cell
+        and "&" not in cell
+        and "  " not in cell
+        and cell[:1] != " "
+        and cell[-1:] != " "
+    )
+
+
+def _text(cell: str) -> str:
+    """:func:`html_to_text` of a cell (the cell itself when it is :func:`_plain`)."""
+    return cell if _plain(cell) else html_to_text(cell)
 
 
 def read(source: Source, options: ReadOptions) -> Iterator[ParseResult]:

@@ -39,6 +39,9 @@ EXTRA_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M",
 )
+# ISO 8601 without a zone, to the minute or second ("2020-06-05 14:30", "2020-06-05T14:30:15"): what
+# datetime.fromisoformat reads these as, without the other forms' tries (see _naive_iso)
+_NAIVE_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 _ZONE_WORD = re.compile(r"[A-Za-z]{2,5}\s*$")
 EPOCH_MS_FROM = 100_000_000_000  # a number this large is epoch milliseconds (as seconds: year 5138)
 
@@ -65,6 +68,8 @@ def parse_date(value: str | int | float | None, date_format: str | None = None) 
             return _utc(datetime.strptime(text, date_format), text)
         except ValueError:
             pass
+    elif (fast := _naive_iso(text)) is not None:
+        return fast
     if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
         return _from_epoch(float(text))
     if re.fullmatch(r"\d{12,14}", text):
@@ -103,6 +108,23 @@ def parse_date(value: str | int | float | None, date_format: str | None = None) 
         + ": give its pattern as the date format (e.g. '%d/%m/%Y %H:%M'), or choose to keep such rows "
         "with an estimated date"
     )
+
+
+def _naive_iso(text: str) -> str | None:
+    """The ISO-8601 UTC string of a zoneless ISO date and time to the minute or second, the string the
+    tries below give it (no epoch or compact form has a ``-``; ``fromisoformat`` reads it as UTC), or
+    None for any other text, an invalid date or a year at either end of the calendar (left to them)."""
+    m = _NAIVE_ISO.fullmatch(text)
+    if m is None:
+        return None
+    y, mo, d, h, mi, s = (int(g or 0) for g in m.groups())
+    if not 1 < y < 9999:
+        return None
+    try:
+        datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}Z"
 
 
 def _utc(dt: datetime, text: str) -> str:

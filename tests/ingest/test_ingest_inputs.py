@@ -279,3 +279,41 @@ def test_a_gzipped_csv_is_streamed(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"title,date\nFixture gz story,2026-05-01\n"))
     [chunk] = list(stream_path(path))
     assert [a.title for a in chunk.articles] == ["Fixture gz story"]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "",
+        "Toyota orders rise in Asia (report 12)",
+        "Toyota said orders rise; analysts expect more news next quarter.",
+        " leading space",
+        "trailing space ",
+        "doubled  space",
+        "tab\there",
+        "line\nbreak",
+        "carriage\rreturn",
+        "AT&amp;T cuts guidance",
+        "AT&T cuts guidance",
+        "<p>Markup</p>",
+        "a < b",
+        "control\x01character",
+        "caf\u00e9 prices",
+        "non\u00a0breaking",
+    ],
+)
+def test_a_plain_cell_is_read_as_html_to_text_reads_it(cell: str) -> None:
+    from newsdesk.ingest.html import html_to_text
+    from newsdesk.ingest.normalize import collapse_ws
+
+    row = [cell, "2020-06-05 14:30", "Wire", cell, cell]
+    index = {"title": 0, "published_at": 1, "source": 2, "summary": 3, "body": 4}
+    if not collapse_ws(html_to_text(cell)):
+        with pytest.raises(Exception, match="title"):
+            csvfile.parse_row(row, index, "x.csv")
+        return
+    article = csvfile.parse_row(row, index, "x.csv")
+    assert article.title == collapse_ws(html_to_text(cell))
+    assert article.summary == html_to_text(cell) and article.body == html_to_text(cell)
+    if csvfile._plain(cell):
+        assert article.title == article.summary == cell

@@ -71,6 +71,54 @@ def test_parse_date_rejects_with_a_reason(raw) -> None:
         parse_date(raw)
 
 
+def _slow_parse(raw: str) -> str | type[Exception]:
+    """``parse_date`` without its zoneless-ISO shortcut (what every form's tries give)."""
+    try:
+        return _without_shortcut(raw)
+    except RecordError as exc:
+        return type(exc)
+
+
+def _without_shortcut(raw: str) -> str | None:
+    from newsdesk.ingest import normalize
+
+    shortcut, normalize._naive_iso = normalize._naive_iso, lambda text: None
+    try:
+        return parse_date(raw)
+    finally:
+        normalize._naive_iso = shortcut
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2020-06-05 14:30",
+        "2020-06-05T14:30",
+        "2020-06-05T14:30:15",
+        "0001-01-01 00:00",  # out of range: refused the same way
+        "0001-01-08 00:00",
+        "0002-03-04 05:06",
+        "9998-12-31 23:59",
+        "9999-12-24 00:00",
+        "9999-12-31 23:59",
+        "2020-02-30 10:00",
+        "2021-02-29 10:00",
+        "2020-13-01 10:00",
+        "2020-01-01 24:00",
+        "2020-01-01 23:60",
+        "2020-01-01 23:59:60",
+        "2020-01-01 10:00:5",
+        "\u0662\u0660\u0662\u0660-01-01 10:00",  # Arabic-Indic digits: not the shortcut's
+    ],
+)
+def test_zoneless_iso_shortcut_gives_what_the_tries_give(raw) -> None:
+    try:
+        fast: str | type[Exception] | None = parse_date(raw)
+    except RecordError as exc:
+        fast = type(exc)
+    assert fast == _slow_parse(raw)
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
