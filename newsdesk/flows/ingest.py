@@ -24,7 +24,7 @@ from newsdesk.score.impact import with_novelty
 from newsdesk.score.novelty import HOURS as NOVELTY_HOURS
 from newsdesk.score.novelty import LIMIT as NOVELTY_TITLES
 from newsdesk.score.novelty import TitleWindow, hours_before, words_of
-from newsdesk.score.parallel import Pending, Scoring
+from newsdesk.score.parallel import Scoring
 from newsdesk.score.pipeline import ScoringContext, default_context, score_article
 from newsdesk.score.sentiment import Scorer
 
@@ -174,12 +174,11 @@ def _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, sco
         on_file(path)
     outcome = InputOutcome(name)
     report.inputs.append(outcome)
-    waiting: deque[tuple[ParseResult, Pending]] = deque()  # submitted, not stored yet, in order
+    waiting: deque = deque()  # (parsed, pending) submitted, not stored yet, in order
     ahead = AHEAD if scoring.workers else 0  # scored here: nothing is gained by parsing ahead
 
     def store_one() -> None:
-        parsed, pending = waiting.popleft()
-        _store_chunk(db, name, parsed, pending, ctx, report, on_progress, outcome, scoring)
+        _store_chunk(db, name, *waiting.popleft(), ctx, report, on_progress, outcome, scoring)
 
     try:
         for parsed in chunks():
