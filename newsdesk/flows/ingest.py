@@ -31,7 +31,6 @@ from newsdesk.score.sentiment import Scorer
 log = logging.getLogger(__name__)
 REPORT_KEEPS = 10_000  # problems and added ids kept in memory per report; every one is in the database
 EXIT_OK, EXIT_UNREADABLE, EXIT_ALL_REJECTED = 0, 1, 3
-AHEAD = 2  # chunks submitted to the scoring workers beyond the one being stored (each at most 1,000 records)
 
 
 @dataclass
@@ -168,32 +167,29 @@ def _ingest(db, inputs, scorer, on_file, on_progress, jobs: int | None = 1) -> I
 
 def _ingest_input(db, name, chunks, path, ctx, report, on_file, on_progress, scoring) -> None:
     """Ingest one input, chunk by chunk; an unreadable input is recorded and the next goes on. With
-    scoring workers, the next :data:`AHEAD` chunks are being scored while this one is stored (chunks
-    are stored in the input's order, each as one batch, whatever the depth)."""
+    scoring workers, the next chunk is being scored while this one is stored."""
     if on_file:
         on_file(path)
     outcome = InputOutcome(name)
     report.inputs.append(outcome)
-    waiting: deque = deque()  # (parsed, pending) submitted, not stored yet, in order
-    ahead = AHEAD if scoring.workers else 0  # scored here: nothing is gained by parsing ahead
-
-    def store_one() -> None:
-        _store_chunk(db, name, *waiting.popleft(), ctx, report, on_progress, outcome, scoring)
-
+    waiting = None
     try:
         for parsed in chunks():
-            waiting.append((parsed, scoring.submit(_in_order(parsed))))
-            while len(waiting) > ahead:
-                store_one()
+            started = (parsed, scoring.submit(_in_order(parsed)))
+            if waiting is not None:
+                previous, waiting = waiting, None
+                _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
+            waiting = started
     except NewsdeskError as exc:  # unreadable (or, mid-stream, no longer readable): earlier chunks stay
-        while waiting:
-            store_one()
+        if waiting is not None:
+            previous, waiting = waiting, None
+            _store_chunk(db, name, *previous, ctx, report, on_progress, outcome, scoring)
         outcome.error = str(exc)
         report.unreadable.append((name, str(exc)))
         report.run_ids.append(writes.record_failure(db, name, str(exc)))
         log.info("%s could not be read: %s", name, exc)
-    while waiting:
-        store_one()
+    if waiting is not None:
+        _store_chunk(db, name, *waiting, ctx, report, on_progress, outcome, scoring)
     log.info(
         "ingested %s: %d added, %d duplicates, %d rejected",
         name, outcome.added, outcome.duplicates, outcome.rejected,
