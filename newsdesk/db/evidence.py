@@ -84,6 +84,14 @@ def forget(conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
             conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks(chunk)})", chunk)
 
 
+def mark_stale(conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+    """Mark the evidence of ``article_ids`` as of no rules version (0), inside the caller's transaction:
+    readers and the upkeep treat it as not measured; its rows are replaced when it is measured again."""
+    for i in range(0, len(article_ids), 500):
+        chunk = list(article_ids[i : i + 500])
+        conn.execute(f"UPDATE evidence_articles SET rules_version = 0 WHERE article_id IN ({marks(chunk)})", chunk)
+
+
 def forget_all(conn: sqlite3.Connection) -> None:
     """Drop every stored observation (inside the caller's transaction)."""
     for table in TABLES:  # constant names

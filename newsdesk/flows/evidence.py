@@ -44,6 +44,7 @@ from newsdesk.scorecard.evidence import (
 from newsdesk.scorecard.rules import Market
 
 CHUNK = 5_000  # articles measured per step of an upkeep (one transaction for all of them)
+UPKEEP_LIMIT = 20_000  # articles one upkeep measures at most (20,000 measured in ~4 s of CPU: BENCHMARKS.md)
 
 
 # ------------------------------------------------------------------------------------------ upkeep
@@ -130,14 +131,26 @@ def _measure(conn: Connection, article_ids: list[str], market: Market | None) ->
     return len(article_ids)
 
 
-def upkeep(conn: Connection, changed: Sequence[str]) -> int:
+def upkeep(conn: Connection, changed: Sequence[str], limit: int | None = None) -> int:
     """Bring the stored evidence up to date, inside the grades' upkeep transaction, with the marks of
-    change it handles (before it clears them); returns how many articles were measured."""
+    change it handles (before it clears them); returns how many articles were measured.
+
+    At most ``limit`` articles (default :data:`UPKEEP_LIMIT`) are measured, the newest: the evidence of
+    older articles a change touched is dropped instead, and they wait, with those never measured, for the
+    next upkeep (readers measure them by the rules meanwhile). So the first upkeep after an upgrade, or
+    a benchmark's close that every article reads, costs one bounded step, not a rebuild; ``newsdesk
+    rebuild-evidence`` measures everything at once."""
+    limit = UPKEEP_LIMIT if limit is None else max(0, limit)
     ids = store.unmeasured(conn, RULES_VERSION)
     market = None
+    stale: set[str] = set()
     if changed:
         market = track.market(conn)
-        ids = store.in_time_order(conn, set(ids) | touched(conn, changed, market))
+        stale = touched(conn, changed, market)
+        ids = store.in_time_order(conn, set(ids) | stale)
+    if len(ids) > limit:
+        waiting, ids = ids[: len(ids) - limit], ids[len(ids) - limit :]
+        store.mark_stale(conn, [a for a in waiting if a in stale])  # never read as current again
     return _measure(conn, ids, market)
 
 

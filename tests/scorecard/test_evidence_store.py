@@ -205,3 +205,30 @@ def test_the_cli_reads_the_stored_evidence(built, tmp_path: Path) -> None:
         out = run("evidence", "--by", by, "--json", db=path)
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout) == evidence_json(summarise(measured_by_rules(built.conn, Filters(), by)))
+
+
+
+def current(conn) -> int:
+    return conn.execute("SELECT count(*) FROM evidence_articles WHERE rules_version = ?", [RULES_VERSION]).fetchone()[0]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 10])
+def test_a_bounded_upkeep_measures_the_newest_and_the_next_ones_the_rest(built, monkeypatch, limit: int) -> None:
+    """One upkeep measures at most ``UPKEEP_LIMIT`` articles, the newest; older ones a change touched are no
+    longer read as current (the rules measure them meanwhile: same figures), and later upkeeps catch up."""
+    monkeypatch.setattr(evidence, "UPKEEP_LIMIT", limit)
+    untouched = current(built.conn) - len(evidence.touched(built.conn, ["SPY"], track.market(built.conn)))
+    assert untouched > 0
+    with built.conn:  # the benchmark of every US ticker: most articles read it
+        built.conn.execute("UPDATE prices SET close = close * 1.5 WHERE ticker = 'SPY' AND date > '2024-02-01'")
+    grades.refresh(built)
+    assert grade_reads.counts(built.conn)["grade_dirty"] == 0
+    assert current(built.conn) == untouched + limit
+    assert_same(built.conn, stored=False)
+    for _ in range(36 // max(limit, 1) + 1 if limit else 0):
+        grades.refresh(built)
+    if not limit:
+        monkeypatch.setattr(evidence, "UPKEEP_LIMIT", 20_000)
+        grades.refresh(built)
+    assert current(built.conn) == 36 and not store.unmeasured(built.conn, RULES_VERSION)
+    assert_same(built.conn)
