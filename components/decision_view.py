@@ -44,7 +44,7 @@ class LinkIndex(NamedTuple):
 
 @st.cache_resource(hash_funcs=loaders.VIEW_KEY, ttl=loaders.TTL, max_entries=16, show_spinner=False)
 def link_index(path: str, filters: loaders.Filters, limit: int, version: int, _links: pd.DataFrame) -> LinkIndex:
-    """:class:`LinkIndex` of ``_links`` (the links :func:`components.loaders.load_decisions_with_status`
+    """:class:`LinkIndex` of ``_links`` (the links :func:`components.loaders.load_decision_page`
     returns for the same path, filters, limit and version: the key; the frame itself is not hashed)."""
     columns = [_links[c].tolist() for c in ("decision_id", "basket_id", "name", "side", "members")]
     rows = list(zip(*columns, strict=True))

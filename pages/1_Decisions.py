@@ -31,7 +31,7 @@ page_header(
     loaders.demo_in_view(str(path), filters, version),
 )
 
-decisions, total, links = loaders.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)
+decisions, total, links = loaders.load_decision_page(str(path), filters, MAX_DECISIONS, version)  # read-only
 if decisions.empty:
     no_decisions_in_view(loaders.load_decisions_outside_dates(str(path), filters, version), filters)
     st.stop()
