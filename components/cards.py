@@ -109,7 +109,7 @@ def _leg_line(leg: dict, baskets: dict[str, dict]) -> str:
 
 
 def decision_card(
-    row: pd.Series,
+    row: pd.Series | dict,
     article: dict,
     baskets: dict[str, dict],
     leg_line: str | None = None,
@@ -158,7 +158,7 @@ def decision_card(
         price_result(row, results or {})
 
 
-def price_result(row: pd.Series, lines: dict[int, str]) -> None:
+def price_result(row: pd.Series | dict, lines: dict[int, str]) -> None:
     """One line of the scorecard's result (``since published: +3.2 % vs benchmark``, or closed) from
     ``lines`` (position -> line, :func:`components.loaders.load_result_lines`, read once per article);
     nothing when the database holds no prices."""

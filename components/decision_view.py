@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 from urllib.parse import quote
 
 import pandas as pd
@@ -32,10 +33,43 @@ def _sync(key: str, param: str) -> None:
         del st.query_params[param]
 
 
-def decision_filters(links: pd.DataFrame) -> tuple[str | None, list[str], list[str]]:
-    """Basket, direction and horizon-status pickers (kept in the URL as ``trades``, ``direction``,
-    ``status``)."""
-    basket_names = dict(sorted(set(zip(links["basket_id"], links["name"], strict=True)), key=lambda kv: kv[1]))
+class LinkIndex(NamedTuple):
+    """The basket links of a page's decisions in the shapes the page draws from, made once per view
+    (read-only: shared by every run and session that shows the view)."""
+
+    basket_names: dict[str, str]  # basket id -> name, by name: the "Trades basket" picker
+    basket_info: dict[str, dict]  # basket id -> {"name", "members"}
+    by_decision: dict[str, list[tuple]]  # decision id -> (basket id, name, side, members), in link order
+
+
+@st.cache_resource(hash_funcs=loaders.VIEW_KEY, ttl=loaders.TTL, max_entries=16, show_spinner=False)
+def link_index(path: str, filters: loaders.Filters, limit: int, version: int, _links: pd.DataFrame) -> LinkIndex:
+    """:class:`LinkIndex` of ``_links`` (the links :func:`components.loaders.load_decision_page`
+    returns for the same path, filters, limit and version: the key; the frame itself is not hashed)."""
+    columns = [_links[c].tolist() for c in ("decision_id", "basket_id", "name", "side", "members")]
+    rows = list(zip(*columns, strict=True))
+    basket_names = dict(sorted({(b, n) for _, b, n, _, _ in rows}, key=lambda kv: kv[1]))
+    basket_info: dict[str, dict] = {}
+    by_decision: dict[str, list[tuple]] = {}
+    for decision_id, basket_id, name, side, members in rows:
+        basket_info.setdefault(str(basket_id), {"name": name, "members": members})
+        by_decision.setdefault(decision_id, []).append((basket_id, name, side, members))
+    return LinkIndex(basket_names, basket_info, by_decision)
+
+
+@st.cache_resource(hash_funcs=loaders.VIEW_KEY, ttl=loaders.TTL, max_entries=8, show_spinner=False)
+def basket_holders(path: str, version: int) -> dict[str, list[dict]]:
+    """Ticker -> the baskets holding it (``basket_id``, ``name``, ``members``), made once per data
+    version (read-only: shared by every run)."""
+    holders: dict[str, list[dict]] = {}
+    for m in loaders.load_basket_membership(path, version).to_dict("records"):
+        holders.setdefault(m["ticker"], []).append(m)
+    return holders
+
+
+def decision_filters(basket_names: dict[str, str]) -> tuple[str | None, list[str], list[str]]:
+    """Basket (``basket_names``: id -> name, in the order to offer), direction and horizon-status pickers
+    (kept in the URL as ``trades``, ``direction``, ``status``)."""
     if "w_dec_basket" not in st.session_state:
         wanted = st.query_params.get("trades")
         st.session_state["w_dec_basket"] = wanted if wanted in basket_names else None

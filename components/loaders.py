@@ -557,3 +557,16 @@ def load_brief(path: str, since: str, base_url: str | None, version: int, minute
     from newsdesk.flows.brief import build_brief, parse_window
 
     return _read(path, lambda conn: build_brief(conn, parse_window(since), base_url=base_url))
+
+
+@st.cache_resource(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
+def load_decision_page(path: str, filters: Filters, limit: int, version: int) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """What :func:`load_decisions_with_status` reads (the same read), kept as the objects themselves: no
+    pickling of 2,000 decisions into the cache on a new view nor out of it on every rerun. Read-only: every
+    session showing the view shares them (the Decisions page filters and copies, never writes into them)."""
+    with _reading(path) as conn:
+        found = decisions.decisions(conn, filters, limit=limit)
+        links = baskets.decision_basket_links(conn, found["id"].tolist())
+        count = decisions.decision_count(conn, filters)
+    found = found.assign(status=statuses(found["published_at"], found["horizon_max_days"]))
+    return found, count, links

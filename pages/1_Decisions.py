@@ -7,12 +7,14 @@ import streamlit as st
 from components import loaders, page
 from components.cards import clip, decision_card, escape_md
 from components.decision_view import (
+    basket_holders,
     basket_panels,
     decision_downloads,
     decision_filters,
     decision_table,
     leg_links,
     legs,
+    link_index,
     view_picker,
 )
 from components.layout import no_decisions_in_view, page_header
@@ -29,12 +31,13 @@ page_header(
     loaders.demo_in_view(str(path), filters, version),
 )
 
-decisions, total, links = loaders.load_decisions_with_status(str(path), filters, MAX_DECISIONS, version)
+decisions, total, links = loaders.load_decision_page(str(path), filters, MAX_DECISIONS, version)  # read-only
 if decisions.empty:
     no_decisions_in_view(loaders.load_decisions_outside_dates(str(path), filters, version), filters)
     st.stop()
 
-basket, directions, statuses = decision_filters(links)
+index = link_index(str(path), filters, MAX_DECISIONS, version, links)
+basket, directions, statuses = decision_filters(index.basket_names)
 view = decisions
 if basket:
     view = view[view["id"].isin(links.loc[links["basket_id"] == basket, "decision_id"])]
@@ -63,17 +66,10 @@ if pages > 1:
         f"Page (of {pages})", 1, pages, 1, key="w_dec_page", help=f"{PER_PAGE} decisions per page"
     )
 shown = view.iloc[(page_no - 1) * PER_PAGE : page_no * PER_PAGE]
-shown_links = links[links["decision_id"].isin(shown["id"])]  # group this page's links only, not 2,000 decisions
-by_decision = {decision_id: rows for decision_id, rows in shown_links.groupby("decision_id")}
-membership = loaders.load_basket_membership(str(path), version)
-holders: dict[str, list[dict]] = {}
-for m in membership.to_dict("records"):
-    holders.setdefault(m["ticker"], []).append(m)
-basket_info: dict[str, dict] = {
-    str(r.basket_id): {"name": r.name, "members": r.members} for r in links.drop_duplicates("basket_id").itertuples()
-}
+holders = basket_holders(str(path), version)
+basket_info = index.basket_info
 panels_shown: set[str] = set()  # a basket's panel is drawn once per page
-for _, row in shown.iterrows():
+for row in shown.to_dict("records"):  # plain dicts: a Series per row costs more than the card it draws
     left, right = st.columns([3, 2])
     with left:
         st.page_link(
@@ -82,20 +78,15 @@ for _, row in shown.iterrows():
             query_params={"id": row["article_id"]},
             help=escape_md(row["title"]),
         )
-        card = row.copy()
         row_legs = legs(row)
-        card["instruments"] = row_legs
+        card = {**row, "instruments": row_legs}
         results = loaders.load_result_lines(str(path), row["article_id"], version)  # cached per article
         decision_card(
             card, {"published_at": row["published_at"]}, basket_info, leg_links(row_legs, basket_info), results
         )
     with right:
-        traded = by_decision.get(row["id"])
-        if traded is not None and not traded.empty:
-            panels: list[tuple] = [
-                (r.basket_id, r.name, r.side, r.members) for r in traded.itertuples(index=False)
-            ]
-        else:
+        panels: list[tuple] | None = index.by_decision.get(row["id"])
+        if not panels:
             held = [(leg, m) for leg in row_legs if leg.get("ticker") for m in holders.get(leg["ticker"], [])]
             if not held:
                 st.caption("Trades no sector basket, and its names belong to none.")
