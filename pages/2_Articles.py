@@ -12,6 +12,9 @@ TABLE_LIMIT = 1000
 
 ctx = page.start("Articles")
 path, version, filters = ctx.path, ctx.version, ctx.filters
+# the facets' counts read on a second thread from here on, while the header, the counts and the table's rows are
+# read and drawn (an empty view stops below; its facets are not shown)
+facets = loaders.in_background(loaders.load_facets, str(path), filters, version)
 page_header(
     "Articles",
     "Every article in view: sort by clicking a column, pick a row to open it.",
@@ -22,9 +25,7 @@ if not kpi["articles"]:
     empty_state()
     st.stop()
 
-# the facets' counts read on a second thread while the table's rows are read and drawn (the panel keeps its place)
-facets = loaders.in_background(loaders.load_facets, str(path), filters, version, kpi["articles"])
-facet_slot = st.container()
+facet_slot = st.container()  # the facets' panel keeps its place above the table
 articles = loaders.load_table_articles(str(path), filters, TABLE_LIMIT, version)
 if filters.per_story:  # one row per story: its earliest article in view, with its outlets
     total = loaders.load_story_count(str(path), filters, version)

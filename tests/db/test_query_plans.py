@@ -261,3 +261,7 @@ def test_source_facet_of_dense_topics_walks_the_covering_date_index(big) -> None
     assert not any(s.startswith("SEARCH a USING INDEX") or re.match(r"SCAN a$", s) for s in steps), steps
     steps = plan(big, *source_facet_sql(f, 12, dense=False))
     assert not any("idx_articles_published_cover" in s for s in steps), steps
+    # a view of dates alone (the page's default view) walks the same index, never the source index
+    steps = plan(big, *source_facet_sql(read_filters.Filters(since=date(2026, 8, 1)), 12, dense=True))
+    assert any("COVERING INDEX idx_articles_published_cover" in s for s in steps), steps
+    assert not any("idx_articles_source" in s for s in steps), steps

@@ -7,7 +7,6 @@ import sqlite3
 import pandas as pd
 
 from newsdesk.db.aggregates import LABEL_COLUMNS, split_key
-from newsdesk.db.read import filters as read_filters
 from newsdesk.db.read.filters import plan, topic_rows
 from newsdesk.db.read.filters import where as filter_where
 from newsdesk.db.read.sql import frame
@@ -20,14 +19,21 @@ from newsdesk.score.labels import LABELS
 # each article up wins again. At 1M (three topics): 57,000-104,000 rows (3-6 months) walked in 76-194 ms
 # against 124-262 ms looked up; 150,000 (9 months) 455 ms against 369 ms (BENCHMARKS.md, schema 22).
 FACET_WALK_ROWS = 110_000
+# From this many category rows of the chosen topics in view the walk wins over looking each article up: at
+# 1M (a 3-month window, 142,000 articles) 12,000-16,500 rows 35-40 ms either way, 21,800-28,200 rows 45-50 ms
+# walked against 57-73 ms looked up; 2,500-10,000 rows 9-31 ms looked up against 26-34 ms walked. A view with
+# no topic always walks: looked up through the source index it was 282 ms (2,449 ms all time), walked 30 ms
+# (421 ms) (BENCHMARKS.md, branch artpage).
+FACET_WALK_MIN_ROWS = 12_000
 
 
 def source_facet_sql(filters: Filters, limit: int, dense: bool) -> tuple[str, list[object]]:
     """The source facet of a topic and date view: the ``limit`` sources with the most articles in view
-    that have a real date. For ``dense`` topics (more than :data:`~newsdesk.db.read.filters.DENSE_ROWS`
-    category rows in view, at most :data:`FACET_WALK_ROWS`) a walk of the view's dates on the covering
+    that have a real date. With ``dense`` (no topic, or more than :data:`FACET_WALK_MIN_ROWS` category
+    rows of the topics in view, at most :data:`FACET_WALK_ROWS`) a walk of the view's dates on the covering
     ``idx_articles_published_cover`` (source and id in it, schema 22) that tests each id against the
-    topics' ids, instead of reading ~45,000 articles by id (SQLite's hint; a server plans for itself)."""
+    topics' ids (none without topics), instead of reading each article by id or through the source index
+    (SQLite's hint; a server plans for itself)."""
     clause, params = filter_where(filters, "a")
     hint = " INDEXED BY idx_articles_published_cover" if dense else ""  # constant SQL
     sql = (
@@ -54,8 +60,8 @@ def set_facets(conn: sqlite3.Connection, filters: Filters, limit: int) -> dict[s
     label_rows: list[tuple[str | None, int]] = list(zip(LABELS, labels, strict=True))
     label_rows.append((None, total - sum(n for _, n in label_rows)))  # articles without a sentiment
     label_rows = sorted(((v, n) for v, n in label_rows if n > 0), key=lambda kv: (-kv[1], kv[0] is not None, kv[0]))
-    rows = topic_rows(conn, filters)[0] if filters.topics else 0
-    newest = frame(conn, *source_facet_sql(filters, limit, read_filters.DENSE_ROWS < rows <= FACET_WALK_ROWS))
+    walk = not filters.topics or FACET_WALK_MIN_ROWS < topic_rows(conn, filters)[0] <= FACET_WALK_ROWS
+    newest = frame(conn, *source_facet_sql(filters, limit, walk))
     return {
         "category": pd.DataFrame(top, columns=["value", "articles"]),
         "source": newest,
