@@ -338,12 +338,15 @@ APPTEST_CHILD = r"""
 import json, os, resource, sys, time
 sys.path.insert(0, os.getcwd())
 import streamlit.testing.v1.app_test as app_test
+import streamlit.testing.v1.local_script_runner as local_runner
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
-# one compiled-script cache for the process, as a server keeps one (AppTest makes a new one per run, so each of
-# its runs compiled the page and its magic again: 20-30 ms of CPU a server pays once per page)
+# one compiled-script cache for the process, as a server keeps one (streamlit/runtime/runtime.py: the Runtime's
+# one ScriptCache for every session). AppTest makes new ones per run (its pages manager's and its script
+# runner's), so each of its runs compiled the page and its magic again: 20-30 ms of CPU a server pays once.
 shared_scripts = ScriptCache()
 app_test.ScriptCache = lambda: shared_scripts
+local_runner.ScriptCache = lambda: shared_scripts
 page, empty = sys.argv[1], sys.argv[2]
 cpu = {}
 def timed(at, name=None):
