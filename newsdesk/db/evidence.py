@@ -84,12 +84,21 @@ def forget(conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
             conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks(chunk)})", chunk)
 
 
-def mark_stale(conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
-    """Mark the evidence of ``article_ids`` as of no rules version (0), inside the caller's transaction:
-    readers and the upkeep treat it as not measured; its rows are replaced when it is measured again."""
-    for i in range(0, len(article_ids), 500):
-        chunk = list(article_ids[i : i + 500])
-        conn.execute(f"UPDATE evidence_articles SET rules_version = 0 WHERE article_id IN ({marks(chunk)})", chunk)
+def mark_stale(conn: sqlite3.Connection, tickers: Iterable[str] | None) -> None:
+    """Mark the evidence of the articles naming any of ``tickers`` (None: every article) as of no rules
+    version (0), inside the caller's transaction: readers and the upkeep treat it as not measured; its rows
+    are replaced when it is measured again."""
+    if tickers is None:
+        conn.execute("UPDATE evidence_articles SET rules_version = 0")
+        return
+    wanted = sorted(set(tickers))
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        conn.execute(
+            "UPDATE evidence_articles SET rules_version = 0 WHERE article_id IN "
+            f"(SELECT article_id FROM article_entities WHERE ticker IN ({marks(chunk)}))",
+            chunk,
+        )
 
 
 def forget_all(conn: sqlite3.Connection) -> None:
@@ -118,29 +127,21 @@ ARTICLE_INPUT_COLUMNS = ("article_id", "published_at", "published_estimated", "s
                          "source", "ticker")  # fmt: skip
 
 
-def unmeasured(conn: sqlite3.Connection, rules_version: int) -> list[str]:
+def unmeasured(conn: sqlite3.Connection, rules_version: int, newest: int | None = None) -> list[str]:
     """Ids of the articles that name a company and have no evidence of ``rules_version``, oldest first
-    (then by id)."""
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT e.article_id FROM article_entities e LEFT JOIN evidence_articles m "
-            "ON m.article_id = e.article_id WHERE m.article_id IS NULL OR m.rules_version != ? "
-            "GROUP BY e.article_id ORDER BY min(e.published_at), e.article_id",
-            [rules_version],
-        )
-    ]
-
-
-def in_time_order(conn: sqlite3.Connection, article_ids: Iterable[str]) -> list[str]:
-    """``article_ids`` oldest first (then by id; an unknown id last)."""
-    wanted = sorted(set(article_ids))
-    when: dict[str, str] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        sql = f"SELECT id, coalesce(published_at, '') FROM articles WHERE id IN ({marks(chunk)})"
-        when.update((str(a), str(p)) for a, p in conn.execute(sql, chunk))
-    return sorted(wanted, key=lambda a: (when.get(a, "~"), a))
+    (then by id); ``newest``: only that many, the newest."""
+    query = (
+        "SELECT e.article_id, min(e.published_at) AS published FROM article_entities e "
+        "LEFT JOIN evidence_articles m ON m.article_id = e.article_id "
+        "WHERE m.article_id IS NULL OR m.rules_version != ? GROUP BY e.article_id"
+    )
+    if newest is None:
+        return [r[0] for r in conn.execute(f"{query} ORDER BY published, e.article_id", [rules_version])]
+    rows = conn.execute(
+        f"SELECT article_id, published FROM ({query} ORDER BY published DESC, e.article_id DESC LIMIT ?) AS newest",
+        [rules_version, max(0, newest)],
+    ).fetchall()
+    return [r[0] for r in sorted(rows, key=lambda r: (r[1] is not None, r[1] or "", r[0]))]
 
 
 def naming(conn: sqlite3.Connection, tickers: Iterable[str] | None) -> set[str]:

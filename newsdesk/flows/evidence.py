@@ -96,24 +96,30 @@ def rows_of(
     return articles, observations
 
 
-def touched(conn: Connection, changed: Iterable[str], market: Market) -> set[str]:
-    """The articles whose evidence reads any of ``changed`` (tickers, ``basket:<id>``, ``*``: the grades'
-    marks of change): those naming a changed ticker or a ticker measured against a changed benchmark, and
-    those naming a member of a basket that changed or holds such a ticker."""
+def touched_tickers(conn: Connection, changed: Iterable[str], market: Market) -> set[str] | None:
+    """The tickers whose articles' evidence reads any of ``changed`` (tickers, ``basket:<id>``, ``*``: the
+    grades' marks of change; None: every article's): a changed ticker or one measured against a changed
+    benchmark, and every member of a basket that changed or holds such a ticker."""
     changed = set(changed)
-    if not changed:
-        return set()
     if EVERYTHING in changed:
-        return store.naming(conn, None)
+        return None
     tickers = {c for c in changed if not c.startswith(BASKET_PREFIX)}
     baskets = {c[len(BASKET_PREFIX) :] for c in changed if c.startswith(BASKET_PREFIX)}
+    if not tickers and not baskets:
+        return set()
     known = set(store.named_tickers(conn)) | {t for members in market.baskets.values() for t in members}
     direct = tickers | {t for t in known if market.benchmark_of(t) in tickers}
     wider = set(direct)
     for basket, members in market.baskets.items():
         if basket in baskets or direct.intersection(members):
             wider.update(members)
-    return store.naming(conn, wider)
+    return wider
+
+
+def touched(conn: Connection, changed: Iterable[str], market: Market) -> set[str]:
+    """The articles whose evidence reads any of ``changed`` (see :func:`touched_tickers`)."""
+    tickers = touched_tickers(conn, changed, market)
+    return store.naming(conn, tickers) if tickers is None or tickers else set()
 
 
 def _measure(conn: Connection, article_ids: list[str], market: Market | None) -> int:
@@ -135,23 +141,19 @@ def upkeep(conn: Connection, changed: Sequence[str], limit: int | None = None) -
     """Bring the stored evidence up to date, inside the grades' upkeep transaction, with the marks of
     change it handles (before it clears them); returns how many articles were measured.
 
-    At most ``limit`` articles (default :data:`UPKEEP_LIMIT`) are measured, the newest: the evidence of
-    older articles a change touched is dropped instead, and they wait, with those never measured, for the
-    next upkeep (readers measure them by the rules meanwhile). So the first upkeep after an upgrade, or
-    a benchmark's close that every article reads, costs one bounded step, not a rebuild; ``newsdesk
-    rebuild-evidence`` measures everything at once."""
+    The evidence of every article a change touched is marked not current first (in SQL: no id list in
+    memory); then at most ``limit`` (default :data:`UPKEEP_LIMIT`) of the articles without current
+    evidence are measured, the newest. The others wait for the next upkeep (readers measure them by the
+    rules meanwhile). So the first upkeep after an upgrade, or a benchmark's close that every article reads,
+    costs one bounded step, not a rebuild; ``newsdesk rebuild-evidence`` measures everything at once."""
     limit = UPKEEP_LIMIT if limit is None else max(0, limit)
-    ids = store.unmeasured(conn, RULES_VERSION)
     market = None
-    stale: set[str] = set()
     if changed:
         market = track.market(conn)
-        stale = touched(conn, changed, market)
-        ids = store.in_time_order(conn, set(ids) | stale)
-    if len(ids) > limit:
-        waiting, ids = ids[: len(ids) - limit], ids[len(ids) - limit :]
-        store.mark_stale(conn, [a for a in waiting if a in stale])  # never read as current again
-    return _measure(conn, ids, market)
+        tickers = touched_tickers(conn, changed, market)
+        if tickers is None or tickers:
+            store.mark_stale(conn, tickers)
+    return _measure(conn, store.unmeasured(conn, RULES_VERSION, newest=limit), market)
 
 
 def rebuild(db: Connection) -> int:
