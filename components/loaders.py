@@ -255,21 +255,6 @@ def load_facets(path: str, filters: Filters, version: int, total: int | None = N
 
 
 @st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
-def load_decisions_with_status(
-    path: str, filters: Filters, limit: int, version: int
-) -> tuple[pd.DataFrame, int, pd.DataFrame]:
-    """The newest ``limit`` decisions of the view with their horizon ``status`` (open / expired /
-    no horizon), how many decisions the view has in all, and the basket links of the loaded
-    decisions: the Decisions page's data in one cache entry."""
-    with _reading(path) as conn:
-        found = decisions.decisions(conn, filters, limit=limit)
-        links = baskets.decision_basket_links(conn, found["id"].tolist())
-        count = decisions.decision_count(conn, filters)
-    found = found.assign(status=statuses(found["published_at"], found["horizon_max_days"]))
-    return found, count, links
-
-
-@st.cache_data(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_decisions_outside_dates(path: str, filters: Filters, version: int) -> tuple[int, str | None, str | None]:
     """The decisions the view's other filters hold on any date: how many, first and last publish day."""
     return _read(path, decisions.decision_dates, replace(filters, since=None, until=None))
@@ -561,9 +546,11 @@ def load_brief(path: str, since: str, base_url: str | None, version: int, minute
 
 @st.cache_resource(hash_funcs=VIEW_KEY, ttl=TTL, max_entries=16, show_spinner=False)
 def load_decision_page(path: str, filters: Filters, limit: int, version: int) -> tuple[pd.DataFrame, int, pd.DataFrame]:
-    """What :func:`load_decisions_with_status` reads (the same read), kept as the objects themselves: no
-    pickling of 2,000 decisions into the cache on a new view nor out of it on every rerun. Read-only: every
-    session showing the view shares them (the Decisions page filters and copies, never writes into them)."""
+    """The newest ``limit`` decisions of the view with their horizon ``status`` (open / expired / no
+    horizon), how many decisions the view has in all, and the basket links of the loaded decisions: the
+    Decisions page's data, kept as the objects themselves (no pickling of 2,000 decisions into the cache on
+    a new view nor out of it on every rerun). Read-only: every session showing the view shares them (the
+    page filters and copies, never writes into them)."""
     with _reading(path) as conn:
         found = decisions.decisions(conn, filters, limit=limit)
         links = baskets.decision_basket_links(conn, found["id"].tolist())
